@@ -1,0 +1,89 @@
+"""sysmap — systems mapping and stakeholder-relationship modeling.
+
+Map who a community system serves (beneficiaries), who serves it (providers)
+and who can change it (leaders); their relationships, power and feedback
+loops; and compare a redesign with today.
+
+>>> import sysmap
+>>> m = sysmap.loads_map('''
+... id: demo
+... title: Demo
+... guiding_question: Whose voice reaches the board?
+... stakeholders:
+...   - {id: pwle, name: People with lived experience, role: beneficiary, lived_experience: true}
+...   - {id: board, name: CoC board, role: leader}
+... relationships:
+...   - {from: pwle, to: board, kind: feedback}
+... ''')
+>>> sysmap.to_graph(m).number_of_edges()
+1
+"""
+
+from sysmap.edit import add_factor, add_relationship, add_stakeholder, remove, set_field
+from sysmap.errors import (
+    EditError,
+    LockTimeout,
+    MapFileError,
+    MapInvalid,
+    MissingDependency,
+    SysmapError,
+    UnknownFormat,
+)
+from sysmap.graph import from_graph, to_graph
+from sysmap.init import init_map, new_map_text
+from sysmap.model import (
+    CORE_KINDS,
+    FORMAT_VERSION,
+    ROLES,
+    Factor,
+    FeedbackLoop,
+    Relationship,
+    Stakeholder,
+    SystemMap,
+)
+from sysmap.problems import Problem, ValidationReport
+from sysmap.schema import generate_schema, map_schema
+from sysmap.storage import dumps_map, save_map
+from sysmap.summary import MapSummary, summarize
+from sysmap.validate import load_map, loads_map, validate_file, validate_text
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CORE_KINDS",
+    "FORMAT_VERSION",
+    "ROLES",
+    "EditError",
+    "Factor",
+    "FeedbackLoop",
+    "LockTimeout",
+    "MapFileError",
+    "MapInvalid",
+    "MapSummary",
+    "MissingDependency",
+    "Problem",
+    "Relationship",
+    "Stakeholder",
+    "SysmapError",
+    "SystemMap",
+    "UnknownFormat",
+    "ValidationReport",
+    "add_factor",
+    "add_relationship",
+    "add_stakeholder",
+    "dumps_map",
+    "from_graph",
+    "generate_schema",
+    "init_map",
+    "load_map",
+    "loads_map",
+    "map_schema",
+    "new_map_text",
+    "remove",
+    "save_map",
+    "set_field",
+    "summarize",
+    "to_graph",
+    "validate_file",
+    "validate_text",
+]

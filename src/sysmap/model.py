@@ -1,0 +1,478 @@
+"""The domain model of a sysmap map.
+
+A map describes one community system around one guiding question:
+
+- **stakeholders** — who the system serves (beneficiaries), who serves it
+  (providers) and who can change it (leaders);
+- **factors** — the non-actor elements of a key-factor (causal loop) model;
+- **relationships** — who serves, funds, refers, informs … whom, how strongly,
+  with how much trust and power, and how we know;
+- **loops** — feedback loops the guiding team has named;
+- **guiding team**, **outcomes**, **measures**, **indicators** and
+  **assessments** — the rest of the Who / Why / What / How process.
+
+Every model forbids unknown fields, so a typo such as ``stength`` is reported
+instead of silently ignored.
+
+Example
+-------
+>>> m = SystemMap(
+...     id="demo",
+...     title="Demo",
+...     guiding_question="How do people find housing?",
+...     stakeholders=[
+...         Stakeholder(id="pwle", name="People with lived experience", role="beneficiary"),
+...         Stakeholder(id="board", name="CoC board", role="leader"),
+...     ],
+...     relationships=[Relationship(source="pwle", target="board", kind="feedback")],
+... )
+>>> [s.role for s in m.stakeholders]
+['beneficiary', 'leader']
+>>> m.relationships[0].model_dump(by_alias=True, exclude_defaults=True)
+{'from': 'pwle', 'to': 'board', 'kind': 'feedback'}
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "ROLES",
+    "CORE_KINDS",
+    "VOICE_KINDS",
+    "STATUSES",
+    "EVIDENCE_SOURCES",
+    "POWER_CARRIERS",
+    "Stakeholder",
+    "Factor",
+    "Evidence",
+    "RelationshipPower",
+    "Change",
+    "Relationship",
+    "RelationshipKind",
+    "FeedbackLoop",
+    "Responsibility",
+    "GuidingRole",
+    "Outcome",
+    "MeasureValue",
+    "Measure",
+    "Disaggregation",
+    "Indicator",
+    "AssessmentItem",
+    "AssessmentScore",
+    "Assessment",
+    "SystemMap",
+]
+
+#: The version of the file format this release reads and writes.
+FORMAT_VERSION = 1
+
+#: Stakeholder roles: whom the system serves, who serves it, who can change it.
+ROLES: tuple[str, ...] = ("beneficiary", "provider", "leader")
+
+#: The core vocabulary of relationship kinds, with what each means.
+CORE_KINDS: dict[str, str] = {
+    "serves": "provides a service to",
+    "funds": "gives money to",
+    "refers": "sends people to",
+    "informs": "passes information to",
+    "feedback": "tells how things are going (a voice channel)",
+    "governs": "sets policy for or has authority over",
+    "advocates": "speaks up for",
+    "represents": "speaks on behalf of",
+    "collaborates": "works together with",
+    "shares_data": "shares data with",
+    "compensates": "pays for time or expertise (e.g. paying experts by experience)",
+    "employs": "employs",
+    "contracts": "holds a contract with",
+    "influences": "a causal link between factors (use polarity + or -)",
+}
+
+#: Kinds through which a beneficiary's voice can travel toward decision makers.
+VOICE_KINDS: frozenset[str] = frozenset(
+    {"feedback", "advocates", "represents", "informs"}
+)
+
+#: Relationship status.
+STATUSES: tuple[str, ...] = ("existing", "proposed", "weak", "broken")
+
+#: Where we learned about a relationship.
+EVIDENCE_SOURCES: tuple[str, ...] = (
+    "interview",
+    "survey",
+    "workshop",
+    "record",
+    "observation",
+    "document",
+)
+
+#: What power a relationship can carry.
+POWER_CARRIERS: tuple[str, ...] = ("authority", "money", "decisions", "information")
+
+Id = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$",
+        description="A short identifier: letters, digits, '-', '_', '.', ':'; "
+        "starts with a letter or digit.",
+    ),
+]
+KindName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=60,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="A relationship kind: lower case letters, digits and '_'.",
+    ),
+]
+Scale5 = Annotated[
+    float,
+    Field(ge=0, le=5, description="0 (none) to 5 (very high)."),
+]
+Ordinal5 = Annotated[
+    int,
+    Field(ge=0, le=5, description="0 (none) to 5 (very high)."),
+]
+AttributeValue = str | int | float | bool | None
+
+
+def _polarity(value: Any) -> Any:
+    # YAML users write +/-, "positive", "same" …; keep one canonical form.
+    aliases = {
+        "positive": "+",
+        "same": "+",
+        "s": "+",
+        "negative": "-",
+        "opposite": "-",
+        "o": "-",
+        1: "+",
+        -1: "-",
+    }
+    if isinstance(value, str):
+        return aliases.get(value.strip().lower(), value.strip())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return aliases.get(value, value)
+    return value
+
+
+def _kind(value: Any) -> Any:
+    # "shares data" and "shares-data" are how people type shares_data.
+    if isinstance(value, str):
+        return value.strip().lower().replace(" ", "_").replace("-", "_")
+    return value
+
+
+Polarity = Annotated[Literal["+", "-"], BeforeValidator(_polarity)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        validate_assignment=True,
+        str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
+    )
+
+
+class Stakeholder(_Model):
+    """A person, group or organisation with a role in the system."""
+
+    id: Id
+    name: str = Field(min_length=1, description="The name shown on maps.")
+    role: Literal["beneficiary", "provider", "leader"] = Field(
+        description="beneficiary (whom the system serves), provider (who serves "
+        "the system) or leader (who can change it)."
+    )
+    type: str | None = Field(
+        default=None, description="Kind of stakeholder, e.g. person, group, agency."
+    )
+    organisation: str | None = None
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    lived_experience: bool = Field(
+        default=False, description="Brings lived experience of the issue."
+    )
+    power: Ordinal5 | None = Field(
+        default=None, description="Ability to change the system, 0 (none) to 5."
+    )
+    interest: Ordinal5 | None = Field(
+        default=None, description="Interest in the guiding question, 0 to 5."
+    )
+    attributes: dict[str, AttributeValue] = Field(
+        default_factory=dict,
+        description="Free attributes; the equity lens breaks results down by these.",
+    )
+    sensitive: bool = Field(
+        default=False,
+        description="Identity must not leave the workshop; exports can redact it.",
+    )
+
+
+class Factor(_Model):
+    """A non-actor element of a key-factor model, e.g. "housing stock"."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+
+
+class Evidence(_Model):
+    """How we know about a relationship, when, and who said so."""
+
+    source: Literal[
+        "interview", "survey", "workshop", "record", "observation", "document"
+    ] = Field(description="How we learned it.")
+    date: _dt.date | None = None
+    asserted_by: str | None = Field(
+        default=None,
+        description="A stakeholder id or a role group (beneficiary, provider, "
+        "leader) that asserted this relationship.",
+    )
+    note: str | None = None
+
+
+class RelationshipPower(_Model):
+    """The power a relationship carries from its source to its target."""
+
+    amount: Ordinal5 = Field(description="How much power, 0 (none) to 5.")
+    carries: list[Literal["authority", "money", "decisions", "information"]] = Field(
+        default_factory=list, description="What the power consists of."
+    )
+
+
+class Change(_Model):
+    """Why a relationship is in a redesign, who owns the change, how it is piloted."""
+
+    reason: str | None = None
+    owner: str | None = Field(default=None, description="A stakeholder id.")
+    pilot: str | None = None
+    measures: list[str] = Field(default_factory=list, description="Measure ids.")
+
+
+class Relationship(_Model):
+    """A directed link between two stakeholders or factors."""
+
+    id: Id | None = Field(
+        default=None, description="Optional; lets comparisons follow a relationship."
+    )
+    source: Id = Field(alias="from", description="Stakeholder or factor id.")
+    target: Id = Field(alias="to", description="Stakeholder or factor id.")
+    kind: Annotated[KindName, BeforeValidator(_kind)] = Field(
+        description="One of the core kinds, or a kind declared under 'kinds'."
+    )
+    strength: Scale5 | None = None
+    trust: Scale5 | None = None
+    direction: Literal["one-way", "mutual"] = "one-way"
+    polarity: Polarity | None = Field(
+        default=None, description="'+' or '-' for causal links."
+    )
+    power: RelationshipPower | None = None
+    status: Literal["existing", "proposed", "weak", "broken"] = "existing"
+    notes: str | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    change: Change | None = None
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+
+    @field_validator("direction", mode="before")
+    @classmethod
+    def _direction(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            v = value.strip().lower().replace("_", "-").replace(" ", "-")
+            return {"oneway": "one-way", "two-way": "mutual"}.get(v, v)
+        return value
+
+
+class RelationshipKind(_Model):
+    """A custom relationship kind declared by the map."""
+
+    id: KindName
+    description: str | None = None
+    voice: bool = Field(
+        default=False, description="Carries beneficiaries' voice toward decisions."
+    )
+
+
+class FeedbackLoop(_Model):
+    """A feedback loop the guiding team named."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    path: list[Id] = Field(
+        min_length=3,
+        description="Element ids around the loop; the last equals the first.",
+    )
+    purpose: str | None = None
+    type: Literal["reinforcing", "balancing"] | None = Field(
+        default=None, description="Declared type; checked against polarities."
+    )
+
+
+class Responsibility(_Model):
+    """One responsibility of a guiding-team role and the competencies it needs."""
+
+    text: str = Field(min_length=1)
+    competencies: dict[str, Literal["practical", "strategic"]] = Field(
+        default_factory=dict, description="Competency name -> level needed."
+    )
+
+
+class GuidingRole(_Model):
+    """A role on the guiding team."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str | None = None
+    responsibilities: list[str | Responsibility] = Field(default_factory=list)
+    accepted_by: list[Id] = Field(
+        default_factory=list, description="Stakeholder ids who took on this role."
+    )
+
+
+class Outcome(_Model):
+    """A desired outcome the community co-creates."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str | None = None
+
+
+class MeasureValue(_Model):
+    """A measure's value at one date, optionally for one group."""
+
+    date: _dt.date
+    value: float
+    group: dict[str, AttributeValue] = Field(
+        default_factory=dict, description="e.g. {race: Black}; empty for everyone."
+    )
+
+
+class Measure(_Model):
+    """A shared measure tracked over time."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    outcome: Id | None = Field(default=None, description="Outcome id.")
+    unit: str | None = None
+    source: str | None = None
+    data: Literal["primary", "secondary"] | None = None
+    values: list[MeasureValue] = Field(default_factory=list)
+
+
+class Disaggregation(_Model):
+    """An indicator's values broken down by one attribute."""
+
+    by: str = Field(min_length=1)
+    values: dict[str, float]
+
+
+class Indicator(_Model):
+    """A secondary-data indicator, optionally disaggregated by group."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    source: str | None = None
+    unit: str | None = None
+    as_of: _dt.date | None = None
+    value: float | None = None
+    disaggregations: list[Disaggregation] = Field(default_factory=list)
+
+
+class AssessmentItem(_Model):
+    """One checklist item."""
+
+    id: Id
+    text: str = Field(min_length=1)
+    area: str | None = None
+
+
+class AssessmentScore(_Model):
+    """One organisation's scores on a checklist."""
+
+    stakeholder: Id = Field(description="The organisation scored (stakeholder id).")
+    date: _dt.date | None = None
+    scores: dict[str, float] = Field(description="Item id -> score.")
+
+
+class Assessment(_Model):
+    """A named checklist scored per organisation."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    scale: tuple[float, float] = Field(
+        default=(0, 2), description="Lowest and highest score, e.g. [0, 2]."
+    )
+    items: list[AssessmentItem] = Field(min_length=1)
+    results: list[AssessmentScore] = Field(default_factory=list)
+
+
+class SystemMap(_Model):
+    """One map of a community system around one guiding question."""
+
+    sysmap: Literal[1] = Field(
+        default=FORMAT_VERSION, description="File format version."
+    )
+    id: Id
+    title: str = Field(min_length=1)
+    guiding_question: str = Field(
+        min_length=1, description="What are we collectively working to address?"
+    )
+    community: str | None = None
+    description: str | None = None
+    as_of: _dt.date | None = None
+    stage: Literal["current", "redesign"] = "current"
+    based_on: Id | None = Field(
+        default=None, description="The id of the map a redesign comes from."
+    )
+    kinds: list[RelationshipKind] = Field(
+        default_factory=list, description="Custom relationship kinds."
+    )
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+    factors: list[Factor] = Field(default_factory=list)
+    relationships: list[Relationship] = Field(default_factory=list)
+    loops: list[FeedbackLoop] = Field(default_factory=list)
+    guiding_team: list[GuidingRole] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    assessments: list[Assessment] = Field(default_factory=list)
+
+    def stakeholder(self, id: str) -> Stakeholder:
+        """Return the stakeholder with this id (KeyError if none)."""
+        for s in self.stakeholders:
+            if s.id == id:
+                return s
+        raise KeyError(id)
+
+    def element_ids(self) -> set[str]:
+        """Ids of every stakeholder and factor."""
+        return {s.id for s in self.stakeholders} | {f.id for f in self.factors}
+
+    def known_kinds(self) -> set[str]:
+        """The core kinds plus the kinds this map declares."""
+        return set(CORE_KINDS) | {k.id for k in self.kinds}
+
+    def to_data(self) -> dict[str, Any]:
+        """The map as plain data, in file order, without defaults.
+
+        Dates stay :class:`datetime.date`; use ``model_dump(mode="json")``
+        for text.
+        """
+        data = self.model_dump(by_alias=True, exclude_defaults=True)
+        data.pop("sysmap", None)
+        return {"sysmap": self.sysmap, **data}
