@@ -107,6 +107,8 @@ def _edit(path: str | os.PathLike[str], change: Callable[[dict[str, Any]], Any],
             new_text = out.getvalue()
         after = validate_text(new_text, fmt, name)
         if not after.ok:
+            for problem in after.problems:
+                problem.line = None  # the lines of a text that was never written
             raise MapInvalid(after.problems)
         write_atomic(path, new_text)
         return result
@@ -187,13 +189,43 @@ def _append(seq: list[Any], item: Any) -> None:
         seq.append(item)
 
 
-def _delete(seq: list[Any], index: int) -> None:
+def _delete(seq: list[Any], index: int, parent: Any = None, key: str | None = None) -> None:
     # A comment after the removed item usually introduces the next item or
     # section: hand it to the item before, or keep it with the next one.
     item = seq[index]
     if index > 0:
         _move_tail(item, seq[index - 1])
+    elif len(seq) > 1:
+        _move_tail_to_front(item, seq, parent, key)
     del seq[index]
+
+
+def _move_tail_to_front(item: Any, seq: Any, parent: Any, key: str | None) -> None:
+    """Make the comment after a list's first item the comment before the list."""
+    found = _tail_comment(item)
+    ca = getattr(seq, "ca", None)
+    if found is None or ca is None:
+        return
+    from ruamel.yaml.tokens import CommentToken
+
+    owner, last = found
+    token = owner.ca.items[last][2]
+    owner.ca.items[last][2] = None
+    # the token starts with the end of the item's last line; keep only the comment lines
+    text = token.value.split("\n", 1)[1] if "\n" in token.value else ""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return
+    tokens = [CommentToken(ln.strip() + "\n", token.start_mark, None) for ln in lines]
+    parent_ca = getattr(parent, "ca", None)
+    if parent_ca is not None and key is not None:
+        # a list inside a mapping takes its leading comments from the mapping's key
+        entry = parent_ca.items.setdefault(key, [None, None, None, None])
+        entry[3] = (entry[3] or []) + tokens
+    elif ca.comment is None:
+        ca.comment = [None, tokens]
+    else:
+        ca.comment[1] = (ca.comment[1] or []) + tokens
 
 
 # ---------------------------------------------------------------- adding
@@ -408,10 +440,10 @@ def remove(
                 )
             for i in reversed(rels):
                 removed.append(f"relationship: {_label(data['relationships'][i])}")
-                _delete(data["relationships"], i)
+                _delete(data["relationships"], i, data, "relationships")
             for i in reversed(loops):
                 removed.append(f"loop: {_label(data['loops'][i])}")
-                _delete(data["loops"], i)
+                _delete(data["loops"], i, data, "loops")
             for role in data.get("guiding_team") or []:
                 acc = role.get("accepted_by") if isinstance(role, dict) else None
                 if isinstance(acc, list) and ident in acc:
@@ -422,7 +454,7 @@ def remove(
                     for i in reversed(range(len(results))):
                         if isinstance(results[i], dict) and str(results[i].get("stakeholder")) == ident:
                             _delete(results, i)
-        _delete(data[section], index)
+        _delete(data[section], index, data, section)
         return removed
 
     result: list[str] = _edit(path, change, timeout)

@@ -37,7 +37,7 @@ def validate_cmd(map_files: tuple[str, ...], fmt: str, strict: bool) -> None:
         click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
     else:
         for r in reports:
-            click.echo(r.format_text(), err=not r.ok)
+            click.echo(r.format_text(), err=not r.ok or bool(strict and r.warnings))
     sys.exit(1 if failed else 0)
 
 
