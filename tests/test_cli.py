@@ -75,7 +75,9 @@ def test_validate_several_files_fails_if_any_fails(small_map: Path, tmp_path: Pa
     code, out, err = invoke(["validate", str(small_map), str(bad)], capsys)
     assert code == 1
     assert f"{small_map}: valid" in out
-    assert f"{bad}: $: missing required field 'guiding_question'" in err or "guiding_question" in err
+    assert (
+        f"{bad}: $: missing required field 'guiding_question'" in err or "guiding_question" in err
+    )
 
 
 def test_usage_mistakes_exit_2(capsys):
@@ -91,7 +93,9 @@ def test_usage_mistakes_exit_2(capsys):
 def test_missing_file_is_one_clear_error(tmp_path: Path):
     result = run("summary", str(tmp_path / "nope.yaml"))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"Error: {tmp_path / 'nope.yaml'}: no such file — check the path"
+    assert (
+        result.stderr.strip() == f"Error: {tmp_path / 'nope.yaml'}: no such file — check the path"
+    )
 
 
 def test_summary_text_json_md(small_map: Path, capsys):
@@ -116,13 +120,56 @@ def test_summary_writes_to_a_file(small_map: Path, tmp_path: Path, capsys):
 
 def test_editing_commands(small_map: Path, capsys):
     f = str(small_map)
-    assert invoke(["add", "stakeholder", f, "youth", "--name", "Youth council", "--role",
-                   "beneficiary", "--lived-experience", "--power", "1", "--attr",
-                   "age_group=youth", "--tag", "youth"], capsys)[0] == 0
-    assert invoke(["add", "relationship", f, "youth", "board", "--kind", "feedback",
-                   "--strength", "2", "--status", "weak", "--evidence", "workshop",
-                   "--asserted-by", "beneficiary", "--power", "1", "--carries", "decisions"],
-                  capsys)[0] == 0
+    assert (
+        invoke(
+            [
+                "add",
+                "stakeholder",
+                f,
+                "youth",
+                "--name",
+                "Youth council",
+                "--role",
+                "beneficiary",
+                "--lived-experience",
+                "--power",
+                "1",
+                "--attr",
+                "age_group=youth",
+                "--tag",
+                "youth",
+            ],
+            capsys,
+        )[0]
+        == 0
+    )
+    assert (
+        invoke(
+            [
+                "add",
+                "relationship",
+                f,
+                "youth",
+                "board",
+                "--kind",
+                "feedback",
+                "--strength",
+                "2",
+                "--status",
+                "weak",
+                "--evidence",
+                "workshop",
+                "--asserted-by",
+                "beneficiary",
+                "--power",
+                "1",
+                "--carries",
+                "decisions",
+            ],
+            capsys,
+        )[0]
+        == 0
+    )
     assert invoke(["add", "factor", f, "stock", "--name", "Housing stock"], capsys)[0] == 0
     assert invoke(["set", f, "youth", "interest", "5"], capsys)[0] == 0
     code, out, _ = invoke(["remove", f, "youth", "--cascade"], capsys)
@@ -135,8 +182,9 @@ def test_editing_commands(small_map: Path, capsys):
 
 def test_editing_errors_are_one_clear_message(small_map: Path, capsys):
     before = small_map.read_text()
-    code, _, err = invoke(["add", "relationship", str(small_map), "pwle", "bord", "--kind",
-                           "feedback"], capsys)
+    code, _, err = invoke(
+        ["add", "relationship", str(small_map), "pwle", "bord", "--kind", "feedback"], capsys
+    )
     assert code == 1
     assert err.strip() == (
         f"Error: {small_map}: $.relationships[3].to: unknown stakeholder or factor 'bord' — "
@@ -144,11 +192,13 @@ def test_editing_errors_are_one_clear_message(small_map: Path, capsys):
     )
     code, _, err = invoke(["set", str(small_map), "pwle", "power"], capsys)
     assert code == 2 and "give a VALUE, or --unset" in err
-    code, _, err = invoke(["add", "stakeholder", str(small_map), "x", "--name", "X", "--role",
-                           "benificiary"], capsys)
+    code, _, err = invoke(
+        ["add", "stakeholder", str(small_map), "x", "--name", "X", "--role", "benificiary"], capsys
+    )
     assert code == 2 and "'benificiary' is not one of" in err
-    code, _, err = invoke(["add", "stakeholder", str(small_map), "x y", "--name", "X", "--role",
-                           "leader"], capsys)
+    code, _, err = invoke(
+        ["add", "stakeholder", str(small_map), "x y", "--name", "X", "--role", "leader"], capsys
+    )
     assert code == 1 and "'x y' is not a valid id" in err
     assert small_map.read_text() == before
 
@@ -168,13 +218,25 @@ def test_init_then_validate(tmp_path: Path, capsys):
     assert code == 0
     assert invoke(["validate", str(f)], capsys)[0] == 0
     code, _, err = invoke(["init", str(f), "-q", "Again?"], capsys)
-    assert code == 1 and err.strip() == f"Error: {f} exists already — choose another name or use --force"
+    assert (
+        code == 1
+        and err.strip() == f"Error: {f} exists already — choose another name or use --force"
+    )
 
 
 @pytest.mark.parametrize(
     "command",
-    [["init"], ["validate"], ["summary"], ["schema"], ["add", "stakeholder"],
-     ["add", "relationship"], ["add", "factor"], ["remove"], ["set"]],
+    [
+        ["init"],
+        ["validate"],
+        ["summary"],
+        ["schema"],
+        ["add", "stakeholder"],
+        ["add", "relationship"],
+        ["add", "factor"],
+        ["remove"],
+        ["set"],
+    ],
     ids=" ".join,
 )
 def test_every_command_has_help_with_an_example(command):

@@ -12,7 +12,8 @@ from conftest import ROOT
 def test_cli_reference_is_up_to_date():
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "cli_reference.py"), "--check"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
 

@@ -22,8 +22,15 @@ def comments(text: str) -> list[str]:
 
 def test_add_stakeholder_keeps_every_comment_and_order(small_map: Path):
     before = small_map.read_text()
-    sysmap.add_stakeholder(small_map, "youth", "Youth Action Council", "beneficiary",
-                           lived_experience=True, power=1, attributes={"age_group": "youth"})
+    sysmap.add_stakeholder(
+        small_map,
+        "youth",
+        "Youth Action Council",
+        "beneficiary",
+        lived_experience=True,
+        power=1,
+        attributes={"age_group": "youth"},
+    )
     after = small_map.read_text()
     assert comments(after) == comments(before)
     m = sysmap.load_map(small_map)
@@ -37,8 +44,14 @@ def test_add_stakeholder_keeps_every_comment_and_order(small_map: Path):
 
 def test_add_relationship_and_factor(small_map: Path):
     before = small_map.read_text()
-    sysmap.add_relationship(small_map, "board", "pwle", "informs", strength=2,
-                            evidence=[{"source": "workshop", "asserted_by": "beneficiary"}])
+    sysmap.add_relationship(
+        small_map,
+        "board",
+        "pwle",
+        "informs",
+        strength=2,
+        evidence=[{"source": "workshop", "asserted_by": "beneficiary"}],
+    )
     sysmap.add_factor(small_map, "stock", "Housing stock")
     after = small_map.read_text()
     assert comments(after) == comments(before)
@@ -99,9 +112,18 @@ def test_remove_stakeholder_needs_cascade_when_it_has_relationships(small_map: P
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda p: sysmap.add_stakeholder(p, "pwle", "Again", "beneficiary"), "already in stakeholders"),
-        (lambda p: sysmap.add_stakeholder(p, "x", "X", "benificiary"), "unknown role 'benificiary'"),
-        (lambda p: sysmap.add_relationship(p, "pwle", "nobody", "feedback"), "unknown stakeholder or factor 'nobody'"),
+        (
+            lambda p: sysmap.add_stakeholder(p, "pwle", "Again", "beneficiary"),
+            "already in stakeholders",
+        ),
+        (
+            lambda p: sysmap.add_stakeholder(p, "x", "X", "benificiary"),
+            "unknown role 'benificiary'",
+        ),
+        (
+            lambda p: sysmap.add_relationship(p, "pwle", "nobody", "feedback"),
+            "unknown stakeholder or factor 'nobody'",
+        ),
         (lambda p: sysmap.add_relationship(p, "pwle", "board", "fund"), "unknown kind 'fund'"),
         (lambda p: sysmap.set_field(p, "pwle", "power", 9), "above the highest allowed power"),
         (lambda p: sysmap.set_field(p, "pwel", "power", 2), "did you mean 'pwle'"),
@@ -148,8 +170,16 @@ def test_init_writes_a_valid_map_with_prompts(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("3", 3), ("2.5", 2.5), ("true", True), ("[a, b]", ["a", "b"]), ("yes", "yes"),
-     ("Street outreach", "Street outreach"), ("{a: 1}", {"a": 1}), ("[unclosed", "[unclosed")],
+    [
+        ("3", 3),
+        ("2.5", 2.5),
+        ("true", True),
+        ("[a, b]", ["a", "b"]),
+        ("yes", "yes"),
+        ("Street outreach", "Street outreach"),
+        ("{a: 1}", {"a": 1}),
+        ("[unclosed", "[unclosed"),
+    ],
 )
 def test_parse_value_reads_command_line_values_as_yaml(text, value):
     assert parse_value(text) == value
@@ -159,9 +189,22 @@ def test_twenty_concurrent_adds_lose_nothing(small_map: Path):
     """20 processes add a stakeholder each to the same file at once."""
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "sysmap", "add", "stakeholder", str(small_map), f"p{i}",
-             "--name", f"Person {i}", "--role", "beneficiary"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "sysmap",
+                "add",
+                "stakeholder",
+                str(small_map),
+                f"p{i}",
+                "--name",
+                f"Person {i}",
+                "--role",
+                "beneficiary",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for i in range(20)
     ]

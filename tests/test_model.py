@@ -35,7 +35,9 @@ def test_relationship_uses_from_and_to_in_files():
     [("+", "+"), ("-", "-"), ("positive", "+"), ("negative", "-"), ("Same", "+"), (-1, "-")],
 )
 def test_polarity_accepts_the_ways_people_write_it(typed, stored):
-    r = Relationship.model_validate({"from": "a", "to": "b", "kind": "influences", "polarity": typed})
+    r = Relationship.model_validate(
+        {"from": "a", "to": "b", "kind": "influences", "polarity": typed}
+    )
     assert r.polarity == stored
 
 
@@ -100,7 +102,10 @@ def test_stakeholder_lookup():
 
 def test_load_map_raises_map_invalid_with_every_problem(tmp_path):
     f = tmp_path / "bad.yaml"
-    f.write_text(BASE.replace("role: provider", "role: provder") + "relationships:\n  - {from: a, to: zz, kind: serves}\n")
+    f.write_text(
+        BASE.replace("role: provider", "role: provder")
+        + "relationships:\n  - {from: a, to: zz, kind: serves}\n"
+    )
     with pytest.raises(sysmap.MapInvalid) as info:
         sysmap.load_map(f)
     messages = [p.message for p in info.value.problems if p.severity == "error"]
@@ -115,8 +120,14 @@ def test_load_map_raises_map_file_error_for_missing_file(tmp_path):
 
 
 def test_every_error_is_a_sysmap_error():
-    for cls in (sysmap.MapFileError, sysmap.MapInvalid, sysmap.EditError, sysmap.LockTimeout,
-                sysmap.UnknownFormat, sysmap.MissingDependency):
+    for cls in (
+        sysmap.MapFileError,
+        sysmap.MapInvalid,
+        sysmap.EditError,
+        sysmap.LockTimeout,
+        sysmap.UnknownFormat,
+        sysmap.MissingDependency,
+    ):
         assert issubclass(cls, sysmap.SysmapError)
 
 

@@ -34,8 +34,12 @@ def test_examples_follow_the_schema(path):
 
 def test_schema_rejects_what_the_model_rejects():
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
-    bad = {"id": "m", "title": "t", "guiding_question": "q",
-           "stakeholders": [{"id": "a", "name": "A", "role": "benificiary"}]}
+    bad = {
+        "id": "m",
+        "title": "t",
+        "guiding_question": "q",
+        "stakeholders": [{"id": "a", "name": "A", "role": "benificiary"}],
+    }
     assert not validator.is_valid(bad)
     bad_field = {"id": "m", "title": "t", "guiding_question": "q", "stength": 3}
     assert not validator.is_valid(bad_field)

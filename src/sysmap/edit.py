@@ -82,7 +82,9 @@ def _yaml() -> Any:
     return y
 
 
-def _edit(path: str | os.PathLike[str], change: Callable[[dict[str, Any]], Any], timeout: float) -> Any:
+def _edit(
+    path: str | os.PathLike[str], change: Callable[[dict[str, Any]], Any], timeout: float
+) -> Any:
     name = str(path)
     with map_lock(path, timeout=timeout):
         text = read_text(path)
@@ -169,7 +171,7 @@ def _move_tail(src: Any, dst: Any) -> None:
     token = owner.ca.items[key][2]
     owner.ca.items[key][2] = None
     last = list(dst.keys())[-1]
-    target = dst
+    target: Any = dst
     while isinstance(target[last], dict) and target[last]:
         target = target[last]
         last = list(target.keys())[-1]
@@ -345,9 +347,7 @@ def _build(model: Any, fields: dict[str, Any], path: str | os.PathLike[str]) -> 
         for p in problems:
             p.file = str(path)
             p.path = []
-        raise EditError(
-            "; ".join(p.message for p in problems) + " — nothing was changed"
-        ) from None
+        raise EditError("; ".join(p.message for p in problems) + " — nothing was changed") from None
 
 
 # ---------------------------------------------------------------- finding
@@ -386,8 +386,11 @@ def _find(data: dict[str, Any], target: str) -> tuple[str, int]:
             if isinstance(item, dict) and item.get("id") is not None
         ]
         guess = did_you_mean(target, ids)
-        hint = f"did you mean '{guess}'?" if guess else (
-            "use an id from the map, or FROM->TO[:KIND] for a relationship")
+        hint = (
+            f"did you mean '{guess}'?"
+            if guess
+            else ("use an id from the map, or FROM->TO[:KIND] for a relationship")
+        )
         raise EditError(f"nothing in the map has the id '{target}' — {hint}")
     if len(hits) > 1:
         where = ", ".join(s for s, _ in hits)
@@ -452,7 +455,10 @@ def remove(
                 results = a.get("results") if isinstance(a, dict) else None
                 if isinstance(results, list):
                     for i in reversed(range(len(results))):
-                        if isinstance(results[i], dict) and str(results[i].get("stakeholder")) == ident:
+                        if (
+                            isinstance(results[i], dict)
+                            and str(results[i].get("stakeholder")) == ident
+                        ):
                             _delete(results, i)
         _delete(data[section], index, data, section)
         return removed

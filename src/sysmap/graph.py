@@ -77,8 +77,10 @@ def from_graph(g: nx.MultiDiGraph) -> SystemMap:
             stakeholders.append(Stakeholder.model_validate({"id": node, **fields}))
     edges = list(g.edges(keys=True))
     recorded = g.graph.get(_ORDER)
-    if recorded is not None and len(recorded) == len(edges) and all(
-        g.has_edge(u, v, k) for u, v, k in recorded
+    if (
+        recorded is not None
+        and len(recorded) == len(edges)
+        and all(g.has_edge(u, v, k) for u, v, k in recorded)
     ):
         edges = [tuple(e) for e in recorded]
     relationships = [

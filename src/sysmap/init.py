@@ -84,8 +84,7 @@ def new_map_text(
     """
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*", id):
         raise SysmapError(
-            f"'{id}' is not a valid id — use letters, digits, '-', '_', '.' or ':' "
-            "with no spaces"
+            f"'{id}' is not a valid id — use letters, digits, '-', '_', '.' or ':' with no spaces"
         )
     return _TEMPLATE.format(
         id=id,

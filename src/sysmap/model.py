@@ -99,9 +99,7 @@ CORE_KINDS: dict[str, str] = {
 }
 
 #: Kinds through which a beneficiary's voice can travel toward decision makers.
-VOICE_KINDS: frozenset[str] = frozenset(
-    {"feedback", "advocates", "represents", "informs"}
-)
+VOICE_KINDS: frozenset[str] = frozenset({"feedback", "advocates", "represents", "informs"})
 
 #: Relationship status.
 STATUSES: tuple[str, ...] = ("existing", "proposed", "weak", "broken")
@@ -235,9 +233,9 @@ class Factor(_Model):
 class Evidence(_Model):
     """How we know about a relationship, when, and who said so."""
 
-    source: Literal[
-        "interview", "survey", "workshop", "record", "observation", "document"
-    ] = Field(description="How we learned it.")
+    source: Literal["interview", "survey", "workshop", "record", "observation", "document"] = Field(
+        description="How we learned it."
+    )
     date: _dt.date | None = None
     asserted_by: str | None = Field(
         default=None,
@@ -279,9 +277,7 @@ class Relationship(_Model):
     strength: Scale5 | None = None
     trust: Scale5 | None = None
     direction: Literal["one-way", "mutual"] = "one-way"
-    polarity: Polarity | None = Field(
-        default=None, description="'+' or '-' for causal links."
-    )
+    polarity: Polarity | None = Field(default=None, description="'+' or '-' for causal links.")
     power: RelationshipPower | None = None
     status: Literal["existing", "proposed", "weak", "broken"] = "existing"
     notes: str | None = None
@@ -303,9 +299,7 @@ class RelationshipKind(_Model):
 
     id: KindName
     description: str | None = None
-    voice: bool = Field(
-        default=False, description="Carries beneficiaries' voice toward decisions."
-    )
+    voice: bool = Field(default=False, description="Carries beneficiaries' voice toward decisions.")
 
 
 class FeedbackLoop(_Model):
@@ -424,9 +418,7 @@ class Assessment(_Model):
 class SystemMap(_Model):
     """One map of a community system around one guiding question."""
 
-    sysmap: Literal[1] = Field(
-        default=FORMAT_VERSION, description="File format version."
-    )
+    sysmap: Literal[1] = Field(default=1, description="File format version.")
     id: Id
     title: str = Field(min_length=1)
     guiding_question: str = Field(

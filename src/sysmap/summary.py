@@ -45,8 +45,12 @@ class MapSummary:
             f"Guiding question: {self.guiding_question}",
             "",
             "Stakeholders: "
-            + ", ".join(f"{n} {role}{'ies' if n != 1 and role.endswith('y') else 's' if n != 1 else ''}".replace("yies", "ies")
-                        for role, n in self.stakeholders_by_role.items())
+            + ", ".join(
+                f"{n} {role}{'ies' if n != 1 and role.endswith('y') else 's' if n != 1 else ''}".replace(
+                    "yies", "ies"
+                )
+                for role, n in self.stakeholders_by_role.items()
+            )
             + f" ({self.lived_experience} with lived experience)",
         ]
         total = sum(self.relationships_by_kind.values())
@@ -54,7 +58,8 @@ class MapSummary:
         lines.append(f"Relationships: {total}" + (f" ({kinds})" if kinds else ""))
         if self.relationships_by_status:
             lines.append(
-                "  by status: " + ", ".join(f"{k} {n}" for k, n in self.relationships_by_status.items())
+                "  by status: "
+                + ", ".join(f"{k} {n}" for k, n in self.relationships_by_status.items())
             )
         lines.append(
             f"Factors: {self.factors}; feedback loops: {self.loops}; guiding-team roles: "
@@ -93,7 +98,7 @@ def summarize(m: SystemMap) -> MapSummary:
     >>> s.warnings[0].message.startswith("no beneficiary voice")
     True
     """
-    roles = Counter(s.role for s in m.stakeholders)
+    roles: Counter[str] = Counter(s.role for s in m.stakeholders)
     kinds = Counter(r.kind for r in m.relationships)
     statuses = Counter(r.status for r in m.relationships)
     warnings = [p for p in check_references(m.to_data()) if p.severity == "warning"]

@@ -89,7 +89,9 @@ def schema_cmd(output: str | None, check_file: str | None) -> None:
         except OSError as exc:
             raise click.ClickException(f"{check_file}: {exc.strerror}") from None
         if current != text:
-            click.echo(f"{check_file} is out of date — run: sysmap schema -o {check_file}", err=True)
+            click.echo(
+                f"{check_file} is out of date — run: sysmap schema -o {check_file}", err=True
+            )
             sys.exit(1)
         click.echo(f"{check_file} is up to date")
         return

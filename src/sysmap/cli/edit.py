@@ -7,7 +7,14 @@ from typing import Any
 import click
 
 from sysmap.cli.options import map_argument
-from sysmap.edit import add_factor, add_relationship, add_stakeholder, parse_value, remove, set_field
+from sysmap.edit import (
+    add_factor,
+    add_relationship,
+    add_stakeholder,
+    parse_value,
+    remove,
+    set_field,
+)
 from sysmap.init import init_map
 from sysmap.model import EVIDENCE_SOURCES, POWER_CARRIERS, ROLES, STATUSES
 
@@ -28,8 +35,9 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, Any]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise click.BadParameter(f"'{pair}' — write KEY=VALUE, e.g. age_group=youth",
-                                     param_hint="--attr")
+            raise click.BadParameter(
+                f"'{pair}' — write KEY=VALUE, e.g. age_group=youth", param_hint="--attr"
+            )
         out[key.strip()] = parse_value(value)
     return out
 
@@ -41,8 +49,14 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--id", "map_id", help="The map's id (default: from the file name).")
 @click.option("--community", help="The community or place, e.g. 'Riverton'.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init_cmd(map_file: str, question: str, title: str | None, map_id: str | None,
-             community: str | None, force: bool) -> None:
+def init_cmd(
+    map_file: str,
+    question: str,
+    title: str | None,
+    map_id: str | None,
+    community: str | None,
+    force: bool,
+) -> None:
     """Start a new map with its guiding question and commented prompts for
     the Who, Why, What and How stages.
 
@@ -64,8 +78,12 @@ def add_group() -> None:
 @map_argument()
 @click.argument("stakeholder_id", metavar="ID")
 @click.option("--name", required=True, help="The name shown on maps.")
-@click.option("--role", required=True, type=click.Choice(ROLES),
-              help="beneficiary (served), provider (serves) or leader (can change the system).")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(ROLES),
+    help="beneficiary (served), provider (serves) or leader (can change the system).",
+)
 @click.option("--type", "type_", help="e.g. person, group, agency, nonprofit.")
 @click.option("--organisation")
 @click.option("--description")
@@ -73,15 +91,31 @@ def add_group() -> None:
 @click.option("--lived-experience", is_flag=True, help="Brings lived experience.")
 @click.option("--power", type=click.IntRange(0, 5), help="Ability to change the system, 0-5.")
 @click.option("--interest", type=click.IntRange(0, 5), help="Interest in the question, 0-5.")
-@click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE",
-              help="A free attribute for the equity lens (repeat for more).")
+@click.option(
+    "--attr",
+    "attrs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A free attribute for the equity lens (repeat for more).",
+)
 @click.option("--sensitive", is_flag=True, help="Identity must not leave the workshop.")
 @timeout_option
-def add_stakeholder_cmd(map_file: str, stakeholder_id: str, name: str, role: str,
-                        type_: str | None, organisation: str | None, description: str | None,
-                        tags: tuple[str, ...], lived_experience: bool, power: int | None,
-                        interest: int | None, attrs: tuple[str, ...], sensitive: bool,
-                        timeout: float) -> None:
+def add_stakeholder_cmd(
+    map_file: str,
+    stakeholder_id: str,
+    name: str,
+    role: str,
+    type_: str | None,
+    organisation: str | None,
+    description: str | None,
+    tags: tuple[str, ...],
+    lived_experience: bool,
+    power: int | None,
+    interest: int | None,
+    attrs: tuple[str, ...],
+    sensitive: bool,
+    timeout: float,
+) -> None:
     """Add a stakeholder.
 
     \b
@@ -90,9 +124,15 @@ def add_stakeholder_cmd(map_file: str, stakeholder_id: str, name: str, role: str
           --role beneficiary --lived-experience --power 1 --attr age_group=youth
     """
     fields: dict[str, Any] = {
-        "type": type_, "organisation": organisation, "description": description,
-        "tags": list(tags), "lived_experience": lived_experience, "power": power,
-        "interest": interest, "attributes": _attrs(attrs), "sensitive": sensitive,
+        "type": type_,
+        "organisation": organisation,
+        "description": description,
+        "tags": list(tags),
+        "lived_experience": lived_experience,
+        "power": power,
+        "interest": interest,
+        "attributes": _attrs(attrs),
+        "sensitive": sensitive,
     }
     fields = {k: v for k, v in fields.items() if v not in (None, [], {}, False)}
     s = add_stakeholder(map_file, stakeholder_id, name, role, timeout=timeout, **fields)
@@ -106,8 +146,14 @@ def add_stakeholder_cmd(map_file: str, stakeholder_id: str, name: str, role: str
 @click.option("--description")
 @click.option("--tag", "tags", multiple=True)
 @timeout_option
-def add_factor_cmd(map_file: str, factor_id: str, name: str, description: str | None,
-                   tags: tuple[str, ...], timeout: float) -> None:
+def add_factor_cmd(
+    map_file: str,
+    factor_id: str,
+    name: str,
+    description: str | None,
+    tags: tuple[str, ...],
+    timeout: float,
+) -> None:
     """Add a factor (an element of the key-factor model, e.g. housing stock).
 
     \b
@@ -115,8 +161,9 @@ def add_factor_cmd(map_file: str, factor_id: str, name: str, description: str | 
       sysmap add factor map.yaml housing-stock --name "Affordable housing stock"
     """
     fields: dict[str, Any] = {"description": description, "tags": list(tags)}
-    f = add_factor(map_file, factor_id, name, timeout=timeout,
-                   **{k: v for k, v in fields.items() if v})
+    f = add_factor(
+        map_file, factor_id, name, timeout=timeout, **{k: v for k, v in fields.items() if v}
+    )
     click.echo(f"Added factor '{f.id}' ({f.name}) to {map_file}")
 
 
@@ -124,10 +171,13 @@ def add_factor_cmd(map_file: str, factor_id: str, name: str, description: str | 
 @map_argument()
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
-@click.option("--kind", required=True,
-              help="serves, funds, refers, informs, feedback, governs, advocates, represents, "
-                   "collaborates, shares_data, compensates, employs, contracts, influences, "
-                   "or a kind declared in the map.")
+@click.option(
+    "--kind",
+    required=True,
+    help="serves, funds, refers, informs, feedback, governs, advocates, represents, "
+    "collaborates, shares_data, compensates, employs, contracts, influences, "
+    "or a kind declared in the map.",
+)
 @click.option("--id", "rel_id", help="An id, so comparisons can follow this relationship.")
 @click.option("--strength", type=click.FloatRange(0, 5), help="0-5.")
 @click.option("--trust", type=click.FloatRange(0, 5), help="0-5.")
@@ -135,19 +185,36 @@ def add_factor_cmd(map_file: str, factor_id: str, name: str, description: str | 
 @click.option("--polarity", type=click.Choice(["+", "-"]), help="For causal links.")
 @click.option("--status", type=click.Choice(STATUSES), help="Default: existing.")
 @click.option("--power", type=click.IntRange(0, 5), help="Power it carries, 0-5.")
-@click.option("--carries", multiple=True, type=click.Choice(POWER_CARRIERS),
-              help="What the power consists of (repeat for more).")
+@click.option(
+    "--carries",
+    multiple=True,
+    type=click.Choice(POWER_CARRIERS),
+    help="What the power consists of (repeat for more).",
+)
 @click.option("--notes")
 @click.option("--evidence", type=click.Choice(EVIDENCE_SOURCES), help="How we know.")
 @click.option("--asserted-by", help="Who said so: a stakeholder id or a role group.")
 @click.option("--evidence-date", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
 @timeout_option
-def add_relationship_cmd(map_file: str, source: str, target: str, kind: str,
-                         rel_id: str | None, strength: float | None, trust: float | None,
-                         mutual: bool, polarity: str | None, status: str | None,
-                         power: int | None, carries: tuple[str, ...], notes: str | None,
-                         evidence: str | None, asserted_by: str | None, evidence_date: Any,
-                         timeout: float) -> None:
+def add_relationship_cmd(
+    map_file: str,
+    source: str,
+    target: str,
+    kind: str,
+    rel_id: str | None,
+    strength: float | None,
+    trust: float | None,
+    mutual: bool,
+    polarity: str | None,
+    status: str | None,
+    power: int | None,
+    carries: tuple[str, ...],
+    notes: str | None,
+    evidence: str | None,
+    asserted_by: str | None,
+    evidence_date: Any,
+    timeout: float,
+) -> None:
     """Add a relationship from one stakeholder (or factor) to another.
 
     \b
@@ -160,8 +227,12 @@ def add_relationship_cmd(map_file: str, source: str, target: str, kind: str,
     if carries and power is None:
         raise click.UsageError("--carries needs --power AMOUNT")
     fields: dict[str, Any] = {
-        "id": rel_id, "strength": strength, "trust": trust,
-        "direction": "mutual" if mutual else None, "polarity": polarity, "status": status,
+        "id": rel_id,
+        "strength": strength,
+        "trust": trust,
+        "direction": "mutual" if mutual else None,
+        "polarity": polarity,
+        "status": status,
         "notes": notes,
     }
     if power is not None:
@@ -181,8 +252,11 @@ def add_relationship_cmd(map_file: str, source: str, target: str, kind: str,
 @click.command("remove")
 @map_argument()
 @click.argument("target", metavar="ID")
-@click.option("--cascade", is_flag=True,
-              help="Also remove the relationships and loops of a removed stakeholder or factor.")
+@click.option(
+    "--cascade",
+    is_flag=True,
+    help="Also remove the relationships and loops of a removed stakeholder or factor.",
+)
 @timeout_option
 def remove_cmd(map_file: str, target: str, cascade: bool, timeout: float) -> None:
     """Remove a stakeholder, factor, relationship, loop or other item by id.
@@ -205,8 +279,9 @@ def remove_cmd(map_file: str, target: str, cascade: bool, timeout: float) -> Non
 @click.argument("value", metavar="VALUE", required=False)
 @click.option("--unset", is_flag=True, help="Remove the field instead of setting it.")
 @timeout_option
-def set_cmd(map_file: str, target: str, field: str, value: str | None, unset: bool,
-            timeout: float) -> None:
+def set_cmd(
+    map_file: str, target: str, field: str, value: str | None, unset: bool, timeout: float
+) -> None:
     """Change one field of a stakeholder, relationship, loop … or of the map
     itself (ID 'map'). VALUE is read as YAML: 3 is a number, true a flag,
     [a, b] a list. FIELD may be dotted (attributes.age_group, power.amount).
@@ -222,6 +297,12 @@ def set_cmd(map_file: str, target: str, field: str, value: str | None, unset: bo
         raise click.UsageError("give a VALUE, or --unset to remove the field")
     if value is not None and unset:
         raise click.UsageError("give a VALUE or --unset, not both")
-    set_field(map_file, target, field, None if unset else parse_value(value or ""),
-              unset=unset, timeout=timeout)
+    set_field(
+        map_file,
+        target,
+        field,
+        None if unset else parse_value(value or ""),
+        unset=unset,
+        timeout=timeout,
+    )
     click.echo(f"{'Removed' if unset else 'Set'} {target}.{field} in {map_file}")
