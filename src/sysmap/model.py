@@ -88,8 +88,8 @@ CORE_KINDS: dict[str, str] = {
     "informs": "passes information to",
     "feedback": "tells how things are going (a voice channel)",
     "governs": "sets policy for or has authority over",
-    "advocates": "speaks up for",
-    "represents": "speaks on behalf of",
+    "advocates": "raises others' concerns with (the target): voice flows from -> to",
+    "represents": "carries a group's views to (the target): voice flows from -> to",
     "collaborates": "works together with",
     "shares_data": "shares data with",
     "compensates": "pays for time or expertise (e.g. paying experts by experience)",
@@ -465,6 +465,19 @@ class SystemMap(_Model):
         Dates stay :class:`datetime.date`; use ``model_dump(mode="json")``
         for text.
         """
-        data = self.model_dump(by_alias=True, exclude_defaults=True)
+        data = _whole(self.model_dump(by_alias=True, exclude_defaults=True))
         data.pop("sysmap", None)
         return {"sysmap": self.sysmap, **data}
+
+
+def _whole(value: Any) -> Any:
+    # strength 3, not 3.0: numbers stored as floats are written as people type them
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_whole(v) for v in value)
+    return value
