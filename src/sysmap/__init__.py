@@ -19,6 +19,7 @@ loops; and compare a redesign with today.
 1
 """
 
+from sysmap.analysis.suite import Analysis, analyze
 from sysmap.edit import add_factor, add_relationship, add_stakeholder, remove, set_field
 from sysmap.errors import (
     EditError,
@@ -50,6 +51,8 @@ from sysmap.validate import load_map, loads_map, validate_file, validate_text
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analysis",
+    "analyze",
     "CORE_KINDS",
     "FORMAT_VERSION",
     "ROLES",

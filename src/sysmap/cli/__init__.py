@@ -12,6 +12,7 @@ import sys
 import click
 
 from sysmap import __version__
+from sysmap.cli.analyze import analyze_cmd, paths_cmd
 from sysmap.cli.check import schema_cmd, summary_cmd, validate_cmd
 from sysmap.cli.edit import add_group, init_cmd, remove_cmd, set_cmd
 from sysmap.errors import MapInvalid, SysmapError
@@ -34,7 +35,17 @@ def cli() -> None:
     """
 
 
-for command in (init_cmd, validate_cmd, summary_cmd, schema_cmd, add_group, remove_cmd, set_cmd):
+for command in (
+    init_cmd,
+    validate_cmd,
+    summary_cmd,
+    schema_cmd,
+    add_group,
+    remove_cmd,
+    set_cmd,
+    analyze_cmd,
+    paths_cmd,
+):
     cli.add_command(command)
 
 

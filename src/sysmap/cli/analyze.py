@@ -1,0 +1,158 @@
+"""``sysmap analyze`` and ``sysmap paths``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+import click
+
+from sysmap.analysis.suite import ANALYSES, analyze
+from sysmap.cli.options import emit, format_option, map_argument, output_option
+from sysmap.validate import load_map
+
+__all__ = ["analyze_cmd", "paths_cmd"]
+
+
+class _Progress:
+    """A progress bar on stderr for long loop searches (only after a second)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.start = time.monotonic()
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            if not sys.stderr.isatty() or time.monotonic() - self.start < 1.0 or not total:
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(max(0, done - self.done))
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.command("analyze")
+@map_argument()
+@click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice(ANALYSES),
+    help="Run only this analysis (repeat for more).",
+)
+@click.option(
+    "--by",
+    metavar="ATTRIBUTE",
+    help="Break results down by a stakeholder attribute (the equity lens), e.g. race.",
+)
+@click.option(
+    "--max-loop-length",
+    type=click.IntRange(2, 20),
+    default=8,
+    show_default=True,
+    help="Longest feedback loop searched for, in steps.",
+)
+@click.option(
+    "--loop-cap",
+    type=click.IntRange(1, None),
+    default=10_000,
+    show_default=True,
+    help="Stop listing feedback loops after this many (the output says so).",
+)
+@format_option("text", "json", "md")
+@output_option
+def analyze_cmd(
+    map_file: str,
+    only: tuple[str, ...],
+    by: str | None,
+    max_loop_length: int,
+    loop_cap: int,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Analyse a map: structure, influence, power, voice and two-way feedback,
+    feedback loops, perspectives and (with --by) the equity lens. Headline
+    findings come first, details after.
+
+    \b
+    Example:
+      sysmap analyze examples/homelessness-current.yaml
+      sysmap analyze examples/homelessness-current.yaml --only voice --by race
+      sysmap analyze examples/homelessness-current.yaml --format json -o analysis.json
+    """
+    m = load_map(map_file)
+    progress = _Progress("Finding feedback loops")
+    try:
+        result = analyze(
+            m,
+            only=list(only) or None,
+            by=by,
+            max_loop_length=max_loop_length,
+            loop_cap=loop_cap,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    elif fmt == "md":
+        text = result.format_markdown()
+    else:
+        text = result.format_text()
+    emit(text, output)
+
+
+@click.command("paths")
+@map_argument()
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO", required=False)
+@click.option(
+    "--max-length",
+    type=click.IntRange(1, 20),
+    default=6,
+    show_default=True,
+    help="Longest path listed, in steps.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, None),
+    default=100,
+    show_default=True,
+    help="List at most this many paths (the output says when it stopped).",
+)
+@format_option("text", "json", "md")
+@output_option
+def paths_cmd(
+    map_file: str,
+    source: str,
+    target: str | None,
+    max_length: int,
+    limit: int,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Who and what is upstream and downstream of a stakeholder or factor; with
+    TO, the shortest path and every path between the two (bounded).
+
+    \b
+    Example:
+      sysmap paths examples/homelessness-current.yaml pwle-wg
+      sysmap paths examples/homelessness-current.yaml pwle-wg coc-board --max-length 4
+    """
+    from sysmap.analysis.paths import paths
+
+    result = paths(load_map(map_file), source, target, max_length=max_length, limit=limit)
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    elif fmt == "md":
+        text = result.format_markdown()
+    else:
+        text = result.format_text()
+    emit(text, output)
