@@ -18,13 +18,14 @@ from sysmap.problems import did_you_mean, one_of
 
 __all__ = ["ANALYSES", "Analysis", "analyze", "STAKEHOLDER_METRICS"]
 
-#: The analyses ``analyze`` runs, in report order (equity needs ``by``).
+#: The analyses ``analyze`` runs, in report order: voice first, the heart of
+#: lived-experience engagement (equity needs ``by``).
 ANALYSES: tuple[str, ...] = (
+    "voice",
+    "power",
+    "loops",
     "structure",
     "influence",
-    "power",
-    "voice",
-    "loops",
     "perspectives",
     "equity",
 )
@@ -41,7 +42,7 @@ STAKEHOLDER_METRICS: tuple[str, ...] = (
 )
 
 #: How many findings the headline section shows.
-HEADLINES = 8
+HEADLINES = 10
 
 ANALYSIS_JSON_VERSION = 1
 
@@ -63,11 +64,26 @@ class Analysis:
         return sorted(found, key=lambda f: (-f.importance, order.get(f.analysis, 99)))
 
     def headlines(self, limit: int = HEADLINES) -> list[Finding]:
-        """The findings to read first: every headline-level one, then notable ones."""
-        ranked = self.findings()
-        top = [f for f in ranked if f.importance >= 3]
-        rest = [f for f in ranked if f.importance == 2]
-        return (top + rest)[: max(limit, len(top))]
+        """The findings to read first, at most ``limit``.
+
+        Each analysis offers its most important finding in turn (in report
+        order), then its next one, so that no single analysis crowds out the
+        rest; details (importance 1) never make the headlines.
+        """
+        queues = [
+            sorted(r.findings(), key=lambda f: -f.importance) for r in self.results.values()
+        ]
+        picked: list[Finding] = []
+        for round_ in range(max((len(q) for q in queues), default=0)):
+            for queue in queues:
+                if len(picked) >= limit:
+                    break
+                if round_ < len(queue):
+                    f = queue[round_]
+                    if f.importance >= 3 or (f.importance == 2 and round_ == 0):
+                        picked.append(f)
+        order = {name: i for i, name in enumerate(ANALYSES)}
+        return sorted(picked, key=lambda f: (-f.importance, order.get(f.analysis, 99)))
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON: see docs/analyses.md."""
