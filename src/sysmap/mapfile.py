@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -53,6 +54,15 @@ def _max_bytes() -> int:
     return MAX_FILE_BYTES
 
 
+def _size(n: int) -> str:
+    """``67.1 MB``, ``2.5 kB``, ``300 bytes``."""
+    if n >= 1_000_000:
+        return f"{n / 1e6:.1f} MB"
+    if n >= 1_000:
+        return f"{n / 1e3:.1f} kB"
+    return f"{n} bytes"
+
+
 def detect_format(path: str | os.PathLike[str] | None, text: str = "") -> MapFormat:
     """JSON for ``.json`` files (or text starting with ``{``), else YAML.
 
@@ -90,8 +100,9 @@ def read_text(path: str | os.PathLike[str]) -> str:
         if size > limit:
             raise _fail(
                 name,
-                f"the file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB "
-                "limit for a map — split it, or raise SYSMAP_MAX_FILE_BYTES",
+                f"the file is {_size(size)}, over the {_size(limit)} "
+                "limit for a map — check that this is the right file, or raise the "
+                "limit with the SYSMAP_MAX_FILE_BYTES environment variable",
             )
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
@@ -109,17 +120,24 @@ def read_text(path: str | os.PathLike[str]) -> str:
 def decode(data: bytes, name: str) -> str:
     """Decode UTF-8 map bytes, with a clear message for anything else."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(name, "the file is UTF-16 text — save it as UTF-8")
+        raise _fail(
+            name,
+            "the file is saved as UTF-16 text — save it as UTF-8 "
+            "(in your editor's 'Save as' encoding choice)",
+        )
     if b"\x00" in data[:65536]:
-        raise _fail(name, "this is a binary file, not a YAML or JSON map")
+        raise _fail(
+            name,
+            "this is a binary file, not a YAML or JSON map — check that you picked the right file",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise _fail(
             name,
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}) — "
-            "save it as UTF-8",
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on this line, "
+            "often an accented letter saved in another encoding) — save it as UTF-8",
             line,
         ) from None
 
@@ -131,34 +149,189 @@ def parse_text(text: str, fmt: MapFormat, file: str = "<map>") -> Any:
     ------
     MapFileError
         Syntax errors (with the line), alias bombs, very deep nesting, an
-        empty file.
+        empty file, duplicate keys, several YAML documents in one file.
     """
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise _fail(file, "the file is empty — start a map with 'sysmap init'")
     if fmt == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise _fail(file, f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
-        except RecursionError:
-            raise _fail(file, "the JSON is nested too deeply to be a map") from None
+        return _parse_json(text, file)
     try:
-        data = yaml_rs.loads(
-            text,
-            parse_datetime=True,
-            alias_limits=_ALIAS_LIMITS,
-        )
+        # Dates stay text here; the model reads them where a date belongs. (With
+        # parse_datetime, yaml_rs turns even *quoted* "2026-01-31" into a date, so
+        # a name or an attribute that looks like a date could not be written.)
+        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_ALIAS_LIMITS)
     except yaml_rs.YAMLDecodeError as exc:
-        raise _yaml_error(str(exc), file) from None
+        raise _yaml_error(str(exc), text, file) from None
     except RecursionError:
-        raise _fail(file, "the YAML is nested too deeply to be a map") from None
+        raise _fail(file, _TOO_DEEP.format("YAML")) from None
+    except ValueError:
+        raise _number_too_long(text, file) from None
+    limit = sys.get_int_max_str_digits()
+    if limit and re.search(rf"\d{{{limit},}}", text) and _huge_number(data) is not None:
+        raise _number_too_long(text, file)
     if data is None:
-        raise _fail(file, "the file holds no map (only comments or blank) — "
-                    "start a map with 'sysmap init'")
+        raise _fail(file, _NO_MAP)
+    if isinstance(data, list):
+        data = _one_document(data, text, file)
     return data
 
 
-def _yaml_error(raw: str, file: str) -> MapFileError:
+_NO_MAP = "the file holds no map (only comments or blank lines) — start a map with 'sysmap init'"
+_TOO_DEEP = (
+    "the {} is nested too deeply to be a map — look for brackets '[' or '{{' "
+    "that repeat or are never closed"
+)
+
+
+class _DuplicateJSONKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateJSONKey(key)
+        out[key] = value
+    return out
+
+
+def _parse_json(text: str, file: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_json_object)
+    except _DuplicateJSONKey as exc:
+        raise _duplicate_key(text, file, exc.key) from None
+    except json.JSONDecodeError as exc:
+        raise _json_error(exc, file) from None
+    except RecursionError:
+        raise _fail(file, _TOO_DEEP.format("JSON")) from None
+    except ValueError:
+        raise _number_too_long(text, file) from None
+
+
+def _json_error(exc: json.JSONDecodeError, file: str) -> MapFileError:
+    doc, pos = exc.doc, exc.pos
+    before = doc[:pos].rstrip()
+    if before.endswith(",") and doc[pos : pos + 1] in ("]", "}"):
+        # the commonest JSON mistake: a comma after the last item
+        comma = len(before) - 1
+        line = doc.count("\n", 0, comma) + 1
+        closer = doc[pos]
+        return _fail(
+            file,
+            f"a comma before '{closer}' — JSON does not allow a comma after the last "
+            "item; remove it",
+            line,
+        )
+    if exc.msg.startswith("Expecting ',' delimiter"):
+        line = doc.count("\n", 0, len(before)) + 1
+        return _fail(
+            file,
+            "a comma is missing after this item — separate items with ','",
+            line,
+        )
+    if exc.msg.startswith("Expecting property name enclosed in double quotes"):
+        return _fail(
+            file,
+            'JSON field names need double quotes, e.g. "name": … (and no comma '
+            "after the last field)",
+            exc.lineno,
+        )
+    if exc.msg.startswith("Unterminated string"):
+        return _fail(file, "a text value is not closed — add the closing '\"'", exc.lineno)
+    return _fail(
+        file,
+        f"not valid JSON: {exc.msg} (column {exc.colno}) — check the brackets, "
+        "commas and quotes here",
+        exc.lineno,
+    )
+
+
+def _huge_number(data: Any) -> list[PathPart] | None:
+    """The path of a whole number too long for Python to turn into text, if any."""
+    limit = sys.get_int_max_str_digits()
+    if not limit:
+        return None
+    bits = int(limit * 3.32) - 8  # about limit digits
+    stack: list[tuple[Any, list[PathPart]]] = [(data, [])]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, int):
+            if node.bit_length() > bits:
+                return path
+        elif isinstance(node, (dict, list)):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, list):
+                stack.extend((v, [*path, i]) for i, v in enumerate(node))
+                continue
+            for key, value in node.items():
+                if isinstance(key, int) and key.bit_length() > bits:
+                    return path
+                name = key if isinstance(key, str) else "?"
+                stack.append((value, [*path, name]))
+    return None
+
+
+def _number_too_long(text: str, file: str) -> MapFileError:
+    match = re.search(r"\d{1000,}", text)
+    line = text.count("\n", 0, match.start()) + 1 if match else None
+    return _fail(file, TOO_LONG_NUMBER, line)
+
+
+#: Python refuses to turn numbers of thousands of digits into text.
+TOO_LONG_NUMBER = (
+    "a number is far too long (thousands of digits) — shorten it, or put it in "
+    "quotes if it is not a number"
+)
+
+
+def _document_starts(text: str) -> list[int]:
+    """The line where each YAML document in the text starts."""
+    starts: list[int] = []
+    open_doc = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if line.startswith("---") and line[3:4] in ("", " ", "\t"):
+            starts.append(number)
+            open_doc = True
+        elif line.startswith("...") and line[3:4] in ("", " ", "\t"):
+            open_doc = False
+        elif stripped and not stripped.startswith("#") and not line.startswith("%"):
+            if not open_doc:
+                starts.append(number)
+                open_doc = True
+    return starts
+
+
+def _one_document(data: list[Any], text: str, file: str) -> Any:
+    """The map from a file yaml_rs read as several documents ('---').
+
+    Empty documents (a stray '---' at the end) are dropped; a second map is
+    an error.
+    """
+    starts = _document_starts(text)
+    if len(starts) < 2 or len(starts) != len(data):
+        return data  # one document that is a list
+    docs = [(line, doc) for line, doc in zip(starts, data, strict=True) if doc is not None]
+    if not docs:
+        raise _fail(file, _NO_MAP)
+    if len(docs) == 1:
+        return docs[0][1]
+    raise _fail(
+        file,
+        "a second map (YAML document) starts here after '---'; a map file holds one "
+        "map — remove the '---' and what follows, or move it to its own file",
+        docs[1][0],
+    )
+
+
+def _yaml_error(raw: str, text: str, file: str) -> MapFileError:
     lines = [ln for ln in raw.strip().splitlines() if ln.strip()]
     match = _YAML_ERROR.search(raw)
     line = int(match.group(1)) if match else None
@@ -168,18 +341,73 @@ def _yaml_error(raw: str, file: str) -> MapFileError:
         return _fail(
             file,
             "too many YAML alias expansions (an alias bomb?) — write the values "
-            "out instead of repeating anchors",
+            "out instead of repeating anchors (&name / *name)",
         )
     if "recursion" in low or "depth" in low or "nest" in low:
-        return _fail(file, "the YAML is nested too deeply to be a map", line)
-    if "tab" in low:
-        return _fail(file, "a tab is used for indentation — YAML needs spaces", line)
+        return _fail(file, _TOO_DEEP.format("YAML"), line)
     if "duplicate" in low:
-        key = re.search(r"key:?\s*'?([^']*)'?", reason)
-        name = key.group(1) if key else ""
+        key = re.search(r"key:?\s*'(.*)'\s*$", reason) or re.search(r"key:?\s*(\S+)", reason)
+        return _duplicate_key(text, file, key.group(1) if key else "")
+    context, context_line, problem, problem_line = _ruamel_error(text)
+    if re.search(r"\btabs?\b", low) or "\t" in problem or "'\\t'" in problem:
         return _fail(
             file,
-            f"the key '{name}' appears twice in the same block — keep one",
+            "a tab is used for indentation or spacing — YAML needs spaces; "
+            "replace the tab with spaces",
+            _tab_line(text, problem_line or line),
+        )
+    if "comments must be separated" in low:
+        return _fail(
+            file,
+            "a '#' right after text — a comment needs a space before '#'; add one, or "
+            "put the text in quotes if the '#' belongs to it",
+            line,
+        )
+    if "trailing content after" in low and "quoted scalar" in low:
+        return _fail(
+            file,
+            "text after a closing quote — put the whole value inside the quotes",
+            line,
+        )
+    if "mismatched bracket" in low:
+        return _fail(
+            file,
+            "brackets do not match ('[' is closed by ']', '{' by '}') — fix the pair",
+            line,
+        )
+    if context.startswith(("while parsing a flow sequence", "while parsing a flow mapping")) or (
+        "unclosed bracket" in low
+    ):
+        opener = "{" if "mapping" in context or "'{'" in reason else "["
+        closer = "}" if opener == "{" else "]"
+        return _fail(
+            file,
+            f"the '{opener}' on this line is not closed properly — add the missing "
+            f"'{closer}' (or a missing ',' between items)",
+            context_line or line,
+        )
+    if "misplaced bracket" in low:
+        return _fail(
+            file,
+            "a closing bracket ']' or '}' with no matching '[' or '{' — remove it "
+            "or add the opening bracket",
+            line,
+        )
+    if (
+        context.startswith("while scanning a quoted scalar")
+        or "quoted scalar" in low
+        and ("indentation" in low or "end of stream" in low)
+    ):
+        return _fail(
+            file,
+            "a quote (\" or ') opened on this line is never closed — add the closing quote",
+            context_line or line,
+        )
+    if "unknown escape" in low:
+        return _fail(
+            file,
+            "a backslash '\\' inside double quotes starts an unknown escape — use "
+            "single quotes, or write '\\\\' for a backslash",
             line,
         )
     if "block sequence entries are not allowed" in low:
@@ -187,6 +415,42 @@ def _yaml_error(raw: str, file: str) -> MapFileError:
             file,
             "a '-' where a value was expected — quote it (for a negative "
             "polarity write polarity: '-') or fix the indentation",
+            line,
+        )
+    if "mapping values are not allowed" in low:
+        return _fail(
+            file,
+            "a ':' where YAML did not expect one — if the text contains ': ', put "
+            "it in quotes; otherwise this line is probably indented too far",
+            line,
+        )
+    if "expected ':'" in low or "could not find expected ':'" in problem:
+        return _fail(
+            file,
+            "this line has no ':' — write it as 'field: value' (or indent it under "
+            "the field it continues)",
+            context_line or line,
+        )
+    if "did not find expected" in low or "expected <block end>" in problem:
+        return _fail(
+            file,
+            "this line's indentation does not match the lines around it — line it "
+            "up with the other fields of the same item (spaces, not tabs)",
+            problem_line or line,
+        )
+    if "unknown anchor" in low or "undefined alias" in problem:
+        return _fail(
+            file,
+            "a '*' starts a reference to an anchor that is not defined — put the "
+            "text in quotes if it should start with '*'",
+            line,
+        )
+    char = re.search(r"unexpected character: `(.)'", reason)
+    if char or "anchor or alias" in low or "mapping keys are not allowed" in low:
+        shown = char.group(1) if char else ("?" if "keys" in low else "*' or '&")
+        return _fail(
+            file,
+            f"a value cannot start with '{shown}' in YAML — put the text in quotes",
             line,
         )
     if match:
@@ -199,20 +463,113 @@ def _yaml_error(raw: str, file: str) -> MapFileError:
     return _fail(file, f"not valid YAML: {reason}")
 
 
+def _ruamel_error(text: str) -> tuple[str, int | None, str, int | None]:
+    """What ruamel.yaml says about broken YAML: context, its line, problem, its line.
+
+    yaml_rs finds errors fast; ruamel.yaml often says better *where* they
+    start (the line that opens an unclosed bracket or quote). Empty strings
+    when ruamel reads the text or the text is too large.
+    """
+    if len(text) > LOCATE_MAX_BYTES:
+        return "", None, "", None
+    from ruamel.yaml import YAML
+
+    try:
+        for _ in YAML(typ="rt").parse(text):
+            pass
+    except Exception as exc:  # noqa: BLE001 - any failure is information here
+        cmark = getattr(exc, "context_mark", None)
+        pmark = getattr(exc, "problem_mark", None)
+        return (
+            str(getattr(exc, "context", None) or ""),
+            cmark.line + 1 if cmark is not None else None,
+            str(getattr(exc, "problem", None) or ""),
+            pmark.line + 1 if pmark is not None else None,
+        )
+    return "", None, "", None
+
+
+def _tab_line(text: str, near: int | None) -> int | None:
+    """The first line at or after ``near`` with a tab in its indentation."""
+    tabbed = [
+        i
+        for i, ln in enumerate(text.splitlines(), 1)
+        if "\t" in ln[: len(ln) - len(ln.lstrip(" \t"))] or re.search(r":\t", ln)
+    ]
+    after = [i for i in tabbed if near is None or i >= near]
+    if after:
+        return after[0]
+    return tabbed[0] if tabbed else near
+
+
+def _duplicate_key(text: str, file: str, key: str) -> MapFileError:
+    """A duplicate key, with the line and field path of its second use."""
+    line, path = None, []
+    found = _find_duplicate(_compose(text), key)
+    if found is not None:
+        line, path = found
+    problem = Problem(
+        f"the key '{key}' is given twice in the same block — keep one of them (this is the second)",
+        path=path,
+        file=file,
+        line=line,
+        code="duplicate-key",
+    )
+    return MapFileError(problem.format(), problem=problem)
+
+
+def _compose(text: str) -> Any:
+    """ruamel.yaml's node tree (with positions) for the text, or None."""
+    if len(text.encode("utf-8", "replace")) > LOCATE_MAX_BYTES:
+        return None
+    from ruamel.yaml import YAML
+
+    try:
+        return YAML(typ="rt").compose(text)
+    except Exception:  # noqa: BLE001 - positions are a nicety; never fail for them
+        return None
+
+
+def _find_duplicate(root: Any, key: str) -> tuple[int, list[PathPart]] | None:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    stack: list[tuple[Any, list[PathPart]]] = [(root, [])]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop(0)
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            names: set[str] = set()
+            for knode, vnode in node.value:
+                name = str(getattr(knode, "value", ""))
+                if name == key and name in names:
+                    return knode.start_mark.line + 1, [*path, name]
+                names.add(name)
+                stack.append((vnode, [*path, name]))
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, [*path, i]) for i, item in enumerate(node.value))
+    return None
+
+
 def locate(text: str, paths: Iterable[Sequence[PathPart]]) -> dict[tuple[PathPart, ...], int]:
     """1-based line numbers for field paths, where they can be found.
 
     A path that ends at a missing field gets the line of its parent. Files
     over :data:`LOCATE_MAX_BYTES` are not located (an empty result).
+
+    Example
+    -------
+    >>> locate("id: demo\\nstakeholders:\\n  - id: pwle\\n    role: x\\n",
+    ...        [["stakeholders", 0, "role"], ["stakeholders", 0, "name"]])
+    {('stakeholders', 0, 'role'): 4, ('stakeholders', 0, 'name'): 3}
     """
     wanted = [tuple(p) for p in paths]
-    if not wanted or len(text.encode("utf-8", "replace")) > LOCATE_MAX_BYTES:
+    if not wanted:
         return {}
-    from ruamel.yaml import YAML
-
-    try:
-        tree = YAML(typ="rt").load(text)
-    except Exception:  # noqa: BLE001 - positions are a nicety; never fail for them
+    tree = _compose(text.removeprefix("\ufeff"))
+    if tree is None:
         return {}
     found: dict[tuple[PathPart, ...], int] = {}
     for path in wanted:
@@ -223,22 +580,29 @@ def locate(text: str, paths: Iterable[Sequence[PathPart]]) -> dict[tuple[PathPar
 
 
 def _line_of(node: Any, path: Sequence[PathPart]) -> int | None:
-    line: int | None = getattr(getattr(node, "lc", None), "line", None)
+    """The line of the node at ``path`` (or of the deepest part that exists).
+
+    Works on ruamel.yaml's composed nodes, not on constructed data, so values
+    ruamel.yaml cannot construct (a date like 2026-13-01) do not lose the
+    positions of everything else.
+    """
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    line: int = node.start_mark.line
     for part in path:
-        lc = getattr(node, "lc", None)
-        if lc is None:
-            break
-        try:
-            if isinstance(part, int) and isinstance(node, list):
-                if not 0 <= part < len(node):
+        if isinstance(node, SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                break
+            node = node.value[part]
+            line = node.start_mark.line
+        elif isinstance(node, MappingNode):
+            for knode, vnode in node.value:
+                if str(getattr(knode, "value", None)) == str(part):
+                    line = knode.start_mark.line
+                    node = vnode
                     break
-                line = lc.item(part)[0]
-                node = node[part]
-            elif isinstance(node, dict) and part in node:
-                line = lc.key(part)[0]
-                node = node[part]
             else:
                 break
-        except (KeyError, IndexError, TypeError, AttributeError):
+        else:
             break
-    return None if line is None else line + 1
+    return line + 1

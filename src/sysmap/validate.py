@@ -17,7 +17,15 @@ import pydantic
 from pydantic import BaseModel
 
 from sysmap.errors import MapFileError, MapInvalid
-from sysmap.mapfile import MapFormat, detect_format, locate, parse_text, read_text
+from sysmap.mapfile import (
+    TOO_LONG_NUMBER,
+    MapFormat,
+    _huge_number,
+    detect_format,
+    locate,
+    parse_text,
+    read_text,
+)
 from sysmap.model import CORE_KINDS, ROLES, SystemMap
 from sysmap.problems import PathPart, Problem, ValidationReport, did_you_mean, one_of
 
@@ -134,24 +142,15 @@ def validate_data(
     Returns the report and, when there are no errors, the map.
     ``text`` (the file's text) lets problems carry line numbers.
     """
-    problems: list[Problem] = []
-    model: SystemMap | None = None
-    if not isinstance(data, dict):
-        problems.append(
-            Problem(
-                f"a map must be a block of fields (id, title, stakeholders …), "
-                f"not {_kind_of(data)}",
-                code="not-a-map",
-            )
-        )
-    else:
-        try:
-            model = SystemMap.model_validate(data)
-        except pydantic.ValidationError as exc:
-            problems.extend(_from_pydantic(exc, data))
-        problems.extend(check_references(data))
-        if model is not None and any(p.severity == "error" for p in problems):
-            model = None
+    try:
+        problems, model = _check(data)
+    except ValueError:
+        # Python will not turn a number of thousands of digits into text, and
+        # the checks and their messages need to; find it and say so
+        huge = _huge_number(data)
+        if huge is None:
+            raise
+        problems, model = [Problem(TOO_LONG_NUMBER, huge, code="number-too-long")], None
     for p in problems:
         p.file = file
     if text is not None and problems:
@@ -162,7 +161,48 @@ def validate_data(
     return ValidationReport(file, problems), model
 
 
+def _check(data: Any) -> tuple[list[Problem], SystemMap | None]:
+    """Field rules and references; the map when there are no errors."""
+    if not isinstance(data, dict):
+        return [Problem(_not_a_map(data), code="not-a-map")], None
+    problems: list[Problem] = []
+    model: SystemMap | None = None
+    try:
+        model = SystemMap.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems.extend(_from_pydantic(exc, data))
+    # one message per field: a bad id is not also reported as unknown, but
+    # "that is a name, use this id" says more than "not a valid id"
+    refs = check_references(data)
+    better = {tuple(p.path) for p in refs if p.code == "name-not-id"}
+    problems = [p for p in problems if tuple(p.path) not in better]
+    taken = {tuple(p.path) for p in problems}
+    problems.extend(p for p in refs if tuple(p.path) not in taken)
+    if any(p.severity == "error" for p in problems):
+        model = None
+    return problems, model
+
+
 # ---------------------------------------------------------------- pydantic
+
+
+def _not_a_map(data: Any) -> str:
+    if isinstance(data, list):
+        return (
+            "the file holds a list, but a map is a block of fields (id, title, "
+            "guiding_question, stakeholders …) — put lists under a field such as "
+            "'stakeholders:'"
+        )
+    return (
+        f"the file holds only {_kind_of(data)}, but a map is a block of fields "
+        "(id: …, title: …, guiding_question: …) — start a map with 'sysmap init'"
+    )
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """A value as text for a message, cut short if long."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _kind_of(value: Any) -> str:
@@ -175,8 +215,80 @@ def _kind_of(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"'{value}'"
+        return f"the number {_num(value)}"
+    return f"'{_show(value)}'"
+
+
+def _num(value: Any) -> str:
+    """``2`` for 2.0, ``2.5`` for 2.5; anything else as text."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _show(value)
+
+
+#: What one item of each list is called, in the domain's words.
+_ITEM_NAMES: dict[str, str] = {
+    "stakeholders": "stakeholder",
+    "factors": "factor",
+    "relationships": "relationship",
+    "loops": "feedback loop",
+    "guiding_team": "guiding-team role",
+    "outcomes": "outcome",
+    "measures": "measure",
+    "indicators": "indicator",
+    "assessments": "assessment",
+    "items": "checklist item",
+    "results": "assessment result",
+    "values": "measure value",
+    "disaggregations": "disaggregation",
+    "evidence": "evidence entry",
+    "kinds": "relationship kind",
+    "responsibilities": "responsibility",
+    "power": "relationship power",
+    "change": "change",
+}
+
+#: What to write for a field that is missing, in plain words.
+_FIELD_HINTS: dict[str, str] = {
+    "id": "a short id such as street-outreach",
+    "name": "the name shown on maps",
+    "role": "beneficiary, provider or leader",
+    "title": "a short name for the map, shown on every report",
+    "guiding_question": "the question the guiding team is working to address",
+    "from": "the id of the stakeholder or factor it starts at",
+    "to": "the id of the stakeholder or factor it goes to",
+    "kind": "e.g. serves, funds, refers, informs or feedback",
+    "path": "the ids around the loop, ending where it starts, e.g. [a, b, a]",
+    "source": "interview, survey, workshop, record, observation or document",
+    "amount": "0 (none) to 5 (very high)",
+    "text": "what the checklist asks, e.g. Shares data with partners",
+    "items": "a list of checklist items, each with id and text",
+    "scores": "item id: score",
+    "stakeholder": "a stakeholder id",
+    "date": "a date like 2026-01-31",
+    "value": "a number",
+    "by": "the attribute the values are broken down by",
+    "values": "group: number",
+}
+
+
+def _owner(path: list[PathPart]) -> str:
+    """``this stakeholder``, ``this relationship``, ``the map`` … for a field path."""
+    for i in range(len(path) - 2, -1, -1):
+        part = path[i]
+        if isinstance(part, str):
+            noun = _ITEM_NAMES.get(part)
+            if noun is None:
+                return f"'{part}'"
+            return f"this {noun}"
+    return "the map"
+
+
+def _item_noun(path: list[PathPart]) -> str | None:
+    """The domain name of the list item at the end of ``path``, if it is one."""
+    if len(path) >= 2 and isinstance(path[-1], int) and isinstance(path[-2], str):
+        return _ITEM_NAMES.get(path[-2])
+    return None
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -193,10 +305,14 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _model_at(path: list[PathPart]) -> type[BaseModel] | None:
-    """The model class that holds the field at the end of ``path``."""
+def _model_at(path: list[PathPart], depth: int = -1) -> type[BaseModel] | None:
+    """The model class that holds the field at the end of ``path``.
+
+    ``depth=0`` gives the model of the value at the end of ``path`` itself.
+    """
     model: type[BaseModel] | None = SystemMap
-    for part in path[:-1]:
+    parts = path[:depth] if depth else path
+    for part in parts:
         if isinstance(part, int) or model is None:
             continue
         field = _field(model, part)
@@ -215,14 +331,21 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
+def _required_names(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items() if info.is_required()]
+
+
 def _normalise(loc: tuple[Any, ...], data: Any) -> tuple[list[PathPart], bool]:
-    """Drop pydantic's type tags (``str``, ``function-before[…]``) from a loc."""
+    """Drop pydantic's type tags (``str``, ``function-before[…]``) from a loc.
+
+    Keys of blocks become text, so a key ``1`` is ``$.scores.1``, not an index.
+    """
     path: list[PathPart] = []
     node = data
     tagged = False
     for i, part in enumerate(loc):
         if isinstance(node, dict) and part in node:
-            path.append(part)
+            path.append(part if isinstance(part, str) else str(part))
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
@@ -254,81 +377,145 @@ def _message(err: Any, path: list[PathPart]) -> str:
     etype: str = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    name = next((p for p in reversed(path) if isinstance(p, str)), "value")
+    loc = err.get("loc") or ()
+    name = str(next((p for p in reversed(path) if isinstance(p, str)), "value"))
+    if etype == "invalid_key":
+        return (
+            f"{_kind_of(value)} cannot be a field name — field names are words such "
+            "as name or role; put the key in quotes or fix it"
+        )
     if etype == "literal_error":
-        choices = [c.strip("'") for c in _split_expected(ctx.get("expected", ""))]
-        if name == "sysmap":
-            return (
-                f"this file is format version {value!r}; this sysmap reads version 1 "
-                "— upgrade sysmap or fix 'sysmap: 1'"
-            )
-        if value is None:
-            return f"{name} is empty — use {one_of(choices)}"
-        if isinstance(value, (list, dict)):
-            return f"{name} must be one of {one_of(choices)}, not {_kind_of(value)}"
-        guess = did_you_mean(str(value), choices)
-        hint = f" (did you mean '{guess}'?)" if guess else ""
-        return f"unknown {name} '{value}' — use {one_of(choices)}{hint}"
+        return _literal_message(value, ctx, name)
     if etype == "extra_forbidden":
+        if name == "<<":
+            return "YAML merge keys ('<<') are not supported — write the fields out"
         model = _model_at(path)
         allowed = _field_names(model) if model else []
-        guess = did_you_mean(str(name), allowed)
+        guess = did_you_mean(name, allowed)
         if guess:
-            return f"unknown field '{name}' — did you mean '{guess}'?"
+            return f"unknown field '{_show(name)}' — did you mean '{guess}'?"
         tail = " or put free values under 'attributes'" if "attributes" in allowed else ""
-        return f"unknown field '{name}' — remove it{tail}"
+        return f"unknown field '{_show(name)}' — remove it{tail}"
     if etype == "missing":
-        return f"missing required field '{name}'"
+        if loc and isinstance(loc[-1], int):
+            if name == "scale":
+                return "scale needs two numbers, the lowest and highest score, e.g. [0, 2]"
+            return f"{name} has too few items"
+        hint = _FIELD_HINTS.get(name)
+        tail = f" ({hint})" if hint else ""
+        return f"{_owner(path)} has no {name.replace('_', ' ')} — add '{name}:'{tail}"
+    parent = path[-2] if len(path) >= 2 else None
+    if value is None and path and isinstance(path[-1], int):
+        noun = _item_noun(path) or f"entry in {name}"
+        return f"this {noun} is empty — fill it in or remove the empty '- ' line"
+    if parent in ("attributes", "group") and etype.endswith(("_type", "_parsing")):
+        return (
+            f"the attribute '{_show(name)}' must be text, a number or true/false, "
+            f"not {_kind_of(value)}"
+        )
+    if parent in ("scores", "values") and etype in ("float_type", "float_parsing"):
+        what = "score" if parent == "scores" else "value"
+        return f"the {what} for '{_show(name)}' must be a number, not {_kind_of(value)}"
+    if value is None and etype not in ("none_required",):
+        model = _model_at(path)
+        field = _field(model, name) if model is not None else None
+        if field is not None and field.is_required():
+            hint = _FIELD_HINTS.get(name)
+            return f"{name} is empty — fill it in" + (f" ({hint})" if hint else "")
+        return f"{name} is empty — fill it in or remove the line"
     if etype == "string_pattern_mismatch":
         if name == "kind" or path[:1] == ["kinds"]:
             return (
-                f"'{value}' is not a valid kind name — use lower-case letters, "
+                f"'{_show(value)}' is not a valid kind name — use lower-case letters, "
                 "digits and '_' (e.g. shares_data)"
             )
         return (
-            f"'{value}' is not a valid id — use letters, digits, '-', '_', '.' or "
-            "':' with no spaces (e.g. street-outreach)"
+            f"'{_show(value)}' is not a valid id — use letters, digits, '-', '_', '.' "
+            "or ':' with no spaces (e.g. street-outreach)"
         )
     if etype in ("string_too_short", "too_short"):
         if name == "path":
             return (
-                "a loop path needs at least two elements and a return to the "
-                "first, e.g. [a, b, a]"
+                "a feedback loop's path needs at least two elements and a return to "
+                "the first, e.g. [a, b, a]"
             )
         if etype == "string_too_short":
-            return f"{name} must not be empty"
+            return f"{name} is empty — fill it in"
         return f"{name} needs at least {ctx.get('min_length')} item(s)"
-    if etype in ("string_too_long",):
-        return f"{name} is too long (at most {ctx.get('max_length')} characters)"
-    if etype in ("greater_than_equal", "greater_than"):
-        return f"{value} is below the lowest allowed {name} ({ctx.get('ge', ctx.get('gt'))})" + _range_hint(name)
-    if etype in ("less_than_equal", "less_than"):
-        return f"{value} is above the highest allowed {name} ({ctx.get('le', ctx.get('lt'))})" + _range_hint(name)
-    if etype in ("int_parsing", "int_type", "int_from_float"):
-        return f"{name} must be a whole number, not {_kind_of(value)}" + _range_hint(name)
+    if etype == "too_long" and name == "scale":
+        return "scale needs two numbers, the lowest and highest score, e.g. [0, 2]"
+    if etype in ("string_too_long", "too_long"):
+        unit = "characters" if etype == "string_too_long" else "items"
+        return f"{name} is too long (at most {ctx.get('max_length')} {unit})"
+    if etype in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        if etype.startswith("greater"):
+            bound, side = _num(ctx.get("ge", ctx.get("gt"))), "below the lowest"
+        else:
+            bound, side = _num(ctx.get("le", ctx.get("lt"))), "above the highest"
+        return f"{_num(value)} is {side} allowed {name} ({bound})" + _range_hint(name)
+    if etype in ("int_parsing", "int_type", "int_from_float", "int_parsing_size"):
+        if name in _SCALE_NAMES:
+            return f"{name} must be a whole number from 0 (none) to 5 (very high), not {_kind_of(value)}"
+        return f"{name} must be a whole number, not {_kind_of(value)}"
     if etype in ("float_parsing", "float_type", "finite_number"):
-        return f"{name} must be a number, not {_kind_of(value)}" + _range_hint(name)
+        if name in _SCALE_NAMES:
+            return f"{name} must be a number from 0 (none) to 5 (very high), not {_kind_of(value)}"
+        return f"{name} must be a number, not {_kind_of(value)}"
     if etype in ("bool_parsing", "bool_type"):
         return f"{name} must be true or false, not {_kind_of(value)}"
     if etype.startswith("date") or etype.startswith("datetime"):
-        return f"{name} must be a date like 2026-01-31, not {_kind_of(value)}"
+        return f"{name} must be a date like 2026-01-31 (year-month-day), not {_kind_of(value)}"
     if etype in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{name} must be a block of fields (key: value), not {_kind_of(value)}"
+        noun = _item_noun(path)
+        model = _model_at(path, depth=0)
+        fields = _required_names(model) if model is not None else []
+        shown = f" ({', '.join(fields)} …)" if fields else " (key: value lines)"
+        if noun:
+            return f"each {noun} must be a block of fields{shown}, not {_kind_of(value)}"
+        return f"{name} must be a block of fields{shown}, not {_kind_of(value)}"
     if etype in ("list_type", "tuple_type"):
         return f"{name} must be a list (lines starting with '- '), not {_kind_of(value)}"
     if etype == "string_type":
+        if path and isinstance(path[-1], int):
+            return f"each entry in {name} must be text, not {_kind_of(value)}"
+        if name == "text":
+            return f"text must be plain words, not {_kind_of(value)}"
         return f"{name} must be text, not {_kind_of(value)}"
     return f"{name}: {err.get('msg', 'invalid value')}"
 
 
-def _split_expected(expected: str) -> list[str]:
-    return [p.strip() for p in expected.replace(" or ", ", ").split(",") if p.strip()]
+_SCALE_NAMES = frozenset({"power", "interest", "strength", "trust", "amount"})
 
 
 def _range_hint(name: str) -> str:
-    if name in ("power", "interest", "strength", "trust", "amount"):
-        return " — use 0 (none) to 5 (very high)"
-    return ""
+    return " — use 0 (none) to 5 (very high)" if name in _SCALE_NAMES else ""
+
+
+def _literal_message(value: Any, ctx: dict[str, Any], name: str) -> str:
+    choices = [c.strip("'") for c in _split_expected(str(ctx.get("expected", "")))]
+    if value is None or value == "":
+        return f"{name} is empty — use {one_of(choices)}"
+    if name == "sysmap":
+        return (
+            f"this file is format version {_show(value)}, but this sysmap reads version 1 "
+            "— upgrade sysmap, or set 'sysmap: 1' if the number is a mistake"
+        )
+    if isinstance(value, (list, dict)):
+        return f"{name} must be one of {one_of(choices)}, not {_kind_of(value)}"
+    if name == "polarity":
+        return (
+            f"unknown polarity '{_show(value)}' — use '+' (both move the same way) or "
+            "'-' (they move in opposite ways)"
+        )
+    if name == "direction":
+        return f"unknown direction '{_show(value)}' — use one-way, or mutual (both ways)"
+    guess = did_you_mean(str(value), choices)
+    hint = f" (did you mean '{guess}'?)" if guess else ""
+    return f"unknown {name} '{_show(value)}' — use {one_of(choices)}{hint}"
+
+
+def _split_expected(expected: str) -> list[str]:
+    return [p.strip() for p in expected.replace(" or ", ", ").split(",") if p.strip()]
 
 
 # ---------------------------------------------------------------- references
@@ -369,9 +556,17 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
         out.append(Problem(msg, path, severity="warning", code=code))
 
     # duplicate ids: stakeholders and factors share one namespace
-    for sections in (("stakeholders", "factors"), ("relationships",), ("loops",),
-                     ("guiding_team",), ("outcomes",), ("measures",),
-                     ("indicators",), ("assessments",), ("kinds",)):
+    for sections in (
+        ("stakeholders", "factors"),
+        ("relationships",),
+        ("loops",),
+        ("guiding_team",),
+        ("outcomes",),
+        ("measures",),
+        ("indicators",),
+        ("assessments",),
+        ("kinds",),
+    ):
         seen: dict[str, tuple[str, int]] = {}
         for section in sections:
             for i, item in _items(data, section):
@@ -381,12 +576,21 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
                 ident = str(ident)
                 if ident in seen:
                     first_section, first = seen[ident]
-                    err(
-                        f"duplicate id '{ident}' (first used at "
-                        f"$.{first_section}[{first}]) — give each one its own id",
-                        [section, i, "id"],
-                        "duplicate-id",
-                    )
+                    noun = _ITEM_NAMES.get(section, section)
+                    first_noun = _ITEM_NAMES.get(first_section, first_section)
+                    where = f"$.{first_section}[{first}]"
+                    if first_section == section:
+                        msg = (
+                            f"two {noun}s have the id '{_show(ident)}' (the first is "
+                            f"{where}) — give each {noun} its own id"
+                        )
+                    else:
+                        msg = (
+                            f"this {noun} has the id '{_show(ident)}', already used by "
+                            f"the {first_noun} {where} — stakeholders and factors "
+                            "need different ids"
+                        )
+                    err(msg, [section, i, "id"], "duplicate-id")
                 else:
                     seen[ident] = (section, i)
 
@@ -397,76 +601,140 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
     measures = set(_ids(data, "measures"))
     outcomes = set(_ids(data, "outcomes"))
 
-    def unknown(ident: Any, path: list[PathPart], what: str, pool: set[str] | dict[str, int], add: str) -> None:
+    # ids by name, to catch "from: Street outreach" written for "from: outreach"
+    names: dict[str, tuple[str, str]] = {}
+    for section in ("stakeholders", "factors", "outcomes", "measures"):
+        for _, item in _items(data, section):
+            name, ident = item.get("name"), item.get("id")
+            if isinstance(name, str) and isinstance(ident, (str, int)):
+                names.setdefault(name.strip().casefold(), (str(ident), _ITEM_NAMES[section]))
+
+    def unknown(
+        ident: Any, path: list[PathPart], what: str, pool: set[str] | dict[str, int], add: str
+    ) -> None:
         if ident is None or not isinstance(ident, (str, int)) or str(ident) in pool:
+            return
+        named, noun = names.get(str(ident).strip().casefold(), (None, ""))
+        if named is not None and named in pool:
+            err(
+                f"'{_show(ident)}' is a {noun}'s name — use its id here: {named}",
+                path,
+                "name-not-id",
+            )
             return
         guess = did_you_mean(str(ident), list(pool))
         hint = f"did you mean '{guess}'?" if guess else add
-        err(f"unknown {what} '{ident}' — {hint}", path, "unknown-id")
+        err(f"unknown {what} '{_show(ident)}' — {hint}", path, "unknown-id")
 
     edges: set[tuple[str, str]] = set()
     polarity: dict[tuple[str, str], str] = {}
     for i, rel in _items(data, "relationships"):
-        src, dst = rel.get("from"), rel.get("to")
-        unknown(src, ["relationships", i, "from"], "stakeholder or factor", elements,
-                "add it under stakeholders or factors first")
-        unknown(dst, ["relationships", i, "to"], "stakeholder or factor", elements,
-                "add it under stakeholders or factors first")
-        if src is not None and src == dst:
-            err(f"a relationship from '{src}' to itself — point it at another stakeholder",
-                ["relationships", i, "to"], "self-relationship")
+        # the model also accepts the field names source/target
+        src_key = "from" if "from" in rel or "source" not in rel else "source"
+        dst_key = "to" if "to" in rel or "target" not in rel else "target"
+        src, dst = rel.get(src_key), rel.get(dst_key)
+        for end, key in ((src, src_key), (dst, dst_key)):
+            unknown(
+                end,
+                ["relationships", i, key],
+                "stakeholder or factor",
+                elements,
+                "add it under stakeholders or factors, or fix the id",
+            )
+        if isinstance(src, (str, int)) and src == dst:
+            err(
+                f"a relationship cannot go from '{_show(src)}' to itself — point "
+                f"'{dst_key}' at another stakeholder or factor",
+                ["relationships", i, dst_key],
+                "self-relationship",
+            )
         kind = rel.get("kind")
         if isinstance(kind, str):
             norm = kind.strip().lower().replace(" ", "_").replace("-", "_")
             if norm and norm not in kinds and _valid_kind_name(norm):
                 guess = did_you_mean(norm, sorted(kinds))
                 hint = f"did you mean '{guess}'? Or" if guess else "use a core kind or"
-                err(f"unknown kind '{kind}' — {hint} declare it under 'kinds:'",
-                    ["relationships", i, "kind"], "unknown-kind")
+                err(
+                    f"unknown kind '{_show(kind)}' — {hint} declare it under 'kinds:'",
+                    ["relationships", i, "kind"],
+                    "unknown-kind",
+                )
         if isinstance(src, str) and isinstance(dst, str):
             edges.add((src, dst))
             if str(rel.get("direction", "")).lower() in ("mutual", "two-way"):
                 edges.add((dst, src))
             pol = rel.get("polarity")
             if pol is not None:
-                polarity[(src, dst)] = str(pol)
+                polarity[(src, dst)] = str(pol).strip().lower()
             elif src in factors and dst in factors:
-                warn("a causal link between factors has no polarity — set polarity: "
-                     "'+' or '-' so its loops can be classified",
-                     ["relationships", i], "no-polarity")
-        for j, ev in enumerate(rel.get("evidence") or [] if isinstance(rel.get("evidence"), list) else []):
+                warn(
+                    "a causal link between factors has no polarity — set polarity: "
+                    "'+' or '-' so its loops can be classified",
+                    ["relationships", i],
+                    "no-polarity",
+                )
+        for j, ev in enumerate(
+            rel.get("evidence") or [] if isinstance(rel.get("evidence"), list) else []
+        ):
             if isinstance(ev, dict):
                 by = ev.get("asserted_by")
                 if by is not None and str(by) not in stakeholders and str(by) not in ROLES:
                     guess = did_you_mean(str(by), list(stakeholders) + list(ROLES))
-                    hint = f"did you mean '{guess}'?" if guess else (
-                        f"use a stakeholder id or a role group ({one_of(ROLES)})")
-                    err(f"unknown asserted_by '{by}' — {hint}",
-                        ["relationships", i, "evidence", j, "asserted_by"], "unknown-id")
+                    hint = (
+                        f"did you mean '{guess}'?"
+                        if guess
+                        else f"use a stakeholder's id, or {one_of(ROLES)}"
+                    )
+                    err(
+                        f"asserted_by '{_show(by)}' is not a stakeholder id or role group — {hint}",
+                        ["relationships", i, "evidence", j, "asserted_by"],
+                        "unknown-id",
+                    )
         change = rel.get("change")
         if isinstance(change, dict):
-            unknown(change.get("owner"), ["relationships", i, "change", "owner"],
-                    "owner", stakeholders, "use a stakeholder id")
+            unknown(
+                change.get("owner"),
+                ["relationships", i, "change", "owner"],
+                "stakeholder",
+                stakeholders,
+                "a change's owner must be a stakeholder; use their id (add them "
+                "under stakeholders first)",
+            )
             ms = change.get("measures")
             if isinstance(ms, list):
                 for j, m in enumerate(ms):
-                    unknown(m, ["relationships", i, "change", "measures", j], "measure",
-                            measures, "add it under measures")
+                    unknown(
+                        m,
+                        ["relationships", i, "change", "measures", j],
+                        "measure",
+                        measures,
+                        "add it under measures",
+                    )
 
     for i, loop in _items(data, "loops"):
         path = loop.get("path")
         if not isinstance(path, list) or len(path) < 2:
             continue
+        if not all(isinstance(step, (str, int)) for step in path):
+            continue  # the field rules report the odd step
         bad = False
         for j, ident in enumerate(path):
             if isinstance(ident, (str, int)) and str(ident) not in elements:
-                unknown(ident, ["loops", i, "path", j], "stakeholder or factor", elements,
-                        "add it under stakeholders or factors first")
+                unknown(
+                    ident,
+                    ["loops", i, "path", j],
+                    "stakeholder or factor",
+                    elements,
+                    "add it under stakeholders or factors, or fix the id",
+                )
                 bad = True
         if path[0] != path[-1]:
-            err(f"the loop does not close: it starts at '{path[0]}' and ends at "
-                f"'{path[-1]}' — end the path with '{path[0]}'",
-                ["loops", i, "path"], "open-loop")
+            err(
+                f"this feedback loop does not close: it starts at '{_show(path[0])}' "
+                f"but ends at '{_show(path[-1])}' — end the path with '{_show(path[0])}'",
+                ["loops", i, "path"],
+                "open-loop",
+            )
             continue
         if bad:
             continue
@@ -475,65 +743,123 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
         for j in range(len(path) - 1):
             a, b = str(path[j]), str(path[j + 1])
             if (a, b) not in edges:
-                err(f"no relationship from '{a}' to '{b}' backs this loop — add one "
-                    "or fix the path", ["loops", i, "path", j + 1], "loop-not-backed")
+                err(
+                    f"this feedback loop goes from '{_show(a)}' to '{_show(b)}', but no "
+                    "relationship does — add that relationship or fix the loop's path",
+                    ["loops", i, "path", j + 1],
+                    "loop-not-backed",
+                )
                 signed = False
             elif (a, b) in polarity:
-                product *= -1 if polarity[(a, b)] in ("-", "negative", "opposite") else 1
+                negative = ("-", "-1", "negative", "opposite", "o")
+                product *= -1 if polarity[(a, b)] in negative else 1
             else:
                 signed = False
         declared = loop.get("type")
         if signed and declared in ("reinforcing", "balancing"):
             actual = "reinforcing" if product > 0 else "balancing"
             if actual != declared:
-                warn(f"declared {declared}, but its link polarities make it {actual}",
-                     ["loops", i, "type"], "loop-type")
+                warn(
+                    f"declared {declared}, but its link polarities make it {actual}",
+                    ["loops", i, "type"],
+                    "loop-type",
+                )
 
     for i, role in _items(data, "guiding_team"):
         acc = role.get("accepted_by")
         if isinstance(acc, list):
             for j, ident in enumerate(acc):
-                unknown(ident, ["guiding_team", i, "accepted_by", j], "stakeholder",
-                        stakeholders, "use a stakeholder id")
+                unknown(
+                    ident,
+                    ["guiding_team", i, "accepted_by", j],
+                    "stakeholder",
+                    stakeholders,
+                    "only stakeholders can take a guiding-team role; add them under "
+                    "stakeholders or fix the id",
+                )
     for i, m in _items(data, "measures"):
-        unknown(m.get("outcome"), ["measures", i, "outcome"], "outcome", outcomes,
-                "add it under outcomes")
+        unknown(
+            m.get("outcome"),
+            ["measures", i, "outcome"],
+            "outcome",
+            outcomes,
+            "add it under outcomes",
+        )
     for i, a in _items(data, "assessments"):
-        items = {str(it.get("id")) for _, it in _items(a, "items")}
+        items = {
+            str(it["id"]) for _, it in _items(a, "items") if isinstance(it.get("id"), (str, int))
+        }
         scale = a.get("scale", [0, 2])
-        low, high = (scale if isinstance(scale, list) and len(scale) == 2 else (None, None))
+        low, high = scale if isinstance(scale, list) and len(scale) == 2 else (None, None)
         for j, res in _items(a, "results"):
-            unknown(res.get("stakeholder"), ["assessments", i, "results", j, "stakeholder"],
-                    "stakeholder", stakeholders, "use a stakeholder id")
+            unknown(
+                res.get("stakeholder"),
+                ["assessments", i, "results", j, "stakeholder"],
+                "stakeholder",
+                stakeholders,
+                "use a stakeholder id",
+            )
             scores = res.get("scores")
             if not isinstance(scores, dict):
                 continue
             for item, score in scores.items():
                 if str(item) not in items:
-                    unknown(item, ["assessments", i, "results", j, "scores", item],
-                            "checklist item", items, "use an item id of this assessment")
-                elif (isinstance(score, (int, float)) and isinstance(low, (int, float))
-                      and isinstance(high, (int, float)) and not low <= score <= high):
-                    err(f"score {score} is outside this checklist's scale {low}–{high}",
-                        ["assessments", i, "results", j, "scores", item], "score-range")
+                    unknown(
+                        str(item),
+                        ["assessments", i, "results", j, "scores", str(item)],
+                        "checklist item",
+                        items,
+                        "use an item id of this assessment",
+                    )
+                elif (
+                    isinstance(score, (int, float))
+                    and not isinstance(score, bool)
+                    and isinstance(low, (int, float))
+                    and isinstance(high, (int, float))
+                    and not low <= score <= high
+                ):
+                    lo, hi = _num(low), _num(high)
+                    err(
+                        f"score {_num(score)} is outside this checklist's scale {lo} to "
+                        f"{hi} — use a score from {lo} to {hi}, or change the "
+                        "assessment's scale",
+                        ["assessments", i, "results", j, "scores", str(item)],
+                        "score-range",
+                    )
 
     # map-level warnings
     roles = Counter(str(s.get("role")) for _, s in _items(data, "stakeholders"))
     if roles["beneficiary"] == 0:
-        warn("no beneficiary voice in this map — add the people the system serves "
-             "(role: beneficiary)", ["stakeholders"], "no-beneficiaries")
+        warn(
+            "no beneficiary voice in this map — add the people the system serves "
+            "(role: beneficiary)",
+            ["stakeholders"],
+            "no-beneficiaries",
+        )
     if roles["provider"] == 0:
-        warn("no providers in this map — add who serves the system (role: provider)",
-             ["stakeholders"], "no-providers")
+        warn(
+            "no providers in this map — add who serves the system (role: provider)",
+            ["stakeholders"],
+            "no-providers",
+        )
     if roles["leader"] == 0:
-        warn("no leaders in this map — add who can change the system (role: leader)",
-             ["stakeholders"], "no-leaders")
-    if stakeholders and not any(s.get("lived_experience") is True for _, s in _items(data, "stakeholders")):
-        warn("no stakeholder brings lived experience — mark them with "
-             "lived_experience: true", ["stakeholders"], "no-lived-experience")
+        warn(
+            "no leaders in this map — add who can change the system (role: leader)",
+            ["stakeholders"],
+            "no-leaders",
+        )
+    if stakeholders and not any(
+        s.get("lived_experience") is True for _, s in _items(data, "stakeholders")
+    ):
+        warn(
+            "no stakeholder brings lived experience — mark them with lived_experience: true",
+            ["stakeholders"],
+            "no-lived-experience",
+        )
     if data.get("stage") == "redesign" and not data.get("based_on"):
-        warn("a redesign should name the map it comes from — set based_on",
-             ["stage"], "no-based-on")
+        warn(
+            "a redesign should name the map it comes from — set based_on", ["stage"], "no-based-on"
+        )
     return out
 
 
