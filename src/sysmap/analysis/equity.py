@@ -1,0 +1,782 @@
+"""The equity lens: any per-stakeholder figure broken down by an attribute.
+
+``equity(m, "race")`` groups the stakeholders by an attribute (one of their
+free ``attributes``, or ``role``, ``lived_experience``, ``type`` or
+``organisation``) and summarises, per group, each **metric** — a mapping
+stakeholder id → value:
+
+- **numeric** metrics (every value a number): n, mean, median, min and max;
+- **categorical** metrics (text or yes/no, e.g. a voice verdict "no voice" /
+  "one-way" / "two-way"): the count and share of each category.
+
+Without ``metrics`` the lens uses the stakeholders' own ``power`` and
+``interest`` and their ``in_degree`` / ``out_degree`` on the working graph (the
+distinct elements they hear from / reach; the same figures as
+``working_digraph(m).in_degree``). Other analyses pass their own per-stakeholder
+figures in (betweenness, PageRank, a voice verdict …).
+
+Stakeholders without the attribute form their own row ("not recorded"); it is
+shown but never judged. ``roles`` limits the lens to some roles (default: all
+stakeholders).
+
+Gaps — the rules:
+
+- **numeric**: a group whose mean is below ``gap_ratio`` (0.8 by default, the
+  "four-fifths" rule used for adverse impact) times the best group's mean; for
+  metrics named in ``lower_is_better`` (e.g. a path length), a group whose mean
+  is above the best group's mean divided by ``gap_ratio``;
+- **categorical**: a group whose share of a category is at least
+  ``gap_points`` (20) percentage points above the share among all other
+  stakeholders in scope; ``concerns`` limits this, per metric, to the
+  categories that mark a disadvantage — by default only ``"no voice"`` for the
+  voice verdict (:data:`DEFAULT_CONCERNS`), every category for other metrics;
+- groups with fewer than ``min_group`` (3) values are **too small to judge**:
+  shown, never flagged, never the reference.
+
+Indicators: every disaggregation in the map is shown. A **count** indicator
+(people counted) shows each group's **share of the total** (the sum of the
+groups); a **rate** indicator (its unit mentions %, percent, rate, ratio or
+"per") shows each group's **ratio to the overall value** (the indicator's
+``value``). When a count indicator is disaggregated by the lens's attribute,
+each group's share of the beneficiaries in scope (the people the system
+serves; everyone in scope when no beneficiary is) is shown beside it, and a
+group is flagged **under-represented** when its share of them is below
+``gap_ratio`` times its share of the people counted. Findings cover the
+disaggregations by the lens's attribute; the tables show them all.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+
+from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
+from sysmap.analysis._graph import counts
+from sysmap.errors import SysmapError
+from sysmap.model import ROLES, Indicator, Stakeholder, SystemMap
+from sysmap.problems import did_you_mean, one_of
+
+__all__ = [
+    "equity",
+    "EquityResult",
+    "MetricBreakdown",
+    "GroupStats",
+    "Gap",
+    "IndicatorBreakdown",
+    "default_metrics",
+    "BUILT_IN_ATTRIBUTES",
+    "DEFAULT_CONCERNS",
+    "NOT_RECORDED",
+]
+
+#: Stakeholder fields the lens can group by besides the free attributes.
+BUILT_IN_ATTRIBUTES: tuple[str, ...] = ("role", "lived_experience", "type", "organisation")
+#: Categories judged for gaps when ``concerns`` does not name the metric: the
+#: voice verdict's "no voice" (a group over-represented among "two-way" is the
+#: same disparity seen from the other side).
+DEFAULT_CONCERNS: dict[str, tuple[str, ...]] = {"voice": ("no voice",)}
+#: The group label of stakeholders without the attribute.
+NOT_RECORDED = "not recorded"
+_PLURAL = {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}
+_RATE_WORDS = ("%", "percent", "rate", "ratio", "per ")
+
+Value = float | int | str | bool | None
+
+
+@dataclass
+class GroupStats:
+    """One group's figures for one metric."""
+
+    group: str
+    recorded: bool
+    n: int
+    n_values: int
+    mean: float | None = None
+    median: float | None = None
+    min: float | None = None
+    max: float | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    too_small: bool = False
+
+    def share(self, category: str) -> float | None:
+        return self.counts.get(category, 0) / self.n_values if self.n_values else None
+
+    def to_dict(self, kind: str) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "group": self.group,
+            "recorded": self.recorded,
+            "n": self.n,
+            "n_values": self.n_values,
+            "too_small": self.too_small,
+        }
+        if kind == "numeric":
+            data.update(mean=self.mean, median=self.median, min=self.min, max=self.max)
+        else:
+            data["counts"] = dict(self.counts)
+            data["shares"] = {c: self.share(c) for c in self.counts}
+        return data
+
+
+@dataclass
+class Gap:
+    """A group that fares worse than the rule allows."""
+
+    metric: str
+    group: str
+    value: float
+    compare_to: str
+    compare_value: float
+    category: str | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "group": self.group,
+            "category": self.category,
+            "value": self.value,
+            "compare_to": self.compare_to,
+            "compare_value": self.compare_value,
+            "text": self.text,
+        }
+
+
+@dataclass
+class MetricBreakdown:
+    """One metric by group, with the overall figures and the gaps found."""
+
+    metric: str
+    kind: Literal["numeric", "categorical"]
+    overall: GroupStats
+    groups: list[GroupStats]
+    categories: list[str] = field(default_factory=list)
+    reference: str | None = None
+    lower_is_better: bool = False
+    gaps: list[Gap] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "kind": self.kind,
+            "lower_is_better": self.lower_is_better,
+            "categories": list(self.categories),
+            "reference": self.reference,
+            "overall": self.overall.to_dict(self.kind),
+            "groups": [g.to_dict(self.kind) for g in self.groups],
+            "gaps": [g.to_dict() for g in self.gaps],
+        }
+
+
+@dataclass
+class IndicatorBreakdown:
+    """One disaggregation of one indicator."""
+
+    id: str
+    name: str
+    by: str
+    unit: str | None
+    value: float | None
+    measure: Literal["share", "ratio"]
+    total: float
+    groups: list[dict[str, Any]]
+    compared_with: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "by": self.by,
+            "unit": self.unit,
+            "value": self.value,
+            "measure": self.measure,
+            "total": self.total,
+            "compared_with": self.compared_with,
+            "groups": [dict(g) for g in self.groups],
+        }
+
+
+@dataclass
+class EquityResult:
+    """Metrics and indicators broken down by one attribute, with gaps flagged.
+
+    JSON (:meth:`to_dict`) keys: ``analysis``, ``by``, ``roles`` (the roles
+    included), ``stakeholders`` (how many), ``groups`` ({group, n,
+    recorded}), ``rules`` (gap_ratio, gap_points, min_group), ``metrics``
+    (each: metric, kind, lower_is_better, categories, reference, overall,
+    groups [group, recorded, n, n_values, too_small, and mean / median / min
+    / max or counts / shares], gaps [metric, group, category, value,
+    compare_to, compare_value, text]), ``indicators`` (each: id, name, by,
+    unit, value, measure, total, groups [group, value, share or ratio,
+    stakeholder_share, under_represented]), ``findings``.
+    """
+
+    name: ClassVar[str] = "equity"
+
+    by: str
+    roles: list[str]
+    stakeholders: int
+    groups: list[dict[str, Any]]
+    metrics: list[MetricBreakdown]
+    indicators: list[IndicatorBreakdown]
+    gap_ratio: float
+    gap_points: float
+    min_group: int
+    noun: str = "stakeholders"
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return [g for mb in self.metrics for g in mb.gaps]
+
+    def findings(self) -> list[Finding]:
+        out = [Finding(g.text, self.name, 3, [g.group]) for g in self.gaps]
+        if self.metrics and not self.gaps and self.stakeholders:
+            names = one_of([_metric_words(mb.metric) for mb in self.metrics])
+            out.append(Finding(f"No gaps in {names} by {self.by} among {self.noun}", self.name, 2))
+        for ib in self.indicators:
+            if ib.by != self.by:
+                continue  # shown in the tables; the findings follow the lens
+            out.append(Finding(_indicator_text(ib), self.name, 2, [ib.id]))
+            for g in ib.groups:
+                if g.get("under_represented"):
+                    out.append(
+                        Finding(
+                            f"{_capital(str(g['group']))}: {_pct(g['share'])} of '{ib.name}', "
+                            f"{_pct(g['stakeholder_share'])} of the {ib.compared_with} on "
+                            "this map — under-represented",
+                            self.name,
+                            3,
+                            [ib.id],
+                        )
+                    )
+        small = [g["group"] for g in self.groups if g["recorded"] and g["n"] < self.min_group]
+        if small:
+            out.append(
+                Finding(
+                    f"Too small to judge (fewer than {self.min_group} {self.noun}): "
+                    + ", ".join(small),
+                    self.name,
+                    1,
+                )
+            )
+        missing = next((g["n"] for g in self.groups if not g["recorded"]), 0)
+        if missing:
+            out.append(
+                Finding(
+                    f"{missing} of {self.stakeholders} {self.noun} "
+                    f"{'has' if missing == 1 else 'have'} no {self.by} recorded",
+                    self.name,
+                    1,
+                )
+            )
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "analysis": self.name,
+            "by": self.by,
+            "roles": list(self.roles),
+            "stakeholders": self.stakeholders,
+            "groups": [dict(g) for g in self.groups],
+            "rules": {
+                "gap_ratio": self.gap_ratio,
+                "gap_points": self.gap_points,
+                "min_group": self.min_group,
+            },
+            "metrics": [mb.to_dict() for mb in self.metrics],
+            "indicators": [ib.to_dict() for ib in self.indicators],
+            "findings": [f.to_dict() for f in self.findings()],
+        }
+
+    def _tables(self) -> list[tuple[str, list[str], list[list[Any]]]]:
+        out = []
+        for mb in self.metrics:
+            gapped = {g.group for g in mb.gaps}
+            rows: list[list[Any]] = []
+            if mb.kind == "numeric":
+                headers = ["group", "n", "mean", "median", "min", "max", "note"]
+                for g in [*mb.groups, mb.overall]:
+                    rows.append(
+                        [g.group, g.n_values, _num(g.mean, 2), _num(g.median, 2), g.min, g.max]
+                        + [_note(g, gapped, mb.reference) if g is not mb.overall else ""]
+                    )
+            else:
+                headers = ["group", "n", *mb.categories, "note"]
+                for g in [*mb.groups, mb.overall]:
+                    rows.append(
+                        [g.group, g.n_values, *(_pct(g.share(c)) for c in mb.categories)]
+                        + [_note(g, gapped, None) if g is not mb.overall else ""]
+                    )
+            title = _metric_words(mb.metric) + (" (lower is better)" if mb.lower_is_better else "")
+            out.append((title, headers, rows))
+        for ib in self.indicators:
+            headers = ["group", "value", "share of total" if ib.measure == "share" else "× overall"]
+            with_stakeholders = any("stakeholder_share" in row for row in ib.groups)
+            if with_stakeholders:
+                headers += [f"share of {ib.compared_with}", "note"]
+            rows = []
+            for item in ib.groups:
+                row = [
+                    item["group"],
+                    item["value"],
+                    _pct(item["share"]) if ib.measure == "share" else _times(item["ratio"]),
+                ]
+                if with_stakeholders:
+                    row += [
+                        _pct(item.get("stakeholder_share")),
+                        "under-represented" if item.get("under_represented") else "",
+                    ]
+                rows.append(row)
+            out.append((f"Indicator '{ib.name}' by {ib.by}", headers, rows))
+        return out
+
+    def _scope(self) -> str:
+        roles = "all roles" if set(self.roles) == set(ROLES) else "roles: " + ", ".join(self.roles)
+        return (
+            f"{self.stakeholders} {self.noun} ({roles}) by {self.by}; gap rule: mean below "
+            f"{fmt_number(self.gap_ratio)} × the best group's, or a category share "
+            f"{fmt_number(self.gap_points)} points above the rest; groups under "
+            f"{self.min_group} not judged"
+        )
+
+    def format_text(self) -> str:
+        """Findings, the scope and rules, then one table per metric and indicator."""
+        lines = [f"Equity lens: by {self.by}", ""]
+        lines += [f"- {f.text}" for f in self.findings()]
+        lines += ["", self._scope()]
+        for title, headers, rows in self._tables():
+            lines += ["", title, text_table(headers, rows)]
+        return "\n".join(lines)
+
+    def format_markdown(self) -> str:
+        """The same as :meth:`format_text`, as Markdown."""
+        lines = [f"## Equity lens: by {self.by}", ""]
+        lines += [f"- {f.text}" for f in self.findings()]
+        lines += ["", self._scope() + "."]
+        for title, headers, rows in self._tables():
+            lines += ["", f"### {title}", "", md_table(headers, rows)]
+        return "\n".join(lines)
+
+
+def _note(g: GroupStats, gapped: set[str], reference: str | None) -> str:
+    if not g.recorded:
+        return "not judged"
+    if g.too_small:
+        return "too small to judge"
+    if g.group in gapped:
+        return "gap"
+    if g.group == reference:
+        return "best"
+    return ""
+
+
+def _metric_words(metric: str) -> str:
+    return metric.replace("_", " ")
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return fmt_number(None if value is None else round(value, digits), digits)
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{round(100 * share)}%"
+
+
+def _times(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio:.2f}×"
+
+
+def _indicator_text(ib: IndicatorBreakdown) -> str:
+    groups = sorted(ib.groups, key=lambda g: -(g["value"] or 0))
+    if ib.measure == "share":
+        parts = [f"{g['group']} {_pct(g['share'])}" for g in groups]
+        return f"Indicator '{ib.name}' by {ib.by}: " + ", ".join(parts) + " of the total"
+    overall = _with_unit(ib.value, ib.unit)
+    if ib.value is None:
+        parts = [f"{g['group']} {_with_unit(g['value'], ib.unit)}" for g in groups]
+        return f"Indicator '{ib.name}' by {ib.by}: " + ", ".join(parts) + " (no overall value)"
+    parts = [f"{g['group']} {_times(g['ratio'])}" for g in groups]
+    return (
+        f"Indicator '{ib.name}' by {ib.by}: " + ", ".join(parts) + f" the overall rate ({overall})"
+    )
+
+
+def _with_unit(value: float | None, unit: str | None) -> str:
+    text = _num(value, 2)
+    if unit in ("%", "percent"):
+        return text + "%"
+    return f"{text} {unit}" if unit else text
+
+
+# ---------------------------------------------------------------- the analysis
+
+
+def default_metrics(m: SystemMap) -> dict[str, dict[str, Value]]:
+    """Power, interest, in-degree and out-degree of every stakeholder.
+
+    Degrees count the distinct elements linked on the working graph (see
+    :mod:`sysmap.analysis._graph`), as ``working_digraph(m).in_degree`` does.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> m = sysmap.loads_map('''
+    ... id: demo
+    ... title: Demo
+    ... guiding_question: Q?
+    ... stakeholders:
+    ...   - {id: a, name: A, role: beneficiary, power: 1}
+    ...   - {id: b, name: B, role: provider, power: 3, interest: 4}
+    ... relationships:
+    ...   - {from: b, to: a, kind: serves}
+    ...   - {from: b, to: a, kind: informs}
+    ... ''')
+    >>> default_metrics(m)
+    {'power': {'a': 1, 'b': 3}, 'interest': {'a': None, 'b': 4}, 'in_degree': {'a': 1, 'b': 0}, 'out_degree': {'a': 0, 'b': 1}}
+    """
+    ids = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
+    index = {ident: i for i, ident in enumerate(ids)}
+    n = len(ids)
+    src_l, dst_l = [], []
+    for r in m.relationships:
+        u, v = index.get(r.source), index.get(r.target)
+        if u is None or v is None or not counts(r, m):
+            continue
+        src_l.append(u)
+        dst_l.append(v)
+        if r.direction == "mutual":
+            src_l.append(v)
+            dst_l.append(u)
+    links = np.unique(np.array(src_l, dtype=np.int64) * n + np.array(dst_l, dtype=np.int64))
+    out_deg = np.bincount(links // n, minlength=n) if n else np.zeros(0, dtype=np.int64)
+    in_deg = np.bincount(links % n, minlength=n) if n else np.zeros(0, dtype=np.int64)
+    k = len(m.stakeholders)
+    sid = ids[:k]
+    return {
+        "power": {s.id: s.power for s in m.stakeholders},
+        "interest": {s.id: s.interest for s in m.stakeholders},
+        "in_degree": dict(zip(sid, in_deg[:k].tolist(), strict=True)),
+        "out_degree": dict(zip(sid, out_deg[:k].tolist(), strict=True)),
+    }
+
+
+def equity(
+    m: SystemMap,
+    by: str,
+    *,
+    metrics: Mapping[str, Mapping[str, Value]] | None = None,
+    roles: Iterable[str] | None = None,
+    gap_ratio: float = 0.8,
+    gap_points: float = 20,
+    min_group: int = 3,
+    lower_is_better: Collection[str] = (),
+    concerns: Mapping[str, Collection[str]] | None = None,
+) -> EquityResult:
+    """Break per-stakeholder metrics and the map's indicators down by an attribute.
+
+    Parameters
+    ----------
+    m : SystemMap
+        The map.
+    by : str
+        A key of the stakeholders' ``attributes`` (e.g. ``race``), or one of
+        :data:`BUILT_IN_ATTRIBUTES`.
+    metrics : mapping, optional
+        Metric name → {stakeholder id → number, text, yes/no or None}.
+        Default: :func:`default_metrics` (power, interest, in/out degree).
+    roles : iterable of str, optional
+        Only stakeholders in these roles (default: all).
+    gap_ratio : float, default 0.8
+        A group's mean below this times the best group's mean is a gap.
+    gap_points : float, default 20
+        A category share this many percentage points above the rest's is a gap.
+    min_group : int, default 3
+        Groups with fewer values are too small to judge.
+    lower_is_better : collection of str
+        Numeric metrics where less is better (e.g. a path length).
+    concerns : mapping, optional
+        Categorical metric → the categories that mark a disadvantage; only
+        those are judged for that metric. Merged over
+        :data:`DEFAULT_CONCERNS`; other metrics: every category.
+
+    Returns
+    -------
+    EquityResult
+        Per metric, figures per group and overall, and the gaps; per indicator
+        disaggregation, each group's share or ratio.
+
+    Raises
+    ------
+    SysmapError
+        When ``by`` is not an attribute of any stakeholder, or a role is unknown.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> m = sysmap.loads_map('''
+    ... id: demo
+    ... title: Demo
+    ... guiding_question: Who holds power?
+    ... stakeholders:
+    ...   - {id: b1, name: B1, role: beneficiary, power: 1, attributes: {race: Black}}
+    ...   - {id: b2, name: B2, role: beneficiary, power: 0, attributes: {race: Black}}
+    ...   - {id: b3, name: B3, role: beneficiary, power: 1, attributes: {race: Black}}
+    ...   - {id: w1, name: W1, role: beneficiary, power: 2, attributes: {race: White}}
+    ...   - {id: w2, name: W2, role: beneficiary, power: 2, attributes: {race: White}}
+    ...   - {id: w3, name: W3, role: beneficiary, power: 3, attributes: {race: White}}
+    ... ''')
+    >>> r = equity(m, "race", metrics={"power": {s.id: s.power for s in m.stakeholders}})
+    >>> print(r.findings()[0].text)
+    Black beneficiaries: mean power 0.7 vs 2.3 for White beneficiaries — a gap
+    """
+    stakeholders = list(m.stakeholders)
+    role_list = _check_roles(roles)
+    attribute = _check_attribute(by, stakeholders)
+    scope = [s for s in stakeholders if s.role in role_list]
+    present = sorted({s.role for s in scope})
+    noun = _PLURAL[present[0]] if len(present) == 1 else "stakeholders"
+
+    group_of: dict[str, str | None] = {s.id: _group_value(s, by, attribute) for s in scope}
+    sizes = Counter(group_of.values())
+    order = sorted((g for g in sizes if g is not None), key=lambda g: (-sizes[g], g))
+    labels = [*order, *([None] if None in sizes else [])]
+    groups = [{"group": _label(g), "n": sizes[g], "recorded": g is not None} for g in labels]
+
+    if metrics is None:
+        metrics = default_metrics(m)
+    watch: dict[str, Collection[str]] = {**DEFAULT_CONCERNS, **(concerns or {})}
+    breakdowns = [
+        _breakdown(
+            name,
+            values,
+            scope,
+            group_of,
+            labels,
+            noun=noun,
+            by=by,
+            gap_ratio=gap_ratio,
+            gap_points=gap_points,
+            min_group=min_group,
+            lower_is_better=name in lower_is_better,
+            concerns=watch.get(name),
+        )
+        for name, values in metrics.items()
+    ]
+    # The people an indicator counts are people the system serves: compare their
+    # groups with the beneficiaries in scope (or, without any, everyone in scope).
+    served = {s.id: group_of[s.id] for s in scope if s.role == "beneficiary"}
+    at_table, among = (served, "beneficiaries") if served else (group_of, noun)
+    indicators = [
+        ib for ind in m.indicators for ib in _indicator(ind, by, at_table, among, gap_ratio)
+    ]
+    return EquityResult(
+        by=by,
+        roles=role_list,
+        stakeholders=len(scope),
+        groups=groups,
+        metrics=breakdowns,
+        indicators=indicators,
+        gap_ratio=gap_ratio,
+        gap_points=gap_points,
+        min_group=min_group,
+        noun=noun,
+    )
+
+
+def _check_roles(roles: Iterable[str] | None) -> list[str]:
+    if roles is None:
+        return list(ROLES)
+    if isinstance(roles, str):
+        roles = [roles]
+    out = []
+    for role in roles:
+        if role not in ROLES:
+            guess = did_you_mean(role, ROLES)
+            hint = f"did you mean '{guess}'? " if guess else ""
+            raise SysmapError(f"unknown role '{role}' — {hint}use {one_of(list(ROLES))}")
+        if role not in out:
+            out.append(role)
+    return [r for r in ROLES if r in out]
+
+
+def _check_attribute(by: str, stakeholders: list[Stakeholder]) -> bool:
+    """True for a free attribute, False for a built-in field; else an error."""
+    known = sorted({k for s in stakeholders for k in s.attributes})
+    if by in known:
+        return True
+    if by in BUILT_IN_ATTRIBUTES:
+        return False
+    guess = did_you_mean(by, [*known, *BUILT_IN_ATTRIBUTES])
+    hint = f"did you mean '{guess}'? " if guess else ""
+    have = (
+        "the map's stakeholders have these attributes: " + ", ".join(known)
+        if known
+        else "the map's stakeholders have no attributes (add them under attributes:, e.g. race)"
+    )
+    raise SysmapError(
+        f"unknown attribute '{by}' — {hint}{have}; or use {one_of(list(BUILT_IN_ATTRIBUTES))}"
+    )
+
+
+def _group_value(s: Stakeholder, by: str, attribute: bool) -> str | None:
+    value = s.attributes.get(by) if attribute else getattr(s, by)
+    if value is None or value == "":
+        return None
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return fmt_number(value)
+    return str(value)
+
+
+def _label(group: str | None) -> str:
+    return NOT_RECORDED if group is None else group
+
+
+def _who(group: str, noun: str, by: str) -> str:
+    """'Black beneficiaries', 'beneficiaries with age_group 18-24', …"""
+    if group == NOT_RECORDED:
+        return f"{noun} with no {by} recorded"
+    if group[:1].isalpha() and group not in ("true", "false"):
+        return f"{group} {noun}"
+    return f"{noun} with {by} {group}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _breakdown(
+    name: str,
+    values: Mapping[str, Value],
+    scope: list[Stakeholder],
+    group_of: dict[str, str | None],
+    labels: list[str | None],
+    *,
+    noun: str,
+    by: str,
+    gap_ratio: float,
+    gap_points: float,
+    min_group: int,
+    lower_is_better: bool,
+    concerns: Collection[str] | None,
+) -> MetricBreakdown:
+    per_group: dict[str | None, list[Any]] = {g: [] for g in labels}
+    size = Counter(group_of.values())
+    everyone: list[Any] = []
+    for s in scope:
+        v = values.get(s.id)
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        per_group[group_of[s.id]].append(v)
+        everyone.append(v)
+    numeric = all(_is_number(v) for v in everyone)
+    kind: Literal["numeric", "categorical"] = "numeric" if numeric else "categorical"
+
+    def stats(label: str, recorded: bool, n: int, vs: list[Any]) -> GroupStats:
+        g = GroupStats(label, recorded, n, len(vs), too_small=recorded and len(vs) < min_group)
+        if numeric and vs:
+            g.mean = statistics.fmean(vs)
+            g.median = float(statistics.median(vs))
+            g.min, g.max = min(vs), max(vs)
+        elif not numeric:
+            g.counts = dict(Counter(_text(v) for v in vs))
+        return g
+
+    stats_list = [stats(_label(g), g is not None, size[g], per_group[g]) for g in labels]
+    overall = stats("all", False, len(scope), everyone)
+    mb = MetricBreakdown(name, kind, overall, stats_list, lower_is_better=lower_is_better)
+    judged = [g for g in stats_list if g.recorded and not g.too_small and g.n_values]
+    words = _metric_words(name)
+    if numeric:
+        means = [g for g in judged if g.mean is not None]
+        if means:
+            best = (min if lower_is_better else max)(means, key=lambda g: g.mean or 0.0)
+            mb.reference = best.group
+            bm = best.mean or 0.0
+            for g in means:
+                gm = g.mean or 0.0
+                worse = gm > bm / gap_ratio if lower_is_better else gm < gap_ratio * bm
+                if g is best or not worse or (not lower_is_better and bm <= 0):
+                    continue
+                text = (
+                    f"{_capital(_who(g.group, noun, by))}: mean {words} {_num(gm)} vs "
+                    f"{_num(bm)} for {_who(best.group, noun, by)} — a gap"
+                )
+                mb.gaps.append(Gap(name, g.group, gm, best.group, bm, None, text))
+    else:
+        total = Counter(_text(v) for v in everyone)
+        mb.categories = [c for c, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))]
+        watch = mb.categories if concerns is None else [c for c in mb.categories if c in concerns]
+        for g in judged:
+            rest_n = len(everyone) - g.n_values
+            if rest_n == 0:
+                continue
+            for c in watch:
+                share = g.share(c) or 0.0
+                rest = (total[c] - g.counts.get(c, 0)) / rest_n
+                if share - rest >= gap_points / 100 - 1e-9:
+                    text = (
+                        f"{_capital(_who(g.group, noun, by))}: {_pct(share)} '{c}' vs "
+                        f"{_pct(rest)} for other {noun} — a gap"
+                    )
+                    mb.gaps.append(Gap(name, g.group, share, "rest", rest, c, text))
+    return mb
+
+
+def _indicator(
+    ind: Indicator,
+    by: str,
+    group_of: dict[str, str | None],
+    among: str,
+    gap_ratio: float,
+) -> list[IndicatorBreakdown]:
+    out = []
+    unit = (ind.unit or "").lower()
+    rate = any(w in unit for w in _RATE_WORDS)
+    for d in ind.disaggregations:
+        total = float(sum(d.values.values()))
+        present = Counter(g.casefold() for g in group_of.values() if g is not None)
+        recorded = sum(present.values())
+        rows: list[dict[str, Any]] = []
+        compare = not rate and d.by == by and recorded > 0
+        for group, value in d.values.items():
+            row: dict[str, Any] = {"group": group, "value": value}
+            if rate:
+                row["ratio"] = value / ind.value if ind.value else None
+            else:
+                share = value / total if total else None
+                row["share"] = share
+                if compare:
+                    row["stakeholder_share"] = present[group.casefold()] / recorded
+                    row["under_represented"] = bool(
+                        share is not None and row["stakeholder_share"] < gap_ratio * share
+                    )
+            rows.append(row)
+        out.append(
+            IndicatorBreakdown(
+                id=ind.id,
+                name=ind.name,
+                by=d.by,
+                unit=ind.unit,
+                value=ind.value,
+                measure="ratio" if rate else "share",
+                total=total,
+                groups=rows,
+                compared_with=among if compare else None,
+            )
+        )
+    return out
