@@ -19,7 +19,6 @@ loops; and compare a redesign with today.
 1
 """
 
-from sysmap.analysis.suite import Analysis, analyze
 from sysmap.edit import add_factor, add_relationship, add_stakeholder, remove, set_field
 from sysmap.errors import (
     EditError,
@@ -90,3 +89,13 @@ __all__ = [
     "validate_file",
     "validate_text",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The analyses pull in numpy, scipy and igraph: load them on first use so
+    # that commands such as `sysmap validate` start quickly.
+    if name in ("analyze", "Analysis"):
+        from sysmap.analysis import suite
+
+        return getattr(suite, name)
+    raise AttributeError(f"module 'sysmap' has no attribute '{name}'")

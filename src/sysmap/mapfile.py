@@ -504,7 +504,8 @@ def _tab_line(text: str, near: int | None) -> int | None:
 
 def _duplicate_key(text: str, file: str, key: str) -> MapFileError:
     """A duplicate key, with the line and field path of its second use."""
-    line, path = None, []
+    line: int | None = None
+    path: list[PathPart] = []
     found = _find_duplicate(_compose(text), key)
     if found is not None:
         line, path = found

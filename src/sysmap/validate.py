@@ -406,7 +406,7 @@ def _message(err: Any, path: list[PathPart]) -> str:
         return f"{_owner(path)} has no {name.replace('_', ' ')} — add '{name}:'{tail}"
     parent = path[-2] if len(path) >= 2 else None
     if value is None and path and isinstance(path[-1], int):
-        noun = _item_noun(path) or f"entry in {name}"
+        noun: str | None = _item_noun(path) or f"entry in {name}"
         return f"this {noun} is empty — fill it in or remove the empty '- ' line"
     if parent in ("attributes", "group") and etype.endswith(("_type", "_parsing")):
         return (
@@ -777,21 +777,23 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
                     "only stakeholders can take a guiding-team role; add them under "
                     "stakeholders or fix the id",
                 )
-    for i, m in _items(data, "measures"):
+    for i, measure in _items(data, "measures"):
         unknown(
-            m.get("outcome"),
+            measure.get("outcome"),
             ["measures", i, "outcome"],
             "outcome",
             outcomes,
             "add it under outcomes",
         )
-    for i, a in _items(data, "assessments"):
+    for i, assessment in _items(data, "assessments"):
         items = {
-            str(it["id"]) for _, it in _items(a, "items") if isinstance(it.get("id"), (str, int))
+            str(it["id"])
+            for _, it in _items(assessment, "items")
+            if isinstance(it.get("id"), (str, int))
         }
-        scale = a.get("scale", [0, 2])
+        scale = assessment.get("scale", [0, 2])
         low, high = scale if isinstance(scale, list) and len(scale) == 2 else (None, None)
-        for j, res in _items(a, "results"):
+        for j, res in _items(assessment, "results"):
             unknown(
                 res.get("stakeholder"),
                 ["assessments", i, "results", j, "stakeholder"],

@@ -27,9 +27,7 @@ def counts(r: Relationship, m: SystemMap, include_proposed: bool | None = None) 
     return True
 
 
-def working_relationships(
-    m: SystemMap, include_proposed: bool | None = None
-) -> list[Relationship]:
+def working_relationships(m: SystemMap, include_proposed: bool | None = None) -> list[Relationship]:
     """The relationships that count (see the module notes)."""
     return [r for r in m.relationships if counts(r, m, include_proposed)]
 

@@ -70,9 +70,7 @@ class Analysis:
         order), then its next one, so that no single analysis crowds out the
         rest; details (importance 1) never make the headlines.
         """
-        queues = [
-            sorted(r.findings(), key=lambda f: -f.importance) for r in self.results.values()
-        ]
+        queues = [sorted(r.findings(), key=lambda f: -f.importance) for r in self.results.values()]
         picked: list[Finding] = []
         for round_ in range(max((len(q) for q in queues), default=0)):
             for queue in queues:
