@@ -1,0 +1,398 @@
+"""Influence: MICMAC — which elements drive the system and which depend on it.
+
+MICMAC (*Matrice d'Impacts Croisés Multiplication Appliquée à un
+Classement*, as Kumu offers it) places every element — stakeholders and
+factors — on two axes:
+
+- **influence**: how much it acts on the rest of the system;
+- **dependence** (exposure): how much the rest of the system acts on it.
+
+**Direct** figures read the working graph (see :mod:`sysmap.analysis._graph`:
+existing and weak relationships, proposed ones in a redesign, never broken
+ones; mutual ones both ways) as a matrix ``M`` with ``M[i, j]`` the strength
+of the tie ``i → j`` (the strongest of the relationships it merges; 1 when no
+strength is recorded). Direct influence is the row sum ``M·1`` (weighted
+out-degree), direct dependence the column sum ``Mᵀ·1`` (weighted in-degree).
+
+**Indirect** figures count chains: influence through chains of up to
+``depth`` steps is ``(M + M² + … + M^depth)·1`` — every chain leaving the
+element, each weighted by the product of its strengths — and dependence the
+same with ``Mᵀ``. Classic MICMAC ranks by ``M^depth`` alone; in a map without
+cycles ``M^k`` vanishes once ``k`` exceeds the longest chain, so sysmap adds
+the chains of every length up to ``depth`` instead. The powers are never
+formed: ``M^k·1`` is ``k`` sparse matrix–vector products, so time and memory
+grow with the number of relationships, not with its square.
+
+The indirect figures are **normalised** so that the mean over all elements is
+1 (an influence of 2.5 is two and a half times the average). Each element
+then falls in a **quadrant** relative to those means (above means strictly
+above 1):
+
+- **driver** — high influence, low dependence: a lever;
+- **linkage** — high influence, high dependence: unstable, changes here ripple
+  back;
+- **dependent** — low influence, high dependence: an outcome, moved by others;
+- **autonomous** — low influence, low dependence: loosely coupled.
+
+The same quadrants from the direct figures (relative to their own means) are
+reported too, so that elements whose role only shows through chains stand out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
+from sysmap.analysis.structure import _working_ties
+from sysmap.errors import SysmapError
+from sysmap.model import SystemMap
+
+__all__ = ["InfluenceResult", "influence", "QUADRANTS", "MAX_DEPTH"]
+
+#: The quadrants, in the order they are reported.
+QUADRANTS: tuple[str, ...] = ("driver", "linkage", "dependent", "autonomous")
+
+#: The longest chains counted (longer ones overflow nothing but say little).
+MAX_DEPTH = 20
+
+_MEANING = {
+    "driver": "high influence, low dependence",
+    "linkage": "high influence, high dependence",
+    "dependent": "low influence, high dependence",
+    "autonomous": "low influence, low dependence",
+}
+_ROWS_SHOWN = 20
+_NAMED = 5
+
+
+def _names(names: list[str], limit: int = _NAMED) -> str:
+    shown = names[:limit]
+    more = len(names) - len(shown)
+    if more > 0:
+        return ", ".join(shown) + f" and {more:,} more"
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _quadrant(high_influence: bool, high_dependence: bool) -> str:
+    if high_influence:
+        return "linkage" if high_dependence else "driver"
+    return "dependent" if high_dependence else "autonomous"
+
+
+@dataclass
+class InfluenceResult:
+    """MICMAC influence and dependence of every element; see the module notes.
+
+    :meth:`to_dict` gives the JSON, with these keys: ``analysis``,
+    ``findings``, ``depth``, ``include_proposed``, ``counts`` (``elements``,
+    ``stakeholders``, ``factors``, ``ties``), ``quadrants`` (how many
+    elements in each), ``elements`` — one entry per stakeholder, then factor,
+    in map order: ``id``, ``name``, ``element`` ("stakeholder" or "factor"),
+    ``role`` (a stakeholder's role, or "factor"), ``direct_influence``,
+    ``direct_dependence`` (sums of strengths), ``influence``, ``dependence``
+    (through chains of up to ``depth`` steps, mean 1), ``direct_quadrant``,
+    ``quadrant``.
+    """
+
+    name: ClassVar[str] = "influence"
+
+    depth: int
+    include_proposed: bool
+    counts: dict[str, int]
+    elements: list[dict[str, Any]]
+
+    @property
+    def quadrants(self) -> dict[str, int]:
+        """How many elements fall in each quadrant."""
+        out = dict.fromkeys(QUADRANTS, 0)
+        for e in self.elements:
+            out[e["quadrant"]] += 1
+        return out
+
+    def members(self, quadrant: str) -> list[dict[str, Any]]:
+        """The elements of one quadrant, most influential (then most dependent) first."""
+        rows = [e for e in self.elements if e["quadrant"] == quadrant]
+        key = "dependence" if quadrant == "dependent" else "influence"
+        return sorted(rows, key=lambda e: -e[key])
+
+    # ------------------------------------------------------------ findings
+
+    def findings(self) -> list[Finding]:
+        """The drivers and the linkage elements first, then quadrant changes."""
+        out: list[Finding] = []
+        add = out.append
+        if not self.elements:
+            add(Finding("The map has no stakeholders or factors yet", self.name, 3))
+            return out
+        if self.counts["ties"] == 0:
+            add(
+                Finding(
+                    "No element acts on another: the map has no working relationships",
+                    self.name,
+                    3,
+                )
+            )
+            return out
+        chains = "directly" if self.depth == 1 else f"through chains of up to {self.depth} steps"
+        drivers = self.members("driver")
+        if drivers:
+            add(
+                Finding(
+                    f"{len(drivers):,} {'element drives' if len(drivers) == 1 else 'elements drive'}"
+                    f" the system ({_MEANING['driver']} {chains}): "
+                    + _names([e["name"] for e in drivers]),
+                    self.name,
+                    3,
+                    [e["id"] for e in drivers[:_NAMED]],
+                )
+            )
+        else:
+            add(
+                Finding(
+                    f"No element drives the system: none has high influence and low dependence "
+                    f"{chains}",
+                    self.name,
+                    2,
+                )
+            )
+        linkage = self.members("linkage")
+        if linkage:
+            add(
+                Finding(
+                    f"{len(linkage):,} linkage {'element' if len(linkage) == 1 else 'elements'} "
+                    f"({_MEANING['linkage']}): changes there ripple back — "
+                    + _names([e["name"] for e in linkage]),
+                    self.name,
+                    3,
+                    [e["id"] for e in linkage[:_NAMED]],
+                )
+            )
+        else:
+            add(
+                Finding(
+                    f"No element is a linkage element ({_MEANING['linkage']})",
+                    self.name,
+                    1,
+                )
+            )
+        dependent = self.members("dependent")
+        if dependent:
+            add(
+                Finding(
+                    f"Most dependent ({_MEANING['dependent']}): "
+                    + _names([e["name"] for e in dependent], 3),
+                    self.name,
+                    1,
+                    [e["id"] for e in dependent[:3]],
+                )
+            )
+        moved = [
+            e
+            for e in self.elements
+            if e["direct_quadrant"] != e["quadrant"] and e["quadrant"] in ("driver", "linkage")
+        ]
+        moved.sort(key=lambda e: -e["influence"])
+        if moved:
+            shown = ", ".join(
+                f"{e['name']} ({e['direct_quadrant']} → {e['quadrant']})" for e in moved[:_NAMED]
+            )
+            more = f" and {len(moved) - _NAMED:,} more" if len(moved) > _NAMED else ""
+            add(
+                Finding(
+                    f"Counting chains of up to {self.depth} steps moves {len(moved):,} "
+                    f"{'element' if len(moved) == 1 else 'elements'} into another quadrant: "
+                    f"{shown}{more}",
+                    self.name,
+                    2,
+                    [e["id"] for e in moved[:_NAMED]],
+                )
+            )
+        out.sort(key=lambda f: -f.importance)
+        return out
+
+    # -------------------------------------------------------------- output
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (see the class notes for the keys)."""
+        return {
+            "analysis": self.name,
+            "findings": [f.to_dict() for f in self.findings()],
+            "depth": self.depth,
+            "include_proposed": self.include_proposed,
+            "counts": self.counts,
+            "quadrants": self.quadrants,
+            "elements": self.elements,
+        }
+
+    def _summary(self) -> list[str]:
+        c = self.counts
+        q = self.quadrants
+        return [
+            f"Elements: {c['elements']:,} ({c['stakeholders']:,} stakeholders, "
+            f"{c['factors']:,} factors); ties: {c['ties']:,}; chains of up to "
+            f"{self.depth} step{'' if self.depth == 1 else 's'}; influence and dependence: "
+            "1 = the average",
+            "Quadrants: " + ", ".join(f"{k} {q[k]:,}" for k in QUADRANTS),
+        ]
+
+    def _rows(self) -> tuple[list[str], list[list[Any]], str]:
+        headers = [
+            "element", "role", "quadrant", "influence", "dependence",
+            "direct influence", "direct dependence", "direct quadrant",
+        ]  # fmt: skip
+        ranked = sorted(self.elements, key=lambda e: (-e["influence"], -e["dependence"]))
+        rows = [
+            [
+                e["name"], e["role"], e["quadrant"], fmt_number(e["influence"]),
+                fmt_number(e["dependence"]), fmt_number(e["direct_influence"]),
+                fmt_number(e["direct_dependence"]), e["direct_quadrant"],
+            ]
+            for e in ranked[:_ROWS_SHOWN]
+        ]  # fmt: skip
+        if len(ranked) > _ROWS_SHOWN:
+            title = f"Elements (top {len(rows):,} of {len(ranked):,} by influence)"
+        else:
+            title = "Elements (by influence)"
+        return headers, rows, title
+
+    def format_text(self) -> str:
+        """A plain-text report: findings, the quadrant counts, then the table."""
+        lines = ["Influence (MICMAC)", "", "Findings:"]
+        lines += [f"- {f.text}" for f in self.findings()]
+        lines += ["", *self._summary()]
+        if self.elements:
+            headers, rows, title = self._rows()
+            lines += ["", f"{title}:", text_table(headers, rows)]
+        return "\n".join(lines)
+
+    def format_markdown(self) -> str:
+        """A Markdown report: findings, the quadrant counts, then the table."""
+        out = ["## Influence (MICMAC)", "", "### Findings", ""]
+        out += [f"- {f.text}" for f in self.findings()]
+        out += ["", *(f"{line}  " for line in self._summary())]
+        if self.elements:
+            headers, rows, title = self._rows()
+            out += ["", f"### {title}", "", md_table(headers, rows)]
+        return "\n".join(out)
+
+
+def _chains(matrix: Any, depth: int) -> np.ndarray:
+    """``(M + M² + … + M^depth)·1`` by repeated sparse products (never forming M^k)."""
+    x = np.ones(matrix.shape[0])
+    total = np.zeros(matrix.shape[0])
+    for _ in range(depth):
+        x = matrix @ x
+        total += x
+    return np.asarray(total, dtype=np.float64)
+
+
+def _normalised(values: np.ndarray) -> np.ndarray:
+    mean = values.mean() if len(values) else 0.0
+    return values / mean if mean > 0 else np.zeros_like(values)
+
+
+def _direct_quadrants(inf: np.ndarray, dep: np.ndarray) -> list[str]:
+    hi = inf > inf.mean() if len(inf) else inf > 0
+    hd = dep > dep.mean() if len(dep) else dep > 0
+    return [_quadrant(a, b) for a, b in zip(hi.tolist(), hd.tolist(), strict=True)]
+
+
+def influence(
+    m: SystemMap, *, depth: int = 3, include_proposed: bool | None = None
+) -> InfluenceResult:
+    """MICMAC: the influence and dependence of every stakeholder and factor.
+
+    Parameters
+    ----------
+    m : SystemMap
+        The map (current or redesign).
+    depth : int, default 3
+        The longest chain of relationships counted (1 gives the direct figures).
+    include_proposed : bool, optional
+        Whether proposed relationships count; by default they do in a redesign
+        and do not in a current map.
+
+    Returns
+    -------
+    InfluenceResult
+        Findings first (the drivers and the linkage elements), then every
+        element's figures and quadrant; see the module notes.
+
+    Raises
+    ------
+    SysmapError
+        When ``depth`` is not between 1 and :data:`MAX_DEPTH`.
+
+    Example
+    -------
+    >>> from sysmap.model import Factor, Relationship, SystemMap
+    >>> m = SystemMap(id="m", title="M", guiding_question="Q?",
+    ...     factors=[Factor(id="stock", name="Housing stock"),
+    ...              Factor(id="waits", name="Time to housing"),
+    ...              Factor(id="trust", name="Trust in outreach")],
+    ...     relationships=[
+    ...         Relationship(source="stock", target="waits", kind="influences"),
+    ...         Relationship(source="waits", target="trust", kind="influences")])
+    >>> result = influence(m, depth=2)
+    >>> [(e["id"], e["influence"], e["dependence"], e["quadrant"]) for e in result.elements]
+    [('stock', 2.0, 0.0, 'driver'), ('waits', 1.0, 1.0, 'autonomous'), ('trust', 0.0, 2.0, 'dependent')]
+    >>> print(result.findings()[0].text)
+    1 element drives the system (high influence, low dependence through chains of up to 2 steps): Housing stock
+    """
+    if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= MAX_DEPTH:
+        raise SysmapError(
+            f"depth must be a whole number from 1 to {MAX_DEPTH} (the longest chain of "
+            f"relationships counted); got {depth!r}"
+        )
+    import scipy.sparse as sp
+
+    resolved = m.stage == "redesign" if include_proposed is None else include_proposed
+    ties = _working_ties(m, resolved, stakeholders_only=False)
+    n = ties.n
+    matrix = sp.csr_matrix((ties.strength, (ties.src, ties.dst)), shape=(n, n))
+    direct_inf = np.asarray(matrix.sum(axis=1)).ravel()
+    direct_dep = np.asarray(matrix.sum(axis=0)).ravel()
+    inf = _normalised(_chains(matrix, depth))
+    dep = _normalised(_chains(matrix.T.tocsr(), depth))
+    quadrant = [
+        _quadrant(a, b) for a, b in zip((inf > 1).tolist(), (dep > 1).tolist(), strict=True)
+    ]
+    direct_quadrant = _direct_quadrants(direct_inf, direct_dep)
+
+    kinds: list[tuple[str, str, str]] = [("stakeholder", s.role, s.name) for s in m.stakeholders]
+    kinds += [("factor", "factor", f.name) for f in m.factors]
+    rows = []
+    di, dd = direct_inf.tolist(), direct_dep.tolist()
+    ii, id_ = np.round(inf, 6).tolist(), np.round(dep, 6).tolist()
+    for i, ident in enumerate(ties.ids):
+        element, role, name = kinds[i]
+        rows.append(
+            {
+                "id": ident,
+                "name": name,
+                "element": element,
+                "role": role,
+                "direct_influence": di[i],
+                "direct_dependence": dd[i],
+                "influence": ii[i],
+                "dependence": id_[i],
+                "direct_quadrant": direct_quadrant[i],
+                "quadrant": quadrant[i],
+            }
+        )
+    return InfluenceResult(
+        depth=depth,
+        include_proposed=resolved,
+        counts={
+            "elements": n,
+            "stakeholders": len(m.stakeholders),
+            "factors": len(m.factors),
+            "ties": len(ties.src),
+        },
+        elements=rows,
+    )
