@@ -19,6 +19,7 @@ loops; and compare a redesign with today.
 1
 """
 
+from sysmap.compare import Comparison, compare_maps
 from sysmap.edit import add_factor, add_relationship, add_stakeholder, remove, set_field
 from sysmap.errors import (
     EditError,
@@ -29,6 +30,7 @@ from sysmap.errors import (
     SysmapError,
     UnknownFormat,
 )
+from sysmap.formats import export_map, import_map
 from sysmap.graph import from_graph, to_graph
 from sysmap.init import init_map, new_map_text
 from sysmap.model import (
@@ -41,6 +43,7 @@ from sysmap.model import (
     Stakeholder,
     SystemMap,
 )
+from sysmap.plan import ChangePlan, change_plan
 from sysmap.problems import Problem, ValidationReport
 from sysmap.schema import generate_schema, map_schema
 from sysmap.storage import dumps_map, save_map
@@ -52,6 +55,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Analysis",
     "analyze",
+    "ChangePlan",
+    "Comparison",
     "CORE_KINDS",
     "FORMAT_VERSION",
     "ROLES",
@@ -73,9 +78,13 @@ __all__ = [
     "add_factor",
     "add_relationship",
     "add_stakeholder",
+    "change_plan",
+    "compare_maps",
     "dumps_map",
+    "export_map",
     "from_graph",
     "generate_schema",
+    "import_map",
     "init_map",
     "load_map",
     "loads_map",

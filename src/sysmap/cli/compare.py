@@ -1,0 +1,88 @@
+"""``sysmap compare`` and ``sysmap plan``."""
+
+from __future__ import annotations
+
+import click
+
+from sysmap.cli.options import emit, format_option, output_option
+from sysmap.validate import load_map
+
+__all__ = ["compare_cmd", "plan_cmd"]
+
+_MAPS = click.Path(dir_okay=True)
+
+mapping_option = click.option(
+    "--mapping",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A YAML or JSON file of 'old_id: new_id' lines for stakeholders whose id changed.",
+)
+
+
+@click.command("compare")
+@click.argument("current", metavar="CURRENT", type=_MAPS)
+@click.argument("redesign", metavar="REDESIGN", type=_MAPS)
+@click.argument("more", metavar="[MORE]...", nargs=-1, type=_MAPS)
+@mapping_option
+@format_option("text", "json", "md")
+@output_option
+def compare_cmd(
+    current: str,
+    redesign: str,
+    more: tuple[str, ...],
+    mapping: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Compare the current system with its redesign: stakeholders added and
+    removed; relationships formed, retired, rewired, strengthened, weakened;
+    status changes; feedback loops closed or broken; every metric before and
+    after, headline shifts first. Give more maps (snapshots in time order)
+    for each metric's trend.
+
+    \b
+    Example:
+      sysmap compare examples/homelessness-current.yaml examples/homelessness-redesign.yaml
+      sysmap compare current.yaml redesign.yaml --mapping renames.yaml --format md -o compare.md
+      sysmap compare 2024.yaml 2025.yaml 2026.yaml --format json
+    """
+    from sysmap.compare import compare_maps
+
+    maps = [load_map(p) for p in (current, redesign, *more)]
+    result = compare_maps(*maps, mapping=mapping)
+    # A diff map (--html FILE) will be written here from `result`, once the
+    # HTML maps exist: generate it from result.changes, then emit the text.
+    if fmt == "json":
+        text = result.format_json()
+    elif fmt == "md":
+        text = result.format_markdown()
+    else:
+        text = result.format_text()
+    emit(text, output)
+
+
+@click.command("plan")
+@click.argument("current", metavar="CURRENT", type=_MAPS)
+@click.argument("redesign", metavar="REDESIGN", type=_MAPS)
+@mapping_option
+@format_option("md", "csv", "json")
+@output_option
+def plan_cmd(
+    current: str, redesign: str, mapping: str | None, fmt: str, output: str | None
+) -> None:
+    """Write the change plan from the current system to its redesign: what to
+    form, rewire, strengthen and retire, with the reason, owner, pilot and
+    measures the redesign records for each change, and the stakeholders to
+    bring in.
+
+    \b
+    Example:
+      sysmap plan examples/homelessness-current.yaml examples/homelessness-redesign.yaml
+      sysmap plan current.yaml redesign.yaml --format csv -o plan.csv
+    """
+    from sysmap.compare import compare_maps
+    from sysmap.plan import change_plan, generate_plan
+
+    result = compare_maps(load_map(current), load_map(redesign), mapping=mapping)
+    emit(generate_plan(change_plan(result), fmt), output)

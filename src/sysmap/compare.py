@@ -1,0 +1,1409 @@
+"""Compare the current system with its redesign, or maps over time.
+
+:func:`compare_maps` answers the How stage's questions: which stakeholders
+come in or leave, which relationships are **formed**, **retired**,
+**rewired**, **strengthened** or **weakened**, which change status, which
+declared feedback loops close or break, and how every analysis metric shifts
+(power between role groups, voice, loops, fragmentation, centralization,
+single points of failure). :func:`sysmap.plan.change_plan` turns the result
+into a change plan.
+
+Matching rules (docs/compare.md has the long form):
+
+- **Stakeholders** match by id. A stakeholder whose id is only in the earlier
+  map is a *likely rename* of one whose id is only in the later map when both
+  have the same name (ignoring case and spaces) and the same role, and that
+  pairing is unique; likely renames are applied and reported. A ``mapping``
+  ``{old_id: new_id}`` names renames outright and overrides the guess. When
+  several candidates fit, nothing is applied and the stakeholder is reported
+  as ambiguous.
+- **Relationships** match by id when both maps give the same id. The rest
+  (a relationship without an id on either side) match by ``(from, to,
+  kind)`` with the earlier map's ends renamed; parallel relationships of one
+  key pair in file order, and leftovers are formed or retired. Then, still
+  without ids, leftovers on the same ``(from, to)`` pair are paired in file
+  order as *rewired* (new kind). A moved end can only be followed by id:
+  without one it is a retired and a formed relationship.
+- A matched relationship is **rewired** when its kind or an end changed,
+  **strengthened** when its strength or trust rose, **weakened** when one
+  fell (both when one rose and the other fell), **status changed** when its
+  status differs, and **changed** when direction, polarity or the power it
+  carries changed. One relationship can carry several of these at once.
+- A declared loop (by id) is **closed** when it broke in the earlier map and
+  holds in the later, **broken** when it held and now breaks, **opened** when
+  only the later map declares it, and **dropped** when only the earlier does.
+
+Example
+-------
+>>> from sysmap import loads_map
+>>> before = loads_map('''
+... id: today
+... title: Today
+... guiding_question: Whose voice reaches the board?
+... stakeholders:
+...   - {id: pwle, name: People with lived experience, role: beneficiary}
+...   - {id: board, name: CoC board, role: leader}
+... relationships:
+...   - {id: r1, from: pwle, to: board, kind: feedback, strength: 1}
+... ''')
+>>> after = loads_map('''
+... id: redesign
+... title: Redesign
+... guiding_question: Whose voice reaches the board?
+... stage: redesign
+... stakeholders:
+...   - {id: pwle, name: People with lived experience, role: beneficiary}
+...   - {id: board, name: CoC board, role: leader}
+... relationships:
+...   - {id: r1, from: pwle, to: board, kind: feedback, strength: 4}
+...   - {id: r2, from: board, to: pwle, kind: informs}
+... ''')
+>>> c = compare_maps(before, after, shifts=False)
+>>> c.counts()["relationships"]
+{'formed': 1, 'retired': 0, 'rewired': 0, 'strengthened': 1, 'weakened': 0, 'status_changed': 0, 'changed': 0}
+>>> c.findings()[0].text
+'1 relationship formed, 1 strengthened'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from sysmap.errors import MapFileError, SysmapError
+from sysmap.model import Relationship, Stakeholder, SystemMap
+from sysmap.problems import did_you_mean
+
+if TYPE_CHECKING:
+    from sysmap.analysis._base import Finding
+
+# sysmap.analysis (numpy, igraph) is imported inside the functions that need
+# it, so that `import sysmap` stays quick.
+
+__all__ = [
+    "COMPARE_JSON_VERSION",
+    "RELATIONSHIP_CHANGES",
+    "STAKEHOLDER_FIELDS",
+    "FieldChange",
+    "Rename",
+    "StakeholderChange",
+    "RelationshipChange",
+    "LoopChange",
+    "Changes",
+    "MetricShift",
+    "Comparison",
+    "compare_maps",
+    "diff_maps",
+    "load_mapping",
+]
+
+COMPARE_JSON_VERSION = 1
+
+#: The kinds of relationship change, in report order.
+RELATIONSHIP_CHANGES: tuple[str, ...] = (
+    "formed",
+    "retired",
+    "rewired",
+    "strengthened",
+    "weakened",
+    "status_changed",
+    "changed",
+)
+
+#: Stakeholder fields compared one by one.
+STAKEHOLDER_FIELDS: tuple[str, ...] = (
+    "name",
+    "role",
+    "type",
+    "organisation",
+    "lived_experience",
+    "power",
+    "interest",
+    "tags",
+    "attributes",
+    "sensitive",
+)
+
+# Relationship fields whose change makes it "changed" (besides kind, ends,
+# strength, trust and status, which have their own words).
+_OTHER_FIELDS: tuple[str, ...] = ("direction", "polarity", "power")
+
+# Analysis settings and flags, not metrics: left out of the metric shifts.
+_NOT_METRICS = frozenset(
+    {
+        "max_length",
+        "cap",
+        "detail_limit",
+        "threshold",
+        "depth",
+        "seed",
+        "include_proposed",
+        "detailed",
+        "complete",
+        "stopped_at_cap",
+    }
+)
+
+LoopChangeKind = Literal["closed", "broken", "opened", "dropped"]
+
+
+@dataclass
+class FieldChange:
+    """One field's value before and after."""
+
+    field: str
+    before: Any
+    after: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "before": _plain(self.before), "after": _plain(self.after)}
+
+    def describe(self) -> str:
+        return f"{self.field} {_show(self.before)} → {_show(self.after)}"
+
+
+@dataclass
+class Rename:
+    """A stakeholder whose id changed; ``basis`` says how we know."""
+
+    old_id: str
+    new_id: str
+    name: str
+    basis: Literal["mapping", "same name and role", "ambiguous"]
+    candidates: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old_id": self.old_id,
+            "new_id": self.new_id,
+            "name": self.name,
+            "basis": self.basis,
+            "candidates": list(self.candidates),
+        }
+
+
+@dataclass
+class StakeholderChange:
+    """A stakeholder added, removed or changed (``changes`` field by field)."""
+
+    change: Literal["added", "removed", "changed"]
+    id: str
+    name: str
+    role: str
+    changes: list[FieldChange] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)  # removed: links retired with it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "change": self.change,
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "changes": [c.to_dict() for c in self.changes],
+            "relationships_retired": len(self.relationships),
+        }
+
+
+@dataclass
+class RelationshipChange:
+    """One relationship formed, retired or changed.
+
+    ``before`` / ``after`` are the relationship in each map (None when it is
+    only in one); ``changes`` names every kind of change that applies.
+    """
+
+    changes: list[str]
+    before: Relationship | None
+    after: Relationship | None
+    matched_by: Literal["id", "key", "pair", ""] = ""
+    fields: list[FieldChange] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str | None:
+        rel = self.after or self.before
+        assert rel is not None
+        return (self.after.id if self.after is not None else None) or rel.id
+
+    @property
+    def current(self) -> Relationship:
+        """The relationship as it is in the later map, or the earlier one if retired."""
+        rel = self.after or self.before
+        assert rel is not None
+        return rel
+
+    def label(self) -> str:
+        """``From → To (kind)`` with names, in the later map's terms."""
+        r = self.current
+        n = self.names
+        return f"{n.get(r.source, r.source)} → {n.get(r.target, r.target)} ({r.kind})"
+
+    def to_dict(self) -> dict[str, Any]:
+        def side(r: Relationship | None) -> dict[str, Any] | None:
+            if r is None:
+                return None
+            return {
+                "id": r.id,
+                "from": r.source,
+                "to": r.target,
+                "from_name": self.names.get(r.source, r.source),
+                "to_name": self.names.get(r.target, r.target),
+                "kind": r.kind,
+                "status": r.status,
+                "strength": _plain(r.strength),
+                "trust": _plain(r.trust),
+            }
+
+        return {
+            "id": self.id,
+            "changes": list(self.changes),
+            "matched_by": self.matched_by or None,
+            "before": side(self.before),
+            "after": side(self.after),
+            "fields": [f.to_dict() for f in self.fields],
+        }
+
+
+@dataclass
+class LoopChange:
+    """A declared loop closed, broken, opened or dropped."""
+
+    change: LoopChangeKind
+    id: str
+    name: str
+    holds_before: bool | None
+    holds_after: bool | None
+    breaks_after: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "change": self.change,
+            "id": self.id,
+            "name": self.name,
+            "holds_before": self.holds_before,
+            "holds_after": self.holds_after,
+            "breaks_after": list(self.breaks_after),
+        }
+
+
+@dataclass
+class Changes:
+    """What changed between two maps: stakeholders, relationships, declared loops."""
+
+    before_id: str
+    after_id: str
+    renames: list[Rename] = field(default_factory=list)
+    stakeholders: list[StakeholderChange] = field(default_factory=list)
+    relationships: list[RelationshipChange] = field(default_factory=list)
+    loops: list[LoopChange] = field(default_factory=list)
+    unchanged_relationships: int = 0
+
+    def stakeholders_by(self, change: str) -> list[StakeholderChange]:
+        return [s for s in self.stakeholders if s.change == change]
+
+    def relationships_by(self, change: str) -> list[RelationshipChange]:
+        return [r for r in self.relationships if change in r.changes]
+
+    def loops_by(self, change: str) -> list[LoopChange]:
+        return [lc for lc in self.loops if lc.change == change]
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "stakeholders": {
+                c: len(self.stakeholders_by(c)) for c in ("added", "removed", "changed")
+            },
+            "renamed": sum(1 for r in self.renames if r.basis != "ambiguous"),
+            "ambiguous": sum(1 for r in self.renames if r.basis == "ambiguous"),
+            "relationships": {c: len(self.relationships_by(c)) for c in RELATIONSHIP_CHANGES},
+            "unchanged_relationships": self.unchanged_relationships,
+            "loops": {c: len(self.loops_by(c)) for c in ("closed", "broken", "opened", "dropped")},
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.before_id,
+            "to": self.after_id,
+            "counts": self.counts(),
+            "renames": [r.to_dict() for r in self.renames],
+            "stakeholders": {
+                c: [s.to_dict() for s in self.stakeholders_by(c)]
+                for c in ("added", "removed", "changed")
+            },
+            "relationships": {
+                c: [r.to_dict() for r in self.relationships_by(c)] for c in RELATIONSHIP_CHANGES
+            },
+            "loops": {
+                c: [lc.to_dict() for lc in self.loops_by(c)]
+                for c in ("closed", "broken", "opened", "dropped")
+            },
+        }
+
+
+@dataclass
+class MetricShift:
+    """One analysis metric across the maps: ``values[i]`` is map ``i``'s."""
+
+    metric: str
+    values: list[float | int | None]
+
+    @property
+    def before(self) -> float | int | None:
+        return self.values[0]
+
+    @property
+    def after(self) -> float | int | None:
+        return self.values[-1]
+
+    @property
+    def delta(self) -> float | int | None:
+        if self.before is None or self.after is None:
+            return None
+        d = self.after - self.before
+        return round(d, 6) if isinstance(d, float) else d
+
+    @property
+    def trend(self) -> str:
+        """``up``, ``down``, ``flat``, ``mixed`` (over three or more maps) or ``n/a``."""
+        known = [v for v in self.values if v is not None]
+        if len(known) < 2:
+            return "n/a"
+        steps = [b - a for a, b in zip(known, known[1:], strict=False)]
+        if all(abs(s) < 1e-9 for s in steps):
+            return "flat"
+        if all(s >= -1e-9 for s in steps):
+            return "up"
+        if all(s <= 1e-9 for s in steps):
+            return "down"
+        return "mixed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "before": self.before,
+            "after": self.after,
+            "delta": self.delta,
+            "values": list(self.values),
+            "trend": self.trend,
+        }
+
+
+@dataclass
+class Comparison:
+    """The comparison of two or more maps: changes, shifts and findings first.
+
+    ``changes`` compare the first map with the last; ``steps`` compare each
+    map with the next (one entry when there are two maps); ``shifts`` hold
+    every analysis metric across all maps, headline metrics first.
+    """
+
+    maps: list[SystemMap]
+    changes: Changes
+    steps: list[Changes] = field(default_factory=list)
+    shifts: list[MetricShift] = field(default_factory=list)
+    headline_shifts: list[MetricShift] = field(default_factory=list)
+    shift_findings: list[Finding] = field(default_factory=list)
+    voice_changes: list[dict[str, Any]] = field(default_factory=list)
+    new_single_points: list[dict[str, Any]] = field(default_factory=list)
+    resolved_single_points: list[dict[str, Any]] = field(default_factory=list)
+    with_shifts: bool = True
+
+    @property
+    def current(self) -> SystemMap:
+        return self.maps[0]
+
+    @property
+    def redesign(self) -> SystemMap:
+        return self.maps[-1]
+
+    def counts(self) -> dict[str, Any]:
+        """How many changes of each kind, first map to last."""
+        return self.changes.counts()
+
+    def names(self) -> dict[str, str]:
+        """Stakeholder and factor names by id, later maps winning."""
+        out: dict[str, str] = {}
+        for m in self.maps:
+            out.update({s.id: s.name for s in m.stakeholders})
+            out.update({f.id: f.name for f in m.factors})
+        return out
+
+    def findings(self) -> list[Finding]:
+        """What a facilitator reads first: the changes in one line, then the shifts."""
+        from sysmap.analysis._base import Finding
+
+        out = [Finding(_summary_line(self.changes), "compare", 3)]
+        out += self.shift_findings
+        out += _change_findings(self.changes)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON: see docs/compare.md."""
+        return {
+            "sysmap_compare": COMPARE_JSON_VERSION,
+            "maps": [
+                {
+                    "id": m.id,
+                    "title": m.title,
+                    "stage": m.stage,
+                    "as_of": m.as_of.isoformat() if m.as_of else None,
+                }
+                for m in self.maps
+            ],
+            "findings": [f.to_dict() for f in self.findings()],
+            "changes": self.changes.to_dict(),
+            "steps": [
+                {"from": s.before_id, "to": s.after_id, "counts": s.counts()} for s in self.steps
+            ],
+            "shifts": {
+                "computed": self.with_shifts,
+                "headline": [s.to_dict() for s in self.headline_shifts],
+                "voice": list(self.voice_changes),
+                "new_single_points_of_failure": list(self.new_single_points),
+                "resolved_single_points_of_failure": list(self.resolved_single_points),
+                "metrics": [s.to_dict() for s in self.shifts],
+            },
+        }
+
+    # ------------------------------------------------------------ rendering
+
+    def _title(self) -> str:
+        return " → ".join(f"{m.title} ({m.id})" for m in self.maps)
+
+    def _change_rows(self) -> list[list[Any]]:
+        rows: list[list[Any]] = []
+        for rc in self.changes.relationships:
+            rows.append([", ".join(rc.changes), rc.label(), _details(rc)])
+        return rows
+
+    def _stakeholder_rows(self) -> list[list[Any]]:
+        return [
+            [s.change, f"{s.name} ({s.id})", s.role, "; ".join(c.describe() for c in s.changes)]
+            for s in self.changes.stakeholders
+        ]
+
+    def _shift_rows(self, shifts: list[MetricShift]) -> list[list[Any]]:
+        many = len(self.maps) > 2
+        rows = []
+        for s in shifts:
+            row: list[Any] = [s.metric]
+            row += [_num(v) for v in s.values] if many else [_num(s.before), _num(s.after)]
+            row += [_signed(s.delta), s.trend] if many else [_signed(s.delta)]
+            rows.append(row)
+        return rows
+
+    def _shift_headers(self) -> list[str]:
+        if len(self.maps) > 2:
+            return ["metric", *[m.id for m in self.maps], "delta", "trend"]
+        return ["metric", "before", "after", "delta"]
+
+    def format_text(self) -> str:
+        from sysmap.analysis._base import text_table
+
+        lines = [self._title(), f"Guiding question: {self.redesign.guiding_question}", ""]
+        lines += ["What changes", "------------"]
+        lines += [f"- {f.text}" for f in self.findings()]
+        renames = [r for r in self.changes.renames]
+        if renames:
+            lines += ["", "Renamed stakeholders", "--------------------"]
+            lines += [f"- {_rename_text(r)}" for r in renames]
+        if self.changes.stakeholders:
+            lines += ["", "Stakeholders", "------------"]
+            lines.append(
+                text_table(["change", "stakeholder", "role", "what"], self._stakeholder_rows())
+            )
+        if self.changes.relationships:
+            lines += ["", "Relationships", "-------------"]
+            lines.append(text_table(["change", "relationship", "what"], self._change_rows()))
+        if self.changes.loops:
+            lines += ["", "Declared loops", "--------------"]
+            lines += [f"- {_loop_text(lc)}" for lc in self.changes.loops]
+        if self.shifts:
+            lines += ["", "Every metric", "------------"]
+            lines.append(text_table(self._shift_headers(), self._shift_rows(self.shifts)))
+        elif not self.with_shifts:
+            lines += ["", "(metric shifts not computed)"]
+        return "\n".join(lines) + "\n"
+
+    def format_markdown(self) -> str:
+        from sysmap.analysis._base import md_table
+
+        out = [
+            f"# {self._title()}",
+            "",
+            f"**Guiding question:** {self.redesign.guiding_question}",
+            "",
+            "## What changes",
+            "",
+        ]
+        out += [f"- {_md(f.text)}" for f in self.findings()]
+        if self.headline_shifts:
+            out += ["", "## Headline shifts", ""]
+            out.append(md_table(self._shift_headers(), self._shift_rows(self.headline_shifts)))
+        if self.changes.renames:
+            out += ["", "## Renamed stakeholders", ""]
+            out += [f"- {_md(_rename_text(r))}" for r in self.changes.renames]
+        if self.changes.stakeholders:
+            out += ["", "## Stakeholders", ""]
+            out.append(
+                md_table(["change", "stakeholder", "role", "what"], self._stakeholder_rows())
+            )
+        if self.changes.relationships:
+            out += ["", "## Relationships", ""]
+            out.append(md_table(["change", "relationship", "what"], self._change_rows()))
+        if self.changes.loops:
+            out += ["", "## Declared loops", ""]
+            out += [f"- {_md(_loop_text(lc))}" for lc in self.changes.loops]
+        if self.shifts:
+            out += ["", "## Every metric", ""]
+            out.append(md_table(self._shift_headers(), self._shift_rows(self.shifts)))
+        return "\n".join(out) + "\n"
+
+    def format_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hasattr(value, "model_dump"):
+        return _plain(value.model_dump(mode="json", exclude_defaults=True))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _show(value: Any) -> str:
+    value = _plain(value)
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _num(value: Any) -> str:
+    from sysmap.analysis._base import fmt_number
+
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.3f}".rstrip("0")
+    return fmt_number(value)
+
+
+def _signed(value: Any) -> str:
+    if value is None:
+        return "—"
+    if value == 0:
+        return "0"
+    return ("+" if value > 0 else "") + _num(value)
+
+
+def _pct(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{round(value * 100)}%"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _details(rc: RelationshipChange) -> str:
+    parts = [f.describe() for f in rc.fields]
+    if "formed" in rc.changes and rc.after is not None:
+        parts.append(f"status {rc.after.status}")
+    if "retired" in rc.changes and rc.before is not None:
+        parts.append(f"was {rc.before.status}")
+    return "; ".join(parts)
+
+
+def _rename_text(r: Rename) -> str:
+    if r.basis == "ambiguous":
+        return (
+            f"{r.name} ({r.old_id}) may have been renamed to one of "
+            f"{', '.join(r.candidates)} — name it in a mapping file to follow it"
+        )
+    how = "by the mapping" if r.basis == "mapping" else "likely: same name and role"
+    return f"{r.name}: {r.old_id} → {r.new_id} ({how})"
+
+
+def _loop_text(lc: LoopChange) -> str:
+    if lc.change == "closed":
+        return f"closed: '{lc.name}' was broken and now holds"
+    if lc.change == "broken":
+        where = f" at {', '.join(lc.breaks_after)}" if lc.breaks_after else ""
+        return f"broken: '{lc.name}' held and now breaks{where}"
+    if lc.change == "opened":
+        state = "holds" if lc.holds_after else "does not hold yet"
+        return f"opened: '{lc.name}' is new and {state}"
+    return f"dropped: '{lc.name}' is no longer declared"
+
+
+def _summary_line(changes: Changes) -> str:
+    c = changes.counts()
+    rel = c["relationships"]
+    parts = []
+    words = {
+        "formed": "formed",
+        "retired": "retired",
+        "rewired": "rewired",
+        "strengthened": "strengthened",
+        "weakened": "weakened",
+        "status_changed": "changed status",
+    }
+    for key, word in words.items():
+        if rel[key]:
+            parts.append(f"{rel[key]} {word}")
+    line = ""
+    if parts:
+        first, *rest = parts
+        n, _, word = first.partition(" ")
+        line = f"{n} relationship{'s' if n != '1' else ''} {word}"
+        line += "".join(f", {p}" for p in rest)
+    st = c["stakeholders"]
+    who = [f"{st[k]} {k}" for k in ("added", "removed") if st[k]]
+    if who:
+        s_line = "stakeholders: " + ", ".join(who)
+        line = f"{line}; {s_line}" if line else s_line
+    return line or "no changes between the maps"
+
+
+def _change_findings(changes: Changes) -> list[Finding]:
+    from sysmap.analysis._base import Finding
+
+    out: list[Finding] = []
+    for r in changes.renames:
+        out.append(Finding(_rename_text(r), "compare", 2, [r.old_id, r.new_id]))
+    removed = [s for s in changes.stakeholders_by("removed") if s.relationships]
+    for s in removed:
+        out.append(
+            Finding(
+                f"{s.name} leaves the map with {_plural(len(s.relationships), 'relationship')}",
+                "compare",
+                2,
+                [s.id],
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------- the mapping
+
+
+def load_mapping(path: str | os.PathLike[str]) -> dict[str, str]:
+    """Read a mapping file ``{old_id: new_id}`` (YAML or JSON).
+
+    Raises
+    ------
+    MapFileError
+        The file is missing, unreadable, or not a list of ``old: new`` pairs.
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "renames.yaml"
+    >>> _ = p.write_text("lewg-tommy: tommy\\n")
+    >>> load_mapping(p)
+    {'lewg-tommy': 'tommy'}
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MapFileError(f"{p}: no such file — check the path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MapFileError(f"{p}: cannot read the mapping file ({exc})") from None
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise MapFileError(
+            f"{p}{where}: the mapping file is not valid YAML or JSON — write one "
+            "'old_id: new_id' per line"
+        ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise MapFileError(
+            f"{p}: a mapping file holds 'old_id: new_id' pairs, one per line — "
+            "this one holds something else"
+        )
+    out: dict[str, str] = {}
+    for old, new in data.items():
+        if not isinstance(old, (str, int)) or not isinstance(new, (str, int)):
+            raise MapFileError(
+                f"{p}: {old!r}: each entry is 'old_id: new_id' with two stakeholder ids"
+            )
+        out[str(old)] = str(new)
+    return out
+
+
+def _check_mapping(
+    mapping: Mapping[str, str], before: SystemMap, after: SystemMap, source: str
+) -> None:
+    old_ids = {s.id for s in before.stakeholders}
+    new_ids = {s.id for s in after.stakeholders}
+    problems = []
+    for old, new in mapping.items():
+        if old not in old_ids:
+            guess = did_you_mean(old, old_ids)
+            hint = f" — did you mean '{guess}'?" if guess else ""
+            problems.append(f"'{old}' is not a stakeholder in the earlier map ({before.id}){hint}")
+        if new not in new_ids:
+            guess = did_you_mean(new, new_ids)
+            hint = f" — did you mean '{guess}'?" if guess else ""
+            problems.append(f"'{new}' is not a stakeholder in the later map ({after.id}){hint}")
+    targets = defaultdict(list)
+    for old, new in mapping.items():
+        targets[new].append(old)
+    for new, olds in targets.items():
+        if len(olds) > 1:
+            problems.append(f"'{new}' is named as the new id of {', '.join(olds)} — pick one")
+    if problems:
+        raise SysmapError(f"{source}: " + "; ".join(problems))
+
+
+# ------------------------------------------------------------------ diffing
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _renames(
+    before: SystemMap, after: SystemMap, mapping: Mapping[str, str] | None, detect: bool
+) -> list[Rename]:
+    old = {s.id: s for s in before.stakeholders}
+    new = {s.id: s for s in after.stakeholders}
+    out: list[Rename] = []
+    taken_old: set[str] = set()
+    taken_new: set[str] = set()
+    for o, n in (mapping or {}).items():
+        if o == n:
+            continue
+        out.append(Rename(o, n, new[n].name, "mapping"))
+        taken_old.add(o)
+        taken_new.add(n)
+    if not detect:
+        return out
+    gone = [s for s in before.stakeholders if s.id not in new and s.id not in taken_old]
+    if not gone:
+        return out
+    arrived: dict[tuple[str, str], list[Stakeholder]] = defaultdict(list)
+    for s in after.stakeholders:
+        if s.id not in old and s.id not in taken_new:
+            arrived[(_norm(s.name), s.role)].append(s)
+    leaving: dict[tuple[str, str], list[Stakeholder]] = defaultdict(list)
+    for s in gone:
+        leaving[(_norm(s.name), s.role)].append(s)
+    for key, olds in leaving.items():
+        news = arrived.get(key, [])
+        if not news:
+            continue
+        if len(olds) == 1 and len(news) == 1:
+            out.append(Rename(olds[0].id, news[0].id, news[0].name, "same name and role"))
+        else:
+            for s in olds:
+                out.append(Rename(s.id, "", s.name, "ambiguous", candidates=[n.id for n in news]))
+    return out
+
+
+def _stakeholder_fields(a: Stakeholder, b: Stakeholder) -> list[FieldChange]:
+    out = []
+    for name in STAKEHOLDER_FIELDS:
+        x, y = getattr(a, name), getattr(b, name)
+        if name == "tags":
+            if sorted(x) != sorted(y):
+                out.append(FieldChange(name, x, y))
+        elif x != y:
+            out.append(FieldChange(name, x, y))
+    return out
+
+
+def _relationship_fields(a: Relationship, b: Relationship, rn: Mapping[str, str]) -> list[str]:
+    """The change words for a matched pair (see the module notes)."""
+    words = []
+    if (
+        a.kind != b.kind
+        or rn.get(a.source, a.source) != b.source
+        or rn.get(a.target, a.target) != b.target
+    ):
+        words.append("rewired")
+    up = down = False
+    for name in ("strength", "trust"):
+        x, y = getattr(a, name), getattr(b, name)
+        if x is not None and y is not None:
+            up |= y > x
+            down |= y < x
+    if up:
+        words.append("strengthened")
+    if down:
+        words.append("weakened")
+    if a.status != b.status:
+        words.append("status_changed")
+    if any(getattr(a, f) != getattr(b, f) for f in _OTHER_FIELDS):
+        words.append("changed")
+    return words
+
+
+def _field_list(a: Relationship, b: Relationship, rn: Mapping[str, str]) -> list[FieldChange]:
+    out = []
+    for name, x, y in (
+        ("from", rn.get(a.source, a.source), b.source),
+        ("to", rn.get(a.target, a.target), b.target),
+        ("kind", a.kind, b.kind),
+        ("strength", a.strength, b.strength),
+        ("trust", a.trust, b.trust),
+        ("status", a.status, b.status),
+        ("direction", a.direction, b.direction),
+        ("polarity", a.polarity, b.polarity),
+        ("power", a.power, b.power),
+    ):
+        if x != y:
+            out.append(FieldChange(name, x, y))
+    return out
+
+
+def diff_maps(
+    before: SystemMap,
+    after: SystemMap,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    detect_renames: bool = True,
+    mapping_source: str = "the mapping",
+) -> Changes:
+    """The changes between two maps: stakeholders, relationships, declared loops.
+
+    This is the matching half of :func:`compare_maps`, without the analyses.
+
+    Parameters
+    ----------
+    before, after : SystemMap
+        The earlier map (e.g. the current system) and the later one.
+    mapping : dict, optional
+        ``{old_id: new_id}`` for stakeholders whose id changed.
+    detect_renames : bool
+        Follow a stakeholder whose id changed but whose name and role did not.
+    mapping_source : str
+        How error messages name the mapping (the CLI passes the file name).
+
+    Returns
+    -------
+    Changes
+
+    Raises
+    ------
+    SysmapError
+        The mapping names an id that is not in the map it should be in.
+
+    Example
+    -------
+    >>> from sysmap import SystemMap, Stakeholder, Relationship
+    >>> s = [Stakeholder(id="a", name="A", role="leader"),
+    ...      Stakeholder(id="b", name="B", role="provider")]
+    >>> m1 = SystemMap(id="m1", title="M1", guiding_question="?", stakeholders=s,
+    ...     relationships=[Relationship(source="a", target="b", kind="informs")])
+    >>> m2 = SystemMap(id="m2", title="M2", guiding_question="?", stakeholders=s,
+    ...     relationships=[Relationship(source="a", target="b", kind="funds")])
+    >>> [rc.changes for rc in diff_maps(m1, m2).relationships]
+    [['rewired']]
+    """
+    if mapping:
+        _check_mapping(mapping, before, after, mapping_source)
+    renames = _renames(before, after, mapping, detect_renames)
+    rn = {r.old_id: r.new_id for r in renames if r.basis != "ambiguous"}
+    names = {s.id: s.name for s in before.stakeholders}
+    names.update({f.id: f.name for f in before.factors})
+    names.update({s.id: s.name for s in after.stakeholders})
+    names.update({f.id: f.name for f in after.factors})
+    out = Changes(before.id, after.id, renames=renames)
+
+    # stakeholders
+    new_by_id = {s.id: s for s in after.stakeholders}
+    matched_new: set[str] = set()
+    removed_ids: set[str] = set()
+    for s in before.stakeholders:
+        nid = rn.get(s.id, s.id)
+        t = new_by_id.get(nid)
+        if t is None:
+            removed_ids.add(s.id)
+            out.stakeholders.append(StakeholderChange("removed", s.id, s.name, s.role))
+            continue
+        matched_new.add(nid)
+        fields = _stakeholder_fields(s, t)
+        if nid != s.id:
+            fields.insert(0, FieldChange("id", s.id, nid))
+        if fields:
+            out.stakeholders.append(StakeholderChange("changed", nid, t.name, t.role, fields))
+    for t in after.stakeholders:
+        if t.id not in matched_new:
+            out.stakeholders.append(StakeholderChange("added", t.id, t.name, t.role))
+
+    # relationships: 1) by id
+    new_ids = {r.id: r for r in after.relationships if r.id is not None}
+    used_new: set[int] = set()  # positions in after.relationships
+    pos_new = {id(r): i for i, r in enumerate(after.relationships)}
+    pairs: list[tuple[Relationship, Relationship, Literal["id", "key", "pair"]]] = []
+    left_old: list[Relationship] = []
+    for r in before.relationships:
+        same = new_ids.get(r.id) if r.id is not None else None
+        if same is not None:
+            pairs.append((r, same, "id"))
+            used_new.add(pos_new[id(same)])
+        else:
+            left_old.append(r)
+    old_ids = {r.id for r in before.relationships if r.id is not None}
+    left_new = [
+        r
+        for i, r in enumerate(after.relationships)
+        if i not in used_new and not (r.id is not None and r.id in old_ids)
+    ]
+
+    # 2) by (from, to, kind), only where one side has no id; 3) by (from, to)
+    def end(r: Relationship) -> tuple[str, str]:
+        return rn.get(r.source, r.source), rn.get(r.target, r.target)
+
+    for level in ("key", "pair"):
+        queue: dict[tuple[str, ...], list[Relationship]] = defaultdict(list)
+        for r in left_new:
+            k = (r.source, r.target, r.kind) if level == "key" else (r.source, r.target)
+            queue[k].append(r)
+        still_old: list[Relationship] = []
+        taken: set[int] = set()
+        for r in left_old:
+            src, dst = end(r)
+            k = (src, dst, r.kind) if level == "key" else (src, dst)
+            cands = queue.get(k)
+            found: Relationship | None = None
+            for j, cand in enumerate(cands or []):
+                if r.id is None or cand.id is None:
+                    found = cands.pop(j) if cands else None
+                    break
+            if found is None:
+                still_old.append(r)
+            else:
+                pairs.append((r, found, "key" if level == "key" else "pair"))
+                taken.add(id(found))
+        left_old = still_old
+        left_new = [r for r in left_new if id(r) not in taken]
+
+    for old_r, new_r, how in pairs:
+        words = _relationship_fields(old_r, new_r, rn)
+        if words:
+            out.relationships.append(
+                RelationshipChange(words, old_r, new_r, how, _field_list(old_r, new_r, rn), names)
+            )
+        else:
+            out.unchanged_relationships += 1
+    by_end: dict[str, list[str]] = defaultdict(list)
+    for r in left_old:
+        rc = RelationshipChange(["retired"], r, None, "", [], names)
+        out.relationships.append(rc)
+        for e in {r.source, r.target} & removed_ids:
+            by_end[e].append(r.id or f"{r.source}->{r.target}")
+    for r in left_new:
+        out.relationships.append(RelationshipChange(["formed"], None, r, "", [], names))
+    for sc in out.stakeholders:
+        if sc.change == "removed":
+            sc.relationships = by_end.get(sc.id, [])
+    order = {w: i for i, w in enumerate(RELATIONSHIP_CHANGES)}
+    out.relationships.sort(key=lambda rc: order[rc.changes[0]])
+
+    out.loops = _loop_changes(before, after)
+    return out
+
+
+def _declared(m: SystemMap) -> dict[str, Any]:
+    # The loops analysis' own check of declared loops, without its cycle search.
+    from sysmap.analysis.loops import _check_declared_loops
+
+    names = {s.id: s.name for s in m.stakeholders}
+    names.update({f.id: f.name for f in m.factors})
+    return {d.id: d for d in _check_declared_loops(m, names)}
+
+
+def _loop_changes(before: SystemMap, after: SystemMap) -> list[LoopChange]:
+    if not before.loops and not after.loops:
+        return []
+    old, new = _declared(before), _declared(after)
+    out = []
+    for lid, d in new.items():
+        breaks = [f"{b.source_name} → {b.target_name} ({b.reason})" for b in d.breaks]
+        o = old.get(lid)
+        if o is None:
+            out.append(LoopChange("opened", lid, d.name, None, d.holds, breaks))
+        elif not o.holds and d.holds:
+            out.append(LoopChange("closed", lid, d.name, False, True))
+        elif o.holds and not d.holds:
+            out.append(LoopChange("broken", lid, d.name, True, False, breaks))
+    for lid, o in old.items():
+        if lid not in new:
+            out.append(LoopChange("dropped", lid, o.name, o.holds, None))
+    order = {"closed": 0, "broken": 1, "opened": 2, "dropped": 3}
+    out.sort(key=lambda lc: order[lc.change])
+    return out
+
+
+# ------------------------------------------------------------------- shifts
+
+
+def _flatten(data: Any, prefix: str, out: dict[str, float | int | None]) -> None:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k in _NOT_METRICS or k in ("findings", "analysis", "by"):
+                continue
+            _flatten(v, f"{prefix}.{k}", out)
+    elif isinstance(data, bool):
+        return
+    elif isinstance(data, (int, float)):
+        if isinstance(data, float) and not math.isfinite(data):
+            out[prefix] = None
+        else:
+            out[prefix] = data
+    elif data is None and prefix.count(".") >= 1:
+        out[prefix] = None
+
+
+def _metrics(result: Any) -> dict[str, dict[str, float | int | None]]:
+    out: dict[str, dict[str, float | int | None]] = {}
+    for name, r in result.results.items():
+        flat: dict[str, float | int | None] = {}
+        _flatten(r.to_dict(), name, flat)
+        out[name] = flat
+    return out
+
+
+#: Headline metrics, in the order a facilitator reads them.
+HEADLINE_METRICS: tuple[str, ...] = (
+    "power.decision_power.beneficiary_share",
+    "power.by_role.beneficiary.share",
+    "power.by_role.provider.share",
+    "power.by_role.leader.share",
+    "voice.counts.two_way",
+    "voice.counts.one_way",
+    "voice.counts.no_voice",
+    "structure.components.count",
+    "structure.centralization.in_degree",
+    "structure.centralization.out_degree",
+    "power.concentration.gini",
+)
+
+
+def _single_points(d: dict[str, Any]) -> set[tuple[str, str, str]]:
+    out = set()
+    for row in d.get("single_funder", []):
+        out.add(("single funder", row["stakeholder"], row["funder"]))
+    for row in d.get("single_gatekeeper", []):
+        out.add(("single gatekeeper", row["beneficiary"], row["gatekeeper"]))
+    return out
+
+
+def _shift_findings(c: Comparison, changes: Changes) -> list[Finding]:
+    from sysmap.analysis._base import Finding
+
+    out: list[Finding] = []
+    by = {s.metric: s for s in c.shifts}
+
+    def pct_line(metric: str, text: str, subjects: list[str] | None = None) -> None:
+        s = by.get(metric)
+        if s is None or s.before is None or s.after is None:
+            return
+        if abs(s.after - s.before) < 0.005:
+            return
+        out.append(Finding(f"{text} {_pct(s.before)} → {_pct(s.after)}", "compare", 3))
+
+    pct_line("power.decision_power.beneficiary_share", "Beneficiaries' share of decision power:")
+    # power held by role group, when it moved by at least one point
+    moved = []
+    for role in ("beneficiary", "provider", "leader"):
+        s = by.get(f"power.by_role.{role}.share")
+        if s and s.before is not None and s.after is not None and abs(s.after - s.before) >= 0.01:
+            moved.append(f"{_ROLE_PLURAL[role]} {_pct(s.before)} → {_pct(s.after)}")
+    if moved:
+        out.append(Finding("Power held by role group: " + ", ".join(moved), "compare", 3))
+
+    # voice verdicts
+    two_way = [v for v in c.voice_changes if v["after"] == "two-way"]
+    if two_way:
+        names = [v["name"] for v in two_way]
+        text = f"{_plural(len(two_way), 'beneficiary group')} now hear back (two-way): " + _and(
+            names
+        )
+        out.append(Finding(text, "compare", 3, [v["id"] for v in two_way]))
+    worse = [v for v in c.voice_changes if _voice_rank(v["after"]) < _voice_rank(v["before"])]
+    if worse:
+        text = "Voice gets worse for " + _and(
+            [f"{v['name']} ({v['before']} → {v['after']})" for v in worse]
+        )
+        out.append(Finding(text, "compare", 3, [v["id"] for v in worse]))
+    s = by.get("voice.counts.no_voice")
+    if s is not None and s.after is not None and s.before is not None and s.after != s.before:
+        out.append(
+            Finding(
+                f"Beneficiary groups with no voice path to a leader: {s.before} → {s.after}",
+                "compare",
+                2,
+            )
+        )
+
+    closed = changes.loops_by("closed")
+    if closed:
+        out.append(
+            Finding(
+                f"{_plural(len(closed), 'feedback loop')} closed: "
+                + _and([f"'{lc.name}'" for lc in closed]),
+                "compare",
+                3,
+                [lc.id for lc in closed],
+            )
+        )
+    broken = changes.loops_by("broken")
+    if broken:
+        out.append(
+            Finding(
+                f"{_plural(len(broken), 'feedback loop')} now broken: "
+                + _and([f"'{lc.name}'" for lc in broken]),
+                "compare",
+                3,
+                [lc.id for lc in broken],
+            )
+        )
+    opened = changes.loops_by("opened")
+    if opened:
+        holding = sum(1 for lc in opened if lc.holds_after)
+        out.append(
+            Finding(
+                f"{_plural(len(opened), 'new feedback loop')} declared, {holding} of them holding",
+                "compare",
+                2,
+                [lc.id for lc in opened],
+            )
+        )
+
+    s = by.get("structure.components.count")
+    if s is not None and s.before != s.after:
+        word = "less" if (s.after or 0) < (s.before or 0) else "more"
+        out.append(
+            Finding(
+                f"The system is {word} fragmented: {s.before} → {s.after} separate parts",
+                "compare",
+                2,
+            )
+        )
+    for key, label in (("in_degree", "in-degree"), ("out_degree", "out-degree")):
+        s = by.get(f"structure.centralization.{key}")
+        if s is not None and s.delta is not None and abs(s.delta) >= 0.02:
+            word = "more" if s.delta > 0 else "less"
+            out.append(
+                Finding(
+                    f"The network is {word} centralized ({label}): "
+                    f"{_num(s.before)} → {_num(s.after)}",
+                    "compare",
+                    2,
+                )
+            )
+    label_of = c.names()
+    if c.new_single_points:
+        points = [
+            f"{label_of.get(p['stakeholder'], p['stakeholder'])} depends on "
+            f"{label_of.get(p['on'], p['on'])} alone ({p['kind']})"
+            for p in c.new_single_points
+        ]
+        out.append(
+            Finding(
+                f"{_plural(len(points), 'new single point')} of failure: " + _and(points),
+                "compare",
+                3,
+                [p["stakeholder"] for p in c.new_single_points],
+            )
+        )
+    if c.resolved_single_points:
+        out.append(
+            Finding(
+                f"{_plural(len(c.resolved_single_points), 'single point')} of failure removed",
+                "compare",
+                2,
+            )
+        )
+    return out
+
+
+_ROLE_PLURAL = {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}
+
+
+def _voice_rank(verdict: str | None) -> int:
+    return {"no voice": 0, "one-way": 1, "two-way": 2}.get(verdict or "", -1)
+
+
+def _and(items: Sequence[str], limit: int = 6) -> str:
+    items = list(items)
+    if len(items) > limit:
+        items = [*items[:limit], f"{len(items) - limit} more"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _add_shifts(c: Comparison, **analyze_args: Any) -> None:
+    from sysmap.analysis.suite import analyze
+
+    results = [analyze(m, **analyze_args) for m in c.maps]
+    flats = [_metrics(r) for r in results]
+    keys: list[str] = []
+    seen: set[str] = set()
+    for flat in flats:
+        for group in flat.values():
+            for k in group:
+                if k not in seen:
+                    seen.add(k)
+                    keys.append(k)
+    merged = [{k: v for g in flat.values() for k, v in g.items()} for flat in flats]
+    c.shifts = [MetricShift(k, [mm.get(k) for mm in merged]) for k in keys]
+    by = {s.metric: s for s in c.shifts}
+    c.headline_shifts = [by[k] for k in HEADLINE_METRICS if k in by]
+
+    # voice verdicts and single points, first map to last, following renames
+    rn = {r.old_id: r.new_id for r in c.changes.renames if r.basis != "ambiguous"}
+    first = results[0].results.get("voice")
+    last = results[-1].results.get("voice")
+    if first is not None and last is not None:
+        after = {b["id"]: b for b in last.to_dict()["beneficiaries"]}
+        for b in first.to_dict()["beneficiaries"]:
+            a = after.get(rn.get(b["id"], b["id"]))
+            if a is not None and a["verdict"] != b["verdict"]:
+                c.voice_changes.append(
+                    {
+                        "id": a["id"],
+                        "name": a["name"],
+                        "before": b["verdict"],
+                        "after": a["verdict"],
+                    }
+                )
+        c.voice_changes.sort(key=lambda v: (-_voice_rank(v["after"]), v["name"]))
+    p0 = results[0].results.get("power")
+    p1 = results[-1].results.get("power")
+    if p0 is not None and p1 is not None:
+        old = {(k, rn.get(a, a), rn.get(b, b)) for k, a, b in _single_points(p0.to_dict())}
+        new = _single_points(p1.to_dict())
+        c.new_single_points = [
+            {"kind": k, "stakeholder": a, "on": b} for k, a, b in sorted(new - old)
+        ]
+        c.resolved_single_points = [
+            {"kind": k, "stakeholder": a, "on": b} for k, a, b in sorted(old - new)
+        ]
+    c.shift_findings = _shift_findings(c, c.changes)
+
+
+def compare_maps(
+    current: SystemMap,
+    redesign: SystemMap,
+    *more: SystemMap,
+    mapping: Mapping[str, str] | str | os.PathLike[str] | None = None,
+    detect_renames: bool = True,
+    shifts: bool = True,
+    max_loop_length: int = 8,
+    loop_cap: int = 10_000,
+) -> Comparison:
+    """Compare the current system with its redesign, or snapshots over time.
+
+    Parameters
+    ----------
+    current, redesign : SystemMap
+        The earlier map and the later one.
+    *more : SystemMap
+        Later snapshots, in time order: changes then run from the first map to
+        the last, ``steps`` compare each map with the next, and every metric
+        gets its trend.
+    mapping : dict or path, optional
+        ``{old_id: new_id}`` for stakeholders whose id changed between the
+        first two maps (or a YAML/JSON file of such pairs).
+    detect_renames : bool
+        Follow a stakeholder whose id changed but whose name and role did not.
+    shifts : bool
+        Run the analyses on every map for the metric shifts (the slow part on
+        big maps); ``False`` gives the changes only.
+    max_loop_length, loop_cap : int
+        Bounds of the feedback-loop search (see :func:`sysmap.analysis.loops`).
+
+    Returns
+    -------
+    Comparison
+        ``.findings()`` first; ``.changes``, ``.shifts``, ``.to_dict()``,
+        ``.format_text()``, ``.format_markdown()``.
+
+    Raises
+    ------
+    SysmapError
+        The mapping names an id that is not in the map it should be in, or
+        cannot be read.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> current = sysmap.load_map("examples/homelessness-current.yaml")
+    >>> redesign = sysmap.load_map("examples/homelessness-redesign.yaml")
+    >>> c = compare_maps(current, redesign, shifts=False)
+    >>> c.counts()["stakeholders"]
+    {'added': 5, 'removed': 2, 'changed': 4}
+    """
+    maps = [current, redesign, *more]
+    source = "the mapping"
+    if mapping is not None and not isinstance(mapping, Mapping):
+        source = str(mapping)
+        mapping = load_mapping(mapping)
+    steps: list[Changes] = []
+    for i, (a, b) in enumerate(zip(maps, maps[1:], strict=False)):
+        steps.append(
+            diff_maps(
+                a,
+                b,
+                mapping=mapping if i == 0 else None,
+                detect_renames=detect_renames,
+                mapping_source=source,
+            )
+        )
+    if len(maps) == 2:
+        changes = steps[0]
+    else:
+        first_ids = {s.id for s in maps[0].stakeholders}
+        last_ids = {s.id for s in maps[-1].stakeholders}
+        chained = {o: n for o, n in _chain(steps).items() if o in first_ids and n in last_ids}
+        changes = diff_maps(maps[0], maps[-1], mapping=chained, detect_renames=detect_renames)
+    c = Comparison(maps, changes, steps, with_shifts=shifts)
+    if shifts:
+        _add_shifts(c, max_loop_length=max_loop_length, loop_cap=loop_cap)
+    return c
+
+
+def _chain(steps: list[Changes]) -> dict[str, str]:
+    """Renames from the first map to the last, following each step's."""
+    out: dict[str, str] = {}
+    for step in steps:
+        rn = {r.old_id: r.new_id for r in step.renames if r.basis != "ambiguous"}
+        out = {o: rn.get(n, n) for o, n in out.items()}
+        for o, n in rn.items():
+            if o not in out.values():
+                out[o] = n
+    return {o: n for o, n in out.items() if o != n}

@@ -1,0 +1,432 @@
+"""The change plan: what to form, rewire, strengthen and retire, who owns it.
+
+:func:`change_plan` turns a :class:`~sysmap.compare.Comparison` into a plan a
+guiding team can act on. Each relationship that changes is one item, filed
+under its first action in this order: **form**, **rewire**, **strengthen**,
+**weaken**, **status** (e.g. proposed → existing, broken → existing), **adjust**
+(direction, polarity or power only), **retire**; a relationship both rewired
+and strengthened is filed under *rewire* and its details say both. Then the
+stakeholders to **bring in** (added) and those **leaving** (removed).
+
+Each relationship item names its stakeholders (names, not ids), and, from the
+redesign's ``change`` block: the reason, the owner (a stakeholder, by name),
+the pilot and the measures that track it (by measure name). Items without an
+owner are counted in the plan's findings, so the gap is visible.
+
+Writers: :meth:`ChangePlan.format_markdown`, :meth:`ChangePlan.format_csv`,
+:meth:`ChangePlan.to_dict` (documented in docs/compare.md), and
+:func:`write_plan` (atomic, format by the file's suffix).
+
+Example
+-------
+>>> from sysmap import loads_map
+>>> from sysmap.compare import compare_maps
+>>> before = loads_map('''
+... id: today
+... title: Today
+... guiding_question: Whose voice reaches the board?
+... stakeholders:
+...   - {id: pwle, name: People with lived experience, role: beneficiary}
+...   - {id: board, name: CoC board, role: leader}
+... ''')
+>>> after = loads_map('''
+... id: redesign
+... title: Redesign
+... guiding_question: Whose voice reaches the board?
+... stage: redesign
+... stakeholders:
+...   - {id: pwle, name: People with lived experience, role: beneficiary}
+...   - {id: board, name: CoC board, role: leader}
+... relationships:
+...   - id: r1
+...     from: board
+...     to: pwle
+...     kind: informs
+...     change: {reason: Nothing came back, owner: board, pilot: Monthly letter}
+... ''')
+>>> plan = change_plan(compare_maps(before, after, shifts=False))
+>>> item = plan.items[0]
+>>> item.action, item.source_name, item.target_name, item.owner_name, item.pilot
+('form', 'CoC board', 'People with lived experience', 'CoC board', 'Monthly letter')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from sysmap.compare import Comparison, RelationshipChange, StakeholderChange
+from sysmap.errors import UnknownFormat
+from sysmap.problems import one_of
+
+if TYPE_CHECKING:
+    from sysmap.analysis._base import Finding
+
+__all__ = [
+    "PLAN_JSON_VERSION",
+    "ACTIONS",
+    "PLAN_FORMATS",
+    "PlanItem",
+    "ChangePlan",
+    "change_plan",
+    "generate_plan",
+    "write_plan",
+]
+
+PLAN_JSON_VERSION = 1
+
+#: The plan's groups, in order, with their headings.
+ACTIONS: dict[str, str] = {
+    "form": "Form new relationships",
+    "rewire": "Rewire",
+    "strengthen": "Strengthen",
+    "weaken": "Weaken on purpose",
+    "status": "Change status",
+    "adjust": "Adjust",
+    "retire": "Retire",
+    "bring_in": "Stakeholders to bring in",
+    "leave": "Stakeholders leaving the map",
+}
+
+#: The formats :func:`generate_plan` writes.
+PLAN_FORMATS: tuple[str, ...] = ("md", "csv", "json")
+
+# The first matching change word decides a relationship's group.
+_GROUP_OF: tuple[tuple[str, str], ...] = (
+    ("formed", "form"),
+    ("rewired", "rewire"),
+    ("strengthened", "strengthen"),
+    ("weakened", "weaken"),
+    ("status_changed", "status"),
+    ("changed", "adjust"),
+    ("retired", "retire"),
+)
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "action",
+    "relationship",
+    "from",
+    "to",
+    "kind",
+    "what",
+    "status",
+    "reason",
+    "owner",
+    "pilot",
+    "measures",
+)
+
+
+@dataclass
+class PlanItem:
+    """One thing to do: a relationship to change or a stakeholder to bring in."""
+
+    action: (
+        Literal["form", "rewire", "strengthen", "weaken", "status", "adjust", "retire"]
+        | Literal["bring_in", "leave"]
+    )
+    what: str
+    relationship: str | None = None
+    source: str | None = None
+    target: str | None = None
+    source_name: str | None = None
+    target_name: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    changes: list[str] = field(default_factory=list)
+    reason: str | None = None
+    owner: str | None = None
+    owner_name: str | None = None
+    pilot: str | None = None
+    measures: list[str] = field(default_factory=list)
+    measure_names: list[str] = field(default_factory=list)
+    stakeholder: str | None = None
+    stakeholder_name: str | None = None
+    role: str | None = None
+
+    @property
+    def title(self) -> str:
+        """The item in one line: who and what."""
+        if self.stakeholder is not None:
+            return f"{self.stakeholder_name} ({self.role})"
+        return f"{self.source_name} → {self.target_name} ({self.kind})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "title": self.title,
+            "what": self.what,
+            "relationship": self.relationship,
+            "from": self.source,
+            "to": self.target,
+            "from_name": self.source_name,
+            "to_name": self.target_name,
+            "kind": self.kind,
+            "status": self.status,
+            "changes": list(self.changes),
+            "reason": self.reason,
+            "owner": self.owner,
+            "owner_name": self.owner_name,
+            "pilot": self.pilot,
+            "measures": list(self.measures),
+            "measure_names": list(self.measure_names),
+            "stakeholder": self.stakeholder,
+            "stakeholder_name": self.stakeholder_name,
+            "role": self.role,
+        }
+
+
+@dataclass
+class ChangePlan:
+    """A change plan: headline findings, then items grouped by action."""
+
+    current_id: str
+    redesign_id: str
+    title: str
+    guiding_question: str
+    findings: list[Finding] = field(default_factory=list)
+    items: list[PlanItem] = field(default_factory=list)
+
+    def group(self, action: str) -> list[PlanItem]:
+        """The items of one action (see :data:`ACTIONS`)."""
+        return [i for i in self.items if i.action == action]
+
+    def counts(self) -> dict[str, int]:
+        return {a: len(self.group(a)) for a in ACTIONS}
+
+    def headline(self) -> list[str]:
+        """The findings to read first, as plain lines."""
+        return [f.text for f in self.findings]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON: see docs/compare.md."""
+        return {
+            "sysmap_plan": PLAN_JSON_VERSION,
+            "current": self.current_id,
+            "redesign": self.redesign_id,
+            "title": self.title,
+            "guiding_question": self.guiding_question,
+            "headline": self.headline(),
+            "counts": self.counts(),
+            "groups": {a: [i.to_dict() for i in self.group(a)] for a in ACTIONS},
+        }
+
+    def format_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def format_markdown(self) -> str:
+        out = [
+            f"# Change plan: {_md(self.title)}",
+            "",
+            f"From `{self.current_id}` to `{self.redesign_id}`.",
+            "",
+            f"**Guiding question:** {_md(self.guiding_question)}",
+            "",
+            "## What changes",
+            "",
+        ]
+        out += [f"- {_md(line)}" for line in self.headline()] or ["- nothing changes"]
+        for action, heading in ACTIONS.items():
+            items = self.group(action)
+            if not items:
+                continue
+            out += ["", f"## {heading} ({len(items)})", ""]
+            for item in items:
+                out += _md_item(item)
+        return "\n".join(out) + "\n"
+
+    def format_csv(self) -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for i in self.items:
+            row = [
+                i.action,
+                i.relationship or i.stakeholder or "",
+                i.source_name or i.stakeholder_name or "",
+                i.target_name or "",
+                i.kind or i.role or "",
+                i.what,
+                i.status or "",
+                i.reason or "",
+                i.owner_name or "",
+                i.pilot or "",
+                "; ".join(i.measure_names),
+            ]
+            writer.writerow([_cell(c) for c in row])
+        return buf.getvalue()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _cell(value: str) -> str:
+    # A cell a spreadsheet would run as a formula is written as text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _md_item(item: PlanItem) -> list[str]:
+    lines = [f"- **{_md(item.title)}**" + (f" — {_md(item.what)}" if item.what else "")]
+    if item.reason:
+        lines.append(f"  - Why: {_md(item.reason)}")
+    if item.stakeholder is None and item.action != "retire":
+        lines.append(f"  - Owner: {_md(item.owner_name) if item.owner_name else 'not named yet'}")
+    elif item.owner_name:
+        lines.append(f"  - Owner: {_md(item.owner_name)}")
+    if item.pilot:
+        lines.append(f"  - Pilot: {_md(item.pilot)}")
+    if item.measure_names:
+        lines.append(f"  - Measures: {_md(', '.join(item.measure_names))}")
+    return lines
+
+
+def _relationship_item(rc: RelationshipChange, c: Comparison) -> PlanItem:
+    names = c.names()
+    measures = {m.id: m.name for mp in c.maps for m in mp.measures}
+    action = next(g for w, g in _GROUP_OF if w in rc.changes)
+    r = rc.current
+    details = [f.describe() for f in rc.fields]
+    if action == "form":
+        details.append(f"new, {r.status}")
+    elif action == "retire":
+        details.append(f"was {r.status}")
+    change = rc.after.change if rc.after is not None else None
+    owner = change.owner if change else None
+    return PlanItem(
+        action=action,  # type: ignore[arg-type]
+        what="; ".join(details),
+        relationship=rc.id,
+        source=r.source,
+        target=r.target,
+        source_name=names.get(r.source, r.source),
+        target_name=names.get(r.target, r.target),
+        kind=r.kind,
+        status=r.status,
+        changes=list(rc.changes),
+        reason=change.reason if change else None,
+        owner=owner,
+        owner_name=names.get(owner, owner) if owner else None,
+        pilot=change.pilot if change else None,
+        measures=list(change.measures) if change else [],
+        measure_names=[measures.get(m, m) for m in change.measures] if change else [],
+    )
+
+
+def _stakeholder_item(s: StakeholderChange, c: Comparison) -> PlanItem:
+    if s.change == "added":
+        formed = sum(
+            1
+            for rc in c.changes.relationships_by("formed")
+            if s.id in (rc.current.source, rc.current.target)
+        )
+        what = f"joins with {formed} new relationship{'s' if formed != 1 else ''}"
+        action: Literal["bring_in", "leave"] = "bring_in"
+    else:
+        n = len(s.relationships)
+        what = f"leaves with {n} relationship{'s' if n != 1 else ''} retired"
+        action = "leave"
+    return PlanItem(
+        action=action, what=what, stakeholder=s.id, stakeholder_name=s.name, role=s.role
+    )
+
+
+def change_plan(comparison: Comparison) -> ChangePlan:
+    """The change plan for a comparison: form, rewire, strengthen, retire …
+
+    Parameters
+    ----------
+    comparison : Comparison
+        From :func:`sysmap.compare_maps` (its first map is the current
+        system, its last the redesign).
+
+    Returns
+    -------
+    ChangePlan
+        ``.headline()`` first; ``.items`` grouped by :data:`ACTIONS`;
+        ``.format_markdown()``, ``.format_csv()``, ``.to_dict()``.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> c = sysmap.compare_maps(
+    ...     sysmap.load_map("examples/homelessness-current.yaml"),
+    ...     sysmap.load_map("examples/homelessness-redesign.yaml"),
+    ...     shifts=False,
+    ... )
+    >>> plan = change_plan(c)
+    >>> plan.counts()["rewire"]
+    4
+    """
+    from sysmap.analysis._base import Finding
+
+    c = comparison
+    items = [_relationship_item(rc, c) for rc in c.changes.relationships]
+    order = {a: i for i, a in enumerate(ACTIONS)}
+    items.sort(key=lambda i: order[i.action])  # stable: file order within a group
+    items += [_stakeholder_item(s, c) for s in c.changes.stakeholders_by("added")]
+    items += [_stakeholder_item(s, c) for s in c.changes.stakeholders_by("removed")]
+    findings = list(c.findings())
+    ownerless = [i for i in items if i.stakeholder is None and i.action != "retire" and not i.owner]
+    if ownerless:
+        n = len(ownerless)
+        findings.append(
+            Finding(
+                f"{n} change{'s have' if n != 1 else ' has'} no owner named yet — "
+                "add change: {owner: …} in the redesign",
+                "plan",
+                2,
+            )
+        )
+    return ChangePlan(
+        current_id=c.current.id,
+        redesign_id=c.redesign.id,
+        title=c.redesign.title,
+        guiding_question=c.redesign.guiding_question,
+        findings=findings,
+        items=items,
+    )
+
+
+def generate_plan(plan: ChangePlan, format: str = "md") -> str:
+    """The plan as Markdown (``md``), CSV (``csv``) or JSON (``json``) text.
+
+    Raises
+    ------
+    UnknownFormat
+        A format other than md, csv or json.
+    """
+    if format == "md":
+        return plan.format_markdown()
+    if format == "csv":
+        return plan.format_csv()
+    if format == "json":
+        return plan.format_json()
+    raise UnknownFormat(f"unknown plan format '{format}' — use {one_of(PLAN_FORMATS)}")
+
+
+def write_plan(plan: ChangePlan, path: str | os.PathLike[str], format: str | None = None) -> None:
+    """Write the plan to a file atomically; the format follows the suffix
+    (``.md``, ``.csv``, ``.json``) unless given.
+
+    Raises
+    ------
+    UnknownFormat
+        The suffix or format is not one the plan is written in.
+    """
+    fmt = format or Path(path).suffix.lstrip(".").lower()
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in PLAN_FORMATS:
+        raise UnknownFormat(
+            f"{path}: cannot tell the plan format from the name — end it in .md, .csv "
+            "or .json, or give the format"
+        )
+    from sysmap.storage import write_atomic
+
+    write_atomic(path, generate_plan(plan, fmt))
