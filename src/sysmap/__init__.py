@@ -31,6 +31,7 @@ from sysmap.errors import (
     UnknownFormat,
 )
 from sysmap.formats import export_map, import_map
+from sysmap.formats import export_map, import_map
 from sysmap.graph import from_graph, to_graph
 from sysmap.init import init_map, new_map_text
 from sysmap.model import (
@@ -82,8 +83,10 @@ __all__ = [
     "compare_maps",
     "dumps_map",
     "export_map",
+    "export_map",
     "from_graph",
     "generate_schema",
+    "import_map",
     "import_map",
     "init_map",
     "load_map",

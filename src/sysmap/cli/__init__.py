@@ -17,6 +17,7 @@ from sysmap.cli.check import schema_cmd, summary_cmd, validate_cmd
 from sysmap.cli.compare import compare_cmd, plan_cmd
 from sysmap.cli.edit import add_group, init_cmd, remove_cmd, set_cmd
 from sysmap.cli.interchange import export_cmd, import_cmd
+from sysmap.cli.interchange import export_cmd, import_cmd
 from sysmap.errors import MapInvalid, SysmapError
 
 __all__ = ["cli", "main"]
@@ -47,6 +48,8 @@ for command in (
     set_cmd,
     analyze_cmd,
     paths_cmd,
+    import_cmd,
+    export_cmd,
     import_cmd,
     export_cmd,
     compare_cmd,

@@ -1,0 +1,214 @@
+"""Interchange formats: one module per format, one registry for all.
+
+Each format module has a writer pair (``write_x(map, path_or_file)`` returns
+an :class:`ExportResult`; ``generate_x(map)`` returns the text or bytes) and,
+where the format can be read, a reader pair (``read_x(path_or_file)`` and
+``parse_x(text)`` return a :class:`~sysmap.model.SystemMap`). The registry
+below lets the command line and :func:`export_map` / :func:`import_map`
+find them by name; a later module adds a format with
+:func:`register_export` / :func:`register_import` without touching them.
+
+=========== ====== ====== ==============================================
+format      export import notes
+=========== ====== ====== ==============================================
+csv         yes    yes    a folder of elements/connections/loops/map/kinds CSVs
+xlsx        yes    yes    one workbook, the same sheets; ``template=True``
+kumu        yes    yes    Kumu JSON (elements, connections, loops)
+graphml     yes    yes    typed attributes (Gephi, yEd, igraph, networkx)
+gexf        yes    yes    GEXF 1.3, typed attributes (Gephi)
+survey      no     yes    PARTNER-style relationship survey CSV
+node-link   yes    no     networkx node-link JSON, every field
+mermaid     yes    no     a flowchart for Markdown
+cypher      yes    no     a Cypher script that MERGEs the map into Neo4j
+=========== ====== ====== ==============================================
+
+Example
+-------
+>>> import io
+>>> from sysmap.model import Stakeholder, SystemMap
+>>> m = SystemMap(id="m", title="M", guiding_question="Q?",
+...     stakeholders=[Stakeholder(id="a", name="A", role="leader")])
+>>> out = io.StringIO()
+>>> export_map(m, "mermaid", out).dropped
+['guiding_question', 'title']
+>>> "node-link" in EXPORT_FORMATS, "kumu" in IMPORT_FORMATS
+(True, True)
+>>> export_map(m, "kumo", out)
+Traceback (most recent call last):
+...
+sysmap.errors.UnknownFormat: unknown export format 'kumo' — did you mean 'kumu'? Use one of csv, kumu, mermaid, node-link or xlsx
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sysmap.errors import UnknownFormat
+from sysmap.formats._common import ExportResult, ImportResult, PathOrFile
+from sysmap.model import SystemMap
+from sysmap.problems import did_you_mean, one_of
+
+__all__ = [
+    "Format",
+    "ExportResult",
+    "ImportResult",
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "register_export",
+    "register_import",
+    "export_map",
+    "import_map",
+]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A registered format: its name, what it is, and where its function lives.
+
+    ``target`` is ``"module:function"`` (imported on first use, so that
+    heavy libraries load only when their format is used) or the function.
+    ``folder`` is True when the format writes or reads a folder of files.
+    """
+
+    name: str
+    description: str
+    target: str | Callable[..., Any]
+    suffix: str = ""
+    folder: bool = False
+    options: tuple[str, ...] = ()
+    binary: bool = False
+
+    def function(self) -> Callable[..., Any]:
+        """The export or import function."""
+        if callable(self.target):
+            return self.target
+        module, _, attr = self.target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+#: Export formats by name: ``fn(map, path_or_file, **options) -> ExportResult``.
+EXPORT_FORMATS: dict[str, Format] = {}
+#: Import formats by name: ``fn(path_or_file, **options) -> ImportResult``.
+IMPORT_FORMATS: dict[str, Format] = {}
+
+
+def register_export(
+    name: str,
+    target: str | Callable[..., Any],
+    description: str,
+    *,
+    suffix: str = "",
+    folder: bool = False,
+    options: tuple[str, ...] = (),
+    binary: bool = False,
+) -> None:
+    """Add an export format (or replace one of the same name).
+
+    ``binary`` formats (and ``folder`` ones) need a path: the CLI does not
+    print them.
+    """
+    EXPORT_FORMATS[name] = Format(name, description, target, suffix, folder, options, binary)
+
+
+def register_import(
+    name: str,
+    target: str | Callable[..., Any],
+    description: str,
+    *,
+    suffix: str = "",
+    folder: bool = False,
+    options: tuple[str, ...] = (),
+) -> None:
+    """Add an import format (or replace one of the same name)."""
+    IMPORT_FORMATS[name] = Format(name, description, target, suffix, folder, options)
+
+
+def _find(registry: dict[str, Format], name: str, what: str) -> Format:
+    key = name.strip().lower()
+    if key in registry:
+        return registry[key]
+    names = sorted(registry)
+    hint = did_you_mean(key, names)
+    raise UnknownFormat(
+        f"unknown {what} format {name!r}"
+        + (f" — did you mean {hint!r}?" if hint else " —")
+        + f" Use one of {one_of(names)}"
+    )
+
+
+def export_map(m: SystemMap, format: str, path_or_file: PathOrFile, **options: Any) -> ExportResult:
+    """Write a map in an interchange format.
+
+    Parameters
+    ----------
+    m : the map
+    format : a name in :data:`EXPORT_FORMATS` (``csv``, ``xlsx``, ``kumu`` …)
+    path_or_file : where to write (a folder for ``csv``); files are written atomically
+    **options : format options (``template=True`` for xlsx …)
+
+    Returns
+    -------
+    ExportResult
+        ``.dropped`` names every field of the map the format could not carry.
+
+    Raises
+    ------
+    UnknownFormat
+        No such format; the message lists the known ones.
+    """
+    fmt = _find(EXPORT_FORMATS, format, "export")
+    result: ExportResult = fmt.function()(m, path_or_file, **options)
+    return result
+
+
+def import_map(format: str, path_or_file: PathOrFile, **options: Any) -> ImportResult:
+    """Read a map from an interchange format.
+
+    Parameters
+    ----------
+    format : a name in :data:`IMPORT_FORMATS`
+    path_or_file : the file (a folder or one of its files for ``csv``)
+    **options : ``id``, ``title``, ``guiding_question`` for formats that do
+        not carry them; format options (``role``, ``kind`` for survey …)
+
+    Returns
+    -------
+    ImportResult
+        ``.map`` is the validated map; ``.warnings`` what was guessed.
+
+    Raises
+    ------
+    UnknownFormat, MapFileError, MapInvalid
+        Unknown format; unreadable file; problems, each named by sheet, row
+        and column.
+    """
+    fmt = _find(IMPORT_FORMATS, format, "import")
+    result: ImportResult = fmt.function()(path_or_file, **options)
+    return result
+
+
+_M = "sysmap.formats."
+_EXPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
+    ("csv", "csv_folder:write_csv", "a folder of Kumu-style CSV files", {"folder": True}),
+    (
+        "xlsx",
+        "xlsx:write_xlsx",
+        "an Excel workbook, Kumu-style sheets",
+        {"suffix": ".xlsx", "options": ("template",), "binary": True},
+    ),
+    ("kumu", "kumu:write_kumu", "Kumu JSON", {"suffix": ".json"}),
+    ("node-link", "node_link:write_node_link", "networkx node-link JSON", {"suffix": ".json"}),
+    ("mermaid", "mermaid:write_mermaid", "a Mermaid flowchart", {"suffix": ".mmd"}),
+)
+_IMPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
+    ("csv", "csv_folder:import_csv", "a folder of Kumu-style CSV files", {"folder": True}),
+    ("xlsx", "xlsx:import_xlsx", "an Excel workbook, Kumu-style sheets", {"suffix": ".xlsx"}),
+    ("kumu", "kumu:import_kumu", "Kumu JSON", {"suffix": ".json"}),
+)
+for _name, _target, _about, _kw in _EXPORTS:
+    register_export(_name, _M + _target, _about, **_kw)
+for _name, _target, _about, _kw in _IMPORTS:
+    register_import(_name, _M + _target, _about, **_kw)

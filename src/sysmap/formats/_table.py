@@ -1,0 +1,841 @@
+"""Maps as tables of elements, connections and loops, the Kumu layout.
+
+Spreadsheets, Kumu JSON, GraphML and GEXF all see a map the same way: one
+record per element (stakeholder or factor), one per connection
+(relationship), one per loop, with nested fields flattened to named columns
+(``Power``/``Power carries`` for ``power.amount``/``power.carries``,
+``Change owner`` for ``change.owner`` …) and free attributes as extra columns.
+This module turns a map into those records and records back into a map,
+validating it with :func:`sysmap.validate.validate_data` so that an imported
+map gets the same checks and messages as a map file, each placed at its
+sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sysmap.errors import MapInvalid
+from sysmap.formats._common import ImportResult, dropped_fields, slug
+from sysmap.model import CORE_KINDS, SystemMap
+from sysmap.problems import Problem, did_you_mean, path_to_str
+from sysmap.validate import validate_data
+
+__all__ = [
+    "ELEMENT_COLUMNS",
+    "CONNECTION_COLUMNS",
+    "LOOP_COLUMNS",
+    "MAP_COLUMNS",
+    "KIND_COLUMNS",
+    "Table",
+    "element_records",
+    "connection_records",
+    "loop_records",
+    "map_records",
+    "kind_records",
+    "build_map",
+    "sheets",
+    "template_sheets",
+    "normalise_header",
+    "infer_value",
+    "PLACEHOLDER_QUESTION",
+    "SHEET_DROPS",
+    "sheet_dropped",
+]
+
+#: (field, header) for the elements sheet.
+ELEMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Id"),
+    ("name", "Label"),
+    ("element", "Element"),
+    ("type", "Type"),
+    ("description", "Description"),
+    ("tags", "Tags"),
+    ("role", "Role"),
+    ("organisation", "Organisation"),
+    ("lived_experience", "Lived experience"),
+    ("power", "Power"),
+    ("interest", "Interest"),
+    ("sensitive", "Sensitive"),
+)
+#: (field, header) for the connections sheet.
+CONNECTION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Id"),
+    ("from", "From"),
+    ("to", "To"),
+    ("kind", "Type"),
+    ("notes", "Description"),
+    ("strength", "Strength"),
+    ("trust", "Trust"),
+    ("direction", "Direction"),
+    ("polarity", "Polarity"),
+    ("status", "Status"),
+    ("power", "Power"),
+    ("power_carries", "Power carries"),
+    ("evidence", "Evidence"),
+    ("change_reason", "Change reason"),
+    ("change_owner", "Change owner"),
+    ("change_pilot", "Change pilot"),
+    ("change_measures", "Change measures"),
+)
+#: (field, header) for the loops sheet.
+LOOP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Id"),
+    ("name", "Label"),
+    ("path", "Path"),
+    ("type", "Type"),
+    ("purpose", "Description"),
+)
+#: (field, header) for the map sheet (one row per field: Field, Value).
+MAP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Id"),
+    ("title", "Title"),
+    ("guiding_question", "Guiding question"),
+    ("community", "Community"),
+    ("description", "Description"),
+    ("as_of", "As of"),
+    ("stage", "Stage"),
+    ("based_on", "Based on"),
+)
+#: (field, header) for the kinds sheet.
+KIND_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "Id"),
+    ("description", "Description"),
+    ("voice", "Voice"),
+)
+
+_ALIASES: dict[str, dict[str, str]] = {
+    "elements": {
+        "name": "name",
+        "label": "name",
+        "organization": "organisation",
+        "element type": "type",
+        "kind": "element",
+    },
+    "connections": {
+        "kind": "kind",
+        "connection type": "kind",
+        "notes": "notes",
+        "power amount": "power",
+        "source": "from",
+        "target": "to",
+    },
+    "loops": {"name": "name", "purpose": "purpose", "elements": "path"},
+    "map": {"question": "guiding_question"},
+    "kinds": {"kind": "id"},
+}
+
+
+def sheet_dropped(m: SystemMap) -> list[str]:
+    """What a spreadsheet (CSV or XLSX) leaves out of this map."""
+    out = dropped_fields(m, sections=())
+    if any(r.change is not None and r.change.measures for r in m.relationships):
+        out.insert(0, "relationships[].change.measures")
+    return out
+
+
+#: Everything a spreadsheet can leave out.
+SHEET_DROPS: tuple[str, ...] = (
+    "relationships[].change.measures",
+    "guiding_team",
+    "outcomes",
+    "measures",
+    "indicators",
+    "assessments",
+)
+
+#: The guiding question an import uses when the file has none.
+PLACEHOLDER_QUESTION = "What question are we collectively working to address? (set this)"
+
+LIST_SEP = "|"
+
+
+def normalise_header(text: Any) -> str:
+    """A header as matched: lower case, ``_``, ``-`` and ``.`` read as spaces.
+
+    Example
+    -------
+    >>> normalise_header("Lived_Experience ")
+    'lived experience'
+    """
+    return re.sub(r"[\s_\-.]+", " ", str(text)).strip().lower()
+
+
+def _lookup(columns: Sequence[tuple[str, str]], sheet: str) -> dict[str, str]:
+    out = {normalise_header(h): f for f, h in columns}
+    out.update({normalise_header(f): f for f, _ in columns})
+    out.update(_ALIASES.get(sheet, {}))
+    return out
+
+
+_INT = re.compile(r"^[+-]?\d{1,15}$")
+_FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
+
+
+def infer_value(text: str) -> str | int | float | bool:
+    """Read a spreadsheet cell's text as a number or true/false when it is one.
+
+    Example
+    -------
+    >>> [infer_value(v) for v in ["3", "2.5", "TRUE", "007", "Black"]]
+    [3, 2.5, True, '007', 'Black']
+    """
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if _INT.match(text) and (text.lstrip("+-") == "0" or not text.lstrip("+-").startswith("0")):
+        return int(text)
+    if _FLOAT.match(text) and not text.lstrip("+-").startswith("00"):
+        return float(text)
+    return text
+
+
+# ------------------------------------------------------------------ map -> records
+
+
+def _attr_header(key: str, reserved: set[str]) -> str:
+    return f"attributes.{key}" if normalise_header(key) in reserved else key
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return LIST_SEP.join(str(v) for v in value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
+
+
+def element_records(m: SystemMap, *, flat: bool = True) -> tuple[list[str], list[dict[str, Any]]]:
+    """Headers and one record per element (stakeholders, then factors).
+
+    With ``flat`` lists become ``a|b`` text; otherwise they stay lists.
+    """
+    reserved = set(_lookup(ELEMENT_COLUMNS, "elements"))
+    rows: list[dict[str, Any]] = []
+    attr_headers: dict[str, str] = {}
+    used: set[str] = {"id", "name", "type", "description", "tags", "role"}
+    for part, items in (("stakeholder", m.stakeholders), ("factor", m.factors)):
+        for item in items:
+            data = item.model_dump(exclude_defaults=True)
+            attrs = data.pop("attributes", {})
+            row: dict[str, Any] = {}
+            if part == "factor":
+                data["element"] = "factor"
+            for f, h in ELEMENT_COLUMNS:
+                if f in data:
+                    used.add(f)
+                    row[h] = _cell(data[f]) if flat else data[f]
+            for k, v in attrs.items():
+                h = attr_headers.setdefault(k, _attr_header(k, reserved))
+                row[h] = v
+            rows.append(row)
+    headers = [h for f, h in ELEMENT_COLUMNS if f in used] + list(attr_headers.values())
+    return headers, rows
+
+
+def connection_records(
+    m: SystemMap, *, flat: bool = True, measures: bool = True
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Headers and one record per relationship.
+
+    Without ``measures`` the change's measures are left out (for formats that
+    do not carry the measures they refer to).
+    """
+    reserved = set(_lookup(CONNECTION_COLUMNS, "connections"))
+    rows: list[dict[str, Any]] = []
+    attr_headers: dict[str, str] = {}
+    used: set[str] = {"id", "from", "to", "kind"}
+    for r in m.relationships:
+        data = r.model_dump(mode="json", exclude_defaults=True)
+        attrs = r.attributes
+        data.pop("attributes", None)
+        data["from"], data["to"] = data.pop("source"), data.pop("target")
+        power = data.pop("power", None)
+        if power is not None:
+            data["power"] = power["amount"]
+            if power.get("carries"):
+                data["power_carries"] = power["carries"]
+        change = data.pop("change", None) or {}
+        if not measures:
+            change.pop("measures", None)
+        for k, v in change.items():
+            data[f"change_{k}"] = v
+        if "evidence" in data:
+            data["evidence"] = json.dumps(data["evidence"], ensure_ascii=False)
+        row: dict[str, Any] = {}
+        for f, h in CONNECTION_COLUMNS:
+            if f in data:
+                used.add(f)
+                row[h] = _cell(data[f]) if flat else data[f]
+        for k, v in attrs.items():
+            h = attr_headers.setdefault(k, _attr_header(k, reserved))
+            row[h] = v
+        rows.append(row)
+    headers = [h for f, h in CONNECTION_COLUMNS if f in used] + list(attr_headers.values())
+    return headers, rows
+
+
+def loop_records(m: SystemMap, *, flat: bool = True) -> tuple[list[str], list[dict[str, Any]]]:
+    """Headers and one record per declared loop (the path as ``a|b|a``)."""
+    rows = []
+    for lp in m.loops:
+        data = lp.model_dump(exclude_defaults=True)
+        rows.append(
+            {h: (_cell(data[f]) if flat else data[f]) for f, h in LOOP_COLUMNS if f in data}
+        )
+    return [h for _, h in LOOP_COLUMNS], rows
+
+
+def map_records(m: SystemMap) -> list[tuple[str, Any]]:
+    """(Field, Value) rows for the map sheet."""
+    data = m.model_dump(mode="json", exclude_defaults=True)
+    data.setdefault("id", m.id)
+    return [(h, data[f]) for f, h in MAP_COLUMNS if f in data]
+
+
+def kind_records(m: SystemMap) -> tuple[list[str], list[dict[str, Any]]]:
+    """Headers and one record per custom kind."""
+    rows = []
+    for k in m.kinds:
+        data = k.model_dump(exclude_defaults=True)
+        rows.append({h: data[f] for f, h in KIND_COLUMNS if f in data})
+    return [h for _, h in KIND_COLUMNS], rows
+
+
+def sheets(m: SystemMap) -> list[tuple[str, list[str], list[dict[str, Any]]]]:
+    """The map as named sheets of records: elements, connections, and loops,
+    map and kinds when it has them (no change measures: no measures sheet)."""
+    out = [
+        ("elements", *element_records(m)),
+        ("connections", *connection_records(m, measures=False)),
+    ]
+    if m.loops:
+        out.append(("loops", *loop_records(m)))
+    out.append(("map", ["Field", "Value"], [{"Field": f, "Value": v} for f, v in map_records(m)]))
+    if m.kinds:
+        out.append(("kinds", *kind_records(m)))
+    return out
+
+
+def template_sheets() -> list[tuple[str, list[str], list[dict[str, Any]]]]:
+    """Empty sheets with every header, for a spreadsheet to fill in."""
+    return [
+        ("elements", [h for _, h in ELEMENT_COLUMNS], []),
+        ("connections", [h for f, h in CONNECTION_COLUMNS if f != "change_measures"], []),
+        ("loops", [h for _, h in LOOP_COLUMNS], []),
+        ("map", ["Field", "Value"], [{"Field": h, "Value": None} for _, h in MAP_COLUMNS]),
+        ("kinds", [h for _, h in KIND_COLUMNS], []),
+    ]
+
+
+# ------------------------------------------------------------------ records -> map
+
+
+@dataclass
+class Table:
+    """Rows read from one sheet, file or JSON list, and how to name a place in it.
+
+    ``style`` is ``"sheet"`` (``sheet elements, row 4, column Role``),
+    ``"csv"`` (``row 4, column Role``; ``file`` is the CSV file) or
+    ``"json"`` (``$.elements[3].role``).
+    """
+
+    name: str
+    file: str
+    rows: list[dict[str, Any]]
+    numbers: list[int] = field(default_factory=list)
+    style: str = "sheet"
+    headers: list[str] = field(default_factory=list)
+
+    def place(self, index: int, header: str | None = None) -> str:
+        """Where a row (and column) is, for a message."""
+        if self.style == "json":
+            out = f"$.{self.name}[{index}]"
+            return out + (f".{header}" if header is not None else "")
+        row = self.numbers[index] if index < len(self.numbers) else index + 2
+        out = f"row {row}"
+        if self.style == "sheet":
+            out = f"sheet {self.name}, " + out
+        return out + (f", column {header}" if header is not None else "")
+
+
+@dataclass
+class _Builder:
+    file: str
+    infer: bool
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # (section, index) -> (table, row index, {field: header})
+    where: dict[tuple[str, int], tuple[Table, int, dict[str, str]]] = field(default_factory=dict)
+    meta_rows: dict[str, tuple[Table, int]] = field(default_factory=dict)
+
+    def fail(self, table: Table, index: int, header: str | None, message: str) -> None:
+        self.problems.append(
+            Problem(f"{table.place(index, header)}: {message}", file=table.file, code="import")
+        )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _split(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [v for v in value if v not in (None, "")]
+    return [p.strip() for p in _text(value).split(LIST_SEP) if p.strip()]
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_BOOLS = {"lived_experience", "sensitive", "voice"}
+_BOOL_WORDS = {
+    "true": True,
+    "yes": True,
+    "y": True,
+    "1": True,
+    "x": True,
+    "false": False,
+    "no": False,
+    "n": False,
+    "0": False,
+}
+
+
+def _fields(
+    b: _Builder, table: Table, index: int, row: dict[str, Any], lookup: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """Known fields and attributes of one row, and the header each came from."""
+    known: dict[str, Any] = {}
+    attrs: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    for header, value in row.items():
+        if header is None or _empty(header) or _empty(value):
+            continue
+        header = str(header).strip()
+        key = normalise_header(header)
+        if key.startswith("attributes "):
+            name = header.split(".", 1)[1] if "." in header else header[len("attributes ") :]
+            attrs[name] = value
+            headers[f"attributes.{name}"] = header
+        elif key in lookup:
+            f = lookup[key]
+            if f in known:
+                b.fail(table, index, header, f"a second column for {f} — keep one of them")
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+                if f in _BOOLS and value.lower() in _BOOL_WORDS:
+                    value = _BOOL_WORDS[value.lower()]
+            known[f] = value
+            headers[f] = header
+        else:
+            if isinstance(value, str):
+                value = infer_value(value.strip()) if b.infer else value.strip()
+            attrs[header] = value
+            headers[f"attributes.{header}"] = header
+    return known, attrs, headers
+
+
+def build_map(
+    file: str,
+    *,
+    elements: Table | None,
+    connections: Table | None,
+    loops: Table | None = None,
+    meta: Table | None = None,
+    kinds: Table | None = None,
+    infer: bool = False,
+    extra: dict[str, Any] | None = None,
+    format: str = "table",
+    options: dict[str, Any] | None = None,
+) -> ImportResult:
+    """Build and validate a map from tables of records.
+
+    ``meta`` rows have ``Field`` and ``Value``; ``extra`` is map data the
+    format carries as a whole (Kumu JSON's sysmap section, GraphML's graph
+    data). ``options`` may set ``id``, ``title`` and ``guiding_question``.
+
+    Raises
+    ------
+    MapInvalid
+        Every problem, each named by its sheet, row and column.
+    """
+    b = _Builder(file, infer)
+    options = {k: v for k, v in (options or {}).items() if v is not None}
+    data: dict[str, Any] = {}
+    data.update(extra or {})
+    if meta is not None:
+        _read_meta(b, meta, data)
+    if kinds is not None:
+        data["kinds"] = _read_kinds(b, kinds)
+    stem = Path(file).stem or "map"
+    for key in ("id", "title", "guiding_question"):
+        if key in options:
+            data[key] = options[key]
+    if "id" not in data:
+        data["id"] = slug(stem, "map")
+    if "title" not in data:
+        data["title"] = stem
+    if "guiding_question" not in data:
+        data["guiding_question"] = PLACEHOLDER_QUESTION
+        b.warnings.append(
+            "the file has no guiding question — set one with "
+            "`sysmap set MAP guiding_question '…'` (or --question when importing)"
+        )
+    _check_headers(b, elements, "elements", ELEMENT_COLUMNS, (("name", "Label"),))
+    _check_headers(
+        b,
+        connections,
+        "connections",
+        CONNECTION_COLUMNS,
+        (("from", "From"), ("to", "To"), ("kind", "Type")),
+    )
+    _check_headers(b, loops, "loops", LOOP_COLUMNS, (("path", "Path"),))
+    if b.problems:
+        raise MapInvalid(b.problems)
+    ids: dict[str, int] = {}
+    labels: dict[str, list[str]] = {}
+    stakeholders: list[dict[str, Any]] = []
+    factors: list[dict[str, Any]] = []
+    if elements is not None:
+        _read_elements(b, elements, stakeholders, factors, ids, labels)
+    resolve = _resolver(ids, labels)
+    relationships: list[dict[str, Any]] = []
+    if connections is not None:
+        relationships = _read_connections(b, connections, resolve)
+    loop_items: list[dict[str, Any]] = []
+    if loops is not None:
+        loop_items = _read_loops(b, loops, resolve)
+    declared = {k["id"] for k in data.get("kinds", []) if isinstance(k, dict) and "id" in k}
+    new_kinds = []
+    for r in relationships:
+        kind = r.get("kind")
+        if isinstance(kind, str):
+            k = kind.strip().lower().replace(" ", "_").replace("-", "_")
+            if k not in CORE_KINDS and k not in declared and re.match(r"^[a-z][a-z0-9_]*$", k):
+                declared.add(k)
+                new_kinds.append(k)
+    if new_kinds:
+        data.setdefault("kinds", [])
+        data["kinds"] = list(data["kinds"]) + [{"id": k} for k in new_kinds]
+        b.warnings.append("declared new relationship kinds: " + ", ".join(new_kinds))
+    data["stakeholders"] = stakeholders
+    data["factors"] = factors
+    data["relationships"] = relationships
+    data["loops"] = loop_items
+    if b.problems:
+        raise MapInvalid(b.problems)
+    report, model = validate_data(data, file=file)
+    if model is None:
+        raise MapInvalid([_relocate(b, p) for p in report.problems])
+    for p in report.problems:
+        if p.severity == "warning":
+            w = _relocate(b, p)
+            b.warnings.append((path_to_str(w.path) + ": " if w.path else "") + w.message)
+    return ImportResult(model, format, file, warnings=b.warnings)
+
+
+def _check_headers(
+    b: _Builder,
+    table: Table | None,
+    sheet: str,
+    columns: Sequence[tuple[str, str]],
+    needed: Sequence[tuple[str, str]],
+) -> None:
+    if table is None or table.style == "json" or not table.headers:
+        return
+    lookup = _lookup(columns, sheet)
+    have = {lookup.get(normalise_header(h)) for h in table.headers if h is not None}
+    for f, header in needed:
+        if f in have:
+            continue
+        hint = did_you_mean(header, [str(h) for h in table.headers if h is not None])
+        where = f"sheet {table.name}, row 1" if table.style == "sheet" else "row 1"
+        b.problems.append(
+            Problem(
+                f"{where}: no {header} column"
+                + (f" — did you mean {hint!r}? Rename it to {header}" if hint else "")
+                + f" (the {sheet} sheet needs "
+                + ", ".join(h for _, h in needed)
+                + "; headers are matched ignoring case)",
+                file=table.file,
+                code="import",
+            )
+        )
+
+
+def _read_meta(b: _Builder, meta: Table, data: dict[str, Any]) -> None:
+    lookup = _lookup(MAP_COLUMNS, "map")
+    for i, row in enumerate(meta.rows):
+        cells = {normalise_header(k): v for k, v in row.items() if k is not None}
+        name, value = cells.get("field"), cells.get("value")
+        if _empty(name):
+            continue
+        key = lookup.get(normalise_header(name))
+        if key is None:
+            hint = did_you_mean(normalise_header(name), [h.lower() for _, h in MAP_COLUMNS])
+            b.fail(
+                meta,
+                i,
+                "Field",
+                f"unknown map field {_text(name)!r}"
+                + (f" — did you mean {hint!r}?" if hint else " — use one of the map fields"),
+            )
+            continue
+        if not _empty(value):
+            data[key] = _text(value) if not isinstance(value, _dt.date) else value
+            b.meta_rows[key] = (meta, i)
+
+
+def _read_kinds(b: _Builder, kinds: Table) -> list[dict[str, Any]]:
+    lookup = _lookup(KIND_COLUMNS, "kinds")
+    out: list[dict[str, Any]] = []
+    for i, row in enumerate(kinds.rows):
+        known, attrs, headers = _fields(b, kinds, i, row, lookup)
+        for h in attrs:
+            b.fail(kinds, i, h, "unknown column — use Id, Description, Voice")
+        if known:
+            b.where[("kinds", len(out))] = (kinds, i, headers)
+            out.append(known)
+    return out
+
+
+def _read_elements(
+    b: _Builder,
+    table: Table,
+    stakeholders: list[dict[str, Any]],
+    factors: list[dict[str, Any]],
+    ids: dict[str, int],
+    labels: dict[str, list[str]],
+) -> None:
+    lookup = _lookup(ELEMENT_COLUMNS, "elements")
+    first_row: dict[str, int] = {}
+    for i, row in enumerate(table.rows):
+        known, attrs, headers = _fields(b, table, i, row, lookup)
+        if not known and not attrs:
+            continue
+        name = known.get("name")
+        if _empty(name):
+            b.fail(table, i, "Label", "empty — every element needs a label")
+            continue
+        name = _text(name)
+        known["name"] = name
+        if "id" in known:
+            ident = _text(known["id"])
+        else:
+            ident = slug(name, f"e{i + 1}")
+            if ident in first_row:
+                b.fail(
+                    table,
+                    i,
+                    headers.get("name", "Label"),
+                    f"{name!r} is also the label in {table.place(first_row[ident])} — labels "
+                    "identify elements when there is no Id column; add an Id column or "
+                    "make the labels differ",
+                )
+                continue
+        if ident in first_row:
+            b.fail(
+                table,
+                i,
+                headers.get("id", "Id"),
+                f"the id {ident!r} is also used in {table.place(first_row[ident])} — "
+                "give each element its own id",
+            )
+            continue
+        first_row[ident] = i
+        known["id"] = ident
+        ids[ident] = i
+        labels.setdefault(name.lower(), []).append(ident)
+        element = _text(known.pop("element", "stakeholder")).lower()
+        if "tags" in known:
+            known["tags"] = _split(known["tags"])
+        if attrs:
+            known["attributes"] = attrs
+        if element == "factor":
+            section, target = "factors", factors
+        elif element == "stakeholder":
+            section, target = "stakeholders", stakeholders
+        else:
+            b.fail(
+                table,
+                i,
+                headers.get("element", "Element"),
+                f"{element!r} is not an element kind — use stakeholder or factor",
+            )
+            continue
+        b.where[(section, len(target))] = (table, i, headers)
+        target.append(known)
+
+
+Resolver = Callable[[Any], tuple[str | None, str | None]]
+
+
+def _resolver(ids: dict[str, int], labels: dict[str, list[str]]) -> Resolver:
+    def resolve(value: Any) -> tuple[str | None, str | None]:
+        text = _text(value)
+        if text in ids:
+            return text, None
+        found = labels.get(text.lower())
+        if found and len(found) == 1:
+            return found[0], None
+        if found:
+            return None, (
+                f"{text!r} is the label of {len(found)} elements "
+                f"({', '.join(found)}) — use one of their ids"
+            )
+        hint = did_you_mean(text, list(ids))
+        return None, (
+            f"unknown element {text!r}"
+            + (f" — did you mean {hint!r}?" if hint else " — use an element's id or label")
+        )
+
+    return resolve
+
+
+def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict[str, Any]]:
+    lookup = _lookup(CONNECTION_COLUMNS, "connections")
+    out: list[dict[str, Any]] = []
+    for i, row in enumerate(table.rows):
+        known, attrs, headers = _fields(b, table, i, row, lookup)
+        if not known and not attrs:
+            continue
+        ok = True
+        for end in ("from", "to"):
+            if _empty(known.get(end)):
+                b.fail(table, i, end.capitalize(), "empty — every connection needs From and To")
+                ok = False
+                continue
+            ident, problem = resolve(known[end])
+            if problem:
+                b.fail(table, i, headers[end], problem)
+                ok = False
+            known[end] = ident
+        if _empty(known.get("kind")):
+            b.fail(table, i, "Type", "empty — say what kind of relationship this is (e.g. serves)")
+            ok = False
+        if not ok:
+            continue
+        if "id" in known:
+            known["id"] = _text(known["id"])
+        if "power" in known or "power_carries" in known:
+            power: dict[str, Any] = {}
+            if "power" in known:
+                power["amount"] = known.pop("power")
+            if "power_carries" in known:
+                power["carries"] = _split(known.pop("power_carries"))
+                headers["power.carries"] = headers.pop("power_carries")
+            if "power" in headers:
+                headers["power.amount"] = headers["power"]
+            known["power"] = power
+        change = {}
+        for key in ("reason", "owner", "pilot", "measures"):
+            if f"change_{key}" in known:
+                value = known.pop(f"change_{key}")
+                change[key] = _split(value) if key == "measures" else value
+                headers[f"change.{key}"] = headers.pop(f"change_{key}")
+        if change:
+            known["change"] = change
+            headers["change"] = next(iter(h for k, h in headers.items() if k.startswith("change")))
+        if "evidence" in known:
+            evidence = _evidence(known["evidence"])
+            if isinstance(evidence, str):
+                b.fail(table, i, headers["evidence"], evidence)
+                continue
+            known["evidence"] = evidence
+        if attrs:
+            known["attributes"] = attrs
+        b.where[("relationships", len(out))] = (table, i, headers)
+        out.append(known)
+    return out
+
+
+def _evidence(value: Any) -> list[Any] | str:
+    if isinstance(value, list):
+        return value
+    text = _text(value)
+    if text.startswith(("[", "{")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return f'not valid JSON ({exc.msg} at character {exc.pos + 1}) — write a JSON list such as [{{"source": "survey"}}] or just the sources, e.g. survey|interview'
+        return data if isinstance(data, list) else [data]
+    return [{"source": s} for s in _split(text)]
+
+
+def _read_loops(b: _Builder, table: Table, resolve: Resolver) -> list[dict[str, Any]]:
+    lookup = _lookup(LOOP_COLUMNS, "loops")
+    out: list[dict[str, Any]] = []
+    for i, row in enumerate(table.rows):
+        known, attrs, headers = _fields(b, table, i, row, lookup)
+        for h in attrs:
+            b.fail(table, i, h, "unknown column — use Id, Label, Path, Type, Description")
+        if not known:
+            continue
+        if "name" in known and "id" not in known:
+            known["id"] = slug(_text(known["name"]), f"loop-{i + 1}")
+        path = []
+        ok = True
+        for step in _split(known.get("path", "")):
+            ident, problem = resolve(step)
+            if problem:
+                b.fail(table, i, headers.get("path", "Path"), problem)
+                ok = False
+            path.append(ident)
+        if not ok:
+            continue
+        known["path"] = path
+        for key in ("id", "name"):
+            if key in known:
+                known[key] = _text(known[key])
+        if isinstance(known.get("type"), str):
+            known["type"] = known["type"].lower()
+        b.where[("loops", len(out))] = (table, i, headers)
+        out.append(known)
+    return out
+
+
+def _relocate(b: _Builder, p: Problem) -> Problem:
+    """A validation problem placed at its sheet, row and column."""
+    path = p.path
+    if len(path) >= 2 and isinstance(path[1], int) and (path[0], path[1]) in b.where:
+        table, index, headers = b.where[(str(path[0]), path[1])]
+        header = None
+        rest = [str(x) for x in path[2:]]
+        if rest:
+            for n in range(len(rest), 0, -1):
+                key = ".".join(rest[:n])
+                if key in headers:
+                    header = headers[key]
+                    break
+            if header is None and rest[0] in ("source", "target"):
+                header = headers.get("from" if rest[0] == "source" else "to")
+            if header is None:
+                header = headers.get(rest[0])
+            if header is None:
+                header = dict(ELEMENT_COLUMNS + CONNECTION_COLUMNS).get(rest[0], rest[0])
+        return Problem(
+            f"{table.place(index, header)}: {p.message}",
+            file=table.file,
+            severity=p.severity,
+            code=p.code,
+        )
+    if len(path) == 1 and str(path[0]) in b.meta_rows:
+        table, index = b.meta_rows[str(path[0])]
+        return Problem(
+            f"{table.place(index, 'Value')}: {p.message}",
+            file=table.file,
+            severity=p.severity,
+            code=p.code,
+        )
+    return Problem(p.message, path=p.path, file=b.file, severity=p.severity, code=p.code)

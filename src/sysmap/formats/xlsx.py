@@ -1,0 +1,242 @@
+"""Spreadsheets as one Excel workbook, in the Kumu layout.
+
+Sheets ``elements`` (required), ``connections``, ``loops``, ``map``
+(Field, Value rows) and ``kinds``, matched ignoring case; the columns are
+described in ``docs/formats.md``. Cells keep their types (numbers, true/false).
+Formula cells are refused: sysmap reads values, and an unevaluated formula
+has none. Text that starts with ``=`` is written as text, never as a formula.
+:func:`generate_xlsx` with ``template=True`` gives an empty workbook with
+every header and drop-down lists for role, element, kind, status, direction
+and polarity. openpyxl is imported on first use.
+
+Example
+-------
+>>> from sysmap.model import Relationship, Stakeholder, SystemMap
+>>> m = SystemMap(id="m", title="M", guiding_question="Q?",
+...     stakeholders=[Stakeholder(id="a", name="=A", role="beneficiary"),
+...                   Stakeholder(id="b", name="B", role="leader")],
+...     relationships=[Relationship(source="a", target="b", kind="feedback")])
+>>> parse_xlsx(generate_xlsx(m)) == m
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from typing import Any
+
+from sysmap.errors import MapFileError, MapInvalid, MissingDependency
+from sysmap.formats._common import (
+    ExportResult,
+    ImportResult,
+    PathOrFile,
+    read_bytes,
+    write_output,
+)
+from sysmap.formats._table import Table, build_map, sheet_dropped, sheets, template_sheets
+from sysmap.model import CORE_KINDS, ROLES, STATUSES, SystemMap
+from sysmap.problems import Problem
+
+__all__ = ["generate_xlsx", "write_xlsx", "parse_xlsx", "read_xlsx", "import_xlsx", "SHEETS"]
+
+#: The sheets of a workbook, in order.
+SHEETS: tuple[str, ...] = ("elements", "connections", "loops", "map", "kinds")
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise MissingDependency(
+            "spreadsheets need openpyxl — install it with: pip install openpyxl"
+        ) from None
+    return openpyxl
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return value
+
+
+def generate_xlsx(m: SystemMap | None, *, template: bool = False) -> bytes:
+    """The map (or, with ``template``, an empty template) as XLSX bytes."""
+    openpyxl = _openpyxl()
+    from openpyxl.cell import WriteOnlyCell
+
+    if template or m is None:
+        return _template(m)
+    wb = openpyxl.Workbook(write_only=True)
+    for name, headers, rows in sheets(m):
+        ws = wb.create_sheet(name)
+        ws.append(headers)
+        for row in rows:
+            cells: list[Any] = []
+            for h in headers:
+                v = _value(row.get(h))
+                if isinstance(v, str) and v.startswith("="):
+                    # text, never a formula
+                    c = WriteOnlyCell(ws, value=v)
+                    c.data_type = "s"
+                    cells.append(c)
+                else:
+                    cells.append(v)
+            ws.append(cells)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _template(m: SystemMap | None) -> bytes:
+    openpyxl = _openpyxl()
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    kinds = sorted(CORE_KINDS) + ([k.id for k in m.kinds] if m is not None else [])
+    lists = {
+        ("elements", "Role"): list(ROLES),
+        ("elements", "Element"): ["stakeholder", "factor"],
+        ("connections", "Type"): kinds,
+        ("connections", "Status"): list(STATUSES),
+        ("connections", "Direction"): ["one-way", "mutual"],
+        ("connections", "Polarity"): ["+", "-"],
+        ("loops", "Type"): ["reinforcing", "balancing"],
+    }
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, headers, rows in template_sheets():
+        ws = wb.create_sheet(name)
+        ws.append(headers)
+        for row in rows:
+            ws.append([row.get(h) for h in headers])
+        for col, header in enumerate(headers, start=1):
+            choices = lists.get((name, header))
+            if not choices:
+                continue
+            letter = openpyxl.utils.get_column_letter(col)
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(choices) + '"',
+                allow_blank=True,
+                showErrorMessage=header != "Type" or name != "connections",
+                errorStyle="stop",
+                error=f"Use one of {', '.join(choices)}",
+                errorTitle=header,
+            )
+            if name == "connections" and header == "Type":
+                # other kinds are allowed (declared on import): warn only
+                dv.errorStyle = "warning"
+                dv.showErrorMessage = True
+                dv.error = "Not a core kind; it will be declared as a new kind"
+            dv.add(f"{letter}2:{letter}1000")
+            ws.add_data_validation(dv)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def write_xlsx(
+    m: SystemMap | None, path_or_file: PathOrFile, *, template: bool = False
+) -> ExportResult:
+    """Write the map as an XLSX workbook (atomically).
+
+    Drops the guiding team, outcomes, measures, indicators, assessments and
+    the measures named by relationships' changes.
+    """
+    path = write_output(path_or_file, generate_xlsx(m, template=template))
+    dropped = [] if m is None or template else sheet_dropped(m)
+    return ExportResult("xlsx", path, dropped)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, _dt.datetime):
+        if value.time() == _dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
+
+
+def _tables(data: bytes, file: str) -> dict[str, Table]:
+    openpyxl = _openpyxl()
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
+        raise MapFileError(
+            f"{file}: not an Excel workbook (.xlsx) ({type(exc).__name__}) — save it from "
+            "your spreadsheet as 'Excel Workbook (.xlsx)'"
+        ) from None
+    found = {name.strip().lower(): name for name in wb.sheetnames}
+    if "elements" not in found:
+        raise MapFileError(
+            f"{file}: no sheet named elements (found: {', '.join(wb.sheetnames)}) — "
+            "name the sheet of stakeholders and factors 'Elements'"
+        )
+    tables: dict[str, Table] = {}
+    problems: list[Problem] = []
+    for sheet in SHEETS:
+        if sheet not in found:
+            continue
+        ws = wb[found[sheet]]
+        headers: list[str] = []
+        records, numbers = [], []
+        for r, row in enumerate(ws.iter_rows(), start=1):
+            if r == 1:
+                headers = [str(c.value).strip() if c.value is not None else "" for c in row]
+                continue
+            record: dict[str, Any] = {}
+            for col, c in enumerate(row):
+                if c.value is None or col >= len(headers):
+                    continue
+                if c.data_type == "f":
+                    problems.append(
+                        Problem(
+                            f"sheet {sheet}, row {r}, column {headers[col] or col + 1}: a "
+                            f"formula ({str(c.value)[:40]}) — sysmap reads values, not "
+                            "formulas: copy the cells and paste them as values",
+                            file=file,
+                            code="import",
+                        )
+                    )
+                    continue
+                if headers[col]:
+                    record[headers[col]] = _cell(c.value)
+            if record:
+                records.append(record)
+                numbers.append(r)
+        tables[sheet] = Table(sheet, file, records, numbers, style="sheet", headers=headers)
+    wb.close()
+    if problems:
+        raise MapInvalid(problems)
+    return tables
+
+
+def _build(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
+    tables = _tables(data, file)
+    return build_map(
+        file,
+        elements=tables.get("elements"),
+        connections=tables.get("connections"),
+        loops=tables.get("loops"),
+        meta=tables.get("map"),
+        kinds=tables.get("kinds"),
+        format="xlsx",
+        options=options,
+    )
+
+
+def parse_xlsx(data: bytes, file: str = "<xlsx>", **options: Any) -> SystemMap:
+    """Read a map from XLSX bytes."""
+    return _build(data, file, options).map
+
+
+def import_xlsx(path_or_file: PathOrFile, **options: Any) -> ImportResult:
+    """Read an XLSX workbook; the result holds the map and any warnings."""
+    data, name = read_bytes(path_or_file)
+    return _build(data, name, options)
+
+
+def read_xlsx(path_or_file: PathOrFile, **options: Any) -> SystemMap:
+    """Read a map from an XLSX workbook."""
+    return import_xlsx(path_or_file, **options).map
