@@ -1,0 +1,718 @@
+"""Interactive HTML maps: one self-contained file that works offline.
+
+:func:`generate_html` returns the page as text and :func:`export_html` writes
+it (atomically). The page holds everything it needs: the vis-network library
+that pyvis bundles (JavaScript and CSS inlined, no CDN, no sibling folders),
+sysmap's own page script, and the map as JSON.
+
+What the page shows: colour *and* shape by role (colour-blind-safe
+Okabe–Ito colours), node size by power or a chosen metric, edge colour by
+kind, dashes for proposed links, thin lines for weak ones, a ✕ on broken
+ones, arrows by direction, ``+``/``−`` on causal links; a legend; the title
+and guiding question; search; filters by role, relationship kind and tag;
+details and the neighbourhood of a clicked stakeholder; the feedback loops
+(declared and detected) to highlight; a voice view of beneficiaries' voice
+and return paths; a text alternative (tables); and, with ``diff``, how a
+redesign changes the current system.
+
+Safety: the map's text never becomes markup. It travels as JSON in a
+``<script type="application/json">`` block, with ``<``, ``>``, ``&``,
+U+2028 and U+2029 escaped, and the page script puts it into the DOM only
+with ``textContent`` (labels are drawn on the canvas by vis-network).
+``redact=True`` replaces sensitive stakeholders' ids and names
+("Stakeholder 1") and leaves out their free text everywhere in the file.
+
+Large maps: above :data:`LAYOUT_THRESHOLD` elements, positions are computed
+before export (igraph's Fruchterman–Reingold layout on a grid) and the page
+draws them with physics off and straight edges, so a map of thousands of
+stakeholders is interactive within seconds. Smaller maps settle with
+vis-network's physics once, then physics stops.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sysmap.errors import MissingDependency, SysmapError
+from sysmap.model import Relationship, SystemMap
+from sysmap.problems import did_you_mean, one_of
+
+__all__ = [
+    "SIZE_BY",
+    "DIFF_KINDS",
+    "LAYOUT_THRESHOLD",
+    "LOOPS_SHOWN",
+    "generate_html",
+    "export_html",
+    "relationship_key",
+    "redact_map",
+]
+
+#: What node size can show: a stakeholder's power or interest, or a metric
+#: from the structure analysis (``none``: all the same size).
+SIZE_BY: tuple[str, ...] = (
+    "power",
+    "interest",
+    "degree",
+    "in_degree",
+    "out_degree",
+    "betweenness",
+    "closeness",
+    "pagerank",
+    "reach",
+    "none",
+)
+
+#: Change kinds a diff map styles: relationship changes, then stakeholder changes.
+DIFF_KINDS: tuple[str, ...] = (
+    "formed",
+    "retired",
+    "rewired",
+    "strengthened",
+    "weakened",
+    "added",
+    "removed",
+)
+_REL_CHANGES = ("formed", "retired", "rewired", "strengthened", "weakened")
+_NODE_CHANGES = ("added", "removed")
+
+#: Above this many stakeholders and factors, positions are computed before export.
+LAYOUT_THRESHOLD = 300
+
+#: At most this many detected loops are listed on the page (declared loops always are).
+LOOPS_SHOWN = 300
+
+_METRICS = ("in_degree", "out_degree", "betweenness", "closeness", "pagerank", "reach")
+_VIS = "vis-9.1.2"
+
+
+# ------------------------------------------------------------------ assets
+
+
+def _asset(name: str) -> str:
+    return resources.files("sysmap").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's JavaScript and CSS as bundled with pyvis."""
+    try:
+        import pyvis
+    except ImportError:  # pragma: no cover - pyvis is a dependency
+        raise MissingDependency(
+            "HTML maps need pyvis (it bundles vis-network) — pip install pyvis"
+        ) from None
+    folder = Path(pyvis.__file__).parent / "lib" / _VIS
+    try:
+        js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+        css = (folder / "vis-network.css").read_text(encoding="utf-8")
+    except OSError as exc:  # pragma: no cover - a broken pyvis install
+        raise MissingDependency(
+            f"pyvis's bundled vis-network is missing ({exc}) — reinstall pyvis"
+        ) from None
+    return js, css
+
+
+def _script_safe(text: str, tag: str) -> str:
+    # Inlined code must not close its own element early.
+    if f"</{tag}" in text.lower():
+        raise SysmapError(f"an inlined asset contains </{tag}> and cannot be embedded")
+    return text
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that is inert inside a ``<script>`` element.
+
+    Example
+    -------
+    >>> _json_for_script({"name": "</script><b>&\\u2028"})
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026\\\\u2028"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+# --------------------------------------------------------------- redaction
+
+
+def redact_map(m: SystemMap) -> tuple[SystemMap, dict[str, str]]:
+    """A copy of the map with sensitive stakeholders made anonymous.
+
+    Each sensitive stakeholder gets a new id (``stakeholder-1`` …) and name
+    (``Stakeholder 1`` …) and loses its free text: description, organisation,
+    type, tags and attributes. Relationships touching one lose their notes,
+    their evidence notes and their change notes; their names and ids are also
+    replaced wherever they appear in any other text of the map. Parts of the
+    map an HTML map does not show (guiding team, outcomes, measures,
+    indicators, assessments) are left out.
+
+    Returns
+    -------
+    (SystemMap, dict)
+        The redacted map and the id mapping (old id → new id).
+
+    Example
+    -------
+    >>> from sysmap.model import Stakeholder, SystemMap
+    >>> m = SystemMap(id="m", title="Dana's map", guiding_question="Q?", stakeholders=[
+    ...     Stakeholder(id="dana", name="Dana", role="beneficiary", sensitive=True,
+    ...                 description="Lives in her car")])
+    >>> r, ids = redact_map(m)
+    >>> ids, r.stakeholders[0].name, r.stakeholders[0].description, r.title
+    ({'dana': 'stakeholder-1'}, 'Stakeholder 1', None, "Stakeholder 1's map")
+    """
+    sensitive = [s for s in m.stakeholders if s.sensitive]
+    if not sensitive:
+        return m, {}
+    taken = m.element_ids()
+    ids: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for i, s in enumerate(sensitive, 1):
+        new = f"stakeholder-{i}"
+        while new in taken:
+            new += "-r"
+        taken.add(new)
+        ids[s.id] = new
+        names[s.id] = f"Stakeholder {i}"
+    # longest first, so that "Dana W." goes before "Dana"
+    words = sorted(
+        [(s.name, names[s.id]) for s in sensitive] + [(s.id, names[s.id]) for s in sensitive],
+        key=lambda kv: -len(kv[0]),
+    )
+
+    def scrub_fields(item: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+        for key in fields:
+            if item.get(key) is not None:
+                item[key] = scrub(item[key])
+        return item
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, str):
+            for old, new in words:
+                value = value.replace(old, new)
+            return value
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items()}
+        return value
+
+    data = m.model_dump(by_alias=True)
+    for key in ("guiding_team", "outcomes", "measures", "indicators", "assessments"):
+        data[key] = []
+    for key in ("title", "guiding_question", "community", "description"):
+        data[key] = scrub(data[key])
+    people = []
+    for s in data["stakeholders"]:
+        if s["id"] in ids:
+            people.append(
+                {
+                    "id": ids[s["id"]],
+                    "name": names[s["id"]],
+                    "role": s["role"],
+                    "lived_experience": s["lived_experience"],
+                    "power": s["power"],
+                    "interest": s["interest"],
+                    "sensitive": True,
+                }
+            )
+        else:
+            people.append(
+                scrub_fields(
+                    s, ("name", "type", "organisation", "description", "tags", "attributes")
+                )
+            )
+    data["stakeholders"] = people
+    data["factors"] = [
+        scrub_fields(f, ("name", "description", "tags", "attributes")) for f in data["factors"]
+    ]
+    rels = []
+    for r in data["relationships"]:
+        touches = r["from"] in ids or r["to"] in ids
+        r["from"], r["to"] = ids.get(r["from"], r["from"]), ids.get(r["to"], r["to"])
+        if touches:
+            r["notes"] = None
+            r["attributes"] = {}
+            r["change"] = None
+            for e in r["evidence"]:
+                e["note"] = None
+        for e in r["evidence"]:
+            e["asserted_by"] = ids.get(e["asserted_by"], e["asserted_by"])
+        if r["change"] is not None:
+            r["change"]["owner"] = ids.get(r["change"]["owner"], r["change"]["owner"])
+        scrub_fields(r, ("notes", "attributes"))
+        for e in r["evidence"]:
+            scrub_fields(e, ("note",))
+        if r["change"] is not None:
+            scrub_fields(r["change"], ("reason", "pilot"))
+        rels.append(r)
+    data["relationships"] = rels
+    for loop in data["loops"]:
+        loop["path"] = [ids.get(p, p) for p in loop["path"]]
+        loop["name"], loop["purpose"] = scrub(loop["name"]), scrub(loop["purpose"])
+    return SystemMap.model_validate(data), ids
+
+
+# ------------------------------------------------------------------- diffs
+
+
+def relationship_key(r: Relationship) -> str:
+    """The key a diff uses for a relationship: its id, or ``from->to:kind``.
+
+    Example
+    -------
+    >>> from sysmap.model import Relationship
+    >>> relationship_key(Relationship(source="a", target="b", kind="funds"))
+    'a->b:funds'
+    >>> relationship_key(Relationship(id="r1", source="a", target="b", kind="funds"))
+    'r1'
+    """
+    return r.id or f"{r.source}->{r.target}:{r.kind}"
+
+
+def _rel_matches(r: Relationship) -> set[Any]:
+    return {
+        relationship_key(r),
+        f"{r.source}->{r.target}:{r.kind}",
+        (r.source, r.target, r.kind),
+        (r.source, r.target),
+    }
+
+
+def _check_diff(diff: Mapping[str, Any]) -> dict[str, set[Any]]:
+    out: dict[str, set[Any]] = {k: set() for k in DIFF_KINDS}
+    for key, value in diff.items():
+        if key == "current":
+            continue
+        if key not in DIFF_KINDS:
+            guess = did_you_mean(key, DIFF_KINDS)
+            hint = f"did you mean '{guess}'? " if guess else ""
+            raise SysmapError(
+                f"unknown change kind '{key}' in diff — {hint}use {one_of(DIFF_KINDS)}"
+            )
+        for item in value:
+            out[key].add(tuple(item) if isinstance(item, list) else item)
+    return out
+
+
+def _rel_change(r: Relationship, changes: dict[str, set[Any]]) -> str | None:
+    keys = _rel_matches(r)
+    for kind in _REL_CHANGES:
+        if changes[kind] & keys:
+            return kind
+    return None
+
+
+# ----------------------------------------------------------------- layout
+
+
+def _positions(m: SystemMap, ids: list[str]) -> list[tuple[float, float]]:
+    """Node positions for a large map (Fruchterman–Reingold on a grid, igraph)."""
+    try:
+        import igraph
+    except ImportError:  # pragma: no cover - igraph is a dependency
+        raise MissingDependency("large HTML maps need igraph — pip install igraph") from None
+    index = {x: i for i, x in enumerate(ids)}
+    edges = {
+        (index[r.source], index[r.target])
+        for r in m.relationships
+        if r.source in index and r.target in index and r.source != r.target
+    }
+    g = igraph.Graph(n=len(ids), edges=sorted(edges))
+    layout = g.layout_fruchterman_reingold(grid=True, niter=300, seed=None)
+    coords = layout.coords
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    side = 60 * math.sqrt(len(ids))  # about 60 units of room per node
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return [(round((x - cx) / span * side, 1), round((y - cy) / span * side, 1)) for x, y in coords]
+
+
+# ------------------------------------------------------------------- data
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() else round(value, 4)
+    return value
+
+
+def _sizes(values: dict[str, float | None]) -> dict[str, float]:
+    known = [v for v in values.values() if v is not None]
+    lo, hi = (min(known), max(known)) if known else (0.0, 0.0)
+    out = {}
+    for k, v in values.items():
+        if v is None:
+            out[k] = 10.0
+        elif hi == lo:
+            out[k] = 20.0
+        else:
+            out[k] = round(12 + 28 * (v - lo) / (hi - lo), 1)
+    return out
+
+
+def _analysis_parts(m: SystemMap, analysis: Any, need_structure: bool) -> dict[str, Any]:
+    """Structure rows, loops and voice as plain data (from ``analysis`` or computed)."""
+    results: dict[str, Any] = {}
+    if analysis is not None:
+        results = dict(getattr(analysis, "results", analysis))
+    out: dict[str, Any] = {}
+    for name in ("structure", "loops", "voice"):
+        if name in results:
+            r = results[name]
+            out[name] = r.to_dict() if hasattr(r, "to_dict") else r
+    missing = [n for n in ("loops", "voice") if n not in out]
+    if need_structure and "structure" not in out:
+        missing.append("structure")
+    if missing:
+        from sysmap.analysis.suite import analyze
+
+        fresh = analyze(m, only=missing)
+        for name in missing:
+            out[name] = fresh.results[name].to_dict()
+    return out
+
+
+def _map_data(
+    m: SystemMap,
+    size_by: str,
+    redact: bool,
+    analysis: Any,
+    diff: Mapping[str, Any] | None,
+    title: str | None,
+) -> dict[str, Any]:
+    changes = _check_diff(diff) if diff is not None else None
+    current = diff.get("current") if diff is not None else None
+    if current is not None and not isinstance(current, SystemMap):
+        raise SysmapError("diff['current'] must be a SystemMap (the map before the redesign)")
+
+    # what changed, keyed before any redaction renames ids
+    rel_change = [_rel_change(r, changes) for r in m.relationships] if changes else []
+    ghosts: list[Relationship] = []
+    ghost_people: list[Any] = []
+    if changes and current is not None:
+        now = {id(r) for r in m.relationships}
+        ghosts = [
+            r
+            for r in current.relationships
+            if id(r) not in now and changes["retired"] & _rel_matches(r)
+        ]
+        here = m.element_ids()
+        ghost_people = [
+            s for s in current.stakeholders if s.id in changes["removed"] and s.id not in here
+        ]
+    base = m  # analysed as it is, without what the redesign retires
+    if ghosts or ghost_people:
+        # draw the redesign plus what it retires: one map, retired parts ghosted
+        m = m.model_copy(
+            update={
+                "stakeholders": [*m.stakeholders, *ghost_people],
+                "relationships": [*m.relationships, *ghosts],
+            }
+        )
+        rel_change += ["retired"] * len(ghosts)
+    added = set(changes["added"]) if changes else set()
+    removed = set(changes["removed"]) if changes else set()
+
+    ids: dict[str, str] = {}
+    if redact:
+        m, ids = redact_map(m)
+
+    def rid(x: str) -> str:
+        return ids.get(x, x)
+
+    parts = _analysis_parts(base, analysis, size_by in _METRICS or size_by == "degree")
+    metrics: dict[str, dict[str, Any]] = {}
+    for row in parts["structure"].get("stakeholders", []) if "structure" in parts else []:
+        metrics[rid(row["id"])] = {k: _clean(row.get(k)) for k in _METRICS if k in row}
+
+    people = {s.id: s for s in m.stakeholders}
+    values: dict[str, float | None] = {}
+    for s in m.stakeholders:
+        if size_by in ("power", "interest"):
+            v = getattr(s, size_by)
+            values[s.id] = None if v is None else float(v)
+        elif size_by == "degree":
+            row = metrics.get(s.id, {})
+            values[s.id] = float(row.get("in_degree", 0) or 0) + float(
+                row.get("out_degree", 0) or 0
+            )
+        elif size_by == "none":
+            values[s.id] = 1.0
+        else:
+            v = metrics.get(s.id, {}).get(size_by)
+            values[s.id] = None if v is None else float(v)
+    sizes = _sizes(values)
+
+    element_ids = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
+    big = len(element_ids) > LAYOUT_THRESHOLD
+    pos = _positions(m, element_ids) if big and element_ids else []
+    xy = dict(zip(element_ids, pos, strict=False))
+    back = {v: k for k, v in ids.items()}
+
+    nodes: list[dict[str, Any]] = []
+    tags: set[str] = set()
+    for s in m.stakeholders:
+        old = back.get(s.id, s.id)
+        info: dict[str, Any] = {}
+        for key in ("type", "organisation", "description", "power", "interest"):
+            v = getattr(s, key)
+            if v is not None:
+                info[key] = v
+        if s.lived_experience:
+            info["lived experience"] = "yes"
+        node: dict[str, Any] = {
+            "id": s.id,
+            "name": s.name,
+            "role": s.role,
+            "size": sizes[s.id],
+            "tags": list(s.tags),
+            "info": info,
+            "attributes": {k: _clean(v) for k, v in s.attributes.items()},
+            "metrics": metrics.get(s.id, {}),
+        }
+        if s.sensitive and redact:
+            node["redacted"] = True
+        if old in added:
+            node["change"] = "added"
+        elif old in removed:
+            node["change"] = "removed"
+        if s.id in xy:
+            node["x"], node["y"] = xy[s.id]
+        tags.update(s.tags)
+        nodes.append(node)
+    for f in m.factors:
+        node = {
+            "id": f.id,
+            "name": f.name,
+            "role": "factor",
+            "size": 14,
+            "tags": list(f.tags),
+            "info": {"description": f.description} if f.description else {},
+            "attributes": {k: _clean(v) for k, v in f.attributes.items()},
+            "metrics": {},
+        }
+        if f.id in xy:
+            node["x"], node["y"] = xy[f.id]
+        tags.update(f.tags)
+        nodes.append(node)
+
+    known = set(element_ids)
+    edges: list[dict[str, Any]] = []
+    for i, r in enumerate(m.relationships):
+        if r.source not in known or r.target not in known:
+            continue
+        edge: dict[str, Any] = {
+            "from": r.source,
+            "to": r.target,
+            "kind": r.kind,
+            "status": r.status,
+        }
+        if r.direction == "mutual":
+            edge["mutual"] = True
+        if r.polarity:
+            edge["polarity"] = r.polarity
+        if r.strength is not None:
+            edge["strength"] = _clean(r.strength)
+        if r.notes:
+            edge["notes"] = r.notes
+        if rel_change and rel_change[i]:
+            edge["change"] = rel_change[i]
+        edges.append(edge)
+
+    loops: list[dict[str, Any]] = []
+    lp = parts["loops"]
+    declared_names = {lo.id: lo.name for lo in m.loops}
+    for d in lp.get("declared", []):
+        loops.append(
+            {
+                "name": declared_names.get(d["id"], d["id"]),
+                "source": "declared",
+                "type": d["type"],
+                "holds": d["holds"],
+                "path": [rid(p) for p in d["path"]],
+            }
+        )
+    cycles = lp.get("cycles", [])
+    for c in cycles[:LOOPS_SHOWN]:
+        if c.get("declared"):
+            continue
+        loops.append(
+            {
+                "source": "detected",
+                "type": c["type"],
+                "path": [rid(p) for p in c["path"]],
+            }
+        )
+    voice_rows = []
+    for b in parts["voice"].get("beneficiaries", []):
+        voice_rows.append(
+            {
+                "id": rid(b["id"]),
+                "verdict": b["verdict"],
+                "path": [rid(p) for p in b.get("path") or []],
+                "return_path": [rid(p) for p in b.get("return_path") or []],
+                "broken_at": [[rid(x["from"]), rid(x["to"])] for x in b.get("broken_at") or []],
+            }
+        )
+    voice_rows = [v for v in voice_rows if v["id"] in people]
+
+    diff_counts: dict[str, int] | None = None
+    if changes is not None:
+        diff_counts = {k: 0 for k in DIFF_KINDS}
+        for e in edges:
+            if "change" in e:
+                diff_counts[e["change"]] += 1
+        for n in nodes:
+            if "change" in n:
+                diff_counts[n["change"]] += 1
+
+    return {
+        "title": title if title is not None else m.title,
+        "question": m.guiding_question,
+        "description": m.description,
+        "stage": m.stage,
+        "redacted": bool(redact),
+        "size_by": size_by,
+        "layout": "precomputed" if big else "physics",
+        "nodes": nodes,
+        "edges": edges,
+        "kinds": sorted({e["kind"] for e in edges}),
+        "tags": sorted(tags),
+        "loops": loops,
+        "loops_found": len(cycles),
+        "loops_complete": bool(lp.get("complete", True)),
+        "voice": voice_rows,
+        "diff": diff_counts,
+    }
+
+
+# -------------------------------------------------------------------- API
+
+
+def generate_html(
+    m: SystemMap,
+    *,
+    size_by: str = "power",
+    redact: bool = False,
+    analysis: Any = None,
+    diff: Mapping[str, Iterable[Any]] | None = None,
+    title: str | None = None,
+) -> str:
+    """The map as one self-contained, interactive HTML page.
+
+    Parameters
+    ----------
+    m : SystemMap
+        The map (for a diff map: the redesign).
+    size_by : str
+        What node size shows: one of :data:`SIZE_BY` (default ``power``).
+    redact : bool
+        Replace sensitive stakeholders' ids and names and leave out their
+        free text everywhere in the page (see :func:`redact_map`).
+    analysis : sysmap.Analysis or dict, optional
+        Results of :func:`sysmap.analyze` to reuse (``structure``, ``loops``,
+        ``voice``); whatever is missing is computed.
+    diff : mapping, optional
+        Draw the map as a redesign: keys are change kinds from
+        :data:`DIFF_KINDS`, values collections of relationship keys
+        (``formed``, ``retired``, ``rewired``, ``strengthened``, ``weakened``:
+        a relationship's id, ``"from->to:kind"`` as :func:`relationship_key`
+        gives, or a ``(from, to)`` / ``(from, to, kind)`` tuple) or stakeholder
+        ids (``added``, ``removed``). An optional ``"current"`` key holds the
+        map before the redesign: retired relationships and removed
+        stakeholders are then taken from it and drawn ghosted.
+    title : str, optional
+        The page title (default: the map's title).
+
+    Returns
+    -------
+    str
+        The HTML page.
+
+    Raises
+    ------
+    SysmapError
+        An unknown ``size_by`` or change kind.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> m = sysmap.loads_map('''
+    ... id: demo
+    ... title: Demo <b>map</b>
+    ... guiding_question: Whose voice reaches the board?
+    ... stakeholders:
+    ...   - {id: pwle, name: People with lived experience, role: beneficiary}
+    ...   - {id: board, name: CoC board, role: leader, power: 5}
+    ... relationships:
+    ...   - {from: pwle, to: board, kind: feedback}
+    ... ''')
+    >>> page = generate_html(m)
+    >>> page.startswith("<!DOCTYPE html>"), "<b>map</b>" in page
+    (True, False)
+    >>> any(link in page for link in ('src="http', 'href="http', "url(http"))
+    False
+    """
+    if size_by not in SIZE_BY:
+        guess = did_you_mean(size_by, SIZE_BY)
+        hint = f"did you mean '{guess}'? " if guess else ""
+        raise SysmapError(f"cannot size nodes by '{size_by}' — {hint}use {one_of(SIZE_BY)}")
+    data = _map_data(m, size_by, redact, analysis, diff, title)
+    vis_js, vis_css = _vis_assets()
+    own_js = _script_safe(_asset("map.js"), "script")
+    vis_js = _script_safe(vis_js, "script")
+    # Only these two scripts may run (a Content-Security-Policy with their
+    # hashes): even markup that slipped into the page could not run script.
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in (vis_js, own_js)
+    )
+    parts = {
+        "/*CSP_SCRIPTS*/": hashes,
+        "/*VIS_CSS*/": _script_safe(vis_css, "style"),
+        "/*SYSMAP_CSS*/": _script_safe(_asset("map.css"), "style"),
+        "/*VIS_JS*/": vis_js,
+        "/*SYSMAP_JS*/": own_js,
+        "<!--SYSMAP_DATA-->": _json_for_script(data),
+    }
+    # one pass over the template, so inserted text is never searched for markers
+    pattern = re.compile("|".join(re.escape(k) for k in parts))
+    page = pattern.sub(lambda mt: parts[mt.group(0)], _asset("map.html"))
+    return page
+
+
+def export_html(m: SystemMap, path: str | os.PathLike[str], **options: Any) -> None:
+    """Write the interactive HTML map to a file, atomically.
+
+    Takes the options of :func:`generate_html`.
+
+    Example
+    -------
+    >>> import sysmap, tempfile, pathlib
+    >>> m = sysmap.load_map("examples/small.yaml")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "map.html"
+    >>> export_html(m, out, size_by="betweenness", redact=True)
+    >>> out.stat().st_size > 100_000
+    True
+    """
+    from sysmap.storage import write_atomic
+
+    write_atomic(path, generate_html(m, **options))
