@@ -1148,9 +1148,9 @@ def _shift_findings(c: Comparison, changes: Changes) -> list[Finding]:
     two_way = [v for v in c.voice_changes if v["after"] == "two-way"]
     if two_way:
         names = [v["name"] for v in two_way]
-        text = f"{_plural(len(two_way), 'beneficiary group')} now hear back (two-way): " + _and(
-            names
-        )
+        verb = "hears" if len(two_way) == 1 else "hear"
+        text = f"{_plural(len(two_way), 'beneficiary group')} now {verb} back (two-way): "
+        text += _and(names)
         out.append(Finding(text, "compare", 3, [v["id"] for v in two_way]))
     worse = [v for v in c.voice_changes if _voice_rank(v["after"]) < _voice_rank(v["before"])]
     if worse:

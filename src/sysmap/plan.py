@@ -372,13 +372,22 @@ def change_plan(comparison: Comparison) -> ChangePlan:
     items += [_stakeholder_item(s, c) for s in c.changes.stakeholders_by("added")]
     items += [_stakeholder_item(s, c) for s in c.changes.stakeholders_by("removed")]
     findings = list(c.findings())
-    ownerless = [i for i in items if i.stakeholder is None and i.action != "retire" and not i.owner]
+    # Causal links between factors are part of the model, not actions to own.
+    people = {st.id for m in c.maps for st in m.stakeholders}
+    ownerless = [
+        i
+        for i in items
+        if i.stakeholder is None
+        and i.action != "retire"
+        and not i.owner
+        and (i.source in people or i.target in people)
+    ]
     if ownerless:
         n = len(ownerless)
         findings.append(
             Finding(
                 f"{n} change{'s have' if n != 1 else ' has'} no owner named yet — "
-                "add change: {owner: …} in the redesign",
+                "add change: {owner: …} to them in the redesign",
                 "plan",
                 2,
             )
