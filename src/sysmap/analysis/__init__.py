@@ -10,16 +10,24 @@
 - :func:`equity` — any per-stakeholder figure broken down by an attribute;
 - :func:`analyze` — all of them, headline findings first.
 
-The modules load on first use, so ``import sysmap`` stays quick.
+``import sysmap`` loads this package only when an analysis is first used.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from sysmap.analysis._base import AnalysisResult, Finding
+from sysmap.analysis.equity import equity
+from sysmap.analysis.influence import influence
+from sysmap.analysis.loops import loops
+from sysmap.analysis.paths import paths
+from sysmap.analysis.perspectives import perspectives
+from sysmap.analysis.power import power
+from sysmap.analysis.structure import structure
 from sysmap.analysis.suite import ANALYSES, Analysis, analyze
+from sysmap.analysis.voice import voice
+
+# The functions are imported here (not lazily) so that each name means the
+# function, never the module of the same name.
 
 __all__ = [
     "ANALYSES",
@@ -36,21 +44,3 @@ __all__ = [
     "structure",
     "voice",
 ]
-
-_LAZY = {
-    "structure": "structure",
-    "influence": "influence",
-    "power": "power",
-    "voice": "voice",
-    "loops": "loops",
-    "paths": "paths",
-    "perspectives": "perspectives",
-    "equity": "equity",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module = importlib.import_module(f"sysmap.analysis.{_LAZY[name]}")
-        return getattr(module, name)
-    raise AttributeError(f"module 'sysmap.analysis' has no attribute '{name}'")
