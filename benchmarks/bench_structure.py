@@ -121,8 +121,10 @@ def timings(sizes: list[int], runs: int) -> None:
         t_wall, t_cpu, _ = best(lambda m=m, t=f"s{n // 2}": paths(m, "s0", t), runs)
         mem = peak_mb(lambda m=m: influence(m))
         e = result.estimates["betweenness"]
+        err = e["typical_error"]
         est = "exact" if e["method"] == "exact" else (
-            f"{e['samples']} samples, betweenness ±{e['typical_error']:.0%}, closeness "
+            f"{e['samples']} samples, betweenness "
+            f"{'—' if err is None else format(err, '.0%')}, closeness "
             f"±{result.estimates['closeness']['typical_error']:.1%}"
         )  # fmt: skip
         print(
@@ -159,8 +161,10 @@ def errors(m: SystemMap, label: str, samples: list[int]) -> None:
             err_exact = np.median(np.abs(est[by_exact] - exact[by_exact]) / exact[by_exact])
         ok = c_exact > 0
         c_err = np.median(np.abs(c_est[ok] - c_exact[ok]) / c_exact[ok])
+        stated = info["typical_error"]
         print(
-            f"{k:>8}  {info['typical_error']:>10.1%}  {err_est:>28.1%}  {err_exact:>14.1%}  "
+            f"{k:>8}  {'—' if stated is None else format(stated, '.1%'):>10}  "
+            f"{err_est:>28.1%}  {err_exact:>14.1%}  "
             f"{len(set(by_est) & set(by_exact)):>14}  {str(by_est[0] == by_exact[0]):>8}  "
             f"{c_info['typical_error']:>10.1%}  {c_err:>10.1%}",
             flush=True,

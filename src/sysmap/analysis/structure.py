@@ -24,7 +24,7 @@ Figures, so that they can be checked by hand (``n`` stakeholders, ``t`` ties):
   ``(r/(n−1)) · (r/Σ d)`` over the ``r`` stakeholders it reaches (0 when it
   reaches nobody); **PageRank** (damping 0.85, ties unweighted); **reach** —
   the share of the other stakeholders within two steps downstream;
-  **constraint** (Burt) — low when its contacts are the least tied to one another
+  **constraint** (Burt) — low when its contacts are not tied to one another
   (it spans *structural holes*), ``None`` for an isolate;
 - **communities**: Leiden, optimising modularity on the undirected ties, with
   a fixed seed so the same map always gives the same communities; isolates
@@ -44,20 +44,27 @@ stakeholder, which grows with ``n × (n + t)``: up to :data:`EXACT_WORK` they
 are exact, above it they are **estimated** from a uniform random sample of
 stakeholders (at least :data:`MIN_SAMPLES`; the searches are the same, from
 fewer starting points, scaled up). The sample is split in
-:data:`BATCHES` batches; the jackknife over those batches gives each estimate's
-standard error, and :attr:`StructureResult.estimates` reports the sample size
-and the typical (median) relative error of the ten top brokers and of
-closeness. A sampled ranking flatters its winner, so a main broker is named
-only when its estimate leads the runner-up by more than twice their combined
-standard error (``top_is_clear``) and its own error (``top_error``) is at most
-:data:`ROUGH`; otherwise the finding says that no single broker stands out.
+:data:`BATCHES` batches, and :attr:`StructureResult.estimates` says how good
+the estimates are:
 
-Measured against exact figures (``benchmarks/bench_structure.py --errors``):
-on a generated map of 20,000 stakeholders with hubs, 180 samples estimate the
-top brokers' betweenness within about 10% (the reported typical error, about
-15%, errs on the safe side) and closeness within 2%. On a uniformly random map
-no stakeholder stands out, the top estimates are mostly noise (their real error
-is larger than reported) and no main broker is named.
+- ``typical_error`` of betweenness — the typical relative error of the ten top
+  brokers: the top brokers of one half of the sample are checked against the
+  other half, which also counts the luck that put them at the top;
+- ``typical_error`` of closeness — the median relative standard error
+  (jackknife over the batches);
+- ``top_is_clear`` and ``top_error`` — a sampled ranking flatters its winner,
+  so a main broker is named only when its estimate leads the runner-up by more
+  than twice their combined standard error (jackknife) and its own error is at
+  most :data:`ROUGH`; otherwise the finding says no single broker stands out.
+
+Measured against the exact figures (``benchmarks/bench_structure.py
+--errors``): on a generated map of 20,000 stakeholders with hubs and a long
+tail, 100 / 200 / 500 samples give a stated betweenness error of 27% / 14% / 7%
+for the top brokers against 11% / 11% / 5% measured, the same top broker every
+time and 8–10 of the true top ten; closeness is within 1–4%. On a uniformly
+random map of 10,000 stakeholders nobody stands out (the largest betweenness is
+0.5%): the stated errors (over 100%) are larger than the measured ones (84% to
+over 1000%), and no main broker is named.
 """
 
 from __future__ import annotations
@@ -295,10 +302,15 @@ class StructureResult:
             if e["method"] != "sampled":
                 continue
             err = e["typical_error"]
+            if err is None:
+                size = "not measurable"
+            elif err >= 1:
+                size = "over ±100% of the value"
+            else:
+                size = f"±{_pct(err)} of the value"
             line = (
                 f"{metric} estimated from {e['samples']:,} sampled stakeholders "
-                f"(of {n:,}); typical error "
-                + ("not measurable" if err is None else f"±{_pct(err)} of the value")
+                f"(of {n:,}); typical error {size}"
                 + (f" {what}" if what and err is not None else "")
             )
             out.append(line)
@@ -370,11 +382,16 @@ class StructureResult:
         elif top is not None and top["betweenness"] > 0:
             likely = sorted(self.stakeholders, key=lambda s: -(s["betweenness"] or 0))[:3]
             typical = est["typical_error"]
+            if typical is None:
+                size = "not measurable"
+            elif typical >= 1:
+                size = "over ±100%"
+            else:
+                size = f"±{_pct(typical)}"
             add(
                 Finding(
                     "No single main broker stands out in the estimate (from "
-                    f"{est['samples']:,} sampled stakeholders, typical error "
-                    f"{'not measurable' if typical is None else '±' + _pct(typical)}); "
+                    f"{est['samples']:,} sampled stakeholders, typical error {size}); "
                     "the likeliest "
                     f"are {_names([s['name'] for s in likely])}",
                     name,
@@ -722,10 +739,40 @@ def _betweenness(g: Any, n: int, sources: np.ndarray | None) -> tuple[np.ndarray
     return value, {
         "method": "sampled",
         "samples": k,
-        "typical_error": _typical(se, value, top),
+        "typical_error": _split_half_error(sums, batches, n, norm),
         "top_is_clear": clear,
         "top_error": _typical(se, value, top[:1]),
     }
+
+
+def _split_half_error(
+    sums: list[np.ndarray], batches: list[np.ndarray], n: int, norm: int
+) -> float | None:
+    """The typical relative error of the top brokers' estimates, selection included.
+
+    The top brokers of one half of the sample are checked against the other
+    half (and the other way round); the median relative gap, divided by √2 for
+    a sample twice the size, is the typical error. Unlike each estimate's own
+    standard error it counts the luck that put a stakeholder at the top: on a
+    map where no one stands out it is large.
+    """
+    half = len(batches) // 2
+    if half == 0:
+        return None
+    parts = []
+    for a, b in ((slice(0, half), slice(half, None)), (slice(half, None), slice(0, half))):
+        ka, kb = sum(len(x) for x in batches[a]), sum(len(x) for x in batches[b])
+        x = np.sum(sums[a], axis=0) * (n / ka) / norm
+        y = np.sum(sums[b], axis=0) * (n / kb) / norm
+        top = np.argsort(-x, kind="stable")[:_TOP_ERROR]
+        top = top[x[top] > 0]
+        if len(top) == 0:
+            return None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gap = np.abs(x[top] - y[top]) / y[top]
+        parts.append(float(np.median(gap)))
+    error = float(np.mean(parts)) / np.sqrt(2)
+    return error if np.isfinite(error) else None
 
 
 def _closeness(
