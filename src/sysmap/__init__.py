@@ -31,8 +31,8 @@ from sysmap.errors import (
     UnknownFormat,
 )
 from sysmap.formats import export_map, import_map
-from sysmap.formats import export_map, import_map
 from sysmap.graph import from_graph, to_graph
+from sysmap.html import export_html, generate_html
 from sysmap.init import init_map, new_map_text
 from sysmap.model import (
     CORE_KINDS,
@@ -83,10 +83,10 @@ __all__ = [
     "compare_maps",
     "dumps_map",
     "export_map",
-    "export_map",
+    "export_html",
+    "generate_html",
     "from_graph",
     "generate_schema",
-    "import_map",
     "import_map",
     "init_map",
     "load_map",

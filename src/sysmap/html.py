@@ -55,6 +55,8 @@ __all__ = [
     "export_html",
     "relationship_key",
     "redact_map",
+    "diff_from_comparison",
+    "write_html",
 ]
 
 #: What node size can show: a stakeholder's power or interest, or a metric
@@ -716,3 +718,64 @@ def export_html(m: SystemMap, path: str | os.PathLike[str], **options: Any) -> N
     from sysmap.storage import write_atomic
 
     write_atomic(path, generate_html(m, **options))
+
+
+def diff_from_comparison(comparison: Any) -> dict[str, Any]:
+    """The ``diff`` for :func:`generate_html` from :func:`sysmap.compare.compare_maps`.
+
+    Relationships are keyed by id, or ``(from, to, kind)`` when they have
+    none; ``current`` is the earlier map, so that retired relationships and
+    removed stakeholders are drawn ghosted.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> from sysmap.compare import compare_maps
+    >>> before = sysmap.load_map("examples/homelessness-current.yaml")
+    >>> after = sysmap.load_map("examples/homelessness-redesign.yaml")
+    >>> diff = diff_from_comparison(compare_maps(before, after, shifts=False))
+    >>> sorted(k for k in DIFF_KINDS if diff[k])
+    ['added', 'formed', 'removed', 'retired', 'rewired', 'strengthened', 'weakened']
+    """
+    out: dict[str, Any] = {k: set() for k in DIFF_KINDS}
+    changes = comparison.changes
+    for rc in changes.relationships:
+        rel = rc.after if rc.after is not None else rc.before
+        key = rel.id or (rel.source, rel.target, rel.kind)
+        for change in rc.changes:
+            if change in _REL_CHANGES:
+                out[change].add(key)
+    for sc in changes.stakeholders:
+        if sc.change in _NODE_CHANGES:
+            out[sc.change].add(sc.id)
+    out["current"] = comparison.maps[0]
+    return out
+
+
+def write_html(m: SystemMap, path_or_file: Any, **options: Any) -> Any:
+    """Write the HTML map for :func:`sysmap.formats.export_map` (format ``html``).
+
+    Returns an :class:`~sysmap.formats.ExportResult`; options as for
+    :func:`generate_html` (``size_by``, ``redact``, ``title``).
+    """
+    from sysmap.formats._common import ExportResult, write_output
+
+    if isinstance(options.get("redact"), str):
+        options["redact"] = options["redact"].strip().lower() in ("1", "true", "yes")
+    path = write_output(path_or_file, generate_html(m, **options))
+    return ExportResult("html", path)
+
+
+def _register() -> None:
+    from sysmap.formats import register_export
+
+    register_export(
+        "html",
+        "sysmap.html:write_html",
+        "an interactive HTML map: offline, self-contained (sysmap map has the options)",
+        suffix=".html",
+        options=("size_by", "redact", "title"),
+    )
+
+
+_register()

@@ -16,7 +16,7 @@ from sysmap.cli.analyze import analyze_cmd, paths_cmd
 from sysmap.cli.check import schema_cmd, summary_cmd, validate_cmd
 from sysmap.cli.compare import compare_cmd, plan_cmd
 from sysmap.cli.edit import add_group, init_cmd, remove_cmd, set_cmd
-from sysmap.cli.interchange import export_cmd, import_cmd
+from sysmap.cli.html import map_cmd
 from sysmap.cli.interchange import export_cmd, import_cmd
 from sysmap.errors import MapInvalid, SysmapError
 
@@ -50,10 +50,9 @@ for command in (
     paths_cmd,
     import_cmd,
     export_cmd,
-    import_cmd,
-    export_cmd,
     compare_cmd,
     plan_cmd,
+    map_cmd,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,73 @@
+"""``sysmap map``: an interactive HTML map of a map file."""
+
+from __future__ import annotations
+
+import click
+
+from sysmap.cli.options import map_argument
+from sysmap.html import SIZE_BY
+from sysmap.validate import load_map
+
+__all__ = ["map_cmd"]
+
+
+@click.command("map")
+@map_argument()
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The HTML file to write.",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(SIZE_BY),
+    default="power",
+    show_default=True,
+    help="What node size shows: power, interest, or a structure metric.",
+)
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Replace sensitive stakeholders' names and ids and leave out their free text.",
+)
+@click.option("--title", help="The page title (default: the map's title).")
+@click.option(
+    "--diff",
+    "current",
+    metavar="CURRENT",
+    type=click.Path(dir_okay=True),
+    help="Draw MAP as a redesign of CURRENT: formed, retired, rewired, strengthened "
+    "and weakened relationships, added and removed stakeholders styled.",
+)
+def map_cmd(
+    map_file: str,
+    output: str,
+    size_by: str,
+    redact: bool,
+    title: str | None,
+    current: str | None,
+) -> None:
+    """Write an interactive HTML map: one self-contained file that works
+    offline (no internet, no other files). Search, filters by role, kind and
+    tag, details on click, feedback loops, the voice view, a legend and a
+    text alternative.
+
+    \b
+    Example:
+      sysmap map examples/homelessness-current.yaml -o riverton.html
+      sysmap map examples/homelessness-current.yaml -o riverton-public.html --redact
+      sysmap map examples/homelessness-current.yaml -o brokers.html --size-by betweenness
+      sysmap map examples/homelessness-redesign.yaml --diff examples/homelessness-current.yaml -o changes.html
+    """
+    from sysmap.html import diff_from_comparison, export_html
+
+    m = load_map(map_file)
+    diff = None
+    if current is not None:
+        from sysmap.compare import compare_maps
+
+        diff = diff_from_comparison(compare_maps(load_map(current), m, shifts=False))
+    export_html(m, output, size_by=size_by, redact=redact, title=title, diff=diff)
+    click.echo(f"Wrote {output}", err=True)
