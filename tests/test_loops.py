@@ -6,6 +6,7 @@ search is also checked against networkx's ``simple_cycles`` on random graphs.
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
 
@@ -14,10 +15,12 @@ import pytest
 
 import sysmap
 from conftest import EXAMPLES
-from sysmap.analysis import loops as loops_module
 from sysmap.analysis.loops import LoopsResult, loops
 from sysmap.errors import SysmapError
 from sysmap.model import SystemMap
+
+# the module, not the function of the same name that sysmap.analysis exports
+loops_module = importlib.import_module("sysmap.analysis.loops")
 
 # Elements in map order (the search starts each cycle at its first element):
 #   0 pwle, 1 board, 2 outreach, 3 ce, 4 shelter (stakeholders), 5 trust, 6 stock (factors)
