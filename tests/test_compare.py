@@ -351,7 +351,7 @@ def test_snapshots_over_time_give_trends():
     density = next(s for s in c.shifts if s.metric == "structure.density")
     assert len(density.values) == 3 and density.trend == "flat"
     text = c.format_text()
-    assert "metric" in text and "later" in text
+    assert "Every metric that moved" in text and "later" in text
 
 
 def test_no_changes():
@@ -429,6 +429,7 @@ def test_markdown_and_text(example: Comparison):
     md = example.format_markdown()
     assert md.startswith("# Riverton homelessness response system (today) (riverton-current)")
     assert "## Headline shifts" in md and "## Declared loops" in md
+    assert "## Every metric that moved" in md and "other metrics unchanged" in md
     assert "What changes" in example.format_text()
 
 

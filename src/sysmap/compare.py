@@ -524,8 +524,10 @@ class Comparison:
             lines += ["", "Declared loops", "--------------"]
             lines += [f"- {_loop_text(lc)}" for lc in self.changes.loops]
         if self.shifts:
-            lines += ["", "Every metric", "------------"]
-            lines.append(text_table(self._shift_headers(), self._shift_rows(self.shifts)))
+            moved = [m for m in self.shifts if m.trend != "flat"]
+            lines += ["", "Every metric that moved", "-----------------------"]
+            lines.append(text_table(self._shift_headers(), self._shift_rows(moved)))
+            lines.append(_unchanged_note(len(self.shifts) - len(moved)))
         elif not self.with_shifts:
             lines += ["", "(metric shifts not computed)"]
         return "\n".join(lines) + "\n"
@@ -560,8 +562,10 @@ class Comparison:
             out += ["", "## Declared loops", ""]
             out += [f"- {_md(_loop_text(lc))}" for lc in self.changes.loops]
         if self.shifts:
-            out += ["", "## Every metric", ""]
-            out.append(md_table(self._shift_headers(), self._shift_rows(self.shifts)))
+            moved = [m for m in self.shifts if m.trend != "flat"]
+            out += ["", "## Every metric that moved", ""]
+            out.append(md_table(self._shift_headers(), self._shift_rows(moved)))
+            out += ["", _unchanged_note(len(self.shifts) - len(moved))]
         return "\n".join(out) + "\n"
 
     def format_json(self) -> str:
@@ -569,6 +573,10 @@ class Comparison:
 
 
 # ----------------------------------------------------------------- helpers
+
+
+def _unchanged_note(n: int) -> str:
+    return f"{_plural(n, 'other metric')} unchanged (the JSON output lists every metric)"
 
 
 def _plain(value: Any) -> Any:
@@ -1281,6 +1289,7 @@ def _add_shifts(c: Comparison, **analyze_args: Any) -> None:
                     keys.append(k)
     merged = [{k: v for g in flat.values() for k, v in g.items()} for flat in flats]
     c.shifts = [MetricShift(k, [mm.get(k) for mm in merged]) for k in keys]
+    c.shifts = [s for s in c.shifts if any(v is not None for v in s.values)]
     by = {s.metric: s for s in c.shifts}
     c.headline_shifts = [by[k] for k in HEADLINE_METRICS if k in by]
 
