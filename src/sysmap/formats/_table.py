@@ -125,6 +125,7 @@ _ALIASES: dict[str, dict[str, str]] = {
         "power amount": "power",
         "source": "from",
         "target": "to",
+        "relationship id": "id",
     },
     "loops": {"name": "name", "purpose": "purpose", "elements": "path"},
     "map": {"question": "guiding_question"},
@@ -343,7 +344,7 @@ class Table:
 
     ``style`` is ``"sheet"`` (``sheet elements, row 4, column Role``),
     ``"csv"`` (``row 4, column Role``; ``file`` is the CSV file) or
-    ``"json"`` (``$.elements[3].role``).
+    ``"json"`` (``$.elements[3].role``) or ``"xml"`` (``node 4, attribute role``).
     """
 
     name: str
@@ -358,6 +359,11 @@ class Table:
         if self.style == "json":
             out = f"$.{self.name}[{index}]"
             return out + (f".{header}" if header is not None else "")
+        if self.style == "xml":
+            out = f"{self.name} {index + 1}"
+            if index < len(self.numbers):
+                out = f"{self.name} {self.numbers[index]}"
+            return out + (f", attribute {header}" if header is not None else "")
         row = self.numbers[index] if index < len(self.numbers) else index + 2
         out = f"row {row}"
         if self.style == "sheet":
@@ -374,6 +380,8 @@ class _Builder:
     # (section, index) -> (table, row index, {field: header})
     where: dict[tuple[str, int], tuple[Table, int, dict[str, str]]] = field(default_factory=dict)
     meta_rows: dict[str, tuple[Table, int]] = field(default_factory=dict)
+    role: str | None = None
+    defaulted: int = 0
 
     def fail(self, table: Table, index: int, header: str | None, message: str) -> None:
         self.problems.append(
@@ -472,6 +480,7 @@ def build_map(
     """
     b = _Builder(file, infer)
     options = {k: v for k, v in (options or {}).items() if v is not None}
+    b.role = options.get("role")
     data: dict[str, Any] = {}
     data.update(extra or {})
     if meta is not None:
@@ -509,6 +518,8 @@ def build_map(
     factors: list[dict[str, Any]] = []
     if elements is not None:
         _read_elements(b, elements, stakeholders, factors, ids, labels)
+    if b.defaulted:
+        b.warnings.append(f"{b.defaulted} stakeholders had no role and were given role {b.role}")
     resolve = _resolver(ids, labels)
     relationships: list[dict[str, Any]] = []
     if connections is not None:
@@ -532,7 +543,8 @@ def build_map(
     data["stakeholders"] = stakeholders
     data["factors"] = factors
     data["relationships"] = relationships
-    data["loops"] = loop_items
+    if loops is not None:
+        data["loops"] = loop_items
     if b.problems:
         raise MapInvalid(b.problems)
     report, model = validate_data(data, file=file)
@@ -625,6 +637,8 @@ def _read_elements(
         if not known and not attrs:
             continue
         name = known.get("name")
+        if _empty(name) and table.style == "xml" and not _empty(known.get("id")):
+            name = known["id"]  # GraphML/GEXF from other tools: the node id is the label
         if _empty(name):
             b.fail(table, i, "Label", "empty — every element needs a label")
             continue
@@ -662,6 +676,9 @@ def _read_elements(
             known["tags"] = _split(known["tags"])
         if attrs:
             known["attributes"] = attrs
+        if element == "stakeholder" and "role" not in known and b.role:
+            known["role"] = b.role
+            b.defaulted += 1
         if element == "factor":
             section, target = "factors", factors
         elif element == "stakeholder":

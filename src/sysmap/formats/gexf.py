@@ -1,0 +1,234 @@
+"""GEXF 1.3 with typed attributes, in and out (Gephi).
+
+Nodes are elements (``id`` the element id, ``label`` its name); edges are
+relationships (``id`` the relationship id, or ``#n`` for one without;
+``label`` its kind; ``weight`` its strength; ``type="mutual"`` when it is
+mutual). Every other field is an ``<attvalue>`` of a typed ``<attribute>``,
+with the names GraphML uses (``role``, ``lived_experience``, ``power`` …,
+``kind``, ``strength``, ``power_carries``, ``evidence`` as JSON …; see
+:mod:`sysmap.formats.graphml`). GEXF has no place for graph-level data: the
+title travels as the ``<meta>`` description and the rest of the map's own
+fields, its custom kinds' descriptions, its loops, its other sections and
+the measures named by relationships' changes are dropped (the result names
+them).
+
+Example
+-------
+>>> from sysmap.model import Relationship, Stakeholder, SystemMap
+>>> m = SystemMap(id="m", title="M", guiding_question="Q?",
+...     stakeholders=[Stakeholder(id="a", name="A", role="beneficiary", power=1),
+...                   Stakeholder(id="b", name="B", role="leader")],
+...     relationships=[Relationship(source="a", target="b", kind="feedback", direction="mutual")])
+>>> text = generate_gexf(m)
+>>> parse_gexf(text, id="m", guiding_question="Q?") == m
+True
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from sysmap.errors import MapFileError, MapInvalid
+from sysmap.formats._common import (
+    ExportResult,
+    ImportResult,
+    PathOrFile,
+    dropped_fields,
+    read_bytes,
+    write_output,
+)
+from sysmap.formats._table import Table, build_map
+from sysmap.formats._xml import XmlCleaner, edge_columns, node_columns, typed, xml_attr
+from sysmap.model import SystemMap
+from sysmap.problems import Problem
+
+__all__ = ["generate_gexf", "write_gexf", "parse_gexf", "read_gexf", "import_gexf", "dropped"]
+
+NS = "http://gexf.net/1.3"
+_TYPES = {
+    "int": "integer",
+    "long": "long",
+    "double": "double",
+    "boolean": "boolean",
+    "string": "string",
+}
+
+
+def dropped(m: SystemMap) -> list[str]:
+    """What GEXF leaves out of this map."""
+    out = dropped_fields(m, map_fields={"title"}, kinds=False, loop=(), sections=())
+    if any(r.change is not None and r.change.measures for r in m.relationships):
+        out.insert(0, "relationships[].change.measures")
+    return out
+
+
+def _generate(m: SystemMap) -> tuple[str, list[str]]:
+    clean = XmlCleaner()
+    ncols, nodes = node_columns(m)
+    ecols, edges = edge_columns(m, measures=False)
+    ncols = [(n, t) for n, t in ncols if n != "label"]
+    ecols = [(n, t) for n, t in ecols if n != "direction"]
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<gexf xmlns="{NS}" version="1.3">\n',
+        "  <meta>\n    <creator>sysmap</creator>\n",
+        f"    <description>{xml_attr(m.title, clean)[1:-1]}</description>\n  </meta>\n",
+        '  <graph defaultedgetype="directed" mode="static">\n',
+    ]
+    for cls, cols in (("node", ncols), ("edge", ecols)):
+        out.append(f'    <attributes class="{cls}">\n')
+        for i, (name, kind) in enumerate(cols):
+            out.append(
+                f'      <attribute id="{i}" title={xml_attr(name, clean)} type="{_TYPES[kind]}"/>\n'
+            )
+        out.append("    </attributes>\n")
+    out.append("    <nodes>\n")
+    for row in nodes:
+        out.append(
+            f"      <node id={xml_attr(row['id'], clean)} label={xml_attr(row['label'], clean)}>"
+        )
+        out.append(_attvalues(row, ncols, clean))
+        out.append("</node>\n")
+    out.append("    </nodes>\n    <edges>\n")
+    for n, row in enumerate(edges):
+        ident = row.get("id", f"#{n}")
+        extra = ' type="mutual"' if row.get("direction") == "mutual" else ""
+        if row.get("strength") is not None:
+            extra += f" weight={xml_attr(row['strength'], clean)}"
+        out.append(
+            f"      <edge id={xml_attr(ident, clean)} source={xml_attr(row['from'], clean)} "
+            f"target={xml_attr(row['to'], clean)} label={xml_attr(row['kind'], clean)}{extra}>"
+        )
+        out.append(_attvalues(row, ecols, clean))
+        out.append("</edge>\n")
+    out.append("    </edges>\n  </graph>\n</gexf>\n")
+    return "".join(out), clean.warnings()
+
+
+def _attvalues(row: dict[str, Any], cols: list[tuple[str, str]], clean: XmlCleaner) -> str:
+    parts = [
+        f'<attvalue for="{i}" value={xml_attr(row[name], clean)}/>'
+        for i, (name, _) in enumerate(cols)
+        if row.get(name) is not None
+    ]
+    return f"<attvalues>{''.join(parts)}</attvalues>" if parts else ""
+
+
+def generate_gexf(m: SystemMap) -> str:
+    """The map as GEXF 1.3 text."""
+    return _generate(m)[0]
+
+
+def write_gexf(m: SystemMap, path_or_file: PathOrFile) -> ExportResult:
+    """Write the map as GEXF; the result names what GEXF cannot carry."""
+    text, warnings = _generate(m)
+    return ExportResult("gexf", write_output(path_or_file, text), dropped(m), warnings)
+
+
+def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        line, col = exc.position
+        raise MapFileError(
+            f"{file}:{line}: not well-formed XML (column {col + 1}) — check the file is GEXF"
+        ) from None
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    q = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
+    if root.tag != q("gexf"):
+        raise MapFileError(f"{file}: the root element is <{root.tag.split('}')[-1]}>, not <gexf>")
+    graph = root.find(q("graph"))
+    if graph is None:
+        raise MapFileError(f"{file}: no <graph> element — the file holds no graph")
+    attrs: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
+    for block in graph.findall(q("attributes")):
+        cls = block.get("class", "node")
+        for a in block.findall(q("attribute")):
+            attrs.setdefault(cls, {})[a.get("id", "")] = (
+                a.get("title") or a.get("id") or "",
+                a.get("type", "string"),
+            )
+    problems: list[Problem] = []
+
+    def values(el: ET.Element, cls: str, n: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        block = el.find(q("attvalues"))
+        for av in block.findall(q("attvalue")) if block is not None else []:
+            key = av.get("for") or av.get("id") or ""
+            if key not in attrs[cls]:
+                problems.append(
+                    Problem(
+                        f"{cls} {n}: a value for an undeclared attribute {key!r} — declare it "
+                        "under <attributes>",
+                        file=file,
+                        code="import",
+                    )
+                )
+                continue
+            name, kind = attrs[cls][key]
+            try:
+                out[name] = typed(av.get("value", ""), kind)
+            except ValueError as exc:
+                problems.append(
+                    Problem(
+                        f"{cls} {n}, attribute {name}: {exc} ({kind})", file=file, code="import"
+                    )
+                )
+        return out
+
+    nodes, numbers = [], []
+    for n, node in enumerate(graph.iter(q("node")), start=1):
+        row = values(node, "node", n)
+        row["id"] = node.get("id")
+        if node.get("label") is not None:
+            row["label"] = node.get("label")
+        nodes.append(row)
+        numbers.append(n)
+    edges, enumbers = [], []
+    for n, edge in enumerate(graph.iter(q("edge")), start=1):
+        row = values(edge, "edge", n)
+        row["from"], row["to"] = edge.get("source"), edge.get("target")
+        ident = edge.get("id")
+        if ident is not None and not ident.startswith("#"):
+            row["id"] = ident
+        if "kind" not in row and edge.get("label"):
+            row["kind"] = edge.get("label")
+        if "strength" not in row and edge.get("weight") is not None:
+            row["strength"] = edge.get("weight")
+        if (edge.get("type") or graph.get("defaultedgetype", "")) in ("mutual", "undirected"):
+            row["direction"] = "mutual"
+        edges.append(row)
+        enumbers.append(n)
+    if problems:
+        raise MapInvalid(problems)
+    extra: dict[str, Any] = {}
+    meta = root.find(q("meta"))
+    desc = meta.find(q("description")) if meta is not None else None
+    if desc is not None and desc.text and desc.text.strip():
+        extra["title"] = desc.text.strip()
+    return build_map(
+        file,
+        elements=Table("node", file, nodes, numbers, style="xml"),
+        connections=Table("edge", file, edges, enumbers, style="xml"),
+        extra=extra,
+        format="gexf",
+        options=options,
+    )
+
+
+def parse_gexf(text: str | bytes, file: str = "<gexf>", **options: Any) -> SystemMap:
+    """Read a map from GEXF text."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return _parse(data, file, options).map
+
+
+def import_gexf(path_or_file: PathOrFile, **options: Any) -> ImportResult:
+    """Read a GEXF file; the result holds the map and any warnings."""
+    data, name = read_bytes(path_or_file)
+    return _parse(data, name, options)
+
+
+def read_gexf(path_or_file: PathOrFile, **options: Any) -> SystemMap:
+    """Read a map from a GEXF file."""
+    return import_gexf(path_or_file, **options).map

@@ -1,0 +1,245 @@
+"""GraphML with typed attributes, in and out (yEd, Gephi, igraph, networkx).
+
+Nodes are elements (their GraphML id is the element id), edges are
+relationships (the edge id is the relationship id, when it has one, and so
+is the edge key ``relationship_id``). Every
+field is a ``<data>`` value under a typed ``<key>``: node keys ``label``,
+``element``, ``type``, ``description``, ``tags``, ``role``, ``organisation``,
+``lived_experience`` (boolean), ``power``, ``interest`` (int), ``sensitive``;
+edge keys ``kind``, ``notes``, ``strength``, ``trust`` (double),
+``direction``, ``polarity``, ``status``, ``power`` (int), ``power_carries``,
+``evidence`` (JSON text), ``change_reason``, ``change_owner``,
+``change_pilot``, ``change_measures``; free attributes keep their names
+(``attributes.NAME`` when the name is one of the above) and their type
+(a column whose values mix types is written as text). Lists are ``a|b``
+text. The map's own fields are graph keys (``map_id``, ``title``,
+``guiding_question`` …) and its other sections (kinds, loops, guiding team,
+outcomes, measures, indicators, assessments) are graph keys holding JSON, so
+nothing is dropped.
+
+Example
+-------
+>>> from sysmap.model import Relationship, Stakeholder, SystemMap
+>>> m = SystemMap(id="m", title="M", guiding_question="Q?",
+...     stakeholders=[Stakeholder(id="a", name="A", role="beneficiary", power=1),
+...                   Stakeholder(id="b", name="B", role="leader")],
+...     relationships=[Relationship(source="a", target="b", kind="feedback", trust=2.5)])
+>>> text = generate_graphml(m)
+>>> '<key id="n_power" for="node" attr.name="power" attr.type="int"/>' in text
+True
+>>> parse_graphml(text) == m
+True
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from sysmap.errors import MapFileError, MapInvalid
+from sysmap.formats._common import (
+    MAP_FIELDS,
+    SECTIONS,
+    ExportResult,
+    ImportResult,
+    PathOrFile,
+    read_bytes,
+    write_output,
+)
+from sysmap.formats._table import Table, build_map
+from sysmap.formats._xml import XmlCleaner, edge_columns, node_columns, typed, xml_attr, xml_text
+from sysmap.model import SystemMap
+from sysmap.problems import Problem
+
+__all__ = ["generate_graphml", "write_graphml", "parse_graphml", "read_graphml", "import_graphml"]
+
+NS = "http://graphml.graphdrawing.org/xmlns"
+_JSON_SECTIONS = ("kinds", "loops", *SECTIONS)
+
+
+def _graph_data(m: SystemMap) -> list[tuple[str, str, Any]]:
+    data = m.model_dump(mode="json", exclude_defaults=True)
+    out: list[tuple[str, str, Any]] = [("map_id", "string", m.id)]
+    out += [(f, "string", data[f]) for f in MAP_FIELDS if f != "id" and f in data]
+    out += [
+        (s, "string", json.dumps(data[s], ensure_ascii=False)) for s in _JSON_SECTIONS if s in data
+    ]
+    return out
+
+
+def _generate(m: SystemMap) -> tuple[str, list[str]]:
+    clean = XmlCleaner()
+    ncols, nodes = node_columns(m)
+    ecols, edges = edge_columns(m)
+    if any("id" in row for row in edges):
+        # as data too: not every reader keeps a GraphML edge's id attribute
+        ecols.insert(0, ("relationship_id", "string"))
+        for row in edges:
+            if "id" in row:
+                row["relationship_id"] = row["id"]
+    graph = _graph_data(m)
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<graphml xmlns="{NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:schemaLocation="{NS} http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n',
+    ]
+    keys: dict[tuple[str, str], str] = {}
+    for scope, prefix, cols in (
+        ("graph", "g", [(n, t) for n, t, _ in graph]),
+        ("node", "n", ncols),
+        ("edge", "e", ecols),
+    ):
+        for i, (name, kind) in enumerate(cols):
+            key = f"{prefix}_{name}" if name.isidentifier() and len(name) < 40 else f"{prefix}{i}"
+            keys[(scope, name)] = key
+            out.append(
+                f'  <key id={xml_attr(key, clean)} for="{scope}" attr.name={xml_attr(name, clean)} '
+                f'attr.type="{kind}"/>\n'
+            )
+    out.append('  <graph id="G" edgedefault="directed">\n')
+    for name, _, value in graph:
+        out.append(f'    <data key="{keys[("graph", name)]}">{xml_text(value, clean)}</data>\n')
+    for row in nodes:
+        out.append(f"    <node id={xml_attr(row['id'], clean)}>")
+        for name, _ in ncols:
+            v = row.get(name)
+            if v is not None:
+                out.append(f'<data key="{keys[("node", name)]}">{xml_text(v, clean)}</data>')
+        out.append("</node>\n")
+    for row in edges:
+        ident = f" id={xml_attr(row['id'], clean)}" if "id" in row else ""
+        out.append(
+            f"    <edge{ident} source={xml_attr(row['from'], clean)} "
+            f"target={xml_attr(row['to'], clean)}>"
+        )
+        for name, _ in ecols:
+            v = row.get(name)
+            if v is not None:
+                out.append(f'<data key="{keys[("edge", name)]}">{xml_text(v, clean)}</data>')
+        out.append("</edge>\n")
+    out.append("  </graph>\n</graphml>\n")
+    return "".join(out), clean.warnings()
+
+
+def generate_graphml(m: SystemMap) -> str:
+    """The map as GraphML text."""
+    return _generate(m)[0]
+
+
+def write_graphml(m: SystemMap, path_or_file: PathOrFile) -> ExportResult:
+    """Write the map as GraphML; nothing is dropped."""
+    text, warnings = _generate(m)
+    return ExportResult("graphml", write_output(path_or_file, text), [], warnings)
+
+
+def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        line, col = exc.position
+        raise MapFileError(
+            f"{file}:{line}: not well-formed XML (column {col + 1}) — check the file is GraphML"
+        ) from None
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    q = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
+    if root.tag != q("graphml"):
+        raise MapFileError(
+            f"{file}: the root element is <{root.tag.split('}')[-1]}>, not <graphml>"
+        )
+    keys: dict[str, tuple[str, str, str]] = {}
+    for k in root.iter(q("key")):
+        keys[k.get("id", "")] = (
+            k.get("for", "all"),
+            k.get("attr.name") or k.get("id") or "",
+            k.get("attr.type", "string"),
+        )
+    graph = root.find(q("graph"))
+    if graph is None:
+        raise MapFileError(f"{file}: no <graph> element — the file holds no graph")
+    problems: list[Problem] = []
+
+    def values(el: ET.Element, what: str, n: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for d in el.findall(q("data")):
+            key = d.get("key", "")
+            if key not in keys:
+                problems.append(
+                    Problem(
+                        f"{what} {n}: data for an undeclared key {key!r} — declare it with <key>",
+                        file=file,
+                        code="import",
+                    )
+                )
+                continue
+            _, name, kind = keys[key]
+            try:
+                out[name] = typed(d.text or "", kind)
+            except ValueError as exc:
+                problems.append(
+                    Problem(
+                        f"{what} {n}, attribute {name}: {exc} ({kind})", file=file, code="import"
+                    )
+                )
+        return out
+
+    extra: dict[str, Any] = {}
+    for name, value in values(graph, "graph", 1).items():
+        if name in _JSON_SECTIONS:
+            try:
+                extra[name] = json.loads(value)
+            except json.JSONDecodeError as exc:
+                problems.append(
+                    Problem(
+                        f"graph, attribute {name}: not valid JSON ({exc.msg})",
+                        file=file,
+                        code="import",
+                    )
+                )
+        elif name == "map_id":
+            extra["id"] = value
+        elif name in MAP_FIELDS:
+            extra[name] = value
+    nodes, numbers = [], []
+    for n, node in enumerate(graph.iter(q("node")), start=1):
+        row = values(node, "node", n)
+        row["id"] = node.get("id")
+        nodes.append(row)
+        numbers.append(n)
+    edges, enumbers = [], []
+    for n, edge in enumerate(graph.iter(q("edge")), start=1):
+        row = values(edge, "edge", n)
+        row["from"], row["to"] = edge.get("source"), edge.get("target")
+        if edge.get("id") is not None and "relationship_id" not in row:
+            row["id"] = edge.get("id")
+        if str(edge.get("directed", "")).lower() == "false" and "direction" not in row:
+            row["direction"] = "mutual"
+        edges.append(row)
+        enumbers.append(n)
+    if problems:
+        raise MapInvalid(problems)
+    return build_map(
+        file,
+        elements=Table("node", file, nodes, numbers, style="xml"),
+        connections=Table("edge", file, edges, enumbers, style="xml"),
+        extra=extra,
+        format="graphml",
+        options=options,
+    )
+
+
+def parse_graphml(text: str | bytes, file: str = "<graphml>", **options: Any) -> SystemMap:
+    """Read a map from GraphML text."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return _parse(data, file, options).map
+
+
+def import_graphml(path_or_file: PathOrFile, **options: Any) -> ImportResult:
+    """Read a GraphML file; the result holds the map and any warnings."""
+    data, name = read_bytes(path_or_file)
+    return _parse(data, name, options)
+
+
+def read_graphml(path_or_file: PathOrFile, **options: Any) -> SystemMap:
+    """Read a map from a GraphML file."""
+    return import_graphml(path_or_file, **options).map
