@@ -1166,6 +1166,16 @@ def _shift_findings(c: Comparison, changes: Changes) -> list[Finding]:
             [f"{v['name']} ({v['before']} → {v['after']})" for v in worse]
         )
         out.append(Finding(text, "compare", 3, [v["id"] for v in worse]))
+    s = by.get("voice.counts.two_way")
+    if s is not None and s.after is not None and s.before is not None and s.after != s.before:
+        out.append(
+            Finding(
+                f"Beneficiary groups heard by a leader and hearing back (two-way): "
+                f"{s.before} → {s.after}",
+                "compare",
+                2,
+            )
+        )
     s = by.get("voice.counts.no_voice")
     if s is not None and s.after is not None and s.before is not None and s.after != s.before:
         out.append(
