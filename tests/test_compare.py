@@ -289,6 +289,16 @@ def test_a_mapping_naming_unknown_ids_is_one_clear_error():
     )
 
 
+def test_a_mapping_onto_an_id_still_in_use_is_an_error():
+    a, b = renamed_pair()
+    with pytest.raises(SysmapError) as info:
+        compare_maps(a, b, mapping={"pwle": "board"})
+    assert str(info.value) == (
+        "the mapping: 'board' is already a stakeholder in the earlier map — to give 'pwle' "
+        "its id, map 'board' to a new id too"
+    )
+
+
 LOOP = """\
 loops:
   - {id: loop-voice, name: Keep us informed, path: [pwle, board, pwle]}

@@ -783,6 +783,12 @@ def _check_mapping(
             guess = did_you_mean(new, new_ids)
             hint = f" — did you mean '{guess}'?" if guess else ""
             problems.append(f"'{new}' is not a stakeholder in the later map ({after.id}){hint}")
+    for old, new in mapping.items():
+        if new != old and new in old_ids and new not in mapping:
+            problems.append(
+                f"'{new}' is already a stakeholder in the earlier map — to give '{old}' "
+                f"its id, map '{new}' to a new id too"
+            )
     targets = defaultdict(list)
     for old, new in mapping.items():
         targets[new].append(old)
