@@ -205,6 +205,12 @@ _EXPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("gexf", "gexf:write_gexf", "GEXF 1.3 for Gephi", {"suffix": ".gexf"}),
     ("node-link", "node_link:write_node_link", "networkx node-link JSON", {"suffix": ".json"}),
     ("mermaid", "mermaid:write_mermaid", "a Mermaid flowchart", {"suffix": ".mmd"}),
+    (
+        "cypher",
+        "cypher:write_cypher",
+        "a Cypher script that MERGEs the map into Neo4j",
+        {"suffix": ".cypher", "options": ("replace",)},
+    ),
 )
 _IMPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("csv", "csv_folder:import_csv", "a folder of Kumu-style CSV files", {"folder": True}),

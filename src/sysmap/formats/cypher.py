@@ -1,0 +1,248 @@
+"""A Cypher script that recreates the map in Neo4j (or FalkorDB), out only.
+
+The script is idempotent: every node and relationship is ``MERGE``d on the
+map's id and its own id, then updated with ``SET x += {…}``, so running it
+again updates the graph instead of duplicating it. It uses only ``MERGE``,
+``MATCH``, ``UNWIND`` and ``SET +=``, the subset Neo4j and FalkorDB both run.
+
+Safety: no text from the map is ever spliced into the query's structure.
+
+- Values are literals quoted by :func:`cypher_literal` (strings in single
+  quotes with ``\\``, ``'``, line breaks and control characters escaped).
+- Labels and relationship types come from a fixed vocabulary: every element
+  is ``:SysmapElement`` plus ``:Stakeholder`` and ``:Beneficiary`` /
+  ``:Provider`` / ``:Leader`` (:data:`ROLE_LABELS`) or ``:Factor``; each
+  core kind has its type (:data:`KIND_TYPES`, ``serves`` → ``SERVES``) and a
+  custom kind is ``RELATES_TO``; the kind itself is always the ``kind``
+  property.
+- Property keys are plain names, or backtick-quoted with backticks doubled
+  (free attributes become ``attr_NAME``).
+
+Nested fields are flattened: ``power_amount``, ``power_carries`` (list),
+``evidence`` (JSON text), ``change_reason``, ``change_owner``,
+``change_pilot``, ``change_measures`` (list), ``tags`` (list). The map is a
+``:SysmapMap`` node holding its own fields, with custom kinds, guiding team,
+outcomes, measures, indicators and assessments as JSON text; loops are
+``:SysmapLoop`` nodes with their ``path`` as a list. Nothing is dropped.
+
+Example
+-------
+>>> from sysmap.model import Relationship, Stakeholder, SystemMap
+>>> m = SystemMap(id="m", title="It's", guiding_question="Q?",
+...     stakeholders=[Stakeholder(id="a", name="A", role="beneficiary"),
+...                   Stakeholder(id="b", name="B", role="leader")],
+...     relationships=[Relationship(source="a", target="b", kind="feedback")])
+>>> print(generate_cypher(m).splitlines()[2])
+MERGE (m:SysmapMap {id: 'm'}) SET m += {title: 'It\\'s', guiding_question: 'Q?'};
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sysmap.formats._common import SECTIONS, ExportResult, PathOrFile, write_output
+from sysmap.model import CORE_KINDS, SystemMap
+
+__all__ = [
+    "generate_cypher",
+    "write_cypher",
+    "cypher_literal",
+    "cypher_key",
+    "ROLE_LABELS",
+    "KIND_TYPES",
+    "CUSTOM_KIND_TYPE",
+]
+
+#: Role -> node label.
+ROLE_LABELS: dict[str, str] = {
+    "beneficiary": "Beneficiary",
+    "provider": "Provider",
+    "leader": "Leader",
+}
+#: Core kind -> relationship type.
+KIND_TYPES: dict[str, str] = {k: k.upper() for k in CORE_KINDS}
+#: The relationship type of every custom kind (the kind is the ``kind`` property).
+CUSTOM_KIND_TYPE = "RELATES_TO"
+
+_BATCH = 500
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NEEDS_ESCAPE = re.compile(r"[\\'\x00-\x1f\x7f\u2028\u2029]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    return _ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
+
+
+def cypher_literal(value: Any) -> str:
+    """A value as a Cypher literal: quoted string, number, boolean, list or null.
+
+    Example
+    -------
+    >>> cypher_literal("O'Brien \\\\ `x` // {y}")
+    "'O\\\\'Brien \\\\\\\\ `x` // {y}'"
+    >>> cypher_literal(["a", 2, True, None])
+    "['a', 2, true, null]"
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return cypher_literal(str(value))
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return cypher_map(value)
+    return "'" + _NEEDS_ESCAPE.sub(_escape_char, str(value)) + "'"
+
+
+def cypher_key(key: str) -> str:
+    """A property key: plain when it is a simple name, else backtick-quoted.
+
+    Example
+    -------
+    >>> cypher_key("role"), cypher_key("attr_a`b} //")
+    ('role', '`attr_a``b} //`')
+    """
+    if _PLAIN_KEY.match(key):
+        return key
+    return "`" + key.replace("`", "``") + "`"
+
+
+def cypher_map(props: dict[str, Any]) -> str:
+    """A map literal with quoted keys and values (nulls left out)."""
+    return (
+        "{"
+        + ", ".join(
+            f"{cypher_key(k)}: {cypher_literal(v)}" for k, v in props.items() if v is not None
+        )
+        + "}"
+    )
+
+
+def _attrs(attributes: dict[str, Any]) -> dict[str, Any]:
+    return {f"attr_{k}": v for k, v in attributes.items()}
+
+
+def _element_props(data: dict[str, Any]) -> dict[str, Any]:
+    attrs = data.pop("attributes", {}) or {}
+    data.pop("id", None)
+    return {**data, **_attrs(attrs)}
+
+
+def _relationship_props(r: Any) -> dict[str, Any]:
+    data = r.model_dump(mode="json", exclude_defaults=True, exclude={"source", "target", "id"})
+    data["kind"] = r.kind
+    data.setdefault("direction", r.direction)
+    data.setdefault("status", r.status)
+    power = data.pop("power", None)
+    if power:
+        data["power_amount"] = power["amount"]
+        if power.get("carries"):
+            data["power_carries"] = power["carries"]
+    for k, v in (data.pop("change", None) or {}).items():
+        data[f"change_{k}"] = v
+    if "evidence" in data:
+        data["evidence"] = json.dumps(data["evidence"], ensure_ascii=False)
+    attrs = data.pop("attributes", {}) or {}
+    return {**data, **_attrs(attrs)}
+
+
+def _batches(rows: list[str]) -> Iterable[list[str]]:
+    for i in range(0, len(rows), _BATCH):
+        yield rows[i : i + _BATCH]
+
+
+def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
+    """The Cypher script that MERGEs the map into a graph database.
+
+    With ``replace`` the script first deletes what an earlier run stored for
+    this map id (its elements, relationships and loops), so elements removed
+    from the map disappear too.
+    """
+    mid = cypher_literal(m.id)
+    out = [
+        f"// sysmap map {json.dumps(m.id)}: run again to update (every statement MERGEs)",
+        "// Needs nothing but MERGE, MATCH, UNWIND and SET; labels and types are fixed.",
+    ]
+    data = m.model_dump(mode="json", exclude_defaults=True)
+    meta = {
+        k: v
+        for k, v in data.items()
+        if k not in ("id", "stakeholders", "factors", "relationships", "loops", *SECTIONS, "kinds")
+    }
+    for k in ("kinds", *SECTIONS):
+        if k in data:
+            meta[k] = json.dumps(data[k], ensure_ascii=False)
+    meta.pop("sysmap", None)
+    out.append(f"MERGE (m:SysmapMap {{id: {mid}}}) SET m += {cypher_map(meta)};")
+    if replace:
+        out.append(f"MATCH (n:SysmapElement {{map: {mid}}}) DETACH DELETE n;")
+        out.append(f"MATCH (n:SysmapLoop {{map: {mid}}}) DETACH DELETE n;")
+    groups: dict[str, list[str]] = defaultdict(list)
+    for s in m.stakeholders:
+        props = _element_props(s.model_dump(mode="json", exclude_defaults=True))
+        props["role"] = s.role
+        groups[f"Stakeholder:{ROLE_LABELS[s.role]}"].append(
+            f"{{id: {cypher_literal(s.id)}, props: {cypher_map(props)}}}"
+        )
+    for f in m.factors:
+        props = _element_props(f.model_dump(mode="json", exclude_defaults=True))
+        groups["Factor"].append(f"{{id: {cypher_literal(f.id)}, props: {cypher_map(props)}}}")
+    for labels, rows in groups.items():
+        for batch in _batches(rows):
+            out.append(
+                "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n"
+                f"MERGE (n:SysmapElement:{labels} {{map: {mid}, id: row.id}}) "
+                "SET n += row.props;"
+            )
+    rels: dict[str, list[str]] = defaultdict(list)
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    for r in m.relationships:
+        if r.id is not None:
+            key = r.id
+        else:
+            n = seen[(r.source, r.target, r.kind)]
+            seen[(r.source, r.target, r.kind)] += 1
+            key = f"{r.source}>{r.target}>{r.kind}>{n}"
+        rtype = KIND_TYPES.get(r.kind, CUSTOM_KIND_TYPE)
+        props = _relationship_props(r)
+        rels[rtype].append(
+            f"{{key: {cypher_literal(key)}, source: {cypher_literal(r.source)}, "
+            f"target: {cypher_literal(r.target)}, props: {cypher_map(props)}}}"
+        )
+    for rtype, rows in rels.items():
+        for batch in _batches(rows):
+            out.append(
+                "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n"
+                f"MATCH (a:SysmapElement {{map: {mid}, id: row.source}})\n"
+                f"MATCH (b:SysmapElement {{map: {mid}, id: row.target}})\n"
+                f"MERGE (a)-[r:{rtype} {{map: {mid}, key: row.key}}]->(b) SET r += row.props;"
+            )
+    loops = []
+    for lp in m.loops:
+        props = lp.model_dump(mode="json", exclude_defaults=True)
+        props.pop("id")
+        loops.append(f"{{id: {cypher_literal(lp.id)}, props: {cypher_map(props)}}}")
+    for batch in _batches(loops):
+        out.append(
+            "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n"
+            f"MERGE (l:SysmapLoop {{map: {mid}, id: row.id}}) SET l += row.props;"
+        )
+    return "\n".join(out) + "\n"
+
+
+def write_cypher(m: SystemMap, path_or_file: PathOrFile, *, replace: bool = False) -> ExportResult:
+    """Write the Cypher script; nothing is dropped."""
+    return ExportResult("cypher", write_output(path_or_file, generate_cypher(m, replace=replace)))
