@@ -155,6 +155,9 @@ def test_a_stakeholder_removed_with_its_relationships():
     assert c.to_dict()["changes"]["stakeholders"]["removed"][0]["relationships_retired"] == 2
     texts = [f.text for f in c.findings()]
     assert "Shelter leaves the map with 2 relationships" in texts
+    assert c.stakeholder_status() == {
+        "pwle": "unchanged", "ce": "unchanged", "board": "unchanged", "shelter": "removed",
+    }  # fmt: skip
 
 
 def test_stakeholders_added_and_changed_field_by_field():

@@ -433,6 +433,15 @@ class Comparison:
             out.update({f.id: f.name for f in m.factors})
         return out
 
+    def stakeholder_status(self) -> dict[str, str]:
+        """Every stakeholder of the first and last maps -> ``added``, ``removed``,
+        ``changed`` or ``unchanged`` (renamed ones are ``changed``, under the new id):
+        what a diff map colours by."""
+        out = {st.id: "unchanged" for st in self.redesign.stakeholders}
+        for sc in self.changes.stakeholders:
+            out[sc.id] = sc.change
+        return out
+
     def findings(self) -> list[Finding]:
         """What a facilitator reads first: the changes in one line, then the shifts."""
         from sysmap.analysis._base import Finding

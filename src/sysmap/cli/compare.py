@@ -51,8 +51,9 @@ def compare_cmd(
 
     maps = [load_map(p) for p in (current, redesign, *more)]
     result = compare_maps(*maps, mapping=mapping)
-    # A diff map (--html FILE) will be written here from `result`, once the
-    # HTML maps exist: generate it from result.changes, then emit the text.
+    # Hook for the diff map (`--html FILE`, once the HTML maps exist): colour
+    # stakeholders by result.stakeholder_status() and relationships by
+    # result.changes.relationships, write it atomically, then emit the text.
     if fmt == "json":
         text = result.format_json()
     elif fmt == "md":
