@@ -218,6 +218,12 @@ _IMPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("kumu", "kumu:import_kumu", "Kumu JSON", {"suffix": ".json"}),
     ("graphml", "graphml:import_graphml", "GraphML", {"suffix": ".graphml"}),
     ("gexf", "gexf:import_gexf", "GEXF", {"suffix": ".gexf"}),
+    (
+        "survey",
+        "survey:import_survey",
+        "a PARTNER-style relationship survey CSV",
+        {"suffix": ".csv", "options": ("role", "kind")},
+    ),
 )
 for _name, _target, _about, _kw in _EXPORTS:
     register_export(_name, _M + _target, _about, **_kw)
