@@ -1,5 +1,5 @@
 /* sysmap interactive map. Map text reaches the DOM only through textContent
-   (or the canvas, which vis-network draws as text); never through innerHTML. */
+   (or the canvas, which vis-network draws as text), never as markup. */
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("sysmap-data").textContent);
