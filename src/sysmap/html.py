@@ -370,7 +370,7 @@ def _sizes(values: dict[str, float | None]) -> dict[str, float]:
     return out
 
 
-def _analysis_parts(m: SystemMap, analysis: Any, need_structure: bool) -> dict[str, Any]:
+def _analysis_parts(m: SystemMap, analysis: Any) -> dict[str, Any]:
     """Structure rows, loops and voice as plain data (from ``analysis`` or computed)."""
     results: dict[str, Any] = {}
     if analysis is not None:
@@ -380,9 +380,7 @@ def _analysis_parts(m: SystemMap, analysis: Any, need_structure: bool) -> dict[s
         if name in results:
             r = results[name]
             out[name] = r.to_dict() if hasattr(r, "to_dict") else r
-    missing = [n for n in ("loops", "voice") if n not in out]
-    if need_structure and "structure" not in out:
-        missing.append("structure")
+    missing = [n for n in ("structure", "loops", "voice") if n not in out]
     if missing:
         from sysmap.analysis.suite import analyze
 
@@ -440,7 +438,7 @@ def _map_data(
     def rid(x: str) -> str:
         return ids.get(x, x)
 
-    parts = _analysis_parts(base, analysis, size_by in _METRICS or size_by == "degree")
+    parts = _analysis_parts(base, analysis)
     metrics: dict[str, dict[str, Any]] = {}
     for row in parts["structure"].get("stakeholders", []) if "structure" in parts else []:
         metrics[rid(row["id"])] = {k: _clean(row.get(k)) for k in _METRICS if k in row}
