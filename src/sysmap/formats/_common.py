@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import tempfile
@@ -29,6 +30,7 @@ __all__ = [
     "MAP_FIELDS",
     "SECTIONS",
     "ALL",
+    "dump_json_lines",
 ]
 
 PathOrFile = str | os.PathLike[str] | IO[str] | IO[bytes]
@@ -251,6 +253,32 @@ def read_text_input(path_or_file: PathOrFile) -> tuple[str, str]:
     """The UTF-8 text of an input file and a name for messages."""
     data, name = read_bytes(path_or_file)
     return decode(data, name).replace("\r\n", "\n"), name
+
+
+def dump_json_lines(data: dict[str, Any]) -> str:
+    """JSON text with one list item per line: readable, and written by the fast
+    C encoder (``indent`` would switch to the slow pure-Python one).
+
+    Example
+    -------
+    >>> print(dump_json_lines({"a": 1, "items": [{"x": 1}, {"x": 2}]}), end="")
+    {
+    "a": 1,
+    "items": [
+    {"x": 1},
+    {"x": 2}
+    ]
+    }
+    """
+    parts = []
+    for key, value in data.items():
+        head = json.dumps(key, ensure_ascii=False) + ": "
+        if isinstance(value, list) and value:
+            items = ",\n".join(json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(head + "[\n" + items + "\n]")
+        else:
+            parts.append(head + json.dumps(value, ensure_ascii=False))
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

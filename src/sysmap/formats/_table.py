@@ -14,6 +14,7 @@ sheet, row and column.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -157,6 +158,11 @@ PLACEHOLDER_QUESTION = "What question are we collectively working to address? (s
 LIST_SEP = "|"
 
 
+@functools.lru_cache(maxsize=4096)
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s_\-.]+", " ", text).strip().lower()
+
+
 def normalise_header(text: Any) -> str:
     """A header as matched: lower case, ``_``, ``-`` and ``.`` read as spaces.
 
@@ -165,7 +171,7 @@ def normalise_header(text: Any) -> str:
     >>> normalise_header("Lived_Experience ")
     'lived experience'
     """
-    return re.sub(r"[\s_\-.]+", " ", str(text)).strip().lower()
+    return _normalise(str(text))
 
 
 def _lookup(columns: Sequence[tuple[str, str]], sheet: str) -> dict[str, str]:

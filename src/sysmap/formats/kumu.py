@@ -32,6 +32,7 @@ from sysmap.formats._common import (
     ExportResult,
     ImportResult,
     PathOrFile,
+    dump_json_lines,
     read_text_input,
     write_output,
 )
@@ -83,7 +84,7 @@ def kumu_data(m: SystemMap) -> dict[str, Any]:
 
 def generate_kumu(m: SystemMap) -> str:
     """The map as Kumu JSON text."""
-    return json.dumps(kumu_data(m), indent=2, ensure_ascii=False) + "\n"
+    return dump_json_lines(kumu_data(m))
 
 
 def write_kumu(m: SystemMap, path_or_file: PathOrFile) -> ExportResult:

@@ -19,10 +19,9 @@ Example
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from sysmap.formats._common import ExportResult, PathOrFile, write_output
+from sysmap.formats._common import ExportResult, PathOrFile, dump_json_lines, write_output
 from sysmap.model import SystemMap
 
 __all__ = ["node_link_data", "generate_node_link", "write_node_link"]
@@ -54,7 +53,7 @@ def node_link_data(m: SystemMap) -> dict[str, Any]:
 
 def generate_node_link(m: SystemMap) -> str:
     """The map as node-link JSON text."""
-    return json.dumps(node_link_data(m), indent=2, ensure_ascii=False) + "\n"
+    return dump_json_lines(node_link_data(m))
 
 
 def write_node_link(m: SystemMap, path_or_file: PathOrFile) -> ExportResult:
