@@ -174,7 +174,8 @@ def normalise_header(text: Any) -> str:
     return _normalise(str(text))
 
 
-def _lookup(columns: Sequence[tuple[str, str]], sheet: str) -> dict[str, str]:
+@functools.lru_cache(maxsize=32)  # one dict per sheet: _fields caches plans by its id
+def _lookup(columns: tuple[tuple[str, str], ...], sheet: str) -> dict[str, str]:
     out = {normalise_header(h): f for f, h in columns}
     out.update({normalise_header(f): f for f, _ in columns})
     out.update(_ALIASES.get(sheet, {}))
@@ -388,6 +389,7 @@ class _Builder:
     meta_rows: dict[str, tuple[Table, int]] = field(default_factory=dict)
     role: str | None = None
     defaulted: int = 0
+    plans: dict[int, dict[Any, tuple[str, str, str] | None]] = field(default_factory=dict)
 
     def fail(self, table: Table, index: int, header: str | None, message: str) -> None:
         self.problems.append(
@@ -425,6 +427,20 @@ _BOOL_WORDS = {
 }
 
 
+def _classify(header: Any, lookup: dict[str, str]) -> tuple[str, str, str] | None:
+    """("known", field, header) or ("attr", name, header) for a column header."""
+    if header is None or _empty(header):
+        return None
+    header = str(header).strip()
+    key = normalise_header(header)
+    if key.startswith("attributes "):
+        name = header.split(".", 1)[1] if "." in header else header[len("attributes ") :]
+        return ("attr", name, header)
+    if key in lookup:
+        return ("known", lookup[key], header)
+    return ("attr", header, header)
+
+
 def _fields(
     b: _Builder, table: Table, index: int, row: dict[str, Any], lookup: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
@@ -432,31 +448,32 @@ def _fields(
     known: dict[str, Any] = {}
     attrs: dict[str, Any] = {}
     headers: dict[str, str] = {}
+    plans = b.plans.setdefault(id(lookup), {})
     for header, value in row.items():
-        if header is None or _empty(header) or _empty(value):
+        if value is None or (value.__class__ is str and not value.strip()):
             continue
-        header = str(header).strip()
-        key = normalise_header(header)
-        if key.startswith("attributes "):
-            name = header.split(".", 1)[1] if "." in header else header[len("attributes ") :]
-            attrs[name] = value
-            headers[f"attributes.{name}"] = header
-        elif key in lookup:
-            f = lookup[key]
+        try:
+            plan = plans[header]
+        except KeyError:
+            plan = plans[header] = _classify(header, lookup)
+        if plan is None:
+            continue
+        what, f, text = plan
+        if value.__class__ is str:
+            value = value.strip()
+        if what == "known":
             if f in known:
-                b.fail(table, index, header, f"a second column for {f} — keep one of them")
+                b.fail(table, index, text, f"a second column for {f} — keep one of them")
                 continue
-            if isinstance(value, str):
-                value = value.strip()
-                if f in _BOOLS and value.lower() in _BOOL_WORDS:
-                    value = _BOOL_WORDS[value.lower()]
+            if f in _BOOLS and value.__class__ is str and value.lower() in _BOOL_WORDS:
+                value = _BOOL_WORDS[value.lower()]
             known[f] = value
-            headers[f] = header
+            headers[f] = text
         else:
-            if isinstance(value, str):
-                value = infer_value(value.strip()) if b.infer else value.strip()
-            attrs[header] = value
-            headers[f"attributes.{header}"] = header
+            if b.infer and value.__class__ is str:
+                value = infer_value(value)
+            attrs[f] = value
+            headers[f"attributes.{f}"] = text
     return known, attrs, headers
 
 
