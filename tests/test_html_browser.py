@@ -405,3 +405,39 @@ def test_redacted_page_shows_placeholders(
     for s in current.stakeholders:
         if s.sensitive:
             assert s.name not in html
+
+
+def test_large_map_draws_with_positions_and_stays_interactive(
+    open_map: Callable[..., Opened],
+) -> None:
+    from sysmap.html import LAYOUT_THRESHOLD
+
+    n = LAYOUT_THRESHOLD * 2
+    m = SystemMap(
+        id="big",
+        title="Big",
+        guiding_question="Q?",
+        stakeholders=[
+            Stakeholder(
+                id=f"s{i}", name=f"S {i}", role=("beneficiary", "provider", "leader")[i % 3]
+            )
+            for i in range(n)
+        ],
+        relationships=[
+            Relationship(source=f"s{i}", target=f"s{(i * 7 + 1) % n}", kind="feedback")
+            for i in range(n)
+        ]
+        + [
+            Relationship(source=f"s{(i * 7 + 1) % n}", target=f"s{i}", kind="informs")
+            for i in range(n)
+        ],
+    )
+    page = open_map(m)
+    assert page.js("sysmapMap.nodes.length") == n
+    assert page.js("sysmapMap.network.physics.options.enabled") is False
+    page.page.fill("#search", "S 17")
+    page.page.press("#search", "Enter")
+    assert page.page.locator("#details-body h3").inner_text() == "S 17"
+    assert page.node("s17")["borderWidth"] == 5  # the chosen one stands out
+    page.page.locator("#loop-list button").first.click()
+    assert page.js("sysmapMap.edges.get({filter: e => e.width >= 4}).length") >= 2

@@ -2,6 +2,7 @@
    (or the canvas, which vis-network draws as text), never as markup. */
 (function () {
   "use strict";
+  performance.mark("sysmap-start");
   var DATA = JSON.parse(document.getElementById("sysmap-data").textContent);
 
   // Okabe–Ito colours; each role also has its own shape.
@@ -133,21 +134,25 @@
     physics: BIG ? false : {
       solver: "forceAtlas2Based",
       forceAtlas2Based: { gravitationalConstant: -80, springLength: 110, avoidOverlap: 0.4 },
-      stabilization: { iterations: 400, updateInterval: 50, fit: true }
+      stabilization: { iterations: 300, updateInterval: 100, fit: true }
     }
   };
   var container = document.getElementById("map");
+  performance.mark("sysmap-data");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  performance.mark("sysmap-network");
 
   function ready() {
     if (document.documentElement.getAttribute("data-state") === "ready") return;
     network.once("afterDrawing", function () {
+      performance.mark("sysmap-ready");
       document.documentElement.setAttribute("data-state", "ready");
     });
     network.redraw();
   }
   if (BIG) {
     network.once("afterDrawing", function () {
+      performance.mark("sysmap-ready");
       document.documentElement.setAttribute("data-state", "ready");
     });
   } else {
@@ -164,7 +169,33 @@
   DATA.kinds.forEach(function (k) { state.kinds[k] = true; });
 
   // Show only these nodes and edges strongly (null: everything); extra colours per edge.
+  var lit = { nodes: [], edges: [] };  // what sparse highlighting changed
+  function highlightSparse(nodeSet, edgeSet, edgeColors) {
+    // Big maps: restyle only what is highlighted (and what was), not every item.
+    nodes.update(lit.nodes.map(function (id) {
+      return { id: id, borderWidth: byId[id].change === "added" ? 5 : 1.5, color: baseNode[id].color };
+    }));
+    edges.update(lit.edges.map(function (id) {
+      return { id: id, color: baseEdge[id].color, width: baseEdge[id].width };
+    }));
+    lit = { nodes: nodeSet ? Object.keys(nodeSet) : [], edges: [] };
+    var ids = {};
+    Object.keys(edgeSet || {}).forEach(function (id) { ids[id] = true; });
+    Object.keys(edgeColors || {}).forEach(function (id) { ids[id] = true; });
+    lit.edges = Object.keys(ids);
+    nodes.update(lit.nodes.filter(function (id) { return byId[id]; }).map(function (id) {
+      var b = baseNode[id].color;
+      return { id: id, borderWidth: 5, color: { background: b.background, border: "#000" } };
+    }));
+    edges.update(lit.edges.map(function (id) {
+      var c = (edgeColors && edgeColors[id]) || "#000";
+      return { id: id, color: { color: c, highlight: c, opacity: 1 },
+               width: Math.max(baseEdge[id].width, 4) };
+    }));
+    state.highlighted = !!nodeSet;
+  }
   function highlight(nodeSet, edgeSet, edgeColors) {
+    if (BIG) return highlightSparse(nodeSet, edgeSet, edgeColors);
     var nu = [], eu = [];
     DATA.nodes.forEach(function (n) {
       var on = !nodeSet || nodeSet[n.id];
@@ -522,6 +553,7 @@
     }
   });
 
+  performance.mark("sysmap-controls");
   // For tests and for people who script the page.
   window.sysmapMap = { network: network, nodes: nodes, edges: edges, data: DATA, select: select };
 })();
