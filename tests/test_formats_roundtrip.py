@@ -179,3 +179,19 @@ def test_xlsx_template_has_drop_downs(tmp_path: Path) -> None:
     assert '"beneficiary,provider,leader"' in lists
     kinds = [dv.formula1 for dv in wb["connections"].data_validations.dataValidation]
     assert any("serves" in k and "funds" in k for k in kinds)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "graphml", "gexf"])
+def test_control_characters_are_replaced_and_named(fmt: str, tmp_path: Path) -> None:
+    from sysmap.model import Stakeholder, SystemMap
+
+    m = SystemMap(
+        id="m",
+        title="M",
+        guiding_question="Q?",
+        stakeholders=[Stakeholder(id="a", name="bell\x07 here", role="leader")],
+    )
+    target = tmp_path / f"m{EXPORT_FORMATS[fmt].suffix}"
+    result = export_map(m, fmt, target)
+    assert any("control characters" in w and "replaced" in w for w in result.warnings)
+    assert import_map(fmt, target).map.stakeholders[0].name == "bell\ufffd here"

@@ -62,11 +62,17 @@ def _value(value: Any) -> Any:
 
 def generate_xlsx(m: SystemMap | None, *, template: bool = False) -> bytes:
     """The map (or, with ``template``, an empty template) as XLSX bytes."""
+    return _generate(m, template)[0]
+
+
+def _generate(m: SystemMap | None, template: bool) -> tuple[bytes, list[str]]:
     openpyxl = _openpyxl()
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as illegal
 
     if template or m is None:
-        return _template(m)
+        return _template(m), []
+    replaced = [0]
     wb = openpyxl.Workbook(write_only=True)
     for name, headers, rows in sheets(m):
         ws = wb.create_sheet(name)
@@ -75,6 +81,9 @@ def generate_xlsx(m: SystemMap | None, *, template: bool = False) -> bytes:
             cells: list[Any] = []
             for h in headers:
                 v = _value(row.get(h))
+                if isinstance(v, str) and illegal.search(v):
+                    v, n = illegal.subn("\ufffd", v)
+                    replaced[0] += n
                 if isinstance(v, str) and v.startswith("="):
                     # text, never a formula
                     c = WriteOnlyCell(ws, value=v)
@@ -85,7 +94,12 @@ def generate_xlsx(m: SystemMap | None, *, template: bool = False) -> bytes:
             ws.append(cells)
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    warnings = []
+    if replaced[0]:
+        warnings.append(
+            f"{replaced[0]} control characters, which a workbook cannot hold, were replaced by \ufffd"
+        )
+    return out.getvalue(), warnings
 
 
 def _template(m: SystemMap | None) -> bytes:
@@ -143,9 +157,10 @@ def write_xlsx(
     Drops the guiding team, outcomes, measures, indicators, assessments and
     the measures named by relationships' changes.
     """
-    path = write_output(path_or_file, generate_xlsx(m, template=template))
+    data, warnings = _generate(m, template)
+    path = write_output(path_or_file, data)
     dropped = [] if m is None or template else sheet_dropped(m)
-    return ExportResult("xlsx", path, dropped)
+    return ExportResult("xlsx", path, dropped, warnings)
 
 
 def _cell(value: Any) -> Any:
