@@ -124,7 +124,7 @@
   var options = {
     autoResize: true,
     layout: { randomSeed: 7, improvedLayout: !BIG },
-    nodes: { font: { size: 14, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#fff" },
+    nodes: { font: { size: 16, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#fff" },
              scaling: { label: { drawThreshold: 6 } } },
     edges: { smooth: BIG ? false : { type: "curvedCW", roundness: 0.12 },
              arrows: { to: { scaleFactor: 0.6 }, from: { scaleFactor: 0.6 } },
@@ -133,7 +133,7 @@
                    keyboard: { enabled: false }, navigationButtons: false },
     physics: BIG ? false : {
       solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -80, springLength: 110, avoidOverlap: 0.4 },
+      forceAtlas2Based: { gravitationalConstant: -140, springLength: 150, avoidOverlap: 0.7 },
       stabilization: { iterations: 300, updateInterval: 100, fit: true }
     }
   };
