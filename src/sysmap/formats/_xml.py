@@ -20,6 +20,7 @@ __all__ = [
     "XmlCleaner",
     "EDGE_NAMES",
     "NODE_NAMES",
+    "check_utf8",
 ]
 
 #: Element headers -> the attribute names used in GraphML and GEXF.
@@ -154,6 +155,23 @@ def xml_text(value: Any, cleaner: XmlCleaner) -> str:
 def xml_attr(value: Any, cleaner: XmlCleaner) -> str:
     """A quoted, escaped attribute value."""
     return quoteattr(cleaner.clean(value_text(value)), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+_OTHER_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"'](?!utf-?8[\"'])", re.I)
+
+
+def check_utf8(data: bytes, file: str) -> None:
+    """Raise the usual 'not UTF-8' message for XML that says (or assumes) UTF-8 but is not."""
+    if _OTHER_ENCODING.match(data):
+        return
+    from sysmap.mapfile import decode
+
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 with a byte-order mark is valid XML
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        decode(data, file)
 
 
 def typed(text: str, kind: str) -> Any:

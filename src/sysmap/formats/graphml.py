@@ -48,7 +48,15 @@ from sysmap.formats._common import (
     write_output,
 )
 from sysmap.formats._table import Table, build_map
-from sysmap.formats._xml import XmlCleaner, edge_columns, node_columns, typed, xml_attr, xml_text
+from sysmap.formats._xml import (
+    XmlCleaner,
+    check_utf8,
+    edge_columns,
+    node_columns,
+    typed,
+    xml_attr,
+    xml_text,
+)
 from sysmap.model import SystemMap
 from sysmap.problems import Problem
 
@@ -134,6 +142,7 @@ def write_graphml(m: SystemMap, path_or_file: PathOrFile) -> ExportResult:
 
 
 def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
+    check_utf8(data, file)
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
