@@ -19,6 +19,7 @@ loops; and compare a redesign with today.
 1
 """
 
+from sysmap.assess import AssessmentReport, assess, format_assessments, load_assessment_template
 from sysmap.compare import Comparison, compare_maps
 from sysmap.edit import add_factor, add_relationship, add_stakeholder, remove, set_field
 from sysmap.errors import (
@@ -46,6 +47,15 @@ from sysmap.model import (
 )
 from sysmap.plan import ChangePlan, change_plan
 from sysmap.problems import Problem, ValidationReport
+from sysmap.process import ProcessStatus, check_process, format_process
+from sysmap.roles import (
+    RoleMatrix,
+    TeamCoverage,
+    format_roles,
+    load_role_archetype,
+    role_matrix,
+    team_coverage,
+)
 from sysmap.schema import generate_schema, map_schema
 from sysmap.storage import dumps_map, save_map
 from sysmap.summary import MapSummary, summarize
@@ -56,6 +66,19 @@ __version__ = "0.1.0"
 __all__ = [
     "Analysis",
     "analyze",
+    "AssessmentReport",
+    "ProcessStatus",
+    "RoleMatrix",
+    "TeamCoverage",
+    "assess",
+    "check_process",
+    "format_assessments",
+    "format_process",
+    "format_roles",
+    "load_assessment_template",
+    "load_role_archetype",
+    "role_matrix",
+    "team_coverage",
     "ChangePlan",
     "Comparison",
     "CORE_KINDS",
