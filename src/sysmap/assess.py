@@ -53,11 +53,13 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
 from sysmap.errors import SysmapError
 from sysmap.model import Assessment, AssessmentScore, SystemMap
+
+if TYPE_CHECKING:
+    from sysmap.analysis._base import Finding
 
 __all__ = [
     "ASSESS_JSON_VERSION",
@@ -76,6 +78,26 @@ __all__ = [
 ]
 
 ASSESS_JSON_VERSION = 1
+
+
+def fmt_number(value: Any, digits: int = 2) -> str:
+    # sysmap.analysis loads numpy and igraph; import it only when printing
+    from sysmap.analysis._base import fmt_number as fmt
+
+    return fmt(value, digits)
+
+
+def md_table(headers: list[str], rows: list[list[Any]]) -> str:
+    from sysmap.analysis._base import md_table as table
+
+    return table(headers, rows)
+
+
+def text_table(headers: list[str], rows: list[list[Any]]) -> str:
+    from sysmap.analysis._base import text_table as table
+
+    return table(headers, rows)
+
 
 #: The area of items that name none.
 NO_AREA = "other"
@@ -229,6 +251,8 @@ class AssessmentCoverage:
         return self.tally.percent
 
     def findings(self) -> list[Finding]:
+        from sysmap.analysis._base import Finding
+
         out: list[Finding] = []
         if not self.organisations:
             out.append(Finding(f"'{self.name}': no organisation has been scored yet.", "assess", 3))

@@ -41,7 +41,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sysmap.analysis._base import md_table, text_table
 from sysmap.errors import MapInvalid, SysmapError
 from sysmap.model import GuidingRole, Responsibility, SystemMap
 from sysmap.problems import PathPart, Problem, did_you_mean, one_of
@@ -598,6 +597,8 @@ def format_roles(
         return buf.getvalue()
     if fmt not in ("text", "md", "markdown"):
         raise SysmapError(f"unknown format '{fmt}' — use text, md, json or csv")
+    from sysmap.analysis._base import md_table, text_table
+
     md = fmt != "text"
     table_of = md_table if md else text_table
     out: list[str] = []
