@@ -18,6 +18,7 @@ from sysmap.cli.compare import compare_cmd, plan_cmd
 from sysmap.cli.edit import add_group, init_cmd, remove_cmd, set_cmd
 from sysmap.cli.html import map_cmd
 from sysmap.cli.interchange import export_cmd, import_cmd
+from sysmap.cli.process import add_assessment_cmd, assess_cmd, process_cmd, roles_cmd
 from sysmap.errors import MapInvalid, SysmapError
 
 __all__ = ["cli", "main"]
@@ -53,8 +54,12 @@ for command in (
     compare_cmd,
     plan_cmd,
     map_cmd,
+    process_cmd,
+    roles_cmd,
+    assess_cmd,
 ):
     cli.add_command(command)
+add_group.add_command(add_assessment_cmd)
 
 
 def main(argv: list[str] | None = None) -> None:

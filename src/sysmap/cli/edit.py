@@ -44,27 +44,45 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 @click.command("init")
 @map_argument()
-@click.option("-q", "--question", required=True, help="The guiding question.")
+@click.option("-q", "--question", help="The guiding question (required unless --guided).")
 @click.option("--title", help="The map's title (default: from the file name).")
 @click.option("--id", "map_id", help="The map's id (default: from the file name).")
 @click.option("--community", help="The community or place, e.g. 'Riverton'.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option(
+    "--guided",
+    is_flag=True,
+    help="Ask for the guiding question, the stakeholders by role and the guiding-team "
+    "roles, saving each answer at once (run again to carry on).",
+)
 def init_cmd(
     map_file: str,
-    question: str,
+    question: str | None,
     title: str | None,
     map_id: str | None,
     community: str | None,
     force: bool,
+    guided: bool,
 ) -> None:
     """Start a new map with its guiding question and commented prompts for
-    the Who, Why, What and How stages.
+    the Who, Why, What and How stages. With --guided, walk through the Who
+    stage question by question.
 
     \b
     Example:
       sysmap init riverton.yaml --question "How can people leave homelessness faster?" \\
           --community Riverton
+      sysmap init riverton.yaml --guided
     """
+    if guided:
+        if title or map_id:
+            raise click.UsageError("--title and --id cannot be used with --guided")
+        from sysmap.cli.process import run_guided
+
+        run_guided(map_file, question, community, force)
+        return
+    if not question:
+        raise click.UsageError("Missing option '-q' / '--question' (or use --guided).")
     init_map(map_file, question, title=title, id=map_id, community=community, force=force)
     click.echo(f"Wrote {map_file} — add stakeholders with 'sysmap add stakeholder {map_file} …'")
 
