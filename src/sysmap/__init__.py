@@ -48,6 +48,7 @@ from sysmap.model import (
 from sysmap.plan import ChangePlan, change_plan
 from sysmap.problems import Problem, ValidationReport
 from sysmap.process import ProcessStatus, check_process, format_process
+from sysmap.report import export_report, generate_report
 from sysmap.roles import (
     RoleMatrix,
     TeamCoverage,
@@ -107,7 +108,9 @@ __all__ = [
     "dumps_map",
     "export_map",
     "export_html",
+    "export_report",
     "generate_html",
+    "generate_report",
     "from_graph",
     "generate_schema",
     "import_map",

@@ -19,6 +19,7 @@ from sysmap.cli.edit import add_group, init_cmd, remove_cmd, set_cmd
 from sysmap.cli.html import map_cmd
 from sysmap.cli.interchange import export_cmd, import_cmd
 from sysmap.cli.process import add_assessment_cmd, assess_cmd, process_cmd, roles_cmd
+from sysmap.cli.report import report_cmd
 from sysmap.errors import MapInvalid, SysmapError
 
 __all__ = ["cli", "main"]
@@ -54,6 +55,7 @@ for command in (
     compare_cmd,
     plan_cmd,
     map_cmd,
+    report_cmd,
     process_cmd,
     roles_cmd,
     assess_cmd,

@@ -1,0 +1,402 @@
+"""Small charts as inline SVG, for reports that must work offline.
+
+Each function returns one ``<svg>`` element as text, ready to put in an HTML
+page: no JavaScript, no external fonts or files. Every text from a map is
+escaped. The charts read in black and white too: bars carry their value as
+text, bar series differ by fill *and* pattern, and lines differ by dash
+pattern and marker shape and are labelled at their ends.
+
+Example
+-------
+>>> svg = bar_chart([("Beneficiaries", 7), ("Leaders <b>", 39)], unit="%", title="Power")
+>>> svg.startswith("<svg") and "Leaders &lt;b&gt;" in svg and "<b>" not in svg
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Sequence
+from html import escape
+from itertools import count
+
+__all__ = ["PALETTE", "bar_chart", "paired_bar_chart", "stacked_bar", "line_chart"]
+
+#: Okabe–Ito colours, safe for colour-blind readers.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+    "#F0E442",
+)
+_DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
+_MARKERS = ("circle", "square", "triangle", "diamond", "cross", "circle-open")
+_FONT = 'font-family="system-ui,-apple-system,Segoe UI,Roboto,sans-serif"'
+_ids = count(1)
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _num(value: float) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+    return f"{int(value):,}"
+
+
+def _svg(width: float, height: float, title: str, body: list[str], desc: str = "") -> str:
+    ident = f"chart-{next(_ids)}"
+    head = (
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}" role="img" aria-labelledby="{ident}" {_FONT} '
+        'font-size="12">'
+    )
+    label = f'<title id="{ident}">{_e(title)}{(" — " + _e(desc)) if desc else ""}</title>'
+    return head + label + "".join(body) + "</svg>"
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    unit: str = "",
+    max_value: float | None = None,
+    width: int = 560,
+    label_width: int = 190,
+    color: str = PALETTE[0],
+) -> str:
+    """Horizontal bars, one per row, each with its value written beside it.
+
+    Parameters
+    ----------
+    rows : (label, value) pairs; a value of ``None`` is drawn as "no data".
+    title : what the chart shows (read by screen readers; the page shows its
+        own heading).
+    unit : written after each value (``"%"``, ``" people"``).
+    max_value : the value of a full-width bar (default: the largest value).
+
+    Example
+    -------
+    >>> svg = bar_chart([("Black", 512), ("White", 498)], title="PIT count by race")
+    >>> svg.count("<rect"), "512" in svg
+    (2, True)
+    """
+    values = [v for _, v in rows if v is not None]
+    top = max_value if max_value is not None else max(values, default=0)
+    top = top or 1
+    row_h, gap = 20, 6
+    plot = width - label_width - 70
+    height = len(rows) * (row_h + gap) + gap
+    body = []
+    for i, (label, value) in enumerate(rows):
+        y = gap + i * (row_h + gap)
+        body.append(
+            f'<text x="{label_width - 8}" y="{y + row_h * 0.7:.1f}" text-anchor="end">'
+            f"{_e(_clip(label, 32))}</text>"
+        )
+        if value is None:
+            body.append(
+                f'<text x="{label_width + 4}" y="{y + row_h * 0.7:.1f}" fill="#555">no data</text>'
+            )
+            continue
+        w = max(0.0, plot * min(value, top) / top)
+        body.append(
+            f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{row_h}" fill="{color}" '
+            f'stroke="#000" stroke-width="0.6"><title>{_e(label)}: {_num(value)}{_e(unit)}</title>'
+            "</rect>"
+        )
+        body.append(
+            f'<text x="{label_width + w + 5:.1f}" y="{y + row_h * 0.7:.1f}">'
+            f"{_num(value)}{_e(unit)}</text>"
+        )
+    return _svg(width, height, title, body)
+
+
+def paired_bar_chart(
+    rows: Sequence[tuple[str, float | None, float | None]],
+    *,
+    title: str,
+    series: tuple[str, str] = ("today", "redesign"),
+    unit: str = "",
+    max_value: float | None = None,
+    width: int = 560,
+    label_width: int = 150,
+) -> str:
+    """Two bars per row (e.g. today and the redesign): the first hatched, the
+    second solid, both with their values, and a legend.
+
+    Example
+    -------
+    >>> svg = paired_bar_chart([("Leaders", 41, 36)], title="Power", unit="%")
+    >>> "41%" in svg and "36%" in svg and "redesign" in svg
+    True
+    """
+    ident = f"hatch-{next(_ids)}"
+    values = [v for _, a, b in rows for v in (a, b) if v is not None]
+    top = (max_value if max_value is not None else max(values, default=0)) or 1
+    bar_h, gap = 14, 10
+    plot = width - label_width - 60
+    legend_h = 22
+    height = legend_h + len(rows) * (2 * bar_h + gap) + gap
+    body = [
+        f'<defs><pattern id="{ident}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#cfe3f2"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="#0072B2" stroke-width="2"/></pattern></defs>',
+        f'<rect x="{label_width}" y="4" width="14" height="12" fill="url(#{ident})" stroke="#000" '
+        'stroke-width="0.6"/>',
+        f'<text x="{label_width + 19}" y="14">{_e(series[0])}</text>',
+        f'<rect x="{label_width + 110}" y="4" width="14" height="12" fill="{PALETTE[0]}" '
+        'stroke="#000" stroke-width="0.6"/>',
+        f'<text x="{label_width + 129}" y="14">{_e(series[1])}</text>',
+    ]
+    for i, (label, a, b) in enumerate(rows):
+        y = legend_h + gap + i * (2 * bar_h + gap)
+        body.append(
+            f'<text x="{label_width - 8}" y="{y + bar_h + 4}" text-anchor="end">'
+            f"{_e(_clip(label, 24))}</text>"
+        )
+        for j, (value, fill) in enumerate(((a, f"url(#{ident})"), (b, PALETTE[0]))):
+            yy = y + j * bar_h
+            if value is None:
+                body.append(
+                    f'<text x="{label_width + 4}" y="{yy + bar_h - 3}" fill="#555">'
+                    f"{_e(series[j])}: no data</text>"
+                )
+                continue
+            w = max(0.0, plot * min(value, top) / top)
+            body.append(
+                f'<rect x="{label_width}" y="{yy}" width="{w:.1f}" height="{bar_h - 1}" '
+                f'fill="{fill}" stroke="#000" stroke-width="0.6"><title>{_e(label)}, '
+                f"{_e(series[j])}: {_num(value)}{_e(unit)}</title></rect>"
+            )
+            body.append(
+                f'<text x="{label_width + w + 5:.1f}" y="{yy + bar_h - 3}">'
+                f"{_num(value)}{_e(unit)}</text>"
+            )
+    return _svg(width, height, title, body)
+
+
+def stacked_bar(
+    segments: Sequence[tuple[str, float, str]],
+    *,
+    title: str,
+    width: int = 560,
+) -> str:
+    """One bar split into segments (label, count, colour), each labelled
+    with its count; a legend below names them. Segments are told apart by
+    colour, by a pattern (every other one hatched) and by their labels.
+
+    Example
+    -------
+    >>> svg = stacked_bar([("no voice", 3, "#D55E00"), ("two-way", 1, "#009E73")], title="Voice")
+    >>> "no voice (3)" in svg
+    True
+    """
+    total = sum(max(0.0, c) for _, c, _ in segments) or 1
+    ident = f"stripes-{next(_ids)}"
+    bar_y, bar_h = 4, 30
+    body = [
+        f'<defs><pattern id="{ident}" width="7" height="7" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="7" stroke="#fff" '
+        f'stroke-width="2.5" stroke-opacity="0.75"/></pattern></defs>'
+    ]
+    x = 0.0
+    legend_x = 0.0
+    legend_y = bar_y + bar_h + 10
+    for i, (label, c, colour) in enumerate(segments):
+        w = (width - 2) * max(0.0, c) / total
+        if w > 0:
+            body.append(
+                f'<rect x="{x + 1:.1f}" y="{bar_y}" width="{w:.1f}" height="{bar_h}" '
+                f'fill="{colour}" stroke="#000" stroke-width="0.8"><title>{_e(label)}: '
+                f"{_num(c)}</title></rect>"
+            )
+            if i % 2:
+                body.append(
+                    f'<rect x="{x + 1:.1f}" y="{bar_y}" width="{w:.1f}" height="{bar_h}" '
+                    f'fill="url(#{ident})"/>'
+                )
+            if w > 26:
+                body.append(
+                    f'<text x="{x + 1 + w / 2:.1f}" y="{bar_y + 20}" text-anchor="middle" '
+                    'font-weight="700" font-size="14" fill="#000" stroke="#fff" '
+                    f'stroke-width="3" paint-order="stroke">{_num(c)}</text>'
+                )
+        x += w
+        text = f"{label} ({_num(c)})"
+        step = 16 + 6.6 * len(text) + 14
+        if legend_x and legend_x + step - 14 > width:  # wrap the legend
+            legend_x, legend_y = 0.0, legend_y + 18
+        body.append(
+            f'<rect x="{legend_x:.1f}" y="{legend_y}" width="12" height="12" '
+            f'fill="{colour}" stroke="#000" stroke-width="0.6"/>'
+        )
+        if i % 2:
+            body.append(
+                f'<rect x="{legend_x:.1f}" y="{legend_y}" width="12" height="12" '
+                f'fill="url(#{ident})"/>'
+            )
+        body.append(f'<text x="{legend_x + 16:.1f}" y="{legend_y + 10}">{_e(text)}</text>')
+        legend_x += step
+    return _svg(width, legend_y + 18, title, body)
+
+
+def _nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
+    if hi <= lo:
+        hi = lo + 1
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    start = math.floor(lo / step) * step
+    ticks = []
+    t = start
+    while t <= hi + step * 0.5:
+        ticks.append(round(t, 10))
+        t += step
+        if len(ticks) > 12:
+            break
+    return ticks
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{colour}"/>'
+    if shape == "triangle":
+        return (
+            f'<polygon points="{x:.1f},{y - 4.5:.1f} {x + 4.5:.1f},{y + 3.5:.1f} '
+            f'{x - 4.5:.1f},{y + 3.5:.1f}" fill="{colour}"/>'
+        )
+    if shape == "diamond":
+        return (
+            f'<polygon points="{x:.1f},{y - 4.5:.1f} {x + 4.5:.1f},{y:.1f} {x:.1f},{y + 4.5:.1f} '
+            f'{x - 4.5:.1f},{y:.1f}" fill="{colour}"/>'
+        )
+    if shape == "cross":
+        return (
+            f'<path d="M{x - 4:.1f} {y - 4:.1f}L{x + 4:.1f} {y + 4:.1f}M{x - 4:.1f} {y + 4:.1f}'
+            f'L{x + 4:.1f} {y - 4:.1f}" stroke="{colour}" stroke-width="2"/>'
+        )
+    if shape == "circle-open":
+        return (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#fff" stroke="{colour}" '
+            'stroke-width="2"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+
+
+def line_chart(
+    series: Sequence[tuple[str, Sequence[tuple[_dt.date, float]]]],
+    *,
+    title: str,
+    unit: str = "",
+    width: int = 560,
+    height: int = 220,
+) -> str:
+    """Values over time: one line per series, each with its own colour, dash
+    pattern and marker, labelled at its last point with its name and value.
+
+    Parameters
+    ----------
+    series : (name, [(date, value), …]) pairs; points are sorted by date.
+    title : what the chart shows.
+    unit : the values' unit, shown on the axis.
+
+    Example
+    -------
+    >>> import datetime as dt
+    >>> svg = line_chart([("everyone", [(dt.date(2024, 1, 1), 212), (dt.date(2025, 1, 1), 205)])],
+    ...                  title="Days to housing", unit="days")
+    >>> "<polyline" in svg and "everyone: 205" in svg
+    True
+    """
+    points = [(name, sorted(pts)) for name, pts in series if pts]
+    all_pts = [p for _, pts in points for p in pts]
+    if not all_pts:
+        return _svg(width, 30, title, ['<text x="0" y="20">no values yet</text>'])
+    label_w = 170
+    left, right, top, bottom = 52, width - label_w, 12, height - 28
+    days = [d.toordinal() for d, _ in all_pts]
+    d0, d1 = min(days), max(days)
+    if d1 == d0:
+        d0, d1 = d0 - 30, d1 + 30
+    vals = [v for _, v in all_pts]
+    lo = min(0.0, min(vals))
+    ticks = _nice_ticks(lo, max(vals))
+    v0, v1 = ticks[0], ticks[-1]
+
+    def sx(d: _dt.date) -> float:
+        return left + (right - left) * (d.toordinal() - d0) / (d1 - d0)
+
+    def sy(v: float) -> float:
+        return bottom - (bottom - top) * (v - v0) / ((v1 - v0) or 1)
+
+    body = []
+    for t in ticks:
+        y = sy(t)
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">{_num(t)}</text>'
+        )
+    body.append(
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#333"/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333"/>'
+    )
+    if unit:
+        body.append(
+            f'<text x="{left - 6}" y="{top - 2}" text-anchor="end" font-size="10" '
+            f'fill="#333">{_e(_clip(unit, 10))}</text>'
+        )
+    # date ticks: first and last, plus each 1 January in between (at most 6)
+    date_ticks = {_dt.date.fromordinal(d0), _dt.date.fromordinal(d1)}
+    years = range(_dt.date.fromordinal(d0).year + 1, _dt.date.fromordinal(d1).year + 1)
+    if len(years) <= 6:
+        date_ticks |= {_dt.date(y, 1, 1) for y in years}
+    shown: list[float] = []
+    for d in sorted(date_ticks):
+        x = sx(d)
+        if any(abs(x - s) < 48 for s in shown):
+            continue
+        shown.append(x)
+        body.append(
+            f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}" stroke="#333"/>'
+            f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#333">'
+            f"{d.strftime('%b %Y')}</text>"
+        )
+    ends: list[tuple[float, str, str, str]] = []
+    for i, (name, pts) in enumerate(points):
+        colour = PALETTE[i % len(PALETTE)]
+        dash = _DASHES[i % len(_DASHES)]
+        marker = _MARKERS[i % len(_MARKERS)]
+        xy = " ".join(f"{sx(d):.1f},{sy(v):.1f}" for d, v in pts)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(
+            f'<polyline points="{xy}" fill="none" stroke="{colour}" stroke-width="2.2"'
+            f"{dash_attr}><title>{_e(name)}</title></polyline>"
+        )
+        for d, v in pts:
+            body.append(
+                f"<g>{_marker(marker, sx(d), sy(v), colour)}<title>{_e(name)}, "
+                f"{d.isoformat()}: {_num(v)} {_e(unit)}</title></g>"
+            )
+        last_d, last_v = pts[-1]
+        ends.append((sy(last_v), f"{_clip(name, 18)}: {_num(last_v)}", colour, marker))
+    # end labels, pushed apart so they never overlap
+    ends.sort()
+    placed: list[float] = []
+    for y, text, colour, marker in ends:
+        y = max(y, placed[-1] + 14) if placed else y
+        placed.append(y)
+        body.append(_marker(marker, right + 12, y, colour))
+        body.append(f'<text x="{right + 20}" y="{y + 4:.1f}">{_e(text)}</text>')
+    needed = (placed[-1] + 10) if placed else height
+    return _svg(width, max(height, needed), title, body)

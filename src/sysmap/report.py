@@ -1,0 +1,1594 @@
+"""Workshop reports: the whole Who → Why → What → How story in one file.
+
+:func:`generate_report` returns the report as text and :func:`export_report`
+writes it (atomically). Given the current map, and optionally its redesign,
+the report holds:
+
+- the **guiding question** and the figures that matter at a glance;
+- **Who**: stakeholders by role, people with lived experience, the guiding
+  team and who took each role;
+- **Why**: the headline findings; voice and feedback verdicts for every
+  beneficiary; power by role; feedback loops (declared loops holding or
+  broken, detected loops); equity gaps; indicators with small charts;
+- **What**: the redesign's outcomes, its key factors and key-factor loops,
+  and its declared loops;
+- **How**: the comparison's headlines, the change plan (form, rewire,
+  strengthen, retire … with owners and pilots), power and voice before and
+  after, and the shared measures over time with line charts;
+- the **interactive map** (the diff map when a redesign is given);
+- the **process checklist**, **assessments** and the **roles** matrix, when
+  the modules that compute them (``sysmap.process``, ``sysmap.assess``,
+  ``sysmap.roles``) are installed.
+
+An HTML report is one self-contained page that works offline: the charts are
+inline SVG drawn here, the map is the page of :func:`sysmap.html.generate_html`
+embedded in a sandboxed ``<iframe srcdoc>``, and a Content-Security-Policy
+allows only the map's own two scripts and forbids every request. It prints
+well: each stage starts a new page, the interactive parts are left out, and
+charts and tables read in black and white. A Markdown report holds the same
+text and tables (charts become tables; the map is a note).
+
+Every text from the map is escaped. ``redact=True`` replaces sensitive
+stakeholders with "Stakeholder 1" … consistently in both maps, and leaves
+their free text out everywhere in the report.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import os
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sysmap import charts
+from sysmap.errors import SysmapError, UnknownFormat
+from sysmap.model import ROLES, SystemMap
+from sysmap.problems import did_you_mean, one_of
+
+__all__ = [
+    "REPORT_FORMATS",
+    "ROWS_SHOWN",
+    "generate_report",
+    "export_report",
+    "redact_maps",
+]
+
+#: The formats a report is written in.
+REPORT_FORMATS: tuple[str, ...] = ("html", "md")
+
+#: At most this many rows per table (a note says how many more there are).
+ROWS_SHOWN = 150
+
+_ROLE_WORDS = {"beneficiary": "Beneficiaries", "provider": "Providers", "leader": "Leaders"}
+_VERDICTS = {
+    "two-way": ("⇄ two-way", "good"),
+    "one-way": ("→ one-way", "warn"),
+    "no voice": ("✕ no voice", "bad"),
+}
+
+
+# ------------------------------------------------------------------ blocks
+# The report is built as plain blocks first, then rendered as HTML or
+# Markdown; renderers escape every text, so map text never becomes markup.
+
+
+@dataclass
+class Mark:
+    """A table cell or text with a status: ``good``, ``warn``, ``bad`` or ``""``."""
+
+    text: str
+    kind: str = ""
+
+
+@dataclass
+class Para:
+    text: str
+    label: str | None = None
+    cls: str = ""
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 3
+    id: str | None = None
+
+
+@dataclass
+class Bullets:
+    items: list[str | Mark]
+    cls: str = ""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[Any]]
+    caption: str | None = None
+    total: int | None = None  # rows before truncation
+    cls: str = ""
+
+
+@dataclass
+class Chart:
+    svg: str
+    caption: str
+    table: Table  # what Markdown shows instead
+
+
+@dataclass
+class Tiles:
+    tiles: list[tuple[str, str, str]]  # (figure, label, status)
+
+
+@dataclass
+class Note:
+    text: str
+    kind: str = ""
+
+
+@dataclass
+class Embed:
+    html: str  # trusted markup built by this module
+    markdown: str
+    cls: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    kicker: str = ""
+    intro: str = ""
+    blocks: list[Any] = field(default_factory=list)
+
+
+def _rows(rows: list[list[Any]], headers: list[str], caption: str | None = None) -> Table:
+    return Table(headers, rows[:ROWS_SHOWN], caption, total=len(rows))
+
+
+# --------------------------------------------------------------- redaction
+
+
+def redact_maps(
+    current: SystemMap, redesign: SystemMap | None = None
+) -> tuple[SystemMap, SystemMap | None, dict[str, str]]:
+    """Both maps with sensitive stakeholders made anonymous, consistently.
+
+    A stakeholder marked sensitive in either map becomes the same
+    "Stakeholder N" (and id ``stakeholder-N``) in both, numbered in the
+    order of the current map, then the redesign. As with
+    :func:`sysmap.html.redact_map`, their free text and the notes of their
+    relationships are left out and their names and ids are replaced in every
+    other text; unlike it, the guiding team, outcomes, measures, indicators
+    and assessments are kept (they are in the report), with the same names
+    replaced.
+
+    Returns
+    -------
+    (SystemMap, SystemMap or None, dict)
+        The redacted maps and the id mapping (old id → new id).
+
+    Example
+    -------
+    >>> from sysmap.model import Stakeholder, SystemMap, GuidingRole
+    >>> dana = Stakeholder(id="dana", name="Dana", role="beneficiary", sensitive=True)
+    >>> m = SystemMap(id="m", title="T", guiding_question="Q?", stakeholders=[dana],
+    ...     guiding_team=[GuidingRole(id="co-chair", name="Dana's seat", accepted_by=["dana"])])
+    >>> r, _, ids = redact_maps(m)
+    >>> ids, r.guiding_team[0].name, r.guiding_team[0].accepted_by
+    ({'dana': 'stakeholder-1'}, "Stakeholder 1's seat", ['stakeholder-1'])
+    """
+    from sysmap.html import redact_map
+
+    maps = [current] + ([redesign] if redesign is not None else [])
+    order: list[str] = []
+    people: dict[str, Any] = {}
+    for m in maps:
+        for s in m.stakeholders:
+            if s.sensitive and s.id not in order:
+                order.append(s.id)
+                people[s.id] = s
+    if not order:
+        return current, redesign, {}
+    names: dict[str, str] = {}
+    out: list[SystemMap] = []
+    ids: dict[str, str] = {}
+    for m in maps:
+        own = {s.id: s for s in m.stakeholders}
+        carriers = [(own.get(i) or people[i]).model_copy(update={"sensitive": True}) for i in order]
+        # sensitive in one map is sensitive in both
+        rest = [s for s in m.stakeholders if s.id not in people]
+        r, ids = redact_map(m.model_copy(update={"stakeholders": carriers + rest}))
+        by_id = {s.id: s for s in r.stakeholders}
+        stakeholders = [by_id[ids.get(s.id, s.id)] for s in m.stakeholders]
+        for old, new in ids.items():
+            names[old] = by_id[new].name
+        out.append(_restore_parts(r.model_copy(update={"stakeholders": stakeholders}), m, ids))
+    words: list[tuple[str, str]] = []
+    for m in maps:
+        words += [(s.name, names[s.id]) for s in m.stakeholders if s.id in names]
+    words += [(old, names[old]) for old in names]
+    words.sort(key=lambda kv: -len(kv[0]))
+    # the parts redact_map leaves out are scrubbed with every map's names
+    out = [_scrub_parts(r, words) for r in out]
+    return out[0], (out[1] if redesign is not None else None), ids
+
+
+def _restore_parts(r: SystemMap, m: SystemMap, ids: dict[str, str]) -> SystemMap:
+    data = r.model_dump(by_alias=True)
+    src = m.model_dump(by_alias=True)
+    for role in src["guiding_team"]:
+        role["accepted_by"] = [ids.get(x, x) for x in role["accepted_by"]]
+    for a in src["assessments"]:
+        for res in a["results"]:
+            res["stakeholder"] = ids.get(res["stakeholder"], res["stakeholder"])
+    for key in ("guiding_team", "outcomes", "measures", "indicators", "assessments"):
+        data[key] = src[key]
+    return SystemMap.model_validate(data)
+
+
+def _scrub_parts(r: SystemMap, words: list[tuple[str, str]]) -> SystemMap:
+    def scrub(value: Any) -> Any:
+        if isinstance(value, str):
+            for old, new in words:
+                value = value.replace(old, new)
+            return value
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {scrub(k): scrub(v) for k, v in value.items()}
+        return value
+
+    data = r.model_dump(by_alias=True)
+    for role in data["guiding_team"]:
+        for key in ("name", "description"):
+            role[key] = scrub(role[key])
+        role["responsibilities"] = [
+            scrub(x) if isinstance(x, str) else {**x, "text": scrub(x["text"])}
+            for x in role["responsibilities"]
+        ]
+    for o in data["outcomes"]:
+        o["name"], o["description"] = scrub(o["name"]), scrub(o["description"])
+    for ms in data["measures"]:
+        for key in ("name", "unit", "source"):
+            ms[key] = scrub(ms[key])
+        for v in ms["values"]:
+            v["group"] = scrub(v["group"])
+    for ind in data["indicators"]:
+        for key in ("name", "unit", "source"):
+            ind[key] = scrub(ind[key])
+        for d in ind["disaggregations"]:
+            d["values"] = scrub(d["values"])
+    for a in data["assessments"]:
+        a["name"] = scrub(a["name"])
+        for item in a["items"]:
+            item["text"], item["area"] = scrub(item["text"]), scrub(item["area"])
+    return SystemMap.model_validate(data)
+
+
+# ------------------------------------------------------------ computations
+
+
+@dataclass
+class _Inputs:
+    current: SystemMap
+    redesign: SystemMap | None
+    now: Any  # Analysis of the current map
+    new: Any  # Analysis of the redesign, or None
+    equity: dict[str, Any]  # attribute -> equity result (current map)
+    comparison: Any
+    plan: Any
+    by: list[str]
+    redacted: bool
+    title: str
+    map_page: str | None = None
+
+
+def _default_by(m: SystemMap) -> list[str]:
+    """The attributes the equity lens breaks results down by: those the
+    indicators and measures are disaggregated by, when stakeholders record
+    them; otherwise the attribute most beneficiaries record."""
+    recorded = Counter(k for s in m.stakeholders for k, v in s.attributes.items() if v is not None)
+    wanted = [d.by for i in m.indicators for d in i.disaggregations]
+    wanted += [k for ms in m.measures for v in ms.values for k in v.group]
+    out = [k for k in dict.fromkeys(wanted) if k in recorded]
+    if not out:
+        bene = Counter(
+            k for s in m.stakeholders if s.role == "beneficiary" for k in s.attributes
+        ).most_common(1)
+        out = [bene[0][0]] if bene else []
+    return out[:3]
+
+
+def _gather(
+    current: SystemMap,
+    redesign: SystemMap | None,
+    redact: bool,
+    by: Sequence[str] | None,
+    title: str | None,
+) -> _Inputs:
+    from sysmap.analysis.equity import equity
+    from sysmap.analysis.suite import _equity_metrics, analyze
+
+    if redact:
+        current, redesign, _ = redact_maps(current, redesign)
+    attrs = list(dict.fromkeys(by)) if by else _default_by(current)
+    now = analyze(current, by=attrs[0] if attrs else None)
+    lenses: dict[str, Any] = {}
+    if attrs:
+        lenses[attrs[0]] = now.results["equity"]
+        metrics = _equity_metrics(current, now.results.get("structure"), now.results.get("voice"))
+        for attr in attrs[1:]:
+            lenses[attr] = equity(current, attr, metrics=metrics)
+    new = comparison = plan = None
+    if redesign is not None:
+        from sysmap.compare import compare_maps
+        from sysmap.plan import change_plan
+
+        new = analyze(redesign)
+        comparison = compare_maps(current, redesign)
+        plan = change_plan(comparison)
+    return _Inputs(
+        current=current,
+        redesign=redesign,
+        now=now,
+        new=new,
+        equity=lenses,
+        comparison=comparison,
+        plan=plan,
+        by=attrs,
+        redacted=redact,
+        title=title or (redesign or current).title,
+    )
+
+
+def _names(*maps: SystemMap | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in maps:
+        if m is not None:
+            out.update({s.id: s.name for s in m.stakeholders})
+            out.update({f.id: f.name for f in m.factors})
+    return out
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{round(100 * share)}%"
+
+
+def _num(value: Any) -> str:
+    from sysmap.analysis._base import fmt_number
+
+    return fmt_number(value)
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def _optional(module: str) -> Any:
+    """A sysmap module that may not be installed yet (process, roles, assess)."""
+    try:
+        return importlib.import_module(f"sysmap.{module}")
+    except ImportError:
+        return None
+
+
+# ----------------------------------------------------------------- sections
+
+
+def _glance(x: _Inputs) -> Section:
+    m = x.current
+    roles = Counter(s.role for s in m.stakeholders)
+    voice = x.now.results["voice"].to_dict()
+    vc = voice["counts"]
+    loops = x.now.results["loops"].to_dict()
+    declared = loops["declared"]
+    holding = sum(1 for d in declared if d["holds"])
+    power = x.now.results["power"].to_dict()
+    bshare = power["by_role"]["beneficiary"]["share"] if power["total_power"] else None
+    tiles = [
+        (
+            str(len(m.stakeholders)),
+            f"stakeholders: {roles['beneficiary']} beneficiaries, {roles['provider']} "
+            f"providers, {roles['leader']} leaders",
+            "",
+        ),
+        (
+            str(sum(1 for s in m.stakeholders if s.lived_experience)),
+            "bring lived experience",
+            "",
+        ),
+        (
+            f"{vc['two_way']} of {vc['beneficiaries']}",
+            "beneficiary groups heard by a leader and hearing back",
+            "good" if vc["beneficiaries"] and vc["two_way"] == vc["beneficiaries"] else "bad",
+        ),
+        (
+            str(vc["no_voice"]),
+            "beneficiary groups with no voice path to any leader",
+            "bad" if vc["no_voice"] else "good",
+        ),
+        (
+            f"{holding} of {len(declared)}",
+            "declared feedback loops holding",
+            "good" if holding == len(declared) else "warn",
+        ),
+        (_pct(bshare), "of the power held by beneficiaries", ""),
+    ]
+    if x.plan is not None:
+        n = sum(1 for i in x.plan.items)
+        tiles.append((str(n), "changes in the plan from today to the redesign", ""))
+    blocks: list[Any] = [Tiles(tiles)]
+    if x.redesign is not None:
+        blocks.append(
+            Para(
+                f"Today's map: “{m.title}” ({_as_of(m)}). Redesign: “{x.redesign.title}” "
+                f"({_as_of(x.redesign)}).",
+                cls="maps",
+            )
+        )
+    else:
+        blocks.append(Para(f"Map: “{m.title}” ({_as_of(m)}).", cls="maps"))
+    return Section("glance", "At a glance", blocks=blocks)
+
+
+def _as_of(m: SystemMap) -> str:
+    return f"as of {m.as_of.isoformat()}" if m.as_of else "no date given"
+
+
+def _power_dots(p: int | None) -> str:
+    return "—" if p is None else "●" * p + "○" * (5 - p)
+
+
+def _who(x: _Inputs) -> Section:
+    m = x.current
+    sec = Section(
+        "who",
+        "Who: whose relationships shape the question",
+        kicker="Who",
+        intro="Beneficiaries (whom the system serves), providers (who serve the system) and "
+        "leaders (who can change it), and who takes which role on the guiding team.",
+    )
+    roles_held: dict[str, list[str]] = {}
+    for g in m.guiding_team:
+        for sid in g.accepted_by:
+            roles_held.setdefault(sid, []).append(g.name)
+    for role in ROLES:
+        people = [s for s in m.stakeholders if s.role == role]
+        sec.blocks.append(Heading(f"{_ROLE_WORDS[role]} ({len(people)})", 3, f"who-{role}"))
+        if not people:
+            sec.blocks.append(Note(f"No {role} on the map yet — add one.", "bad"))
+            continue
+        rows = []
+        for s in sorted(people, key=lambda s: (-(s.power or 0), s.name.lower())):
+            kind = ", ".join(v for v in (s.type, s.organisation) if v) or ""
+            marks = []
+            if s.lived_experience:
+                marks.append("lived experience")
+            if s.id in roles_held:
+                marks.append("guiding team")
+            if s.sensitive and x.redacted:
+                marks.append("redacted")
+            rows.append([s.name, kind, Mark(_power_dots(s.power)), ", ".join(marks)])
+        sec.blocks.append(
+            _rows(rows, ["Stakeholder", "Type / organisation", "Power (0–5)", ""], None)
+        )
+    le = [s for s in m.stakeholders if s.lived_experience]
+    sec.blocks.append(Heading(f"People with lived experience ({len(le)})", 3, "who-lived"))
+    if le:
+        rows = [
+            [s.name, s.role, "; ".join(roles_held.get(s.id, [])) or Mark("no role yet", "warn")]
+            for s in le
+        ]
+        sec.blocks.append(_rows(rows, ["Stakeholder", "Role", "Guiding-team role"]))
+    else:
+        sec.blocks.append(
+            Note(
+                "Nobody on the map brings lived experience. Mark those who do "
+                "(lived_experience: true) — and invite them if they are missing.",
+                "bad",
+            )
+        )
+    team = (x.redesign or m).guiding_team
+    sec.blocks.append(Heading(f"The guiding team ({len(team)} roles)", 3, "who-team"))
+    if team:
+        names = _names(m, x.redesign)
+        rows = []
+        for g in team:
+            who = ", ".join(names.get(i, i) for i in g.accepted_by)
+            texts = [r if isinstance(r, str) else r.text for r in g.responsibilities]
+            rows.append(
+                [
+                    g.name,
+                    who or Mark("open — nobody has taken it yet", "bad"),
+                    "; ".join(texts[:3]) + (f" (+{len(texts) - 3} more)" if len(texts) > 3 else ""),
+                ]
+            )
+        caption = "From the redesign." if x.redesign is not None else None
+        sec.blocks.append(_rows(rows, ["Role", "Taken by", "Responsibilities"], caption))
+    else:
+        sec.blocks.append(Note("No guiding-team roles yet (guiding_team in the map).", "warn"))
+    return sec
+
+
+def _voice_blocks(x: _Inputs, m: SystemMap, result: Any, detail: bool = True) -> list[Any]:
+    v = result.to_dict()
+    names = _names(m)
+    c = v["counts"]
+    blocks: list[Any] = []
+    if not c["beneficiaries"]:
+        return [Note("No beneficiaries on the map, so no voice to follow.", "bad")]
+    svg = charts.stacked_bar(
+        [
+            ("no voice", c["no_voice"], "#D55E00"),
+            ("one-way (heard, nothing comes back)", c["one_way"], "#E69F00"),
+            ("two-way (heard and hearing back)", c["two_way"], "#009E73"),
+        ],
+        title="Voice of beneficiary groups",
+    )
+    blocks.append(
+        Chart(
+            svg,
+            f"Does each beneficiary group's voice reach a leader who decides, and does "
+            f"anything come back? ({c['beneficiaries']} beneficiary groups, {c['leaders']} leaders)",
+            Table(
+                ["voice", "beneficiary groups"],
+                [
+                    ["no voice", c["no_voice"]],
+                    ["one-way", c["one_way"]],
+                    ["two-way", c["two_way"]],
+                ],
+            ),
+        )
+    )
+    if not detail:
+        return blocks
+    rank = {"no voice": 0, "one-way": 1, "two-way": 2}
+    rows = []
+    for b in sorted(v["beneficiaries"], key=lambda b: (rank.get(b["verdict"], 3), b["name"])):
+        text, kind = _VERDICTS.get(b["verdict"], (b["verdict"], ""))
+        weak = b.get("weakest_link")
+        weakest = ""
+        if weak and weak.get("strength") is not None:
+            weakest = (
+                f"{names.get(weak['from'], weak['from'])} → {names.get(weak['to'], weak['to'])} "
+                f"(strength {_num(weak['strength'])})"
+            )
+        broken = "; ".join(
+            f"{names.get(e['from'], e['from'])} → {names.get(e['to'], e['to'])}"
+            for e in (b.get("broken_at") or []) + (b.get("return_broken_at") or [])
+        )
+        rows.append(
+            [
+                b["name"],
+                Mark(text, kind),
+                names.get(b.get("nearest_leader") or "", "—"),
+                b["length"] if b.get("length") is not None else "—",
+                weakest,
+                Mark("yes", "good") if b.get("return_path") else Mark("no", "bad"),
+                broken,
+            ]
+        )
+    blocks.append(
+        _rows(
+            rows,
+            [
+                "Beneficiary group",
+                "Voice",
+                "Nearest leader reached",
+                "Steps",
+                "Weakest link",
+                "Hears back",
+                "Broken links",
+            ],
+        )
+    )
+    return blocks
+
+
+def _power_blocks(result: Any) -> list[Any]:
+    p = result.to_dict()
+    if not p["total_power"]:
+        return [Note("No stakeholder has a power score yet (power: 0–5).", "warn")]
+    rows = [
+        (_ROLE_WORDS[r], round(100 * p["by_role"][r]["share"], 1))
+        for r in ROLES
+        if r in p["by_role"]
+    ]
+    blocks: list[Any] = [
+        Chart(
+            charts.bar_chart(rows, title="Share of power by role", unit="%", max_value=100),
+            "Share of all power (the stakeholders' 0–5 scores) held by each role group.",
+            Table(["role", "share of power"], [[r, f"{v:g}%"] for r, v in rows]),
+        )
+    ]
+    dp = p.get("decision_power") or {}
+    facts = [
+        f"Power is concentrated: Gini {p['concentration']['gini']:.2f} (0 = everyone equal, "
+        "1 = one stakeholder holds it all)."
+    ]
+    if dp.get("total"):
+        facts.append(
+            "Decision power carried by relationships: "
+            + ", ".join(
+                f"{_ROLE_WORDS[r].lower()} {_pct(n / dp['total'])}"
+                for r, n in dp["by_role"].items()
+            )
+            + "."
+        )
+    blocks.append(Bullets(list(facts)))
+    return blocks
+
+
+def _loops_blocks(m: SystemMap, result: Any, *, what: bool = False) -> list[Any]:
+    lp = result.to_dict()
+    names = _names(m)
+    factors = {f.id for f in m.factors}
+    blocks: list[Any] = []
+    rows = []
+    for d in lp["declared"]:
+        if what and not set(d["path"]) <= factors:
+            continue
+        if d["holds"]:
+            status = Mark("✓ holds", "good")
+        else:
+            status = Mark("✕ broken", "bad")
+        breaks = "; ".join(
+            f"{b.get('from_name') or names.get(b['from'], b['from'])} → "
+            f"{b.get('to_name') or names.get(b['to'], b['to'])} ({b.get('reason', 'missing')})"
+            for b in d.get("breaks") or []
+        )
+        path = " → ".join(names.get(p, p) for p in d["path"])
+        rows.append([d["name"], d.get("type") or "—", status, path, breaks or "—"])
+    if rows:
+        blocks.append(
+            _rows(
+                rows,
+                ["Declared loop", "Type", "Today" if not what else "Holds", "Path", "Breaks at"],
+            )
+        )
+    else:
+        blocks.append(Note("No declared feedback loops yet (loops in the map).", "warn"))
+    if not what:
+        c = lp["counts"]
+        facts = [
+            f"{_plural(c['cycles'], 'loop')} found in the map "
+            f"(up to {lp['max_length']} steps{'' if lp['complete'] else ', search stopped early'}): "
+            f"{c['reinforcing']} reinforcing, {c['balancing']} balancing."
+        ]
+        top = lp.get("on_most_loops") or []
+        if top:
+            facts.append(
+                "On the most loops: "
+                + ", ".join(f"{t['name']} ({t['loops']})" for t in top[:5])
+                + "."
+            )
+        blocks.append(Bullets(list(facts)))
+    return blocks
+
+
+def _equity_blocks(x: _Inputs) -> list[Any]:
+    if not x.by:
+        return [
+            Note(
+                "No stakeholder attribute to look through the equity lens — record "
+                "attributes such as race or age_group on stakeholders, or pass --by.",
+                "warn",
+            )
+        ]
+    blocks: list[Any] = []
+    for attr, result in x.equity.items():
+        d = result.to_dict()
+        gaps = [g["text"] for metric in d.get("metrics", []) for g in metric.get("gaps", [])]
+        groups = ", ".join(
+            f"{g['group']} ({g['n']})" for g in d.get("groups", []) if g.get("recorded")
+        )
+        blocks.append(Heading(f"By {attr}", 4))
+        if groups:
+            blocks.append(Para(groups, label="Groups:"))
+        if gaps:
+            blocks.append(Bullets([Mark(g, "bad") for g in gaps[:12]]))
+        else:
+            blocks.append(Para("No gap between groups crosses the equity rules."))
+    return blocks
+
+
+def _indicator_blocks(m: SystemMap) -> list[Any]:
+    if not m.indicators:
+        return [Note("No secondary-data indicators yet (indicators in the map).", "warn")]
+    blocks: list[Any] = []
+    for ind in m.indicators:
+        unit = ind.unit or ""
+        head = f"{_num(ind.value)} {unit}".strip() if ind.value is not None else ""
+        meta = ", ".join(v for v in (ind.source, ind.as_of.isoformat() if ind.as_of else None) if v)
+        blocks.append(Heading(ind.name, 4))
+        if head or meta:
+            blocks.append(Para(f"{head}{' — ' if head and meta else ''}{meta}", cls="meta"))
+        for d in ind.disaggregations:
+            rows = sorted(d.values.items(), key=lambda kv: -kv[1])
+            suffix = "%" if unit == "percent" else ""
+            blocks.append(
+                Chart(
+                    charts.bar_chart(
+                        [(k, v) for k, v in rows],
+                        title=f"{ind.name} by {d.by}",
+                        unit=suffix,
+                        color=charts.PALETTE[1],
+                    ),
+                    f"By {d.by}.",
+                    Table([d.by, unit or "value"], [[k, _num(v)] for k, v in rows]),
+                )
+            )
+    return blocks
+
+
+def _why(x: _Inputs) -> Section:
+    m = x.current
+    sec = Section(
+        "why",
+        "Why: how the relationships work today",
+        kicker="Why",
+        intro="What the current map shows: whose voice reaches the leaders who decide, who "
+        "holds power, which feedback loops hold, and where groups are left behind.",
+    )
+    heads = x.now.headlines()
+    sec.blocks.append(Heading("What stands out", 3, "why-findings"))
+    sec.blocks.append(Bullets([f.text for f in heads] or ["nothing notable"], cls="findings"))
+    sec.blocks.append(Heading("Voice and two-way feedback", 3, "why-voice"))
+    sec.blocks += _voice_blocks(x, m, x.now.results["voice"])
+    sec.blocks.append(Heading("Power by role", 3, "why-power"))
+    sec.blocks += _power_blocks(x.now.results["power"])
+    sec.blocks.append(Heading("Feedback loops", 3, "why-loops"))
+    sec.blocks += _loops_blocks(m, x.now.results["loops"])
+    sec.blocks.append(Heading("Equity gaps", 3, "why-equity"))
+    sec.blocks += _equity_blocks(x)
+    sec.blocks.append(Heading("Indicators (secondary data)", 3, "why-indicators"))
+    sec.blocks += _indicator_blocks(m)
+    return sec
+
+
+def _what(x: _Inputs) -> Section:
+    sec = Section(
+        "what",
+        "What: the redesign we co-create",
+        kicker="What",
+        intro="The outcomes the community works toward and the key factors that work "
+        "together, with their reinforcing (R) and balancing (B) loops.",
+    )
+    m = x.redesign or x.current
+    if x.redesign is None:
+        sec.blocks.append(
+            Note(
+                "No redesign yet. The What stage draws the redesigned system as its own map "
+                "(stage: redesign, based_on: the current map's id); give it as the second map.",
+                "warn",
+            )
+        )
+    else:
+        desc = x.redesign.description
+        if desc:
+            sec.blocks.append(Para(desc))
+    sec.blocks.append(Heading(f"Outcomes ({len(m.outcomes)})", 3, "what-outcomes"))
+    if m.outcomes:
+        sec.blocks.append(
+            Bullets([o.name + (f" — {o.description}" if o.description else "") for o in m.outcomes])
+        )
+    else:
+        sec.blocks.append(Note("No outcomes yet (outcomes in the map).", "warn"))
+    sec.blocks.append(Heading(f"Key factors ({len(m.factors)})", 3, "what-factors"))
+    if m.factors:
+        sec.blocks.append(
+            _rows(
+                [[f.name, f.description or ""] for f in m.factors],
+                ["Factor", "What it is"],
+            )
+        )
+    else:
+        sec.blocks.append(Note("No key-factor model yet (factors and influences links).", "warn"))
+    analysis = x.new if x.new is not None else x.now
+    names = _names(m)
+    factors = {f.id for f in m.factors}
+    loops = [lo for lo in m.loops if set(lo.path) <= factors]
+    sec.blocks.append(Heading(f"Key-factor loops ({len(loops)})", 3, "what-loops"))
+    if loops:
+        found = {d["id"]: d for d in analysis.results["loops"].to_dict()["declared"]}
+        rows = []
+        r_n = b_n = 0
+        for lo in loops:
+            t = found.get(lo.id, {}).get("type") or lo.type or "—"
+            if t == "reinforcing":
+                r_n += 1
+                tag = f"R{r_n}"
+            elif t == "balancing":
+                b_n += 1
+                tag = f"B{b_n}"
+            else:
+                tag = "?"
+            rows.append(
+                [
+                    Mark(tag, "good" if tag.startswith("R") else "warn"),
+                    lo.name,
+                    t,
+                    " → ".join(names.get(p, p) for p in lo.path),
+                    lo.purpose or "",
+                ]
+            )
+        sec.blocks.append(_rows(rows, ["", "Loop", "Type", "Path", "What it does"]))
+    else:
+        sec.blocks.append(Note("No declared loops among the key factors yet.", "warn"))
+    if x.redesign is not None and x.new is not None:
+        people = [lo for lo in x.redesign.loops if not set(lo.path) <= factors]
+        sec.blocks.append(
+            Heading(f"Feedback loops between stakeholders in the redesign ({len(people)})", 3)
+        )
+        rows = []
+        found = {d["id"]: d for d in x.new.results["loops"].to_dict()["declared"]}
+        before = {d["id"]: d for d in x.now.results["loops"].to_dict()["declared"]}
+        for lo in people:
+            d = found.get(lo.id, {})
+            was = before.get(lo.id)
+            today = (
+                Mark("new", "")
+                if was is None
+                else (Mark("✓ holds", "good") if was["holds"] else Mark("✕ broken", "bad"))
+            )
+            then = Mark("✓ holds", "good") if d.get("holds") else Mark("✕ broken", "bad")
+            rows.append([lo.name, today, then, lo.purpose or ""])
+        if rows:
+            sec.blocks.append(_rows(rows, ["Loop", "Today", "Redesign", "What it is for"]))
+        sec.blocks.append(Heading("What stands out in the redesign", 3))
+        sec.blocks.append(Bullets([f.text for f in x.new.headlines(6)] or ["nothing notable"]))
+    return sec
+
+
+def _measure_blocks(m: SystemMap) -> list[Any]:
+    if not m.measures:
+        return [Note("No shared measures yet (measures with values over time).", "warn")]
+    outcomes = {o.id: o.name for o in m.outcomes}
+    blocks: list[Any] = []
+    for ms in m.measures:
+        series: dict[str, list[tuple[_dt.date, float]]] = {}
+        for v in ms.values:
+            label = ", ".join(str(g) for g in v.group.values() if g is not None) or "everyone"
+            series.setdefault(label, []).append((v.date, v.value))
+        blocks.append(Heading(ms.name, 4))
+        meta = [
+            f"outcome: {outcomes.get(ms.outcome, ms.outcome)}" if ms.outcome else "",
+            f"{ms.data} data" if ms.data else "",
+            f"source: {ms.source}" if ms.source else "",
+        ]
+        if any(meta):
+            blocks.append(Para("; ".join(t for t in meta if t), cls="meta"))
+        if not ms.values:
+            blocks.append(Note("No values recorded yet.", "warn"))
+            continue
+        dates = sorted({v.date for v in ms.values})
+        table = Table(
+            ["date", *series],
+            [
+                [d.isoformat()]
+                + [_num(next((val for dd, val in pts if dd == d), None)) for pts in series.values()]
+                for d in dates
+            ],
+        )
+        blocks.append(
+            Chart(
+                charts.line_chart(list(series.items()), title=ms.name, unit=ms.unit or ""),
+                f"{ms.unit or 'value'} over time"
+                + (f", {len(series)} series" if len(series) > 1 else ""),
+                table,
+            )
+        )
+    return blocks
+
+
+def _how(x: _Inputs) -> Section:
+    sec = Section(
+        "how",
+        "How: the changes, who owns them, and how we measure",
+        kicker="How",
+        intro="Which relationships are formed, rewired, strengthened and retired, who owns "
+        "each change and how it is piloted, and the shared measures over time.",
+    )
+    if x.comparison is None or x.plan is None:
+        sec.blocks.append(
+            Note(
+                "Give a redesign as the second map for the comparison and the change plan.",
+                "warn",
+            )
+        )
+    else:
+        from sysmap.plan import ACTIONS
+
+        c = x.comparison
+        sec.blocks.append(Heading("What changes", 3, "how-changes"))
+        sec.blocks.append(Bullets([f.text for f in c.findings()[:10]], cls="findings"))
+        now_p = x.now.results["power"].to_dict()
+        new_p = x.new.results["power"].to_dict()
+        if now_p["total_power"] and new_p["total_power"]:
+            shares = [
+                (
+                    _ROLE_WORDS[r],
+                    round(100 * now_p["by_role"][r]["share"], 1),
+                    round(100 * new_p["by_role"][r]["share"], 1),
+                )
+                for r in ROLES
+            ]
+            sec.blocks.append(
+                Chart(
+                    charts.paired_bar_chart(
+                        shares, title="Share of power by role, today and in the redesign", unit="%"
+                    ),
+                    "Share of power by role, today (hatched) and in the redesign (solid).",
+                    Table(
+                        ["role", "today", "redesign"],
+                        [[r, f"{a:g}%", f"{b:g}%"] for r, a, b in shares],
+                    ),
+                )
+            )
+        a = x.now.results["voice"].to_dict()["counts"]
+        b = x.new.results["voice"].to_dict()["counts"]
+        rows_v = [
+            ("two-way", a["two_way"], b["two_way"]),
+            ("one-way", a["one_way"], b["one_way"]),
+            ("no voice", a["no_voice"], b["no_voice"]),
+        ]
+        sec.blocks.append(
+            Chart(
+                charts.paired_bar_chart(
+                    rows_v, title="Beneficiary groups by voice, today and in the redesign"
+                ),
+                "Beneficiary groups by voice, today (hatched) and in the redesign (solid).",
+                Table(["voice", "today", "redesign"], [list(r) for r in rows_v]),
+            )
+        )
+        sec.blocks.append(Heading("The change plan", 3, "how-plan"))
+        counts = x.plan.counts()
+        sec.blocks.append(
+            Para(
+                ", ".join(f"{ACTIONS[k].lower()}: {n}" for k, n in counts.items() if n)
+                or "Nothing changes.",
+                label="In all:",
+            )
+        )
+        for action, heading in ACTIONS.items():
+            items = x.plan.group(action)
+            if not items:
+                continue
+            sec.blocks.append(Heading(f"{heading} ({len(items)})", 4, f"plan-{action}"))
+            if action in ("bring_in", "leave"):
+                rows = [[i.stakeholder_name or "", i.role or "", i.what] for i in items]
+                sec.blocks.append(_rows(rows, ["Stakeholder", "Role", "What"]))
+                continue
+            rows = []
+            for i in items:
+                owner: Any = i.owner_name or ""
+                if not owner and action != "retire":
+                    owner = Mark("not named yet", "bad")
+                rows.append(
+                    [
+                        f"{i.source_name} → {i.target_name}",
+                        i.kind or "",
+                        i.what,
+                        i.reason or "",
+                        owner,
+                        i.pilot or "",
+                        ", ".join(i.measure_names),
+                    ]
+                )
+            sec.blocks.append(
+                _rows(rows, ["Relationship", "Kind", "What", "Why", "Owner", "Pilot", "Measures"])
+            )
+    sec.blocks.append(Heading("Shared measures over time", 3, "how-measures"))
+    sec.blocks += _measure_blocks(x.redesign or x.current)
+    return sec
+
+
+def _map_section(x: _Inputs, html_format: bool) -> Section:
+    from sysmap.html import diff_from_comparison, generate_html
+
+    if x.comparison is not None and x.redesign is not None:
+        title = "The redesign, with what changes from today"
+        intro = (
+            "The redesigned system with each change styled: formed (+), retired (✕), "
+            "rewired (↻), strengthened (▲), weakened (▼); stakeholders added or removed. "
+            "Click a stakeholder, filter, follow a loop or switch on the voice view."
+        )
+    else:
+        title = "The system today"
+        intro = (
+            "Click a stakeholder, filter by role or kind, follow a loop or switch on the "
+            "voice view to see whose voice reaches the leaders."
+        )
+    sec = Section("map", f"Interactive map: {title.lower()}", kicker="Map", intro=intro)
+    if not html_format:
+        sec.blocks.append(
+            Note(
+                "The interactive map is in the HTML report (sysmap report … -o report.html) "
+                "or its own page (sysmap map MAP -o map.html).",
+            )
+        )
+        return sec
+    if x.redesign is not None:
+        diff = diff_from_comparison(x.comparison)
+        page = generate_html(x.redesign, analysis=x.new, diff=diff, title=title)
+    else:
+        page = generate_html(x.current, analysis=x.now, title=title)
+    sec.blocks.append(
+        Embed(
+            '<iframe class="map-frame" id="map-frame" title="Interactive map" '
+            'sandbox="allow-scripts" loading="eager" srcdoc="' + escape(page, quote=True) + '">'
+            "</iframe>"
+            '<p class="print-only">The interactive map is in the HTML file: open it in a '
+            "browser to explore it.</p>",
+            "",
+            cls="map-embed",
+        )
+    )
+    x.map_page = page
+    return sec
+
+
+def _process_section(x: _Inputs) -> Section | None:
+    mod = _optional("process")
+    if mod is None:
+        return None
+    status = mod.check_process(x.current, x.redesign)
+    sec = Section(
+        "process",
+        "Process checklist: where we stand in Who → Why → What → How",
+        kicker="Process",
+        intro="Each stage's questions, what the maps already answer, and the next step.",
+    )
+    marks = {"done": ("✓ done", "good"), "partial": ("◐ partly", "warn"), "open": ("○ open", "bad")}
+    sec.blocks.append(Para(status.headline() + ".", cls="lead"))
+    for stage in status.stages:
+        checks = list(stage.checks)
+        done = sum(1 for c in checks if c.status == "done")
+        sec.blocks.append(Heading(f"{stage.title} — {done} of {len(checks)} done", 3))
+        if stage.question:
+            sec.blocks.append(Para(stage.question, cls="meta"))
+        rows = []
+        for c in checks:
+            text, kind = marks.get(c.status, (c.status, ""))
+            rows.append([c.question, Mark(text, kind), c.answer or "", c.next_step or ""])
+        sec.blocks.append(_rows(rows, ["Question", "Status", "What the maps say", "Next step"]))
+    return sec
+
+
+def _pct100(value: float | None) -> str:
+    return "—" if value is None else f"{_num(value)}%"
+
+
+def _assess_section(x: _Inputs) -> Section | None:
+    mod = _optional("assess")
+    if mod is None:
+        return None
+    m = x.redesign or x.current
+    sec = Section(
+        "assessments",
+        "Assessments: what is in place for lived-experience involvement",
+        kicker="Assessments",
+        intro="Checklists scored per organisation (latest scores), and how much is in place "
+        "across the system.",
+    )
+    if not m.assessments:
+        sec.blocks.append(Note("No assessments in the map yet.", "warn"))
+        return sec
+    report = mod.assess(m)
+    for a in report.assessments:
+        sec.blocks.append(Heading(a.name, 3))
+        sec.blocks.append(Bullets([f.text for f in a.findings() if f.importance >= 2]))
+        if a.organisations:
+            bars = [(o.name, o.percent) for o in a.organisations]
+            sec.blocks.append(
+                Chart(
+                    charts.bar_chart(
+                        bars,
+                        title=f"{a.name}: in place per organisation",
+                        unit="%",
+                        max_value=100,
+                        color=charts.PALETTE[2],
+                    ),
+                    "How far each organisation is toward every item fully in place.",
+                    Table(["organisation", "in place"], [[n, _pct100(v)] for n, v in bars]),
+                )
+            )
+            rows = [
+                [
+                    o.name,
+                    o.date.isoformat() if o.date else "—",
+                    f"{_num(o.score)} of {_num(o.out_of)}",
+                    _pct100(o.percent),
+                    o.tally.fully,
+                    o.tally.partly,
+                    o.tally.not_in_place,
+                ]
+                for o in a.organisations
+            ]
+            rows.append(
+                [
+                    Mark("across the system"),
+                    "",
+                    "",
+                    _pct100(a.percent),
+                    a.tally.fully,
+                    a.tally.partly,
+                    a.tally.not_in_place,
+                ]
+            )
+            sec.blocks.append(
+                _rows(
+                    rows,
+                    ["Organisation", "Scored", "Score", "In place", "Fully", "Partly", "Not"],
+                )
+            )
+        if a.areas:
+            text = {i.id: i.text for i in a.items}
+            rows = [
+                [
+                    ar.area,
+                    len(ar.items),
+                    _pct100(ar.percent),
+                    "; ".join(text.get(g, g) for g in ar.gaps) or "none",
+                ]
+                for ar in a.areas
+            ]
+            sec.blocks.append(_rows(rows, ["Area", "Items", "In place", "Under half way"]))
+        if a.not_assessed:
+            sec.blocks.append(
+                Para(
+                    ", ".join(o.name for o in a.not_assessed[:40])
+                    + (f" and {len(a.not_assessed) - 40} more" if len(a.not_assessed) > 40 else ""),
+                    label="Not scored yet:",
+                )
+            )
+    return sec
+
+
+def _roles_section(x: _Inputs) -> Section | None:
+    mod = _optional("roles")
+    if mod is None:
+        return None
+    m = x.redesign or x.current
+    sec = Section(
+        "roles",
+        "Guiding-team roles: responsibilities and competencies",
+        kicker="Roles",
+        intro="Which competencies each responsibility needs (practical or strategic), the "
+        "training roadmap that follows, and who on the team covers what.",
+    )
+    if not m.guiding_team:
+        sec.blocks.append(Note("No guiding-team roles in the map yet.", "warn"))
+        return sec
+    matrix = mod.role_matrix(m.guiding_team)
+    mapped = [r for r in matrix.rows if r.needs]
+    if mapped:
+        sec.blocks.append(Heading("Responsibilities × competencies", 3, "roles-matrix"))
+        several = len({r.role for r in mapped}) > 1
+        headers = (["Role"] if several else []) + ["Responsibility"]
+        headers += [mod.competency_name(c) for c in matrix.competencies]
+        level = {"strategic": Mark("● strategic", "good"), "practical": Mark("○ practical")}
+        rows = []
+        for r in mapped:
+            cells: list[Any] = [r.role_name] if several else []
+            cells.append(r.text)
+            cells += [
+                level.get(r.needs.get(c, ""), r.needs.get(c, "")) for c in matrix.competencies
+            ]
+            rows.append(cells)
+        sec.blocks.append(Table(headers, rows, cls="matrix"))
+        unmapped = len(matrix.rows) - len(mapped)
+        if unmapped:
+            sec.blocks.append(
+                Para(
+                    f"{_plural(unmapped, 'responsibility', 'responsibilities')} name no "
+                    "competency yet.",
+                    cls="meta",
+                )
+            )
+        sec.blocks.append(Heading("Training roadmap", 3, "roles-roadmap"))
+        road = [(mod.competency_name(r.competency), r.total) for r in matrix.roadmap]
+        sec.blocks.append(
+            Chart(
+                charts.bar_chart(
+                    road,
+                    title="Responsibilities each competency supports",
+                    color=charts.PALETTE[3],
+                    label_width=250,
+                ),
+                "How many responsibilities each competency supports: train first where the "
+                "bar is longest.",
+                Table(
+                    ["competency", "responsibilities", "strategic", "practical"],
+                    [
+                        [mod.competency_name(r.competency), r.total, r.strategic, r.practical]
+                        for r in matrix.roadmap
+                    ],
+                ),
+            )
+        )
+        sec.blocks.append(
+            _rows(
+                [
+                    [mod.competency_name(r.competency), r.total, r.strategic, r.practical]
+                    for r in matrix.roadmap
+                ],
+                ["Competency", "Responsibilities", "At strategic level", "At practical level"],
+            )
+        )
+    cover = mod.team_coverage(m)
+    sec.blocks.append(Heading("Who covers what", 3, "roles-coverage"))
+    rows = []
+    for r in cover.roles:
+        holders = [
+            n + (" (lived experience)" if i in r.lived_experience else "")
+            for i, n in zip(r.holders, r.holder_names, strict=True)
+        ]
+        rows.append(
+            [
+                r.name,
+                ", ".join(holders) or Mark("nobody yet", "bad"),
+                len(r.responsibilities),
+            ]
+        )
+    sec.blocks.append(_rows(rows, ["Role", "Accepted by", "Responsibilities"]))
+    if cover.uncovered_competencies:
+        sec.blocks.append(
+            Bullets(
+                [
+                    Mark(f"Nobody covers {mod.competency_name(c)} ({lvl}) yet.", "bad")
+                    for c, lvl in cover.uncovered_competencies.items()
+                ]
+            )
+        )
+    return sec
+
+
+def _sections(x: _Inputs, html_format: bool) -> list[Section]:
+    out = [_glance(x), _who(x), _why(x), _what(x), _how(x), _map_section(x, html_format)]
+    for build in (_process_section, _assess_section, _roles_section):
+        sec = build(x)
+        if sec is not None:
+            out.append(sec)
+    return out
+
+
+# ------------------------------------------------------------------ render
+
+
+def _e(text: Any) -> str:
+    return escape(str(text), quote=True)
+
+
+def _h_text(value: Any) -> str:
+    if isinstance(value, Mark):
+        cls = f' class="mark {value.kind}"' if value.kind else ' class="mark"'
+        return f"<span{cls}>{_e(value.text)}</span>"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _e(_num(value))
+    return _e("" if value is None else value)
+
+
+def _html_block(b: Any) -> str:
+    if isinstance(b, Heading):
+        ident = f' id="{_e(b.id)}"' if b.id else ""
+        return f"<h{b.level}{ident}>{_e(b.text)}</h{b.level}>"
+    if isinstance(b, Para):
+        cls = f' class="{_e(b.cls)}"' if b.cls else ""
+        label = f"<strong>{_e(b.label)}</strong> " if b.label else ""
+        return f"<p{cls}>{label}{_e(b.text)}</p>"
+    if isinstance(b, Bullets):
+        cls = f' class="{_e(b.cls)}"' if b.cls else ""
+        return f"<ul{cls}>" + "".join(f"<li>{_h_text(i)}</li>" for i in b.items) + "</ul>"
+    if isinstance(b, Table):
+        cls = f' class="{_e(b.cls)}"' if b.cls else ""
+        out = [f'<div class="table-wrap"><table{cls}>']
+        if b.caption:
+            out.append(f"<caption>{_e(b.caption)}</caption>")
+        out.append(
+            "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in b.headers) + "</tr></thead>"
+        )
+        out.append("<tbody>")
+        for row in b.rows:
+            out.append("<tr>" + "".join(f"<td>{_h_text(c)}</td>" for c in row) + "</tr>")
+        out.append("</tbody></table>")
+        if b.total is not None and b.total > len(b.rows):
+            out.append(
+                f'<p class="more">… and {b.total - len(b.rows)} more (the first '
+                f"{len(b.rows)} are shown).</p>"
+            )
+        out.append("</div>")
+        return "".join(out)
+    if isinstance(b, Chart):
+        return (
+            f'<figure class="chart-figure">{b.svg}<figcaption>{_e(b.caption)}</figcaption></figure>'
+        )
+    if isinstance(b, Tiles):
+        return (
+            '<div class="tiles">'
+            + "".join(
+                f'<div class="tile {_e(kind)}"><span class="figure">{_e(fig)}</span>'
+                f'<span class="label">{_e(label)}</span></div>'
+                for fig, label, kind in b.tiles
+            )
+            + "</div>"
+        )
+    if isinstance(b, Note):
+        return f'<p class="note {_e(b.kind)}">{_e(b.text)}</p>'
+    if isinstance(b, Embed):
+        return f'<div class="{_e(b.cls)}">{b.html}</div>'
+    raise TypeError(b)  # pragma: no cover - every block type is handled above
+
+
+def _render_html(x: _Inputs, sections: list[Section]) -> str:
+    m = x.redesign or x.current
+    css = resources.files("sysmap").joinpath("templates", "report.css").read_text("utf-8")
+    map_page = x.map_page
+    scripts = "'none'"
+    if map_page:
+        found = re.search(r"script-src ([^;]+);", map_page)
+        if found is None:  # pragma: no cover - generate_html always sets a policy
+            raise SysmapError("the map page has no Content-Security-Policy to inherit")
+        scripts = found.group(1)
+    from sysmap import __version__
+
+    nav = "".join(f'<li><a href="#{_e(s.id)}">{_e(s.kicker or s.title)}</a></li>' for s in sections)
+    body = []
+    for s in sections:
+        cls = "stage" if s.kicker else "glance"
+        body.append(f'<section id="{_e(s.id)}" class="{cls}" aria-labelledby="{_e(s.id)}-h">')
+        if s.kicker:
+            body.append(f'<p class="kicker">{_e(s.kicker)}</p>')
+        body.append(f'<h2 id="{_e(s.id)}-h">{_e(s.title)}</h2>')
+        if s.intro:
+            body.append(f'<p class="intro">{_e(s.intro)}</p>')
+        body += [_html_block(b) for b in s.blocks]
+        body.append("</section>")
+    notes = []
+    if x.redacted:
+        notes.append("Sensitive stakeholders are redacted (“Stakeholder 1” …).")
+    community = f"{m.community} · " if m.community else ""
+    today = _dt.date.today().isoformat()
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        f"script-src {scripts}; style-src 'unsafe-inline'; img-src data:; "
+        "connect-src 'none'; base-uri 'none'; form-action 'none'\">\n"
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="generator" content="sysmap">\n'
+        f"<title>{_e(x.title)} — workshop report</title>\n"
+        f"<style>{_style_safe(css)}</style>\n</head>\n<body>\n"
+        '<header class="report-head">\n'
+        f'<p class="eyebrow">{_e(community)}Workshop report · {_e(today)}</p>\n'
+        f'<h1 id="report-title">{_e(x.title)}</h1>\n'
+        '<div class="question"><span class="q-label">Guiding question</span>'
+        f'<p id="guiding-question">{_e(m.guiding_question)}</p></div>\n'
+        + "".join(f'<p class="head-note">{_e(n)}</p>' for n in notes)
+        + '<nav class="toc" aria-label="Sections"><ol>'
+        + nav
+        + "</ol></nav>\n</header>\n<main>\n"
+        + "\n".join(body)
+        + f"\n</main>\n<footer><p>Made with sysmap {_e(__version__)} from "
+        f"“{_e(x.current.id)}”"
+        + (f" and “{_e(x.redesign.id)}”" if x.redesign is not None else "")
+        + ".</p></footer>\n</body>\n</html>\n"
+    )
+
+
+def _style_safe(css: str) -> str:
+    if "</style" in css.lower():  # pragma: no cover - our own stylesheet
+        raise SysmapError("the report stylesheet contains </style>")
+    return css
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+
+
+def _md(text: Any) -> str:
+    """Map text for Markdown: no markup, links or HTML survive.
+
+    Example
+    -------
+    >>> _md("<b>x</b> [a](javascript:1) | *y*")
+    '&lt;b&gt;x&lt;/b&gt; \\\\[a\\\\](javascript:1) \\\\| \\\\*y\\\\*'
+    """
+    s = "" if text is None else str(text)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = re.sub(r"[\r\n\u2028\u2029]+", " ", s)
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def _md_cell(value: Any) -> str:
+    if isinstance(value, Mark):
+        return _md(value.text)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _md(_num(value))
+    return _md(value)
+
+
+def _md_table(t: Table) -> list[str]:
+    out = []
+    if t.caption:
+        out += [f"*{_md(t.caption)}*", ""]
+    out.append("| " + " | ".join(_md(h) or " " for h in t.headers) + " |")
+    out.append("|" + "---|" * len(t.headers))
+    out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in t.rows]
+    if t.total is not None and t.total > len(t.rows):
+        out += ["", f"… and {t.total - len(t.rows)} more."]
+    return out
+
+
+def _md_block(b: Any) -> list[str]:
+    if isinstance(b, Heading):
+        return ["#" * b.level + " " + _md(b.text), ""]
+    if isinstance(b, Para):
+        label = f"**{_md(b.label)}** " if b.label else ""
+        return [label + _md(b.text), ""]
+    if isinstance(b, Bullets):
+        return [f"- {_md_cell(i)}" for i in b.items] + [""]
+    if isinstance(b, Table):
+        return _md_table(b) + [""]
+    if isinstance(b, Chart):
+        return [f"*{_md(b.caption)}*", ""] + _md_table(b.table) + [""]
+    if isinstance(b, Tiles):
+        return [f"- **{_md(fig)}** {_md(label)}" for fig, label, _ in b.tiles] + [""]
+    if isinstance(b, Note):
+        return [f"> {_md(b.text)}", ""]
+    if isinstance(b, Embed):
+        return [b.markdown, ""] if b.markdown else []
+    raise TypeError(b)  # pragma: no cover
+
+
+def _render_markdown(x: _Inputs, sections: list[Section]) -> str:
+    m = x.redesign or x.current
+    out = [
+        f"# {_md(x.title)} — workshop report",
+        "",
+        f"**Guiding question:** {_md(m.guiding_question)}",
+        "",
+    ]
+    if m.community:
+        out += [f"Community: {_md(m.community)}. Written {_dt.date.today().isoformat()}.", ""]
+    if x.redacted:
+        out += ["> Sensitive stakeholders are redacted (“Stakeholder 1” …).", ""]
+    out += [
+        "Contents: " + " · ".join(f"[{_md(s.kicker or s.title)}](#{s.id})" for s in sections),
+        "",
+    ]
+    for s in sections:
+        out += [f'<a id="{s.id}"></a>', "", f"## {_md(s.title)}", ""]
+        if s.intro:
+            out += [f"*{_md(s.intro)}*", ""]
+        for b in s.blocks:
+            out += _md_block(b)
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------- API
+
+
+def _check_format(fmt: str) -> str:
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in REPORT_FORMATS:
+        guess = did_you_mean(fmt, REPORT_FORMATS)
+        hint = f"did you mean '{guess}'? " if guess else ""
+        raise UnknownFormat(f"unknown report format '{fmt}' — {hint}use {one_of(REPORT_FORMATS)}")
+    return fmt
+
+
+def generate_report(
+    current: SystemMap,
+    redesign: SystemMap | None = None,
+    *,
+    format: str = "html",
+    redact: bool = False,
+    by: Sequence[str] | None = None,
+    title: str | None = None,
+) -> str:
+    """The workshop report as text: HTML (one self-contained page) or Markdown.
+
+    Parameters
+    ----------
+    current : SystemMap
+        The map of the system today.
+    redesign : SystemMap, optional
+        The redesigned system: adds the What stage's redesign, the comparison,
+        the change plan and the diff map.
+    format : str
+        ``html`` (default) or ``md``.
+    redact : bool
+        Replace sensitive stakeholders' names and ids with "Stakeholder 1" …
+        and leave their free text out everywhere (see :func:`redact_maps`).
+    by : list of str, optional
+        Stakeholder attributes for the equity lens (default: those the
+        indicators and measures are broken down by, e.g. race).
+    title : str, optional
+        The report's title (default: the latest map's title).
+
+    Returns
+    -------
+    str
+        The report.
+
+    Raises
+    ------
+    UnknownFormat
+        A format other than html or md.
+    SysmapError
+        An attribute in ``by`` that no stakeholder records.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> m = sysmap.load_map("examples/small.yaml")
+    >>> page = generate_report(m)
+    >>> page.startswith("<!DOCTYPE html>"), 'id="who"' in page, 'src="http' in page
+    (True, True, False)
+    >>> generate_report(m, format="md").splitlines()[0].startswith("# ")
+    True
+    """
+    fmt = _check_format(format)
+    x = _gather(current, redesign, redact, by, title)
+    sections = _sections(x, fmt == "html")
+    if fmt == "md":
+        return _render_markdown(x, sections)
+    return _render_html(x, sections)
+
+
+def export_report(
+    current: SystemMap,
+    path: str | os.PathLike[str],
+    redesign: SystemMap | None = None,
+    *,
+    format: str | None = None,
+    **options: Any,
+) -> None:
+    """Write the workshop report to a file, atomically.
+
+    The format follows the file's suffix (``.html``/``.htm`` or
+    ``.md``/``.markdown``) unless given; other options as for
+    :func:`generate_report`.
+
+    Raises
+    ------
+    UnknownFormat
+        The format cannot be told from the name, or is not html or md.
+
+    Example
+    -------
+    >>> import sysmap, tempfile, pathlib
+    >>> m = sysmap.load_map("examples/small.yaml")
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.md"
+    >>> export_report(m, out, redact=True)
+    >>> out.read_text(encoding="utf-8").startswith("# ")
+    True
+    """
+    fmt = format or _format_from_suffix(path)
+    text = generate_report(current, redesign, format=fmt, **options)
+    from sysmap.storage import write_atomic
+
+    write_atomic(path, text)
+
+
+def _format_from_suffix(path: str | os.PathLike[str]) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "html"
+    if suffix in (".md", ".markdown"):
+        return "md"
+    raise UnknownFormat(
+        f"{path}: cannot tell the report format from the name — end it in .html or .md, "
+        "or give the format (--format html or md)"
+    )
