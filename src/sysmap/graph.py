@@ -12,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 
+from sysmap._gc import gc_paused
 from sysmap.model import Factor, Relationship, Stakeholder, SystemMap
 
 __all__ = ["to_graph", "from_graph"]
@@ -20,6 +21,7 @@ _ELEMENT_SECTIONS = {"stakeholders", "factors", "relationships"}
 _ORDER = "relationship_order"
 
 
+@gc_paused()
 def to_graph(m: SystemMap) -> nx.MultiDiGraph:
     """Turn a map into a MultiDiGraph that carries every field.
 
@@ -56,6 +58,7 @@ def to_graph(m: SystemMap) -> nx.MultiDiGraph:
     return g
 
 
+@gc_paused()
 def from_graph(g: nx.MultiDiGraph) -> SystemMap:
     """Turn a graph made by :func:`to_graph` (and perhaps edited) back into a map.
 

@@ -16,6 +16,7 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel
 
+from sysmap._gc import gc_paused
 from sysmap.errors import MapFileError, MapInvalid
 from sysmap.mapfile import (
     TOO_LONG_NUMBER,
@@ -102,8 +103,9 @@ def loads_map(text: str, format: MapFormat = "yaml", file: str = "<map>") -> Sys
     >>> m.stakeholders[0].role
     'beneficiary'
     """
-    data = parse_text(text, format, file)
-    report, model = validate_data(data, file=file, text=text)
+    with gc_paused():
+        data = parse_text(text, format, file)
+        report, model = validate_data(data, file=file, text=text)
     if model is None:
         raise MapInvalid(report.problems)
     return model
@@ -123,15 +125,16 @@ def _check_file(
     path: str | os.PathLike[str], raise_unreadable: bool = False
 ) -> tuple[ValidationReport, SystemMap | None]:
     name = str(path)
-    try:
-        text = read_text(path)
-        data = parse_text(text, detect_format(path, text), name)
-    except MapFileError as exc:
-        if raise_unreadable:
-            raise
-        assert exc.problem is not None
-        return ValidationReport(name, [exc.problem]), None
-    return validate_data(data, file=name, text=text)
+    with gc_paused():
+        try:
+            text = read_text(path)
+            data = parse_text(text, detect_format(path, text), name)
+        except MapFileError as exc:
+            if raise_unreadable:
+                raise
+            assert exc.problem is not None
+            return ValidationReport(name, [exc.problem]), None
+        return validate_data(data, file=name, text=text)
 
 
 def validate_data(
