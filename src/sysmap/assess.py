@@ -683,7 +683,12 @@ def load_assessment_template(path: str | os.PathLike[str]) -> Assessment:
         # checked as the one assessment of a map, so the messages are the map's own
         wrapper = {"id": "x", "title": "x", "guiding_question": "x", "assessments": [data]}
         for p in _check(wrapper)[0]:
-            if p.severity == "error" and p.path[:2] == ["assessments", 0]:
+            # results are refused whole below; their references are not checked
+            if (
+                p.severity == "error"
+                and p.path[:2] == ["assessments", 0]
+                and p.path[2:3] != ["results"]
+            ):
                 p.path = p.path[2:]
                 problems.append(p)
         seen: dict[str, int] = {}

@@ -401,6 +401,7 @@ def _check_archetype(data: Any) -> list[Problem]:
             "not-a-role",
         )
         return out
+    misspelt: set[str] = set()  # fields given under a near-miss name: say that once
     for key in data:
         if key not in _ARCHETYPE_FIELDS:
             if key == "accepted_by":
@@ -414,6 +415,8 @@ def _check_archetype(data: Any) -> list[Problem]:
             guess = did_you_mean(str(key), _ARCHETYPE_FIELDS)
             hint = f"did you mean '{guess}'?" if guess else f"use {one_of(_ARCHETYPE_FIELDS)}"
             err(f"unknown field '{key}' — {hint}", [str(key)], "unknown-field")
+            if guess:
+                misspelt.add(guess)
     version = data.get("sysmap_role", 1)
     if version != 1:
         err(
@@ -423,6 +426,8 @@ def _check_archetype(data: Any) -> list[Problem]:
         )
     for key, what in (("id", "an id"), ("name", "a name")):
         value = data.get(key)
+        if key in misspelt:
+            continue
         if value is None or (isinstance(value, str) and not value.strip()):
             err(f"the role has no {key} — add '{key}:' ({what} for the role)", [key], "missing")
         elif not isinstance(value, str):
@@ -438,6 +443,8 @@ def _check_archetype(data: Any) -> list[Problem]:
                 ["id"],
             )
     resps = data.get("responsibilities")
+    if resps is None and "responsibilities" in misspelt:
+        return out
     if resps is None:
         err(
             "the role lists no responsibilities — add 'responsibilities:', each with "
@@ -501,8 +508,9 @@ def _check_archetype(data: Any) -> list[Problem]:
 def load_roles(path: str | os.PathLike[str]) -> tuple[list[GuidingRole], SystemMap | None]:
     """The guiding-team roles in a map file, or the one role of an archetype file.
 
-    A file with ``responsibilities`` at the top level is an archetype; any
-    other is read as a map.
+    A file with ``sysmap_role`` or ``responsibilities`` (even misspelt) at the
+    top level and no ``guiding_question`` is an archetype; any other is read as
+    a map.
 
     Returns
     -------
@@ -514,8 +522,14 @@ def load_roles(path: str | os.PathLike[str]) -> tuple[list[GuidingRole], SystemM
 
     text = read_text(path)
     data = parse_text(text, detect_format(path, text), str(path))
-    if isinstance(data, dict) and "responsibilities" in data and "guiding_question" not in data:
-        return [load_role_archetype(path).role], None
+    if isinstance(data, dict) and "guiding_question" not in data:
+        keys = [str(k) for k in data]
+        if (
+            "sysmap_role" in keys
+            or "responsibilities" in keys
+            or any(did_you_mean(k, ["responsibilities"]) for k in keys)
+        ):
+            return [load_role_archetype(path).role], None
     m = load_map(path)
     return list(m.guiding_team), m
 
