@@ -384,54 +384,83 @@ def _optional(module: str) -> Any:
 # ----------------------------------------------------------------- sections
 
 
+def _figures(m: SystemMap, analysis: Any) -> dict[str, Any]:
+    voice = analysis.results["voice"].to_dict()["counts"]
+    declared = analysis.results["loops"].to_dict()["declared"]
+    power = analysis.results["power"].to_dict()
+    return {
+        "stakeholders": len(m.stakeholders),
+        "lived": sum(1 for s in m.stakeholders if s.lived_experience),
+        "beneficiaries": voice["beneficiaries"],
+        "two_way": voice["two_way"],
+        "no_voice": voice["no_voice"],
+        "loops": len(declared),
+        "holding": sum(1 for d in declared if d["holds"]),
+        "power": (
+            power["by_role"]["beneficiary"]["share"]
+            if power["total_power"] and "beneficiary" in power["by_role"]
+            else None
+        ),
+        "roles": len(m.guiding_team),
+        "taken": sum(1 for g in m.guiding_team if g.accepted_by),
+    }
+
+
 def _glance(x: _Inputs) -> Section:
     m = x.current
     roles = Counter(s.role for s in m.stakeholders)
-    voice = x.now.results["voice"].to_dict()
-    vc = voice["counts"]
-    loops = x.now.results["loops"].to_dict()
-    declared = loops["declared"]
-    holding = sum(1 for d in declared if d["holds"])
-    power = x.now.results["power"].to_dict()
-    bshare = power["by_role"]["beneficiary"]["share"] if power["total_power"] else None
+    a = _figures(m, x.now)
+    b = _figures(x.redesign, x.new) if x.redesign is not None else None
+
+    def fig(key: str, show: Any = str) -> str:
+        return show(a[key]) if b is None else f"{show(a[key])} → {show(b[key])}"
+
+    def of(key: str) -> str:
+        if b is None or a[key] == b[key]:
+            return f"of {a[key]}"
+        return f"of {a[key]} today, {b[key]} in the redesign"
+
+    last = b or a
     tiles = [
         (
-            str(len(m.stakeholders)),
+            fig("stakeholders"),
             f"stakeholders: {roles['beneficiary']} beneficiaries, {roles['provider']} "
-            f"providers, {roles['leader']} leaders",
-            "",
+            f"providers, {roles['leader']} leaders" + (" today" if b else ""),
+            "good" if all(roles[r] for r in ROLES) else "bad",
+        ),
+        (fig("lived"), "stakeholders bring lived experience", "good" if last["lived"] else "bad"),
+        (
+            fig("two_way"),
+            f"beneficiary groups heard by a leader and hearing back ({of('beneficiaries')})",
+            "good" if last["two_way"] == last["beneficiaries"] else "warn",
         ),
         (
-            str(sum(1 for s in m.stakeholders if s.lived_experience)),
-            "bring lived experience",
-            "",
-        ),
-        (
-            f"{vc['two_way']} of {vc['beneficiaries']}",
-            "beneficiary groups heard by a leader and hearing back",
-            "good" if vc["beneficiaries"] and vc["two_way"] == vc["beneficiaries"] else "bad",
-        ),
-        (
-            str(vc["no_voice"]),
+            fig("no_voice"),
             "beneficiary groups with no voice path to any leader",
-            "bad" if vc["no_voice"] else "good",
+            "bad" if last["no_voice"] else "good",
         ),
         (
-            f"{holding} of {len(declared)}",
-            "declared feedback loops holding",
-            "good" if holding == len(declared) else "warn",
+            fig("holding"),
+            f"declared feedback loops holding ({of('loops')})",
+            "good" if last["holding"] == last["loops"] else "warn",
         ),
-        (_pct(bshare), "of the power held by beneficiaries", ""),
+        (fig("power", _pct), "of the power held by beneficiaries", ""),
+        (
+            fig("taken"),
+            f"guiding-team roles taken ({of('roles')})",
+            "good" if last["taken"] == last["roles"] else "warn",
+        ),
     ]
     if x.plan is not None:
-        n = sum(1 for i in x.plan.items)
-        tiles.append((str(n), "changes in the plan from today to the redesign", ""))
+        tiles.append((str(len(x.plan.items)), "changes in the plan, today to the redesign", ""))
+    else:
+        tiles.append((str(len(m.relationships)), "relationships on the map", ""))
     blocks: list[Any] = [Tiles(tiles)]
     if x.redesign is not None:
         blocks.append(
             Para(
-                f"Today's map: “{m.title}” ({_as_of(m)}). Redesign: “{x.redesign.title}” "
-                f"({_as_of(x.redesign)}).",
+                f"Today: “{m.title}” ({_as_of(m)}). Redesign: “{x.redesign.title}” "
+                f"({_as_of(x.redesign)}). Figures read today → redesign.",
                 cls="maps",
             )
         )
