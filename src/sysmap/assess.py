@@ -751,9 +751,14 @@ def add_assessment(
     a = template if isinstance(template, Assessment) else load_assessment_template(template)
     from sysmap.model import _whole
 
-    fields = _whole(a.model_dump(mode="json", exclude_defaults=True))
-    fields["scale"] = _whole([a.scale[0], a.scale[1]])
-    fields.pop("results", None)
+    dumped = _whole(a.model_dump(mode="json", exclude_defaults=True))
+    fields = {
+        "id": a.id,
+        "name": a.name,
+        "scale": _whole([a.scale[0], a.scale[1]]),
+        "items": dumped["items"],
+        "results": [],
+    }
 
     def change(data: dict[str, Any]) -> None:
         for item in data.get("assessments") or []:
@@ -762,7 +767,13 @@ def add_assessment(
                     f"the map has an assessment '{a.id}' already — score it there, or "
                     "give the new one another id"
                 )
-        _append(_seq(data, "assessments"), _new_map(fields))
+        from ruamel.yaml.comments import CommentedSeq
+
+        entry = _new_map(fields)
+        scale = CommentedSeq(fields["scale"])
+        scale.fa.set_flow_style()  # scale: [0, 2], as people write it
+        entry["scale"] = scale
+        _append(_seq(data, "assessments"), entry)
 
     _edit(path, change, timeout)
     return a
