@@ -302,7 +302,8 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
             "who.lived-experience",
             "Are people with lived experience on the map?",
             "done",
-            f"Yes: {_plural(len(lived), 'stakeholder')} bring lived experience "
+            f"Yes: {_plural(len(lived), 'stakeholder')} "
+            f"{'brings' if len(lived) == 1 else 'bring'} lived experience "
             f"({_names([s.name for s in lived])}).",
         )
     else:
@@ -713,8 +714,12 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
                         "how.change-plan",
                         "Is there a change plan, with an owner for every change?",
                         "done",
-                        f"Yes: {summary}; each of the {len(plan_items)} changes to make has "
-                        "an owner.",
+                        f"Yes: {summary}; "
+                        + (
+                            f"each of the {len(plan_items)} changes to make has an owner."
+                            if len(plan_items) > 1
+                            else "the one change to make has an owner."
+                        ),
                     )
                 )
             else:

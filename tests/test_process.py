@@ -1,0 +1,523 @@
+"""The process status: every check on a map that passes it and maps that do not."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import sysmap
+from conftest import EXAMPLES
+from sysmap.cli import cli
+from sysmap.model import SystemMap
+from sysmap.process import STAGES, check_process, format_process
+
+# A current map and a redesign on which every check is done.
+CURRENT: dict[str, Any] = {
+    "id": "today",
+    "title": "Today",
+    "guiding_question": "How do people find housing?",
+    "stakeholders": [
+        {
+            "id": "pwle",
+            "name": "People with lived experience",
+            "role": "beneficiary",
+            "lived_experience": True,
+            "attributes": {"race": "Black"},
+        },
+        {"id": "fam", "name": "Families", "role": "beneficiary", "attributes": {"race": "White"}},
+        {"id": "outreach", "name": "Street outreach", "role": "provider"},
+        {"id": "board", "name": "CoC board", "role": "leader"},
+    ],
+    "factors": [{"id": "f-trust", "name": "Trust"}, {"id": "f-use", "name": "Use of services"}],
+    "relationships": [
+        {"from": "outreach", "to": "pwle", "kind": "serves"},
+        {"from": "outreach", "to": "fam", "kind": "serves"},
+        {
+            "id": "r-voice",
+            "from": "pwle",
+            "to": "board",
+            "kind": "feedback",
+            "evidence": [{"source": "workshop", "asserted_by": "pwle"}],
+        },
+        {"from": "board", "to": "outreach", "kind": "funds"},
+        {"from": "f-trust", "to": "f-use", "kind": "influences", "polarity": "+"},
+        {"from": "f-use", "to": "f-trust", "kind": "influences", "polarity": "-"},
+    ],
+    "guiding_team": [{"id": "gt-le", "name": "Lived experience lead", "accepted_by": ["pwle"]}],
+    "outcomes": [{"id": "o-housed", "name": "People are housed faster"}],
+    "measures": [
+        {
+            "id": "m-days",
+            "name": "Days to housing",
+            "outcome": "o-housed",
+            "data": "secondary",
+            "values": [{"date": "2024-01-01", "value": 90}, {"date": "2025-01-01", "value": 80}],
+        }
+    ],
+    "indicators": [
+        {
+            "id": "i-pit",
+            "name": "PIT count",
+            "value": 10,
+            "disaggregations": [{"by": "race", "values": {"Black": 6, "White": 4}}],
+        }
+    ],
+}
+
+
+def redesign_of(current: dict[str, Any]) -> dict[str, Any]:
+    data = copy.deepcopy(current)
+    data.update(id="redesign", title="Redesign", stage="redesign", based_on=current["id"])
+    data["relationships"].append(
+        {
+            "id": "r-report-back",
+            "from": "board",
+            "to": "pwle",
+            "kind": "informs",
+            "change": {
+                "reason": "Nothing comes back",
+                "owner": "board",
+                "pilot": "A monthly letter for six months",
+                "measures": ["m-days"],
+            },
+        }
+    )
+    return data
+
+
+def build(
+    change_current: Callable[[dict[str, Any]], Any] | None = None,
+    change_redesign: Callable[[dict[str, Any]], Any] | None = None,
+    redesign: bool = True,
+) -> tuple[SystemMap, SystemMap | None]:
+    cur = copy.deepcopy(CURRENT)
+    if change_current:
+        change_current(cur)
+    red = redesign_of(CURRENT) if redesign else None
+    if red is not None and change_redesign:
+        change_redesign(red)
+    return (
+        SystemMap.model_validate(cur),
+        SystemMap.model_validate(red) if red is not None else None,
+    )
+
+
+def status_of(check_id: str, **kw: Any) -> tuple[str, str, str | None]:
+    current, redesign = build(**kw)
+    status = check_process(current, redesign)
+    check = next(c for c in status.checks if c.id == check_id)
+    return check.status, check.answer, check.next_step
+
+
+def drop(data: dict[str, Any], ident: str) -> None:
+    """Take a stakeholder out with its relationships."""
+    data["stakeholders"] = [s for s in data["stakeholders"] if s["id"] != ident]
+    data["relationships"] = [r for r in data["relationships"] if ident not in (r["from"], r["to"])]
+
+
+# ---------------------------------------------------------------- the complete map
+
+
+def test_everything_done_on_the_complete_maps():
+    current, redesign = build()
+    assert sysmap.validate_text(
+        json.dumps(current.model_dump(mode="json", by_alias=True)), "json"
+    ).ok
+    status = check_process(current, redesign)
+    assert [s.stage for s in status.stages] == ["who", "why", "what", "how"]
+    assert [s.title for s in status.stages] == ["Who", "Why", "What", "How"]
+    assert [(c.id, c.status) for c in status.checks] == [
+        ("who.roles", "done"),
+        ("who.lived-experience", "done"),
+        ("who.guiding-team", "done"),
+        ("who.lived-experience-on-team", "done"),
+        ("why.relationships", "done"),
+        ("why.voice-collected", "done"),
+        ("why.equity", "done"),
+        ("why.indicators", "done"),
+        ("what.redesign", "done"),
+        ("what.outcomes", "done"),
+        ("what.key-factors", "done"),
+        ("how.change-plan", "done"),
+        ("how.pilots", "done"),
+        ("how.measures", "done"),
+    ]
+    assert all(c.next_step is None for c in status.checks)
+    assert status.current_stage is None
+    assert status.headline() == "All four stages are done (14 of 14 checks done, 0 partly, 0 open)"
+
+
+# ---------------------------------------------------------------- who
+
+
+def test_who_roles_partial_and_open():
+    st, answer, step = status_of("who.roles", change_current=lambda d: drop(d, "board"))
+    assert st == "partial"
+    assert answer == "No leaders yet (2 beneficiaries and 1 provider so far)."
+    assert step == 'sysmap add stakeholder MAP ID --name "NAME" --role leader'
+
+    def nobody(d):
+        d["stakeholders"], d["relationships"], d["guiding_team"] = [], d["relationships"][4:], []
+
+    st, answer, _ = status_of("who.roles", change_current=nobody)
+    assert (st, answer) == ("open", "No beneficiaries, providers and leaders yet.")
+
+
+def test_who_lived_experience():
+    def none(d):
+        for s in d["stakeholders"]:
+            s["lived_experience"] = False
+
+    st, _, step = status_of("who.lived-experience", change_current=none)
+    assert (st, step) == ("open", "sysmap set MAP ID lived_experience true")
+    assert status_of("who.lived-experience") == (
+        "done",
+        "Yes: 1 stakeholder brings lived experience (People with lived experience).",
+        None,
+    )
+
+
+def test_who_guiding_team():
+    st, _, step = status_of("who.guiding-team", change_current=lambda d: d.update(guiding_team=[]))
+    assert st == "open" and step.startswith("sysmap init MAP --guided")
+
+    def vacant(d):
+        d["guiding_team"].append({"id": "gt-data", "name": "Data lead"})
+
+    st, answer, step = status_of("who.guiding-team", change_current=vacant)
+    assert st == "partial"
+    assert answer == "1 of 2 roles taken; nobody has accepted Data lead yet."
+    assert step == 'sysmap set MAP gt-data accepted_by "[ID]" (see sysmap roles MAP)'
+
+
+def test_who_lived_experience_on_the_team():
+    def provider_holds_it(d):
+        d["guiding_team"][0]["accepted_by"] = ["outreach"]
+
+    st, answer, _ = status_of("who.lived-experience-on-team", change_current=provider_holds_it)
+    assert st == "open"
+    assert answer == ("No guiding-team role is held by a stakeholder who brings lived experience.")
+    st, answer, _ = status_of("who.lived-experience-on-team")
+    assert answer == "Yes: People with lived experience as Lived experience lead."
+
+    def peer_staff(d):  # a provider with lived experience counts
+        d["stakeholders"][2]["lived_experience"] = True
+        provider_holds_it(d)
+
+    assert status_of("who.lived-experience-on-team", change_current=peer_staff)[0] == "done"
+
+
+# ---------------------------------------------------------------- why
+
+
+def test_why_relationships():
+    def none(d):
+        d["relationships"] = d["relationships"][4:]  # the factor links only
+
+    assert status_of("why.relationships", change_current=none)[0] == "open"
+
+    def isolate(d):
+        d["stakeholders"].append({"id": "city", "name": "City council", "role": "leader"})
+
+    st, answer, _ = status_of("why.relationships", change_current=isolate)
+    assert st == "partial"
+    assert answer == (
+        "4 relationships between stakeholders, but 1 stakeholder has none: City council."
+    )
+
+
+@pytest.mark.parametrize(
+    ("asserted_by", "lived", "expected"),
+    [
+        ("pwle", False, "done"),  # a beneficiary stakeholder
+        ("beneficiary", False, "done"),  # the role group
+        ("outreach", False, "open"),  # a provider speaks for the link
+        ("outreach", True, "done"),  # ... unless they bring lived experience
+        (None, False, "open"),  # nobody said
+    ],
+)
+def test_why_voice_collected(asserted_by, lived, expected):
+    def change(d):
+        ev = d["relationships"][2]["evidence"][0]
+        if asserted_by is None:
+            ev.pop("asserted_by")
+        else:
+            ev["asserted_by"] = asserted_by
+        d["stakeholders"][2]["lived_experience"] = lived
+
+    assert status_of("why.voice-collected", change_current=change)[0] == expected
+
+
+def test_why_equity():
+    def none(d):
+        for s in d["stakeholders"]:
+            s.pop("attributes", None)
+
+    st, _, step = status_of("why.equity", change_current=none)
+    assert (
+        st == "open"
+        and step == "sysmap set MAP ID attributes.race VALUE (then sysmap analyze MAP --by race)"
+    )
+
+    def same(d):
+        d["stakeholders"][1]["attributes"]["race"] = "Black"
+
+    st, answer, _ = status_of("why.equity", change_current=same)
+    assert st == "partial"
+    assert answer.startswith("Attributes are set (race), but none takes two values")
+    assert status_of("why.equity")[1] == "Yes: race (2 values)."
+
+
+def test_why_indicators():
+    assert (
+        status_of("why.indicators", change_current=lambda d: d.update(indicators=[]))[0] == "open"
+    )
+
+    def flat(d):
+        d["indicators"][0]["disaggregations"] = []
+
+    st, answer, _ = status_of("why.indicators", change_current=flat)
+    assert (st, answer) == ("partial", "1 indicator, none broken down by group.")
+    assert status_of("why.indicators")[1] == "Yes: 1 indicator, 1 broken down by race."
+
+
+# ---------------------------------------------------------------- what
+
+
+def test_what_redesign():
+    st, answer, step = status_of("what.redesign", redesign=False)
+    assert (st, answer) == ("open", "No redesign yet.")
+    assert "sysmap set REDESIGN map based_on today" in step
+    st, answer, _ = status_of(
+        "what.redesign", change_redesign=lambda d: d.update(based_on="elsewhere")
+    )
+    assert st == "partial" and answer.endswith("it is based on 'elsewhere'.")
+    st, answer, _ = status_of(
+        "what.redesign", change_redesign=lambda d: d.update(stage="current", based_on=None)
+    )
+    assert (
+        answer == "redesign is given as the redesign, but its stage is 'current' and no based_on."
+    )
+
+
+def test_what_outcomes_read_the_redesign():
+    st, answer, _ = status_of("what.outcomes", change_redesign=lambda d: d.update(outcomes=[]))
+    assert st == "open" and answer == "No outcomes in the redesign yet."
+
+    # measures refer to the outcome, so take them out too
+    def none(d):
+        d.update(outcomes=[], measures=[])
+
+    assert status_of("what.outcomes", change_current=none, redesign=False)[0] == "open"
+    st, answer, _ = status_of("what.outcomes", redesign=False)
+    assert answer == "1 outcome in the current map, each with a shared measure."
+
+
+def test_what_key_factors():
+    def no_factors(d):
+        d["factors"], d["relationships"] = [], d["relationships"][:4]
+
+    st, _, step = status_of("what.key-factors", change_redesign=no_factors)
+    assert st == "open" and step.startswith('sysmap add factor REDESIGN ID --name "Trust')
+
+    def chain(d):
+        d["relationships"] = [r for r in d["relationships"] if r["from"] != "f-use"]
+
+    st, answer, _ = status_of("what.key-factors", change_redesign=chain)
+    assert st == "partial"
+    assert answer == (
+        "2 factors and 1 causal link in the redesign, but no feedback loop among them."
+    )
+    # one + and one - link: a balancing loop (checked by hand)
+    assert status_of("what.key-factors")[1] == (
+        "Yes: 2 factors, 2 causal links and 1 feedback loop among them in the redesign "
+        "(1 balancing)."
+    )
+
+    def both_plus(d):
+        d["relationships"][5]["polarity"] = "+"
+
+    assert status_of("what.key-factors", change_redesign=both_plus)[1].endswith("(1 reinforcing).")
+
+
+# ---------------------------------------------------------------- how
+
+
+def test_how_change_plan():
+    st, _, step = status_of("how.change-plan", redesign=False)
+    assert st == "open" and step == "draw the redesign, then sysmap plan MAP REDESIGN -o plan.md"
+
+    def nothing_changes(d):
+        d["relationships"].pop()
+
+    st, answer, _ = status_of("how.change-plan", change_redesign=nothing_changes)
+    assert (st, answer) == (
+        "open",
+        "The redesign changes no relationship between stakeholders yet.",
+    )
+
+    def ownerless(d):
+        del d["relationships"][-1]["change"]["owner"]
+
+    st, answer, step = status_of("how.change-plan", change_redesign=ownerless)
+    assert st == "partial"
+    assert answer == "1 to form; 0 of 1 changes to make have an owner."
+    assert step.startswith("sysmap set REDESIGN r-report-back change.owner ID")
+    assert status_of("how.change-plan")[1] == (
+        "Yes: 1 to form; the one change to make has an owner."
+    )
+
+
+def test_how_pilots():
+    def no_pilot(d):
+        del d["relationships"][-1]["change"]["pilot"]
+
+    assert status_of("how.pilots", change_redesign=no_pilot)[0] == "open"
+
+    def untracked(d):
+        d["relationships"][-1]["change"]["measures"] = []
+
+    st, answer, step = status_of("how.pilots", change_redesign=untracked)
+    assert st == "partial"
+    assert answer == "1 of 1 changes are piloted; 1 of the pilots name no measure to track them."
+    assert step == 'sysmap set REDESIGN r-report-back change.measures "[MEASURE-ID]"'
+
+
+def test_how_measures():
+    def none(d):
+        d["measures"] = []
+
+    assert status_of("how.measures", change_redesign=none)[0] == "open"
+
+    def one_date(d):
+        d["measures"][0]["values"] = d["measures"][0]["values"][:1]
+
+    assert status_of("how.measures", change_redesign=one_date)[0] == "open"
+
+    def one_of_two(d):
+        second = copy.deepcopy(d["measures"][0])
+        second.update(id="m-voice", name="Recommendations answered", data="primary")
+        second["values"] = second["values"][:1]
+        d["measures"].append(second)
+
+    st, answer, step = status_of("how.measures", change_redesign=one_of_two)
+    assert st == "partial"
+    assert answer == (
+        "1 of 2 shared measures have values on two dates or more (1 primary and 1 secondary "
+        "data); not yet: Recommendations answered."
+    )
+    assert step == "add a dated value to m-voice in REDESIGN at the next reporting date"
+    assert status_of("how.measures")[1] == (
+        "Yes: the shared measure has values on two dates or more (1 secondary data)."
+    )
+
+
+# ---------------------------------------------------------------- the whole status
+
+
+def test_stage_status_and_where_the_team_stands():
+    current, _ = build(change_current=lambda d: d["guiding_team"].append({"id": "x", "name": "X"}))
+    status = check_process(current)
+    assert [s.status for s in status.stages] == ["partial", "done", "partial", "partial"]
+    assert status.current_stage == "who"
+    assert status.counts() == {"done": 10, "partial": 1, "open": 3}
+    assert [c.id for c in status.still_open()] == [
+        "who.guiding-team",
+        "what.redesign",
+        "how.change-plan",
+        "how.pilots",
+    ]
+
+
+def test_json_shape_is_stable():
+    current, redesign = build()
+    data = check_process(current, redesign).to_data()
+    assert list(data) == ["sysmap_process", "map", "redesign", "current_stage", "counts", "stages"]
+    assert data["sysmap_process"] == 1 and data["redesign"] == "redesign"
+    assert list(data["stages"][0]) == ["stage", "title", "question", "status", "checks"]
+    assert list(data["stages"][0]["checks"][0]) == [
+        "id",
+        "question",
+        "status",
+        "answer",
+        "next_step",
+    ]
+    assert [s["question"] for s in data["stages"]] == [q for _, q in STAGES.values()]
+    assert json.loads(format_process(check_process(current, redesign), "json")) == data
+
+
+def test_formats_and_unknown_format():
+    current, redesign = build(redesign=False)
+    status = check_process(current, redesign, current_file="today.yaml")
+    text = format_process(status)
+    assert text.splitlines()[:4] == [
+        "Where the guiding team stands: Today (today)",
+        "Guiding question: How do people find housing?",
+        "Redesign: none yet",
+        "Now at: What (11 of 14 checks done, 0 partly, 3 open)",
+    ]
+    assert (
+        "           Next: draw the redesign, then sysmap plan today.yaml REDESIGN -o plan.md"
+        in text
+    )
+    md = format_process(status, "md")
+    assert md.startswith("# Where the guiding team stands: Today\n")
+    assert "## What — partial" in md
+    with pytest.raises(sysmap.SysmapError, match="unknown format 'html' — use text, md or json"):
+        format_process(status, "html")
+
+
+# ---------------------------------------------------------------- the examples and the CLI
+
+
+def test_the_riverton_examples():
+    current = sysmap.load_map(EXAMPLES / "homelessness-current.yaml")
+    redesign = sysmap.load_map(EXAMPLES / "homelessness-redesign.yaml")
+    alone = check_process(current)
+    both = check_process(current, redesign)
+    # the improvement advisor role is vacant in both maps (examples/README.md)
+    assert [c.id for c in both.still_open()] == ["who.guiding-team"]
+    assert [c.id for c in alone.still_open()] == [
+        "who.guiding-team",
+        "what.redesign",
+        "how.change-plan",
+        "how.pilots",
+    ]
+
+
+def test_cli_exit_codes_and_strict(tmp_path: Path):
+    runner = CliRunner()
+    path = tmp_path / "today.yaml"
+    current, _ = build()
+    path.write_text(json.dumps(current.model_dump(mode="json", by_alias=True)), encoding="utf-8")
+    result = runner.invoke(cli, ["process", str(path)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[3] == "Now at: What (11 of 14 checks done, 0 partly, 3 open)"
+    assert f"cp {path} {tmp_path / 'today-redesign.yaml'}" in result.output
+    assert runner.invoke(cli, ["process", str(path), "--strict"]).exit_code == 1
+    red = tmp_path / "redesign.yaml"
+    red.write_text(json.dumps(redesign_of(CURRENT)), encoding="utf-8")
+    assert runner.invoke(cli, ["process", str(path), str(red), "--strict"]).exit_code == 0
+    out = tmp_path / "process.json"
+    result = runner.invoke(
+        cli, ["process", str(path), str(red), "--format", "json", "-o", str(out)]
+    )
+    assert result.exit_code == 0 and json.loads(out.read_text())["current_stage"] is None
+
+
+def test_importing_sysmap_stays_light():
+    # process, roles and assess are imported by `import sysmap`; the analyses
+    # (numpy, igraph) must still load only when used
+    code = "import sys, sysmap; print('numpy' in sys.modules, 'sysmap.analysis' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "False"]
