@@ -211,7 +211,7 @@ def guided_who(
         )
         while not question:
             question = prompter.ask(
-                "Guiding question: what are you collectively working to address?"
+                "Guiding question: what are you collectively working to address?", default=""
             ).strip()
             if not question:
                 prompter.say("The map needs a guiding question to start.")
