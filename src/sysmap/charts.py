@@ -324,7 +324,7 @@ def line_chart(
     if not all_pts:
         return _svg(width, 30, title, ['<text x="0" y="20">no values yet</text>'])
     label_w = 170
-    left, right, top, bottom = 52, width - label_w, 12, height - 28
+    left, right, top, bottom = 52, width - label_w, 22, height - 28
     days = [d.toordinal() for d, _ in all_pts]
     d0, d1 = min(days), max(days)
     if d1 == d0:
@@ -353,8 +353,8 @@ def line_chart(
     )
     if unit:
         body.append(
-            f'<text x="{left - 6}" y="{top - 2}" text-anchor="end" font-size="10" '
-            f'fill="#333">{_e(_clip(unit, 10))}</text>'
+            f'<text x="{left - 6}" y="{top - 12}" text-anchor="start" font-size="11" '
+            f'fill="#333">{_e(_clip(unit, 30))}</text>'
         )
     # date ticks: first and last, plus each 1 January in between (at most 6)
     date_ticks = {_dt.date.fromordinal(d0), _dt.date.fromordinal(d1)}

@@ -142,6 +142,13 @@ class Embed:
 
 
 @dataclass
+class Cards:
+    """Blocks laid out side by side on a screen, one after another in print."""
+
+    cards: list[list[Any]]
+
+
+@dataclass
 class Section:
     id: str
     title: str
@@ -408,7 +415,7 @@ def _figures(m: SystemMap, analysis: Any) -> dict[str, Any]:
 
 def _glance(x: _Inputs) -> Section:
     m = x.current
-    roles = Counter(s.role for s in m.stakeholders)
+    roles: Counter[str] = Counter(s.role for s in m.stakeholders)
     a = _figures(m, x.now)
     b = _figures(x.redesign, x.new) if x.redesign is not None else None
 
@@ -733,18 +740,18 @@ def _equity_blocks(x: _Inputs) -> list[Any]:
 def _indicator_blocks(m: SystemMap) -> list[Any]:
     if not m.indicators:
         return [Note("No secondary-data indicators yet (indicators in the map).", "warn")]
-    blocks: list[Any] = []
+    cards: list[list[Any]] = []
     for ind in m.indicators:
+        card: list[Any] = [Heading(ind.name, 4)]
         unit = ind.unit or ""
         head = f"{_num(ind.value)} {unit}".strip() if ind.value is not None else ""
         meta = ", ".join(v for v in (ind.source, ind.as_of.isoformat() if ind.as_of else None) if v)
-        blocks.append(Heading(ind.name, 4))
         if head or meta:
-            blocks.append(Para(f"{head}{' — ' if head and meta else ''}{meta}", cls="meta"))
+            card.append(Para(f"{head}{' — ' if head and meta else ''}{meta}", cls="meta"))
         for d in ind.disaggregations:
             rows = sorted(d.values.items(), key=lambda kv: -kv[1])
             suffix = "%" if unit == "percent" else ""
-            blocks.append(
+            card.append(
                 Chart(
                     charts.bar_chart(
                         [(k, v) for k, v in rows],
@@ -756,7 +763,8 @@ def _indicator_blocks(m: SystemMap) -> list[Any]:
                     Table([d.by, unit or "value"], [[k, _num(v)] for k, v in rows]),
                 )
             )
-    return blocks
+        cards.append(card)
+    return [Cards(cards)]
 
 
 def _why(x: _Inputs) -> Section:
@@ -882,8 +890,10 @@ def _measure_blocks(m: SystemMap) -> list[Any]:
     if not m.measures:
         return [Note("No shared measures yet (measures with values over time).", "warn")]
     outcomes = {o.id: o.name for o in m.outcomes}
-    blocks: list[Any] = []
+    cards: list[list[Any]] = []
     for ms in m.measures:
+        blocks: list[Any] = []
+        cards.append(blocks)
         series: dict[str, list[tuple[_dt.date, float]]] = {}
         for v in ms.values:
             label = ", ".join(str(g) for g in v.group.values() if g is not None) or "everyone"
@@ -916,7 +926,7 @@ def _measure_blocks(m: SystemMap) -> list[Any]:
                 table,
             )
         )
-    return blocks
+    return [Cards(cards)]
 
 
 def _how(x: _Inputs) -> Section:
@@ -940,6 +950,7 @@ def _how(x: _Inputs) -> Section:
         c = x.comparison
         sec.blocks.append(Heading("What changes", 3, "how-changes"))
         sec.blocks.append(Bullets([f.text for f in c.findings()[:10]], cls="findings"))
+        side: list[list[Any]] = []
         now_p = x.now.results["power"].to_dict()
         new_p = x.new.results["power"].to_dict()
         if now_p["total_power"] and new_p["total_power"]:
@@ -951,17 +962,21 @@ def _how(x: _Inputs) -> Section:
                 )
                 for r in ROLES
             ]
-            sec.blocks.append(
-                Chart(
-                    charts.paired_bar_chart(
-                        shares, title="Share of power by role, today and in the redesign", unit="%"
-                    ),
-                    "Share of power by role, today (hatched) and in the redesign (solid).",
-                    Table(
-                        ["role", "today", "redesign"],
-                        [[r, f"{a:g}%", f"{b:g}%"] for r, a, b in shares],
-                    ),
-                )
+            side.append(
+                [
+                    Chart(
+                        charts.paired_bar_chart(
+                            shares,
+                            title="Share of power by role, today and in the redesign",
+                            unit="%",
+                        ),
+                        "Share of power by role, today (hatched) and in the redesign (solid).",
+                        Table(
+                            ["role", "today", "redesign"],
+                            [[r, f"{a:g}%", f"{b:g}%"] for r, a, b in shares],
+                        ),
+                    )
+                ]
             )
         a = x.now.results["voice"].to_dict()["counts"]
         b = x.new.results["voice"].to_dict()["counts"]
@@ -970,15 +985,18 @@ def _how(x: _Inputs) -> Section:
             ("one-way", a["one_way"], b["one_way"]),
             ("no voice", a["no_voice"], b["no_voice"]),
         ]
-        sec.blocks.append(
-            Chart(
-                charts.paired_bar_chart(
-                    rows_v, title="Beneficiary groups by voice, today and in the redesign"
-                ),
-                "Beneficiary groups by voice, today (hatched) and in the redesign (solid).",
-                Table(["voice", "today", "redesign"], [list(r) for r in rows_v]),
-            )
+        side.append(
+            [
+                Chart(
+                    charts.paired_bar_chart(
+                        rows_v, title="Beneficiary groups by voice, today and in the redesign"
+                    ),
+                    "Beneficiary groups by voice, today (hatched) and in the redesign (solid).",
+                    Table(["voice", "today", "redesign"], [list(r) for r in rows_v]),
+                )
+            ]
         )
+        sec.blocks.append(Cards(side))
         sec.blocks.append(Heading("The change plan", 3, "how-plan"))
         counts = x.plan.counts()
         sec.blocks.append(
@@ -1355,6 +1373,15 @@ def _html_block(b: Any) -> str:
         return f'<p class="note {_e(b.kind)}">{_e(b.text)}</p>'
     if isinstance(b, Embed):
         return f'<div class="{_e(b.cls)}">{b.html}</div>'
+    if isinstance(b, Cards):
+        return (
+            '<div class="cards">'
+            + "".join(
+                '<div class="card">' + "".join(_html_block(x) for x in card) + "</div>"
+                for card in b.cards
+            )
+            + "</div>"
+        )
     raise TypeError(b)  # pragma: no cover - every block type is handled above
 
 
@@ -1476,6 +1503,8 @@ def _md_block(b: Any) -> list[str]:
         return [f"> {_md(b.text)}", ""]
     if isinstance(b, Embed):
         return [b.markdown, ""] if b.markdown else []
+    if isinstance(b, Cards):
+        return [line for card in b.cards for x in card for line in _md_block(x)]
     raise TypeError(b)  # pragma: no cover
 
 
