@@ -541,3 +541,24 @@ def test_no_traceback_on_an_invalid_map(tmp_path: Path):
     )
     assert result.returncode == 1
     assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
+
+
+def test_cli_compare_writes_the_diff_map(capsys, tmp_path: Path):
+    from sysmap.html import diff_from_comparison, generate_html
+
+    target = tmp_path / "changes.html"
+    code, out, err = invoke(["compare", CURRENT, REDESIGN, "--html", str(target)], capsys)
+    assert code == 0 and "What changes" in out and f"Wrote {target}" in err
+    # the same page the library call draws for this pair
+    current, redesign = load_map(CURRENT), load_map(REDESIGN)
+    expected = generate_html(
+        redesign, diff=diff_from_comparison(compare_maps(current, redesign, shifts=False))
+    )
+    assert target.read_text(encoding="utf-8") == expected
+
+
+def test_cli_compare_changes_only(capsys):
+    code, out, _ = invoke(["compare", CURRENT, REDESIGN, "--no-shifts", "--format", "json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["shifts"]["computed"] is False
+    assert data["changes"]["counts"]["stakeholders"]["added"] == 5

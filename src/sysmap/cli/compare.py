@@ -25,6 +25,21 @@ mapping_option = click.option(
 @click.argument("redesign", metavar="REDESIGN", type=_MAPS)
 @click.argument("more", metavar="[MORE]...", nargs=-1, type=_MAPS)
 @mapping_option
+@click.option(
+    "--html",
+    "html_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an interactive map of the last map with every change styled "
+    "(formed, retired, rewired, strengthened, weakened; stakeholders added and removed).",
+)
+@click.option(
+    "--no-shifts",
+    is_flag=True,
+    help="Changes only: skip running the analyses on each map for the before/after "
+    "figures (much faster on big maps).",
+)
 @format_option("text", "json", "md")
 @output_option
 def compare_cmd(
@@ -32,6 +47,8 @@ def compare_cmd(
     redesign: str,
     more: tuple[str, ...],
     mapping: str | None,
+    html_path: str | None,
+    no_shifts: bool,
     fmt: str,
     output: str | None,
 ) -> None:
@@ -46,14 +63,21 @@ def compare_cmd(
       sysmap compare examples/homelessness-current.yaml examples/homelessness-redesign.yaml
       sysmap compare current.yaml redesign.yaml --mapping renames.yaml --format md -o compare.md
       sysmap compare 2024.yaml 2025.yaml 2026.yaml --format json
+      sysmap compare current.yaml redesign.yaml --html changes.html
     """
     from sysmap.compare import compare_maps
 
     maps = [load_map(p) for p in (current, redesign, *more)]
-    result = compare_maps(*maps, mapping=mapping)
-    # Hook for the diff map (`--html FILE`, once the HTML maps exist): colour
-    # stakeholders by result.stakeholder_status() and relationships by
-    # result.changes.relationships, write it atomically, then emit the text.
+    result = compare_maps(*maps, mapping=mapping, shifts=not no_shifts)
+    if html_path is not None:
+        from sysmap.html import diff_from_comparison, export_html
+
+        # The diff map draws the last map against the one before it.
+        last_pair = (
+            result if len(maps) == 2 else compare_maps(*maps[-2:], mapping=mapping, shifts=False)
+        )
+        export_html(maps[-1], html_path, diff=diff_from_comparison(last_pair))
+        click.echo(f"Wrote {html_path}", err=True)
     if fmt == "json":
         text = result.format_json()
     elif fmt == "md":
