@@ -1,0 +1,401 @@
+"""The few places where Neo4j and FalkorDB differ, behind one small interface.
+
+The store sends the same Cypher to both engines: ``MATCH``, ``MERGE``,
+``CREATE``, ``UNWIND``, ``SET +=``, ``DETACH DELETE``, ``properties()``,
+``labels()``, ``CASE``. What differs lives here and nowhere else:
+
+==============================  =====================================  ================================
+                                Neo4j (official ``neo4j`` driver)      FalkorDB (``falkordb`` client)
+==============================  =====================================  ================================
+address                         ``neo4j://``, ``bolt://`` (``+s``…)    ``falkordb://host:port``;
+                                                                       ``falkordblite:PATH`` (embedded)
+"database"                      a database on the server               a graph (a Redis key)
+one write                       ``session.execute_write`` (a           one query; FalkorDB runs each
+                                transaction, retried when transient)   query atomically
+results                         records → ``record.data()``            header + rows → dicts
+indexes and constraints         ``CREATE CONSTRAINT … IF NOT EXISTS``  ``CREATE INDEX`` when missing;
+                                                                       ``GRAPH.CONSTRAINT CREATE``
+errors                          ``ServiceUnavailable``, ``AuthError``,  ``redis`` connection and
+                                ``DatabaseNotFound`` codes             authentication errors
+==============================  =====================================  ================================
+
+Neither engine offers a transaction that spans many statements *and* works
+on both (FalkorDB has none), so the store never relies on one: see
+:mod:`sysmap.neo4j.store` for how a push becomes visible in one statement.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from sysmap.errors import MissingDependency
+from sysmap.neo4j.errors import (
+    DatabaseNotFound,
+    StoreAuthError,
+    StoreError,
+    StoreUnavailable,
+)
+from sysmap.neo4j.schema import ELEMENT_LABEL, MAP_LABEL, RECORD_LABELS, VERSION_LABEL
+
+__all__ = [
+    "Engine",
+    "Neo4jEngine",
+    "FalkorDBEngine",
+    "open_engine",
+    "NEO4J_SCHEMES",
+    "FALKORDB_SCHEMES",
+    "DEFAULT_URI",
+    "DEFAULT_DATABASE",
+]
+
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+FALKORDB_SCHEMES = ("falkordb", "falkordblite", "redis")
+DEFAULT_URI = "neo4j://localhost:7687"
+#: FalkorDB's "database" is a graph name; Neo4j's default is the server's.
+DEFAULT_DATABASE = "sysmap"
+
+# (label, properties, unique) — created once per database.
+_INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
+    (MAP_LABEL, ("id",), True),
+    (VERSION_LABEL, ("gen",), True),
+    (VERSION_LABEL, ("map", "version"), False),
+    (ELEMENT_LABEL, ("gen", "id"), True),
+    *[(label, ("gen",), False) for label, _model in RECORD_LABELS.values()],
+]
+
+_NEO4J_INSTALL = "pip install 'sysmap[neo4j]' (the official neo4j driver)"
+_FALKORDB_INSTALL = (
+    "pip install falkordb (a FalkorDB server), or "
+    "pip install --ignore-requires-python falkordblite (FalkorDB embedded)"
+)
+
+
+class Engine(Protocol):
+    """What the store needs from a graph database: run one statement, get dicts."""
+
+    #: "Neo4j" or "FalkorDB", for messages.
+    name: str
+    #: Where the data lives, for messages: address and database.
+    where: str
+
+    def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one statement that changes the graph, atomically; return its rows."""
+        ...
+
+    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run one read-only statement; return its rows."""
+        ...
+
+    def ensure_schema(self) -> None:
+        """Create the indexes and uniqueness constraints that are missing."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the connection (and stop an embedded server)."""
+        ...
+
+
+def _safe_uri(uri: str) -> str:
+    # never echo a password written into an address
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    user = parts.username or ""
+    return parts._replace(netloc=f"{user}:***@{netloc}").geturl()
+
+
+def open_engine(
+    uri: str,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+) -> Engine:
+    """Connect to the engine the address names.
+
+    Parameters
+    ----------
+    uri : str
+        ``neo4j://host:7687``, ``bolt://…``, ``neo4j+s://…`` (Aura) for Neo4j;
+        ``falkordb://host:6379`` for a FalkorDB server;
+        ``falkordblite:PATH`` for FalkorDB embedded, storing in the file PATH.
+    user, password : str, optional
+        Credentials (Neo4j's user defaults to ``neo4j``).
+    database : str, optional
+        The Neo4j database (default: the server's default) or the FalkorDB
+        graph (default ``sysmap``).
+
+    Raises
+    ------
+    StoreError
+        An address sysmap does not know, or a server that cannot be reached
+        or refuses the credentials.
+    MissingDependency
+        The engine's client library is not installed.
+    """
+    scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
+    if scheme in NEO4J_SCHEMES:
+        return Neo4jEngine(uri, user=user, password=password, database=database)
+    if scheme in FALKORDB_SCHEMES:
+        return FalkorDBEngine(uri, user=user, password=password, database=database)
+    raise StoreError(
+        f"unknown database address {_safe_uri(uri)!r} — use neo4j://HOST:7687 "
+        "(or bolt://, neo4j+s:// for Aura), falkordb://HOST:6379 or falkordblite:FILE"
+    )
+
+
+# ------------------------------------------------------------------ Neo4j
+
+
+class Neo4jEngine:
+    """Neo4j through the official ``neo4j`` driver; each write is one transaction."""
+
+    name = "Neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+    ) -> None:
+        try:
+            import neo4j
+        except ImportError:
+            raise MissingDependency(f"Neo4j needs its driver — {_NEO4J_INSTALL}") from None
+        self._neo4j = neo4j
+        self.uri = uri
+        self.user = user or "neo4j"
+        self.database = database
+        self.where = f"{_safe_uri(uri)}" + (f", database {database!r}" if database else "")
+        auth = (self.user, password) if password is not None else None
+        with self._translate():
+            try:
+                self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
+                raise StoreError(f"cannot use the address {_safe_uri(uri)!r}: {exc}") from None
+            try:
+                self._driver.verify_connectivity()
+            except BaseException:
+                self._driver.close()
+                raise
+        self._session = self._driver.session(database=database) if database else None
+
+    def _open_session(self) -> Any:
+        if self._session is None:
+            self._session = self._driver.session()
+        return self._session
+
+    @contextmanager
+    def _translate(self) -> Iterator[None]:
+        exc_mod = self._neo4j.exceptions
+        try:
+            yield
+        except exc_mod.AuthError:
+            raise StoreAuthError(
+                f"Neo4j at {_safe_uri(self.uri)} refused user {self.user!r} — check the user "
+                "and password (--user, SYSMAP_NEO4J_USER, SYSMAP_NEO4J_PASSWORD)"
+            ) from None
+        except exc_mod.ServiceUnavailable:
+            raise StoreUnavailable(
+                f"cannot reach Neo4j at {_safe_uri(self.uri)} — is the server running and the "
+                "address right? (--uri or SYSMAP_NEO4J_URI)"
+            ) from None
+        except exc_mod.Neo4jError as exc:
+            code = getattr(exc, "code", "") or ""
+            if code.endswith("DatabaseNotFound"):
+                raise DatabaseNotFound(
+                    f"Neo4j at {_safe_uri(self.uri)} has no database {self.database!r} — "
+                    "create it, or name another with --database or SYSMAP_NEO4J_DATABASE"
+                ) from None
+            if code.startswith("Neo.ClientError.Security"):
+                raise StoreAuthError(
+                    f"Neo4j at {_safe_uri(self.uri)} refused user {self.user!r}: "
+                    f"{exc.message} — check the user's password and permissions"
+                ) from None
+            raise StoreError(f"Neo4j at {self.where}: {exc.message or exc}") from None
+        except exc_mod.DriverError as exc:
+            raise StoreError(f"Neo4j at {self.where}: {exc}") from None
+
+    def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        def work(tx: Any) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(query, params or {})]
+
+        with self._translate():
+            return self._open_session().execute_write(work)
+
+    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        def work(tx: Any) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(query, params or {})]
+
+        with self._translate():
+            return self._open_session().execute_read(work)
+
+    def ensure_schema(self) -> None:
+        for label, props, unique in _INDEXES:
+            name = "sysmap_" + "_".join([label.lower(), *props])
+            keys = ", ".join(f"n.{p}" for p in props)
+            if unique:
+                target = keys if len(props) == 1 else f"({keys})"
+                self.write(
+                    f"CREATE CONSTRAINT {name} IF NOT EXISTS "
+                    f"FOR (n:{label}) REQUIRE {target} IS UNIQUE"
+                )
+            else:
+                self.write(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON ({keys})")
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+        self._driver.close()
+
+
+# --------------------------------------------------------------- FalkorDB
+
+_LITE_SERVERS: dict[str, Any] = {}
+
+
+class FalkorDBEngine:
+    """FalkorDB, a server or embedded (``falkordblite``); each query is atomic."""
+
+    name = "FalkorDB"
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+    ) -> None:
+        self.uri = uri
+        self.graph_name = database or DEFAULT_DATABASE
+        self.where = f"{_safe_uri(uri)}, graph {self.graph_name!r}"
+        scheme, _, rest = uri.partition(":")
+        self._db: Any
+        with self._translate():
+            if scheme.lower() == "falkordblite":
+                self._db = _embedded(rest)
+            else:
+                self._db = _server(uri, user, password)
+            self._graph = self._db.select_graph(self.graph_name)
+            self._db.connection.ping()
+
+    @contextmanager
+    def _translate(self) -> Iterator[None]:
+        try:
+            import redis.exceptions as rx
+        except ImportError:
+            raise MissingDependency(f"FalkorDB needs its client — {_FALKORDB_INSTALL}") from None
+        try:
+            yield
+        except rx.AuthenticationError:
+            raise StoreAuthError(
+                f"FalkorDB at {_safe_uri(self.uri)} refused the user name or password — check "
+                "them (SYSMAP_NEO4J_USER, SYSMAP_NEO4J_PASSWORD)"
+            ) from None
+        except (rx.ConnectionError, rx.TimeoutError, OSError) as exc:
+            raise StoreUnavailable(
+                f"cannot reach FalkorDB at {_safe_uri(self.uri)} — is the server running and "
+                f"the address right? ({exc})"
+            ) from None
+        except rx.ResponseError as exc:
+            text = str(exc)
+            if re.search(r"NOAUTH|WRONGPASS|invalid password|invalid username", text, re.I):
+                raise StoreAuthError(
+                    f"FalkorDB at {_safe_uri(self.uri)} refused the user name or password — "
+                    "check them (SYSMAP_NEO4J_USER, SYSMAP_NEO4J_PASSWORD)"
+                ) from None
+            if "Failed to parse query parameter" in text:
+                raise StoreError(
+                    f"FalkorDB at {self.where} cannot take a value in the map ({text}); "
+                    "FalkorDB cannot store text holding a NUL character (\\x00) — remove it"
+                ) from None
+            raise StoreError(f"FalkorDB at {self.where}: {text}") from None
+
+    def _rows(self, result: Any) -> list[dict[str, Any]]:
+        names = [h[1] for h in result.header]
+        # maps come back as OrderedDicts, which are dicts: no need to copy them
+        return [dict(zip(names, row, strict=True)) for row in result.result_set]
+
+    def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        with self._translate():
+            return self._rows(self._graph.query(query, params))
+
+    def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        with self._translate():
+            try:
+                return self._rows(self._graph.ro_query(query, params))
+            except Exception as exc:
+                # a graph nobody has written to yet is an empty graph
+                if "empty key" in str(exc):
+                    return []
+                raise
+
+    def ensure_schema(self) -> None:
+        with self._translate():
+            try:
+                existing = {
+                    (row[0], tuple(row[1])) for row in self._graph.list_indices().result_set
+                }
+            except Exception as exc:
+                if "empty key" not in str(exc):
+                    raise
+                existing = set()
+            for label, props, _unique in _INDEXES:
+                if (label, props) not in existing:
+                    keys = ", ".join(f"n.{p}" for p in props)
+                    self._graph.query(f"CREATE INDEX FOR (n:{label}) ON ({keys})")
+            constraints = {
+                (row[1], tuple(row[2]))
+                for row in self._graph.query("CALL db.constraints()").result_set
+            }
+            for label, props, unique in _INDEXES:
+                if unique and (label, props) not in constraints:
+                    self._graph.create_node_unique_constraint(label, *props)
+
+    def close(self) -> None:
+        # the embedded server is shared by every engine on that file (see _embedded)
+        pass
+
+
+def _embedded(rest: str) -> Any:
+    try:
+        from redislite.falkordb_client import FalkorDB
+    except ImportError:
+        raise MissingDependency(
+            "falkordblite: addresses need FalkorDB embedded — "
+            "pip install --ignore-requires-python falkordblite"
+        ) from None
+    path = rest[2:] if rest.startswith("//") else rest
+    path = os.path.abspath(os.path.expanduser(unquote(path)))
+    if not os.path.isdir(os.path.dirname(path)):
+        raise StoreUnavailable(
+            f"falkordblite:{path}: the folder {os.path.dirname(path)} does not exist — create it"
+        )
+    # one embedded server per file for the life of the process: starting one
+    # takes a moment, and two servers on one file would overwrite each other
+    if path not in _LITE_SERVERS:
+        _LITE_SERVERS[path] = FalkorDB(path)
+    return _LITE_SERVERS[path]
+
+
+def _server(uri: str, user: str | None, password: str | None) -> Any:
+    try:
+        from falkordb import FalkorDB
+    except ImportError:
+        raise MissingDependency(f"FalkorDB needs its client — {_FALKORDB_INSTALL}") from None
+    parts = urlsplit(uri)
+    return FalkorDB(
+        host=parts.hostname or "localhost",
+        port=parts.port or 6379,
+        username=user or (unquote(parts.username) if parts.username else None),
+        password=password or (unquote(parts.password) if parts.password else None),
+    )
