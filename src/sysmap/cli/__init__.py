@@ -18,6 +18,7 @@ from sysmap.cli.compare import compare_cmd, plan_cmd
 from sysmap.cli.edit import add_group, init_cmd, remove_cmd, set_cmd
 from sysmap.cli.html import map_cmd
 from sysmap.cli.interchange import export_cmd, import_cmd
+from sysmap.cli.neo4j import neo4j_group
 from sysmap.cli.process import add_assessment_cmd, assess_cmd, process_cmd, roles_cmd
 from sysmap.cli.report import report_cmd
 from sysmap.errors import MapInvalid, SysmapError
@@ -59,6 +60,7 @@ for command in (
     process_cmd,
     roles_cmd,
     assess_cmd,
+    neo4j_group,
 ):
     cli.add_command(command)
 add_group.add_command(add_assessment_cmd)

@@ -341,24 +341,25 @@ class FalkorDBEngine:
 
     def ensure_schema(self) -> None:
         with self._translate():
+            # FalkorDB indexes attributes one by one: a label's row lists them all
             try:
-                existing = {
-                    (row[0], tuple(row[1])) for row in self._graph.list_indices().result_set
-                }
+                rows = self._graph.list_indices().result_set
             except Exception as exc:
                 if "empty key" not in str(exc):
                     raise
-                existing = set()
+                rows = []
+            indexed = {(row[0], prop) for row in rows for prop in row[1]}
             for label, props, _unique in _INDEXES:
-                if (label, props) not in existing:
-                    keys = ", ".join(f"n.{p}" for p in props)
-                    self._graph.query(f"CREATE INDEX FOR (n:{label}) ON ({keys})")
+                for prop in props:
+                    if (label, prop) not in indexed:
+                        self._graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+                        indexed.add((label, prop))
             constraints = {
-                (row[1], tuple(row[2]))
+                (row[1], frozenset(row[2]))
                 for row in self._graph.query("CALL db.constraints()").result_set
             }
             for label, props, unique in _INDEXES:
-                if unique and (label, props) not in constraints:
+                if unique and (label, frozenset(props)) not in constraints:
                     self._graph.create_node_unique_constraint(label, *props)
 
     def close(self) -> None:
