@@ -693,10 +693,19 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
             counts = plan.counts()
             summary = _names(
                 [
-                    f"{counts[a]} to {a.replace('_', ' ')}"
-                    for a in ("form", "rewire", "strengthen", "weaken", "status", "retire")
+                    f"{counts[a]} to {verb}"
+                    for a, verb in (
+                        ("form", "form"),
+                        ("rewire", "rewire"),
+                        ("strengthen", "strengthen"),
+                        ("weaken", "weaken"),
+                        ("status", "change status"),
+                        ("adjust", "adjust"),
+                        ("retire", "retire"),
+                    )
                     if counts[a]
-                ]
+                ],
+                limit=7,
             )
             if not plan_items:
                 checks.append(
