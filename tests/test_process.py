@@ -521,3 +521,14 @@ def test_importing_sysmap_stays_light():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["process"], ["roles"], ["assess"], ["add", "assessment"], ["init"]],
+    ids=" ".join,
+)
+def test_each_new_command_has_help_with_an_example(command):
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
