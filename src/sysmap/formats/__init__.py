@@ -19,6 +19,7 @@ gexf        yes    yes    GEXF 1.3, typed attributes (Gephi)
 survey      no     yes    PARTNER-style relationship survey CSV
 node-link   yes    no     networkx node-link JSON, every field
 mermaid     yes    no     a flowchart for Markdown
+svg         yes    no     a static picture of the map (``redact=True``)
 cypher      yes    no     a Cypher script that MERGEs the map into Neo4j
 =========== ====== ====== ==============================================
 
@@ -205,6 +206,12 @@ _EXPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("gexf", "gexf:write_gexf", "GEXF 1.3 for Gephi", {"suffix": ".gexf"}),
     ("node-link", "node_link:write_node_link", "networkx node-link JSON", {"suffix": ".json"}),
     ("mermaid", "mermaid:write_mermaid", "a Mermaid flowchart", {"suffix": ".mmd"}),
+    (
+        "svg",
+        "svg:write_svg",
+        "a static picture of the map for printed reports",
+        {"suffix": ".svg", "options": ("redact",)},
+    ),
     (
         "cypher",
         "cypher:write_cypher",
