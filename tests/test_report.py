@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 import sys
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -170,6 +170,21 @@ def test_the_embedded_map_is_the_diff_map(pair_html: str) -> None:
     assert payload["diff"]["formed"] > 0 and payload["diff"]["added"] == 5
     frame = Page(pair_html).all("iframe")[0]
     assert frame["sandbox"] == "allow-scripts"  # no same-origin, no pop-ups, no dialogs
+
+
+def test_paper_gets_a_still_map_with_the_same_stakeholders(
+    pair_html: str, current: SystemMap, redesign: SystemMap
+) -> None:
+    still = re.search(r'<figure class="still-map">(.*?)</figure>', pair_html, re.S)
+    assert still is not None
+    titles = set(re.findall(r"<g>.*?<title>(.*?)</title></g>", still.group(1)))
+    removed = [s for s in current.stakeholders if s.id not in {r.id for r in redesign.stakeholders}]
+    expected = {escape(s.name, quote=True) for s in redesign.stakeholders + removed}
+    expected |= {escape(f.name, quote=True) for f in redesign.factors}
+    assert titles == expected
+    # one line per relationship of the redesign, plus those it retires (drawn ghosted)
+    plan = sysmap.change_plan(sysmap.compare_maps(current, redesign, shifts=False))
+    assert still.group(1).count("<line") == len(redesign.relationships) + plan.counts()["retire"]
 
 
 def test_a_single_map_report_says_what_is_missing(current: SystemMap) -> None:

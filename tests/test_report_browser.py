@@ -153,7 +153,7 @@ def test_report_opens_offline_and_the_embedded_map_draws(
 
 def test_charts_show(open_report: Callable[..., Opened], current: SystemMap) -> None:
     page = open_report(current, sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml"))
-    charts = page.page.locator("svg.chart")
+    charts = page.page.locator("figure.chart-figure svg.chart")
     assert charts.count() >= 10
     for i in range(charts.count()):
         box = charts.nth(i).bounding_box()
@@ -191,10 +191,13 @@ def test_print_hides_the_interactive_parts_and_keeps_the_sections(
     page = open_report(current, redesign)
     p = page.page
     assert p.locator("#map-frame").is_visible() and p.locator("nav.toc").is_visible()
+    assert not p.locator("#map figure.still-map").is_visible()  # paper only
     p.emulate_media(media="print")
     assert not p.locator("#map-frame").is_visible()
     assert not p.locator("nav.toc").is_visible()
     assert p.locator("#map .print-only").is_visible()
+    still = p.locator("#map figure.still-map svg")
+    assert still.is_visible() and (still.bounding_box() or {}).get("height", 0) > 300
     for section in STAGES:
         assert p.locator(f"section#{section}").is_visible()
         assert (

@@ -21,7 +21,15 @@ from collections.abc import Sequence
 from html import escape
 from itertools import count
 
-__all__ = ["PALETTE", "bar_chart", "paired_bar_chart", "stacked_bar", "line_chart"]
+__all__ = [
+    "PALETTE",
+    "ROLE_STYLE",
+    "bar_chart",
+    "paired_bar_chart",
+    "stacked_bar",
+    "line_chart",
+    "network_svg",
+]
 
 #: Okabe–Ito colours, safe for colour-blind readers.
 PALETTE: tuple[str, ...] = (
@@ -400,3 +408,118 @@ def line_chart(
         body.append(f'<text x="{right + 20}" y="{y + 4:.1f}">{_e(text)}</text>')
     needed = (placed[-1] + 10) if placed else height
     return _svg(width, max(height, needed), title, body)
+
+
+#: Node colours and shapes by role, as on the interactive map.
+ROLE_STYLE: dict[str, tuple[str, str]] = {
+    "beneficiary": ("#E69F00", "circle"),
+    "provider": ("#56B4E9", "square"),
+    "leader": ("#CC79A7", "triangle"),
+    "factor": ("#F0E442", "diamond"),
+}
+
+
+def _shape(shape: str, x: float, y: float, r: float, fill: str, stroke: str, dash: str) -> str:
+    extra = f' stroke="{stroke}" stroke-width="{1.2 if not dash else 2}"' + (
+        f' stroke-dasharray="{dash}"' if dash else ""
+    )
+    if shape == "square":
+        return (
+            f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
+            f'fill="{fill}"{extra}/>'
+        )
+    if shape == "triangle":
+        return (
+            f'<polygon points="{x:.1f},{y - r * 1.2:.1f} {x + r * 1.1:.1f},{y + r * 0.8:.1f} '
+            f'{x - r * 1.1:.1f},{y + r * 0.8:.1f}" fill="{fill}"{extra}/>'
+        )
+    if shape == "diamond":
+        return (
+            f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} '
+            f'{x - r:.1f},{y:.1f}" fill="{fill}"{extra}/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}"{extra}/>'
+
+
+def network_svg(
+    nodes: Sequence[dict[str, object]],
+    edges: Sequence[dict[str, object]],
+    *,
+    title: str,
+    width: int = 900,
+    height: int | None = None,
+    labels: bool = True,
+) -> str:
+    """A still picture of a network, for paper: shapes and colours by role.
+
+    Parameters
+    ----------
+    nodes : dicts with ``id``, ``name``, ``role`` (beneficiary, provider,
+        leader or factor), ``x``, ``y`` (any scale) and optionally ``size``
+        (0–1) and ``change`` (``added`` or ``removed``).
+    edges : dicts with ``from``, ``to``, ``colour`` and optionally ``dash``
+        and ``width``.
+    height : the picture's height (default: the layout's proportions).
+    labels : write each node's name under it.
+
+    Example
+    -------
+    >>> svg = network_svg(
+    ...     [{"id": "a", "name": "<A>", "role": "leader", "x": 0, "y": 0},
+    ...      {"id": "b", "name": "B", "role": "beneficiary", "x": 1, "y": 1}],
+    ...     [{"from": "b", "to": "a", "colour": "#0072B2"}], title="Map")
+    >>> "&lt;A&gt;" in svg and svg.count("<line") == 1
+    True
+    """
+    pad, padx = 30, (75 if labels else 30)  # room for the labels at the sides
+    xs = [float(n["x"]) for n in nodes] or [0.0]  # type: ignore[arg-type]
+    ys = [float(n["y"]) for n in nodes] or [0.0]  # type: ignore[arg-type]
+    spanx = (max(xs) - min(xs)) or 1.0
+    spany = (max(ys) - min(ys)) or 1.0
+    if height is None:  # keep the layout's proportions, within reason
+        height = int(min(1.2 * width, max(0.4 * width, width * spany / spanx)))
+    pos: dict[object, tuple[float, float]] = {}
+    for n in nodes:
+        px = padx + (width - 2 * padx) * (float(n["x"]) - min(xs)) / spanx  # type: ignore[arg-type]
+        py = pad + (height - 2 * pad) * (float(n["y"]) - min(ys)) / spany  # type: ignore[arg-type]
+        pos[n["id"]] = (px, py)
+    ident = f"arrow-{next(_ids)}"
+    body = [
+        f'<defs><marker id="{ident}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        'markerHeight="7" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" '
+        'fill="#555"/></marker></defs>'
+    ]
+    radius = {n["id"]: 5 + 7 * float(n.get("size") or 0.3) for n in nodes}  # type: ignore[arg-type]
+    for e in edges:
+        if e["from"] not in pos or e["to"] not in pos:
+            continue
+        (x1, y1), (x2, y2) = pos[e["from"]], pos[e["to"]]
+        dist = math.hypot(x2 - x1, y2 - y1) or 1.0
+        r2 = radius[e["to"]] + 2
+        x2, y2 = x2 - (x2 - x1) * r2 / dist, y2 - (y2 - y1) * r2 / dist
+        dash = f' stroke-dasharray="{e["dash"]}"' if e.get("dash") else ""
+        body.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            f'stroke="{e["colour"]}" stroke-width="{e.get("width") or 1}"{dash} '
+            f'stroke-opacity="0.85" marker-end="url(#{ident})"/>'
+        )
+    for n in nodes:
+        x, y = pos[n["id"]]
+        fill, shape = ROLE_STYLE.get(str(n["role"]), ("#ccc", "circle"))
+        stroke, dash = "#333", ""
+        if n.get("change") == "added":
+            stroke = "#0072B2"
+        elif n.get("change") == "removed":
+            fill, dash = "#e6e6e6", "3 2"
+        body.append(
+            f"<g>{_shape(shape, x, y, radius[n['id']], fill, stroke, dash)}"
+            f"<title>{_e(n['name'])}</title></g>"
+        )
+        if labels:
+            mark = {"added": "+ ", "removed": "− "}.get(str(n.get("change") or ""), "")
+            body.append(
+                f'<text x="{x:.1f}" y="{y + radius[n["id"]] + 10:.1f}" text-anchor="middle" '
+                f'font-size="9" fill="#000" stroke="#fff" stroke-width="2.5" '
+                f'paint-order="stroke">{_e(mark + _clip(str(n["name"]), 26))}</text>'
+            )
+    return _svg(width, height, title, body)

@@ -1074,14 +1074,120 @@ def _map_section(x: _Inputs, html_format: bool) -> Section:
             '<iframe class="map-frame" id="map-frame" title="Interactive map" '
             'sandbox="allow-scripts" loading="eager" srcdoc="' + escape(page, quote=True) + '">'
             "</iframe>"
-            '<p class="print-only">The interactive map is in the HTML file: open it in a '
-            "browser to explore it.</p>",
+            '<div class="print-only">'
+            + _still_map(page, title)
+            + "<p>The interactive map is in the HTML file: open it in a browser to explore "
+            "it.</p></div>",
             "",
             cls="map-embed",
         )
     )
     x.map_page = page
     return sec
+
+
+#: Above this many stakeholders and factors the printed report has no still map.
+STILL_MAP_LIMIT = 400
+
+_CHANGE_LINES = {
+    "formed": ("#0072B2", "", 2.5),
+    "retired": ("#D55E00", "5 4", 1.5),
+    "rewired": ("#CC79A7", "", 2.5),
+    "strengthened": ("#009E73", "", 3),
+    "weakened": ("#E69F00", "2 2", 1),
+}
+_KIND_COLOURS = {
+    **dict.fromkeys(("feedback", "advocates", "represents", "informs"), "#0072B2"),
+    **dict.fromkeys(("funds", "compensates", "contracts", "employs"), "#009E73"),
+    "governs": "#D55E00",
+    "influences": "#000000",
+}
+
+
+def _layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """Positions for a still map: each connected part laid out on its own
+    (Kamada–Kawai, fixed seed for the spring layout of big parts), the parts
+    side by side, biggest first, each sized by how many it holds."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(n["id"] for n in nodes)
+    g.add_edges_from((e["from"], e["to"]) for e in edges if e["from"] != e["to"])
+    parts = sorted(nx.connected_components(g), key=lambda c: (-len(c), sorted(c)[0]))
+    where: dict[str, tuple[float, float]] = {}
+    x0 = y0 = row_h = 0.0
+    row_w = 2.2 * len(parts[0]) ** 0.5
+    for part in parts:
+        side = len(part) ** 0.5
+        sub = g.subgraph(part)
+        if len(part) == 1:
+            xy = {next(iter(part)): (0.0, 0.0)}
+        elif len(part) <= 150:
+            xy = nx.kamada_kawai_layout(sub)
+        else:
+            xy = nx.spring_layout(sub, seed=7)
+        xs = [float(v[0]) for v in xy.values()]
+        ys = [float(v[1]) for v in xy.values()]
+        sx, sy = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+        if x0 and x0 + side > row_w:  # next row
+            x0, y0, row_h = 0.0, y0 + row_h + 0.6, 0.0
+        for k, (vx, vy) in xy.items():
+            where[k] = (
+                x0 + side * (float(vx) - min(xs)) / sx,
+                y0 + side * (float(vy) - min(ys)) / sy,
+            )
+        x0 += side + 0.6
+        row_h = max(row_h, side)
+    return [where[n["id"]] for n in nodes]
+
+
+def _still_map(page: str, title: str) -> str:
+    """A still picture of the embedded map for paper, drawn from the page's own
+    data (so it shows the same stakeholders, names and changes)."""
+    import json
+
+    found = re.search(r'id="sysmap-data">(.*?)</script>', page, re.S)
+    if found is None:  # pragma: no cover - generate_html always embeds its data
+        return ""
+    data = json.loads(found.group(1))
+    nodes, edges = data["nodes"], data["edges"]
+    if not nodes or len(nodes) > STILL_MAP_LIMIT:
+        return ""
+    if not all("x" in n for n in nodes):
+        for n, (x, y) in zip(nodes, _layout(nodes, edges), strict=True):
+            n["x"], n["y"] = x, y
+    sizes = [n.get("size") or 0 for n in nodes]
+    lo, hi = min(sizes), max(sizes)
+    for n in nodes:
+        n["size"] = ((n.get("size") or 0) - lo) / (hi - lo) if hi > lo else 0.3
+    diff = data.get("diff") is not None
+    lines = []
+    for e in edges:
+        change = e.get("change")
+        if change in _CHANGE_LINES:
+            colour, dash, width = _CHANGE_LINES[change]
+        else:
+            colour = "#b3b3b3" if diff else _KIND_COLOURS.get(e["kind"], "#8c8c8c")
+            dash = {"proposed": "6 3", "broken": "1 3"}.get(e.get("status", ""), "")
+            width = 0.7 if e.get("status") == "weak" else 1.1
+        lines.append(
+            {"from": e["from"], "to": e["to"], "colour": colour, "dash": dash, "width": width}
+        )
+    svg = charts.network_svg(nodes, lines, title=title, labels=len(nodes) <= 120)
+    legend = (
+        "Beneficiaries: orange circles; providers: blue squares; leaders: purple "
+        "triangles; key factors: yellow diamonds; size shows power. "
+        + (
+            "Lines: formed blue and thick, strengthened green and thickest, rewired purple, "
+            "weakened orange and dotted, retired vermillion and dashed, unchanged grey; "
+            "added stakeholders have a blue outline and “+”, removed ones are grey with "
+            "“−”."
+            if diff
+            else "Lines: voice blue, money green, authority vermillion, causal black, others "
+            "grey; proposed dashed, broken dotted, weak thin."
+        )
+    )
+    return f'<figure class="still-map">{svg}<figcaption>{_e(legend)}</figcaption></figure>'
 
 
 def _process_section(x: _Inputs) -> Section | None:
