@@ -691,22 +691,6 @@ def load_assessment_template(path: str | os.PathLike[str]) -> Assessment:
             ):
                 p.path = p.path[2:]
                 problems.append(p)
-        seen: dict[str, int] = {}
-        items = data.get("items")
-        for j, item in enumerate(items if isinstance(items, list) else []):
-            ident = item.get("id") if isinstance(item, dict) else None
-            if isinstance(ident, (str, int)):
-                if str(ident) in seen:
-                    problems.append(
-                        Problem(
-                            f"two items have the id '{ident}' (the first is "
-                            f"$.items[{seen[str(ident)]}]) — give each item its own id",
-                            ["items", j, "id"],
-                            code="duplicate-id",
-                        )
-                    )
-                else:
-                    seen[str(ident)] = j
         if data.get("results"):
             problems.append(
                 Problem(

@@ -7,6 +7,7 @@ invalid; warnings (a map with no beneficiaries, say) do not.
 from __future__ import annotations
 
 import os
+import re
 import types
 import typing
 from collections import Counter
@@ -275,6 +276,14 @@ _FIELD_HINTS: dict[str, str] = {
 }
 
 
+#: Hints that depend on the list a field is in: (list, field) -> hint.
+_OWNER_HINTS: dict[tuple[str | None, str], str] = {
+    ("responsibilities", "text"): "what the role does, e.g. Keep two-way communication "
+    "with the working group",
+    ("guiding_team", "name"): "the role's name, e.g. Lived Experience Engagement Coordinator",
+}
+
+
 def _owner(path: list[PathPart]) -> str:
     """``this stakeholder``, ``this relationship``, ``the map`` … for a field path."""
     for i in range(len(path) - 2, -1, -1):
@@ -363,9 +372,11 @@ def _normalise(loc: tuple[Any, ...], data: Any) -> tuple[list[PathPart], bool]:
 def _from_pydantic(exc: pydantic.ValidationError, data: Any) -> list[Problem]:
     problems: dict[tuple[PathPart, ...], Problem] = {}
     for err in exc.errors(include_url=False):
-        path, tagged = _normalise(err["loc"], data)
+        loc = err["loc"]
+        text_branch = err["type"] == "string_type" and str(loc[-1]) in ("str", "constrained-str")
+        path, tagged = _normalise(loc[:-1] if text_branch else loc, data)
         key = tuple(path)
-        if tagged and err["type"] == "string_type" and err["loc"][-1] == "str":
+        if text_branch:
             # the plain-text branch of "text or block" fields; the other branch speaks
             problems.setdefault(key, Problem(_message(err, path), list(path), code=err["type"]))
             continue
@@ -373,7 +384,16 @@ def _from_pydantic(exc: pydantic.ValidationError, data: Any) -> list[Problem]:
         if existing is not None and existing.code != "string_type":
             continue
         problems[key] = Problem(_message(err, path), list(path), code=err["type"])
-    return list(problems.values())
+    # a misspelt field is one mistake: "unknown field 'txt' — did you mean 'text'?"
+    # says all, so the "no text" problem it causes is not reported as well
+    for k, p in list(problems.items()):
+        if p.code == "extra_forbidden" and k and isinstance(k[-1], str):
+            meant = re.search(r"did you mean '([^']+)'", p.message)
+            if meant and problems.get((*k[:-1], meant.group(1)), p).code == "missing":
+                del problems[(*k[:-1], meant.group(1))]
+    # a block whose own fields are wrong: those problems say more than "must be text"
+    deeper = {k[:n] for k in problems for n in range(len(k))}
+    return [p for k, p in problems.items() if not (p.code == "string_type" and k in deeper and k)]
 
 
 def _message(err: Any, path: list[PathPart]) -> str:
@@ -404,7 +424,8 @@ def _message(err: Any, path: list[PathPart]) -> str:
             if name == "scale":
                 return "scale needs two numbers, the lowest and highest score, e.g. [0, 2]"
             return f"{name} has too few items"
-        hint = _FIELD_HINTS.get(name)
+        listed = next((p for p in reversed(path[:-1]) if isinstance(p, str)), None)
+        hint = _OWNER_HINTS.get((listed, name)) or _FIELD_HINTS.get(name)
         tail = f" ({hint})" if hint else ""
         return f"{_owner(path)} has no {name.replace('_', ' ')} — add '{name}:'{tail}"
     parent = path[-2] if len(path) >= 2 else None
@@ -789,11 +810,18 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
             "add it under outcomes",
         )
     for i, assessment in _items(data, "assessments"):
-        items = {
-            str(it["id"])
-            for _, it in _items(assessment, "items")
-            if isinstance(it.get("id"), (str, int))
-        }
+        items: set[str] = set()
+        for j, it in _items(assessment, "items"):
+            if not isinstance(it.get("id"), (str, int)):
+                continue
+            if str(it["id"]) in items:
+                err(
+                    f"two checklist items have the id '{_show(it['id'])}' — give each item "
+                    "its own id, so that scores name one item",
+                    ["assessments", i, "items", j, "id"],
+                    "duplicate-id",
+                )
+            items.add(str(it["id"]))
         scale = assessment.get("scale", [0, 2])
         low, high = scale if isinstance(scale, list) and len(scale) == 2 else (None, None)
         for j, res in _items(assessment, "results"):
@@ -802,7 +830,8 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
                 ["assessments", i, "results", j, "stakeholder"],
                 "stakeholder",
                 stakeholders,
-                "use a stakeholder id",
+                "name the organisation scored by its stakeholder id, and add it to the "
+                "stakeholders if it is missing",
             )
             scores = res.get("scores")
             if not isinstance(scores, dict):
