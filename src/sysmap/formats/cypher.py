@@ -8,7 +8,8 @@ again updates the graph instead of duplicating it. It uses only ``MERGE``,
 Safety: no text from the map is ever spliced into the query's structure.
 
 - Values are literals quoted by :func:`cypher_literal` (strings in single
-  quotes with ``\\``, ``'``, line breaks and control characters escaped).
+  quotes with ``\\``, ``'``, line breaks, tab, backspace, form feed and NUL
+  escaped — the escapes both engines read; every other character as it is).
 - Labels and relationship types come from a fixed vocabulary: every element
   is ``:SysmapElement`` plus ``:Stakeholder`` and ``:Beneficiary`` /
   ``:Provider`` / ``:Leader`` (:data:`ROLE_LABELS`) or ``:Factor``; each
@@ -71,8 +72,19 @@ CUSTOM_KIND_TYPE = "RELATES_TO"
 
 _BATCH = 500
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_NEEDS_ESCAPE = re.compile(r"[\\'\x00-\x1f\x7f\u2028\u2029]")
+# Only the escapes Neo4j and FalkorDB both read (FalkorDB has no \uXXXX);
+# other characters are written as they are, which a quoted literal allows.
+# NUL stays \u0000: Neo4j reads it, and FalkorDB cannot store NUL at all.
+_ESCAPES = {
+    "\\": "\\\\",
+    "'": "\\'",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+_NEEDS_ESCAPE = re.compile(r"[\\'\n\r\t\x08\x0c\x00]")
 
 
 def _escape_char(match: re.Match[str]) -> str:

@@ -62,6 +62,7 @@ from sysmap.model import (
     Stakeholder,
     SystemMap,
 )
+from sysmap.neo4j.errors import StoreError
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -256,6 +257,13 @@ def map_to_rows(m: SystemMap, data: dict[str, Any] | None = None) -> MapRows:
     seq = 0
     json_s, json_f = JSON_FIELDS[Stakeholder], JSON_FIELDS[Factor]
     for s in data["stakeholders"]:
+        if s["role"] not in ROLE_LABELS:
+            # only a map built without validation gets here; labels come from
+            # the vocabulary or nowhere
+            raise StoreError(
+                f"stakeholder {s['id']!r} has role {s['role']!r} — use one of "
+                + ", ".join(ROLE_LABELS)
+            )
         props = _props(s, json_s)
         props.update(_attribute_copies(s.get("attributes")))
         props["seq"] = seq
