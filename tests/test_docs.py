@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import glob
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 
+import pytest
+from click.testing import CliRunner
+
 from conftest import ROOT
+from sysmap.cli import cli
 
 
 def test_cli_reference_is_up_to_date():
@@ -48,3 +55,33 @@ def test_every_public_function_is_in_the_python_api_doc():
     for name in sysmap.__all__:
         if name[0].islower():
             assert f"{name}(" in text, f"docs/python-api.md does not show {name}()"
+
+
+def _example_commands() -> list[str]:
+    """Every ``sysmap …`` line in the README and docs that works on the bundled examples alone."""
+    lines: set[str] = set()
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for raw in doc.read_text(encoding="utf-8").splitlines():
+            line = raw.strip().removeprefix("$ ").split("  #")[0].strip()
+            if not line.startswith("sysmap ") or "examples/" not in line or line.endswith("\\"):
+                continue
+            words = shlex.split(line)[1:]
+            if words[0] == "neo4j":  # needs a database: tests/test_neo4j_*.py run those
+                continue
+            # every file it names is a bundled example or one it writes (after -o)
+            outputs = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "-o"}
+            named = [w for w in words if re.search(r"\.(ya?ml|json|csv|xlsx)$", w)]
+            if all(w.startswith("examples/") or w in outputs for w in named):
+                lines.add(line)
+    return sorted(lines)
+
+
+@pytest.mark.parametrize("command", _example_commands())
+def test_documented_example_commands_run(command: str, tmp_path, monkeypatch) -> None:
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    args: list[str] = []
+    for word in shlex.split(command)[1:]:
+        args += sorted(glob.glob(word)) if "*" in word else [word]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, f"{command}\n{result.output}"

@@ -143,8 +143,8 @@ def paths_cmd(
 
     \b
     Example:
-      sysmap paths examples/homelessness-current.yaml pwle-wg
-      sysmap paths examples/homelessness-current.yaml pwle-wg coc-board --max-length 4
+      sysmap paths examples/homelessness-current.yaml lewg
+      sysmap paths examples/homelessness-current.yaml lewg coc-board --max-length 4
     """
     from sysmap.analysis.paths import paths
 
