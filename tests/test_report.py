@@ -388,9 +388,17 @@ def test_injection_corpus_stays_text_in_markdown() -> None:
     # the only raw HTML is the section anchors the report writes itself
     assert set(re.findall(r"<[a-z][^>]*>", md)) == {f'<a id="{s}">' for s in SECTIONS}
     # table rows keep their column count although the text holds pipes
-    for line in md.splitlines():
-        if line.startswith("| Stakeholder | Type"):
-            assert len(re.findall(r"(?<!\\)\|", line)) == 5
+    lines = md.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("| Stakeholder | Type")]
+    assert len(starts) == 3  # one table per role
+    checked = 0
+    for i in starts:
+        for row in lines[i + 2 :]:
+            if not row.startswith("|"):
+                break
+            assert len(re.findall(r"(?<!\\)\|", row)) == 5, row
+            checked += 1
+    assert checked == len(today.stakeholders)
 
 
 # ---------------------------------------------------------------- redaction

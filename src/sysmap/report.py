@@ -515,7 +515,7 @@ def _who(x: _Inputs) -> Section:
                 marks.append("redacted")
             rows.append([s.name, kind, Mark(_power_dots(s.power)), ", ".join(marks)])
         sec.blocks.append(
-            _rows(rows, ["Stakeholder", "Type / organisation", "Power (0–5)", ""], None)
+            _rows(rows, ["Stakeholder", "Type / organisation", "Power (0–5)", "Notes"], None)
         )
     le = [s for s in m.stakeholders if s.lived_experience]
     sec.blocks.append(Heading(f"People with lived experience ({len(le)})", 3, "who-lived"))
