@@ -16,9 +16,9 @@ the report holds:
   strengthen, retire … with owners and pilots), power and voice before and
   after, and the shared measures over time with line charts;
 - the **interactive map** (the diff map when a redesign is given);
-- the **process checklist**, **assessments** and the **roles** matrix, when
-  the modules that compute them (``sysmap.process``, ``sysmap.assess``,
-  ``sysmap.roles``) are installed.
+- the **process checklist** (:func:`sysmap.process.check_process`),
+  **assessments** (:func:`sysmap.assess.assess`) and the guiding-team **roles**
+  matrix and coverage (:mod:`sysmap.roles`).
 
 An HTML report is one self-contained page that works offline: the charts are
 inline SVG drawn here, the map is the page of :func:`sysmap.html.generate_html`
@@ -36,7 +36,6 @@ their free text out everywhere in the report.
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import os
 import re
 from collections import Counter
@@ -378,14 +377,6 @@ def _num(value: Any) -> str:
 
 def _plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def _optional(module: str) -> Any:
-    """A sysmap module that may not be installed yet (process, roles, assess)."""
-    try:
-        return importlib.import_module(f"sysmap.{module}")
-    except ImportError:
-        return None
 
 
 # ----------------------------------------------------------------- sections
@@ -1190,11 +1181,10 @@ def _still_map(page: str, title: str) -> str:
     return f'<figure class="still-map">{svg}<figcaption>{_e(legend)}</figcaption></figure>'
 
 
-def _process_section(x: _Inputs) -> Section | None:
-    mod = _optional("process")
-    if mod is None:
-        return None
-    status = mod.check_process(x.current, x.redesign)
+def _process_section(x: _Inputs) -> Section:
+    from sysmap.process import check_process
+
+    status = check_process(x.current, x.redesign)
     sec = Section(
         "process",
         "Process checklist: where we stand in Who → Why → What → How",
@@ -1221,10 +1211,9 @@ def _pct100(value: float | None) -> str:
     return "—" if value is None else f"{_num(value)}%"
 
 
-def _assess_section(x: _Inputs) -> Section | None:
-    mod = _optional("assess")
-    if mod is None:
-        return None
+def _assess_section(x: _Inputs) -> Section:
+    from sysmap.assess import assess
+
     m = x.redesign or x.current
     sec = Section(
         "assessments",
@@ -1236,7 +1225,7 @@ def _assess_section(x: _Inputs) -> Section | None:
     if not m.assessments:
         sec.blocks.append(Note("No assessments in the map yet.", "warn"))
         return sec
-    report = mod.assess(m)
+    report = assess(m)
     for a in report.assessments:
         sec.blocks.append(Heading(a.name, 3))
         sec.blocks.append(Bullets([f.text for f in a.findings() if f.importance >= 2]))
@@ -1307,10 +1296,9 @@ def _assess_section(x: _Inputs) -> Section | None:
     return sec
 
 
-def _roles_section(x: _Inputs) -> Section | None:
-    mod = _optional("roles")
-    if mod is None:
-        return None
+def _roles_section(x: _Inputs) -> Section:
+    from sysmap import roles as mod
+
     m = x.redesign or x.current
     sec = Section(
         "roles",
@@ -1381,16 +1369,16 @@ def _roles_section(x: _Inputs) -> Section | None:
     cover = mod.team_coverage(m)
     sec.blocks.append(Heading("Who covers what", 3, "roles-coverage"))
     rows = []
-    for r in cover.roles:
+    for rc in cover.roles:
         holders = [
-            n + (" (lived experience)" if i in r.lived_experience else "")
-            for i, n in zip(r.holders, r.holder_names, strict=True)
+            n + (" (lived experience)" if i in rc.lived_experience else "")
+            for i, n in zip(rc.holders, rc.holder_names, strict=True)
         ]
         rows.append(
             [
-                r.name,
+                rc.name,
                 ", ".join(holders) or Mark("nobody yet", "bad"),
-                len(r.responsibilities),
+                len(rc.responsibilities),
             ]
         )
     sec.blocks.append(_rows(rows, ["Role", "Accepted by", "Responsibilities"]))
@@ -1407,12 +1395,17 @@ def _roles_section(x: _Inputs) -> Section | None:
 
 
 def _sections(x: _Inputs, html_format: bool) -> list[Section]:
-    out = [_glance(x), _who(x), _why(x), _what(x), _how(x), _map_section(x, html_format)]
-    for build in (_process_section, _assess_section, _roles_section):
-        sec = build(x)
-        if sec is not None:
-            out.append(sec)
-    return out
+    return [
+        _glance(x),
+        _who(x),
+        _why(x),
+        _what(x),
+        _how(x),
+        _map_section(x, html_format),
+        _process_section(x),
+        _assess_section(x),
+        _roles_section(x),
+    ]
 
 
 # ------------------------------------------------------------------ render
