@@ -195,3 +195,17 @@ def test_control_characters_are_replaced_and_named(fmt: str, tmp_path: Path) -> 
     result = export_map(m, fmt, target)
     assert any("control characters" in w and "replaced" in w for w in result.warnings)
     assert import_map(fmt, target).map.stakeholders[0].name == "bell\ufffd here"
+
+
+@pytest.mark.parametrize("name", ["homelessness-current.yaml", "homelessness-redesign.yaml"])
+def test_both_workbook_readers_see_the_same_tables(name: str) -> None:
+    # calamine reads workbooks without formulas; openpyxl the rest: same tables
+    from sysmap.formats.xlsx import _tables, _tables_openpyxl, generate_xlsx
+
+    data = generate_xlsx(load_map(EXAMPLES / name))
+    fast, full = _tables(data, "w.xlsx"), _tables_openpyxl(data, "w.xlsx")
+    assert fast.keys() == full.keys()
+    for sheet in fast:
+        assert fast[sheet].headers == full[sheet].headers
+        assert fast[sheet].rows == full[sheet].rows
+        assert fast[sheet].numbers == full[sheet].numbers

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
+import zipfile
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, MissingDependency
@@ -173,7 +175,67 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: A formula element in a worksheet's XML (``<f>…</f>``, ``<f t="shared" …/>``).
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
 def _tables(data: bytes, file: str) -> dict[str, Table]:
+    """The workbook's sheets as tables.
+
+    calamine (Rust) reads values about ten times faster than openpyxl; it
+    cannot tell a formula from its cached value, so a workbook whose sheets
+    hold any formula is read with openpyxl, which names each formula cell.
+    """
+    try:
+        import python_calamine
+    except ImportError:  # pragma: no cover - python-calamine is a dependency
+        return _tables_openpyxl(data, file)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if any(
+                _FORMULA.search(archive.read(name))
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            ):
+                return _tables_openpyxl(data, file)
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # not a zip, not a workbook: openpyxl gives the message
+        return _tables_openpyxl(data, file)
+    found = {name.strip().lower(): name for name in wb.sheet_names}
+    if "elements" not in found:
+        raise MapFileError(
+            f"{file}: no sheet named elements (found: {', '.join(wb.sheet_names)}) — "
+            "name the sheet of stakeholders and factors 'Elements'"
+        )
+    tables: dict[str, Table] = {}
+    for sheet in SHEETS:
+        if sheet not in found:
+            continue
+        rows = wb.get_sheet_by_name(found[sheet]).to_python(skip_empty_area=False)
+        headers = [str(v).strip() if v not in (None, "") else "" for v in rows[0]] if rows else []
+        records, numbers = [], []
+        for r, row in enumerate(rows[1:], start=2):
+            record = {
+                headers[col]: _calamine_cell(v)
+                for col, v in enumerate(row[: len(headers)])
+                if headers[col] and v not in (None, "")
+            }
+            if record:
+                records.append(record)
+                numbers.append(r)
+        tables[sheet] = Table(sheet, file, records, numbers, style="sheet", headers=headers)
+    wb.close()
+    return tables
+
+
+def _calamine_cell(value: Any) -> Any:
+    # calamine gives every number as a float; a whole number was written whole
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return _cell(value)
+
+
+def _tables_openpyxl(data: bytes, file: str) -> dict[str, Table]:
     openpyxl = _openpyxl()
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
