@@ -364,6 +364,7 @@ class FailingEngine:
         self.real = real
         self.name = real.name
         self.where = real.where
+        self.node_ref = real.node_ref
         self.fail_at = fail_at
         self.then_all = then_all
         self.seen = 0

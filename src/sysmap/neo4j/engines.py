@@ -12,6 +12,7 @@ address                         ``neo4j://``, ``bolt://`` (``+s``…)    ``falko
 "database"                      a database on the server               a graph (a Redis key)
 one write                       ``session.execute_write`` (a           one query; FalkorDB runs each
                                 transaction, retried when transient)   query atomically
+a node's handle                 ``elementId(n)``                       ``id(n)``
 results                         records → ``record.data()``            header + rows → dicts
 indexes and constraints         ``CREATE CONSTRAINT … IF NOT EXISTS``  ``CREATE INDEX`` when missing;
                                                                        ``GRAPH.CONSTRAINT CREATE``
@@ -82,6 +83,9 @@ class Engine(Protocol):
     name: str
     #: Where the data lives, for messages: address and database.
     where: str
+    #: The function that gives a node's handle for the length of a push:
+    #: ``id`` on FalkorDB, ``elementId`` on Neo4j (where ``id`` is deprecated).
+    node_ref: str
 
     def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run one statement that changes the graph, atomically; return its rows."""
@@ -157,6 +161,7 @@ class Neo4jEngine:
     """Neo4j through the official ``neo4j`` driver; each write is one transaction."""
 
     name = "Neo4j"
+    node_ref = "elementId"
 
     def __init__(
         self,
@@ -266,6 +271,7 @@ class FalkorDBEngine:
     """FalkorDB, a server or embedded (``falkordblite``); each query is atomic."""
 
     name = "FalkorDB"
+    node_ref = "id"
 
     def __init__(
         self,
@@ -319,6 +325,9 @@ class FalkorDBEngine:
                     "FalkorDB cannot store text holding a NUL character (\\x00) — remove it"
                 ) from None
             raise StoreError(f"FalkorDB at {self.where}: {text}") from None
+        except ValueError as exc:
+            # the client refuses a parameter it cannot write (a backtick in a map key)
+            raise StoreError(f"FalkorDB at {self.where} cannot take a parameter: {exc}") from None
 
     def _rows(self, result: Any) -> list[dict[str, Any]]:
         names = [h[1] for h in result.header]

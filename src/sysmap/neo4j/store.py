@@ -493,23 +493,34 @@ class MapStore:
             if progress is not None:
                 progress(done, total)
 
+        # Relationships find their ends by the handle each node got when it was
+        # created (id / elementId): a direct lookup, twice as fast on FalkorDB
+        # as going through the (gen, id) index.
+        ref = self.engine.node_ref
+        refs: dict[str, Any] = {}
         for labels, elements in rows.elements.items():
             for batch in batches(elements):
-                self.engine.write(
+                made = self.engine.write(
                     f"UNWIND $rows AS row CREATE (n:{ELEMENT_LABEL}:{labels}) "
-                    "SET n += row, n += $tag",
+                    f"SET n += row, n += $tag RETURN n.id AS id, {ref}(n) AS ref",
                     {"rows": batch, "tag": tag},
                 )
+                refs.update((r["id"], r["ref"]) for r in made)
                 advance(len(batch))
         for rtype, rels in rows.relationships.items():
             for batch in batches(rels):
                 made = self.engine.write(
                     "UNWIND $rows AS row "
-                    f"MATCH (a:{ELEMENT_LABEL} {{gen: $gen, id: row.source}}) "
-                    f"MATCH (b:{ELEMENT_LABEL} {{gen: $gen, id: row.target}}) "
+                    f"MATCH (a) WHERE {ref}(a) = row.a "
+                    f"MATCH (b) WHERE {ref}(b) = row.b "
                     f"CREATE (a)-[r:{rtype}]->(b) SET r += row.props "
                     "RETURN count(r) AS n",
-                    {"rows": batch, "gen": gen},
+                    {
+                        "rows": [
+                            {"a": refs[r["source"]], "b": refs[r["target"]], "props": r["props"]}
+                            for r in batch
+                        ]
+                    },
                 )
                 if made[0]["n"] != len(batch):
                     raise StoreError(

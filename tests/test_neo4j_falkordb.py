@@ -1,0 +1,78 @@
+"""FalkorDB parameters: every value the store sends arrives unchanged.
+
+FalkorDB takes parameters as a ``CYPHER name=value …`` header in front of
+the query, which its client writes as Cypher literals. Each value here —
+quotes, backslashes, control characters, text that looks like an escape or
+a map key — goes to the real engine as a parameter and back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import neo4j_engines
+from neo4j_engines import falkordb_uri
+from sysmap.neo4j.errors import StoreError
+
+falkordb_folder = neo4j_engines.falkordb_folder
+
+VALUES: list[Any] = [
+    "plain",
+    'q"uote',
+    "back\\slash",
+    "ends with a backslash\\",
+    '\\"',
+    "new\nline",
+    "cr\rx",
+    "tab\tx",
+    "backspace\bx",
+    "form\ffeed",
+    "control \x01 \x1f \x7f",
+    "\u2028 \u2029 \x85",
+    "é 中文 \U0001f600",
+    "text \\u0041 that looks like an escape",
+    '"key":1',
+    'x\\":',
+    "`backticks` {braces} $param // comment",
+    "",
+    0,
+    -2,
+    2.5,
+    1e-07,
+    1e300,
+    True,
+    False,
+    None,
+    [],
+    [1, "a", None, True],
+    {"a": 1, "b": ["x"], "c": {"d": 'v"'}},
+    {"a b": 1},
+    {'a"b': 2, "c,": 3, "{x}": 4},
+    [{"x": 'y":z'}, {"x": ',"k":'}],
+]
+
+
+@pytest.fixture
+def engine(falkordb_folder: Path) -> Any:
+    from sysmap.neo4j import connect
+
+    store = connect(falkordb_uri(falkordb_folder), database=f"params-{uuid.uuid4().hex[:8]}")
+    yield store.engine
+    store.close()
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_every_value_arrives_unchanged(engine: Any, value: Any) -> None:
+    got = engine.write("RETURN $x AS x", {"x": value})[0]["x"]
+    assert got == value
+    if not isinstance(value, dict):
+        assert type(got) is type(value)
+
+
+def test_nul_cannot_be_stored_and_says_so(engine: Any) -> None:
+    with pytest.raises(StoreError, match="cannot store text holding a NUL character"):
+        engine.write("RETURN $x AS x", {"x": "a\x00b"})
