@@ -207,16 +207,19 @@ class MapRows:
 
 
 def _props(data: dict[str, Any], json_fields: frozenset[str]) -> dict[str, Any]:
-    """One record's dumped fields as property values: no empty values, nested ones as JSON."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if value is None or value == [] or value == {}:
-            continue
-        if key in json_fields:
-            out[key] = _json(value)
-        else:
-            out[key] = value
-    return out
+    """One record's dumped fields (``exclude_none``) as properties, in place.
+
+    Nested fields become JSON text, or go when empty; everything else is a
+    property value as it is (text, number, true/false, list of text).
+    """
+    for key in json_fields:
+        value = data.get(key)
+        if value is not None:
+            if value:
+                data[key] = _json(value)
+            else:
+                del data[key]
+    return data
 
 
 def _json(value: Any) -> str:
@@ -237,15 +240,15 @@ def map_to_rows(m: SystemMap, data: dict[str, Any] | None = None) -> MapRows:
     m : SystemMap
         The map; its relationships must join its stakeholders and factors.
     data : dict, optional
-        ``m.model_dump(mode="json")`` when the caller has it already (dumping
-        a big map once is what costs).
+        ``m.model_dump(mode="json", exclude_none=True)`` when the caller has
+        it already; it is taken apart in place.
 
     Returns
     -------
     MapRows
     """
     if data is None:
-        data = m.model_dump(mode="json")
+        data = m.model_dump(mode="json", exclude_none=True)
     version = _props(
         {k: v for k, v in data.items() if k not in _SECTIONS and k != "id"},
         JSON_FIELDS[SystemMap],
@@ -264,14 +267,16 @@ def map_to_rows(m: SystemMap, data: dict[str, Any] | None = None) -> MapRows:
                 f"stakeholder {s['id']!r} has role {s['role']!r} — use one of "
                 + ", ".join(ROLE_LABELS)
             )
+        copies = _attribute_copies(s.get("attributes"))
         props = _props(s, json_s)
-        props.update(_attribute_copies(s.get("attributes")))
+        props.update(copies)
         props["seq"] = seq
         seq += 1
         elements[f"Stakeholder:{ROLE_LABELS[s['role']]}"].append(props)
     for f in data["factors"]:
+        copies = _attribute_copies(f.get("attributes"))
         props = _props(f, json_f)
-        props.update(_attribute_copies(f.get("attributes")))
+        props.update(copies)
         props["seq"] = seq
         seq += 1
         elements["Factor"].append(props)
@@ -279,6 +284,7 @@ def map_to_rows(m: SystemMap, data: dict[str, Any] | None = None) -> MapRows:
     rels: dict[str, list[dict[str, Any]]] = defaultdict(list)
     json_r = JSON_FIELDS[Relationship]
     for i, r in enumerate(data["relationships"]):
+        copies = _attribute_copies(r.get("attributes"))
         props = _props(r, json_r)
         source, target = props.pop("source"), props.pop("target")
         power = props.pop("power", None)
@@ -286,7 +292,7 @@ def map_to_rows(m: SystemMap, data: dict[str, Any] | None = None) -> MapRows:
             props["power_amount"] = power["amount"]
             if power["carries"]:
                 props["power_carries"] = power["carries"]
-        props.update(_attribute_copies(r.get("attributes")))
+        props.update(copies)
         props["seq"] = i
         rels[relationship_type(r["kind"])].append(
             {"source": source, "target": target, "props": props}
@@ -360,8 +366,8 @@ def rows_to_map(
     return SystemMap.model_validate(data)
 
 
-def map_digest(m: SystemMap, data: dict[str, Any] | None = None) -> str:
-    """A fingerprint of the map's content: equal maps, equal digests.
+def map_digest(m: SystemMap) -> str:
+    """A fingerprint of the map's content, in file order: equal maps, equal digests.
 
     Example
     -------
@@ -369,15 +375,9 @@ def map_digest(m: SystemMap, data: dict[str, Any] | None = None) -> str:
     >>> map_digest(a) == map_digest(a.model_copy()), len(map_digest(a))
     (True, 64)
     """
-    if data is None:
-        data = m.model_dump(mode="json")
-    # file order is part of the map, so no sorting
-    text = json.dumps(
-        {"schema": SCHEMA_VERSION, "map": data},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    h = hashlib.sha256(f"sysmap-store-{SCHEMA_VERSION}\n".encode())
+    h.update(m.model_dump_json().encode("utf-8"))
+    return h.hexdigest()
 
 
 def _read_back(rows: MapRows) -> dict[str, list[dict[str, Any]]]:

@@ -410,8 +410,8 @@ class MapStore:
         version = version or default_version(m)
         _check_endpoints(m)
         with gc_paused():
-            data = m.model_dump(mode="json")
-            digest = map_digest(m, data)
+            data = m.model_dump(mode="json", exclude_none=True)
+            digest = map_digest(m)
             rows = map_to_rows(m, data)
             del data
         self._ensure_schema()
