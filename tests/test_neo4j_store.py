@@ -245,6 +245,9 @@ def test_two_maps_and_two_versions_live_side_by_side(engine_store: Pushed) -> No
     with pytest.raises(MapNotFound, match=f"no map '{current.id}'"):
         store.pull(current.id)
     assert count(store, current.id) == (0, 0)
+    assert store.engine.read(
+        "MATCH (m:SysmapMap {id: $map}) RETURN count(m) AS n", {"map": current.id}
+    ) == [{"n": 0}]
     assert store.pull(redesign.id) == redesign
 
 
