@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +27,73 @@ def need(available: bool, reason: str) -> None:
     if os.environ.get("SYSMAP_REQUIRE_COMPONENTS") == "1":
         pytest.fail(f"required component missing: {reason}")
     pytest.skip(reason)
+
+
+CHROMIUM = os.environ.get("SYSMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium, driven by playwright (never a downloaded browser)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "playwright is not installed (pip install playwright)")
+    need(
+        shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
+        f"no Chromium at {CHROMIUM} (apt-get install chromium)",
+    )
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class OfflinePage:
+    """A page opened from a file with the network cut off.
+
+    Every request that is not ``file://`` is aborted and recorded; dialogs are
+    dismissed and recorded; script errors are recorded. :meth:`close` asserts
+    there were none of the three.
+    """
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                self.requests.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(path.as_uri())
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def close(self) -> None:
+        # nothing left the machine, nothing ran that should not have
+        assert self.requests == []
+        assert self.dialogs == []
+        assert self.errors == []
+        self.context.close()
 
 
 @pytest.fixture

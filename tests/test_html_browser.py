@@ -7,8 +7,6 @@ none). One browser serves the whole module.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,65 +14,20 @@ from typing import Any
 import pytest
 
 import sysmap
-from conftest import need
+from conftest import OfflinePage
 from sysmap.html import export_html, relationship_key
 from sysmap.model import FeedbackLoop, Relationship, Stakeholder, SystemMap
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("SYSMAP_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DIM = "rgba(200,200,200,0.35)"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "playwright is not installed (pip install playwright)")
-    need(
-        shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
-        f"no Chromium at {CHROMIUM} (apt-get install chromium)",
-    )
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Opened:
-    """A page opened offline, with what it tried to fetch and every dialog."""
+class Opened(OfflinePage):
+    """A map opened offline, once it says it is drawn and idle."""
 
     def __init__(self, browser: Any, path: Path) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                self.requests.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(path.as_uri())
+        super().__init__(browser, path)
         self.page.wait_for_selector("html[data-state=ready]", timeout=30_000)
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
     def js(self, script: str, arg: Any = None) -> Any:
         return self.page.evaluate(script, arg)
@@ -88,13 +41,6 @@ class Opened:
         )
         box = self.page.locator("#map").bounding_box()
         self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-
-    def close(self) -> None:
-        # nothing left the machine, nothing ran that should not have
-        assert self.requests == []
-        assert self.dialogs == []
-        assert self.errors == []
-        self.context.close()
 
 
 @pytest.fixture

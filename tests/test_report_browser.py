@@ -7,8 +7,6 @@ in the report page and in the map embedded in it.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,66 +14,21 @@ from typing import Any
 import pytest
 
 import sysmap
-from conftest import need
+from conftest import OfflinePage
 from sysmap.model import SystemMap
 from sysmap.report import export_report
 from test_report import INJECTIONS, injection_pair
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("SYSMAP_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 STAGES = ["who", "why", "what", "how"]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "playwright is not installed (pip install playwright)")
-    need(
-        shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
-        f"no Chromium at {CHROMIUM} (apt-get install chromium)",
-    )
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Opened:
-    """A report opened offline, with what it tried to fetch, dialogs and errors."""
+class Opened(OfflinePage):
+    """A report opened offline, once it has loaded."""
 
     def __init__(self, browser: Any, path: Path) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                self.requests.append(r.request.url)
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(path.as_uri())
+        super().__init__(browser, path)
         self.page.wait_for_load_state("load")
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
     def map_frame(self) -> Any:
         """The embedded map, once it has drawn (scrolled into view first:
@@ -86,12 +39,6 @@ class Opened:
             "document.documentElement.dataset.state === 'ready'", timeout=30_000
         )
         return frame
-
-    def close(self) -> None:
-        assert self.requests == []
-        assert self.dialogs == []
-        assert self.errors == []
-        self.context.close()
 
 
 @pytest.fixture
