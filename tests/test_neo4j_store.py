@@ -430,7 +430,7 @@ def test_a_copy_left_by_a_dead_push_is_invisible_and_swept_later(
     real = engine_store.store
     m = engine_store.fresh(example("homelessness-current.yaml"))
     failing = MapStore(FailingEngine(real.engine, fail_at=2, then_all=True), batch_size=10)
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError, match="injected failure"):  # not the cleanup's error
         failing.push(m)
     nodes, rels = count(real, m.id)
     assert nodes > 0 and rels == 10  # the first batch is still there …

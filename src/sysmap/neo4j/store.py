@@ -32,6 +32,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import uuid
@@ -443,7 +444,9 @@ class MapStore:
                 {"gen": gen, "map": m.id, "version": version, "now": _now()},
             )
         except BaseException:
-            self._discard(gen)
+            # clean up if the database still answers; the first error is the one to report
+            with contextlib.suppress(Exception):
+                self._discard(gen)
             raise
         if not any(r["gen"] == gen for r in published):
             raise StoreError(
