@@ -562,3 +562,21 @@ def test_cli_compare_changes_only(capsys):
     data = json.loads(out)
     assert code == 0 and data["shifts"]["computed"] is False
     assert data["changes"]["counts"]["stakeholders"]["added"] == 5
+
+
+def test_given_analyses_give_the_same_shifts_without_running_again(monkeypatch):
+    from sysmap.analysis import suite
+
+    current, redesign = load_map(CURRENT), load_map(REDESIGN)
+    ran = [suite.analyze(current, by="race"), suite.analyze(redesign)]
+    expected = compare_maps(current, redesign).to_dict()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the analyses were run again")
+
+    monkeypatch.setattr(suite, "analyze", refuse)
+    got = compare_maps(current, redesign, analyses=ran).to_dict()
+    # the equity lens ran on one map only, so it is left out of the shifts
+    assert got == expected
+    with pytest.raises(SysmapError, match="one analysis per map"):
+        compare_maps(current, redesign, analyses=ran[:1])

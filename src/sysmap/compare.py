@@ -1299,11 +1299,13 @@ def _and(items: Sequence[str], limit: int = 6) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _add_shifts(c: Comparison, **analyze_args: Any) -> None:
+def _add_shifts(c: Comparison, analyses: Sequence[Any] | None, **analyze_args: Any) -> None:
     from sysmap.analysis.suite import analyze
 
-    results = [analyze(m, **analyze_args) for m in c.maps]
-    flats = [_metrics(r) for r in results]
+    results = list(analyses) if analyses else [analyze(m, **analyze_args) for m in c.maps]
+    # only what every map's analysis ran (one given with the equity lens, say)
+    common = set.intersection(*(set(r.results) for r in results))
+    flats = [{k: v for k, v in _metrics(r).items() if k in common} for r in results]
     keys: list[str] = []
     seen: set[str] = set()
     for flat in flats:
@@ -1359,6 +1361,7 @@ def compare_maps(
     shifts: bool = True,
     max_loop_length: int = 8,
     loop_cap: int = 10_000,
+    analyses: Sequence[Any] | None = None,
 ) -> Comparison:
     """Compare the current system with its redesign, or snapshots over time.
 
@@ -1380,6 +1383,10 @@ def compare_maps(
         big maps); ``False`` gives the changes only.
     max_loop_length, loop_cap : int
         Bounds of the feedback-loop search (see :func:`sysmap.analysis.loops`).
+    analyses : sequence of Analysis, optional
+        What :func:`sysmap.analysis.analyze` already gave for each map, in
+        order, so the shifts do not run the analyses again (the workshop report
+        passes the ones it shows).
 
     Returns
     -------
@@ -1427,7 +1434,11 @@ def compare_maps(
         changes = diff_maps(maps[0], maps[-1], mapping=chained, detect_renames=detect_renames)
     c = Comparison(maps, changes, steps, with_shifts=shifts)
     if shifts:
-        _add_shifts(c, max_loop_length=max_loop_length, loop_cap=loop_cap)
+        if analyses is not None and len(analyses) != len(maps):
+            raise SysmapError(
+                f"analyses: give one analysis per map ({len(maps)}), not {len(analyses)}"
+            )
+        _add_shifts(c, analyses, max_loop_length=max_loop_length, loop_cap=loop_cap)
     return c
 
 

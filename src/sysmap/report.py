@@ -340,7 +340,7 @@ def _gather(
         from sysmap.plan import change_plan
 
         new = analyze(redesign)
-        comparison = compare_maps(current, redesign)
+        comparison = compare_maps(current, redesign, analyses=[now, new])
         plan = change_plan(comparison)
     return _Inputs(
         current=current,
