@@ -412,6 +412,7 @@ class Comparison:
     new_single_points: list[dict[str, Any]] = field(default_factory=list)
     resolved_single_points: list[dict[str, Any]] = field(default_factory=list)
     with_shifts: bool = True
+    _names: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def current(self) -> SystemMap:
@@ -426,12 +427,15 @@ class Comparison:
         return self.changes.counts()
 
     def names(self) -> dict[str, str]:
-        """Stakeholder and factor names by id, later maps winning."""
-        out: dict[str, str] = {}
-        for m in self.maps:
-            out.update({s.id: s.name for s in m.stakeholders})
-            out.update({f.id: f.name for f in m.factors})
-        return out
+        """Stakeholder and factor names by id, later maps winning (built once: read it,
+        do not change it)."""
+        if self._names is None:
+            out: dict[str, str] = {}
+            for m in self.maps:
+                out.update({s.id: s.name for s in m.stakeholders})
+                out.update({f.id: f.name for f in m.factors})
+            self._names = out
+        return self._names
 
     def stakeholder_status(self) -> dict[str, str]:
         """Every stakeholder of the first and last maps -> ``added``, ``removed``,

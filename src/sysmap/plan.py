@@ -286,9 +286,9 @@ def _md_item(item: PlanItem) -> list[str]:
     return lines
 
 
-def _relationship_item(rc: RelationshipChange, c: Comparison) -> PlanItem:
-    names = c.names()
-    measures = {m.id: m.name for mp in c.maps for m in mp.measures}
+def _relationship_item(
+    rc: RelationshipChange, c: Comparison, names: dict[str, str], measures: dict[str, str]
+) -> PlanItem:
     action = next(g for w, g in _GROUP_OF if w in rc.changes)
     r = rc.current
     details = [f.describe() for f in rc.fields]
@@ -366,7 +366,9 @@ def change_plan(comparison: Comparison) -> ChangePlan:
     from sysmap.analysis._base import Finding
 
     c = comparison
-    items = [_relationship_item(rc, c) for rc in c.changes.relationships]
+    names = c.names()
+    measures = {m.id: m.name for mp in c.maps for m in mp.measures}
+    items = [_relationship_item(rc, c, names, measures) for rc in c.changes.relationships]
     order = {a: i for i, a in enumerate(ACTIONS)}
     items.sort(key=lambda i: order[i.action])  # stable: file order within a group
     items += [_stakeholder_item(s, c) for s in c.changes.stakeholders_by("added")]
