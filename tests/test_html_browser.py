@@ -205,6 +205,7 @@ def test_text_alternative_lists_everything(
 ) -> None:
     page = open_map(current)
     page.page.click("#text-alternative summary")
+    page.page.wait_for_selector("#tables table")  # built when the section opens
     rows = page.page.locator("#tables table").nth(1).locator("tbody tr").count()
     assert rows == len(current.relationships)
     people = page.page.locator("#tables table").nth(0).locator("tbody tr").count()
@@ -325,6 +326,8 @@ def test_injection_corpus_shows_as_text_and_never_runs(open_map: Callable[..., O
     p.click("#voice-toggle")
     p.select_option("#tag-filter", INJECTIONS[1])
     p.click("#text-alternative summary")
+    # the tables are built when the section opens (its toggle event comes after the click)
+    p.wait_for_function("document.querySelector('#tables').textContent.length > 0")
     tables = p.locator("#tables").text_content()
     for text in INJECTIONS:
         assert text in tables

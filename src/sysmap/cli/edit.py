@@ -157,7 +157,9 @@ def add_stakeholder_cmd(
     click.echo(f"Added {s.role} '{s.id}' ({s.name}) to {map_file}")
 
 
-@add_group.command("factor")
+@add_group.command(
+    "factor", short_help="Add a factor (an element of the key-factor model, e.g. housing stock)."
+)
 @map_argument()
 @click.argument("factor_id", metavar="ID")
 @click.option("--name", required=True)
