@@ -327,7 +327,7 @@ def test_injection_corpus_shows_as_text_and_never_runs(open_map: Callable[..., O
     p.select_option("#tag-filter", INJECTIONS[1])
     p.click("#text-alternative summary")
     # the tables are built when the section opens (its toggle event comes after the click)
-    p.wait_for_function("document.querySelector('#tables').textContent.length > 0")
+    p.wait_for_selector("#tables table")
     tables = p.locator("#tables").text_content()
     for text in INJECTIONS:
         assert text in tables

@@ -35,9 +35,8 @@ class Opened(OfflinePage):
         browsers pause drawing in frames off screen)."""
         self.page.locator("#map-frame").scroll_into_view_if_needed()
         frame = next(f for f in self.page.frames if f != self.page.main_frame)
-        frame.wait_for_function(
-            "document.documentElement.dataset.state === 'ready'", timeout=30_000
-        )
+        # a selector, not a JS predicate: the page's CSP forbids evaluating strings
+        frame.wait_for_selector("html[data-state=ready]", state="attached", timeout=30_000)
         return frame
 
 
