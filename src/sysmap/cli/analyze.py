@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import click
 
 from sysmap.analysis.suite import ANALYSES, analyze
-from sysmap.cli.options import emit, format_option, map_argument, output_option
+from sysmap.cli.options import emit_result, format_option, map_argument, output_option
 from sysmap.validate import load_map
 
 __all__ = ["analyze_cmd", "paths_cmd"]
@@ -100,13 +99,7 @@ def analyze_cmd(
         )
     finally:
         progress.close()
-    if fmt == "json":
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-    elif fmt == "md":
-        text = result.format_markdown()
-    else:
-        text = result.format_text()
-    emit(text, output)
+    emit_result(result, fmt, output)
 
 
 @click.command("paths")
@@ -149,10 +142,4 @@ def paths_cmd(
     from sysmap.analysis.paths import paths
 
     result = paths(load_map(map_file), source, target, max_length=max_length, limit=limit)
-    if fmt == "json":
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-    elif fmt == "md":
-        text = result.format_markdown()
-    else:
-        text = result.format_text()
-    emit(text, output)
+    emit_result(result, fmt, output)

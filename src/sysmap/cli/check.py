@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from sysmap.cli.options import emit, format_option, map_argument, output_option
+from sysmap.cli.options import emit, emit_result, format_option, map_argument, output_option
 from sysmap.schema import generate_schema
 from sysmap.summary import summarize
 from sysmap.validate import load_map, validate_file
@@ -55,13 +55,7 @@ def summary_cmd(map_file: str, fmt: str, output: str | None) -> None:
       sysmap summary examples/homelessness-current.yaml --format md -o summary.md
     """
     summary = summarize(load_map(map_file))
-    if fmt == "json":
-        text = json.dumps(summary.to_dict(), indent=2, ensure_ascii=False)
-    elif fmt == "md":
-        text = summary.format_markdown()
-    else:
-        text = summary.format_text()
-    emit(text, output)
+    emit_result(summary, fmt, output)
 
 
 @click.command("schema")

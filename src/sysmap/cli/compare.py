@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import emit, format_option, output_option
+from sysmap.cli.options import emit, emit_result, format_option, output_option
 from sysmap.validate import load_map
 
 __all__ = ["compare_cmd", "plan_cmd"]
@@ -78,13 +78,7 @@ def compare_cmd(
         )
         export_html(maps[-1], html_path, diff=diff_from_comparison(last_pair))
         click.echo(f"Wrote {html_path}", err=True)
-    if fmt == "json":
-        text = result.format_json()
-    elif fmt == "md":
-        text = result.format_markdown()
-    else:
-        text = result.format_text()
-    emit(text, output)
+    emit_result(result, fmt, output)
 
 
 @click.command("plan")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-__all__ = ["format_option", "output_option", "map_argument", "emit"]
+__all__ = ["format_option", "output_option", "map_argument", "emit", "emit_result"]
 
 F = Callable[..., Any]
 
@@ -38,6 +39,17 @@ def output_option(f: F) -> F:
 def map_argument(name: str = "map_file") -> Callable[[F], F]:
     """A map file argument (YAML or JSON)."""
     return click.argument(name, metavar="MAP", type=click.Path(dir_okay=True))
+
+
+def emit_result(result: Any, fmt: str, output: str | None) -> None:
+    """Print (or write) a result as JSON (``.to_dict()``), Markdown or text."""
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+    elif fmt == "md":
+        text = result.format_markdown()
+    else:
+        text = result.format_text()
+    emit(text, output)
 
 
 def emit(text: str, output: str | None) -> None:
