@@ -322,7 +322,7 @@ def _gather(
     title: str | None,
 ) -> _Inputs:
     from sysmap.analysis.equity import equity
-    from sysmap.analysis.suite import _equity_metrics, analyze
+    from sysmap.analysis.suite import analyze, equity_metrics
 
     if redact:
         current, redesign, _ = redact_maps(current, redesign)
@@ -331,7 +331,7 @@ def _gather(
     lenses: dict[str, Any] = {}
     if attrs:
         lenses[attrs[0]] = now.results["equity"]
-        metrics = _equity_metrics(current, now.results.get("structure"), now.results.get("voice"))
+        metrics = equity_metrics(current, now.results.get("structure"), now.results.get("voice"))
         for attr in attrs[1:]:
             lenses[attr] = equity(current, attr, metrics=metrics)
     new = comparison = plan = None

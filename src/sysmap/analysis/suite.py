@@ -16,7 +16,7 @@ from sysmap.errors import SysmapError
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean, one_of
 
-__all__ = ["ANALYSES", "Analysis", "analyze", "STAKEHOLDER_METRICS"]
+__all__ = ["ANALYSES", "Analysis", "analyze", "STAKEHOLDER_METRICS", "equity_metrics"]
 
 #: The analyses ``analyze`` runs, in report order: voice first, the heart of
 #: lived-experience engagement (equity needs ``by``).
@@ -231,16 +231,21 @@ def analyze(
 
             assert by is not None
             out.results[name] = equity(
-                m, by, metrics=_equity_metrics(m, structure_result, voice_result)
+                m, by, metrics=equity_metrics(m, structure_result, voice_result)
             )
     return out
 
 
-def _equity_metrics(
+def equity_metrics(
     m: SystemMap, structure_result: Any, voice_result: Any
 ) -> dict[str, dict[str, Any]]:
     """Per-stakeholder figures for the equity lens: power, interest, the
-    structure metrics and the voice verdict."""
+    structure metrics and the voice verdict.
+
+    Pass the structure and voice results already computed (or None), so that
+    the lens can be run for more attributes without analysing the map again
+    (the workshop report does this).
+    """
     metrics: dict[str, dict[str, Any]] = {
         "power": {s.id: s.power for s in m.stakeholders if s.power is not None},
         "interest": {s.id: s.interest for s in m.stakeholders if s.interest is not None},
