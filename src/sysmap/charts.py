@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 from itertools import count
 
@@ -29,6 +29,8 @@ __all__ = [
     "stacked_bar",
     "line_chart",
     "network_svg",
+    "node_shape",
+    "packed_layout",
 ]
 
 #: Okabe–Ito colours, safe for colour-blind readers.
@@ -419,7 +421,10 @@ ROLE_STYLE: dict[str, tuple[str, str]] = {
 }
 
 
-def _shape(shape: str, x: float, y: float, r: float, fill: str, stroke: str, dash: str) -> str:
+def node_shape(
+    shape: str, x: float, y: float, r: float, fill: str, stroke: str, dash: str = ""
+) -> str:
+    """One element drawn as its role's shape: square, triangle, diamond or circle."""
     extra = f' stroke="{stroke}" stroke-width="{1.2 if not dash else 2}"' + (
         f' stroke-dasharray="{dash}"' if dash else ""
     )
@@ -439,6 +444,59 @@ def _shape(shape: str, x: float, y: float, r: float, fill: str, stroke: str, das
             f'{x - r:.1f},{y:.1f}" fill="{fill}"{extra}/>'
         )
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}"{extra}/>'
+
+
+def packed_layout(
+    ids: Sequence[str], links: Iterable[tuple[str, str]]
+) -> dict[str, tuple[float, float]]:
+    """Positions for a still map, the same every time for the same map.
+
+    Each connected part is laid out on its own (Kamada–Kawai; a seeded spring
+    layout for parts over 150 elements) in a square whose side is the square
+    root of its size, and the squares are packed in rows, biggest first, 0.6
+    apart — so a loose factor model does not squeeze the stakeholders into a
+    corner. Units are arbitrary: scale them to the picture.
+
+    >>> pos = packed_layout(["a", "b", "c"], [("a", "b")])
+    >>> sorted(pos) == ["a", "b", "c"] and pos["c"][0] > max(pos["a"][0], pos["b"][0])
+    True
+    """
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(ids)
+    g.add_edges_from((a, b) for a, b in links if a != b and a in g and b in g)
+    order = {x: i for i, x in enumerate(ids)}
+    parts = sorted(
+        (sorted(c, key=order.__getitem__) for c in nx.connected_components(g)),
+        key=lambda c: (-len(c), order[c[0]]),
+    )
+    where: dict[str, tuple[float, float]] = {}
+    if not parts:
+        return where
+    x0 = y0 = row_h = 0.0
+    row_w = 2.2 * len(parts[0]) ** 0.5
+    for part in parts:
+        side = len(part) ** 0.5
+        if len(part) == 1:
+            xy = {part[0]: (0.0, 0.0)}
+        elif len(part) <= 150:
+            xy = nx.kamada_kawai_layout(g.subgraph(part))
+        else:
+            xy = nx.spring_layout(g.subgraph(part), seed=7)
+        xs = [float(v[0]) for v in xy.values()]
+        ys = [float(v[1]) for v in xy.values()]
+        sx, sy = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+        if x0 and x0 + side > row_w:  # next row
+            x0, y0, row_h = 0.0, y0 + row_h + 0.6, 0.0
+        for k, (vx, vy) in xy.items():
+            where[k] = (
+                x0 + side * (float(vx) - min(xs)) / sx,
+                y0 + side * (float(vy) - min(ys)) / sy,
+            )
+        x0 += side + 0.6
+        row_h = max(row_h, side)
+    return where
 
 
 def network_svg(
@@ -512,7 +570,7 @@ def network_svg(
         elif n.get("change") == "removed":
             fill, dash = "#e6e6e6", "3 2"
         body.append(
-            f"<g>{_shape(shape, x, y, radius[n['id']], fill, stroke, dash)}"
+            f"<g>{node_shape(shape, x, y, radius[n['id']], fill, stroke, dash)}"
             f"<title>{_e(n['name'])}</title></g>"
         )
         if labels:

@@ -1095,43 +1095,6 @@ _KIND_COLOURS = {
 }
 
 
-def _layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[tuple[float, float]]:
-    """Positions for a still map: each connected part laid out on its own
-    (Kamada–Kawai, fixed seed for the spring layout of big parts), the parts
-    side by side, biggest first, each sized by how many it holds."""
-    import networkx as nx
-
-    g = nx.Graph()
-    g.add_nodes_from(n["id"] for n in nodes)
-    g.add_edges_from((e["from"], e["to"]) for e in edges if e["from"] != e["to"])
-    parts = sorted(nx.connected_components(g), key=lambda c: (-len(c), sorted(c)[0]))
-    where: dict[str, tuple[float, float]] = {}
-    x0 = y0 = row_h = 0.0
-    row_w = 2.2 * len(parts[0]) ** 0.5
-    for part in parts:
-        side = len(part) ** 0.5
-        sub = g.subgraph(part)
-        if len(part) == 1:
-            xy = {next(iter(part)): (0.0, 0.0)}
-        elif len(part) <= 150:
-            xy = nx.kamada_kawai_layout(sub)
-        else:
-            xy = nx.spring_layout(sub, seed=7)
-        xs = [float(v[0]) for v in xy.values()]
-        ys = [float(v[1]) for v in xy.values()]
-        sx, sy = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-        if x0 and x0 + side > row_w:  # next row
-            x0, y0, row_h = 0.0, y0 + row_h + 0.6, 0.0
-        for k, (vx, vy) in xy.items():
-            where[k] = (
-                x0 + side * (float(vx) - min(xs)) / sx,
-                y0 + side * (float(vy) - min(ys)) / sy,
-            )
-        x0 += side + 0.6
-        row_h = max(row_h, side)
-    return [where[n["id"]] for n in nodes]
-
-
 def _still_map(page: str, title: str) -> str:
     """A still picture of the embedded map for paper, drawn from the page's own
     data (so it shows the same stakeholders, names and changes)."""
@@ -1145,8 +1108,11 @@ def _still_map(page: str, title: str) -> str:
     if not nodes or len(nodes) > STILL_MAP_LIMIT:
         return ""
     if not all("x" in n for n in nodes):
-        for n, (x, y) in zip(nodes, _layout(nodes, edges), strict=True):
-            n["x"], n["y"] = x, y
+        where = charts.packed_layout(
+            [n["id"] for n in nodes], ((e["from"], e["to"]) for e in edges)
+        )
+        for n in nodes:
+            n["x"], n["y"] = where[n["id"]]
     sizes = [n.get("size") or 0 for n in nodes]
     lo, hi = min(sizes), max(sizes)
     for n in nodes:

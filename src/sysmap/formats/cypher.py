@@ -72,7 +72,7 @@ CUSTOM_KIND_TYPE = "RELATES_TO"
 
 _BATCH = 500
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# Only the escapes Neo4j and FalkorDB both read (FalkorDB has no \uXXXX);
+# Only the escapes Neo4j and FalkorDB both read (FalkorDB reads no \u escapes);
 # other characters are written as they are, which a quoted literal allows.
 # NUL stays \u0000: Neo4j reads it, and FalkorDB cannot store NUL at all.
 _ESCAPES = {

@@ -33,8 +33,9 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
+from sysmap.charts import node_shape, packed_layout
 from sysmap.formats._common import ExportResult, PathOrFile, dropped_fields, write_output
-from sysmap.model import SystemMap
+from sysmap.model import Relationship, SystemMap
 
 __all__ = ["generate_svg", "write_svg", "CARRIED", "LABEL_LIMIT"]
 
@@ -67,6 +68,7 @@ _MARGIN = 40
 _HEAD = 120  # room for the title and the guiding question
 _LEGEND = 170  # room on the right for the legend
 _BOX = 185.0  # pixels per √element of a connected part
+_NAME_ROOM = 100.0  # half the width of a long name, each side of the drawing
 
 
 def _kind_group(kind: str) -> int:
@@ -79,11 +81,9 @@ def _kind_group(kind: str) -> int:
 def _positions(m: SystemMap, ids: list[str]) -> dict[str, tuple[float, float]]:
     """Pixel positions, top-left at (0, 0); the same map always gives the same picture.
 
-    Up to :data:`LABEL_LIMIT` elements, each connected part of the map is laid
-    out on its own (Kamada–Kawai, which spreads names out evenly) in a box
-    that grows with its size, and the boxes are packed in rows, biggest
-    first, so that a loose factor model does not squeeze the stakeholders
-    into a corner. Bigger maps use the HTML map's igraph layout.
+    Up to :data:`LABEL_LIMIT` elements, the report's still-map layout
+    (:func:`sysmap.charts.packed_layout`: each connected part on its own,
+    packed biggest first); bigger maps use the HTML map's igraph layout.
     """
     if not ids:
         return {}
@@ -94,56 +94,9 @@ def _positions(m: SystemMap, ids: list[str]) -> dict[str, tuple[float, float]]:
         min_x = min(c[0] for c in coords)
         min_y = min(c[1] for c in coords)
         return {i: (x - min_x, y - min_y) for i, (x, y) in zip(ids, coords, strict=True)}
-    import networkx as nx
-
-    g = nx.Graph()
-    g.add_nodes_from(ids)
-    known = set(ids)
-    g.add_edges_from(
-        (r.source, r.target)
-        for r in m.relationships
-        if r.source in known and r.target in known and r.source != r.target
-    )
-    order = {x: n for n, x in enumerate(ids)}
-    parts = sorted(
-        (sorted(c, key=order.__getitem__) for c in nx.connected_components(g)),
-        key=lambda c: (-len(c), order[c[0]]),
-    )
-    row_limit = max(900.0, _BOX * math.sqrt(len(parts[0])))
-    out: dict[str, tuple[float, float]] = {}
-    x0 = y0 = row_h = 0.0
-    for part in parts:
-        side = max(_BOX * 0.8, _BOX * math.sqrt(len(part)))
-        if x0 > 0 and x0 + side > row_limit:
-            x0, y0, row_h = 0.0, y0 + row_h, 0.0
-        if len(part) == 1:
-            local = {part[0]: (0.5, 0.5)}
-        else:
-            layout = nx.kamada_kawai_layout(g.subgraph(part))
-            xs = [layout[i][0] for i in part]
-            ys = [layout[i][1] for i in part]
-            sx, sy = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
-            local = {
-                i: ((layout[i][0] - min(xs)) / sx, (layout[i][1] - min(ys)) / sy) for i in part
-            }
-        pad = 0.12 * side
-        for i, (ux, uy) in local.items():
-            out[i] = (x0 + pad + ux * (side - 2 * pad), y0 + pad + uy * (side - 2 * pad))
-        x0 += side
-        row_h = max(row_h, side)
-    return out
-
-
-def _shape(shape: str, x: float, y: float, r: float) -> str:
-    if shape == "circle":
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>'
-    if shape == "square":
-        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}"/>'
-    if shape == "triangle":
-        pts = [(x, y - r * 1.2), (x + r * 1.1, y + r * 0.8), (x - r * 1.1, y + r * 0.8)]
-    else:  # diamond
-        pts = [(x, y - r * 1.2), (x + r * 1.2, y), (x, y + r * 1.2), (x - r * 1.2, y)]
-    return '<polygon points="' + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>'
+    where = packed_layout(ids, ((r.source, r.target) for r in m.relationships))
+    # names are centred under their shapes: leave them room at the sides
+    return {i: (_NAME_ROOM + x * _BOX, y * _BOX) for i, (x, y) in where.items()}
 
 
 def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool = False) -> str:
@@ -172,7 +125,7 @@ def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool = False
     if width is not None and raw:
         scale = width / max(max(x for x, _ in raw.values()), 1.0)
         raw = {i: (x * scale, y * scale) for i, (x, y) in raw.items()}
-    area_w = max([x for x, _ in raw.values()] + [400.0])
+    area_w = max([x for x, _ in raw.values()] + [400.0]) + (_NAME_ROOM if labelled else 0)
     area_h = max([y for _, y in raw.values()] + [300.0])
     total_w = int(area_w + 2 * _MARGIN + _LEGEND)
     total_h = int(max(area_h, 420.0) + 2 * _MARGIN + _HEAD)
@@ -206,7 +159,7 @@ def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool = False
             continue
         out.append(_link(r, pos, radius))
     out.append("</g>")
-    out.append('<g class="elements" stroke-width="1.5">')
+    out.append('<g class="elements">')
     roles_seen: set[str] = set()
     for eid, name, role, _ in elements:
         if eid not in pos:
@@ -216,8 +169,8 @@ def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool = False
         x, y = pos[eid]
         kind = "factor" if role == "factor" else "stakeholder"
         out.append(
-            f'<g class="{kind} {role}" fill="{fill}" stroke="{border}">'
-            f"<title>{escape(name)}</title>{_shape(shape, x, y, radius[eid])}</g>"
+            f'<g class="{kind} {role}"><title>{escape(name)}</title>'
+            f"{node_shape(shape, x, y, radius[eid], fill, border)}</g>"
         )
     out.append("</g>")
     if labelled:
@@ -253,11 +206,10 @@ def _wrapped(text: str, x: float, y: float, width: float) -> str:
 def _description(m: SystemMap) -> str:
     roles = {r: sum(1 for s in m.stakeholders if s.role == r) for r in _ROLES if r != "factor"}
     parts = [f"{n} {role}{'s' if n != 1 else ''}" for role, n in roles.items()]
-    text = (
+    return (
         f"A map of {len(m.stakeholders)} stakeholders ({', '.join(parts)}), "
         f"{len(m.factors)} factors and {len(m.relationships)} relationships."
     )
-    return text
 
 
 def _marker(name: str, colour: str, *, start: bool) -> str:
@@ -269,10 +221,7 @@ def _marker(name: str, colour: str, *, start: bool) -> str:
     )
 
 
-def _link(r: object, pos: dict[str, tuple[float, float]], radius: dict[str, float]) -> str:
-    from sysmap.model import Relationship
-
-    assert isinstance(r, Relationship)
+def _link(r: Relationship, pos: dict[str, tuple[float, float]], radius: dict[str, float]) -> str:
     (x1, y1), (x2, y2) = pos[r.source], pos[r.target]
     dx, dy = x2 - x1, y2 - y1
     length = math.hypot(dx, dy) or 1.0
@@ -319,9 +268,7 @@ def _legend(m: SystemMap, x: float, y: float, roles_seen: set[str]) -> list[str]
             continue
         fill, border, shape, label = _ROLES[role]
         out.append(
-            f'<g fill="{fill}" stroke="{border}" stroke-width="1.5">{_shape(shape, 8, row - 4, 6)}'
-            "</g>"
-            f'<text x="22" y="{row}">{label}</text>'
+            f'{node_shape(shape, 8, row - 4, 6, fill, border)}<text x="22" y="{row}">{label}</text>'
         )
         row += 20
     out.append(f'<text x="0" y="{row + 8}" font-style="italic" fill="#444">size: power</text>')
