@@ -57,8 +57,8 @@ def _openpyxl() -> Any:
 
 
 def _value(value: Any) -> Any:
-    if isinstance(value, list):
-        return "|".join(str(v) for v in value)
+    if type(value) is list:
+        return "|".join(map(str, value))
     return value
 
 
@@ -74,32 +74,31 @@ def _generate(m: SystemMap | None, template: bool) -> tuple[bytes, list[str]]:
 
     if template or m is None:
         return _template(m), []
-    replaced = [0]
+    replaced = 0
     wb = openpyxl.Workbook(write_only=True)
     for name, headers, rows in sheets(m):
         ws = wb.create_sheet(name)
         ws.append(headers)
         for row in rows:
-            cells: list[Any] = []
-            for h in headers:
-                v = _value(row.get(h))
-                if isinstance(v, str) and illegal.search(v):
-                    v, n = illegal.subn("\ufffd", v)
-                    replaced[0] += n
-                if isinstance(v, str) and v.startswith("="):
-                    # text, never a formula
-                    c = WriteOnlyCell(ws, value=v)
+            cells: list[Any] = [_value(row.get(h)) for h in headers]
+            texts = [(i, v) for i, v in enumerate(cells) if isinstance(v, str)]
+            # one search per row: control characters are rare
+            if texts and illegal.search("\n".join(v for _, v in texts)):
+                for i, v in texts:
+                    cells[i], n = illegal.subn("\ufffd", v)
+                    replaced += n
+            for i, v in texts:
+                if v[:1] == "=":  # text, never a formula
+                    c = WriteOnlyCell(ws, value=cells[i])
                     c.data_type = "s"
-                    cells.append(c)
-                else:
-                    cells.append(v)
+                    cells[i] = c
             ws.append(cells)
     out = io.BytesIO()
     wb.save(out)
     warnings = []
-    if replaced[0]:
+    if replaced:
         warnings.append(
-            f"{replaced[0]} control characters, which a workbook cannot hold, were replaced by \ufffd"
+            f"{replaced} control characters, which a workbook cannot hold, were replaced by \ufffd"
         )
     return out.getvalue(), warnings
 
