@@ -285,3 +285,16 @@ def test_python_dash_m_shows_no_traceback():
     assert result.returncode == 1
     assert result.stderr.startswith("Error: cannot reach FalkorDB at falkordb://127.0.0.1:1")
     assert "Traceback" not in result.stderr
+
+
+def test_push_warns_on_stderr_of_numbers_the_engine_rounds(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SMALL.read_text(encoding="utf-8")
+    assert "strength: 3\n" in text
+    rounded = tmp_path / "thirds.yaml"
+    rounded.write_text(text.replace("strength: 3\n", "strength: 2.3333333333333335\n", 1))
+    code, out, err = invoke(["neo4j", "push", str(rounded)], capsys)
+    assert code == 0 and out.startswith("Pushed small version 2025-04-30")
+    assert err.startswith("warning: FalkorDB keeps 15 significant digits, so 1 number will be ")
+    assert "strength 2.3333333333333335 → 2.33333333333333" in err

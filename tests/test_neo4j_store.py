@@ -64,6 +64,28 @@ def test_pull_rebuilds_the_pushed_map_exactly(engine_store: Pushed, name: str) -
     assert back.to_data() == m.to_data()
 
 
+def test_numbers_the_engine_rounds_are_named_when_pushed(engine_store: Pushed) -> None:
+    store = engine_store.store
+    m = engine_store.fresh(example("small.yaml"))
+    first = m.relationships[0]
+    third = first.model_copy(update={"strength": 7 / 3})
+    m = m.model_copy(update={"relationships": [third, *m.relationships[1:]]})
+    result = store.push(m)
+    back = store.pull(m.id)
+    if store.engine.float_digits is None:  # Neo4j keeps every digit
+        assert result.warnings == () and back == m
+        return
+    assert result.warnings == (
+        "FalkorDB keeps 15 significant digits, so 1 number will be pulled back rounded "
+        f"({first.source} → {first.target}: strength 2.3333333333333335 → 2.33333333333333) "
+        "— round them in the map file to keep pull and file equal",
+    )
+    assert back.relationships[0].strength == 2.33333333333333
+    assert back.relationships[1:] == m.relationships[1:]
+    # a map whose numbers all fit comes back equal and warns of nothing
+    assert store.push(engine_store.fresh(example("homelessness-current.yaml"))).warnings == ()
+
+
 def test_a_map_touching_every_field_round_trips(engine_store: Pushed) -> None:
     # the examples between them use most fields; this one sets the rest
     m = engine_store.fresh(example("homelessness-redesign.yaml"))
@@ -368,6 +390,7 @@ class FailingEngine:
         self.name = real.name
         self.where = real.where
         self.node_ref = real.node_ref
+        self.float_digits = real.float_digits
         self.fail_at = fail_at
         self.then_all = then_all
         self.seen = 0

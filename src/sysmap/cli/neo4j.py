@@ -130,6 +130,8 @@ def push_cmd(
     with _store(uri, user, database) as store, _progress() as progress:
         result = store.push(m, version=version, replace=replace, progress=progress)
         click.echo(result.format_text(store.where))
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
 
 
 @contextmanager

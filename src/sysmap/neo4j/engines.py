@@ -13,6 +13,7 @@ address                         ``neo4j://``, ``bolt://`` (``+s``…)    ``falko
 one write                       ``session.execute_write`` (a           one query; FalkorDB runs each
                                 transaction, retried when transient)   query atomically
 a node's handle                 ``elementId(n)``                       ``id(n)``
+numbers read back               exactly as sent                        to 15 significant digits
 results                         records → ``record.data()``            header + rows → dicts
 indexes and constraints         ``CREATE CONSTRAINT … IF NOT EXISTS``  ``CREATE INDEX`` when missing;
                                                                        ``GRAPH.CONSTRAINT CREATE``
@@ -31,6 +32,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
@@ -86,6 +88,9 @@ class Engine(Protocol):
     #: The function that gives a node's handle for the length of a push:
     #: ``id`` on FalkorDB, ``elementId`` on Neo4j (where ``id`` is deprecated).
     node_ref: str
+    #: Significant digits a stored number keeps (FalkorDB answers with 15),
+    #: or None when numbers come back exactly as sent.
+    float_digits: int | None
 
     def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run one statement that changes the graph, atomically; return its rows."""
@@ -162,6 +167,7 @@ class Neo4jEngine:
 
     name = "Neo4j"
     node_ref = "elementId"
+    float_digits = None
 
     def __init__(
         self,
@@ -272,6 +278,7 @@ class FalkorDBEngine:
 
     name = "FalkorDB"
     node_ref = "id"
+    float_digits = 15
 
     def __init__(
         self,
@@ -336,12 +343,12 @@ class FalkorDBEngine:
 
     def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         with self._translate():
-            return self._rows(self._graph.query(query, params))
+            return self._rows(self._graph.query(params_header(params) + query))
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         with self._translate():
             try:
-                return self._rows(self._graph.ro_query(query, params))
+                return self._rows(self._graph.ro_query(params_header(params) + query))
             except Exception as exc:
                 # a graph nobody has written to yet is an empty graph
                 if "empty key" in str(exc):
@@ -374,6 +381,63 @@ class FalkorDBEngine:
     def close(self) -> None:
         # the embedded server is shared by every engine on that file (see _embedded)
         pass
+
+
+def params_header(params: dict[str, Any] | None) -> str:
+    r"""FalkorDB's parameters, as the ``CYPHER name=value …`` text before a query.
+
+    FalkorDB takes parameters as Cypher literals in front of the query. Its
+    client writes them the same way (text in double quotes with ``\`` and
+    ``"`` escaped, map keys in backticks) but about three times slower, which
+    was half the client's time in a large push.
+
+    >>> print(params_header({"rows": [{"name": 'say "hi"', "n": 1, "ok": True, "x": None}]}))
+    CYPHER `rows`=[{`name`:"say \"hi\"",`n`:1,`ok`:true,`x`:null}]
+    >>> params_header({"rows": [{"a`b": 1}]})
+    Traceback (most recent call last):
+    ...
+    ValueError: a map key holds a backtick, which FalkorDB cannot read: 'a`b'
+    """
+    if not params:
+        return ""
+    return "CYPHER " + "".join(f"{_key(k)}={_literal(v)} " for k, v in params.items())
+
+
+@lru_cache(maxsize=4096)
+def _key(key: str) -> str:
+    if not isinstance(key, str) or not key:
+        raise ValueError(f"a map key must be text, not {key!r}")
+    if "`" in key:
+        raise ValueError(f"a map key holds a backtick, which FalkorDB cannot read: {key!r}")
+    return f"`{key}`"
+
+
+def _literal(value: Any) -> str:
+    # exact types first: this runs once for every value in a push
+    t = type(value)
+    if t is str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if t is dict:
+        return "{" + ",".join([_key(k) + ":" + _literal(v) for k, v in value.items()]) + "}"
+    if t is int or t is float:
+        return repr(value)
+    if t is list or t is tuple:
+        return "[" + ",".join([_literal(v) for v in value]) + "]"
+    if value is None:
+        return "null"
+    if t is bool:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _literal(str(value))
+    if isinstance(value, bool):
+        return _literal(bool(value))
+    if isinstance(value, int | float):
+        return repr(float(value) if isinstance(value, float) else int(value))
+    if isinstance(value, dict):
+        return _literal(dict(value))
+    if isinstance(value, list | tuple):
+        return _literal(list(value))
+    raise ValueError(f"FalkorDB cannot take a value of type {t.__name__}: {value!r}")
 
 
 def _embedded(rest: str) -> Any:

@@ -164,21 +164,26 @@ class PushResult:
     factors: int
     relationships: int
     loops: int
+    #: What will not come back exactly as pushed (numbers the engine rounds).
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, for JSON."""
-        return asdict(self)
+        return {**asdict(self), "warnings": list(self.warnings)}
 
     def format_text(self, where: str = "") -> str:
-        """One line for the command line."""
+        """One line for the command line (the warnings are in ``warnings``)."""
         at = f" in {where}" if where else ""
         if not self.written:
-            return f"{self.map_id} version {self.version} is already stored{at} (unchanged)"
-        verb = "Replaced" if self.replaced else "Pushed"
-        return (
-            f"{verb} {self.map_id} version {self.version}{at}: {self.stakeholders} stakeholders, "
-            f"{self.factors} factors, {self.relationships} relationships, {self.loops} loops"
-        )
+            line = f"{self.map_id} version {self.version} is already stored{at} (unchanged)"
+        else:
+            verb = "Replaced" if self.replaced else "Pushed"
+            line = (
+                f"{verb} {self.map_id} version {self.version}{at}: {self.stakeholders} "
+                f"stakeholders, {self.factors} factors, {self.relationships} relationships, "
+                f"{self.loops} loops"
+            )
+        return line
 
 
 def connect(
@@ -415,6 +420,7 @@ class MapStore:
             digest = map_digest(m)
             rows = map_to_rows(m, data)
             del data
+        warnings = _rounding_warnings(rows, self.engine)
         self._ensure_schema()
         counts = rows.counts()
         current = self.engine.read(
@@ -424,7 +430,7 @@ class MapStore:
         )
         if current and not replace:
             if current[0]["digest"] == digest:
-                return PushResult(m.id, version, False, False, **counts)
+                return PushResult(m.id, version, False, False, **counts, warnings=warnings)
             raise VersionConflict(
                 f"{m.id} version {version} is already in {self.where} with different content "
                 "— use --replace (replace=True) to update it, or push it as a new version "
@@ -456,7 +462,7 @@ class MapStore:
         for r in published:
             if r["gen"] != gen:
                 self._discard(r["gen"])
-        return PushResult(m.id, version, True, bool(current), **counts)
+        return PushResult(m.id, version, True, bool(current), **counts, warnings=warnings)
 
     def _write(
         self,
@@ -595,6 +601,47 @@ class MapStore:
             {"map": map_id},
         )
         return sorted(r["version"] for r in hidden)
+
+
+def _rounding_warnings(rows: MapRows, engine: Engine) -> tuple[str, ...]:
+    """Say which numbers the engine will give back rounded (none on Neo4j).
+
+    Only plain number properties can be rounded: nested values are stored as
+    JSON text, which keeps every digit.
+    """
+    digits = engine.float_digits
+    if digits is None:
+        return ()
+    found: list[str] = []
+    count = 0
+
+    def check(where: str, props: dict[str, Any]) -> None:
+        nonlocal count
+        for key, value in props.items():
+            values = value if type(value) is list else (value,)
+            for v in values:
+                if type(v) is float and float(f"{v:.{digits}g}") != v:
+                    count += 1
+                    if len(found) < 3:
+                        found.append(f"{where} {key} {v!r} → {float(f'{v:.{digits}g}')!r}")
+
+    for elements in rows.elements.values():
+        for props in elements:
+            check(f"{props['id']}:", props)
+    for rels in rows.relationships.values():
+        for r in rels:
+            check(f"{r['source']} → {r['target']}:", r["props"])
+    for label, records in rows.records.items():
+        for props in records:
+            check(f"{label} {props.get('id', props['seq'])}:", props)
+    if not count:
+        return ()
+    more = f" and {count - len(found)} more" if count > len(found) else ""
+    return (
+        f"{engine.name} keeps {digits} significant digits, so {count} number"
+        f"{'s' if count != 1 else ''} will be pulled back rounded ({'; '.join(found)}{more}) "
+        f"— round them in the map file to keep pull and file equal",
+    )
 
 
 def _check_endpoints(m: SystemMap) -> None:
