@@ -111,3 +111,34 @@ def test_floats_come_back_with_15_significant_digits(engine: Any) -> None:
     # that (0.1 + 0.2) comes back rounded, so such a map pulls back unequal
     assert engine.write("RETURN $x AS x", {"x": 0.1 + 0.2})[0]["x"] == 0.3
     assert engine.write("RETURN $x AS x", {"x": 0.123456789012345})[0]["x"] == 0.123456789012345
+
+
+def test_write_each_runs_statements_in_order_and_stops_at_the_first_failure(
+    engine: Any,
+) -> None:
+    # FalkorDB's write_each writes out the next statement in a second thread
+    # while the server runs this one: order, results and errors must be as
+    # if the statements were sent one by one
+    done = list(
+        engine.write_each(("CREATE (n:T {i: $i}) RETURN n.i AS i", {"i": i}) for i in range(5))
+    )
+    assert done == [[{"i": i}] for i in range(5)]
+    statements = [("CREATE (n:T {i: $i}) RETURN n.i AS i", {"i": i}) for i in (5, 6)]
+    statements += [("THIS IS NOT CYPHER", {"i": 7}), ("CREATE (n:T {i: $i})", {"i": 8})]
+    results = engine.write_each(statements)
+    assert next(results) == [{"i": 5}] and next(results) == [{"i": 6}]
+    with pytest.raises(StoreError, match="FalkorDB at .*: "):
+        next(results)
+    assert engine.read("MATCH (n:T) RETURN n.i AS i ORDER BY i") == [{"i": i} for i in range(7)]
+
+
+def test_write_each_passes_on_an_error_from_the_statements(engine: Any) -> None:
+    def statements() -> Any:
+        yield ("CREATE (n:U {i: 1})", {})
+        raise KeyError("no handle for stakeholder x")
+
+    with pytest.raises(KeyError, match="no handle"):
+        list(engine.write_each(statements()))
+    assert engine.read("MATCH (n:U) RETURN count(n) AS n") == [{"n": 1}]
+    with pytest.raises(StoreError, match="cannot take a parameter"):
+        list(engine.write_each([("RETURN $x AS x", {"x": {"a`b": 1}})]))

@@ -406,6 +406,10 @@ class FailingEngine:
                 raise StoreError("injected failure in a later batch")
         return self.real.write(query, params)
 
+    def write_each(self, statements: Any) -> Any:
+        for query, params in statements:
+            yield self.write(query, params)
+
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return self.real.read(query, params)
 

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Protocol
@@ -98,6 +99,13 @@ class Engine(Protocol):
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run one read-only statement; return its rows."""
+        ...
+
+    def write_each(
+        self, statements: Iterable[tuple[str, dict[str, Any]]]
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Run ``(query, params)`` statements in turn, each on its own like
+        :meth:`write`, yielding each one's rows as it finishes."""
         ...
 
     def ensure_schema(self) -> None:
@@ -242,6 +250,12 @@ class Neo4jEngine:
         with self._translate():
             return self._open_session().execute_write(work)
 
+    def write_each(
+        self, statements: Iterable[tuple[str, dict[str, Any]]]
+    ) -> Iterator[list[dict[str, Any]]]:
+        for query, params in statements:
+            yield self.write(query, params)
+
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         def work(tx: Any) -> list[dict[str, Any]]:
             return [record.data() for record in tx.run(query, params or {})]
@@ -345,6 +359,31 @@ class FalkorDBEngine:
         with self._translate():
             return self._rows(self._graph.query(params_header(params) + query))
 
+    def write_each(
+        self, statements: Iterable[tuple[str, dict[str, Any]]]
+    ) -> Iterator[list[dict[str, Any]]]:
+        # While the server runs one statement, a second thread writes out the
+        # next one's parameters (FalkorDB takes them as text): the two halves
+        # of a large push overlap instead of taking turns. The client object
+        # is only ever used from this thread.
+        it = iter(statements)
+
+        def prepare() -> str | None:
+            statement = next(it, None)
+            return None if statement is None else params_header(statement[1]) + statement[0]
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sysmap-falkordb") as pool:
+            pending = pool.submit(prepare)
+            while True:
+                with self._translate():
+                    text = pending.result()
+                if text is None:
+                    return
+                pending = pool.submit(prepare)
+                with self._translate():
+                    rows = self._rows(self._graph.query(text))
+                yield rows
+
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         with self._translate():
             try:
@@ -412,13 +451,20 @@ def _key(key: str) -> str:
     return f"`{key}`"
 
 
+def _entry(key: str, value: Any) -> str:
+    # a map entry; text, the most common value, without a further call
+    if type(value) is str:
+        return _key(key) + ':"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return _key(key) + ":" + _literal(value)
+
+
 def _literal(value: Any) -> str:
     # exact types first: this runs once for every value in a push
     t = type(value)
     if t is str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if t is dict:
-        return "{" + ",".join([_key(k) + ":" + _literal(v) for k, v in value.items()]) + "}"
+        return "{" + ",".join([_entry(k, v) for k, v in value.items()]) + "}"
     if t is int or t is float:
         return repr(value)
     if t is list or t is tuple:

@@ -514,43 +514,61 @@ class MapStore:
         # as going through the (gen, id) index.
         ref = self.engine.node_ref
         refs: dict[str, Any] = {}
-        for labels, elements in rows.elements.items():
-            for batch in batches(elements):
-                made = self.engine.write(
-                    f"UNWIND $rows AS row CREATE (n:{ELEMENT_LABEL}:{labels}) "
-                    f"SET n += row, n += $tag RETURN n.id AS id, {ref}(n) AS ref",
-                    {"rows": batch, "tag": tag},
+        node_batches = [
+            (labels, batch)
+            for labels, elements in rows.elements.items()
+            for batch in batches(elements)
+        ]
+        made_nodes = self.engine.write_each(
+            (
+                f"UNWIND $rows AS row CREATE (n:{ELEMENT_LABEL}:{labels}) "
+                f"SET n += row, n += $tag RETURN n.id AS id, {ref}(n) AS ref",
+                {"rows": batch, "tag": tag},
+            )
+            for labels, batch in node_batches
+        )
+        for (_labels, batch), made in zip(node_batches, made_nodes, strict=True):
+            refs.update((r["id"], r["ref"]) for r in made)
+            advance(len(batch))
+        # every node has its handle now: the relationships can be written out
+        rel_batches = [
+            (rtype, batch) for rtype, rels in rows.relationships.items() for batch in batches(rels)
+        ]
+        made_rels = self.engine.write_each(
+            (
+                "UNWIND $rows AS row "
+                f"MATCH (a) WHERE {ref}(a) = row.a "
+                f"MATCH (b) WHERE {ref}(b) = row.b "
+                f"CREATE (a)-[r:{rtype}]->(b) SET r += row.props "
+                "RETURN count(r) AS n",
+                {
+                    "rows": [
+                        {"a": refs[r["source"]], "b": refs[r["target"]], "props": r["props"]}
+                        for r in batch
+                    ]
+                },
+            )
+            for rtype, batch in rel_batches
+        )
+        for (_rtype, batch), made in zip(rel_batches, made_rels, strict=True):
+            if made[0]["n"] != len(batch):
+                raise StoreError(
+                    f"{rows.map_id}: {len(batch) - made[0]['n']} relationships found no "
+                    f"stakeholder or factor to join in {self.where}; nothing was published"
                 )
-                refs.update((r["id"], r["ref"]) for r in made)
-                advance(len(batch))
-        for rtype, rels in rows.relationships.items():
-            for batch in batches(rels):
-                made = self.engine.write(
-                    "UNWIND $rows AS row "
-                    f"MATCH (a) WHERE {ref}(a) = row.a "
-                    f"MATCH (b) WHERE {ref}(b) = row.b "
-                    f"CREATE (a)-[r:{rtype}]->(b) SET r += row.props "
-                    "RETURN count(r) AS n",
-                    {
-                        "rows": [
-                            {"a": refs[r["source"]], "b": refs[r["target"]], "props": r["props"]}
-                            for r in batch
-                        ]
-                    },
-                )
-                if made[0]["n"] != len(batch):
-                    raise StoreError(
-                        f"{rows.map_id}: {len(batch) - made[0]['n']} relationships found no "
-                        f"stakeholder or factor to join in {self.where}; nothing was published"
-                    )
-                advance(len(batch))
-        for label, records in rows.records.items():
-            for batch in batches(records):
-                self.engine.write(
-                    f"UNWIND $rows AS row CREATE (n:{label}) SET n += row, n += $tag",
-                    {"rows": batch, "tag": tag},
-                )
-                advance(len(batch))
+            advance(len(batch))
+        record_batches = [
+            (label, batch) for label, records in rows.records.items() for batch in batches(records)
+        ]
+        made_records = self.engine.write_each(
+            (
+                f"UNWIND $rows AS row CREATE (n:{label}) SET n += row, n += $tag",
+                {"rows": batch, "tag": tag},
+            )
+            for label, batch in record_batches
+        )
+        for (_label, batch), _made in zip(record_batches, made_records, strict=True):
+            advance(len(batch))
 
     def _discard(self, gen: str) -> None:
         """Delete one copy: first hide it, then its parts, then its version node."""
@@ -622,16 +640,23 @@ def _rounding_warnings(rows: MapRows, engine: Engine) -> tuple[str, ...]:
     found: list[str] = []
     count = 0
 
+    def rounded(v: float) -> bool:
+        # the shortest repr has at most len - 1 digits: most numbers stop there
+        return len(repr(v)) > digits + 1 and float(f"{v:.{digits}g}") != v
+
     def check(where: str, props: dict[str, Any]) -> None:
         nonlocal count
         for key, value in props.items():
-            values = value if type(value) is list else (value,)
-            for v in values:
-                # the shortest repr has at most len - 1 digits: most numbers stop here
-                if type(v) is float and len(repr(v)) > digits + 1 and float(f"{v:.{digits}g}") != v:
-                    count += 1
-                    if len(found) < 3:
-                        found.append(f"{where} {key} {v!r} → {float(f'{v:.{digits}g}')!r}")
+            if type(value) is float:
+                bad = [value] if rounded(value) else []
+            elif type(value) is list:
+                bad = [v for v in value if type(v) is float and rounded(v)]
+            else:
+                continue
+            for v in bad:
+                count += 1
+                if len(found) < 3:
+                    found.append(f"{where} {key} {v!r} → {float(f'{v:.{digits}g}')!r}")
 
     for elements in rows.elements.values():
         for props in elements:
