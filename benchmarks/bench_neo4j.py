@@ -4,7 +4,7 @@ For each size, a map from ``benchmarks/generate.py`` (seeded) is pushed into
 a fresh graph the way ``sysmap neo4j push`` does it (``UNWIND`` batches,
 ``MapStore``'s default batch size), then pulled back (and checked equal).
 The baseline pushes the same map with one statement per node and per
-relationship (``batch_size=1``). At 100k the baseline is measured on a
+relationship (``batch_size=1``), each sent once the one before has finished. At 100k the baseline is measured on a
 sample — every stakeholder and factor, and the first ``--sample``
 relationships — and extrapolated: its node time as measured, plus the
 sample's time per relationship times 100k. The figures say so.
@@ -85,6 +85,10 @@ def _baseline(uri: str, m: SystemMap, sample: int | None) -> dict[str, Any]:
         else m.model_copy(update={"relationships": m.relationships[:sample], "loops": []})
     )
     store = _fresh(uri, batch_size=1)
+    # the plain way: send each statement and wait for it, with nothing written
+    # out ahead in a second thread (what write_each does for batches)
+    engine = store.engine
+    engine.write_each = lambda statements: (engine.write(q, p) for q, p in statements)  # type: ignore[method-assign]
     nodes = len(part.stakeholders) + len(part.factors)
     marks: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -14,6 +14,10 @@ one write                       ``session.execute_write`` (a           one query
                                 transaction, retried when transient)   query atomically
 a node's handle                 ``elementId(n)``                       ``id(n)``
 numbers read back               exactly as sent                        to 15 significant digits
+parameters                      packed by the driver                   Cypher text in front of the
+                                                                       query (:func:`params_header`);
+                                                                       ``write_each`` writes the next
+                                                                       batch's while one runs
 results                         records → ``record.data()``            header + rows → dicts
 indexes and constraints         ``CREATE CONSTRAINT … IF NOT EXISTS``  ``CREATE INDEX`` when missing;
                                                                        ``GRAPH.CONSTRAINT CREATE``
