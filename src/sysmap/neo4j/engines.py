@@ -179,7 +179,7 @@ class Neo4jEngine:
 
     name = "Neo4j"
     node_ref = "elementId"
-    float_digits = None
+    float_digits: int | None = None
 
     def __init__(
         self,
@@ -296,7 +296,7 @@ class FalkorDBEngine:
 
     name = "FalkorDB"
     node_ref = "id"
-    float_digits = 15
+    float_digits: int | None = 15
 
     def __init__(
         self,
