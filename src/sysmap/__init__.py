@@ -30,6 +30,7 @@ from sysmap.errors import (
     MissingDependency,
     SysmapError,
     UnknownFormat,
+    UnknownOption,
 )
 from sysmap.formats import export_map, import_map
 from sysmap.graph import from_graph, to_graph
@@ -99,6 +100,7 @@ __all__ = [
     "SysmapError",
     "SystemMap",
     "UnknownFormat",
+    "UnknownOption",
     "ValidationReport",
     "add_factor",
     "add_relationship",

@@ -9,6 +9,7 @@ them all; the command line prints ``Error: …`` and exits with status 1::
     ├── EditError           an editing command cannot be applied (unknown id, bad value …)
     ├── LockTimeout         another edit holds the map's lock for too long
     ├── UnknownFormat       a file format sysmap does not know
+    ├── UnknownOption       an option a format does not take (also a TypeError)
     └── MissingDependency   an optional library is not installed
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "EditError",
     "LockTimeout",
     "UnknownFormat",
+    "UnknownOption",
     "MissingDependency",
 ]
 
@@ -66,6 +68,10 @@ class LockTimeout(SysmapError):
 
 class UnknownFormat(SysmapError):
     """A file format sysmap does not know; the message lists the known ones."""
+
+
+class UnknownOption(SysmapError, TypeError):
+    """An option the format does not take; the message lists the ones it does."""
 
 
 class MissingDependency(SysmapError):

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
+from sysmap.errors import UnknownOption
 from sysmap.problems import one_of
 
 __all__ = ["import_cmd", "export_cmd"]
@@ -70,6 +73,15 @@ def _options(pairs: tuple[str, ...]) -> dict[str, Any]:
             True if low == "true" else False if low == "false" else value
         )
     return out
+
+
+@contextmanager
+def _option_usage() -> Iterator[None]:
+    """An option the format does not take is a usage error (exit 2)."""
+    try:
+        yield
+    except UnknownOption as exc:
+        raise click.BadParameter(str(exc), param_hint="'-O/--option'") from None
 
 
 def _warn(messages: list[str]) -> None:
@@ -153,7 +165,8 @@ def import_cmd(
     }
     options = {k: v for k, v in options.items() if v is not None}
     options.update(_options(extra))
-    result = import_map(format_name, input_file, **options)
+    with _option_usage():
+        result = import_map(format_name, input_file, **options)
     _warn(result.messages())
     save_map(result.map, output)
     m = result.map
@@ -180,6 +193,12 @@ def import_cmd(
     help="xlsx: an empty workbook with the headers and drop-down lists (MAP optional).",
 )
 @click.option(
+    "--redact",
+    is_flag=True,
+    help="Write sensitive stakeholders as 'Stakeholder 1' … without their free text, and "
+    "leave out the guiding team, outcomes, measures, indicators and assessments.",
+)
+@click.option(
     "-O", "--option", "extra", multiple=True, metavar="KEY=VALUE", help="A format option."
 )
 def export_cmd(
@@ -187,12 +206,14 @@ def export_cmd(
     map_file: str | None,
     output: str | None,
     template: bool,
+    redact: bool,
     extra: tuple[str, ...],
 ) -> None:
     """Write a map for other tools: spreadsheets, Kumu, Gephi, Mermaid, Neo4j.
 
     Fields a format cannot carry are named in a warning on stderr, never
-    dropped silently.
+    dropped silently. With --redact, people marked sensitive do not leave
+    the workshop by name, whatever the format.
 
     \b
     Example:
@@ -202,6 +223,7 @@ def export_cmd(
       sysmap export graphml examples/small.yaml -o small.graphml
       sysmap export mermaid examples/small.yaml
       sysmap export cypher examples/small.yaml -o small.cypher
+      sysmap export kumu examples/homelessness-current.yaml -o public.json --redact
     """
     from sysmap.formats import EXPORT_FORMATS, export_map
     from sysmap.validate import load_map
@@ -212,14 +234,18 @@ def export_cmd(
         if "template" not in fmt.options:
             raise click.UsageError(f"--template is for xlsx, not {format_name}")
         options["template"] = True
+    if redact:
+        options["redact"] = True
     if map_file is None and not options.get("template"):
         raise click.UsageError("Missing argument 'MAP'.")
     m = load_map(map_file) if map_file is not None else None
     if output is None:
         if fmt.folder or fmt.binary:
             raise click.UsageError(f"{format_name} writes files — say where with -o")
-        result = export_map(m, format_name, sys.stdout, **options)  # type: ignore[arg-type]
+        with _option_usage():
+            result = export_map(m, format_name, sys.stdout, **options)  # type: ignore[arg-type]
     else:
-        result = export_map(m, format_name, output, **options)  # type: ignore[arg-type]
+        with _option_usage():
+            result = export_map(m, format_name, output, **options)  # type: ignore[arg-type]
         click.echo(f"Wrote {output}", err=True)
     _warn(result.messages())

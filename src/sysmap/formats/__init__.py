@@ -48,7 +48,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sysmap.errors import UnknownFormat
+from sysmap.errors import UnknownFormat, UnknownOption
 from sysmap.formats._common import ExportResult, ImportResult, PathOrFile
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean, one_of
@@ -128,6 +128,30 @@ def register_import(
     IMPORT_FORMATS[name] = Format(name, description, target, suffix, folder, options)
 
 
+#: Options every reader takes, for files that do not say (see docs/formats.md).
+READER_OPTIONS: tuple[str, ...] = ("id", "title", "guiding_question", "role")
+
+
+def check_options(fmt: Format, direction: str, options: dict[str, Any]) -> None:
+    """Refuse an option the format does not take, naming the ones it does.
+
+    >>> check_options(EXPORT_FORMATS["cypher"], "export", {"replce": True})
+    Traceback (most recent call last):
+    ...
+    sysmap.errors.UnknownOption: export format cypher has no option 'replce' — did you mean 'replace'? It takes: replace, redact
+    """
+    takes = list(fmt.options) + (["redact"] if direction == "export" else list(READER_OPTIONS))
+    takes = list(dict.fromkeys(takes))
+    for key in options:
+        if key not in takes:
+            hint = did_you_mean(key, takes)
+            raise UnknownOption(
+                f"{direction} format {fmt.name} has no option {key!r}"
+                + (f" — did you mean {hint!r}? It takes: " if hint else " — it takes: ")
+                + ", ".join(takes)
+            )
+
+
 def _find(registry: dict[str, Format], name: str, what: str) -> Format:
     key = name.strip().lower()
     if key in registry:
@@ -141,7 +165,9 @@ def _find(registry: dict[str, Format], name: str, what: str) -> Format:
     )
 
 
-def export_map(m: SystemMap, format: str, path_or_file: PathOrFile, **options: Any) -> ExportResult:
+def export_map(
+    m: SystemMap, format: str, path_or_file: PathOrFile, *, redact: bool = False, **options: Any
+) -> ExportResult:
     """Write a map in an interchange format.
 
     Parameters
@@ -149,6 +175,10 @@ def export_map(m: SystemMap, format: str, path_or_file: PathOrFile, **options: A
     m : the map
     format : a name in :data:`EXPORT_FORMATS` (``csv``, ``xlsx``, ``kumu`` …)
     path_or_file : where to write (a folder for ``csv``); files are written atomically
+    redact : write sensitive stakeholders as ``Stakeholder 1`` … without their
+        free text (:func:`sysmap.html.redact_map`), in every format; the guiding
+        team, outcomes, measures, indicators and assessments are left out with
+        them, and a warning says so
     **options : format options (``template=True`` for xlsx …)
 
     Returns
@@ -162,8 +192,43 @@ def export_map(m: SystemMap, format: str, path_or_file: PathOrFile, **options: A
         No such format; the message lists the known ones.
     """
     fmt = _find(EXPORT_FORMATS, format, "export")
+    check_options(fmt, "export", options)
+    notes: list[str] = []
+    if redact and m is not None:
+        notes = _redaction_notes(m, drops="redact" not in fmt.options)
+        if "redact" in fmt.options:  # the format redacts as it draws
+            options["redact"] = True
+        else:
+            from sysmap.html import redact_map
+
+            m = redact_map(m)[0]
     result: ExportResult = fmt.function()(m, path_or_file, **options)
+    result.warnings[:0] = notes
     return result
+
+
+def _redaction_notes(m: SystemMap, *, drops: bool) -> list[str]:
+    sensitive = sum(1 for s in m.stakeholders if s.sensitive)
+    if not sensitive:
+        return ["redact: no stakeholder is marked sensitive, so nothing was redacted"]
+    people = (
+        "1 sensitive stakeholder is"
+        if sensitive == 1
+        else f"{sensitive} sensitive stakeholders are"
+    )
+    notes = [
+        f"redact: {people} written as Stakeholder 1"
+        + (f" … Stakeholder {sensitive}" if sensitive > 1 else "")
+        + ", without their free text"
+    ]
+    left = [
+        part.replace("_", " ")
+        for part in ("guiding_team", "outcomes", "measures", "indicators", "assessments")
+        if getattr(m, part)
+    ]
+    if drops and left:
+        notes.append("redact: left out because they may name people: " + ", ".join(left))
+    return notes
 
 
 def import_map(format: str, path_or_file: PathOrFile, **options: Any) -> ImportResult:
@@ -188,6 +253,7 @@ def import_map(format: str, path_or_file: PathOrFile, **options: Any) -> ImportR
         and column.
     """
     fmt = _find(IMPORT_FORMATS, format, "import")
+    check_options(fmt, "import", options)
     result: ImportResult = fmt.function()(path_or_file, **options)
     return result
 
