@@ -455,20 +455,13 @@ def _key(key: str) -> str:
     return f"`{key}`"
 
 
-def _entry(key: str, value: Any) -> str:
-    # a map entry; text, the most common value, without a further call
-    if type(value) is str:
-        return _key(key) + ':"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return _key(key) + ":" + _literal(value)
-
-
 def _literal(value: Any) -> str:
     # exact types first: this runs once for every value in a push
     t = type(value)
     if t is str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if t is dict:
-        return "{" + ",".join([_entry(k, v) for k, v in value.items()]) + "}"
+        return "{" + ",".join([_key(k) + ":" + _literal(v) for k, v in value.items()]) + "}"
     if t is int or t is float:
         return repr(value)
     if t is list or t is tuple:
@@ -477,12 +470,13 @@ def _literal(value: Any) -> str:
         return "null"
     if t is bool:
         return "true" if value else "false"
+    # subclasses (an enum of text, a named tuple …) as their base type
     if isinstance(value, str):
         return _literal(str(value))
-    if isinstance(value, bool):
-        return _literal(bool(value))
-    if isinstance(value, int | float):
-        return repr(float(value) if isinstance(value, float) else int(value))
+    if isinstance(value, float):
+        return repr(float(value))
+    if isinstance(value, int):
+        return repr(int(value))
     if isinstance(value, dict):
         return _literal(dict(value))
     if isinstance(value, list | tuple):

@@ -36,7 +36,7 @@ import contextlib
 import datetime as _dt
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -175,15 +175,12 @@ class PushResult:
         """One line for the command line (the warnings are in ``warnings``)."""
         at = f" in {where}" if where else ""
         if not self.written:
-            line = f"{self.map_id} version {self.version} is already stored{at} (unchanged)"
-        else:
-            verb = "Replaced" if self.replaced else "Pushed"
-            line = (
-                f"{verb} {self.map_id} version {self.version}{at}: {self.stakeholders} "
-                f"stakeholders, {self.factors} factors, {self.relationships} relationships, "
-                f"{self.loops} loops"
-            )
-        return line
+            return f"{self.map_id} version {self.version} is already stored{at} (unchanged)"
+        verb = "Replaced" if self.replaced else "Pushed"
+        return (
+            f"{verb} {self.map_id} version {self.version}{at}: {self.stakeholders} stakeholders, "
+            f"{self.factors} factors, {self.relationships} relationships, {self.loops} loops"
+        )
 
 
 def connect(
@@ -509,33 +506,32 @@ class MapStore:
             if progress is not None:
                 progress(done, total)
 
+        def write_all(
+            groups: dict[str, list[dict[str, Any]]],
+            statement: Callable[[str, list[dict[str, Any]]], tuple[str, dict[str, Any]]],
+        ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+            """Each group's rows in batches, one statement each; yields (batch, result)."""
+            todo = [(key, batch) for key, items in groups.items() for batch in batches(items)]
+            results = self.engine.write_each(statement(key, batch) for key, batch in todo)
+            for (_key, batch), made in zip(todo, results, strict=True):
+                yield batch, made
+                advance(len(batch))
+
         # Relationships find their ends by the handle each node got when it was
         # created (id / elementId): a direct lookup, twice as fast on FalkorDB
         # as going through the (gen, id) index.
         ref = self.engine.node_ref
         refs: dict[str, Any] = {}
-        node_batches = [
-            (labels, batch)
-            for labels, elements in rows.elements.items()
-            for batch in batches(elements)
-        ]
-        made_nodes = self.engine.write_each(
-            (
+
+        def nodes(labels: str, batch: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+            return (
                 f"UNWIND $rows AS row CREATE (n:{ELEMENT_LABEL}:{labels}) "
                 f"SET n += row, n += $tag RETURN n.id AS id, {ref}(n) AS ref",
                 {"rows": batch, "tag": tag},
             )
-            for labels, batch in node_batches
-        )
-        for (_labels, batch), made in zip(node_batches, made_nodes, strict=True):
-            refs.update((r["id"], r["ref"]) for r in made)
-            advance(len(batch))
-        # every node has its handle now: the relationships can be written out
-        rel_batches = [
-            (rtype, batch) for rtype, rels in rows.relationships.items() for batch in batches(rels)
-        ]
-        made_rels = self.engine.write_each(
-            (
+
+        def relationships(rtype: str, batch: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+            return (
                 "UNWIND $rows AS row "
                 f"MATCH (a) WHERE {ref}(a) = row.a "
                 f"MATCH (b) WHERE {ref}(b) = row.b "
@@ -548,27 +544,24 @@ class MapStore:
                     ]
                 },
             )
-            for rtype, batch in rel_batches
-        )
-        for (_rtype, batch), made in zip(rel_batches, made_rels, strict=True):
+
+        def records(label: str, batch: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+            return (
+                f"UNWIND $rows AS row CREATE (n:{label}) SET n += row, n += $tag",
+                {"rows": batch, "tag": tag},
+            )
+
+        for _batch, made in write_all(rows.elements, nodes):
+            refs.update((r["id"], r["ref"]) for r in made)
+        # every node has its handle now: the relationships can be written out
+        for batch, made in write_all(rows.relationships, relationships):
             if made[0]["n"] != len(batch):
                 raise StoreError(
                     f"{rows.map_id}: {len(batch) - made[0]['n']} relationships found no "
                     f"stakeholder or factor to join in {self.where}; nothing was published"
                 )
-            advance(len(batch))
-        record_batches = [
-            (label, batch) for label, records in rows.records.items() for batch in batches(records)
-        ]
-        made_records = self.engine.write_each(
-            (
-                f"UNWIND $rows AS row CREATE (n:{label}) SET n += row, n += $tag",
-                {"rows": batch, "tag": tag},
-            )
-            for label, batch in record_batches
-        )
-        for (_label, batch), _made in zip(record_batches, made_records, strict=True):
-            advance(len(batch))
+        for _written in write_all(rows.records, records):  # each batch is written as it loops
+            pass
 
     def _discard(self, gen: str) -> None:
         """Delete one copy: first hide it, then its parts, then its version node."""
@@ -647,16 +640,11 @@ def _rounding_warnings(rows: MapRows, engine: Engine) -> tuple[str, ...]:
     def check(where: str, props: dict[str, Any]) -> None:
         nonlocal count
         for key, value in props.items():
-            if type(value) is float:
-                bad = [value] if rounded(value) else []
-            elif type(value) is list:
-                bad = [v for v in value if type(v) is float and rounded(v)]
-            else:
-                continue
-            for v in bad:
-                count += 1
-                if len(found) < 3:
-                    found.append(f"{where} {key} {v!r} → {float(f'{v:.{digits}g}')!r}")
+            for v in value if type(value) is list else (value,):
+                if type(v) is float and rounded(v):
+                    count += 1
+                    if len(found) < 3:
+                        found.append(f"{where} {key} {v!r} → {float(f'{v:.{digits}g}')!r}")
 
     for elements in rows.elements.values():
         for props in elements:
