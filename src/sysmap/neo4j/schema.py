@@ -41,14 +41,13 @@ True
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic_core import to_json
+from pydantic_core import from_json, to_json
 
 from sysmap.model import (
     CORE_KINDS,
@@ -312,13 +311,28 @@ def map_to_rows(m: SystemMap, data: dict[str, Any] | None = None) -> MapRows:
     return rows
 
 
-def _restore(props: dict[str, Any], json_fields: frozenset[str]) -> dict[str, Any]:
-    out = {}
-    for key, value in props.items():
-        if value is None or key in BOOKKEEPING or key.startswith("attr_"):
-            continue
-        out[key] = json.loads(value) if key in json_fields and isinstance(value, str) else value
+_POWER_PROPS = frozenset({"power_amount", "power_carries"})
+
+
+def _restore(
+    props: dict[str, Any], json_fields: frozenset[str], skip: frozenset[str] = BOOKKEEPING
+) -> dict[str, Any]:
+    # one pass that keeps what the model reads; it runs for every row of a pull
+    out = {
+        k: v
+        for k, v in props.items()
+        if v is not None and k not in skip and not k.startswith("attr_")
+    }
+    for key in json_fields:
+        value = out.get(key)
+        if type(value) is str:
+            out[key] = _loads(value)
     return out
+
+
+def _loads(text: str) -> Any:
+    # json.loads, about five times faster; reads NaN and Infinity as json.dumps wrote them
+    return from_json(text, allow_inf_nan=True)
 
 
 def rows_to_map(
@@ -346,7 +360,7 @@ def rows_to_map(
         if version.get(key) is not None:
             data[key] = version[key]
     if version.get("kinds"):
-        data["kinds"] = json.loads(version["kinds"])
+        data["kinds"] = _loads(version["kinds"])
 
     def ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return sorted(rows, key=lambda r: r["seq"])
@@ -356,14 +370,14 @@ def rows_to_map(
     ]
     data["factors"] = [_restore(p, JSON_FIELDS[Factor]) for p in ordered(parts.get("factors", []))]
     relationships = []
+    json_r, skip_r = JSON_FIELDS[Relationship], BOOKKEEPING | _POWER_PROPS
     for row in sorted(parts.get("relationships", []), key=lambda r: r["props"]["seq"]):
-        props = dict(row["props"])
-        amount = props.pop("power_amount", None)
-        carries = props.pop("power_carries", None)
-        rel = _restore(props, JSON_FIELDS[Relationship])
+        props = row["props"]
+        rel = _restore(props, json_r, skip_r)
         rel["from"], rel["to"] = row["source"], row["target"]
+        amount = props.get("power_amount")
         if amount is not None:
-            rel["power"] = {"amount": amount, "carries": list(carries or [])}
+            rel["power"] = {"amount": amount, "carries": list(props.get("power_carries") or [])}
         relationships.append(rel)
     data["relationships"] = relationships
     for section, (_label, model) in RECORD_LABELS.items():
