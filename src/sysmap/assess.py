@@ -662,8 +662,7 @@ def load_assessment_template(path: str | os.PathLike[str]) -> Assessment:
         A field is wrong, an item id repeats or the file holds results;
         ``.problems`` says where (file, line, field) and what to do.
     """
-    from sysmap.errors import MapInvalid
-    from sysmap.mapfile import detect_format, locate, parse_text, read_text
+    from sysmap.mapfile import detect_format, invalid_in, parse_text, read_text
     from sysmap.problems import Problem
     from sysmap.validate import _check
 
@@ -701,12 +700,7 @@ def load_assessment_template(path: str | os.PathLike[str]) -> Assessment:
                 )
             )
     if problems:
-        lines = locate(text, [p.path for p in problems])
-        for p in problems:
-            p.file = name
-            p.line = lines.get(tuple(p.path))
-        problems.sort(key=lambda p: p.line or 0)
-        raise MapInvalid(problems)
+        raise invalid_in(text, name, problems)
     return Assessment.model_validate(data)
 
 

@@ -151,6 +151,26 @@ def _json_for_script(data: Any) -> str:
 # --------------------------------------------------------------- redaction
 
 
+def scrub_names(value: Any, words: list[tuple[str, str]], *, keys: bool = False) -> Any:
+    """``value`` with every ``(old, new)`` of ``words`` replaced, in order.
+
+    Text is replaced inside lists and dicts too, and in dict keys when
+    ``keys``. Give ``words`` longest first, so that "Dana W." goes before "Dana".
+    """
+    if isinstance(value, str):
+        for old, new in words:
+            value = value.replace(old, new)
+        return value
+    if isinstance(value, list):
+        return [scrub_names(v, words, keys=keys) for v in value]
+    if isinstance(value, dict):
+        return {
+            (scrub_names(k, words) if keys else k): scrub_names(v, words, keys=keys)
+            for k, v in value.items()
+        }
+    return value
+
+
 def redact_map(m: SystemMap) -> tuple[SystemMap, dict[str, str]]:
     """A copy of the map with sensitive stakeholders made anonymous.
 
@@ -203,15 +223,7 @@ def redact_map(m: SystemMap) -> tuple[SystemMap, dict[str, str]]:
         return item
 
     def scrub(value: Any) -> Any:
-        if isinstance(value, str):
-            for old, new in words:
-                value = value.replace(old, new)
-            return value
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
-        if isinstance(value, dict):
-            return {k: scrub(v) for k, v in value.items()}
-        return value
+        return scrub_names(value, words)
 
     data = m.model_dump(by_alias=True)
     for key in ("guiding_team", "outcomes", "measures", "indicators", "assessments"):

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import yaml_rs
 
-from sysmap.errors import MapFileError
+from sysmap.errors import MapFileError, MapInvalid
 from sysmap.problems import PathPart, Problem
 
 __all__ = [
@@ -552,6 +552,20 @@ def _find_duplicate(root: Any, key: str) -> tuple[int, list[PathPart]] | None:
         elif isinstance(node, SequenceNode):
             stack.extend((item, [*path, i]) for i, item in enumerate(node.value))
     return None
+
+
+def invalid_in(text: str, file: str, problems: list[Problem]) -> MapInvalid:
+    """The error for problems found in a file's text, to raise.
+
+    Each problem names the file and, where it can be found, its line
+    (:func:`locate`); the first line comes first.
+    """
+    lines = locate(text, [p.path for p in problems])
+    for p in problems:
+        p.file = file
+        p.line = lines.get(tuple(p.path))
+    problems.sort(key=lambda p: p.line or 0)
+    return MapInvalid(problems)
 
 
 def locate(text: str, paths: Iterable[Sequence[PathPart]]) -> dict[tuple[PathPart, ...], int]:

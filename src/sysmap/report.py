@@ -242,16 +242,10 @@ def _restore_parts(r: SystemMap, m: SystemMap, ids: dict[str, str]) -> SystemMap
 
 
 def _scrub_parts(r: SystemMap, words: list[tuple[str, str]]) -> SystemMap:
+    from sysmap.html import scrub_names
+
     def scrub(value: Any) -> Any:
-        if isinstance(value, str):
-            for old, new in words:
-                value = value.replace(old, new)
-            return value
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
-        if isinstance(value, dict):
-            return {scrub(k): scrub(v) for k, v in value.items()}
-        return value
+        return scrub_names(value, words, keys=True)
 
     data = r.model_dump(by_alias=True)
     for role in data["guiding_team"]:

@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sysmap.errors import MapInvalid, SysmapError
+from sysmap.errors import SysmapError
 from sysmap.model import GuidingRole, Responsibility, SystemMap
 from sysmap.problems import PathPart, Problem, did_you_mean, one_of
 
@@ -369,19 +369,14 @@ def load_role_archetype(path: str | os.PathLike[str]) -> RoleArchetype:
         Every problem in the file (an unknown competency or level, a
         responsibility with no text …) as ``file:line: $.path: message``.
     """
-    from sysmap.mapfile import detect_format, locate, parse_text, read_text
+    from sysmap.mapfile import detect_format, invalid_in, parse_text, read_text
 
     name = str(path)
     text = read_text(path)
     data = parse_text(text, detect_format(path, text), name)
     problems = _check_archetype(data)
     if problems:
-        lines = locate(text, [p.path for p in problems])
-        for p in problems:
-            p.file = name
-            p.line = lines.get(tuple(p.path))
-        problems.sort(key=lambda p: p.line or 0)
-        raise MapInvalid(problems)
+        raise invalid_in(text, name, problems)
     assert isinstance(data, dict)
     fields = {k: v for k, v in data.items() if k != "sysmap_role"}
     return RoleArchetype(GuidingRole.model_validate(fields), name)
