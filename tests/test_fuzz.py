@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sysmap.cli import main
@@ -30,8 +30,10 @@ from sysmap.errors import SysmapError
 from sysmap.problems import ValidationReport, path_to_str
 from sysmap.validate import load_map, loads_map, validate_data, validate_file, validate_text
 
+# scripts/fuzz raises SYSMAP_FUZZ_SCALE for a longer, random run
+SCALE = int(os.environ.get("SYSMAP_FUZZ_SCALE", "1"))
 FUZZ = settings(
-    max_examples=100,
+    max_examples=100 * SCALE,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -188,6 +190,9 @@ json_like = st.recursive(
 
 @FUZZ
 @given(st.text(max_size=200))
+@example("%0\x00")  # a YAML directive line: was reported on line 2 of a 1-line text
+@example("%0")
+@example("a: 1\n%YAML 1.2")
 def test_random_text(text: str) -> None:
     for fmt in ("yaml", "json"):
         check_report(validate_text(text, fmt), text)
@@ -236,7 +241,7 @@ def test_random_data(data: Any) -> None:
     assert (model is not None) == report.ok
 
 
-@settings(FUZZ, max_examples=80)
+@settings(FUZZ, max_examples=80 * SCALE)
 @given(
     st.dictionaries(st.one_of(words, st.text(max_size=6)), json_like, max_size=8),
     st.sampled_from(["json", "yaml"]),
@@ -314,7 +319,7 @@ def problem_set(report: ValidationReport) -> list[tuple[str, str, str]]:
     return sorted((path_to_str(p.path), p.severity, p.message) for p in report.problems)
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=200 * SCALE)
 @given(mutated_maps())
 def test_mutated_maps(data: dict[str, Any]) -> None:
     report, model = validate_data(data)
@@ -322,7 +327,7 @@ def test_mutated_maps(data: dict[str, Any]) -> None:
     assert (model is not None) == report.ok
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=100 * SCALE)
 @given(mutated_maps(), st.sampled_from(["json", "yaml"]))
 def test_mutated_maps_as_text(data: dict[str, Any], fmt: str) -> None:
     try:
@@ -336,7 +341,7 @@ def test_mutated_maps_as_text(data: dict[str, Any], fmt: str) -> None:
     assert all(p.line is not None for p in from_text.problems), from_text.format_text()
 
 
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=25 * SCALE)
 @given(mutated_maps())
 def test_mutated_maps_through_the_cli(data: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -353,7 +358,7 @@ def test_mutated_maps_through_the_cli(data: dict[str, Any]) -> None:
                 assert json.loads(printed)["valid"] is (code == 0)
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=60 * SCALE)
 @given(st.one_of(st.binary(max_size=200), yamlish.map(str.encode)))
 def test_garbage_through_the_cli(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:

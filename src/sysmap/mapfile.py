@@ -45,6 +45,7 @@ _ALIAS_LIMITS = yaml_rs.AliasLimits(
     max_total_replayed_events=MAX_ALIAS_EVENTS, max_replay_stack_depth=32
 )
 _YAML_ERROR = re.compile(r"line (\d+), column (\d+)")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def _max_bytes() -> int:
@@ -348,7 +349,23 @@ def _yaml_error(raw: str, text: str, file: str) -> MapFileError:
     if "duplicate" in low:
         key = re.search(r"key:?\s*'(.*)'\s*$", reason) or re.search(r"key:?\s*(\S+)", reason)
         return _duplicate_key(text, file, key.group(1) if key else "")
+    if line is not None:
+        # the parser may point one past the last line (at the end of the text)
+        line = min(line, _line_count(text))
+    if "expected <document start>" in low or "directive" in low:
+        directive = _directive_line(text)
+        if directive is not None:
+            return _fail(
+                file,
+                "a line starting with '%' is read as a YAML directive (such as %YAML "
+                "1.2) — put the text in quotes, or remove the line",
+                directive,
+            )
     context, context_line, problem, problem_line = _ruamel_error(text)
+    if problem_line is not None:
+        problem_line = min(problem_line, _line_count(text))
+    if context_line is not None:
+        context_line = min(context_line, _line_count(text))
     if re.search(r"\btabs?\b", low) or "\t" in problem or "'\\t'" in problem:
         return _fail(
             file,
@@ -461,6 +478,19 @@ def _yaml_error(raw: str, text: str, file: str) -> MapFileError:
             line,
         )
     return _fail(file, f"not valid YAML: {reason}")
+
+
+def _line_count(text: str) -> int:
+    """Lines as YAML counts them: \\r\\n, \\r, \\n and the Unicode line breaks."""
+    return len(_LINE_BREAK.findall(text)) + 1
+
+
+def _directive_line(text: str) -> int | None:
+    """The first line that starts with '%' (a YAML directive), if any."""
+    for number, ln in enumerate(_LINE_BREAK.split(text), start=1):
+        if ln.startswith("%"):
+            return number
+    return None
 
 
 def _ruamel_error(text: str) -> tuple[str, int | None, str, int | None]:
