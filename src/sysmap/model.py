@@ -61,6 +61,7 @@ __all__ = [
     "Relationship",
     "RelationshipKind",
     "FeedbackLoop",
+    "Scenario",
     "Responsibility",
     "GuidingRole",
     "Outcome",
@@ -278,6 +279,13 @@ class Relationship(_Model):
     trust: Scale5 | None = None
     direction: Literal["one-way", "mutual"] = "one-way"
     polarity: Polarity | None = Field(default=None, description="'+' or '-' for causal links.")
+    weight: float | None = Field(
+        default=None,
+        ge=-1,
+        le=1,
+        description="A causal link's weight, -1 to 1, for fuzzy-cognitive-map scenarios; "
+        "without it the weight is the polarity's sign times strength / 5.",
+    )
     power: RelationshipPower | None = None
     status: Literal["existing", "proposed", "weak", "broken"] = "existing"
     notes: str | None = None
@@ -315,6 +323,19 @@ class FeedbackLoop(_Model):
     type: Literal["reinforcing", "balancing"] | None = Field(
         default=None, description="Declared type; checked against polarities."
     )
+
+
+class Scenario(_Model):
+    """A named what-if on the key-factor model: factors held at chosen values."""
+
+    id: Id
+    name: str | None = Field(default=None, description="The name shown in outputs.")
+    hold: dict[Id, Annotated[float, Field(ge=-1, le=1)]] = Field(
+        min_length=1,
+        description="Factor id -> the value it is held at (0 to 1; -1 to 1 with tanh "
+        "or trivalent squashing).",
+    )
+    note: str | None = None
 
 
 class Responsibility(_Model):
@@ -438,6 +459,9 @@ class SystemMap(_Model):
     factors: list[Factor] = Field(default_factory=list)
     relationships: list[Relationship] = Field(default_factory=list)
     loops: list[FeedbackLoop] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(
+        default_factory=list, description="Named what-if scenarios on the key-factor model."
+    )
     guiding_team: list[GuidingRole] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)

@@ -236,6 +236,7 @@ _ITEM_NAMES: dict[str, str] = {
     "factors": "factor",
     "relationships": "relationship",
     "loops": "feedback loop",
+    "scenarios": "scenario",
     "guiding_team": "guiding-team role",
     "outcomes": "outcome",
     "measures": "measure",
@@ -584,6 +585,7 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
         ("stakeholders", "factors"),
         ("relationships",),
         ("loops",),
+        ("scenarios",),
         ("guiding_team",),
         ("outcomes",),
         ("measures",),
@@ -688,9 +690,19 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
             if str(rel.get("direction", "")).lower() in ("mutual", "two-way"):
                 edges.add((dst, src))
             pol = rel.get("polarity")
+            weight = rel.get("weight")
             if pol is not None:
                 polarity[(src, dst)] = str(pol).strip().lower()
-            elif src in factors and dst in factors:
+            if pol is not None and isinstance(weight, (int, float)) and weight:
+                minus = str(pol).strip().lower() in ("-", "-1", "negative", "opposite", "o")
+                if minus != (weight < 0):
+                    err(
+                        f"weight {_num(weight)} has the opposite sign to polarity "
+                        f"'{_show(pol)}' — make them agree, or leave one out",
+                        ["relationships", i, "weight"],
+                        "weight-polarity",
+                    )
+            if pol is None and weight is None and src in factors and dst in factors:
                 warn(
                     "a causal link between factors has no polarity — set polarity: "
                     "'+' or '-' so its loops can be classified",
@@ -788,6 +800,17 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
                     ["loops", i, "type"],
                     "loop-type",
                 )
+
+    for i, scenario in _items(data, "scenarios"):
+        hold = scenario.get("hold")
+        for ident in hold if isinstance(hold, dict) else []:
+            unknown(
+                ident,
+                ["scenarios", i, "hold", str(ident)],
+                "factor",
+                factors,
+                "a scenario holds factors; use a factor's id",
+            )
 
     for i, role in _items(data, "guiding_team"):
         acc = role.get("accepted_by")

@@ -1,0 +1,42 @@
+"""What if: scenarios on the key-factor model and on the stakeholder network.
+
+- :func:`whatif` — hold factors of the key-factor model at chosen values and
+  see which others rise and fall (fuzzy-cognitive-map inference);
+- :func:`whatif_all` — every scenario the map declares, side by side;
+- :func:`network_whatif` — what changes if a stakeholder leaves or a
+  relationship stops (or a proposed one forms): voice, loops, funding, reach;
+- :func:`fragile` — the stakeholders and relationships whose loss alone
+  silences a beneficiary group or breaks a feedback loop, ranked.
+"""
+
+from __future__ import annotations
+
+from sysmap.whatif.fcm import (
+    RULES,
+    SQUASHING,
+    KeyFactorModel,
+    Run,
+    ScenarioTable,
+    Settings,
+    WhatIfResult,
+    infer,
+    key_factor_model,
+    link_weight,
+    whatif,
+    whatif_all,
+)
+
+__all__ = [
+    "RULES",
+    "SQUASHING",
+    "KeyFactorModel",
+    "Run",
+    "ScenarioTable",
+    "Settings",
+    "WhatIfResult",
+    "infer",
+    "key_factor_model",
+    "link_weight",
+    "whatif",
+    "whatif_all",
+]
