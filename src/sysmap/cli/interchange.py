@@ -120,8 +120,22 @@ class _ImportCommand(_FormatsCommand):
 @click.option("--id", "map_id", help="The map's id when the file has none (default: file name).")
 @click.option("--title", help="The map's title when the file has none.")
 @click.option("--question", help="The guiding question when the file has none.")
-@click.option("--role", help="survey: the role of organisations new to the map (provider).")
-@click.option("--kind", help="survey: the kind of the relationships (collaborates).")
+@click.option(
+    "--role",
+    help="The role of stakeholders the file gives none (beneficiary, provider, leader); "
+    "survey: provider unless given.",
+)
+@click.option(
+    "--kind",
+    help="The kind of relationships the file gives none (e.g. collaborates); "
+    "survey: collaborates unless given.",
+)
+@click.option(
+    "--weights",
+    type=click.Choice(["auto", "rescale", "keep"]),
+    help="Another tool's edge weights: auto (also strength when all fit 0–5), rescale "
+    "(strength = weight × 5 / the largest), keep (only the attribute weight).",
+)
 @click.option(
     "-O", "--option", "extra", multiple=True, metavar="KEY=VALUE", help="A format option."
 )
@@ -135,6 +149,7 @@ def import_cmd(
     question: str | None,
     role: str | None,
     kind: str | None,
+    weights: str | None,
     extra: tuple[str, ...],
     force: bool,
 ) -> None:
@@ -150,6 +165,7 @@ def import_cmd(
       sysmap import csv kumu-export/ -o map.yaml
       sysmap import kumu kumu.json -o map.yaml
       sysmap import survey partner.csv -o network.yaml --role provider
+      sysmap import graphml karate.graphml -o karate.yaml --role beneficiary --kind collaborates
     """
     from sysmap.formats import import_map
     from sysmap.storage import save_map
@@ -162,6 +178,7 @@ def import_cmd(
         "guiding_question": question,
         "role": role,
         "kind": kind,
+        "weights": weights,
     }
     options = {k: v for k, v in options.items() if v is not None}
     options.update(_options(extra))

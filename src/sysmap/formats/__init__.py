@@ -129,7 +129,7 @@ def register_import(
 
 
 #: Options every reader takes, for files that do not say (see docs/formats.md).
-READER_OPTIONS: tuple[str, ...] = ("id", "title", "guiding_question", "role")
+READER_OPTIONS: tuple[str, ...] = ("id", "title", "guiding_question", "role", "kind", "weights")
 
 
 def check_options(fmt: Format, direction: str, options: dict[str, Any]) -> None:

@@ -87,13 +87,17 @@ class ImportResult:
     path: str | None
     dropped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: What the file did not say and the import assumed (ids, roles, kinds,
+    #: directions, weights), one sentence each.
+    assumed: list[str] = field(default_factory=list)
 
     def messages(self) -> list[str]:
-        """Warnings to show a user, the drop list first."""
+        """What to show a user: the drop list, warnings, then what was assumed."""
         out = []
         if self.dropped:
             out.append("warning: not imported (no place in a map): " + ", ".join(self.dropped))
         out.extend(f"warning: {w}" for w in self.warnings)
+        out.extend(f"assumed: {a}" for a in self.assumed)
         return out
 
 

@@ -388,7 +388,18 @@ class _Builder:
     where: dict[tuple[str, int], tuple[Table, int, dict[str, str]]] = field(default_factory=dict)
     meta_rows: dict[str, tuple[Table, int]] = field(default_factory=dict)
     role: str | None = None
+    kind: str | None = None
+    weights: str = "auto"
     defaulted: int = 0
+    kind_defaulted: int = 0
+    made_mutual: int = 0
+    # what the file did not say and the import assumed, for the summary
+    assumed: list[str] = field(default_factory=list)
+    # rows that lack a role / a kind: (table, row index, header)
+    no_role: list[tuple[Table, int, str]] = field(default_factory=list)
+    no_kind: list[tuple[Table, int, str]] = field(default_factory=list)
+    # an element's id in the file -> the safe id it was given
+    aliases: dict[str, str] = field(default_factory=dict)
     plans: dict[int, dict[Any, tuple[str, str, str] | None]] = field(default_factory=dict)
 
     def fail(self, table: Table, index: int, header: str | None, message: str) -> None:
@@ -504,6 +515,8 @@ def build_map(
     b = _Builder(file, infer)
     options = {k: v for k, v in (options or {}).items() if v is not None}
     b.role = options.get("role")
+    b.kind = options.get("kind")
+    b.weights = _weights_mode(options.get("weights"))
     data: dict[str, Any] = {}
     data.update(extra or {})
     if meta is not None:
@@ -541,12 +554,11 @@ def build_map(
     factors: list[dict[str, Any]] = []
     if elements is not None:
         _read_elements(b, elements, stakeholders, factors, ids, labels)
-    if b.defaulted:
-        b.warnings.append(f"{b.defaulted} stakeholders had no role and were given role {b.role}")
-    resolve = _resolver(ids, labels)
+    resolve = _resolver(ids, labels, b.aliases)
     relationships: list[dict[str, Any]] = []
     if connections is not None:
         relationships = _read_connections(b, connections, resolve)
+    _say_assumed(b, relationships)
     loop_items: list[dict[str, Any]] = []
     if loops is not None:
         loop_items = _read_loops(b, loops, resolve)
@@ -577,7 +589,7 @@ def build_map(
         if p.severity == "warning":
             w = _relocate(b, p)
             b.warnings.append((path_to_str(w.path) + ": " if w.path else "") + w.message)
-    return ImportResult(model, format, file, warnings=b.warnings)
+    return ImportResult(model, format, file, warnings=b.warnings, assumed=b.assumed)
 
 
 def _check_headers(
@@ -669,6 +681,8 @@ def _read_elements(
         known["name"] = name
         if "id" in known:
             ident = _text(known["id"])
+            if not _SAFE_ID.match(ident):
+                ident = _safe_id(b, ident, name, known, first_row)
         else:
             ident = slug(name, f"e{i + 1}")
             if ident in first_row:
@@ -699,9 +713,12 @@ def _read_elements(
             known["tags"] = _split(known["tags"])
         if attrs:
             known["attributes"] = attrs
-        if element == "stakeholder" and "role" not in known and b.role:
-            known["role"] = b.role
-            b.defaulted += 1
+        if element == "stakeholder" and _empty(known.get("role")):
+            if b.role:
+                known["role"] = b.role
+                b.defaulted += 1
+            else:
+                b.no_role.append((table, i, headers.get("role", "Role")))
         if element == "factor":
             section, target = "factors", factors
         elif element == "stakeholder":
@@ -718,14 +735,155 @@ def _read_elements(
         target.append(known)
 
 
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
+_UNDIRECTED = {"undirected", "bidirectional", "both", "both ways"}
+WEIGHT_MODES = ("auto", "rescale", "keep")
+
+
+def _safe_id(
+    b: _Builder, ident: str, name: str, known: dict[str, Any], taken: dict[str, int]
+) -> str:
+    """An id the map accepts, made from the label; the file's id still finds it."""
+    base = slug(name if name != ident else ident, "e")
+    new, n = base, 1
+    while new in taken or new in b.aliases.values():
+        n += 1
+        new = f"{base}-{n}"
+    b.aliases[ident] = new
+    if name != ident:
+        known.setdefault("attributes", {})["original_id"] = ident
+    return new
+
+
+def _weights_mode(value: Any) -> str:
+    mode = "auto" if value in (None, "") else str(value).strip().lower()
+    if mode not in WEIGHT_MODES:
+        from sysmap.errors import UnknownOption
+
+        raise UnknownOption(
+            f"weights={value!r}: use auto (strength from weight when every weight fits 0–5), "
+            "rescale (strength = weight × 5 / the largest weight) or keep (weight stays an "
+            "attribute)"
+        )
+    return mode
+
+
+def _missing(b: _Builder, rows: list[tuple[Table, int, str]], what: str, hint: str) -> None:
+    """One problem per row for a few rows; one problem in all for many."""
+    if len(rows) <= 3:
+        for table, i, header in rows:
+            b.fail(table, i, header, f"empty — {what}; {hint}")
+        return
+    table, i, header = rows[0]
+    b.fail(
+        table,
+        i,
+        header,
+        f"empty (and in {len(rows) - 1:,} more {table.name}s) — {what}; {hint}",
+    )
+
+
+def _say_assumed(b: _Builder, relationships: list[dict[str, Any]]) -> None:
+    """Problems for what is missing, and the summary of what was assumed."""
+    roles = "beneficiary, provider or leader"
+    _missing(
+        b,
+        b.no_role,
+        f"every stakeholder needs a role ({roles})",
+        "add a role column or give one role to the whole file with --role (-O role=…)",
+    )
+    _missing(
+        b,
+        b.no_kind,
+        "say what kind of relationship this is (e.g. serves, collaborates)",
+        "add a kind column or give one kind to the whole file with --kind (-O kind=…)",
+    )
+    if b.aliases:
+        first = next(iter(b.aliases.items()))
+        b.assumed.append(
+            f"{_count(len(b.aliases), 'id')} could not be map ids (spaces or other characters) and "
+            f"were made from the labels, e.g. {first[0]!r} became {first[1]!r}; the label "
+            "stays the name"
+        )
+    if b.defaulted:
+        b.assumed.append(
+            f"{_count(b.defaulted, 'stakeholder')} had no role and were given role {b.role}"
+        )
+    if b.kind_defaulted:
+        b.assumed.append(
+            f"{_count(b.kind_defaulted, 'relationship')} had no kind and were given kind {b.kind}"
+        )
+    if b.made_mutual:
+        b.assumed.append(
+            f"{_count(b.made_mutual, 'undirected edge')} became mutual relationships (they "
+            "count both ways in every analysis)"
+        )
+    _apply_weights(b, relationships)
+
+
+def _apply_weights(b: _Builder, relationships: list[dict[str, Any]]) -> None:
+    """Strength from another tool's ``weight`` attribute, as the ``weights`` option says."""
+    rows = [
+        r
+        for r in relationships
+        if "strength" not in r
+        and isinstance(r.get("attributes", {}).get("weight"), int | float)
+        and not isinstance(r["attributes"]["weight"], bool)
+    ]
+    if not rows:
+        return
+    values = [float(r["attributes"]["weight"]) for r in rows]
+    low, high = min(values), max(values)
+    span = f"{fmt_weight(low)} to {fmt_weight(high)}" if low != high else fmt_weight(low)
+    kept = f"{_count(len(rows), 'weight')} ({span}) kept as the attribute weight"
+    if b.weights == "keep":
+        b.assumed.append(kept)
+        return
+    if b.weights == "rescale":
+        if low < 0 or high <= 0:
+            b.assumed.append(kept + "; rescaling needs weights above 0, so strength is unset")
+            return
+        for r, w in zip(rows, values, strict=True):
+            r["strength"] = round(w * 5 / high, 4)
+        b.assumed.append(kept + f"; strength = weight × 5 / {fmt_weight(high)} (rescaled to 0–5)")
+        return
+    if low == high == 1:
+        b.assumed.append(kept + "; all are 1, so they say nothing about strength")
+    elif 0 <= low and high <= 5:
+        for r, w in zip(rows, values, strict=True):
+            r["strength"] = w
+        b.assumed.append(kept + " and used as strength (they all fit its 0–5 scale)")
+    else:
+        b.assumed.append(
+            kept + "; they do not fit strength's 0–5 scale, so strength is unset — "
+            "use --weights rescale (-O weights=rescale) for strength = weight × 5 / "
+            f"{fmt_weight(max(abs(low), abs(high)))}"
+        )
+
+
+def _count(n: int, word: str) -> str:
+    return f"1 {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def fmt_weight(value: float) -> str:
+    """A weight as people write it: 3, 2.5, 0.125."""
+    return f"{value:g}"
+
+
 Resolver = Callable[[Any], tuple[str | None, str | None]]
 
 
-def _resolver(ids: dict[str, int], labels: dict[str, list[str]]) -> Resolver:
+def _resolver(
+    ids: dict[str, int], labels: dict[str, list[str]], aliases: dict[str, str] | None = None
+) -> Resolver:
+    aliases = aliases or {}
+
     def resolve(value: Any) -> tuple[str | None, str | None]:
         text = _text(value)
         if text in ids:
             return text, None
+        if text in aliases:
+            return aliases[text], None
         found = labels.get(text.lower())
         if found and len(found) == 1:
             return found[0], None
@@ -762,10 +920,18 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
                 ok = False
             known[end] = ident
         if _empty(known.get("kind")):
-            b.fail(table, i, "Type", "empty — say what kind of relationship this is (e.g. serves)")
-            ok = False
+            if b.kind:
+                known["kind"] = b.kind
+                b.kind_defaulted += 1
+            else:
+                b.no_kind.append((table, i, headers.get("kind", "Type")))
+                ok = False
         if not ok:
             continue
+        direction = known.get("direction")
+        if isinstance(direction, str) and direction.lower() in _UNDIRECTED:
+            known["direction"] = "mutual"
+            b.made_mutual += 1
         if "id" in known:
             known["id"] = _text(known["id"])
         if "power" in known or "power_carries" in known:

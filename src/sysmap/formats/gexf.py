@@ -40,7 +40,7 @@ from sysmap.formats._common import (
 )
 from sysmap.formats._table import Table, build_map
 from sysmap.formats._xml import XmlCleaner, check_utf8, edge_columns, node_columns, typed, xml_attr
-from sysmap.model import SystemMap
+from sysmap.model import CORE_KINDS, SystemMap
 from sysmap.problems import Problem
 
 __all__ = ["generate_gexf", "write_gexf", "parse_gexf", "read_gexf", "import_gexf", "dropped"]
@@ -184,6 +184,7 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         row["id"] = node.get("id")
         if node.get("label") is not None:
             row["label"] = node.get("label")
+        _viz(node, row)
         nodes.append(row)
         numbers.append(n)
     edges, enumbers = [], []
@@ -193,12 +194,22 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         ident = edge.get("id")
         if ident is not None and not ident.startswith("#"):
             row["id"] = ident
-        if "kind" not in row and edge.get("label"):
-            row["kind"] = edge.get("label")
-        if "strength" not in row and edge.get("weight") is not None:
-            row["strength"] = edge.get("weight")
-        if (edge.get("type") or graph.get("defaultedgetype", "")) in ("mutual", "undirected"):
-            row["direction"] = "mutual"
+        label = (edge.get("label") or "").strip()
+        if "kind" not in row and label:
+            if _kind_word(label) in CORE_KINDS:  # Gephi's labels are free text
+                row["kind"] = label
+            else:
+                row.setdefault("attributes.label", label)
+        weight = edge.get("weight")
+        if "strength" not in row and weight is not None and "weight" not in row:
+            try:
+                row["attributes.weight"] = typed(weight, "double")
+            except ValueError as exc:
+                problems.append(Problem(f"edge {n}, weight: {exc}", file=file, code="import"))
+        shape = (edge.get("type") or graph.get("defaultedgetype") or "").lower()
+        if shape in ("mutual", "undirected") and "direction" not in row:
+            row["direction"] = shape
+        _viz(edge, row)
         edges.append(row)
         enumbers.append(n)
     if problems:
@@ -216,6 +227,26 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         format="gexf",
         options=options,
     )
+
+
+def _kind_word(text: str) -> str:
+    return text.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _viz(el: ET.Element, row: dict[str, Any]) -> None:
+    """Gephi's colour (viz:color) kept as the attribute ``color``, as #rrggbb."""
+    for child in el:
+        if child.tag.rsplit("}", 1)[-1] != "color" or "color" in row:
+            continue
+        hexa = child.get("hex")
+        if hexa:
+            row["attributes.color"] = hexa if hexa.startswith("#") else f"#{hexa}"
+            continue
+        try:
+            rgb = [max(0, min(255, int(float(child.get(c, "0"))))) for c in "rgb"]
+        except ValueError:
+            continue
+        row["attributes.color"] = "#" + "".join(f"{c:02x}" for c in rgb)
 
 
 def parse_gexf(text: str | bytes, file: str = "<gexf>", **options: Any) -> SystemMap:

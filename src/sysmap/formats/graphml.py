@@ -161,8 +161,10 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         keys[k.get("id", "")] = (
             k.get("for", "all"),
             k.get("attr.name") or k.get("id") or "",
-            k.get("attr.type", "string"),
+            k.get("yfiles.type") or k.get("attr.type") or "string",
         )
+    # a file sysmap did not write: its "weight" is the other tool's, kept as an attribute
+    foreign = not any(name == "map_id" for scope, name, _ in keys.values() if scope == "graph")
     graph = root.find(q("graph"))
     if graph is None:
         raise MapFileError(f"{file}: no <graph> element — the file holds no graph")
@@ -182,6 +184,15 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
                 )
                 continue
             _, name, kind = keys[key]
+            if kind in _YFILES:
+                label = _yed_label(d, _YFILES[kind])
+                if label:
+                    out[_YFILES_NAMES[kind]] = label
+                continue
+            if kind.startswith(_YED_OTHER):
+                continue
+            if foreign and name.lower() == "weight" and what == "edge":
+                name = "attributes.weight"
             try:
                 out[name] = typed(d.text or "", kind)
             except ValueError as exc:
@@ -209,6 +220,8 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
             extra["id"] = value
         elif name in MAP_FIELDS:
             extra[name] = value
+        elif foreign and name == "name" and str(value).strip():
+            extra.setdefault("title", str(value).strip())  # networkx's graph name
     nodes, numbers = [], []
     for n, node in enumerate(graph.iter(q("node")), start=1):
         row = values(node, "node", n)
@@ -216,13 +229,15 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         nodes.append(row)
         numbers.append(n)
     edges, enumbers = [], []
+    default = "false" if graph.get("edgedefault", "directed").lower() == "undirected" else "true"
     for n, edge in enumerate(graph.iter(q("edge")), start=1):
         row = values(edge, "edge", n)
         row["from"], row["to"] = edge.get("source"), edge.get("target")
         if edge.get("id") is not None and "relationship_id" not in row:
             row["id"] = edge.get("id")
-        if str(edge.get("directed", "")).lower() == "false" and "direction" not in row:
-            row["direction"] = "mutual"
+        directed = str(edge.get("directed", "")).lower() or default
+        if directed == "false" and "direction" not in row:
+            row["direction"] = "undirected"
         edges.append(row)
         enumbers.append(n)
     if problems:
@@ -235,6 +250,20 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         format="graphml",
         options=options,
     )
+
+
+#: yEd's graphics keys whose label text sysmap keeps: key type -> label element.
+_YFILES = {"nodegraphics": "NodeLabel", "edgegraphics": "EdgeLabel"}
+_YFILES_NAMES = {"nodegraphics": "label", "edgegraphics": "attributes.label"}
+_YED_OTHER = ("portgraphics", "portgeometry", "portuserdata", "resources")
+
+
+def _yed_label(data: ET.Element, tag: str) -> str:
+    """The first label text inside a yEd graphics value ('' when it has none)."""
+    for el in data.iter():
+        if el.tag.rsplit("}", 1)[-1] == tag and el.text and el.text.strip():
+            return el.text.strip()
+    return ""
 
 
 def parse_graphml(text: str | bytes, file: str = "<graphml>", **options: Any) -> SystemMap:
