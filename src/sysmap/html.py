@@ -45,6 +45,7 @@ from typing import Any
 from sysmap.errors import MissingDependency, SysmapError
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean, one_of
+from sysmap.redact import redact_map, wants_redaction
 
 __all__ = [
     "SIZE_BY",
@@ -146,139 +147,6 @@ def _json_for_script(data: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
-
-
-# --------------------------------------------------------------- redaction
-
-
-def scrub_names(value: Any, words: list[tuple[str, str]], *, keys: bool = False) -> Any:
-    """``value`` with every ``(old, new)`` of ``words`` replaced, in order.
-
-    Text is replaced inside lists and dicts too, and in dict keys when
-    ``keys``. Give ``words`` longest first, so that "Dana W." goes before "Dana".
-    """
-    if isinstance(value, str):
-        for old, new in words:
-            value = value.replace(old, new)
-        return value
-    if isinstance(value, list):
-        return [scrub_names(v, words, keys=keys) for v in value]
-    if isinstance(value, dict):
-        return {
-            (scrub_names(k, words) if keys else k): scrub_names(v, words, keys=keys)
-            for k, v in value.items()
-        }
-    return value
-
-
-def redact_map(m: SystemMap) -> tuple[SystemMap, dict[str, str]]:
-    """A copy of the map with sensitive stakeholders made anonymous.
-
-    Each sensitive stakeholder gets a new id (``stakeholder-1`` …) and name
-    (``Stakeholder 1`` …) and loses its free text: description, organisation,
-    type, tags and attributes. Relationships touching one lose their notes,
-    their evidence notes and their change notes; their names and ids are also
-    replaced wherever they appear in any other text of the map. Parts of the
-    map an HTML map does not show (guiding team, outcomes, measures,
-    indicators, assessments) are left out.
-
-    Returns
-    -------
-    (SystemMap, dict)
-        The redacted map and the id mapping (old id → new id).
-
-    Example
-    -------
-    >>> from sysmap.model import Stakeholder, SystemMap
-    >>> m = SystemMap(id="m", title="Dana's map", guiding_question="Q?", stakeholders=[
-    ...     Stakeholder(id="dana", name="Dana", role="beneficiary", sensitive=True,
-    ...                 description="Lives in her car")])
-    >>> r, ids = redact_map(m)
-    >>> ids, r.stakeholders[0].name, r.stakeholders[0].description, r.title
-    ({'dana': 'stakeholder-1'}, 'Stakeholder 1', None, "Stakeholder 1's map")
-    """
-    sensitive = [s for s in m.stakeholders if s.sensitive]
-    if not sensitive:
-        return m, {}
-    taken = m.element_ids()
-    ids: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for i, s in enumerate(sensitive, 1):
-        new = f"stakeholder-{i}"
-        while new in taken:
-            new += "-r"
-        taken.add(new)
-        ids[s.id] = new
-        names[s.id] = f"Stakeholder {i}"
-    # longest first, so that "Dana W." goes before "Dana"
-    words = sorted(
-        [(s.name, names[s.id]) for s in sensitive] + [(s.id, names[s.id]) for s in sensitive],
-        key=lambda kv: -len(kv[0]),
-    )
-
-    def scrub_fields(item: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-        for key in fields:
-            if item.get(key) is not None:
-                item[key] = scrub(item[key])
-        return item
-
-    def scrub(value: Any) -> Any:
-        return scrub_names(value, words)
-
-    data = m.model_dump(by_alias=True)
-    for key in ("guiding_team", "outcomes", "measures", "indicators", "assessments"):
-        data[key] = []
-    for key in ("title", "guiding_question", "community", "description"):
-        data[key] = scrub(data[key])
-    people = []
-    for s in data["stakeholders"]:
-        if s["id"] in ids:
-            people.append(
-                {
-                    "id": ids[s["id"]],
-                    "name": names[s["id"]],
-                    "role": s["role"],
-                    "lived_experience": s["lived_experience"],
-                    "power": s["power"],
-                    "interest": s["interest"],
-                    "sensitive": True,
-                }
-            )
-        else:
-            people.append(
-                scrub_fields(
-                    s, ("name", "type", "organisation", "description", "tags", "attributes")
-                )
-            )
-    data["stakeholders"] = people
-    data["factors"] = [
-        scrub_fields(f, ("name", "description", "tags", "attributes")) for f in data["factors"]
-    ]
-    rels = []
-    for r in data["relationships"]:
-        touches = r["from"] in ids or r["to"] in ids
-        r["from"], r["to"] = ids.get(r["from"], r["from"]), ids.get(r["to"], r["to"])
-        if touches:
-            r["notes"] = None
-            r["attributes"] = {}
-            r["change"] = None
-            for e in r["evidence"]:
-                e["note"] = None
-        for e in r["evidence"]:
-            e["asserted_by"] = ids.get(e["asserted_by"], e["asserted_by"])
-        if r["change"] is not None:
-            r["change"]["owner"] = ids.get(r["change"]["owner"], r["change"]["owner"])
-        scrub_fields(r, ("notes", "attributes"))
-        for e in r["evidence"]:
-            scrub_fields(e, ("note",))
-        if r["change"] is not None:
-            scrub_fields(r["change"], ("reason", "pilot"))
-        rels.append(r)
-    data["relationships"] = rels
-    for loop in data["loops"]:
-        loop["path"] = [ids.get(p, p) for p in loop["path"]]
-        loop["name"], loop["purpose"] = scrub(loop["name"]), scrub(loop["purpose"])
-    return SystemMap.model_validate(data), ids
 
 
 # ------------------------------------------------------------------- diffs
@@ -402,21 +270,39 @@ def _analysis_parts(m: SystemMap, analysis: Any) -> dict[str, Any]:
     return out
 
 
-def _map_data(
-    m: SystemMap,
-    size_by: str,
-    redact: bool,
-    analysis: Any,
-    diff: Mapping[str, Any] | None,
-    title: str | None,
-) -> dict[str, Any]:
-    changes = _check_diff(diff) if diff is not None else None
-    current = diff.get("current") if diff is not None else None
+def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a diff map draws: the map (with retired parts added back as ghosts)
+    and, per relationship, every change kind and what it was before.
+
+    With ``diff["changes"]`` (a :class:`sysmap.compare.Changes`, as
+    :func:`diff_from_comparison` gives), each relationship takes its changes
+    from compare's own pairing, so the page counts what ``sysmap compare``
+    counts; otherwise from the keys in ``diff``.
+    """
+    plan: dict[str, Any] = {"map": m, "rels": [], "was": [], "nodes": {}, "diff": None}
+    if diff is None:
+        return plan
+    keyed = _check_diff(diff)
+    current = diff.get("current")
     if current is not None and not isinstance(current, SystemMap):
         raise SysmapError("diff['current'] must be a SystemMap (the map before the redesign)")
-
-    # what changed, keyed before any redaction renames ids
-    rel_change = [_rel_change(r, changes) for r in m.relationships] if changes else []
+    found = diff.get("changes")
+    by_after: dict[int, Any] = {}
+    if found is not None:
+        by_after = {id(rc.after): rc for rc in found.relationships if rc.after is not None}
+        here = {id(r) for r in m.relationships}
+        if not set(by_after) <= here:  # compared with another copy of the map: use the keys
+            found, by_after = None, {}
+    rels: list[list[str]] = []
+    was: list[dict[str, Any] | None] = []
+    for r in m.relationships:
+        rc = by_after.get(id(r))
+        if found is not None:
+            rels.append(list(rc.changes) if rc is not None else [])
+            was.append(_was(rc))
+        else:
+            rels.append(_rel_change(r, keyed))
+            was.append(None)
     ghosts: list[Relationship] = []
     ghost_people: list[Any] = []
     if changes and current is not None:
@@ -443,9 +329,6 @@ def _map_data(
     added = set(changes["added"]) if changes else set()
     removed = set(changes["removed"]) if changes else set()
 
-    ids: dict[str, str] = {}
-    if redact:
-        m, ids = redact_map(m)
 
     def rid(x: str) -> str:
         return ids.get(x, x)
@@ -554,6 +437,15 @@ def _map_data(
     declared_names = {lo.id: lo.name for lo in m.loops}
     for d in lp.get("declared", []):
         loops.append(
+def _node_rows(
+    m: SystemMap,
+    sizes: dict[str, float],
+    metrics: dict[str, dict[str, Any]],
+    xy: dict[str, tuple[float, float]],
+    node_changes: dict[str, dict[str, Any]],
+    back: dict[str, str],
+    redact: bool,
+) -> list[dict[str, Any]]:
             {
                 "name": declared_names.get(d["id"], d["id"]),
                 "source": "declared",
@@ -562,39 +454,55 @@ def _map_data(
                 "path": [rid(p) for p in d["path"]],
             }
         )
-    cycles = lp.get("cycles", [])
-    for c in cycles[:LOOPS_SHOWN]:
-        if c.get("declared"):
-            continue
-        loops.append(
-            {
-                "source": "detected",
-                "type": c["type"],
-                "path": [rid(p) for p in c["path"]],
-            }
-        )
-    voice_rows = []
-    for b in parts["voice"].get("beneficiaries", []):
-        voice_rows.append(
-            {
-                "id": rid(b["id"]),
-                "verdict": b["verdict"],
-                "path": [rid(p) for p in b.get("path") or []],
-                "return_path": [rid(p) for p in b.get("return_path") or []],
-                "broken_at": [[rid(x["from"]), rid(x["to"])] for x in b.get("broken_at") or []],
-            }
-        )
-    voice_rows = [v for v in voice_rows if v["id"] in people]
+    for c in lp.get("cycles", [])[:LOOPS_SHOWN]:
+        if not c.get("declared"):
+            loops.append(
+                {"source": "detected", "type": c["type"], "path": [rid(p) for p in c["path"]]}
+            )
+    people = {s.id for s in m.stakeholders}
+    voice_rows = [
+        {
+            "id": rid(b["id"]),
+            "verdict": b["verdict"],
+            "path": [rid(p) for p in b.get("path") or []],
+            "return_path": [rid(p) for p in b.get("return_path") or []],
+            "broken_at": [[rid(x["from"]), rid(x["to"])] for x in b.get("broken_at") or []],
+        }
+        for b in parts["voice"].get("beneficiaries", [])
+    ]
+    return loops, [v for v in voice_rows if v["id"] in people]
 
-    diff_counts: dict[str, int] | None = None
-    if changes is not None:
-        diff_counts = {k: 0 for k in DIFF_KINDS}
-        for e in edges:
-            if "change" in e:
-                diff_counts[e["change"]] += 1
-        for n in nodes:
-            if "change" in n:
-                diff_counts[n["change"]] += 1
+
+def _map_data(
+    m: SystemMap,
+    size_by: str,
+    redact: bool,
+    analysis: Any,
+    diff: Mapping[str, Any] | None,
+    title: str | None,
+) -> dict[str, Any]:
+    base = m  # analysed as it is, without what the redesign retires
+    plan = _diff_plan(m, diff)  # keyed before any redaction renames ids
+    m = plan["map"]
+    ids: dict[str, str] = {}
+    if redact:
+        m, ids = redact_map(m)
+
+    def rid(x: str) -> str:
+        return ids.get(x, x)
+
+    parts = _analysis_parts(base, analysis)
+    metrics: dict[str, dict[str, Any]] = {}
+    for row in parts["structure"].get("stakeholders", []) if "structure" in parts else []:
+        metrics[rid(row["id"])] = {k: _clean(row.get(k)) for k in _METRICS if k in row}
+    sizes = _sizes(_size_values(m, size_by, metrics))
+
+    element_ids = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
+    big = len(element_ids) > LAYOUT_THRESHOLD
+    pos = _positions(m, element_ids) if big and element_ids else []
+    xy = dict(zip(element_ids, pos, strict=False))
+    back = {v: k for k, v in ids.items()}
+    nodes = _node_rows(m, sizes, metrics, xy, plan["nodes"], back, redact)
 
     return {
         "title": title if title is not None else m.title,
@@ -623,7 +531,7 @@ def generate_html(
     m: SystemMap,
     *,
     size_by: str = "power",
-    redact: bool = False,
+    redact: bool | None = None,
     analysis: Any = None,
     diff: Mapping[str, Iterable[Any]] | None = None,
     title: str | None = None,
@@ -636,9 +544,10 @@ def generate_html(
         The map (for a diff map: the redesign).
     size_by : str
         What node size shows: one of :data:`SIZE_BY` (default ``power``).
-    redact : bool
+    redact : bool, optional
         Replace sensitive stakeholders' ids and names and leave out their
-        free text everywhere in the page (see :func:`redact_map`).
+        free text everywhere in the page (see :mod:`sysmap.redact`); ``None``
+        (the default) redacts when the map asks for it (``privacy``).
     analysis : sysmap.Analysis or dict, optional
         Results of :func:`sysmap.analyze` to reuse (``structure``, ``loops``,
         ``voice``); whatever is missing is computed.
@@ -687,7 +596,7 @@ def generate_html(
         guess = did_you_mean(size_by, SIZE_BY)
         hint = f"did you mean '{guess}'? " if guess else ""
         raise SysmapError(f"cannot size nodes by '{size_by}' — {hint}use {one_of(SIZE_BY)}")
-    data = _map_data(m, size_by, redact, analysis, diff, title)
+    data = _map_data(m, size_by, wants_redaction(redact, m), analysis, diff, title)
     vis_js, vis_css = _vis_assets()
     own_js = _script_safe(_asset("map.js"), "script")
     vis_js = _script_safe(vis_js, "script")

@@ -79,6 +79,7 @@ __all__ = [
 FORMAT_VERSION = 1
 
 #: Stakeholder roles: whom the system serves, who serves it, who can change it.
+    "Privacy",
 ROLES: tuple[str, ...] = ("beneficiary", "provider", "leader")
 
 #: The core vocabulary of relationship kinds, with what each means.
@@ -264,6 +265,11 @@ class Change(_Model):
     measures: list[str] = Field(default_factory=list, description="Measure ids.")
 
 
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other names this stakeholder goes by (first name, nickname, "
+        "initials); redaction replaces them too, whole-word, in any case.",
+    )
 class Relationship(_Model):
     """A directed link between two stakeholders or factors."""
 
@@ -505,3 +511,21 @@ def _whole(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(_whole(v) for v in value)
     return value
+    charter_status: list[CharterStatus] = Field(
+        default_factory=list,
+        description="For a charter: each organisation's status in adopting it, with a date.",
+    )
+
+
+class Privacy(_Model):
+    """How the map's outputs treat people marked sensitive."""
+
+    redact_outside_team: bool = Field(
+        default=False,
+        description="Every output that leaves the guiding team is redacted "
+        "unless the command is given --no-redact.",
+    )
+    privacy: Privacy = Field(
+        default_factory=Privacy,
+        description="Redaction by default: privacy: {redact_outside_team: true}.",
+    )

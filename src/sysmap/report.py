@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from sysmap import charts
+from sysmap import redact as redaction
 from sysmap.errors import SysmapError, UnknownFormat
 from sysmap.model import ROLES, SystemMap
 from sysmap.problems import did_you_mean, one_of
@@ -168,14 +169,9 @@ def redact_maps(
 ) -> tuple[SystemMap, SystemMap | None, dict[str, str]]:
     """Both maps with sensitive stakeholders made anonymous, consistently.
 
-    A stakeholder marked sensitive in either map becomes the same
-    "Stakeholder N" (and id ``stakeholder-N``) in both, numbered in the
-    order of the current map, then the redesign. As with
-    :func:`sysmap.html.redact_map`, their free text and the notes of their
-    relationships are left out and their names and ids are replaced in every
-    other text; unlike it, the guiding team, outcomes, measures, indicators
-    and assessments are kept (they are in the report), with the same names
-    replaced.
+    :func:`sysmap.redact.redact_maps` with the guiding team, outcomes,
+    measures, indicators and assessments kept (the report shows them), their
+    names of people replaced like every other text.
 
     Returns
     -------
@@ -192,86 +188,9 @@ def redact_maps(
     >>> ids, r.guiding_team[0].name, r.guiding_team[0].accepted_by
     ({'dana': 'stakeholder-1'}, "Stakeholder 1's seat", ['stakeholder-1'])
     """
-    from sysmap.html import redact_map
-
     maps = [current] + ([redesign] if redesign is not None else [])
-    order: list[str] = []
-    people: dict[str, Any] = {}
-    for m in maps:
-        for s in m.stakeholders:
-            if s.sensitive and s.id not in order:
-                order.append(s.id)
-                people[s.id] = s
-    if not order:
-        return current, redesign, {}
-    names: dict[str, str] = {}
-    out: list[SystemMap] = []
-    ids: dict[str, str] = {}
-    for m in maps:
-        own = {s.id: s for s in m.stakeholders}
-        carriers = [(own.get(i) or people[i]).model_copy(update={"sensitive": True}) for i in order]
-        # sensitive in one map is sensitive in both
-        rest = [s for s in m.stakeholders if s.id not in people]
-        r, ids = redact_map(m.model_copy(update={"stakeholders": carriers + rest}))
-        by_id = {s.id: s for s in r.stakeholders}
-        stakeholders = [by_id[ids.get(s.id, s.id)] for s in m.stakeholders]
-        for old, new in ids.items():
-            names[old] = by_id[new].name
-        out.append(_restore_parts(r.model_copy(update={"stakeholders": stakeholders}), m, ids))
-    words: list[tuple[str, str]] = []
-    for m in maps:
-        words += [(s.name, names[s.id]) for s in m.stakeholders if s.id in names]
-    words += [(old, names[old]) for old in names]
-    words.sort(key=lambda kv: -len(kv[0]))
-    # the parts redact_map leaves out are scrubbed with every map's names
-    out = [_scrub_parts(r, words) for r in out]
-    return out[0], (out[1] if redesign is not None else None), ids
-
-
-def _restore_parts(r: SystemMap, m: SystemMap, ids: dict[str, str]) -> SystemMap:
-    data = r.model_dump(by_alias=True)
-    src = m.model_dump(by_alias=True)
-    for role in src["guiding_team"]:
-        role["accepted_by"] = [ids.get(x, x) for x in role["accepted_by"]]
-    for a in src["assessments"]:
-        for res in a["results"]:
-            res["stakeholder"] = ids.get(res["stakeholder"], res["stakeholder"])
-    for key in ("guiding_team", "outcomes", "measures", "indicators", "assessments"):
-        data[key] = src[key]
-    return SystemMap.model_validate(data)
-
-
-def _scrub_parts(r: SystemMap, words: list[tuple[str, str]]) -> SystemMap:
-    from sysmap.html import scrub_names
-
-    def scrub(value: Any) -> Any:
-        return scrub_names(value, words, keys=True)
-
-    data = r.model_dump(by_alias=True)
-    for role in data["guiding_team"]:
-        for key in ("name", "description"):
-            role[key] = scrub(role[key])
-        role["responsibilities"] = [
-            scrub(x) if isinstance(x, str) else {**x, "text": scrub(x["text"])}
-            for x in role["responsibilities"]
-        ]
-    for o in data["outcomes"]:
-        o["name"], o["description"] = scrub(o["name"]), scrub(o["description"])
-    for ms in data["measures"]:
-        for key in ("name", "unit", "source"):
-            ms[key] = scrub(ms[key])
-        for v in ms["values"]:
-            v["group"] = scrub(v["group"])
-    for ind in data["indicators"]:
-        for key in ("name", "unit", "source"):
-            ind[key] = scrub(ind[key])
-        for d in ind["disaggregations"]:
-            d["values"] = scrub(d["values"])
-    for a in data["assessments"]:
-        a["name"] = scrub(a["name"])
-        for item in a["items"]:
-            item["text"], item["area"] = scrub(item["text"]), scrub(item["area"])
-    return SystemMap.model_validate(data)
+    done = redaction.redact_maps(*maps, keep_sections=True)
+    return done.maps[0], (done.maps[1] if redesign is not None else None), done.ids
 
 
 # ------------------------------------------------------------ computations
@@ -1277,14 +1196,16 @@ def _roles_section(x: _Inputs) -> Section:
         several = len({r.role for r in mapped}) > 1
         headers = (["Role"] if several else []) + ["Responsibility"]
         headers += [mod.competency_name(c) for c in matrix.competencies]
-        level = {"strategic": Mark("● strategic", "good"), "practical": Mark("○ practical")}
+        level = {
+            ("practical",): Mark("○ practical"),
+            ("practical", "strategic"): Mark("○● practical and strategic", "good"),
+            ("strategic",): Mark("● strategic", "good"),
+        }
         rows = []
         for r in mapped:
             cells: list[Any] = [r.role_name] if several else []
             cells.append(r.text)
-            cells += [
-                level.get(r.needs.get(c, ""), r.needs.get(c, "")) for c in matrix.competencies
-            ]
+            cells += [level.get(tuple(r.needs.get(c, [])), "") for c in matrix.competencies]
             rows.append(cells)
         sec.blocks.append(Table(headers, rows, cls="matrix"))
         unmapped = len(matrix.rows) - len(mapped)
@@ -1610,7 +1531,7 @@ def generate_report(
     redesign: SystemMap | None = None,
     *,
     format: str = "html",
-    redact: bool = False,
+    redact: bool | None = None,
     by: Sequence[str] | None = None,
     title: str | None = None,
 ) -> str:
@@ -1625,9 +1546,10 @@ def generate_report(
         the change plan and the diff map.
     format : str
         ``html`` (default) or ``md``.
-    redact : bool
+    redact : bool, optional
         Replace sensitive stakeholders' names and ids with "Stakeholder 1" …
-        and leave their free text out everywhere (see :func:`redact_maps`).
+        and leave their free text out everywhere (see :func:`redact_maps`);
+        ``None`` (the default) redacts when a map asks for it (``privacy``).
     by : list of str, optional
         Stakeholder attributes for the equity lens (default: those the
         indicators and measures are broken down by, e.g. race).
@@ -1657,7 +1579,7 @@ def generate_report(
     True
     """
     fmt = _check_format(format)
-    x = _gather(current, redesign, redact, by, title)
+    x = _gather(current, redesign, redaction.wants_redaction(redact, current, redesign), by, title)
     sections = _sections(x, fmt == "html")
     if fmt == "md":
         return _render_markdown(x, sections)

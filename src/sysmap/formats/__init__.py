@@ -52,6 +52,7 @@ from sysmap.errors import UnknownFormat, UnknownOption
 from sysmap.formats._common import ExportResult, ImportResult, PathOrFile
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean, one_of
+from sysmap.redact import redact_map, redaction_notes, wants_redaction
 
 __all__ = [
     "Format",
@@ -166,7 +167,7 @@ def _find(registry: dict[str, Format], name: str, what: str) -> Format:
 
 
 def export_map(
-    m: SystemMap, format: str, path_or_file: PathOrFile, *, redact: bool = False, **options: Any
+    m: SystemMap, format: str, path_or_file: PathOrFile, *, redact: bool | None = None, **options: Any
 ) -> ExportResult:
     """Write a map in an interchange format.
 
@@ -176,9 +177,10 @@ def export_map(
     format : a name in :data:`EXPORT_FORMATS` (``csv``, ``xlsx``, ``kumu`` …)
     path_or_file : where to write (a folder for ``csv``); files are written atomically
     redact : write sensitive stakeholders as ``Stakeholder 1`` … without their
-        free text (:func:`sysmap.html.redact_map`), in every format; the guiding
-        team, outcomes, measures, indicators and assessments are left out with
-        them, and a warning says so
+        free text (:mod:`sysmap.redact`), in every format; the sections in
+        :data:`sysmap.redact.SECTIONS_LEFT_OUT` are left out with them, and
+        warnings say so and which free text to read by eye; ``None`` (the
+        default) redacts when the map asks for it (``privacy``)
     **options : format options (``template=True`` for xlsx …)
 
     Returns
@@ -194,41 +196,17 @@ def export_map(
     fmt = _find(EXPORT_FORMATS, format, "export")
     check_options(fmt, "export", options)
     notes: list[str] = []
-    if redact and m is not None:
-        notes = _redaction_notes(m, drops="redact" not in fmt.options)
+    if m is not None and wants_redaction(redact, m):
+        notes = redaction_notes(m, sections_left_out="redact" not in fmt.options)
         if "redact" in fmt.options:  # the format redacts as it draws
             options["redact"] = True
         else:
-            from sysmap.html import redact_map
-
             m = redact_map(m)[0]
+    elif "redact" in fmt.options and m is not None:
+        options["redact"] = False
     result: ExportResult = fmt.function()(m, path_or_file, **options)
     result.warnings[:0] = notes
     return result
-
-
-def _redaction_notes(m: SystemMap, *, drops: bool) -> list[str]:
-    sensitive = sum(1 for s in m.stakeholders if s.sensitive)
-    if not sensitive:
-        return ["redact: no stakeholder is marked sensitive, so nothing was redacted"]
-    people = (
-        "1 sensitive stakeholder is"
-        if sensitive == 1
-        else f"{sensitive} sensitive stakeholders are"
-    )
-    notes = [
-        f"redact: {people} written as Stakeholder 1"
-        + (f" … Stakeholder {sensitive}" if sensitive > 1 else "")
-        + ", without their free text"
-    ]
-    left = [
-        part.replace("_", " ")
-        for part in ("guiding_team", "outcomes", "measures", "indicators", "assessments")
-        if getattr(m, part)
-    ]
-    if drops and left:
-        notes.append("redact: left out because they may name people: " + ", ".join(left))
-    return notes
 
 
 def import_map(format: str, path_or_file: PathOrFile, **options: Any) -> ImportResult:

@@ -12,7 +12,7 @@ bigger maps use igraph's layout (as the HTML map does) and draw no names.
 
 Every text is XML-escaped; nothing in the file is a script or a link.
 ``redact=True`` draws sensitive stakeholders as ``Stakeholder 1`` … (see
-:func:`sysmap.html.redact_map`).
+:func:`sysmap.redact.redact_map`).
 
 Example
 -------
@@ -36,6 +36,7 @@ from xml.sax.saxutils import escape
 from sysmap.charts import node_shape, packed_layout
 from sysmap.formats._common import ExportResult, PathOrFile, dropped_fields, write_output
 from sysmap.model import Relationship, SystemMap
+from sysmap.redact import redact_map, wants_redaction
 
 __all__ = ["generate_svg", "write_svg", "CARRIED", "LABEL_LIMIT"]
 
@@ -99,7 +100,9 @@ def _positions(m: SystemMap, ids: list[str]) -> dict[str, tuple[float, float]]:
     return {i: (_NAME_ROOM + x * _BOX, y * _BOX) for i, (x, y) in where.items()}
 
 
-def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool = False) -> str:
+def generate_svg(
+    m: SystemMap, *, width: int | None = None, redact: bool | None = None
+) -> str:
     """The map drawn as one SVG document (text).
 
     Parameters
@@ -108,12 +111,11 @@ def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool = False
     width : int, optional
         Width in pixels of the drawing area; by default it grows with the map
         (about 150 px per √element of each connected part).
-    redact : bool
-        Draw sensitive stakeholders anonymously, as :func:`sysmap.html.redact_map` does.
+    redact : bool, optional
+        Draw sensitive stakeholders anonymously (:func:`sysmap.redact.redact_map`);
+        ``None`` (the default) redacts when the map asks for it (``privacy``).
     """
-    if redact:
-        from sysmap.html import redact_map
-
+    if wants_redaction(redact, m):
         m = redact_map(m)[0]
     elements: list[tuple[str, str, str, float]] = [  # id, name, role, power
         (s.id, s.name, s.role, float(s.power or 0)) for s in m.stakeholders
@@ -302,7 +304,9 @@ def _legend(m: SystemMap, x: float, y: float, roles_seen: set[str]) -> list[str]
     return out
 
 
-def write_svg(m: SystemMap, path_or_file: PathOrFile, *, redact: bool = False) -> ExportResult:
+def write_svg(
+    m: SystemMap, path_or_file: PathOrFile, *, redact: bool | None = None
+) -> ExportResult:
     """Write :func:`generate_svg` to a path (atomically) or an open file."""
     written = write_output(path_or_file, generate_svg(m, redact=redact))
     dropped = dropped_fields(m, kinds=False, loop=(), sections=(), **CARRIED)
