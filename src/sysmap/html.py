@@ -362,6 +362,15 @@ def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
     xy = dict(zip(element_ids, pos, strict=False))
     back = {v: k for k, v in ids.items()}
 
+def _node_rows(
+    m: SystemMap,
+    sizes: dict[str, float],
+    metrics: dict[str, dict[str, Any]],
+    xy: dict[str, tuple[float, float]],
+    node_changes: dict[str, dict[str, Any]],
+    back: dict[str, str],
+    redact: bool,
+) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
     tags: set[str] = set()
     for s in m.stakeholders:
@@ -437,15 +446,6 @@ def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
     declared_names = {lo.id: lo.name for lo in m.loops}
     for d in lp.get("declared", []):
         loops.append(
-def _node_rows(
-    m: SystemMap,
-    sizes: dict[str, float],
-    metrics: dict[str, dict[str, Any]],
-    xy: dict[str, tuple[float, float]],
-    node_changes: dict[str, dict[str, Any]],
-    back: dict[str, str],
-    redact: bool,
-) -> list[dict[str, Any]]:
             {
                 "name": declared_names.get(d["id"], d["id"]),
                 "source": "declared",

@@ -72,6 +72,7 @@ __all__ = [
     "AssessmentItem",
     "AssessmentScore",
     "Assessment",
+    "Privacy",
     "SystemMap",
 ]
 
@@ -79,7 +80,6 @@ __all__ = [
 FORMAT_VERSION = 1
 
 #: Stakeholder roles: whom the system serves, who serves it, who can change it.
-    "Privacy",
 ROLES: tuple[str, ...] = ("beneficiary", "provider", "leader")
 
 #: The core vocabulary of relationship kinds, with what each means.
@@ -220,6 +220,11 @@ class Stakeholder(_Model):
         default=False,
         description="Identity must not leave the workshop; exports can redact it.",
     )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other names this stakeholder goes by (first name, nickname, "
+        "initials); redaction replaces them too, whole-word, in any case.",
+    )
 
 
 class Factor(_Model):
@@ -265,11 +270,6 @@ class Change(_Model):
     measures: list[str] = Field(default_factory=list, description="Measure ids.")
 
 
-    aliases: list[str] = Field(
-        default_factory=list,
-        description="Other names this stakeholder goes by (first name, nickname, "
-        "initials); redaction replaces them too, whole-word, in any case.",
-    )
 class Relationship(_Model):
     """A directed link between two stakeholders or factors."""
 
@@ -440,6 +440,20 @@ class Assessment(_Model):
     )
     items: list[AssessmentItem] = Field(min_length=1)
     results: list[AssessmentScore] = Field(default_factory=list)
+    charter_status: list[CharterStatus] = Field(
+        default_factory=list,
+        description="For a charter: each organisation's status in adopting it, with a date.",
+    )
+
+
+class Privacy(_Model):
+    """How the map's outputs treat people marked sensitive."""
+
+    redact_outside_team: bool = Field(
+        default=False,
+        description="Every output that leaves the guiding team is redacted "
+        "unless the command is given --no-redact.",
+    )
 
 
 class SystemMap(_Model):
@@ -457,6 +471,10 @@ class SystemMap(_Model):
     stage: Literal["current", "redesign"] = "current"
     based_on: Id | None = Field(
         default=None, description="The id of the map a redesign comes from."
+    )
+    privacy: Privacy = Field(
+        default_factory=Privacy,
+        description="Redaction by default: privacy: {redact_outside_team: true}.",
     )
     kinds: list[RelationshipKind] = Field(
         default_factory=list, description="Custom relationship kinds."
@@ -511,21 +529,3 @@ def _whole(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(_whole(v) for v in value)
     return value
-    charter_status: list[CharterStatus] = Field(
-        default_factory=list,
-        description="For a charter: each organisation's status in adopting it, with a date.",
-    )
-
-
-class Privacy(_Model):
-    """How the map's outputs treat people marked sensitive."""
-
-    redact_outside_team: bool = Field(
-        default=False,
-        description="Every output that leaves the guiding team is redacted "
-        "unless the command is given --no-redact.",
-    )
-    privacy: Privacy = Field(
-        default_factory=Privacy,
-        description="Redaction by default: privacy: {redact_outside_team: true}.",
-    )
