@@ -270,39 +270,21 @@ def _analysis_parts(m: SystemMap, analysis: Any) -> dict[str, Any]:
     return out
 
 
-def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
-    """What a diff map draws: the map (with retired parts added back as ghosts)
-    and, per relationship, every change kind and what it was before.
-
-    With ``diff["changes"]`` (a :class:`sysmap.compare.Changes`, as
-    :func:`diff_from_comparison` gives), each relationship takes its changes
-    from compare's own pairing, so the page counts what ``sysmap compare``
-    counts; otherwise from the keys in ``diff``.
-    """
-    plan: dict[str, Any] = {"map": m, "rels": [], "was": [], "nodes": {}, "diff": None}
-    if diff is None:
-        return plan
-    keyed = _check_diff(diff)
-    current = diff.get("current")
+def _map_data(
+    m: SystemMap,
+    size_by: str,
+    redact: bool,
+    analysis: Any,
+    diff: Mapping[str, Any] | None,
+    title: str | None,
+) -> dict[str, Any]:
+    changes = _check_diff(diff) if diff is not None else None
+    current = diff.get("current") if diff is not None else None
     if current is not None and not isinstance(current, SystemMap):
         raise SysmapError("diff['current'] must be a SystemMap (the map before the redesign)")
-    found = diff.get("changes")
-    by_after: dict[int, Any] = {}
-    if found is not None:
-        by_after = {id(rc.after): rc for rc in found.relationships if rc.after is not None}
-        here = {id(r) for r in m.relationships}
-        if not set(by_after) <= here:  # compared with another copy of the map: use the keys
-            found, by_after = None, {}
-    rels: list[list[str]] = []
-    was: list[dict[str, Any] | None] = []
-    for r in m.relationships:
-        rc = by_after.get(id(r))
-        if found is not None:
-            rels.append(list(rc.changes) if rc is not None else [])
-            was.append(_was(rc))
-        else:
-            rels.append(_rel_change(r, keyed))
-            was.append(None)
+
+    # what changed, keyed before any redaction renames ids
+    rel_change = [_rel_change(r, changes) for r in m.relationships] if changes else []
     ghosts: list[Relationship] = []
     ghost_people: list[Any] = []
     if changes and current is not None:
@@ -329,6 +311,9 @@ def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
     added = set(changes["added"]) if changes else set()
     removed = set(changes["removed"]) if changes else set()
 
+    ids: dict[str, str] = {}
+    if redact:
+        m, ids = redact_map(m)
 
     def rid(x: str) -> str:
         return ids.get(x, x)
@@ -362,15 +347,6 @@ def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
     xy = dict(zip(element_ids, pos, strict=False))
     back = {v: k for k, v in ids.items()}
 
-def _node_rows(
-    m: SystemMap,
-    sizes: dict[str, float],
-    metrics: dict[str, dict[str, Any]],
-    xy: dict[str, tuple[float, float]],
-    node_changes: dict[str, dict[str, Any]],
-    back: dict[str, str],
-    redact: bool,
-) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
     tags: set[str] = set()
     for s in m.stakeholders:
@@ -454,55 +430,39 @@ def _node_rows(
                 "path": [rid(p) for p in d["path"]],
             }
         )
-    for c in lp.get("cycles", [])[:LOOPS_SHOWN]:
-        if not c.get("declared"):
-            loops.append(
-                {"source": "detected", "type": c["type"], "path": [rid(p) for p in c["path"]]}
-            )
-    people = {s.id for s in m.stakeholders}
-    voice_rows = [
-        {
-            "id": rid(b["id"]),
-            "verdict": b["verdict"],
-            "path": [rid(p) for p in b.get("path") or []],
-            "return_path": [rid(p) for p in b.get("return_path") or []],
-            "broken_at": [[rid(x["from"]), rid(x["to"])] for x in b.get("broken_at") or []],
-        }
-        for b in parts["voice"].get("beneficiaries", [])
-    ]
-    return loops, [v for v in voice_rows if v["id"] in people]
+    cycles = lp.get("cycles", [])
+    for c in cycles[:LOOPS_SHOWN]:
+        if c.get("declared"):
+            continue
+        loops.append(
+            {
+                "source": "detected",
+                "type": c["type"],
+                "path": [rid(p) for p in c["path"]],
+            }
+        )
+    voice_rows = []
+    for b in parts["voice"].get("beneficiaries", []):
+        voice_rows.append(
+            {
+                "id": rid(b["id"]),
+                "verdict": b["verdict"],
+                "path": [rid(p) for p in b.get("path") or []],
+                "return_path": [rid(p) for p in b.get("return_path") or []],
+                "broken_at": [[rid(x["from"]), rid(x["to"])] for x in b.get("broken_at") or []],
+            }
+        )
+    voice_rows = [v for v in voice_rows if v["id"] in people]
 
-
-def _map_data(
-    m: SystemMap,
-    size_by: str,
-    redact: bool,
-    analysis: Any,
-    diff: Mapping[str, Any] | None,
-    title: str | None,
-) -> dict[str, Any]:
-    base = m  # analysed as it is, without what the redesign retires
-    plan = _diff_plan(m, diff)  # keyed before any redaction renames ids
-    m = plan["map"]
-    ids: dict[str, str] = {}
-    if redact:
-        m, ids = redact_map(m)
-
-    def rid(x: str) -> str:
-        return ids.get(x, x)
-
-    parts = _analysis_parts(base, analysis)
-    metrics: dict[str, dict[str, Any]] = {}
-    for row in parts["structure"].get("stakeholders", []) if "structure" in parts else []:
-        metrics[rid(row["id"])] = {k: _clean(row.get(k)) for k in _METRICS if k in row}
-    sizes = _sizes(_size_values(m, size_by, metrics))
-
-    element_ids = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
-    big = len(element_ids) > LAYOUT_THRESHOLD
-    pos = _positions(m, element_ids) if big and element_ids else []
-    xy = dict(zip(element_ids, pos, strict=False))
-    back = {v: k for k, v in ids.items()}
-    nodes = _node_rows(m, sizes, metrics, xy, plan["nodes"], back, redact)
+    diff_counts: dict[str, int] | None = None
+    if changes is not None:
+        diff_counts = {k: 0 for k in DIFF_KINDS}
+        for e in edges:
+            if "change" in e:
+                diff_counts[e["change"]] += 1
+        for n in nodes:
+            if "change" in n:
+                diff_counts[n["change"]] += 1
 
     return {
         "title": title if title is not None else m.title,

@@ -440,10 +440,6 @@ class Assessment(_Model):
     )
     items: list[AssessmentItem] = Field(min_length=1)
     results: list[AssessmentScore] = Field(default_factory=list)
-    charter_status: list[CharterStatus] = Field(
-        default_factory=list,
-        description="For a charter: each organisation's status in adopting it, with a date.",
-    )
 
 
 class Privacy(_Model):

@@ -1196,16 +1196,14 @@ def _roles_section(x: _Inputs) -> Section:
         several = len({r.role for r in mapped}) > 1
         headers = (["Role"] if several else []) + ["Responsibility"]
         headers += [mod.competency_name(c) for c in matrix.competencies]
-        level = {
-            ("practical",): Mark("○ practical"),
-            ("practical", "strategic"): Mark("○● practical and strategic", "good"),
-            ("strategic",): Mark("● strategic", "good"),
-        }
+        level = {"strategic": Mark("● strategic", "good"), "practical": Mark("○ practical")}
         rows = []
         for r in mapped:
             cells: list[Any] = [r.role_name] if several else []
             cells.append(r.text)
-            cells += [level.get(tuple(r.needs.get(c, [])), "") for c in matrix.competencies]
+            cells += [
+                level.get(r.needs.get(c, ""), r.needs.get(c, "")) for c in matrix.competencies
+            ]
             rows.append(cells)
         sec.blocks.append(Table(headers, rows, cls="matrix"))
         unmapped = len(matrix.rows) - len(mapped)
