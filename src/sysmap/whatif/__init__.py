@@ -3,6 +3,7 @@
 - :func:`whatif` — hold factors of the key-factor model at chosen values and
   see which others rise and fall (fuzzy-cognitive-map inference);
 - :func:`whatif_all` — every scenario the map declares, side by side;
+- :func:`whatif_maps` — the same scenario on several maps (current and redesign);
 - :func:`network_whatif` — what changes if a stakeholder leaves or a
   relationship stops (or a proposed one forms): voice, loops, funding, reach;
 - :func:`fragile` — the stakeholders and relationships whose loss alone
@@ -24,9 +25,22 @@ from sysmap.whatif.fcm import (
     link_weight,
     whatif,
     whatif_all,
+    whatif_maps,
+)
+from sysmap.whatif.network import (
+    FragilityResult,
+    NetworkWhatIfResult,
+    WeakPoint,
+    fragile,
+    network_whatif,
 )
 
 __all__ = [
+    "FragilityResult",
+    "NetworkWhatIfResult",
+    "WeakPoint",
+    "fragile",
+    "network_whatif",
     "RULES",
     "SQUASHING",
     "KeyFactorModel",
@@ -39,4 +53,5 @@ __all__ = [
     "link_weight",
     "whatif",
     "whatif_all",
+    "whatif_maps",
 ]

@@ -51,7 +51,7 @@ is not 42 % fewer days to housing.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -78,6 +78,7 @@ __all__ = [
     "infer",
     "whatif",
     "whatif_all",
+    "whatif_maps",
 ]
 
 Squashing = Literal["sigmoid", "tanh", "bivalent", "trivalent"]
@@ -142,7 +143,7 @@ class Settings:
         low, high = SQUASHING[self.squashing]
         if not (isinstance(value, (int, float)) and low <= value <= high):
             raise SysmapError(
-                f"{what} is {value}, outside {low:g} to {high:g} (the range of "
+                f"{what} is {value:g}, outside {low:g} to {high:g} (the range of "
                 f"{self.squashing} squashing) — use a value from {low:g} to {high:g}"
             )
 
@@ -617,13 +618,25 @@ class ScenarioTable:
     """Every declared scenario side by side: one column of changes per scenario.
 
     :meth:`to_dict` gives ``analysis`` (``"whatif-all"``), ``map`` and
-    ``scenarios`` (each a :meth:`WhatIfResult.to_dict`).
+    ``by_map`` (columns are maps, not scenarios) and ``scenarios`` (each a
+    :meth:`WhatIfResult.to_dict`).
     """
 
     name: ClassVar[str] = "whatif-all"
 
     map_id: str
     results: list[WhatIfResult]
+    by_map: bool = False
+
+    def _label(self, r: WhatIfResult) -> str:
+        return r.map_id if self.by_map else (r.scenario_id or r.title)
+
+    @property
+    def heading(self) -> str:
+        """'Scenarios on riverton-current' or 'Landlords join … on A and B'."""
+        if self.by_map and self.results:
+            return f"{self.results[0].title} on " + " and ".join(r.map_id for r in self.results)
+        return f"Scenarios on {self.map_id}"
 
     def findings(self) -> list[Finding]:
         out: list[Finding] = []
@@ -638,26 +651,33 @@ class ScenarioTable:
         return {
             "analysis": self.name,
             "map": self.map_id,
+            "by_map": self.by_map,
             "scenarios": [r.to_dict() for r in self.results],
         }
 
     def _table(self) -> tuple[list[str], list[list[Any]]]:
-        first = self.results[0]
-        order = [c.id for c in first.changes]
-        names = {c.id: c.name for c in first.changes}
-        headers = ["factor"] + [r.scenario_id or r.title for r in self.results]
+        names: dict[str, str] = {}
+        for r in self.results:
+            names |= {c.id: c.name for c in r.changes if c.id not in names}
+        headers = ["factor"] + [self._label(r) for r in self.results]
+        by_id = [{c.id: c for c in r.changes} for r in self.results]
         rows = []
-        for f in order:
-            row: list[Any] = [names[f]]
-            for r in self.results:
-                c = next(c for c in r.changes if c.id == f)
-                row.append(_signed(c.change) + (" held" if c.held else "") if r.settled else "—")
+        for f, name in names.items():
+            row: list[Any] = [name]
+            for r, cs in zip(self.results, by_id, strict=True):
+                c = cs.get(f)
+                if c is None:
+                    row.append("not in map")
+                else:
+                    row.append(
+                        _signed(c.change) + (" held" if c.held else "") if r.settled else "—"
+                    )
             rows.append(row)
         return headers, rows
 
     def _lines(self) -> list[str]:
         return [
-            f"{r.scenario_id}: {r.title} — held {r._held_names()}; {r.run.describe()}"
+            f"{self._label(r)}: {r.title} — held {r._held_names()}; {r.run.describe()}"
             for r in self.results
         ]
 
@@ -667,7 +687,7 @@ class ScenarioTable:
         headers, rows = self._table()
         return "\n".join(
             [
-                f"Scenarios on {self.map_id}: change from the baseline",
+                f"{self.heading}: change from the baseline",
                 *self._lines(),
                 "",
                 text_table(headers, rows),
@@ -682,7 +702,7 @@ class ScenarioTable:
         headers, rows = self._table()
         return "\n".join(
             [
-                f"## Scenarios on {self.map_id}",
+                f"## {self.heading}",
                 "",
                 *[f"- {x}" for x in self._lines()],
                 "",
@@ -709,3 +729,29 @@ def whatif_all(m: SystemMap, *, settings: Settings | None = None) -> ScenarioTab
     return ScenarioTable(
         m.id, [whatif(m, scenario=sc.id, settings=settings, model=kfm) for sc in m.scenarios]
     )
+
+
+def whatif_maps(
+    maps: Sequence[SystemMap],
+    hold: Mapping[str, float] | None = None,
+    *,
+    scenario: str | None = None,
+    settings: Settings | None = None,
+) -> ScenarioTable:
+    """The same scenario on several maps (e.g. the current map and the redesign), side by side.
+
+    The scenario is looked up in each map by its id or name; factors are
+    matched by id.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> maps = [sysmap.load_map(f"examples/homelessness-{x}.yaml") for x in ("current", "redesign")]
+    >>> table = whatif_maps(maps, scenario="landlords-join")
+    >>> [r.map_id for r in table.results]
+    ['riverton-current', 'riverton-redesign']
+    """
+    if not maps:
+        raise SysmapError("no maps given — name at least one map")
+    results = [whatif(m, hold, scenario=scenario, settings=settings) for m in maps]
+    return ScenarioTable(maps[0].id, results, by_map=True)

@@ -1,0 +1,184 @@
+"""``sysmap whatif``: scenarios on the key-factor model and on the stakeholder network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sysmap.cli.options import emit_result, format_option, map_argument, output_option
+from sysmap.validate import load_map
+from sysmap.whatif import (
+    RULES,
+    SQUASHING,
+    Settings,
+    fragile,
+    network_whatif,
+    whatif,
+    whatif_all,
+    whatif_maps,
+)
+
+__all__ = ["whatif_cmd"]
+
+
+def _held(values: tuple[str, ...]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in values:
+        factor, eq, number = item.partition("=")
+        try:
+            if not eq or not factor.strip():
+                raise ValueError
+            out[factor.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(
+                f"'{item}' is not FACTOR=VALUE — write e.g. f-trust-outreach=1",
+                param_hint="--set",
+            ) from None
+    return out
+
+
+@click.command("whatif")
+@map_argument()
+@click.option(
+    "--set",
+    "held",
+    metavar="FACTOR=VALUE",
+    multiple=True,
+    help="Hold a factor at a value (repeat for more): 0 to 1, or -1 to 1 with tanh "
+    "or trivalent squashing.",
+)
+@click.option("--scenario", metavar="NAME", help="Run a scenario declared in the map.")
+@click.option("--all", "run_all", is_flag=True, help="Every declared scenario, side by side.")
+@click.option(
+    "--against",
+    metavar="MAP",
+    multiple=True,
+    type=click.Path(dir_okay=True),
+    help="Run the same --set or --scenario on another map too (e.g. the redesign), side by side.",
+)
+@click.option(
+    "--squashing",
+    type=click.Choice(list(SQUASHING)),
+    default="sigmoid",
+    show_default=True,
+    help="The squashing function.",
+)
+@click.option(
+    "--rule", type=click.Choice(RULES), default="kosko", show_default=True, help="Inference rule."
+)
+@click.option(
+    "--lambda",
+    "lam",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Steepness λ of sigmoid and tanh.",
+)
+@click.option(
+    "--max-steps",
+    type=click.IntRange(1, 100_000),
+    default=100,
+    show_default=True,
+    help="Step limit.",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1e-5,
+    show_default=True,
+    help="Settled when no factor moves more than this in one step.",
+)
+@click.option(
+    "--without",
+    metavar="STAKEHOLDER",
+    multiple=True,
+    help="Take a stakeholder out of the network (repeat for more).",
+)
+@click.option(
+    "--without-relationship",
+    metavar="ID",
+    multiple=True,
+    help="Stop a relationship (repeat for more).",
+)
+@click.option(
+    "--with",
+    "with_",
+    metavar="ID",
+    multiple=True,
+    help="Let a proposed (or broken, or weak) relationship work as an existing one.",
+)
+@click.option(
+    "--fragile",
+    "fragility",
+    is_flag=True,
+    help="Rank the single points of failure in the stakeholder network.",
+)
+@format_option("text", "json", "md")
+@output_option
+def whatif_cmd(
+    map_file: str,
+    held: tuple[str, ...],
+    scenario: str | None,
+    run_all: bool,
+    against: tuple[str, ...],
+    squashing: Any,
+    rule: Any,
+    lam: float,
+    max_steps: int,
+    tolerance: float,
+    without: tuple[str, ...],
+    without_relationship: tuple[str, ...],
+    with_: tuple[str, ...],
+    fragility: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """What if we push here? Hold factors of the key-factor model and see which
+    others rise and fall (a fuzzy cognitive map: direction and relative size,
+    not a forecast); or take stakeholders and relationships out of the network
+    and see who loses their voice, which loops break, who loses their funder.
+
+    \b
+    Example:
+      sysmap whatif examples/homelessness-redesign.yaml --set f-landlord-participation=1
+      sysmap whatif examples/homelessness-current.yaml --scenario landlords-join
+      sysmap whatif examples/homelessness-redesign.yaml --all
+      sysmap whatif examples/homelessness-current.yaml --scenario landlords-join \\
+          --against examples/homelessness-redesign.yaml
+      sysmap whatif examples/homelessness-current.yaml --without coc-lead
+      sysmap whatif examples/homelessness-current.yaml --fragile
+    """
+    network = bool(without or without_relationship or with_)
+    factors = bool(held or scenario or run_all)
+    if (
+        sum((network, factors, fragility)) != 1
+        or (run_all and (held or scenario))
+        or (against and (run_all or not factors))
+    ):
+        raise click.UsageError(
+            "choose one: factors to hold (--set and --scenario, with --against; or --all "
+            "alone), a change "
+            "to the network (--without, --without-relationship, --with), or --fragile"
+        )
+    m = load_map(map_file)
+    result: Any
+    if fragility:
+        result = fragile(m)
+    elif network:
+        result = network_whatif(
+            m,
+            without=without,
+            without_relationships=without_relationship,
+            with_relationships=with_,
+        )
+    else:
+        settings = Settings(squashing, rule, lam, max_steps, tolerance)
+        if run_all:
+            result = whatif_all(m, settings=settings)
+        elif against:
+            maps = [m, *(load_map(p) for p in against)]
+            result = whatif_maps(maps, _held(held), scenario=scenario, settings=settings)
+        else:
+            result = whatif(m, _held(held), scenario=scenario, settings=settings)
+    emit_result(result, fmt, output)

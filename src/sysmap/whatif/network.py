@@ -1,0 +1,551 @@
+"""What if on the stakeholder network: who loses their voice if this goes?
+
+:func:`network_whatif` takes stakeholders out of the map (they leave),
+relationships out (this funding stops, this feedback link breaks) and puts
+proposed relationships in (this link from the redesign forms), and reports
+what changes:
+
+- **voice** — beneficiaries whose voice no longer reaches any leader (the
+  verdicts of :func:`sysmap.analysis.voice`, before and after), those whose
+  loop with a leader loses its way back (two-way → one-way), and those who
+  gain a voice;
+- **declared feedback loops** that break (a stakeholder on the loop left, or
+  no working relationship backs a step any more) or close;
+- **funding** — stakeholders who had at least one working ``funds``
+  relationship coming in and have none left;
+- **reach** — beneficiaries no longer served: no chain of working ``serves``
+  or ``refers`` relationships from any provider reaches them any more; and
+  stakeholders left with no working relationship at all.
+
+"Working" means what it means in every analysis: existing and weak
+relationships, proposed ones only in a redesign, never broken ones; a loop
+step is held by an existing relationship (or a proposed one in a redesign),
+as in :func:`sysmap.analysis.loops`.
+
+:func:`fragile` ranks the **single points of failure**: each stakeholder and
+each relationship whose loss *alone* cuts every voice path from a beneficiary
+to every leader, breaks a declared loop that holds today, or leaves a
+stakeholder with no funder. Voice paths are counted here at any length (the
+voice analysis stops at six steps), found with one dominator tree over the
+whole voice network, so the ranking takes seconds on a 5,000-stakeholder map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import networkx as nx
+
+from sysmap.analysis._base import Finding, md_table, text_table
+from sysmap.analysis._graph import counts
+from sysmap.analysis.voice import voice, voice_kinds
+from sysmap.errors import SysmapError
+from sysmap.model import Relationship, SystemMap
+from sysmap.problems import did_you_mean
+
+__all__ = [
+    "NetworkWhatIfResult",
+    "FragilityResult",
+    "WeakPoint",
+    "network_whatif",
+    "fragile",
+    "relationship_label",
+]
+
+_SERVICE_KINDS = frozenset({"serves", "refers"})
+_SINK = "\0leaders"
+
+
+def relationship_label(r: Relationship, names: dict[str, str]) -> str:
+    """'Riverton Street Outreach Team → CoC board (feedback)'."""
+    return f"{names.get(r.source, r.source)} → {names.get(r.target, r.target)} ({r.kind})"
+
+
+def _holds_loop(r: Relationship, m: SystemMap) -> bool:
+    return r.status == "existing" or (r.status == "proposed" and m.stage == "redesign")
+
+
+def _loops_holding(m: SystemMap) -> dict[str, bool]:
+    """Declared loop id → whether every step is held (as in the loops analysis)."""
+    elements = m.element_ids()
+    steps: set[tuple[str, str]] = set()
+    for r in m.relationships:
+        if _holds_loop(r, m):
+            steps.add((r.source, r.target))
+            if r.direction == "mutual":
+                steps.add((r.target, r.source))
+    out = {}
+    for loop in m.loops:
+        path = list(loop.path)
+        if path[0] != path[-1]:
+            path.append(path[0])
+        pairs = list(zip(path, path[1:], strict=False))
+        out[loop.id] = all(a in elements and b in elements and (a, b) in steps for a, b in pairs)
+    return out
+
+
+def _funded(m: SystemMap) -> set[str]:
+    return {r.target for r in m.relationships if r.kind == "funds" and counts(r, m)} | {
+        r.source
+        for r in m.relationships
+        if r.kind == "funds" and r.direction == "mutual" and counts(r, m)
+    }
+
+
+def _served(m: SystemMap) -> set[str]:
+    """Stakeholders reached by a chain of serves/refers links from some provider."""
+    g = nx.DiGraph()
+    for r in m.relationships:
+        if r.kind in _SERVICE_KINDS and counts(r, m):
+            g.add_edge(r.source, r.target)
+            if r.direction == "mutual":
+                g.add_edge(r.target, r.source)
+    starts = [s.id for s in m.stakeholders if s.role == "provider" and s.id in g]
+    seen: set[str] = set()
+    for s in starts:
+        if s not in seen:
+            seen |= nx.descendants(g, s)
+    return seen
+
+
+def _connected(m: SystemMap) -> set[str]:
+    out: set[str] = set()
+    for r in m.relationships:
+        if counts(r, m):
+            out.update((r.source, r.target))
+    return out
+
+
+@dataclass
+class NetworkWhatIfResult:
+    """What changes in the stakeholder network.
+
+    :meth:`to_dict` gives ``analysis`` (``"whatif-network"``), ``map``,
+    ``without`` (stakeholder ids), ``without_relationships``, ``with``
+    (relationship ids), ``lose_voice``, ``lose_return``, ``gain_voice``,
+    ``loops_broken``, ``loops_closed``, ``no_funder``, ``no_longer_served``,
+    ``cut_off`` (each a list of ids) and ``findings``.
+    """
+
+    name: ClassVar[str] = "whatif-network"
+
+    map_id: str
+    without: list[str]
+    without_relationships: list[str]
+    with_relationships: list[str]
+    lose_voice: list[str]
+    lose_return: list[str]
+    gain_voice: list[str]
+    loops_broken: list[str]
+    loops_closed: list[str]
+    no_funder: list[str]
+    no_longer_served: list[str]
+    cut_off: list[str]
+    names: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def _n(self, ids: Sequence[str]) -> str:
+        return ", ".join(self.names.get(i, i) for i in ids)
+
+    def _sections(self) -> list[tuple[str, list[str]]]:
+        return [
+            ("Beneficiaries who lose every voice path to a leader", self.lose_voice),
+            ("Beneficiaries whose loop with a leader loses its way back", self.lose_return),
+            ("Beneficiaries who gain a voice path to a leader", self.gain_voice),
+            ("Declared feedback loops that break", self.loops_broken),
+            ("Declared feedback loops that close", self.loops_closed),
+            ("Stakeholders left with no funder", self.no_funder),
+            ("Beneficiaries no provider serves any more", self.no_longer_served),
+            ("Stakeholders left with no working relationship", self.cut_off),
+        ]
+
+    def change_text(self) -> str:
+        """What was changed, in words."""
+        parts = []
+        if self.without:
+            parts.append("without " + self._n(self.without))
+        if self.without_relationships:
+            parts.append("without the relationships " + self._n(self.without_relationships))
+        if self.with_relationships:
+            parts.append("with the relationships " + self._n(self.with_relationships))
+        return "; ".join(parts)
+
+    def findings(self) -> list[Finding]:
+        out = [
+            Finding(f"{title}: {self._n(ids)}", self.name, 3 if i in (0, 3) else 2, list(ids))
+            for i, (title, ids) in enumerate(self._sections())
+            if ids
+        ]
+        if not out:
+            out.append(Finding("Nothing changes for voice, loops, funding or reach", self.name, 2))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "analysis": self.name,
+            "map": self.map_id,
+            "without": self.without,
+            "without_relationships": self.without_relationships,
+            "with": self.with_relationships,
+            "lose_voice": self.lose_voice,
+            "lose_return": self.lose_return,
+            "gain_voice": self.gain_voice,
+            "loops_broken": self.loops_broken,
+            "loops_closed": self.loops_closed,
+            "no_funder": self.no_funder,
+            "no_longer_served": self.no_longer_served,
+            "cut_off": self.cut_off,
+            "findings": [f.to_dict() for f in self.findings()],
+        }
+
+    def format_text(self) -> str:
+        lines = [f"What if on {self.map_id}: {self.change_text()}", ""]
+        for title, ids in self._sections():
+            lines.append(f"{title}: {self._n(ids) if ids else 'none'}")
+        return "\n".join(lines)
+
+    def format_markdown(self) -> str:
+        lines = [f"## What if on {self.map_id}", "", self.change_text(), ""]
+        for title, ids in self._sections():
+            lines.append(f"- **{title}**: {self._n(ids) if ids else 'none'}")
+        return "\n".join(lines)
+
+
+def _find_relationships(m: SystemMap, ids: Iterable[str], what: str) -> set[str]:
+    known = {r.id for r in m.relationships if r.id}
+    out = set()
+    for ident in ids:
+        if ident not in known:
+            guess = did_you_mean(ident, sorted(known))
+            hint = f"did you mean '{guess}'?" if guess else "give the relationship an id in the map"
+            raise SysmapError(f"{what}: the map '{m.id}' has no relationship '{ident}' — {hint}")
+        out.add(ident)
+    return out
+
+
+def _changed(
+    m: SystemMap, without: set[str], without_rels: set[str], with_rels: set[str]
+) -> SystemMap:
+    rels = []
+    for r in m.relationships:
+        if r.source in without or r.target in without or r.id in without_rels:
+            continue
+        if r.id in with_rels and r.status != "existing":
+            r = r.model_copy(update={"status": "existing"})
+        rels.append(r)
+    people = [s for s in m.stakeholders if s.id not in without]
+    return m.model_copy(update={"stakeholders": people, "relationships": rels})
+
+
+def network_whatif(
+    m: SystemMap,
+    *,
+    without: Sequence[str] = (),
+    without_relationships: Sequence[str] = (),
+    with_relationships: Sequence[str] = (),
+) -> NetworkWhatIfResult:
+    """What changes if stakeholders leave, relationships stop or proposed ones form?
+
+    Parameters
+    ----------
+    m : SystemMap
+        The map.
+    without : sequence of str
+        Stakeholder ids taken out, with all their relationships.
+    without_relationships : sequence of str
+        Relationship ids taken out.
+    with_relationships : sequence of str
+        Relationship ids (usually ``status: proposed``, or broken or weak ones
+        repaired) that start working as existing relationships.
+
+    Returns
+    -------
+    NetworkWhatIfResult
+        Voice lost and gained, loops broken and closed, stakeholders left
+        with no funder, beneficiaries no longer served, stakeholders cut off.
+
+    Raises
+    ------
+    SysmapError
+        An unknown stakeholder or relationship id, or nothing to change.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> m = sysmap.load_map("examples/homelessness-current.yaml")
+    >>> r = network_whatif(m, without=["coc-lead"])
+    >>> len(r.lose_voice), r.lose_voice[:2]
+    (9, ['people-unsheltered', 'families-in-shelter'])
+    """
+    if not (without or without_relationships or with_relationships):
+        raise SysmapError(
+            "nothing to change — name a stakeholder to take out (--without), a "
+            "relationship to stop (--without-relationship) or one to form (--with)"
+        )
+    people = {s.id for s in m.stakeholders}
+    for sid in without:
+        if sid not in people:
+            guess = did_you_mean(sid, sorted(people))
+            hint = f"did you mean '{guess}'?" if guess else "use a stakeholder's id"
+            raise SysmapError(f"the map '{m.id}' has no stakeholder '{sid}' — {hint}")
+    gone = _find_relationships(m, without_relationships, "--without-relationship")
+    formed = _find_relationships(m, with_relationships, "--with")
+    after = _changed(m, set(without), gone, formed)
+    v0 = {b["id"]: b["verdict"] for b in voice(m).beneficiaries}
+    v1 = {b["id"]: b["verdict"] for b in voice(after).beneficiaries}
+    l0, l1 = _loops_holding(m), _loops_holding(after)
+    f0, f1 = _funded(m), _funded(after)
+    s0, s1 = _served(m), _served(after)
+    c0, c1 = _connected(m), _connected(after)
+    kept = list(after.stakeholders)
+    names = {s.id: s.name for s in m.stakeholders} | {lp.id: lp.name for lp in m.loops}
+    names |= {r.id: relationship_label(r, names) for r in m.relationships if r.id}
+    return NetworkWhatIfResult(
+        map_id=m.id,
+        without=list(without),
+        without_relationships=list(without_relationships),
+        with_relationships=list(with_relationships),
+        lose_voice=[b for b, v in v1.items() if v == "no voice" and v0[b] != "no voice"],
+        lose_return=[b for b, v in v1.items() if v == "one-way" and v0[b] == "two-way"],
+        gain_voice=[b for b, v in v1.items() if v != "no voice" and v0[b] == "no voice"],
+        loops_broken=[i for i, ok in l1.items() if l0[i] and not ok],
+        loops_closed=[i for i, ok in l1.items() if ok and not l0[i]],
+        no_funder=[s.id for s in kept if s.id in f0 and s.id not in f1],
+        no_longer_served=[
+            s.id for s in kept if s.role == "beneficiary" and s.id in s0 and s.id not in s1
+        ],
+        cut_off=[s.id for s in kept if s.id in c0 and s.id not in c1],
+        names=names,
+    )
+
+
+# ------------------------------------------------------------------ fragility
+
+
+@dataclass
+class WeakPoint:
+    """A stakeholder or relationship whose loss alone does harm."""
+
+    kind: str  # "stakeholder" or "relationship"
+    id: str
+    label: str
+    silences: list[str] = field(default_factory=list)
+    breaks: list[str] = field(default_factory=list)
+    unfunds: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> tuple[int, int, int]:
+        """Ranking key: beneficiaries silenced, then loops broken, then left unfunded."""
+        return (len(self.silences), len(self.breaks), len(self.unfunds))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "label": self.label,
+            "silences": self.silences,
+            "breaks": self.breaks,
+            "unfunds": self.unfunds,
+        }
+
+
+@dataclass
+class FragilityResult:
+    """Single points of failure, ranked (most beneficiaries silenced first).
+
+    :meth:`to_dict` gives ``analysis`` (``"fragile"``), ``map``,
+    ``points`` (each ``kind``, ``id``, ``label``, ``silences``, ``breaks``,
+    ``unfunds``), ``beneficiaries_with_voice``, ``loops_holding`` and
+    ``findings``.
+    """
+
+    name: ClassVar[str] = "fragile"
+
+    map_id: str
+    points: list[WeakPoint]
+    beneficiaries_with_voice: int
+    loops_holding: int
+    names: dict[str, str] = field(default_factory=dict, repr=False)
+    shown: int = 25
+
+    def _n(self, ids: Sequence[str], limit: int = 3) -> str:
+        words = [self.names.get(i, i) for i in ids[:limit]]
+        more = len(ids) - limit
+        return ", ".join(words) + (f" and {more} more" if more > 0 else "")
+
+    def _what(self, p: WeakPoint) -> str:
+        parts = []
+        if p.silences:
+            parts.append(f"silences {self._n(p.silences)}")
+        if p.breaks:
+            parts.append(f"breaks the loop {self._n(p.breaks)}")
+        if p.unfunds:
+            parts.append(f"leaves {self._n(p.unfunds)} with no funder")
+        return "; ".join(parts)
+
+    def findings(self) -> list[Finding]:
+        top = [p for p in self.points if p.silences][:3]
+        out = [
+            Finding(f"Losing {p.label} alone {self._what(p)}", self.name, 3, [p.id]) for p in top
+        ]
+        if not self.points:
+            out.append(
+                Finding("No single stakeholder or relationship is a point of failure", self.name, 2)
+            )
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "analysis": self.name,
+            "map": self.map_id,
+            "beneficiaries_with_voice": self.beneficiaries_with_voice,
+            "loops_holding": self.loops_holding,
+            "points": [p.to_dict() for p in self.points],
+            "findings": [f.to_dict() for f in self.findings()],
+        }
+
+    def _rows(self) -> list[list[Any]]:
+        return [
+            [i + 1, p.kind, p.label, len(p.silences), len(p.breaks), len(p.unfunds)]
+            for i, p in enumerate(self.points[: self.shown])
+        ]
+
+    def _head(self) -> str:
+        return (
+            f"Single points of failure in {self.map_id}: {len(self.points)} "
+            f"({self.beneficiaries_with_voice} beneficiaries with a voice path today, "
+            f"{self.loops_holding} declared loops holding)"
+        )
+
+    def format_text(self) -> str:
+        headers = ["#", "what", "name", "silences", "loops broken", "left unfunded"]
+        lines = [self._head(), "", text_table(headers, self._rows()), ""]
+        lines += [f"{p.label}: {self._what(p)}" for p in self.points[: self.shown]]
+        if len(self.points) > self.shown:
+            lines.append(f"… and {len(self.points) - self.shown} more (--format json lists all)")
+        return "\n".join(lines)
+
+    def format_markdown(self) -> str:
+        headers = ["#", "what", "name", "silences", "loops broken", "left unfunded"]
+        lines = [f"## {self._head()}", "", md_table(headers, self._rows()), ""]
+        lines += [f"- **{p.label}**: {self._what(p)}" for p in self.points[: self.shown]]
+        return "\n".join(lines)
+
+
+def _voice_dominators(m: SystemMap) -> tuple[dict[str, str], set[str]]:
+    """Immediate dominators on the reversed voice network, from all leaders at once.
+
+    Each working voice relationship is a node of its own between its two
+    stakeholders, so that relationships can dominate too. Returns the
+    dominator map and the beneficiaries that reach a leader.
+    """
+    kinds = voice_kinds(m)
+    people = {s.id for s in m.stakeholders}
+    g = nx.DiGraph()
+    g.add_node(_SINK)
+    for s in m.stakeholders:
+        g.add_node(s.id)
+        if s.role == "leader":
+            g.add_edge(_SINK, s.id)
+    for k, r in enumerate(m.relationships):
+        if r.kind not in kinds or r.source not in people or r.target not in people:
+            continue
+        if not counts(r, m):
+            continue
+        node = f"\0r{k}"
+        g.add_edge(r.target, node)  # reversed: voice flows source → target
+        g.add_edge(node, r.source)
+        if r.direction == "mutual":
+            g.add_edge(r.source, node)
+            g.add_edge(node, r.target)
+    idom = nx.immediate_dominators(g, _SINK)
+    bens = {s.id for s in m.stakeholders if s.role == "beneficiary" and s.id in idom}
+    return idom, bens
+
+
+def fragile(m: SystemMap, *, shown: int = 25) -> FragilityResult:
+    """The single points of failure: each loss that alone silences or breaks something.
+
+    Parameters
+    ----------
+    m : SystemMap
+        The map.
+    shown : int
+        How many points the text and Markdown list (JSON lists all).
+
+    Returns
+    -------
+    FragilityResult
+        Stakeholders and relationships ranked by beneficiaries silenced, then
+        loops broken, then stakeholders left with no funder.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> r = fragile(sysmap.load_map("examples/homelessness-current.yaml"))
+    >>> r.points[0].id, len(r.points[0].silences)
+    ('coc-lead', 9)
+    """
+    names = {s.id: s.name for s in m.stakeholders} | {f.id: f.name for f in m.factors}
+    names |= {lp.id: lp.name for lp in m.loops}
+    points: dict[tuple[str, str], WeakPoint] = {}
+    rel_key = {f"\0r{k}": k for k in range(len(m.relationships))}
+
+    def point(kind: str, ident: str, label: str) -> WeakPoint:
+        return points.setdefault((kind, ident), WeakPoint(kind, ident, label))
+
+    def rel_point(k: int) -> WeakPoint:
+        r = m.relationships[k]
+        return point("relationship", r.id or f"#{k}", relationship_label(r, names))
+
+    idom, bens = _voice_dominators(m)
+    for b in sorted(bens, key=lambda x: names.get(x, x)):
+        d = idom[b]
+        while d != _SINK:
+            if d in rel_key:
+                rel_point(rel_key[d]).silences.append(b)
+            else:
+                point("stakeholder", d, names.get(d, d)).silences.append(b)
+            d = idom[d]
+    holding = _loops_holding(m)
+    backing: dict[tuple[str, str], list[int]] = {}
+    for k, r in enumerate(m.relationships):
+        if _holds_loop(r, m):
+            backing.setdefault((r.source, r.target), []).append(k)
+            if r.direction == "mutual":
+                backing.setdefault((r.target, r.source), []).append(k)
+    people = {s.id for s in m.stakeholders}
+    for loop in m.loops:
+        if not holding[loop.id]:
+            continue
+        path = list(loop.path) if loop.path[0] == loop.path[-1] else [*loop.path, loop.path[0]]
+        for sid in dict.fromkeys(path):
+            if sid in people:
+                point("stakeholder", sid, names[sid]).breaks.append(loop.id)
+        for k in {
+            ks[0] for a, b in zip(path, path[1:], strict=False) if len(ks := backing[(a, b)]) == 1
+        }:
+            rel_point(k).breaks.append(loop.id)
+    _funding_points(m, point, rel_point)
+    ranked = sorted(points.values(), key=lambda p: (tuple(-x for x in p.score), p.label))
+    return FragilityResult(m.id, ranked, len(bens), sum(holding.values()), names=names, shown=shown)
+
+
+def _funding_points(m: SystemMap, point: Any, rel_point: Any) -> None:
+    """Funders (and funding relationships) that are some stakeholder's only one."""
+    funders: dict[str, dict[str, list[int]]] = {}
+    for k, r in enumerate(m.relationships):
+        if r.kind != "funds" or not counts(r, m):
+            continue
+        funders.setdefault(r.target, {}).setdefault(r.source, []).append(k)
+        if r.direction == "mutual":
+            funders.setdefault(r.source, {}).setdefault(r.target, []).append(k)
+    names = {s.id: s.name for s in m.stakeholders}
+    for funded, by in funders.items():
+        if len(by) != 1:
+            continue
+        ((funder, ks),) = by.items()
+        point("stakeholder", funder, names.get(funder, funder)).unfunds.append(funded)
+        if len(ks) == 1:
+            rel_point(ks[0]).unfunds.append(funded)
