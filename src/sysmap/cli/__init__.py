@@ -7,10 +7,7 @@ stderr and exit status 1; usage mistakes exit with 2.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-from typing import NoReturn
 
 import click
 
@@ -22,7 +19,6 @@ from sysmap.cli.edit import add_group, init_cmd, remove_cmd, set_cmd
 from sysmap.cli.html import map_cmd
 from sysmap.cli.interchange import export_cmd, import_cmd
 from sysmap.cli.neo4j import neo4j_group
-from sysmap.cli.options import echo
 from sysmap.cli.process import add_assessment_cmd, assess_cmd, process_cmd, roles_cmd
 from sysmap.cli.report import report_cmd
 from sysmap.cli.whatif import whatif_cmd
@@ -81,62 +77,20 @@ def main(argv: list[str] | None = None) -> None:
     except click.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
-    except click.BadParameter as exc:
-        if not isinstance(getattr(exc.param, "type", None), click.Path):
-            exc.show()
-            sys.exit(exc.exit_code)
-        # a file that cannot be used is a file error (exit 1), not a usage mistake
-        click.echo(f"Error: {_path_hint(exc.format_message())}", err=True)
-        sys.exit(1)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except MapInvalid as exc:
         for problem in exc.problems:
             if problem.severity == "error":
-                echo(f"Error: {problem.format()}", err=True)
+                click.echo(f"Error: {problem.format()}", err=True)
         sys.exit(1)
     except SysmapError as exc:
-        echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(1)
-    except OSError as exc:
-        _os_error(exc)
-    try:
-        sys.stdout.flush()  # a full disk behind '>' shows here, not at exit
-    except BrokenPipeError:
-        sys.exit(1)
-    except OSError as exc:
-        _os_error(exc)
     sys.exit(0)
-
-
-_PATH_HINTS = {
-    "is a directory.": " Give a file name.",
-    "is not readable.": " Check the file's permissions.",
-    "is not writable.": " Write somewhere else, or check the permissions.",
-    "is a file.": " Give a folder name.",
-}
-
-
-def _path_hint(message: str) -> str:
-    for end, hint in _PATH_HINTS.items():
-        if message.endswith(end):
-            return message + hint
-    return message
-
-
-def _os_error(exc: OSError) -> NoReturn:
-    """Report a failed read or write the library did not name, and exit 1."""
-    what = f"{exc.filename}: " if exc.filename else "cannot write the output: "
-    click.echo(
-        f"Error: {what}{exc.strerror or exc} — check the path, the permissions and the free space",
-        err=True,
-    )
-    with contextlib.suppress(OSError):  # let the exit not try to flush stdout again
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    sys.exit(1)
