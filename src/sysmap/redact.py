@@ -63,6 +63,7 @@ __all__ = [
     "Redaction",
     "redact_map",
     "redact_maps",
+    "maps_for_output",
     "redaction_notes",
     "wants_redaction",
 ]
@@ -165,9 +166,10 @@ class _Scrubber:
                         identifying.update(_words(text))
         common: set[str] = set()
         for m in maps:
-            for e in [*m.stakeholders, *m.factors]:
-                if e.id not in self.names:
-                    common.update(_words(e.id) + _words(e.name))
+            pairs = [(s.id, s.name) for s in m.stakeholders] + [(f.id, f.name) for f in m.factors]
+            for ident, name in pairs:
+                if ident not in self.names:
+                    common.update(_words(ident) + _words(name))
         self.tokens = {w for w in identifying - common if len(w) > 2 and not w.isdigit()}
         self.phrases = phrases
         alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
@@ -302,13 +304,35 @@ def redact_maps(*maps: SystemMap, keep_sections: bool = False) -> Redaction:
     return Redaction(out, dict(sc.ids), dict(sc.names))
 
 
+def maps_for_output(
+    *maps: SystemMap, redact: bool | None = None, keep_sections: bool = True
+) -> list[SystemMap]:
+    """The maps as an output shows them: redacted together when it should be.
+
+    ``redact`` as in :func:`wants_redaction` (``None``: as the maps ask). The
+    printed outputs (analyses, comparisons, change plans) keep the
+    :data:`SECTIONS_LEFT_OUT`, scrubbed, as the report does.
+
+    >>> from sysmap.model import Stakeholder, SystemMap
+    >>> m = SystemMap(id="m", title="T", guiding_question="Q?",
+    ...     privacy={"redact_outside_team": True},
+    ...     stakeholders=[Stakeholder(id="d", name="Dee", role="beneficiary", sensitive=True)])
+    >>> [s.name for s in maps_for_output(m)[0].stakeholders]
+    ['Stakeholder 1']
+    >>> [s.name for s in maps_for_output(m, redact=False)[0].stakeholders]
+    ['Dee']
+    """
+    if not wants_redaction(redact, *maps):
+        return list(maps)
+    return redact_maps(*maps, keep_sections=keep_sections).maps
+
+
 def _mark_sensitive(m: SystemMap, sensitive: set[str]) -> SystemMap:
     # sensitive in one map is sensitive in every map given with it
     if all(s.sensitive for s in m.stakeholders if s.id in sensitive):
         return m
     people = [
-        s.model_copy(update={"sensitive": True}) if s.id in sensitive else s
-        for s in m.stakeholders
+        s.model_copy(update={"sensitive": True}) if s.id in sensitive else s for s in m.stakeholders
     ]
     return m.model_copy(update={"stakeholders": people})
 
@@ -375,7 +399,9 @@ def redaction_notes(m: SystemMap, *, sections_left_out: bool = True) -> list[str
     if not sensitive:
         return ["redact: no stakeholder is marked sensitive, so nothing was redacted"]
     people = (
-        "1 sensitive stakeholder is" if sensitive == 1 else f"{sensitive} sensitive stakeholders are"
+        "1 sensitive stakeholder is"
+        if sensitive == 1
+        else f"{sensitive} sensitive stakeholders are"
     )
     notes = [
         f"redact: {people} written as Stakeholder 1"

@@ -19,9 +19,9 @@ from sysmap.cli.edit import add_group, init_cmd, remove_cmd, set_cmd
 from sysmap.cli.html import map_cmd
 from sysmap.cli.interchange import export_cmd, import_cmd
 from sysmap.cli.neo4j import neo4j_group
+from sysmap.cli.options import echo
 from sysmap.cli.process import add_assessment_cmd, assess_cmd, process_cmd, roles_cmd
 from sysmap.cli.report import report_cmd
-from sysmap.cli.whatif import whatif_cmd
 from sysmap.errors import MapInvalid, SysmapError
 
 __all__ = ["cli", "main"]
@@ -58,7 +58,6 @@ for command in (
     plan_cmd,
     map_cmd,
     report_cmd,
-    whatif_cmd,
     process_cmd,
     roles_cmd,
     assess_cmd,
@@ -83,10 +82,10 @@ def main(argv: list[str] | None = None) -> None:
     except MapInvalid as exc:
         for problem in exc.problems:
             if problem.severity == "error":
-                click.echo(f"Error: {problem.format()}", err=True)
+                echo(f"Error: {problem.format()}", err=True)
         sys.exit(1)
     except SysmapError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        echo(f"Error: {exc}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

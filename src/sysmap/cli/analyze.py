@@ -9,7 +9,14 @@ from typing import Any
 import click
 
 from sysmap.analysis.suite import ANALYSES, analyze
-from sysmap.cli.options import emit_result, format_option, map_argument, output_option
+from sysmap.cli.options import (
+    emit_result,
+    format_option,
+    map_argument,
+    output_option,
+    redact_option,
+)
+from sysmap.redact import Redaction, maps_for_output, redact_maps, wants_redaction
 from sysmap.validate import load_map
 
 __all__ = ["analyze_cmd", "paths_cmd"]
@@ -67,6 +74,7 @@ class _Progress:
 )
 @format_option("text", "json", "md")
 @output_option
+@redact_option
 def analyze_cmd(
     map_file: str,
     only: tuple[str, ...],
@@ -75,6 +83,7 @@ def analyze_cmd(
     loop_cap: int,
     fmt: str,
     output: str | None,
+    redact: bool | None,
 ) -> None:
     """Analyse a map: structure, influence, power, voice and two-way feedback,
     feedback loops, perspectives and (with --by) the equity lens. Headline
@@ -85,8 +94,9 @@ def analyze_cmd(
       sysmap analyze examples/homelessness-current.yaml
       sysmap analyze examples/homelessness-current.yaml --only voice --by race
       sysmap analyze examples/homelessness-current.yaml --format json -o analysis.json
+      sysmap analyze examples/homelessness-current.yaml --format md --redact -o public.md
     """
-    m = load_map(map_file)
+    m = maps_for_output(load_map(map_file), redact=redact)[0]
     progress = _Progress("Finding feedback loops")
     try:
         result = analyze(
@@ -122,6 +132,7 @@ def analyze_cmd(
 )
 @format_option("text", "json", "md")
 @output_option
+@redact_option
 def paths_cmd(
     map_file: str,
     source: str,
@@ -130,6 +141,7 @@ def paths_cmd(
     limit: int,
     fmt: str,
     output: str | None,
+    redact: bool | None,
 ) -> None:
     """Who and what is upstream and downstream of a stakeholder or factor; with
     TO, the shortest path and every path between the two (bounded).
@@ -141,5 +153,11 @@ def paths_cmd(
     """
     from sysmap.analysis.paths import paths
 
-    result = paths(load_map(map_file), source, target, max_length=max_length, limit=limit)
+    m = load_map(map_file)
+    # with redaction, FROM and TO may still be given by their own ids
+    done = redact_maps(m, keep_sections=True) if wants_redaction(redact, m) else Redaction([m])
+    to = done.ids.get(target, target) if target is not None else None
+    result = paths(
+        done.maps[0], done.ids.get(source, source), to, max_length=max_length, limit=limit
+    )
     emit_result(result, fmt, output)

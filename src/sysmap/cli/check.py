@@ -7,7 +7,16 @@ import sys
 
 import click
 
-from sysmap.cli.options import emit, emit_result, format_option, map_argument, output_option
+from sysmap.cli.options import (
+    echo,
+    emit,
+    emit_result,
+    format_option,
+    map_argument,
+    output_option,
+    redact_option,
+)
+from sysmap.redact import maps_for_output
 from sysmap.schema import generate_schema
 from sysmap.summary import summarize
 from sysmap.validate import load_map, validate_file
@@ -34,10 +43,10 @@ def validate_cmd(map_files: tuple[str, ...], fmt: str, strict: bool) -> None:
     failed = any(not r.ok or (strict and r.warnings) for r in reports)
     if fmt == "json":
         data = [r.to_dict() for r in reports]
-        click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
     else:
         for r in reports:
-            click.echo(r.format_text(), err=not r.ok or bool(strict and r.warnings))
+            echo(r.format_text(), err=not r.ok or bool(strict and r.warnings))
     sys.exit(1 if failed else 0)
 
 
@@ -45,7 +54,8 @@ def validate_cmd(map_files: tuple[str, ...], fmt: str, strict: bool) -> None:
 @map_argument()
 @format_option("text", "json", "md")
 @output_option
-def summary_cmd(map_file: str, fmt: str, output: str | None) -> None:
+@redact_option
+def summary_cmd(map_file: str, fmt: str, output: str | None, redact: bool | None) -> None:
     """Show a map's guiding question, stakeholders by role, relationships by
     kind and status, and its warnings.
 
@@ -54,7 +64,7 @@ def summary_cmd(map_file: str, fmt: str, output: str | None) -> None:
       sysmap summary examples/homelessness-current.yaml
       sysmap summary examples/homelessness-current.yaml --format md -o summary.md
     """
-    summary = summarize(load_map(map_file))
+    summary = summarize(maps_for_output(load_map(map_file), redact=redact)[0])
     emit_result(summary, fmt, output)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import emit, emit_result, format_option, output_option
+from sysmap.cli.options import emit, emit_result, format_option, output_option, redact_option
+from sysmap.redact import maps_for_output
 from sysmap.validate import load_map
 
 __all__ = ["compare_cmd", "plan_cmd"]
@@ -42,6 +43,7 @@ mapping_option = click.option(
 )
 @format_option("text", "json", "md")
 @output_option
+@redact_option
 def compare_cmd(
     current: str,
     redesign: str,
@@ -51,6 +53,7 @@ def compare_cmd(
     no_shifts: bool,
     fmt: str,
     output: str | None,
+    redact: bool | None,
 ) -> None:
     """Compare the current system with its redesign: stakeholders added and
     removed; relationships formed, retired, rewired, strengthened, weakened;
@@ -67,7 +70,7 @@ def compare_cmd(
     """
     from sysmap.compare import compare_maps
 
-    maps = [load_map(p) for p in (current, redesign, *more)]
+    maps = maps_for_output(*(load_map(p) for p in (current, redesign, *more)), redact=redact)
     result = compare_maps(*maps, mapping=mapping, shifts=not no_shifts)
     if html_path is not None:
         from sysmap.html import diff_from_comparison, export_html
@@ -76,7 +79,8 @@ def compare_cmd(
         last_pair = (
             result if len(maps) == 2 else compare_maps(*maps[-2:], mapping=mapping, shifts=False)
         )
-        export_html(maps[-1], html_path, diff=diff_from_comparison(last_pair))
+        # the maps are redacted already (or the team asked for --no-redact)
+        export_html(maps[-1], html_path, diff=diff_from_comparison(last_pair), redact=False)
         click.echo(f"Wrote {html_path}", err=True)
     emit_result(result, fmt, output)
 
@@ -87,8 +91,14 @@ def compare_cmd(
 @mapping_option
 @format_option("md", "csv", "json")
 @output_option
+@redact_option
 def plan_cmd(
-    current: str, redesign: str, mapping: str | None, fmt: str, output: str | None
+    current: str,
+    redesign: str,
+    mapping: str | None,
+    fmt: str,
+    output: str | None,
+    redact: bool | None,
 ) -> None:
     """Write the change plan from the current system to its redesign: what to
     form, rewire, strengthen and retire, with the reason, owner, pilot and
@@ -103,5 +113,6 @@ def plan_cmd(
     from sysmap.compare import compare_maps
     from sysmap.plan import change_plan, generate_plan
 
-    result = compare_maps(load_map(current), load_map(redesign), mapping=mapping)
+    maps = maps_for_output(load_map(current), load_map(redesign), redact=redact)
+    result = compare_maps(*maps, mapping=mapping)
     emit(generate_plan(change_plan(result), fmt), output)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import map_argument
+from sysmap.cli.options import map_argument, redact_option
 from sysmap.html import SIZE_BY
 from sysmap.validate import load_map
 
@@ -27,11 +27,7 @@ __all__ = ["map_cmd"]
     show_default=True,
     help="What node size shows: power, interest, or a structure metric.",
 )
-@click.option(
-    "--redact",
-    is_flag=True,
-    help="Replace sensitive stakeholders' names and ids and leave out their free text.",
-)
+@redact_option
 @click.option("--title", help="The page title (default: the map's title).")
 @click.option(
     "--diff",
@@ -45,7 +41,7 @@ def map_cmd(
     map_file: str,
     output: str,
     size_by: str,
-    redact: bool,
+    redact: bool | None,
     title: str | None,
     current: str | None,
 ) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from sysmap.cli.options import echo, redact_option
 from sysmap.errors import UnknownOption
 from sysmap.problems import one_of
 
@@ -86,7 +87,7 @@ def _option_usage() -> Iterator[None]:
 
 def _warn(messages: list[str]) -> None:
     for line in messages:
-        click.echo(line, err=True)
+        echo(line, err=True)
 
 
 def _format_list(direction: str) -> str:
@@ -209,12 +210,7 @@ def import_cmd(
     is_flag=True,
     help="xlsx: an empty workbook with the headers and drop-down lists (MAP optional).",
 )
-@click.option(
-    "--redact",
-    is_flag=True,
-    help="Write sensitive stakeholders as 'Stakeholder 1' … without their free text, and "
-    "leave out the guiding team, outcomes, measures, indicators and assessments.",
-)
+@redact_option
 @click.option(
     "-O", "--option", "extra", multiple=True, metavar="KEY=VALUE", help="A format option."
 )
@@ -223,7 +219,7 @@ def export_cmd(
     map_file: str | None,
     output: str | None,
     template: bool,
-    redact: bool,
+    redact: bool | None,
     extra: tuple[str, ...],
 ) -> None:
     """Write a map for other tools: spreadsheets, Kumu, Gephi, Mermaid, Neo4j.
@@ -251,8 +247,7 @@ def export_cmd(
         if "template" not in fmt.options:
             raise click.UsageError(f"--template is for xlsx, not {format_name}")
         options["template"] = True
-    if redact:
-        options["redact"] = True
+    options["redact"] = redact
     if map_file is None and not options.get("template"):
         raise click.UsageError("Missing argument 'MAP'.")
     m = load_map(map_file) if map_file is not None else None

@@ -8,7 +8,17 @@ from typing import Any
 
 import click
 
-__all__ = ["format_option", "output_option", "map_argument", "emit", "emit_result"]
+from sysmap.escape import terminal_text
+
+__all__ = [
+    "format_option",
+    "output_option",
+    "map_argument",
+    "redact_option",
+    "emit",
+    "emit_result",
+    "echo",
+]
 
 F = Callable[..., Any]
 
@@ -36,6 +46,22 @@ def output_option(f: F) -> F:
     )(f)
 
 
+def redact_option(f: F) -> F:
+    """``--redact/--no-redact``: sensitive stakeholders anonymous or not.
+
+    Neither given: as the map says (``privacy: {redact_outside_team: true}``
+    redacts every output unless ``--no-redact``).
+    """
+    return click.option(
+        "--redact/--no-redact",
+        "redact",
+        default=None,
+        help="Write sensitive stakeholders as 'Stakeholder 1' …, their aliases and the ids "
+        "made from their names replaced, without their free text (default: as the map's "
+        "privacy setting says; --no-redact for the guiding team's own use).",
+    )(f)
+
+
 def map_argument(name: str = "map_file") -> Callable[[F], F]:
     """A map file argument (YAML or JSON)."""
     return click.argument(name, metavar="MAP", type=click.Path(dir_okay=True))
@@ -53,11 +79,21 @@ def emit_result(result: Any, fmt: str, output: str | None) -> None:
 
 
 def emit(text: str, output: str | None) -> None:
-    """Print text, or write it atomically to ``output``."""
+    """Print text, or write it atomically to ``output``.
+
+    Printed text shows control characters as escapes (see :func:`echo`);
+    the file gets the text as it is.
+    """
     if output:
         from sysmap.storage import write_atomic
 
         write_atomic(output, text if text.endswith("\n") else text + "\n")
-        click.echo(f"Wrote {output}", err=True)
+        echo(f"Wrote {output}", err=True)
     else:
-        click.echo(text.rstrip("\n"))
+        echo(text.rstrip("\n"))
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """Print text that may hold map text: control characters shown escaped,
+    so a name cannot recolour the terminal, move its cursor or retitle it."""
+    click.echo(terminal_text(text), err=err)

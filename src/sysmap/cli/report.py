@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import map_argument
+from sysmap.cli.options import map_argument, redact_option
 from sysmap.validate import load_map
 
 __all__ = ["report_cmd"]
@@ -27,12 +27,7 @@ __all__ = ["report_cmd"]
     default=None,
     help="html or md (default: from the output file's suffix).",
 )
-@click.option(
-    "--redact",
-    is_flag=True,
-    help="Replace sensitive stakeholders' names and ids and leave out their free text "
-    "everywhere in the report.",
-)
+@redact_option
 @click.option(
     "--by",
     "by",
@@ -47,7 +42,7 @@ def report_cmd(
     redesign: str | None,
     output: str,
     fmt: str | None,
-    redact: bool,
+    redact: bool | None,
     by: tuple[str, ...],
     title: str | None,
 ) -> None:

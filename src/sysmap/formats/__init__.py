@@ -167,7 +167,12 @@ def _find(registry: dict[str, Format], name: str, what: str) -> Format:
 
 
 def export_map(
-    m: SystemMap, format: str, path_or_file: PathOrFile, *, redact: bool | None = None, **options: Any
+    m: SystemMap,
+    format: str,
+    path_or_file: PathOrFile,
+    *,
+    redact: bool | None = None,
+    **options: Any,
 ) -> ExportResult:
     """Write a map in an interchange format.
 

@@ -100,9 +100,7 @@ def _positions(m: SystemMap, ids: list[str]) -> dict[str, tuple[float, float]]:
     return {i: (_NAME_ROOM + x * _BOX, y * _BOX) for i, (x, y) in where.items()}
 
 
-def generate_svg(
-    m: SystemMap, *, width: int | None = None, redact: bool | None = None
-) -> str:
+def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool | None = None) -> str:
     """The map drawn as one SVG document (text).
 
     Parameters
