@@ -13,48 +13,16 @@ from click.testing import CliRunner
 import sysmap
 from conftest import EXAMPLES
 from sysmap.cli import cli, main
+from sysmap.errors import SysmapError
 from sysmap.model import GuidingRole, Responsibility
-from sysmap.roles import COMPETENCIES, load_roles, role_matrix, team_coverage
+from sysmap.roles import COMPETENCIES, development_plan, load_roles, role_matrix, team_coverage
 
 ARCHETYPE = EXAMPLES / "roles" / "lived-experience-engagement-coordinator.yaml"
 
-F, PM, RSK, HCD, ISF, DAI = COMPETENCIES  # the six, in their usual order
+DA, FRB, HCD, ISF, PM, RSK = COMPETENCIES  # the six, in the consolidated view's order
 
-# The archetype's table, read off the file by hand (S strategic, P practical):
-#
-#  #  responsibility                                   F   PM  RSK HCD ISF DAI
-#  1  Establish the working group                      S   P   P
-#  2  Secure equitable resources                       P   P   S
-#  3  Facilitate policies and procedures               S   P
-#  4  Amplify voice in decision-making                 S       S
-#  5  Keep two-way communication                       P   P
-#  6  Build models of engagement                       P           S   P
-#  7  Data collection and action planning                              P   P
-#  8  Human-centred design in staffing                         P   S
-#  9  Foster understanding of day-to-day challenges    P       P   P
-# 10  Coordinate municipal advocacy                    S   P   S
-HAND_TABLE = {
-    1: {F: "strategic", PM: "practical", RSK: "practical"},
-    2: {F: "practical", PM: "practical", RSK: "strategic"},
-    3: {F: "strategic", PM: "practical"},
-    4: {F: "strategic", RSK: "strategic"},
-    5: {F: "practical", PM: "practical"},
-    6: {F: "practical", HCD: "strategic", ISF: "practical"},
-    7: {ISF: "practical", DAI: "practical"},
-    8: {RSK: "practical", HCD: "strategic"},
-    9: {F: "practical", RSK: "practical", HCD: "practical"},
-    10: {F: "strategic", PM: "practical", RSK: "strategic"},
-}
-
-# The pivot, counted down each column of the table above:
-#   F   rows 1,3,4,10 strategic; 2,5,6,9 practical      -> 8 (4 S, 4 P)
-#   RSK rows 2,4,10 strategic;   1,8,9 practical        -> 6 (3 S, 3 P)
-#   PM  rows 1,2,3,5,10 practical                       -> 5 (0 S, 5 P)
-#   HCD rows 6,8 strategic;      9 practical            -> 3 (2 S, 1 P)
-#   ISF rows 6,7 practical                              -> 2 (0 S, 2 P)
-#   DAI row 7 practical                                 -> 1 (0 S, 1 P)
-# 25 cells in all (8+6+5+3+2+1), and the rows hold 3+3+2+2+2+3+2+2+3+3 = 25.
-HAND_ROADMAP = [(F, 4, 4), (RSK, 3, 3), (PM, 0, 5), (HCD, 2, 1), (ISF, 0, 2), (DAI, 0, 1)]
+# The archetype cell by cell is checked against document 000 in
+# tests/test_founding_documents.py; here, the mechanics.
 
 
 @pytest.fixture(scope="module")
@@ -67,44 +35,39 @@ def test_the_archetype_has_the_ten_responsibilities(archetype):
     assert role.name == "Lived Experience Engagement Coordinator"
     assert len(role.responsibilities) == 10
     assert all(isinstance(r, Responsibility) for r in role.responsibilities)
-    assert role.accepted_by == []
+    assert role.accepted_by == [] and role.proficiency == {}
 
 
-def test_the_matrix_matches_the_hand_table(archetype):
-    matrix = role_matrix([archetype.role])
-    assert [r.number for r in matrix.rows] == list(range(1, 11))
-    assert {r.number: r.needs for r in matrix.rows} == HAND_TABLE
-    assert matrix.competencies == [F, PM, RSK, HCD, ISF, DAI]
-    assert sum(len(r.needs) for r in matrix.rows) == 25
-
-
-def test_the_roadmap_matches_the_hand_pivot(archetype):
-    matrix = role_matrix([archetype.role])
-    assert [(r.competency, r.strategic, r.practical) for r in matrix.roadmap] == HAND_ROADMAP
-    assert [r.total for r in matrix.roadmap] == [8, 6, 5, 3, 2, 1]
-    assert matrix.roadmap[0].name == "Facilitation and relationship building"
+def test_one_level_is_read_as_a_list_and_both_levels_keep_one_order():
+    r = Responsibility(text="t", competencies={PM: "strategic", RSK: ["strategic", "practical"]})
+    assert r.competencies == {PM: ["strategic"], RSK: ["practical", "strategic"]}
 
 
 def test_roadmap_ties_break_on_strategic_then_the_usual_order():
     # two competencies each needed by two responsibilities: the one needed
-    # strategically comes first; a tie on both keeps the order of COMPETENCIES
+    # strategically comes first; a tie on both keeps the order of COMPETENCIES;
+    # a cell at both levels counts once among the responsibilities and once at
+    # each level
     role = GuidingRole(
         id="r",
         name="R",
         responsibilities=[
-            Responsibility(text="a", competencies={DAI: "strategic", PM: "practical"}),
-            Responsibility(text="b", competencies={DAI: "practical", PM: "practical"}),
+            Responsibility(
+                text="a", competencies={DA: ["practical", "strategic"], PM: "practical"}
+            ),
+            Responsibility(text="b", competencies={DA: "practical", PM: "practical"}),
             Responsibility(text="c", competencies={ISF: "practical", HCD: "practical"}),
             "a responsibility with no competencies named",
         ],
     )
     matrix = role_matrix([role])
-    assert [(r.competency, r.total, r.strategic) for r in matrix.roadmap] == [
-        (DAI, 2, 1),
-        (PM, 2, 0),
-        (HCD, 1, 0),
-        (ISF, 1, 0),
+    assert [(r.competency, r.total, r.practical, r.strategic) for r in matrix.roadmap] == [
+        (DA, 2, 2, 1),
+        (PM, 2, 2, 0),
+        (HCD, 1, 1, 0),
+        (ISF, 1, 1, 0),
     ]
+    assert [h for _, h in matrix.consolidated()][0] == {DA: "strategic", PM: "practical"}
     assert [r.text for r in matrix.unmapped] == ["a responsibility with no competencies named"]
 
 
@@ -113,6 +76,8 @@ def test_the_archetype_and_the_example_map_agree(archetype):
     in_map = next(g for g in m.guiding_team if g.id == archetype.role.id)
     assert in_map.name == archetype.role.name
     assert in_map.responsibilities == archetype.role.responsibilities
+    assert in_map.competency_sets == archetype.role.competency_sets
+    assert in_map.theory_of_execution == archetype.role.theory_of_execution
 
 
 def test_team_coverage_on_the_small_map():
@@ -133,7 +98,7 @@ def test_team_coverage_on_the_small_map():
 def test_team_coverage_on_the_current_example():
     cov = team_coverage(sysmap.load_map(EXAMPLES / "homelessness-current.yaml"))
     assert [r.id for r in cov.vacant] == ["gt-improvement-advisor"]
-    assert cov.uncovered_competencies == {ISF: "strategic", DAI: "practical"}
+    assert cov.uncovered_competencies == {ISF: "strategic", DA: "practical"}
     assert set(cov.to_data()["lived_experience_on_team"]) == {"lewg-marcus", "jordan-reyes"}
 
 
@@ -148,35 +113,47 @@ def run(args: list[str]):
     return CliRunner().invoke(cli, args, catch_exceptions=False)
 
 
-def test_cli_text_shows_matrix_and_roadmap():
+def test_cli_text_shows_every_part_for_an_archetype():
     result = run(["roles", str(ARCHETYPE)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "Role: Lived Experience Engagement Coordinator"
-    roadmap = lines[lines.index("Training roadmap: the competencies that support the most") + 3]
-    assert roadmap.split() == ["Facilitation", "and", "relationship", "building", "8", "4", "4"]
+    for heading in (
+        "Job summary",
+        "Theory of execution: the order the work is done in",
+        "Competency map: the levels each responsibility needs",
+        "Training roadmap: the responsibilities each competency supports",
+        "Consolidated view: the highest level in each cell",
+    ):
+        assert heading in lines
+    roadmap = lines[
+        lines.index("Training roadmap: the responsibilities each competency supports") + 3
+    ]
+    # Facilitation and Relationship Building: 6 responsibilities, 6 practical, 3 strategic
+    assert roadmap.split()[:4] == ["Facilitation", "and", "Relationship", "Building"]
+    assert roadmap.split()[-3:] == ["6", "6", "3"]
     assert "Who on the guiding team covers what" not in result.output
 
 
 def test_cli_json_is_the_library_data():
     result = run(["roles", str(ARCHETYPE), "--format", "json"])
     data = json.loads(result.output)
-    assert data["sysmap_roles"] == 1
-    got = [(r["competency"], r["strategic"], r["practical"]) for r in data["roadmap"]]
-    assert got == HAND_ROADMAP
+    assert data["sysmap_roles"] == 2
     assert data == json.loads(
-        json.dumps({"sysmap_roles": 1, **role_matrix(load_roles(ARCHETYPE)[0]).to_data()})
+        json.dumps({"sysmap_roles": 2, **role_matrix(load_roles(ARCHETYPE)[0]).to_data()})
     )
-    assert len(data["matrix"]) == 10 and "team" not in data
+    assert len(data["matrix"]) == 10 and "team" not in data and "development" not in data
 
 
-def test_cli_csv_matrix_and_roadmap():
-    rows = list(csv.reader(io.StringIO(run(["roles", str(ARCHETYPE), "--format", "csv"]).output)))
-    assert rows[0] == ["role", "number", "responsibility", F, PM, RSK, HCD, ISF, DAI]
-    assert rows[10][3:] == ["strategic", "practical", "strategic", "", "", ""]  # row 10
+def test_cli_csv_roadmap_one_row_per_competency_and_responsibility():
     out = run(["roles", str(ARCHETYPE), "--format", "csv", "--table", "roadmap"]).output
-    rows = list(csv.reader(io.StringIO(out)))
-    assert [(r[0], int(r[3]), int(r[4])) for r in rows[1:]] == HAND_ROADMAP
+    rows = list(csv.DictReader(io.StringIO(out)))
+    # 6 + 6 + 6 + 3 + 3 + 1 cells in the competency map
+    assert len(rows) == 25
+    first = [r for r in rows if r["rank"] == "1"]
+    assert {r["competency"] for r in first} == {FRB} and len(first) == 6
+    both = [r["number"] for r in first if r["practical"] == "1" and r["strategic"] == "1"]
+    assert both == ["4", "6", "8"]
 
 
 def test_cli_team_for_a_map_and_not_for_an_archetype(capsys):
@@ -186,21 +163,137 @@ def test_cli_team_for_a_map_and_not_for_an_archetype(capsys):
     assert rows["Improvement advisor"][-3:] == ["nobody", "yet", "1"]
     assert "- Coach the team through plan-do-study-act cycles for each pilot" in result.output
     assert "Training roadmap" not in result.output
-    with pytest.raises(SystemExit) as info:
-        main(["roles", str(ARCHETYPE), "--table", "team"])
-    assert info.value.code == 1
-    assert capsys.readouterr().err.startswith("Error: an archetype has no team")
+    for table in ("team", "development"):
+        with pytest.raises(SystemExit) as info:
+            main(["roles", str(ARCHETYPE), "--table", table])
+        assert info.value.code == 1
+        assert capsys.readouterr().err.startswith("Error: an archetype has no team")
 
 
-def test_markdown_has_the_three_sections(tmp_path: Path):
+def test_markdown_has_the_sections(tmp_path: Path):
     out = tmp_path / "roles.md"
     result = run(["roles", str(EXAMPLES / "small.yaml"), "--format", "md", "-o", str(out)])
     assert result.exit_code == 0
     text = out.read_text()
     assert text.startswith("# Guiding-team roles: Small hand-checkable map")
     for heading in (
-        "## Responsibilities and the competencies they need",
-        "## Training roadmap: the competencies that support the most",
+        "## Competency map: the levels each responsibility needs",
+        "## Training roadmap: the responsibilities each competency supports",
+        "## Consolidated view: the highest level in each cell",
         "## Who on the guiding team covers what",
+        "## Where to focus professional development",
     ):
         assert heading in text
+
+
+# ---------------------------------------------------------------- personal development
+
+# Jordan Reyes's own levels, recorded on the coordinator role in
+# examples/homelessness-current.yaml: DA none, FRB practical, HCD none, ISF none,
+# PM practical, RSK strategic. Against document 000's highest level per cell
+# (tests/test_founding_documents.py, DOC_000_CONSOLIDATED), by hand:
+#
+#  #  needs (highest)              unmet
+#  1  FRB P, PM P, RSK S           —                ready
+#  2  HCD P, PM S, RSK P           HCD, PM
+#  3  FRB P, ISF P                 ISF              (only ISF)
+#  4  FRB S, HCD P, RSK P          FRB, HCD
+#  5  HCD P, ISF P                 HCD, ISF
+#  6  FRB S, ISF P                 FRB, ISF
+#  7  DA S, HCD P                  DA, HCD
+#  8  FRB S, HCD S, PM S, RSK S    FRB, HCD, PM
+#  9  HCD S, RSK S                 HCD              (only HCD)
+# 10  FRB P, RSK P                 —                ready
+#
+# Down the columns: HCD meets 2,4,5,7,8,9 (6; 8 and 9 need strategic, so train to
+# strategic; makes 9 ready); ISF 3,5,6 (3, to practical; makes 3 ready); FRB 4,6,8
+# (3, to strategic; none ready); PM 2,8 (2); DA 7 (1). Ties on 3: ISF makes one
+# ready, FRB none, so ISF first.
+HAND_TRAINING = [
+    (HCD, "none", "strategic", [2, 4, 5, 7, 8, 9], [9]),
+    (ISF, "none", "practical", [3, 5, 6], [3]),
+    (FRB, "practical", "strategic", [4, 6, 8], []),
+    (PM, "practical", "strategic", [2, 8], []),
+    (DA, "none", "strategic", [7], []),
+]
+
+
+def test_a_coordinators_own_levels_give_the_hand_checked_training_plan():
+    m = sysmap.load_map(EXAMPLES / "homelessness-current.yaml")
+    [plan] = team_coverage(m).development
+    assert (plan.person, plan.role) == ("jordan-reyes", "gt-le-coordinator")
+    assert plan.ready == [1, 10]
+    got = [
+        (t.competency, t.own, t.target, [g.number for g in t.meets], t.unlocks)
+        for t in plan.training
+    ]
+    assert got == HAND_TRAINING
+    assert len(plan.gaps) == sum(len(x[3]) for x in HAND_TRAINING) == 15
+
+
+def test_the_training_plan_in_the_cli():
+    out = run(["roles", str(EXAMPLES / "homelessness-current.yaml"), "--table", "development"])
+    assert "Jordan Reyes" in out.output
+    assert "2 of 10 responsibilities have every need met" in out.output
+    assert "Train first in Human-Centered Design (to strategic)" in out.output
+    data = json.loads(
+        run(
+            [
+                "roles",
+                str(EXAMPLES / "homelessness-current.yaml"),
+                "--format",
+                "json",
+                "--table",
+                "development",
+            ]  # fmt: skip
+        ).output
+    )
+    [d] = data["development"]
+    assert [(t["competency"], t["meets"], t["at_practical"], t["at_strategic"]) for t in
+            d["training"]][0] == (HCD, 6, 4, 2)  # fmt: skip
+
+
+def test_development_works_for_any_archetype():
+    # a team's own role with its own competency set: levels by hand
+    #   a: budgeting P, listening S   -> own budgeting none, listening practical
+    #   b: listening P                -> met
+    role = GuidingRole(
+        id="treasurer",
+        name="Treasurer",
+        competency_sets=[{"name": "Money", "competencies": ["budgeting", "listening"]}],
+        responsibilities=[
+            Responsibility(
+                text="a",
+                competencies={"budgeting": "practical", "listening": ["practical", "strategic"]},
+            ),
+            Responsibility(text="b", competencies={"listening": "practical"}),
+        ],
+    )
+    plan = development_plan(role, {"listening": "practical"})
+    assert plan.ready == [2]
+    assert [(t.competency, t.target, t.meets_count, t.unlocks) for t in plan.training] == [
+        ("budgeting", "practical", 1, []),
+        ("listening", "strategic", 1, []),
+    ]
+    with pytest.raises(SysmapError, match="unknown level 'expert' for listening"):
+        development_plan(role, {"listening": "expert"})
+
+
+def test_an_archetype_with_its_own_sets_and_a_bad_step(tmp_path: Path, capsys):
+    f = tmp_path / "role.yaml"
+    f.write_text(
+        "id: r\nname: R\ncompetency_sets:\n  - {name: Money, competencies: [budgeting]}\n"
+        "responsibilities:\n  - {id: pay, text: Pay people, competencies: {budgeting: [practical, strategic]}}\n"
+        "theory_of_execution:\n  - {text: First, responsibilities: [pya]}\n"
+    )
+    with pytest.raises(SystemExit):
+        main(["roles", str(f)])
+    err = capsys.readouterr().err
+    assert (
+        "$.theory_of_execution[0].responsibilities[0]: no responsibility has the id 'pya' — did you mean 'pay'?"
+        in err
+    )
+    f.write_text(f.read_text().replace("[pya]", "[pay]"))
+    data = json.loads(run(["roles", str(f), "--format", "json"]).output)
+    assert data["matrix"][0]["competencies"] == {"budgeting": ["practical", "strategic"]}
+    assert data["theory_of_execution"][0]["responsibilities"] == [1]

@@ -13,7 +13,12 @@ score item by item on the checklist's scale (0 = not in place, 1 = partly,
   each item and each area likewise, and the *gaps* of each area — its items
   under half way to fully in place across the system;
 - **organisations not yet assessed**: providers and leaders that are not a
-  single person (``type: person``) and have no score on the checklist.
+  single person (``type: person``) and have no score on the checklist;
+- **charter status**, for a checklist that is a charter (such as the
+  employment charter of ``examples/assessments/employing-lived-experience.yaml``):
+  each organisation's latest status in adopting it — not started, reviewing or
+  adopted — with its date and the earlier ones, beside its scores, and how many
+  organisations stand at each status.
 
 When an organisation was scored more than once, its latest scores count and
 the earlier ones are kept as its history.
@@ -56,7 +61,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sysmap.errors import SysmapError
-from sysmap.model import Assessment, AssessmentScore, SystemMap
+from sysmap.model import CHARTER_STATUSES, Assessment, AssessmentScore, SystemMap
 
 if TYPE_CHECKING:
     from sysmap.analysis._base import Finding
@@ -69,6 +74,7 @@ __all__ = [
     "ItemCoverage",
     "AreaCoverage",
     "NotAssessed",
+    "CharterRow",
     "AssessmentCoverage",
     "AssessmentReport",
     "assess",
@@ -233,6 +239,30 @@ class NotAssessed:
 
 
 @dataclass
+class CharterRow:
+    """One organisation's latest status in adopting a charter, and its history."""
+
+    id: str
+    name: str
+    status: str
+    date: _dt.date | None
+    percent: float | None = None
+    history: list[tuple[str, _dt.date | None]] = field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "stakeholder": self.id,
+            "name": self.name,
+            "status": self.status,
+            "date": self.date.isoformat() if self.date else None,
+            "percent": self.percent,
+            "history": [
+                {"status": st, "date": d.isoformat() if d else None} for st, d in self.history
+            ],
+        }
+
+
+@dataclass
 class AssessmentCoverage:
     """One checklist: every organisation, item and area, and who is missing."""
 
@@ -244,11 +274,27 @@ class AssessmentCoverage:
     items: list[ItemCoverage] = field(default_factory=list)
     areas: list[AreaCoverage] = field(default_factory=list)
     not_assessed: list[NotAssessed] = field(default_factory=list)
+    charter: list[CharterRow] = field(default_factory=list)
+    description: str | None = None
 
     @property
     def percent(self) -> float | None:
         """Across the system: every organisation's latest scores pooled."""
         return self.tally.percent
+
+    def charter_counts(self) -> dict[str, int]:
+        """How many organisations stand at each charter status (their latest)."""
+        return {st: sum(c.status == st for c in self.charter) for st in CHARTER_STATUSES}
+
+    def charter_line(self) -> str | None:
+        """The charter status across organisations, in one line (None without any)."""
+        if not self.charter:
+            return None
+        n = self.charter_counts()
+        return (
+            f"Charter status: {n['adopted']} of {len(self.charter)} organisations adopted, "
+            f"{n['reviewing']} reviewing, {n['not started']} not started."
+        )
 
     def findings(self) -> list[Finding]:
         from sysmap.analysis._base import Finding
@@ -274,7 +320,7 @@ class AssessmentCoverage:
             out.append(
                 Finding(
                     f"Not in place in any organisation scored: "
-                    f"{'; '.join(i.text for i in nowhere)}.",
+                    f"{'; '.join(i.text.rstrip('.') for i in nowhere)}.",
                     "assess",
                     2,
                     [i.id for i in nowhere],
@@ -289,6 +335,10 @@ class AssessmentCoverage:
                     "assess",
                     2,
                 )
+            )
+        if self.charter:
+            out.append(
+                Finding(self.charter_line() or "", "assess", 3, [c.id for c in self.charter])
             )
         if self.not_assessed:
             k = len(self.not_assessed)
@@ -313,6 +363,8 @@ class AssessmentCoverage:
             "areas": [a.to_data() for a in self.areas],
             "items": [i.to_data() for i in self.items],
             "not_assessed": [o.to_data() for o in self.not_assessed],
+            "charter_status": [c.to_data() for c in self.charter],
+            "charter_counts": self.charter_counts() if self.charter else None,
         }
 
 
@@ -353,6 +405,8 @@ class AssessmentReport:
                 lines += ["", "By organisation", text_table(*_org_table(a))]
                 lines += ["", "By area", text_table(*_area_table(a, md=False))]
                 lines += ["", "By item, weakest first", text_table(*_item_table(a))]
+            if a.charter:
+                lines += ["", "Charter status", text_table(*_charter_table(a))]
             if a.not_assessed:
                 names = ", ".join(o.name for o in a.not_assessed)
                 lines += ["", f"Not assessed yet ({len(a.not_assessed)}): {names}"]
@@ -370,6 +424,8 @@ class AssessmentReport:
                 out += ["", "### By organisation", "", md_table(*_org_table(a))]
                 out += ["", "### By area", "", md_table(*_area_table(a, md=True))]
                 out += ["", "### By item, weakest first", "", md_table(*_item_table(a))]
+            if a.charter:
+                out += ["", "### Charter status", "", md_table(*_charter_table(a))]
             if a.not_assessed:
                 names = ", ".join(o.name for o in a.not_assessed)
                 out += ["", f"**Not assessed yet ({len(a.not_assessed)}):** {names}"]
@@ -390,10 +446,14 @@ class AssessmentReport:
                 "partly",
                 "not_in_place",
                 "unscored",
+                "charter_status",
+                "charter_date",
             ]
         )
         for a in self.assessments:
+            status = {c.id: c for c in a.charter}
             for o in a.organisations:
+                c = status.get(o.id)
                 w.writerow(
                     [
                         a.id,
@@ -405,6 +465,8 @@ class AssessmentReport:
                         o.tally.partly,
                         o.tally.not_in_place,
                         len(o.unscored),
+                        c.status if c else "",
+                        c.date.isoformat() if c and c.date else "",
                     ]
                 )
             w.writerow(
@@ -417,6 +479,8 @@ class AssessmentReport:
                     a.tally.fully,
                     a.tally.partly,
                     a.tally.not_in_place,
+                    "",
+                    "",
                     "",
                 ]
             )
@@ -460,6 +524,47 @@ def _org_table(a: AssessmentCoverage) -> tuple[list[str], list[list[Any]]]:
         ]
     )
     return headers, rows
+
+
+def _charter_table(a: AssessmentCoverage) -> tuple[list[str], list[list[Any]]]:
+    rows = [
+        [
+            c.name,
+            c.status,
+            c.date.isoformat() if c.date else "—",
+            _pct(c.percent),
+            "; ".join(f"{st} {d.isoformat() if d else ''}".strip() for st, d in c.history) or "—",
+        ]
+        for c in a.charter
+    ]
+    return ["organisation", "charter status", "since", "in place", "before"], rows
+
+
+def _charter(
+    a: Assessment, names: dict[str, str], orgs: list[OrganisationCoverage]
+) -> list[CharterRow]:
+    """Each organisation's latest charter status (dated ones by date, then file order)."""
+    by_org: dict[str, list[Any]] = {}
+    for st in a.charter_status:
+        by_org.setdefault(st.stakeholder, []).append(st)
+    percent = {o.id: o.percent for o in orgs}
+    order = {st: i for i, st in enumerate(reversed(CHARTER_STATUSES))}
+    rows = []
+    for sid, sts in by_org.items():
+        sts.sort(key=lambda x: x.date or _dt.date.min)
+        last = sts[-1]
+        rows.append(
+            CharterRow(
+                sid,
+                names.get(sid, sid),
+                last.status,
+                last.date,
+                percent.get(sid),
+                [(x.status, x.date) for x in sts[:-1]],
+            )
+        )
+    rows.sort(key=lambda c: (order[c.status], c.name))
+    return rows
 
 
 def _area_table(a: AssessmentCoverage, md: bool) -> tuple[list[str], list[list[Any]]]:
@@ -581,6 +686,8 @@ def _cover(a: Assessment, m: SystemMap, candidates: list[str] | None) -> Assessm
         items=[ItemCoverage(i.id, i.text, area_of[i.id], item_tally[i.id]) for i in a.items],
         areas=area_rows,
         not_assessed=[NotAssessed(s.id, s.name, s.role) for s in pool if s.id not in scored],
+        charter=_charter(a, names, orgs),
+        description=a.description,
     )
 
 
@@ -690,6 +797,15 @@ def load_assessment_template(path: str | os.PathLike[str]) -> Assessment:
             ):
                 p.path = p.path[2:]
                 problems.append(p)
+        if data.get("charter_status"):
+            problems.append(
+                Problem(
+                    "a checklist template holds no charter status — record each "
+                    "organisation's status in the map, under its assessment's charter_status",
+                    ["charter_status"],
+                    code="template-results",
+                )
+            )
         if data.get("results"):
             problems.append(
                 Problem(
@@ -733,6 +849,7 @@ def add_assessment(
     fields = {
         "id": a.id,
         "name": a.name,
+        **({"description": a.description} if a.description else {}),
         "scale": _whole([a.scale[0], a.scale[1]]),
         "items": dumped["items"],
         "results": [],

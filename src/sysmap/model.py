@@ -62,7 +62,13 @@ __all__ = [
     "RelationshipKind",
     "FeedbackLoop",
     "Scenario",
+    "LEVELS",
+    "OWN_LEVELS",
+    "MEASURE_SHIFTS",
+    "CHARTER_STATUSES",
     "Responsibility",
+    "CompetencySet",
+    "ExecutionStep",
     "GuidingRole",
     "Outcome",
     "MeasureValue",
@@ -71,6 +77,7 @@ __all__ = [
     "Indicator",
     "AssessmentItem",
     "AssessmentScore",
+    "CharterStatus",
     "Assessment",
     "Privacy",
     "SystemMap",
@@ -118,6 +125,25 @@ EVIDENCE_SOURCES: tuple[str, ...] = (
 
 #: What power a relationship can carry.
 POWER_CARRIERS: tuple[str, ...] = ("authority", "money", "decisions", "information")
+
+#: The levels a responsibility can need a competency at: applying it within one's
+#: own team or organisation, and applying it across different stakeholder groups.
+LEVELS: tuple[str, ...] = ("practical", "strategic")
+
+#: A person's own level in a competency: the two levels, or not yet either.
+OWN_LEVELS: tuple[str, ...] = ("none", "practical", "strategic")
+
+#: How the way we measure can shift over time: id -> (from, to).
+MEASURE_SHIFTS: dict[str, tuple[str, str]] = {
+    "isolated_to_shared": ("Isolated measures", "Shared measures"),
+    "programmatic_to_systems": ("Programmatic, organisational", "Systems-level"),
+    "static_to_real_time": ("Static, episodic", "Dynamic, real-time"),
+    "secondary_to_primary": ("Secondary data", "Primary data (people-specific)"),
+    "reactive_to_predictive": ("Reactive analytics", "Predictive analytics"),
+}
+
+#: Where an organisation stands in adopting a charter.
+CHARTER_STATUSES: tuple[str, ...] = ("not started", "reviewing", "adopted")
 
 Id = Annotated[
     str,
@@ -176,6 +202,25 @@ def _kind(value: Any) -> Any:
 
 
 Polarity = Annotated[Literal["+", "-"], BeforeValidator(_polarity)]
+
+
+def _levels(value: Any) -> Any:
+    # one level is written as a word, both as a list; keep one order, no repeats
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return sorted(set(value), key=lambda v: (LEVELS.index(v) if v in LEVELS else 9, v))
+    return value
+
+
+def _charter_status(value: Any) -> Any:
+    if isinstance(value, str):
+        return " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    return value
+
+
+Level = Literal["practical", "strategic"]
+Levels = Annotated[list[Level], BeforeValidator(_levels), Field(min_length=1)]
 
 
 class _Model(BaseModel):
@@ -347,9 +392,36 @@ class Scenario(_Model):
 class Responsibility(_Model):
     """One responsibility of a guiding-team role and the competencies it needs."""
 
+    id: Id | None = Field(
+        default=None, description="Optional; lets the theory of execution name it."
+    )
+    text: str = Field(min_length=1, description="What the role does, in a few words.")
+    detail: str | None = Field(default=None, description="How, or what it covers.")
+    competencies: dict[str, Levels] = Field(
+        default_factory=dict,
+        description="Competency id -> the level or levels needed: practical, strategic, "
+        "or [practical, strategic].",
+    )
+
+
+class CompetencySet(_Model):
+    """A named group of competencies, e.g. Improvement Science."""
+
+    name: str = Field(min_length=1)
+    competencies: list[str] = Field(min_length=1, description="Competency ids.")
+
+
+class ExecutionStep(_Model):
+    """One step of a role's theory of execution: the order its work is done in."""
+
     text: str = Field(min_length=1)
-    competencies: dict[str, Literal["practical", "strategic"]] = Field(
-        default_factory=dict, description="Competency name -> level needed."
+    responsibilities: list[Id] = Field(
+        default_factory=list, description="The ids of the responsibilities this step carries out."
+    )
+    when: Literal["in_order", "throughout", "ultimately"] = Field(
+        default="in_order",
+        description="in_order (a step in sequence), throughout (alongside every step) or "
+        "ultimately (what the steps aim at).",
     )
 
 
@@ -359,9 +431,21 @@ class GuidingRole(_Model):
     id: Id
     name: str = Field(min_length=1)
     description: str | None = None
+    summary: str | None = Field(default=None, description="The job summary.")
     responsibilities: list[str | Responsibility] = Field(default_factory=list)
+    competency_sets: list[CompetencySet] = Field(
+        default_factory=list, description="The competencies the role draws on, in named sets."
+    )
+    theory_of_execution: list[ExecutionStep] = Field(
+        default_factory=list, description="The order the role's work is done in."
+    )
     accepted_by: list[Id] = Field(
         default_factory=list, description="Stakeholder ids who took on this role."
+    )
+    proficiency: dict[Id, dict[str, Literal["none", "practical", "strategic"]]] = Field(
+        default_factory=dict,
+        description="Stakeholder id (someone who accepted the role) -> competency id -> "
+        "their own current level: none, practical or strategic.",
     )
 
 
@@ -392,6 +476,18 @@ class Measure(_Model):
     unit: str | None = None
     source: str | None = None
     data: Literal["primary", "secondary"] | None = None
+    shifts: list[
+        Literal[
+            "isolated_to_shared",
+            "programmatic_to_systems",
+            "static_to_real_time",
+            "secondary_to_primary",
+            "reactive_to_predictive",
+        ]
+    ] = Field(
+        default_factory=list,
+        description="The shifts in how we measure that this measure makes (from -> to).",
+    )
     values: list[MeasureValue] = Field(default_factory=list)
 
 
@@ -430,16 +526,32 @@ class AssessmentScore(_Model):
     scores: dict[str, float] = Field(description="Item id -> score.")
 
 
+class CharterStatus(_Model):
+    """Where one organisation stands in adopting a charter, and since when."""
+
+    stakeholder: Id = Field(description="The organisation (stakeholder id).")
+    status: Annotated[
+        Literal["not started", "reviewing", "adopted"], BeforeValidator(_charter_status)
+    ] = Field(description="not started, reviewing (its policies, workplace and practice) or adopted.")
+    date: _dt.date | None = None
+    note: str | None = None
+
+
 class Assessment(_Model):
     """A named checklist scored per organisation."""
 
     id: Id
     name: str = Field(min_length=1)
+    description: str | None = None
     scale: tuple[float, float] = Field(
         default=(0, 2), description="Lowest and highest score, e.g. [0, 2]."
     )
     items: list[AssessmentItem] = Field(min_length=1)
     results: list[AssessmentScore] = Field(default_factory=list)
+    charter_status: list[CharterStatus] = Field(
+        default_factory=list,
+        description="For a charter: each organisation's status in adopting it, with a date.",
+    )
 
 
 class Privacy(_Model):
@@ -487,6 +599,11 @@ class SystemMap(_Model):
     measures: list[Measure] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     assessments: list[Assessment] = Field(default_factory=list)
+    answers: dict[Literal["guiding", "who", "why", "what", "how"], dict[str, str]] = Field(
+        default_factory=dict,
+        description="The team's own answers to the process questions the map cannot answer: "
+        "stage -> question -> answer (see sysmap process).",
+    )
 
     def stakeholder(self, id: str) -> Stakeholder:
         """Return the stakeholder with this id (KeyError if none)."""

@@ -1033,7 +1033,7 @@ def _still_map(page: str, title: str) -> str:
     diff = data.get("diff") is not None
     lines = []
     for e in edges:
-        change = e.get("change")
+        change = next((c for c in e.get("changes", []) if c in _CHANGE_LINES), None)
         if change in _CHANGE_LINES:
             colour, dash, width = _CHANGE_LINES[change]
         else:
@@ -1196,14 +1196,16 @@ def _roles_section(x: _Inputs) -> Section:
         several = len({r.role for r in mapped}) > 1
         headers = (["Role"] if several else []) + ["Responsibility"]
         headers += [mod.competency_name(c) for c in matrix.competencies]
-        level = {"strategic": Mark("● strategic", "good"), "practical": Mark("○ practical")}
+        level = {
+            ("practical",): Mark("○ practical"),
+            ("practical", "strategic"): Mark("○● practical and strategic", "good"),
+            ("strategic",): Mark("● strategic", "good"),
+        }
         rows = []
         for r in mapped:
             cells: list[Any] = [r.role_name] if several else []
             cells.append(r.text)
-            cells += [
-                level.get(r.needs.get(c, ""), r.needs.get(c, "")) for c in matrix.competencies
-            ]
+            cells += [level.get(tuple(r.needs.get(c, [])), "") for c in matrix.competencies]
             rows.append(cells)
         sec.blocks.append(Table(headers, rows, cls="matrix"))
         unmapped = len(matrix.rows) - len(mapped)

@@ -1,17 +1,24 @@
 """Guiding-team roles: responsibilities, the competencies they need, who covers what.
 
 A guiding-team role (:class:`~sysmap.model.GuidingRole`) lists responsibilities;
-each responsibility names the competencies it needs and at which level —
-``practical`` (doing it) or ``strategic`` (shaping it, teaching it). Six
-competencies make up the vocabulary (:data:`COMPETENCIES`); a map may use
-others, which are reported as they are written.
+each responsibility names the competencies it needs and at which level or
+levels — ``practical`` (applying the skill within one's own team or
+organisation), ``strategic`` (applying it across different stakeholder
+groups), or both. The six competencies of the Lived Experience Engagement
+Coordinator archetype make up the default vocabulary (:data:`COMPETENCIES`, in
+two sets, :data:`COMPETENCY_SETS`); a role may declare its own sets.
 
-- :func:`role_matrix` — the responsibilities × competencies matrix, and its
-  pivot as a **training roadmap**: for each competency, how many
-  responsibilities need it at each level, the competency that supports the
-  most responsibilities first.
+- :func:`role_matrix` — the responsibilities × competencies matrix; its pivot as
+  a **training roadmap** (for each competency, the responsibilities it supports
+  and at which levels, the competency that supports the most first); the
+  **consolidated view** (the highest level in each cell); and the role's
+  theory of execution.
+- :func:`development_plan` — one person's own levels against what the
+  responsibilities need: the gaps, and the competencies ranked by how many
+  responsibilities' needs training would meet.
 - :func:`team_coverage` — who on the guiding team holds which role, which
-  roles nobody has accepted, and the responsibilities left uncovered.
+  roles nobody has accepted, the responsibilities left uncovered, and a
+  development plan for everyone whose own levels are recorded.
 - :func:`load_role_archetype` — a role described in its own file (for example
   ``examples/roles/lived-experience-engagement-coordinator.yaml``), checked
   with file:line messages.
@@ -19,16 +26,18 @@ others, which are reported as they are written.
 Example
 -------
 >>> from sysmap.model import GuidingRole, Responsibility
+>>> FRB, PM = "facilitation_and_relationship_building", "project_management"
 >>> role = GuidingRole(id="coord", name="Coordinator", responsibilities=[
 ...     Responsibility(text="Run the working group",
-...                    competencies={"facilitation_and_relationship_building": "strategic",
-...                                  "project_management": "practical"}),
-...     Responsibility(text="Report back",
-...                    competencies={"facilitation_and_relationship_building": "practical"}),
+...                    competencies={FRB: ["practical", "strategic"], PM: "practical"}),
+...     Responsibility(text="Report back", competencies={FRB: "practical"}),
 ... ])
 >>> matrix = role_matrix([role])
->>> [(r.competency, r.practical, r.strategic) for r in matrix.roadmap]
-[('facilitation_and_relationship_building', 1, 1), ('project_management', 1, 0)]
+>>> [(r.competency, r.total, r.practical, r.strategic) for r in matrix.roadmap]
+[('facilitation_and_relationship_building', 2, 2, 1), ('project_management', 1, 1, 0)]
+>>> plan = development_plan(role, {FRB: "practical"})
+>>> [(t.competency, t.meets_count) for t in plan.training]
+[('project_management', 1), ('facilitation_and_relationship_building', 1)]
 """
 
 from __future__ import annotations
@@ -37,46 +46,66 @@ import csv
 import io
 import json
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sysmap.errors import SysmapError
-from sysmap.model import GuidingRole, Responsibility, SystemMap
+from sysmap.model import LEVELS, OWN_LEVELS, GuidingRole, Responsibility, SystemMap
 from sysmap.problems import PathPart, Problem, did_you_mean, one_of
 
 __all__ = [
     "ROLES_JSON_VERSION",
     "COMPETENCIES",
+    "COMPETENCY_SETS",
     "LEVELS",
+    "OWN_LEVELS",
+    "TABLES",
     "MatrixRow",
     "RoadmapRow",
+    "ExecutionRow",
     "RoleMatrix",
+    "Gap",
+    "TrainingRow",
+    "DevelopmentPlan",
     "RoleCover",
     "TeamCoverage",
     "RoleArchetype",
     "role_matrix",
+    "development_plan",
+    "team_development",
     "team_coverage",
     "load_role_archetype",
     "load_roles",
     "format_roles",
     "competency_name",
+    "highest_level",
 ]
 
-ROLES_JSON_VERSION = 1
+ROLES_JSON_VERSION = 2
 
-#: The six competencies of a guiding team, id -> name, in their usual order.
+#: The six competencies of the coordinator archetype, id -> name, in the order of
+#: its consolidated view (each set's competencies in alphabetical order).
 COMPETENCIES: dict[str, str] = {
-    "facilitation_and_relationship_building": "Facilitation and relationship building",
-    "project_management": "Project management",
-    "role_specific_knowledge": "Role-specific knowledge",
-    "human_centred_design": "Human-centred design",
-    "improvement_science_foundations": "Improvement science foundations",
-    "data_analysis_for_improvement": "Data analysis for improvement",
+    "data_analysis_and_data_for_improvement": "Data Analysis and Data for Improvement",
+    "facilitation_and_relationship_building": "Facilitation and Relationship Building",
+    "human_centered_design": "Human-Centered Design",
+    "improvement_science_foundations": "Improvement Science Foundations",
+    "project_management": "Project Management",
+    "role_specific_knowledge": "Role-Specific Knowledge",
 }
 
-#: The levels a responsibility can need a competency at.
-LEVELS: tuple[str, ...] = ("practical", "strategic")
+#: The two competency sets the six belong to: set name -> competency ids.
+COMPETENCY_SETS: dict[str, list[str]] = {
+    "Improvement Science": list(COMPETENCIES)[:5],
+    "Technical Knowledge": ["role_specific_knowledge"],
+}
+
+#: The set of a competency no set names.
+OTHER_SET = "Other"
+
+_RANK = {level: n for n, level in enumerate(OWN_LEVELS)}  # none 0, practical 1, strategic 2
 
 
 def competency_name(competency: str) -> str:
@@ -84,10 +113,27 @@ def competency_name(competency: str) -> str:
 
     Example
     -------
-    >>> competency_name("human_centred_design"), competency_name("budgeting")
-    ('Human-centred design', 'budgeting')
+    >>> competency_name("human_centered_design"), competency_name("budgeting")
+    ('Human-Centered Design', 'budgeting')
     """
     return COMPETENCIES.get(competency, competency)
+
+
+def highest_level(levels: Sequence[str]) -> str:
+    """The highest of some levels (``strategic`` above ``practical``).
+
+    Example
+    -------
+    >>> highest_level(["practical", "strategic"]), highest_level(["practical"])
+    ('strategic', 'practical')
+    """
+    return max(levels, key=lambda v: _RANK.get(v, 0)) if levels else "none"
+
+
+def _marks(levels: Sequence[str], short: bool = False) -> str:
+    if short:
+        return "+".join(v[0].upper() for v in levels)
+    return " and ".join(levels)
 
 
 # ---------------------------------------------------------------- the matrix
@@ -95,32 +141,40 @@ def competency_name(competency: str) -> str:
 
 @dataclass
 class MatrixRow:
-    """One responsibility and the level it needs of each competency."""
+    """One responsibility and the level or levels it needs of each competency."""
 
     role: str
     role_name: str
     number: int  # 1-based within its role
     text: str
-    needs: dict[str, str] = field(default_factory=dict)
+    needs: dict[str, list[str]] = field(default_factory=dict)
+    id: str | None = None
+    detail: str | None = None
+
+    @property
+    def highest(self) -> dict[str, str]:
+        """Competency -> the highest level needed: the consolidated view's cell."""
+        return {c: highest_level(v) for c, v in self.needs.items()}
 
     def to_data(self) -> dict[str, Any]:
         return {
             "role": self.role,
             "role_name": self.role_name,
             "number": self.number,
+            "id": self.id,
             "responsibility": self.text,
-            "competencies": dict(self.needs),
+            "detail": self.detail,
+            "competencies": {c: list(v) for c, v in self.needs.items()},
         }
 
 
 @dataclass
 class RoadmapRow:
-    """One competency: how many responsibilities need it, at which level."""
+    """One competency: the responsibilities it supports, and at which levels."""
 
     competency: str
-    practical: int
-    strategic: int
-    responsibilities: list[str] = field(default_factory=list)
+    competency_set: str
+    needed_by: list[tuple[str, int, str, list[str]]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -128,56 +182,172 @@ class RoadmapRow:
 
     @property
     def total(self) -> int:
-        return self.practical + self.strategic
+        """How many responsibilities this competency supports."""
+        return len(self.needed_by)
+
+    @property
+    def practical(self) -> int:
+        """How many need it at the practical level."""
+        return sum("practical" in levels for *_, levels in self.needed_by)
+
+    @property
+    def strategic(self) -> int:
+        """How many need it at the strategic level."""
+        return sum("strategic" in levels for *_, levels in self.needed_by)
+
+    @property
+    def responsibilities(self) -> list[str]:
+        return [text for _, _, text, _ in self.needed_by]
 
     def to_data(self) -> dict[str, Any]:
         return {
             "competency": self.competency,
             "name": self.name,
+            "set": self.competency_set,
             "responsibilities": self.total,
             "practical": self.practical,
             "strategic": self.strategic,
-            "needed_by": list(self.responsibilities),
+            "needed_by": [
+                {"role": role, "number": n, "responsibility": t, "levels": list(lv)}
+                for role, n, t, lv in self.needed_by
+            ],
+        }
+
+
+@dataclass
+class ExecutionRow:
+    """One step of a role's theory of execution."""
+
+    role: str
+    step: int | None  # None for "throughout" and "ultimately"
+    when: str
+    text: str
+    responsibilities: list[int] = field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "step": self.step,
+            "when": self.when,
+            "text": self.text,
+            "responsibilities": list(self.responsibilities),
         }
 
 
 @dataclass
 class RoleMatrix:
-    """Responsibilities × competencies, and the training roadmap pivot."""
+    """Responsibilities × competencies, its roadmap pivot and consolidated view."""
 
     competencies: list[str]
     rows: list[MatrixRow] = field(default_factory=list)
     roadmap: list[RoadmapRow] = field(default_factory=list)
+    sets: dict[str, list[str]] = field(default_factory=dict)
+    execution: list[ExecutionRow] = field(default_factory=list)
+    summaries: dict[str, str] = field(default_factory=dict)
 
     @property
     def unmapped(self) -> list[MatrixRow]:
         """Responsibilities that name no competency."""
         return [r for r in self.rows if not r.needs]
 
+    def set_of(self, competency: str) -> str:
+        return next((s for s, cs in self.sets.items() if competency in cs), OTHER_SET)
+
+    def consolidated(self) -> list[tuple[MatrixRow, dict[str, str]]]:
+        """Each responsibility with the highest level of each competency it needs."""
+        return [(r, r.highest) for r in self.rows]
+
     def to_data(self) -> dict[str, Any]:
         return {
-            "competencies": [{"id": c, "name": competency_name(c)} for c in self.competencies],
+            "summary": dict(self.summaries),
+            "competency_sets": [{"name": s, "competencies": cs} for s, cs in self.sets.items()],
+            "competencies": [
+                {"id": c, "name": competency_name(c), "set": self.set_of(c)}
+                for c in self.competencies
+            ],
             "matrix": [r.to_data() for r in self.rows],
             "roadmap": [r.to_data() for r in self.roadmap],
+            "consolidated": [
+                {"role": r.role, "number": r.number, "responsibility": r.text, "competencies": h}
+                for r, h in self.consolidated()
+            ],
+            "theory_of_execution": [s.to_data() for s in self.execution],
         }
 
-    def matrix_table(self) -> tuple[list[str], list[list[Any]]]:
-        """Headers and rows: one row per responsibility, one column per competency."""
-        several = len({r.role for r in self.rows}) > 1
-        headers = (["role"] if several else []) + ["#", "responsibility"]
-        headers += [competency_name(c) for c in self.competencies]
+    def _row_head(self, r: MatrixRow) -> list[Any]:
+        several = len({x.role for x in self.rows}) > 1
+        return ([r.role_name] if several else []) + [r.number, r.text]
+
+    def _head(self) -> list[str]:
+        several = len({x.role for x in self.rows}) > 1
+        return (["role"] if several else []) + ["#", "responsibility"]
+
+    def matrix_table(self, short: bool = False) -> tuple[list[str], list[list[Any]]]:
+        """One row per responsibility, one column per competency, the levels in each cell."""
+        headers = self._head() + [
+            _abbrev(c) if short else competency_name(c) for c in self.competencies
+        ]
+        rows = [
+            self._row_head(r) + [_marks(r.needs.get(c, []), short) for c in self.competencies]
+            for r in self.rows
+        ]
+        return headers, rows
+
+    def consolidated_table(self, short: bool = False) -> tuple[list[str], list[list[Any]]]:
+        """The matrix with only the highest level in each cell."""
+        headers = self._head() + [
+            _abbrev(c) if short else competency_name(c) for c in self.competencies
+        ]
         rows = []
-        for r in self.rows:
-            cells: list[Any] = [r.role_name] if several else []
-            cells += [r.number, r.text]
-            cells += [r.needs.get(c, "") for c in self.competencies]
-            rows.append(cells)
+        for r, high in self.consolidated():
+            cells = [high.get(c, "") for c in self.competencies]
+            rows.append(self._row_head(r) + [c[:1].upper() if short else c for c in cells])
         return headers, rows
 
     def roadmap_table(self) -> tuple[list[str], list[list[Any]]]:
-        headers = ["competency", "responsibilities", "strategic", "practical"]
-        rows = [[r.name, r.total, r.strategic, r.practical] for r in self.roadmap]
+        """One row per competency: its set and how many responsibilities it supports."""
+        headers = ["competency", "set", "responsibilities", "practical", "strategic"]
+        rows = [[r.name, r.competency_set, r.total, r.practical, r.strategic] for r in self.roadmap]
         return headers, rows
+
+
+def _needs(resp: str | Responsibility) -> tuple[str, dict[str, list[str]], str | None]:
+    if isinstance(resp, Responsibility):
+        return resp.text, {k: list(v) for k, v in resp.competencies.items()}, resp.id
+    return resp, {}, None
+
+
+def _sets(roles: Sequence[GuidingRole], seen: list[str]) -> dict[str, list[str]]:
+    sets: dict[str, list[str]] = {}
+    for role in roles:
+        for cs in role.competency_sets:
+            sets.setdefault(cs.name, [])
+            sets[cs.name] += [c for c in cs.competencies if c not in sets[cs.name]]
+    if not sets:
+        sets = {s: list(cs) for s, cs in COMPETENCY_SETS.items()}
+    named = {c for cs in sets.values() for c in cs}
+    other = [c for c in seen if c not in named]
+    if other:
+        sets[OTHER_SET] = other
+    return sets
+
+
+def _execution(role: GuidingRole, numbers: dict[str, int]) -> list[ExecutionRow]:
+    out = []
+    n = 0
+    for step in role.theory_of_execution:
+        if step.when == "in_order":
+            n += 1
+        out.append(
+            ExecutionRow(
+                role.id,
+                n if step.when == "in_order" else None,
+                step.when,
+                step.text,
+                [numbers[i] for i in step.responsibilities if i in numbers],
+            )
+        )
+    return out
 
 
 def role_matrix(roles: Sequence[GuidingRole]) -> RoleMatrix:
@@ -190,38 +360,246 @@ def role_matrix(roles: Sequence[GuidingRole]) -> RoleMatrix:
     Returns
     -------
     RoleMatrix
-        ``.rows`` (one per responsibility, in file order), ``.competencies``
-        (the six first, in their usual order, then any other in the order met;
-        only those used), and ``.roadmap``: one row per competency with how
-        many responsibilities need it at the practical and the strategic
-        level, ordered by the number of responsibilities it supports, then by
-        the strategic count, then in the usual order.
+        ``.rows`` (one per responsibility, in file order, each competency's
+        levels as a list); ``.competencies`` (set by set, in the sets' order,
+        only those used); ``.sets`` (the roles' own competency sets, or
+        :data:`COMPETENCY_SETS`); ``.roadmap``: one row per competency with the
+        responsibilities it supports and the levels each needs, ordered by how
+        many responsibilities it supports, then how many need it at the
+        strategic level, then the matrix's order; ``.consolidated()``, the
+        highest level per cell; ``.execution``, the theory of execution.
     """
     rows: list[MatrixRow] = []
     seen: list[str] = []
+    execution: list[ExecutionRow] = []
     for role in roles:
+        numbers: dict[str, int] = {}
         for n, resp in enumerate(role.responsibilities, start=1):
-            if isinstance(resp, Responsibility):
-                text, needs = resp.text, {k: str(v) for k, v in resp.competencies.items()}
-            else:
-                text, needs = resp, {}
-            rows.append(MatrixRow(role.id, role.name, n, text, needs))
+            text, needs, ident = _needs(resp)
+            detail = resp.detail if isinstance(resp, Responsibility) else None
+            rows.append(MatrixRow(role.id, role.name, n, text, needs, ident, detail))
             seen += [c for c in needs if c not in seen]
-    order = [c for c in COMPETENCIES if c in seen] + [c for c in seen if c not in COMPETENCIES]
+            if ident:
+                numbers[ident] = n
+        execution += _execution(role, numbers)
+    sets = _sets(roles, seen)
+    order = [c for cs in sets.values() for c in cs if c in seen]
+    order = list(dict.fromkeys(order))
     rank = {c: i for i, c in enumerate(order)}
-    roadmap = []
-    for c in order:
-        needing = [r for r in rows if c in r.needs]
-        roadmap.append(
-            RoadmapRow(
-                c,
-                practical=sum(r.needs[c] == "practical" for r in needing),
-                strategic=sum(r.needs[c] == "strategic" for r in needing),
-                responsibilities=[r.text for r in needing],
-            )
+    set_of = {c: s for s, cs in reversed(list(sets.items())) for c in cs}
+    roadmap = [
+        RoadmapRow(
+            c,
+            set_of.get(c, OTHER_SET),
+            [(r.role, r.number, r.text, r.needs[c]) for r in rows if c in r.needs],
         )
+        for c in order
+    ]
     roadmap.sort(key=lambda r: (-r.total, -r.strategic, rank[r.competency]))
-    return RoleMatrix(order, rows, roadmap)
+    summaries = {role.id: role.summary for role in roles if role.summary}
+    return RoleMatrix(order, rows, roadmap, sets, execution, summaries)
+
+
+# ---------------------------------------------------------------- personal development
+
+
+@dataclass
+class Gap:
+    """A responsibility that needs a competency above the person's own level."""
+
+    number: int
+    responsibility: str
+    competency: str
+    needed: str
+    own: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "responsibility": self.responsibility,
+            "competency": self.competency,
+            "needed": self.needed,
+            "own": self.own,
+        }
+
+
+@dataclass
+class TrainingRow:
+    """One competency to train in: what it would meet, and up to which level."""
+
+    competency: str
+    own: str
+    target: str
+    meets: list[Gap] = field(default_factory=list)
+    unlocks: list[int] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return competency_name(self.competency)
+
+    @property
+    def meets_count(self) -> int:
+        """How many responsibilities' needs training this competency would meet."""
+        return len(self.meets)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "competency": self.competency,
+            "name": self.name,
+            "own": self.own,
+            "train_to": self.target,
+            "meets": self.meets_count,
+            "responsibilities": [g.number for g in self.meets],
+            "at_practical": sum(g.needed == "practical" for g in self.meets),
+            "at_strategic": sum(g.needed == "strategic" for g in self.meets),
+            "unlocks": list(self.unlocks),
+        }
+
+
+@dataclass
+class DevelopmentPlan:
+    """One person's own levels against what a role's responsibilities need."""
+
+    role: str
+    role_name: str
+    person: str | None
+    person_name: str | None
+    levels: dict[str, str]
+    gaps: list[Gap] = field(default_factory=list)
+    training: list[TrainingRow] = field(default_factory=list)
+    ready: list[int] = field(default_factory=list)
+    responsibilities: int = 0
+
+    @property
+    def who(self) -> str:
+        return self.person_name or self.person or "the person in this role"
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "role_name": self.role_name,
+            "stakeholder": self.person,
+            "name": self.person_name,
+            "levels": dict(self.levels),
+            "ready": list(self.ready),
+            "responsibilities": self.responsibilities,
+            "gaps": [g.to_data() for g in self.gaps],
+            "training": [t.to_data() for t in self.training],
+        }
+
+    def training_table(self) -> tuple[list[str], list[list[Any]]]:
+        headers = [
+            "competency",
+            "own level",
+            "train to",
+            "meets",
+            "needed at",
+            "responsibilities",
+            "unlocks",
+        ]
+        rows = [
+            [
+                t.name,
+                t.own,
+                t.target,
+                t.meets_count,
+                ", ".join(
+                    f"{n} {lv}" for lv in LEVELS if (n := sum(g.needed == lv for g in t.meets))
+                ),
+                ", ".join(str(g.number) for g in t.meets),
+                ", ".join(str(n) for n in t.unlocks) or "—",
+            ]
+            for t in self.training
+        ]
+        return headers, rows
+
+
+def development_plan(
+    role: GuidingRole,
+    levels: Mapping[str, str],
+    *,
+    person: str | None = None,
+    person_name: str | None = None,
+) -> DevelopmentPlan:
+    """Where a person's own levels fall short of a role's needs, and what to train first.
+
+    A responsibility's need of a competency is met when the person's own
+    level is at least the highest level the cell names (strategic above
+    practical above none). A competency the person has not recorded counts as
+    ``none``.
+
+    Parameters
+    ----------
+    role : the guiding-team role (any archetype)
+    levels : competency id -> the person's own level (none, practical, strategic)
+    person, person_name : who they are (for the output)
+
+    Returns
+    -------
+    DevelopmentPlan
+        ``.gaps`` (responsibility, competency, needed, own), ``.ready`` (the
+        numbers of the responsibilities whose every need is met) and
+        ``.training``: the competencies with gaps, ranked by how many
+        responsibilities' needs training them would meet, then by how many
+        responsibilities it would make ready (``unlocks``: those whose only
+        gaps are in that competency), then the matrix's order. Each says the
+        level to train to — the highest level among the needs it would meet.
+
+    Raises
+    ------
+    SysmapError
+        A level other than none, practical or strategic.
+    """
+    for c, lv in levels.items():
+        if lv not in OWN_LEVELS:
+            raise SysmapError(f"unknown level '{lv}' for {c} — use none, practical or strategic")
+    matrix = role_matrix([role])
+    gaps: list[Gap] = []
+    for r in matrix.rows:
+        for c, need in r.highest.items():
+            own = levels.get(c, "none")
+            if _RANK[own] < _RANK[need]:
+                gaps.append(Gap(r.number, r.text, c, need, own))
+    by_resp: dict[int, set[str]] = {}
+    for g in gaps:
+        by_resp.setdefault(g.number, set()).add(g.competency)
+    rank = {c: i for i, c in enumerate(matrix.competencies)}
+    training = []
+    for c in matrix.competencies:
+        meets = [g for g in gaps if g.competency == c]
+        if meets:
+            training.append(
+                TrainingRow(
+                    c,
+                    levels.get(c, "none"),
+                    highest_level([g.needed for g in meets]),
+                    meets,
+                    [g.number for g in meets if by_resp[g.number] == {c}],
+                )
+            )
+    training.sort(key=lambda t: (-t.meets_count, -len(t.unlocks), rank[t.competency]))
+    ready = [r.number for r in matrix.rows if r.needs and r.number not in by_resp]
+    return DevelopmentPlan(
+        role.id,
+        role.name,
+        person,
+        person_name,
+        dict(levels),
+        gaps,
+        training,
+        ready,
+        len(matrix.rows),
+    )
+
+
+def team_development(m: SystemMap) -> list[DevelopmentPlan]:
+    """A development plan for each person whose own levels a guiding-team role records."""
+    names = {s.id: s.name for s in m.stakeholders}
+    return [
+        development_plan(g, levels, person=who, person_name=names.get(who, who))
+        for g in m.guiding_team
+        for who, levels in g.proficiency.items()
+    ]
 
 
 # ---------------------------------------------------------------- coverage
@@ -262,6 +640,7 @@ class TeamCoverage:
     map_id: str
     roles: list[RoleCover] = field(default_factory=list)
     uncovered_competencies: dict[str, str] = field(default_factory=dict)
+    development: list[DevelopmentPlan] = field(default_factory=list)
 
     @property
     def vacant(self) -> list[RoleCover]:
@@ -307,15 +686,16 @@ def team_coverage(m: SystemMap) -> TeamCoverage:
     -------
     TeamCoverage
         ``.roles`` with their holders (and which bring lived experience),
-        ``.vacant`` roles, ``.uncovered`` responsibilities, and
+        ``.vacant`` roles, ``.uncovered`` responsibilities,
         ``.uncovered_competencies``: the highest level each competency is
-        needed at by a responsibility nobody has accepted.
+        needed at by a responsibility nobody has accepted, and
+        ``.development``: :func:`team_development`.
     """
     people = {s.id: s for s in m.stakeholders}
     roles = []
     uncovered: dict[str, str] = {}
     for g in m.guiding_team:
-        texts = [r.text if isinstance(r, Responsibility) else r for r in g.responsibilities]
+        texts = [_needs(r)[0] for r in g.responsibilities]
         roles.append(
             RoleCover(
                 g.id,
@@ -328,11 +708,9 @@ def team_coverage(m: SystemMap) -> TeamCoverage:
         )
         if not g.accepted_by:
             for r in g.responsibilities:
-                if isinstance(r, Responsibility):
-                    for c, level in r.competencies.items():
-                        if uncovered.get(c) != "strategic":
-                            uncovered[c] = level
-    return TeamCoverage(m.id, roles, uncovered)
+                for c, levels in _needs(r)[1].items():
+                    uncovered[c] = highest_level([uncovered.get(c, "none"), *levels])
+    return TeamCoverage(m.id, roles, uncovered, team_development(m))
 
 
 # ---------------------------------------------------------------- archetype files
@@ -349,7 +727,18 @@ class RoleArchetype:
         return role_matrix([self.role])
 
 
-_ARCHETYPE_FIELDS = ("sysmap_role", "id", "name", "description", "responsibilities")
+_ARCHETYPE_FIELDS = (
+    "sysmap_role",
+    "id",
+    "name",
+    "description",
+    "summary",
+    "responsibilities",
+    "competency_sets",
+    "theory_of_execution",
+)
+_RESPONSIBILITY_FIELDS = ("id", "text", "detail", "competencies")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*")
 
 
 def load_role_archetype(path: str | os.PathLike[str]) -> RoleArchetype:
@@ -357,9 +746,12 @@ def load_role_archetype(path: str | os.PathLike[str]) -> RoleArchetype:
 
     The file holds one guiding-team role as it would appear under
     ``guiding_team:`` in a map, without ``accepted_by``: ``id``, ``name``,
-    ``description`` and ``responsibilities``, each a ``text`` with the
-    ``competencies`` it needs (competency id -> ``practical`` or
-    ``strategic``). An optional ``sysmap_role: 1`` names the file's version.
+    ``description``, ``summary`` (the job summary), ``responsibilities`` (each
+    a ``text``, an optional ``id`` and the ``competencies`` it needs:
+    competency id -> ``practical``, ``strategic`` or ``[practical,
+    strategic]``), ``competency_sets`` and ``theory_of_execution``. An optional
+    ``sysmap_role: 1`` names the file's version. Competencies must be those
+    the file's sets name, or the six of :data:`COMPETENCIES` when it has none.
 
     Raises
     ------
@@ -382,121 +774,233 @@ def load_role_archetype(path: str | os.PathLike[str]) -> RoleArchetype:
     return RoleArchetype(GuidingRole.model_validate(fields), name)
 
 
-def _check_archetype(data: Any) -> list[Problem]:
-    out: list[Problem] = []
-
-    def err(message: str, path: list[PathPart], code: str = "invalid") -> None:
-        out.append(Problem(message, path, code=code))
-
-    if not isinstance(data, dict):
-        err(
-            "a role archetype is a block of fields (id, name, responsibilities) — see "
-            "examples/roles/",
-            [],
-            "not-a-role",
-        )
-        return out
-    misspelt: set[str] = set()  # fields given under a near-miss name: say that once
-    for key in data:
-        if key not in _ARCHETYPE_FIELDS:
-            if key == "accepted_by":
-                err(
-                    "an archetype is a role nobody holds yet — record who accepted it "
-                    "in the map's guiding_team, not here",
+def _unknown_fields(
+    block: Mapping[Any, Any], allowed: Sequence[str], where: list[PathPart], out: list[Problem]
+) -> set[str]:
+    """Report fields not allowed; return the allowed names they are near misses of."""
+    misspelt: set[str] = set()
+    for key in block:
+        if key in allowed:
+            continue
+        if key in ("accepted_by", "proficiency") and not where:
+            out.append(
+                Problem(
+                    "an archetype is a role nobody holds yet — record who accepted it, "
+                    "and their own levels, in the map's guiding_team, not here",
                     [str(key)],
-                    "unknown-field",
+                    code="unknown-field",
                 )
-                continue
-            guess = did_you_mean(str(key), _ARCHETYPE_FIELDS)
-            hint = f"did you mean '{guess}'?" if guess else f"use {one_of(_ARCHETYPE_FIELDS)}"
-            err(f"unknown field '{key}' — {hint}", [str(key)], "unknown-field")
-            if guess:
-                misspelt.add(guess)
+            )
+            continue
+        guess = did_you_mean(str(key), allowed)
+        hint = f"did you mean '{guess}'?" if guess else f"use {one_of(list(allowed))}"
+        out.append(
+            Problem(f"unknown field '{key}' — {hint}", [*where, str(key)], code="unknown-field")
+        )
+        if guess:
+            misspelt.add(guess)
+    return misspelt
+
+
+def _check_head(data: dict[Any, Any], misspelt: set[str], out: list[Problem]) -> None:
     version = data.get("sysmap_role", 1)
     if version != 1:
-        err(
-            f"this is role file version {version!r}, but this sysmap reads version 1 — "
-            "upgrade sysmap, or set 'sysmap_role: 1'",
-            ["sysmap_role"],
+        out.append(
+            Problem(
+                f"this is role file version {version!r}, but this sysmap reads version 1 — "
+                "upgrade sysmap, or set 'sysmap_role: 1'",
+                ["sysmap_role"],
+            )
         )
     for key, what in (("id", "an id"), ("name", "a name")):
         value = data.get(key)
         if key in misspelt:
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
-            err(f"the role has no {key} — add '{key}:' ({what} for the role)", [key], "missing")
+            out.append(
+                Problem(
+                    f"the role has no {key} — add '{key}:' ({what} for the role)",
+                    [key],
+                    code="missing",
+                )
+            )
         elif not isinstance(value, str):
-            err(f"{key} must be text, not {type(value).__name__}", [key])
+            out.append(Problem(f"{key} must be text, not {type(value).__name__}", [key]))
     ident = data.get("id")
-    if isinstance(ident, str) and ident.strip():
-        import re
-
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*", ident.strip()):
-            err(
+    if isinstance(ident, str) and ident.strip() and not _ID.fullmatch(ident.strip()):
+        out.append(
+            Problem(
                 f"'{ident}' is not a valid id — use letters, digits, '-', '_', '.' or ':' "
                 "with no spaces (e.g. lived-experience-coordinator)",
                 ["id"],
             )
-    resps = data.get("responsibilities")
-    if resps is None and "responsibilities" in misspelt:
-        return out
-    if resps is None:
-        err(
-            "the role lists no responsibilities — add 'responsibilities:', each with "
-            "text: and competencies:",
-            ["responsibilities"],
-            "missing",
         )
-        return out
-    if not isinstance(resps, list) or not resps:
-        err(
-            "responsibilities must be a list of responsibilities, each with text: and "
-            "competencies:",
-            ["responsibilities"],
+
+
+def _declared(data: dict[Any, Any], out: list[Problem]) -> list[str]:
+    """The competencies the file's sets declare (the six when it declares none)."""
+    sets = data.get("competency_sets")
+    if sets is None:
+        return list(COMPETENCIES)
+    declared: list[str] = []
+    if not isinstance(sets, list) or not sets:
+        out.append(
+            Problem(
+                "competency_sets must be a list of sets, each with name: and competencies:",
+                ["competency_sets"],
+            )
         )
-        return out
-    for i, resp in enumerate(resps):
-        where: list[PathPart] = ["responsibilities", i]
-        if isinstance(resp, str):
+        return list(COMPETENCIES)
+    for i, cs in enumerate(sets):
+        ok = isinstance(cs, dict) and isinstance(cs.get("name"), str)
+        comps = cs.get("competencies") if isinstance(cs, dict) else None
+        if not ok or not isinstance(comps, list) or not comps:
+            out.append(
+                Problem(
+                    "a competency set has a name: and a list of competencies: (their ids)",
+                    ["competency_sets", i],
+                )
+            )
             continue
-        if not isinstance(resp, dict):
-            err("a responsibility is text, or a block with text: and competencies:", where)
-            continue
-        for key in resp:
-            if key not in ("text", "competencies"):
-                guess = did_you_mean(str(key), ["text", "competencies"])
-                hint = f"did you mean '{guess}'?" if guess else "use text or competencies"
-                err(f"unknown field '{key}' — {hint}", [*where, str(key)], "unknown-field")
-        text = resp.get("text")
-        if not isinstance(text, str) or not text.strip():
-            err(
+        declared += [str(c) for c in comps]
+    return declared or list(COMPETENCIES)
+
+
+def _check_levels(
+    comp: str, level: Any, declared: list[str], cpath: list[PathPart], out: list[Problem]
+) -> None:
+    if comp not in declared:
+        guess = did_you_mean(comp, declared)
+        hint = f"did you mean '{guess}'?" if guess else f"use {one_of(declared)}"
+        out.append(
+            Problem(f"unknown competency '{comp}' — {hint}", cpath, code="unknown-competency")
+        )
+        return
+    levels = level if isinstance(level, list) else [level]
+    bad = [lv for lv in levels if lv not in LEVELS]
+    if bad or not levels:
+        shown = bad[0] if bad else "[]"
+        out.append(
+            Problem(
+                f"unknown level '{shown}' for {comp} — use practical (within your own team "
+                "or organisation), strategic (across stakeholder groups) or "
+                "[practical, strategic]",
+                cpath,
+                code="unknown-level",
+            )
+        )
+
+
+def _check_responsibility(
+    resp: Any, where: list[PathPart], declared: list[str], out: list[Problem]
+) -> str | None:
+    """Check one responsibility; return its id, if it has one."""
+    if isinstance(resp, str):
+        return None
+    if not isinstance(resp, dict):
+        out.append(
+            Problem("a responsibility is text, or a block with text: and competencies:", where)
+        )
+        return None
+    _unknown_fields(resp, _RESPONSIBILITY_FIELDS, where, out)
+    text = resp.get("text")
+    if not isinstance(text, str) or not text.strip():
+        out.append(
+            Problem(
                 "this responsibility has no text — add 'text:' (what the role does)",
                 [*where, "text"] if "text" in resp else where,
-                "missing",
+                code="missing",
             )
-        comps = resp.get("competencies", {})
-        if comps is None:
-            comps = {}
-        if not isinstance(comps, dict):
-            err(
+        )
+    comps = resp.get("competencies") or {}
+    if not isinstance(comps, dict):
+        out.append(
+            Problem(
                 "competencies must be a block of competency: level pairs, e.g. "
                 "{project_management: practical}",
                 [*where, "competencies"],
             )
-            continue
+        )
+    else:
         for comp, level in comps.items():
-            cpath: list[PathPart] = [*where, "competencies", str(comp)]
-            if str(comp) not in COMPETENCIES:
-                guess = did_you_mean(str(comp), list(COMPETENCIES))
-                hint = f"did you mean '{guess}'?" if guess else f"use {one_of(list(COMPETENCIES))}"
-                err(f"unknown competency '{comp}' — {hint}", cpath, "unknown-competency")
-            elif level not in LEVELS:
-                err(
-                    f"unknown level '{level}' for {comp} — use practical (doing it) or "
-                    "strategic (shaping it)",
-                    cpath,
-                    "unknown-level",
+            _check_levels(str(comp), level, declared, [*where, "competencies", str(comp)], out)
+    ident = resp.get("id")
+    return str(ident) if isinstance(ident, (str, int)) else None
+
+
+def _check_execution(data: dict[Any, Any], ids: list[str], out: list[Problem]) -> None:
+    steps = data.get("theory_of_execution")
+    if steps is None:
+        return
+    if not isinstance(steps, list):
+        out.append(
+            Problem(
+                "theory_of_execution is a list of steps, each with text: and responsibilities:",
+                ["theory_of_execution"],
+            )
+        )
+        return
+    for i, step in enumerate(steps):
+        refs = step.get("responsibilities", []) if isinstance(step, dict) else []
+        for j, ref in enumerate(refs if isinstance(refs, list) else []):
+            if str(ref) not in ids:
+                guess = did_you_mean(str(ref), ids)
+                hint = (
+                    f"did you mean '{guess}'?"
+                    if guess
+                    else "give the responsibility an id: and name it here"
                 )
+                out.append(
+                    Problem(
+                        f"no responsibility has the id '{ref}' — {hint}",
+                        ["theory_of_execution", i, "responsibilities", j],
+                        code="unknown-reference",
+                    )
+                )
+
+
+def _check_archetype(data: Any) -> list[Problem]:
+    out: list[Problem] = []
+    if not isinstance(data, dict):
+        out.append(
+            Problem(
+                "a role archetype is a block of fields (id, name, responsibilities) — see "
+                "examples/roles/",
+                code="not-a-role",
+            )
+        )
+        return out
+    misspelt = _unknown_fields(data, _ARCHETYPE_FIELDS, [], out)
+    _check_head(data, misspelt, out)
+    declared = _declared(data, out)
+    resps = data.get("responsibilities")
+    if resps is None and "responsibilities" in misspelt:
+        return out
+    if resps is None:
+        out.append(
+            Problem(
+                "the role lists no responsibilities — add 'responsibilities:', each with "
+                "text: and competencies:",
+                ["responsibilities"],
+                code="missing",
+            )
+        )
+        return out
+    if not isinstance(resps, list) or not resps:
+        out.append(
+            Problem(
+                "responsibilities must be a list of responsibilities, each with text: and "
+                "competencies:",
+                ["responsibilities"],
+            )
+        )
+        return out
+    ids = [
+        i
+        for n, resp in enumerate(resps)
+        if (i := _check_responsibility(resp, ["responsibilities", n], declared, out))
+    ]
+    _check_execution(data, ids, out)
     return out
 
 
@@ -531,7 +1035,27 @@ def load_roles(path: str | os.PathLike[str]) -> tuple[list[GuidingRole], SystemM
 
 # ---------------------------------------------------------------- output
 
-TABLES: tuple[str, ...] = ("matrix", "roadmap", "team")
+#: The parts ``format_roles`` can show on their own.
+TABLES: tuple[str, ...] = (
+    "summary",
+    "execution",
+    "matrix",
+    "roadmap",
+    "consolidated",
+    "team",
+    "development",
+)
+
+#: The JSON keys of each part.
+_JSON_KEYS: dict[str, tuple[str, ...]] = {
+    "summary": ("summary",),
+    "execution": ("theory_of_execution",),
+    "matrix": ("competency_sets", "competencies", "matrix"),
+    "roadmap": ("roadmap",),
+    "consolidated": ("consolidated",),
+    "team": ("team",),
+    "development": ("development",),
+}
 
 
 def format_roles(
@@ -542,121 +1066,70 @@ def format_roles(
     table: str | None = None,
     title: str | None = None,
 ) -> str:
-    """The matrix, the training roadmap and (for a map) who covers what.
+    """The matrix, the training roadmap, the consolidated view and (for a map)
+    who covers what and each person's development plan.
 
     Parameters
     ----------
     fmt : ``text``, ``md``, ``json`` or ``csv`` (CSV holds one table: the
         matrix unless ``table`` says otherwise)
-    table : ``matrix``, ``roadmap`` or ``team`` to show only that part
+    table : one of :data:`TABLES` to show only that part
     title : a heading for text and Markdown
+
+    Raises
+    ------
+    SysmapError
+        An unknown format or table, or a map's table asked of an archetype.
     """
     if table is not None and table not in TABLES:
         raise SysmapError(f"unknown table '{table}' — use {one_of(TABLES)}")
-    if table == "team" and coverage is None:
+    if table in ("team", "development") and coverage is None:
         raise SysmapError(
-            "an archetype has no team — 'team' needs a map whose guiding_team says who "
-            "accepted each role"
+            f"an archetype has no team — '{table}' needs a map whose guiding_team says who "
+            "accepted each role (and their own levels)"
         )
-    parts = [table] if table else list(TABLES)
-    if coverage is None and "team" in parts:
-        parts.remove("team")
+    parts = (
+        [table]
+        if table
+        else [t for t in TABLES if coverage is not None or t not in ("team", "development")]
+    )
     if fmt == "json":
         data: dict[str, Any] = {"sysmap_roles": ROLES_JSON_VERSION, **matrix.to_data()}
         if coverage is not None:
             data["team"] = coverage.to_data()
-        if table:
-            keep = {"matrix": ("competencies", "matrix"), "roadmap": ("roadmap",)}.get(
-                table, ("team",)
-            )
-            data = {k: v for k, v in data.items() if k == "sysmap_roles" or k in keep}
+            data["development"] = [d.to_data() for d in coverage.development]
+        keep = {k for p in parts for k in _JSON_KEYS[p]}
+        data = {k: v for k, v in data.items() if k == "sysmap_roles" or k in keep}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        which = table or "matrix"
-        if which == "matrix":
-            headers, rows = matrix.matrix_table()
-            headers = ["role", "number", "responsibility", *matrix.competencies]
-            rows = [
-                [r.role, r.number, r.text, *(r.needs.get(c, "") for c in matrix.competencies)]
-                for r in matrix.rows
-            ]
-        elif which == "roadmap":
-            headers = ["competency", "name", "responsibilities", "strategic", "practical"]
-            rows = [
-                [r.competency, r.name, r.total, r.strategic, r.practical] for r in matrix.roadmap
-            ]
-        else:
-            assert coverage is not None
-            headers = ["role", "name", "accepted_by", "lived_experience", "responsibilities"]
-            rows = [
-                [
-                    r.id,
-                    r.name,
-                    ";".join(r.holders),
-                    ";".join(r.lived_experience),
-                    len(r.responsibilities),
-                ]
-                for r in coverage.roles
-            ]
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(headers)
-        for row in rows:
-            w.writerow([_cell(str(c)) for c in row])
-        return buf.getvalue()
+        return _csv(matrix, coverage, table or "matrix")
     if fmt not in ("text", "md", "markdown"):
         raise SysmapError(f"unknown format '{fmt}' — use text, md, json or csv")
-    from sysmap.analysis._base import md_table, text_table
-
     md = fmt != "text"
-    table_of = md_table if md else text_table
     out: list[str] = []
     if title:
         out += [f"# {title}" if md else title, ""]
-    if "matrix" in parts:
-        out += [_heading("Responsibilities and the competencies they need", md)]
-        if matrix.rows:
-            out += [table_of(*_short_matrix(matrix, md))]
-            if not md:
-                out += [
-                    "",
-                    "Competencies: "
-                    + "; ".join(
-                        f"{_abbrev(c)} = {competency_name(c)}" for c in matrix.competencies
-                    ),
-                ]
-        else:
-            out += ["No responsibilities are written down yet."]
-        out += [""]
-    if "roadmap" in parts:
-        out += [_heading("Training roadmap: the competencies that support the most", md)]
-        if matrix.roadmap:
-            out += [table_of(*matrix.roadmap_table())]
-        else:
-            out += ["No responsibility names a competency yet."]
-        if matrix.unmapped:
-            out += ["", f"{len(matrix.unmapped)} responsibilities name no competency."]
-        out += [""]
-    if "team" in parts and coverage is not None:
-        out += [_heading("Who on the guiding team covers what", md)]
-        if coverage.roles:
-            out += [table_of(*coverage.table())]
-        else:
-            out += ["The map names no guiding-team roles yet."]
-        if coverage.uncovered:
-            out += ["", "Nobody has accepted these responsibilities yet:"]
-            out += [f"- {t} ({role})" for role, t in coverage.uncovered]
-        if coverage.uncovered_competencies:
-            out += [
-                "",
-                "Competencies the vacant roles need: "
-                + ", ".join(
-                    f"{competency_name(c)} ({lvl})"
-                    for c, lvl in coverage.uncovered_competencies.items()
-                ),
-            ]
-        out += [""]
+    writers = {
+        "summary": _summary_lines,
+        "execution": _execution_lines,
+        "matrix": _matrix_lines,
+        "roadmap": _roadmap_lines,
+        "consolidated": _consolidated_lines,
+    }
+    for part in parts:
+        if part in writers:
+            out += writers[part](matrix, md)
+        elif coverage is not None and part == "team":
+            out += _team_lines(coverage, md)
+        elif coverage is not None:
+            out += _development_lines(coverage, md)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _tables(md: bool) -> Any:
+    from sysmap.analysis._base import md_table, text_table
+
+    return md_table if md else text_table
 
 
 def _heading(text: str, md: bool) -> str:
@@ -664,19 +1137,211 @@ def _heading(text: str, md: bool) -> str:
 
 
 def _abbrev(competency: str) -> str:
-    words = [w for w in competency.replace("-", "_").split("_") if w and w != "and" and w != "for"]
+    words = [w for w in re.split(r"[_\-\s]+", competency) if w and w not in ("and", "for")]
     return "".join(w[0].upper() for w in words) or competency
 
 
-def _short_matrix(matrix: RoleMatrix, md: bool) -> tuple[list[str], list[list[Any]]]:
-    headers, rows = matrix.matrix_table()
-    if md:
-        return headers, rows
-    # text tables are read in a terminal: short column names, P and S for the levels
-    k = len(headers) - len(matrix.competencies)
-    headers = headers[:k] + [_abbrev(c) for c in matrix.competencies]
-    short = {"practical": "P", "strategic": "S", "": ""}
-    return headers, [row[:k] + [short.get(v, v) for v in row[k:]] for row in rows]
+def _key(matrix: RoleMatrix) -> list[str]:
+    return [
+        "",
+        "Competencies: "
+        + "; ".join(f"{_abbrev(c)} = {competency_name(c)}" for c in matrix.competencies)
+        + ". P = practical, S = strategic.",
+    ]
+
+
+def _summary_lines(matrix: RoleMatrix, md: bool) -> list[str]:
+    if not matrix.summaries:
+        return []
+    out = [_heading("Job summary", md)]
+    for role, text in matrix.summaries.items():
+        out += [f"{role}: {text}" if len(matrix.summaries) > 1 else text, ""]
+    return out
+
+
+def _execution_lines(matrix: RoleMatrix, md: bool) -> list[str]:
+    if not matrix.execution:
+        return []
+    out = [_heading("Theory of execution: the order the work is done in", md)]
+    for s in matrix.execution:
+        label = f"{s.step}." if s.step is not None else f"{s.when.replace('_', ' ').capitalize()}:"
+        refs = ", ".join(str(n) for n in s.responsibilities)
+        out.append(
+            f"{'- ' if md else '  '}{label} {s.text}"
+            + (f" (responsibilities {refs})" if refs else "")
+        )
+    return out + [""]
+
+
+def _matrix_lines(matrix: RoleMatrix, md: bool) -> list[str]:
+    out = [_heading("Competency map: the levels each responsibility needs", md)]
+    if not matrix.rows:
+        return out + ["No responsibilities are written down yet.", ""]
+    out += [_tables(md)(*matrix.matrix_table(short=not md))]
+    out += [] if md else _key(matrix)
+    if matrix.unmapped:
+        out += ["", f"{len(matrix.unmapped)} responsibilities name no competency."]
+    return out + [""]
+
+
+def _roadmap_lines(matrix: RoleMatrix, md: bool) -> list[str]:
+    out = [_heading("Training roadmap: the responsibilities each competency supports", md)]
+    if not matrix.roadmap:
+        return out + ["No responsibility names a competency yet.", ""]
+    out += [_tables(md)(*matrix.roadmap_table()), ""]
+    for r in matrix.roadmap:
+        out.append(
+            f"{'### ' if md else ''}{r.name} ({r.competency_set}): "
+            f"{r.total} responsibilit{'y' if r.total == 1 else 'ies'}"
+        )
+        if md:
+            out.append("")
+        out += [f"{'-' if md else ' '} {n}. {t} — {_marks(lv)}" for _, n, t, lv in r.needed_by]
+        out.append("")
+    return out
+
+
+def _consolidated_lines(matrix: RoleMatrix, md: bool) -> list[str]:
+    out = [_heading("Consolidated view: the highest level in each cell", md)]
+    if not matrix.rows:
+        return out + ["No responsibilities are written down yet.", ""]
+    headers, rows = matrix.consolidated_table(short=not md)
+    sets = " | ".join(
+        f"{s}: {', '.join(_abbrev(c) if not md else competency_name(c) for c in cs if c in matrix.competencies)}"
+        for s, cs in matrix.sets.items()
+        if any(c in matrix.competencies for c in cs)
+    )
+    return out + [_tables(md)(headers, rows), "", f"Competency sets — {sets}", ""]
+
+
+def _team_lines(coverage: TeamCoverage, md: bool) -> list[str]:
+    out = [_heading("Who on the guiding team covers what", md)]
+    if coverage.roles:
+        out += [_tables(md)(*coverage.table())]
+    else:
+        out += ["The map names no guiding-team roles yet."]
+    if coverage.uncovered:
+        out += ["", "Nobody has accepted these responsibilities yet:"]
+        out += [f"- {t} ({role})" for role, t in coverage.uncovered]
+    if coverage.uncovered_competencies:
+        out += [
+            "",
+            "Competencies the vacant roles need: "
+            + ", ".join(
+                f"{competency_name(c)} ({lvl})"
+                for c, lvl in coverage.uncovered_competencies.items()
+            ),
+        ]
+    return out + [""]
+
+
+def _development_lines(coverage: TeamCoverage, md: bool) -> list[str]:
+    out = [_heading("Where to focus professional development", md)]
+    if not coverage.development:
+        return out + [
+            "Nobody's own levels are recorded yet — add proficiency: {STAKEHOLDER-ID: "
+            "{COMPETENCY: none|practical|strategic}} to their guiding-team role.",
+            "",
+        ]
+    for d in coverage.development:
+        out.append(
+            f"{'### ' if md else ''}{d.who} as {d.role_name}: {len(d.ready)} of "
+            f"{d.responsibilities} responsibilities have every need met"
+        )
+        out.append("")
+        if not d.training:
+            out += ["No gaps: every competency is at the level the responsibilities need.", ""]
+            continue
+        out += [_tables(md)(*d.training_table()), ""]
+        first = d.training[0]
+        out += [
+            f"Train first in {first.name} (to {first.target}): it meets the needs of "
+            f"{first.meets_count} responsibilit{'y' if first.meets_count == 1 else 'ies'}"
+            + (f" and makes {len(first.unlocks)} ready." if first.unlocks else "."),
+            "",
+        ]
+    return out
+
+
+def _csv(matrix: RoleMatrix, coverage: TeamCoverage | None, which: str) -> str:
+    headers: list[str]
+    rows: list[list[Any]]
+    if which == "matrix":
+        headers = ["role", "number", "responsibility", *matrix.competencies]
+        rows = [
+            [r.role, r.number, r.text, *(";".join(r.needs.get(c, [])) for c in matrix.competencies)]
+            for r in matrix.rows
+        ]
+    elif which == "consolidated":
+        headers = ["role", "number", "responsibility", *matrix.competencies]
+        rows = [
+            [r.role, r.number, r.text, *(h.get(c, "") for c in matrix.competencies)]
+            for r, h in matrix.consolidated()
+        ]
+    elif which == "roadmap":
+        headers = ["rank", "set", "competency", "name", "responsibilities", "number",
+                   "responsibility", "practical", "strategic"]  # fmt: skip
+        rows = [
+            [
+                k,
+                r.competency_set,
+                r.competency,
+                r.name,
+                r.total,
+                n,
+                t,
+                int("practical" in lv),
+                int("strategic" in lv),
+            ]  # fmt: skip
+            for k, r in enumerate(matrix.roadmap, start=1)
+            for _, n, t, lv in r.needed_by
+        ]
+    elif which == "execution":
+        headers = ["step", "when", "text", "responsibilities"]
+        rows = [
+            [s.step or "", s.when, s.text, ";".join(map(str, s.responsibilities))]
+            for s in matrix.execution
+        ]
+    elif which == "summary":
+        headers, rows = ["role", "summary"], [[k, v] for k, v in matrix.summaries.items()]
+    elif which == "team":
+        assert coverage is not None
+        headers = ["role", "name", "accepted_by", "lived_experience", "responsibilities"]
+        rows = [
+            [
+                r.id,
+                r.name,
+                ";".join(r.holders),
+                ";".join(r.lived_experience),
+                len(r.responsibilities),
+            ]
+            for r in coverage.roles
+        ]
+    else:
+        assert coverage is not None
+        headers = ["role", "stakeholder", "rank", "competency", "own", "train_to", "meets",
+                   "responsibilities", "unlocks"]  # fmt: skip
+        rows = [
+            [
+                d.role,
+                d.person or "",
+                k,
+                t.competency,
+                t.own,
+                t.target,
+                t.meets_count,
+                ";".join(str(g.number) for g in t.meets),
+                ";".join(map(str, t.unlocks)),
+            ]  # fmt: skip
+            for d in coverage.development
+            for k, t in enumerate(d.training, start=1)
+        ]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(headers)
+    for row in rows:
+        w.writerow([_cell(str(c)) for c in row])
+    return buf.getvalue()
 
 
 def _cell(value: str) -> str:

@@ -57,22 +57,28 @@ def process_cmd(
 @click.argument("source", metavar="MAP|ARCHETYPE", type=click.Path(dir_okay=True))
 @click.option(
     "--table",
-    type=click.Choice(["matrix", "roadmap", "team"]),
-    help="Show only this part (CSV shows the matrix unless this says otherwise).",
+    type=click.Choice(
+        ["summary", "execution", "matrix", "roadmap", "consolidated", "team", "development"]
+    ),
+    help="Show only this part (CSV shows the matrix unless this says otherwise); team "
+    "and development are for a map.",
 )
 @format_option("text", "md", "json", "csv")
 @output_option
 def roles_cmd(source: str, table: str | None, fmt: str, output: str | None) -> None:
-    """Guiding-team roles: the responsibilities × competencies matrix, its pivot
-    as a training roadmap (which competency supports the most responsibilities,
-    at which level), and — for a map — who on the team covers what and which
-    responsibilities nobody has accepted. Reads a map's guiding_team, or one
-    role archetype file (see examples/roles/).
+    """Guiding-team roles: the job summary and theory of execution; the
+    competency map (the level or levels each responsibility needs of each
+    competency); the training roadmap (for each competency, the responsibilities
+    it supports and at which levels, the one that supports the most first); the
+    consolidated view (the highest level per cell); and — for a map — who on the
+    team covers what, and for each person whose own levels are recorded
+    (proficiency:), the gaps and where training meets the most needs. Reads a
+    map's guiding_team, or one role archetype file (see examples/roles/).
 
     \b
     Example:
       sysmap roles examples/roles/lived-experience-engagement-coordinator.yaml
-      sysmap roles examples/homelessness-current.yaml --table team
+      sysmap roles examples/homelessness-current.yaml --table development
       sysmap roles examples/homelessness-current.yaml --format csv -o matrix.csv
     """
     from sysmap.roles import format_roles, load_roles, role_matrix, team_coverage

@@ -1,0 +1,372 @@
+"""sysmap against the three founding documents (../shared/seeds/ 000, 001, 002).
+
+Every expected value here is typed out from the documents themselves, cell by
+cell and item by item — never read from sysmap's own files — so that a bundled
+file drifting from a document fails here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import sysmap
+from conftest import EXAMPLES
+from sysmap.cli import cli
+
+COORDINATOR = EXAMPLES / "roles" / "lived-experience-engagement-coordinator.yaml"
+
+DA = "data_analysis_and_data_for_improvement"
+FRB = "facilitation_and_relationship_building"
+HCD = "human_centered_design"
+ISF = "improvement_science_foundations"
+PM = "project_management"
+RSK = "role_specific_knowledge"
+
+P, PS = ["practical"], ["practical", "strategic"]
+
+# ------------------------------------------------------------------ document 000
+
+# The Competency Map, row by row: a cell marked in both columns is PS.
+DOC_000_MAP = {
+    "Establishes PWLEH working group": {FRB: P, PM: P, RSK: PS},
+    "Secures equitable resources for the work group": {HCD: P, PM: PS, RSK: P},
+    "Facilitates conversations around work group policies and procedures": {FRB: P, ISF: P},
+    "Amplifies PWLEH voice within community decision-making and policy-setting processes": {
+        FRB: PS,
+        HCD: P,
+        RSK: P,
+    },
+    "Ensures strong two-way communication with working group": {HCD: P, ISF: P},
+    "Builds models of engagement with PWLEH for the community": {FRB: PS, ISF: P},
+    "Is actively involved in data collection, analysis, and data-informed action-planning": {
+        DA: PS,
+        HCD: P,
+    },
+    "Builds practices of human-centered design into wider community staffing policies": {
+        FRB: PS,
+        HCD: PS,
+        PM: PS,
+        RSK: PS,
+    },
+    "Fosters an understanding of the day-to-day challenges of PWLEH": {HCD: PS, RSK: PS},
+    "Coordinates advocacy of preferred policies at the municipal-level": {FRB: P, RSK: P},
+}
+
+# The Training Roadmap, competency by competency, typed from its own table (it
+# orders responsibilities alphabetically; here they are sets, order aside).
+S = "strategic"
+DOC_000_ROADMAP = {
+    ISF: {
+        "Builds models of engagement with PWLEH for the community": P,
+        "Ensures strong two-way communication with working group": P,
+        "Facilitates conversations around work group policies and procedures": P,
+    },
+    PM: {
+        "Builds practices of human-centered design into wider community staffing policies": PS,
+        "Establishes PWLEH working group": P,
+        "Secures equitable resources for the work group": PS,
+    },
+    FRB: {
+        "Amplifies PWLEH voice within community decision-making and policy-setting processes": PS,
+        "Builds models of engagement with PWLEH for the community": PS,
+        "Builds practices of human-centered design into wider community staffing policies": PS,
+        "Coordinates advocacy of preferred policies at the municipal-level": P,
+        "Establishes PWLEH working group": P,
+        "Facilitates conversations around work group policies and procedures": P,
+    },
+    HCD: {
+        "Amplifies PWLEH voice within community decision-making and policy-setting processes": P,
+        "Builds practices of human-centered design into wider community staffing policies": PS,
+        "Ensures strong two-way communication with working group": P,
+        "Fosters an understanding of the day-to-day challenges of PWLEH": PS,
+        "Is actively involved in data collection, analysis, and data-informed action-planning": P,
+        "Secures equitable resources for the work group": P,
+    },
+    DA: {
+        "Is actively involved in data collection, analysis, and data-informed action-planning": PS,
+    },
+    RSK: {
+        "Amplifies PWLEH voice within community decision-making and policy-setting processes": P,
+        "Builds practices of human-centered design into wider community staffing policies": PS,
+        "Coordinates advocacy of preferred policies at the municipal-level": P,
+        "Establishes PWLEH working group": PS,
+        "Fosters an understanding of the day-to-day challenges of PWLEH": PS,
+        "Secures equitable resources for the work group": P,
+    },
+}
+# The roadmap's counts as the issue quotes them from the document.
+DOC_000_COUNTS = {FRB: 6, HCD: 6, RSK: 6, PM: 3, ISF: 3, DA: 1}
+
+# The Consolidated View, typed from its own table: the highest level only.
+DOC_000_CONSOLIDATED = {
+    "Amplifies PWLEH voice within community decision-making and policy-setting processes": {
+        FRB: S,
+        HCD: "practical",
+        RSK: "practical",
+    },
+    "Builds models of engagement with PWLEH for the community": {FRB: S, ISF: "practical"},
+    "Builds practices of human-centered design into wider community staffing policies": {
+        FRB: S,
+        HCD: S,
+        PM: S,
+        RSK: S,
+    },
+    "Coordinates advocacy of preferred policies at the municipal-level": {
+        FRB: "practical",
+        RSK: "practical",
+    },
+    "Ensures strong two-way communication with working group": {
+        HCD: "practical",
+        ISF: "practical",
+    },
+    "Establishes PWLEH working group": {FRB: "practical", PM: "practical", RSK: S},
+    "Facilitates conversations around work group policies and procedures": {
+        FRB: "practical",
+        ISF: "practical",
+    },
+    "Fosters an understanding of the day-to-day challenges of PWLEH": {HCD: S, RSK: S},
+    "Is actively involved in data collection, analysis, and data-informed action-planning": {
+        DA: S,
+        HCD: "practical",
+    },
+    "Secures equitable resources for the work group": {
+        HCD: "practical",
+        PM: S,
+        RSK: "practical",
+    },
+}
+
+DOC_000_SETS = {
+    "Improvement Science": [DA, FRB, HCD, ISF, PM],
+    "Technical Knowledge": [RSK],
+}
+DOC_000_NAMES = {
+    DA: "Data Analysis and Data for Improvement",
+    FRB: "Facilitation and Relationship Building",
+    HCD: "Human-Centered Design",
+    ISF: "Improvement Science Foundations",
+    PM: "Project Management",
+    RSK: "Role-Specific Knowledge",
+}
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def roles_json():
+    return json.loads(run("roles", str(COORDINATOR), "--format", "json"))
+
+
+def test_the_two_tables_of_the_document_agree():
+    # the consolidated view is the map's highest mark per cell, in the document itself
+    rank = {"practical": 1, "strategic": 2}
+    derived = {
+        r: {c: max(lv, key=rank.__getitem__) for c, lv in cells.items()}
+        for r, cells in DOC_000_MAP.items()
+    }
+    assert derived == DOC_000_CONSOLIDATED
+    pivot: dict[str, dict[str, list[str]]] = {}
+    for r, cells in DOC_000_MAP.items():
+        for c, lv in cells.items():
+            pivot.setdefault(c, {})[r] = lv
+    assert pivot == DOC_000_ROADMAP
+    assert {c: len(rs) for c, rs in DOC_000_ROADMAP.items()} == DOC_000_COUNTS
+
+
+def test_the_bundled_coordinator_is_document_000_cell_for_cell():
+    role = sysmap.load_role_archetype(COORDINATOR).role
+    got = {r.text: dict(r.competencies) for r in role.responsibilities}
+    assert list(got) == list(DOC_000_MAP)  # the ten, in the document's order
+    assert got == DOC_000_MAP
+    assert {s.name: s.competencies for s in role.competency_sets} == DOC_000_SETS
+    assert role.summary and len(role.summary) > 200
+
+
+def test_roles_json_gives_each_cell_as_a_list_of_levels(roles_json):
+    matrix = {r["responsibility"]: r["competencies"] for r in roles_json["matrix"]}
+    assert matrix == DOC_000_MAP
+    names = {c["id"]: c["name"] for c in roles_json["competencies"]}
+    assert names == DOC_000_NAMES
+    sets = {s["name"]: s["competencies"] for s in roles_json["competency_sets"]}
+    assert sets == DOC_000_SETS
+
+
+def test_roles_json_roadmap_is_the_documents_roadmap(roles_json):
+    got = {
+        r["competency"]: {n["responsibility"]: n["levels"] for n in r["needed_by"]}
+        for r in roles_json["roadmap"]
+    }
+    assert got == DOC_000_ROADMAP
+    counts = [(r["competency"], r["responsibilities"]) for r in roles_json["roadmap"]]
+    assert dict(counts) == DOC_000_COUNTS
+    # most responsibilities first; the three sixes tie and fall back on strategic
+    # counts (FRB 3, RSK 3, HCD 2: counted in DOC_000_ROADMAP), then set order
+    assert counts == [(FRB, 6), (RSK, 6), (HCD, 6), (PM, 3), (ISF, 3), (DA, 1)]
+
+
+def test_roles_json_consolidated_view_is_the_documents(roles_json):
+    got = {r["responsibility"]: r["competencies"] for r in roles_json["consolidated"]}
+    assert got == DOC_000_CONSOLIDATED
+
+
+def test_roles_csv_matrix_and_consolidated_equal_the_document():
+    rows = list(csv.DictReader(io.StringIO(run("roles", str(COORDINATOR), "--format", "csv"))))
+    cells = {r["responsibility"]: {c: r[c].split(";") for c in DOC_000_NAMES if r[c]} for r in rows}
+    assert cells == DOC_000_MAP
+    out = run("roles", str(COORDINATOR), "--format", "csv", "--table", "consolidated")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["responsibility"]: {c: r[c] for c in DOC_000_NAMES if r[c]} for r in rows} == (
+        DOC_000_CONSOLIDATED
+    )
+
+
+def test_roles_text_shows_both_marks_and_the_highest():
+    text = run("roles", str(COORDINATOR))
+    matrix = text[text.index("Competency map") : text.index("Training roadmap")]
+    consolidated = text[text.index("Consolidated view") :]
+    line = next(x for x in matrix.splitlines() if x.startswith("8 "))
+    assert line.split()[-4:] == ["P+S"] * 4
+    line = next(x for x in consolidated.splitlines() if x.startswith("8 "))
+    assert line.split()[-4:] == ["S"] * 4
+    for name in DOC_000_NAMES.values():
+        assert f"{name} (" in text  # each competency's roadmap entry
+
+
+def test_theory_of_execution_follows_the_document():
+    role = sysmap.load_role_archetype(COORDINATOR).role
+    ids = {r.id: r.text for r in role.responsibilities}
+    steps = role.theory_of_execution
+    in_order = [[ids[i] for i in s.responsibilities] for s in steps if s.when == "in_order"]
+    # recruit -> resource -> represent/support voices -> shape delivery, data and
+    # staffing -> advocate; two-way communication throughout
+    assert in_order[0] == ["Establishes PWLEH working group"]
+    assert in_order[1][0] == "Secures equitable resources for the work group"
+    assert in_order[2] == [
+        "Amplifies PWLEH voice within community decision-making and policy-setting processes"
+    ]
+    assert in_order[3] == [
+        "Builds models of engagement with PWLEH for the community",
+        "Is actively involved in data collection, analysis, and data-informed action-planning",
+        "Builds practices of human-centered design into wider community staffing policies",
+    ]
+    assert in_order[4] == ["Coordinates advocacy of preferred policies at the municipal-level"]
+    throughout = [ids[i] for s in steps if s.when == "throughout" for i in s.responsibilities]
+    assert throughout == ["Ensures strong two-way communication with working group"]
+    every = {i for s in steps for i in s.responsibilities}
+    assert every == set(ids)  # every responsibility has its place in the order
+
+
+# ------------------------------------------------------------------ document 001
+
+DOC_001_SUPPORT_FOR_EXPERTS = [
+    "Consider and monitor the potential risk of harm to Experts",
+    "Tailor support to meet individual needs",
+    "Ensure Experts have a contact they know and trust",
+    "Offer access to emotional support",
+    "Provide a space for Experts to share experiences",
+    "Give detailed information in advance of an activity",
+    "Match Experts to opportunities",
+    "Help Experts to represent the views of others",
+    "Provide practical help to get to and take part in activities",
+    "Offer training in systems change",
+    "Provide opportunities to develop transferable skills and confidence",
+]
+DOC_001_FOR_THE_ORGANISATION = [
+    "Aim to sustain and embed Expert involvement",
+    "Ensure buy-in to Expert involvement across the organisation",
+    "Provide training on the principles and practice of Expert involvement",
+    "Share examples of the benefits of Expert involvement",
+    "Keep Experts informed of progress and provide timely feedback",
+    "Reduce power imbalances between Experts and other stakeholders",
+]
+DOC_001_CHARTER_VALUES = [
+    "We support the open and inclusive recruitment of people with lived experience within "
+    "our organisation, by our partner organisations and within the community.",
+    "We raise awareness within our organisation of the benefits of employing people with "
+    "lived experience, the barriers people often face and how to overcome these.",
+    "We provide people with lived experience the support they may need from the start of "
+    "their employment and throughout, including an exit interview and support should they "
+    "leave.",
+    "We strive to have clear progression pathways for people with lived experience, "
+    "including accredited training, from entry level through to leadership and we provide "
+    "opportunities for personal and professional development.",
+    "We take responsibility to ensure a workplace environment and culture that is free from "
+    "discriminatory practices, unconscious bias or prejudice and we implement organisational "
+    "improvements to support inclusivity.",
+    "We commit to share good practice and to ensure co-production of our services with "
+    "people with lived experience.",
+]
+# The ideas the issue names, one or more per value, each of which must survive.
+DOC_001_CHARTER_IDEAS = [
+    ["open and inclusive recruitment", "partner organisations", "community"],
+    ["benefits", "barriers", "how to overcome"],
+    ["from the start", "throughout", "exit interview", "should they leave"],
+    [
+        "progression pathways",
+        "accredited training",
+        "entry level",
+        "leadership",
+        "personal and professional development",
+    ],  # fmt: skip
+    ["discriminatory practices", "unconscious bias", "prejudice", "inclusivity"],
+    ["share good practice", "co-production"],
+]
+INVOLVEMENT = EXAMPLES / "assessments" / "lived-experience-involvement.yaml"
+EMPLOYMENT = EXAMPLES / "assessments" / "employing-lived-experience.yaml"
+
+
+def _by_area(items):
+    out: dict[str, list[str]] = {}
+    for i in items:
+        out.setdefault(i.area, []).append(i.text)
+    return out
+
+
+def test_the_involvement_checklist_is_document_001_item_for_item():
+    t = sysmap.load_assessment_template(INVOLVEMENT)
+    assert _by_area(t.items) == {
+        "support for Experts": DOC_001_SUPPORT_FOR_EXPERTS,
+        "for the organisation": DOC_001_FOR_THE_ORGANISATION,
+    }
+    assert len(t.items) == 17
+
+
+def test_the_charter_template_has_the_six_values_whole():
+    t = sysmap.load_assessment_template(EMPLOYMENT)
+    assert [i.text for i in t.items] == DOC_001_CHARTER_VALUES
+    for item, ideas in zip(t.items, DOC_001_CHARTER_IDEAS, strict=True):
+        assert all(idea in item.text for idea in ideas), item.id
+
+
+@pytest.mark.parametrize("template", [INVOLVEMENT, EMPLOYMENT])
+def test_templates_carry_no_homelessness_wording(template):
+    t = sysmap.load_assessment_template(template)
+    words = " ".join([t.name, t.description or "", *(i.text for i in t.items)]).lower()
+    for word in ("homeless", "housing", "shelter", "unsheltered", "coc"):
+        assert word not in words
+
+
+def test_the_example_maps_hold_the_two_templates_and_charter_status():
+    for example in ("homelessness-current.yaml", "homelessness-redesign.yaml"):
+        m = sysmap.load_map(EXAMPLES / example)
+        readiness = next(a for a in m.assessments if a.id == "a-le-readiness")
+        assert _by_area(readiness.items) == {
+            "support for Experts": DOC_001_SUPPORT_FOR_EXPERTS,
+            "for the organisation": DOC_001_FOR_THE_ORGANISATION,
+        }
+        charter = next(a for a in m.assessments if a.id == "a-le-employment")
+        assert [i.text for i in charter.items] == DOC_001_CHARTER_VALUES
+        assert charter.charter_status
+    out = run("assess", str(EXAMPLES / "homelessness-redesign.yaml"), "--only", "a-le-employment")
+    # redesign: the drop-in adopted in September; the lead agency still reviewing since
+    # March; the family shelter moved from not started to reviewing in September
+    assert "Charter status: 1 of 3 organisations adopted, 2 reviewing, 0 not started." in out
