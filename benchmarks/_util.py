@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["Timing", "best_of", "max_rss_mb", "environment", "format_table"]
+__all__ = ["Timing", "best_of", "max_rss_mb", "environment", "format_table", "valid_map"]
 
 
 def best_of(fn: Callable[[], T], runs: int = 3) -> tuple[float, T]:
@@ -121,3 +121,18 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def valid_map(data: dict[str, Any]) -> Any:
+    """The map built from ``data``, after checking it passes ``sysmap validate``.
+
+    Benchmarks time only maps a user could have: a generated map that
+    ``sysmap validate`` refuses (say, a declared loop no relationship backs)
+    stops the benchmark with the validation report.
+    """
+    from sysmap.validate import validate_data
+
+    report, m = validate_data(data, file=f"<{data.get('id', 'benchmark map')}>")
+    if m is None or not report.ok:
+        raise SystemExit("benchmark map does not validate:\n" + report.format_text())
+    return m

@@ -32,6 +32,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from _util import valid_map
+
 from sysmap.analysis.equity import equity
 from sysmap.analysis.loops import loops
 from sysmap.analysis.perspectives import perspectives
@@ -110,7 +112,12 @@ def random_map(n: int, seed: int = 7, hub_share: float = 0.5) -> SystemMap:
         )
     declared = []
     for k, r in enumerate(rels[:20]):
-        # a loop back along the same link, recorded or not: some hold, some break
+        # a loop back along the same link, with its return step recorded (a map that
+        # declares a loop no relationship backs does not validate): some of the
+        # returns are broken or weak, so some loops hold and some do not
+        back = {"from": r["to"], "to": r["from"], "kind": "feedback"}
+        back["status"] = ("existing", "broken", "weak")[k % 3]
+        rels.append(back)
         declared.append(
             {"id": f"l{k}", "name": f"Loop {k}", "path": [r["from"], r["to"], r["from"]]}
         )
@@ -133,7 +140,7 @@ def random_map(n: int, seed: int = 7, hub_share: float = 0.5) -> SystemMap:
             }
         ],
     }
-    return SystemMap.model_validate(data)
+    return valid_map(data)
 
 
 def best_of(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:

@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from _util import valid_map
+
 from sysmap.analysis.power import power
 from sysmap.analysis.voice import voice
 from sysmap.model import Relationship, Stakeholder, SystemMap
@@ -109,13 +111,14 @@ def random_map(n: int, seed: int = 7) -> SystemMap:
         if kind in CARRIES and rng.random() < 0.7:
             rel["power"] = {"amount": rng.randint(1, 5), "carries": CARRIES[kind]}
         relationships.append(Relationship.model_validate(rel))
-    return SystemMap(
+    built = SystemMap(
         id=f"bench-{n}",
         title=f"Benchmark {n}",
         guiding_question="Whose voice reaches those who decide?",
         stakeholders=stakeholders,
         relationships=relationships,
     )
+    return valid_map(built.model_dump(mode="json", by_alias=True, exclude_none=True))
 
 
 def best_of(fn: Callable[[], Any], runs: int = 3) -> tuple[float, float, Any]:

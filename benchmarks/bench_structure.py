@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _util import valid_map
 
 from sysmap.analysis.influence import influence
 from sysmap.analysis.paths import paths
@@ -75,7 +76,7 @@ def random_map(n: int, per: int = 3, seed: int = 1) -> SystemMap:
             r["direction"] = "mutual"
         r["status"] = rng.choice(["existing"] * 18 + ["weak", "proposed"])
         rels.append(r)
-    return SystemMap.model_validate(
+    return valid_map(
         {
             "id": f"random-{n}",
             "title": f"Random map of {n}",
