@@ -18,9 +18,8 @@ what changes:
   stakeholders left with no working relationship at all.
 
 "Working" means what it means in every analysis: existing and weak
-relationships, proposed ones only in a redesign, never broken ones; a loop
-step is held by an existing relationship (or a proposed one in a redesign),
-as in :func:`sysmap.analysis.loops`.
+relationships, proposed ones only in a redesign, never broken ones. Whether a
+declared loop holds is decided by :func:`sysmap.analysis.loops` itself.
 
 :func:`fragile` ranks the **single points of failure**: each stakeholder and
 each relationship whose loss *alone* cuts every voice path from a beneficiary
@@ -40,6 +39,7 @@ import networkx as nx
 
 from sysmap.analysis._base import Finding, md_table, text_table
 from sysmap.analysis._graph import counts
+from sysmap.analysis.loops import loops
 from sysmap.analysis.voice import voice, voice_kinds
 from sysmap.errors import SysmapError
 from sysmap.model import Relationship, SystemMap
@@ -63,27 +63,31 @@ def relationship_label(r: Relationship, names: dict[str, str]) -> str:
     return f"{names.get(r.source, r.source)} → {names.get(r.target, r.target)} ({r.kind})"
 
 
-def _holds_loop(r: Relationship, m: SystemMap) -> bool:
-    return r.status == "existing" or (r.status == "proposed" and m.stage == "redesign")
-
-
-def _loops_holding(m: SystemMap) -> dict[str, bool]:
-    """Declared loop id → whether every step is held (as in the loops analysis)."""
-    elements = m.element_ids()
+def _on_loops(m: SystemMap) -> list[int]:
+    """Positions of the relationships that join two consecutive steps of a declared loop."""
     steps: set[tuple[str, str]] = set()
-    for r in m.relationships:
-        if _holds_loop(r, m):
-            steps.add((r.source, r.target))
-            if r.direction == "mutual":
-                steps.add((r.target, r.source))
-    out = {}
     for loop in m.loops:
-        path = list(loop.path)
-        if path[0] != path[-1]:
-            path.append(path[0])
-        pairs = list(zip(path, path[1:], strict=False))
-        out[loop.id] = all(a in elements and b in elements and (a, b) in steps for a, b in pairs)
-    return out
+        path = [*loop.path, loop.path[0]]
+        steps.update(zip(path, path[1:], strict=False))
+    return [
+        k
+        for k, r in enumerate(m.relationships)
+        if (r.source, r.target) in steps or (r.target, r.source) in steps
+    ]
+
+
+def _loops_holding(m: SystemMap, drop: int | None = None) -> dict[str, bool]:
+    """Declared loop id → whether it holds, by the loops analysis itself.
+
+    Only the relationships along declared loops are handed to it (the rest
+    cannot change the verdict), so this stays fast on large maps; ``drop``
+    leaves one relationship out.
+    """
+    if not m.loops:
+        return {}
+    rels = [m.relationships[k] for k in _on_loops(m) if k != drop]
+    small = m.model_copy(update={"relationships": rels})
+    return {d.id: d.holds for d in loops(small, max_length=2, cap=1).declared}
 
 
 def _funded(m: SystemMap) -> set[str]:
@@ -509,24 +513,18 @@ def fragile(m: SystemMap, *, shown: int = 25) -> FragilityResult:
                 point("stakeholder", d, names.get(d, d)).silences.append(b)
             d = idom[d]
     holding = _loops_holding(m)
-    backing: dict[tuple[str, str], list[int]] = {}
-    for k, r in enumerate(m.relationships):
-        if _holds_loop(r, m):
-            backing.setdefault((r.source, r.target), []).append(k)
-            if r.direction == "mutual":
-                backing.setdefault((r.target, r.source), []).append(k)
     people = {s.id for s in m.stakeholders}
     for loop in m.loops:
-        if not holding[loop.id]:
-            continue
-        path = list(loop.path) if loop.path[0] == loop.path[-1] else [*loop.path, loop.path[0]]
-        for sid in dict.fromkeys(path):
-            if sid in people:
-                point("stakeholder", sid, names[sid]).breaks.append(loop.id)
-        for k in {
-            ks[0] for a, b in zip(path, path[1:], strict=False) if len(ks := backing[(a, b)]) == 1
-        }:
-            rel_point(k).breaks.append(loop.id)
+        if holding[loop.id]:
+            for sid in dict.fromkeys(loop.path):
+                if sid in people:
+                    point("stakeholder", sid, names[sid]).breaks.append(loop.id)
+    if any(holding.values()):
+        for k in _on_loops(m):
+            after = _loops_holding(m, drop=k)
+            for loop_id, ok in holding.items():
+                if ok and not after[loop_id]:
+                    rel_point(k).breaks.append(loop_id)
     _funding_points(m, point, rel_point)
     ranked = sorted(points.values(), key=lambda p: (tuple(-x for x in p.score), p.label))
     return FragilityResult(m.id, ranked, len(bens), sum(holding.values()), names=names, shown=shown)
