@@ -35,6 +35,7 @@ Example
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -172,7 +173,19 @@ Ordinal5 = Annotated[
     int,
     Field(ge=0, le=5, description="0 (none) to 5 (very high)."),
 ]
-AttributeValue = str | int | float | bool | None
+
+
+def _finite(value: Any) -> Any:
+    # NaN and ±Infinity have no place in JSON or a spreadsheet: refuse them at load
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(
+            f"{value} is not a number a map can hold — write a number, "
+            "or text such as 'unknown', or leave the attribute out"
+        )
+    return value
+
+
+AttributeValue = Annotated[str | int | float | bool | None, BeforeValidator(_finite)]
 
 
 def _polarity(value: Any) -> Any:
@@ -230,6 +243,7 @@ class _Model(BaseModel):
         validate_assignment=True,
         str_strip_whitespace=True,
         coerce_numbers_to_str=True,
+        allow_inf_nan=False,  # NaN and ±Infinity are no value a map (or JSON) can hold
     )
 
 

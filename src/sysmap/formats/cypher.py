@@ -16,8 +16,13 @@ Safety: no text from the map is ever spliced into the query's structure.
   core kind has its type (:data:`KIND_TYPES`, ``serves`` → ``SERVES``) and a
   custom kind is ``RELATES_TO``; the kind itself is always the ``kind``
   property.
-- Property keys are plain names, or backtick-quoted with backticks doubled
-  (free attributes become ``attr_NAME``).
+- Property keys are the model's field names, never map text: free
+  attributes, whose keys are anyone's text (a line break, a backtick …),
+  are one JSON text property ``attributes`` (keys as data, as
+  ``sysmap neo4j push`` stores them); those whose key is a plain name are
+  also copied to ``attr_NAME`` for queries. So every line of the script
+  that ends with ``;`` ends a statement, and running it statement by
+  statement is safe.
 
 Nested fields are flattened: ``power_amount``, ``power_carries`` (list),
 ``evidence`` (JSON text), ``change_reason``, ``change_owner``,
@@ -72,6 +77,8 @@ CUSTOM_KIND_TYPE = "RELATES_TO"
 
 _BATCH = 500
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# attribute keys copied to attr_KEY: as sysmap.neo4j.schema copies them
+_PLAIN_ATTR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,59}$")
 # Only the escapes Neo4j and FalkorDB both read (FalkorDB reads no \u escapes);
 # other characters are written as they are, which a quoted literal allows.
 # NUL stays \u0000: Neo4j reads it, and FalkorDB cannot store NUL at all.
@@ -144,7 +151,12 @@ def cypher_map(props: dict[str, Any]) -> str:
 
 
 def _attrs(attributes: dict[str, Any]) -> dict[str, Any]:
-    return {f"attr_{k}": v for k, v in attributes.items()}
+    if not attributes:
+        return {}
+    copies = {
+        f"attr_{k}": v for k, v in attributes.items() if v is not None and _PLAIN_ATTR.match(k)
+    }
+    return {"attributes": json.dumps(attributes, ensure_ascii=False), **copies}
 
 
 def _element_props(data: dict[str, Any]) -> dict[str, Any]:
@@ -198,6 +210,9 @@ def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
         if k in data:
             meta[k] = json.dumps(data[k], ensure_ascii=False)
     meta.pop("sysmap", None)
+    for k, v in meta.items():  # nested fields (privacy, scenarios …) as JSON text
+        if isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict) for x in v)):
+            meta[k] = json.dumps(v, ensure_ascii=False)
     out.append(f"MERGE (m:SysmapMap {{id: {mid}}}) SET m += {cypher_map(meta)};")
     if replace:
         out.append(f"MATCH (n:SysmapElement {{map: {mid}}}) DETACH DELETE n;")
