@@ -1,0 +1,231 @@
+"""A workshop session's state, and the journal that lets it survive a restart.
+
+Everything that changes the session — someone joins, proposes, the
+facilitator accepts, rejects, merges or undoes, a batch is written to the
+file — is one *event*. Each event is appended to the journal (one JSON line,
+flushed and fsync'd) before it takes effect, and :func:`apply_event` is the
+only place an event changes the state, both live and when the journal is
+read back (:func:`replay`); so a server that is stopped, or killed, comes
+back with the same participants, queue and accepted changes.
+
+Whether the last batch reached the file is known by its hash: the journal
+records the hash of the text about to be written (``writing``) before the
+file is replaced, and ``written`` after; on restart a batch whose text is the
+file's is taken as written, any other is written again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sysmap.errors import SysmapError
+from sysmap.workshop.steps import Step
+
+__all__ = ["Participant", "Contribution", "SessionState", "Journal", "apply_event", "replay"]
+
+
+def now() -> str:
+    """The time now, UTC, to the second (ISO 8601)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Participant:
+    pid: str
+    secret_hash: str
+    name: str
+    group: str
+    joined_at: str
+
+
+@dataclass
+class Contribution:
+    """One proposal and what became of it."""
+
+    cid: str
+    pid: str
+    group: str
+    kind: str
+    payload: dict[str, Any]
+    label: str
+    at: str
+    status: str = "pending"  # pending, accepted, rejected, merged, failed, undone
+    steps: list[Step] = field(default_factory=list)
+    reason: str = ""
+    written: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SessionState:
+    """Everything a session knows, rebuilt from its journal."""
+
+    session: str = ""
+    token: str = ""
+    code: str = ""
+    map_file: str = ""
+    started_at: str = ""
+    ended_at: str = ""
+    stage: str = "who"
+    settings: dict[str, bool] = field(
+        default_factory=lambda: {
+            "accept_directly": False,
+            "show_sensitive": False,
+            "names_in_map": False,
+        }
+    )
+    participants: dict[str, Participant] = field(default_factory=dict)
+    contributions: dict[str, Contribution] = field(default_factory=dict)
+    accepted: list[str] = field(default_factory=list)  # undo stack, oldest first
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    pending: list[tuple[str, list[Step]]] = field(default_factory=list)  # jobs not yet written
+    writing: dict[str, Any] | None = None  # the last batch being written
+    external_edits: int = 0
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.ended_at)
+
+    def queue(self) -> list[Contribution]:
+        """Proposals waiting for the facilitator, oldest first."""
+        return [c for c in self.contributions.values() if c.status == "pending"]
+
+
+def _job_done(state: SessionState, job: str) -> None:
+    state.pending = [(j, s) for j, s in state.pending if j != job]
+    c = state.contributions.get(job)
+    if c is not None:
+        c.written = True
+
+
+def apply_event(state: SessionState, ev: dict[str, Any]) -> None:
+    """Change the session by one journal event (live and on replay)."""
+    e = ev["e"]
+    if e == "start":
+        for key in ("session", "token", "code", "map_file", "started_at"):
+            setattr(state, key, ev[key])
+        state.settings.update(ev.get("settings") or {})
+    elif e == "join":
+        state.participants[ev["pid"]] = Participant(
+            ev["pid"], ev["secret_hash"], ev["name"], ev["group"], ev["at"]
+        )
+    elif e == "propose":
+        state.contributions[ev["cid"]] = Contribution(
+            ev["cid"], ev["pid"], ev["group"], ev["kind"], ev["payload"], ev["label"], ev["at"]
+        )
+    elif e in ("accept", "merge"):
+        c = state.contributions[ev["cid"]]
+        c.status = "accepted" if e == "accept" else "merged"
+        c.payload = ev.get("payload") or c.payload
+        c.steps = ev.get("steps") or []
+        c.reason = ev.get("reason", "")
+        if c.steps:
+            state.accepted.append(c.cid)
+            state.pending.append((c.cid, c.steps))
+    elif e == "reject":
+        c = state.contributions[ev["cid"]]
+        c.status, c.reason = "rejected", ev.get("reason", "")
+    elif e == "undo":
+        c = state.contributions[ev["cid"]]
+        c.status = "undone"
+        state.accepted.remove(c.cid)
+        state.pending.append(("undo:" + c.cid, ev["steps"]))
+    elif e == "fail":
+        job = ev["job"]
+        state.pending = [(j, s) for j, s in state.pending if j != job]
+        failed = state.contributions.get(job)
+        if failed is not None:
+            failed.status, failed.reason = "failed", ev["reason"]
+            if failed.cid in state.accepted:
+                state.accepted.remove(failed.cid)
+    elif e == "writing":
+        state.writing = {"jobs": ev["jobs"], "after": ev["after"]}
+    elif e == "written":
+        for job in ev["jobs"]:
+            _job_done(state, job)
+        state.writing = None
+    elif e == "stage":
+        state.stage = ev["stage"]
+    elif e == "settings":
+        state.settings.update(ev["settings"])
+    elif e == "code":
+        state.code = ev["code"]
+    elif e == "answer":
+        state.answers.append(
+            {k: ev[k] for k in ("pid", "group", "stage", "question", "text", "at")}
+        )
+    elif e == "external":
+        state.external_edits += 1
+    elif e == "end":
+        state.ended_at = ev["at"]
+        state.code = ""
+
+
+class Journal:
+    """An append-only, fsync'd file of events (JSON lines, readable only by you).
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> j = Journal(pathlib.Path(tempfile.mkdtemp()) / "journal.jsonl")
+    >>> j.append({"e": "stage", "stage": "why"})
+    >>> j.close()
+    >>> replay(j.path).stage
+    'why'
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._file = os.fdopen(fd, "a", encoding="utf-8")
+        self._lock = threading.Lock()  # the file writer's thread journals too
+
+    def append(self, event: dict[str, Any]) -> None:
+        """Write one event and make sure it is on disk before returning."""
+        line = json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
+        with self._lock:
+            self._file.write(line)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._file.close()
+
+
+def replay(path: str | os.PathLike[str]) -> SessionState:
+    """The session a journal describes.
+
+    A last line cut short (the server killed while writing it) is ignored;
+    damage anywhere else is an error, since events after it would be lost.
+
+    Raises
+    ------
+    SysmapError
+        A line that is not an event, other than the last.
+    """
+    state = SessionState()
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+            apply_event(state, event)
+        except (ValueError, KeyError, TypeError) as exc:
+            if number >= len(lines) - 1:
+                break  # torn last line
+            raise SysmapError(
+                f"{path}:{number}: the workshop journal is damaged ({exc}) — move it "
+                "aside to start a new session"
+            ) from None
+    return state

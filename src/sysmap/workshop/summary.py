@@ -1,0 +1,140 @@
+"""What a workshop session did: who came, what they said, what changed.
+
+Display names are never in the summary; people are counted by group.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sysmap.workshop.session import SessionState, replay
+from sysmap.workshop.views import STAGE_QUESTIONS
+
+__all__ = ["SessionSummary", "summarize", "summarize_journal"]
+
+_KINDS = {
+    "add_stakeholder": "stakeholders added",
+    "add_relationship": "relationships proposed",
+    "confirm_relationship": "relationships confirmed",
+    "mark_relationship": "relationships marked weak or broken",
+    "add_loop": "feedback loops added",
+}
+
+
+@dataclass
+class SessionSummary:
+    """A session in figures, with the accepted changes and the answers given."""
+
+    map_file: str
+    before_file: str
+    started_at: str
+    ended_at: str
+    joined: dict[str, int]
+    decisions: dict[str, int]
+    by_group: dict[str, dict[str, int]]
+    changes: dict[str, int]
+    accepted: list[str] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    external_edits: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def format_text(self) -> str:
+        lines = [
+            f"Workshop on {self.map_file}: {self.started_at} to {self.ended_at or 'still running'}"
+        ]
+        people = ", ".join(f"{n} {g}" for g, n in sorted(self.joined.items())) or "nobody"
+        lines.append(f"Joined: {sum(self.joined.values())} ({people})")
+        lines.append(
+            "Contributions: " + ", ".join(f"{n} {k}" for k, n in self.decisions.items() if n)
+            or "none"
+        )
+        for k, n in self.changes.items():
+            lines.append(f"  {n} {k}")
+        if self.external_edits:
+            lines.append(f"Edits made outside the workshop during it: {self.external_edits}")
+        lines.append(f"Compare: sysmap compare {self.before_file} {self.map_file}")
+        return "\n".join(lines)
+
+    def format_markdown(self) -> str:
+        out = [f"# Workshop summary: {self.map_file}", ""]
+        out.append(f"From {self.started_at} to {self.ended_at or '(still running)'}.")
+        out += ["", "## Who joined", "", "| group | people |", "|---|---|"]
+        out += [f"| {_md(g)} | {n} |" for g, n in sorted(self.joined.items())]
+        out += ["", "## Contributions", "", "| group | " + " | ".join(self.decisions) + " |"]
+        out.append("|---|" + "---|" * len(self.decisions))
+        for g, row in sorted(self.by_group.items()):
+            out.append(
+                f"| {_md(g)} | " + " | ".join(str(row.get(k, 0)) for k in self.decisions) + " |"
+            )
+        out.append("| all | " + " | ".join(str(n) for n in self.decisions.values()) + " |")
+        out += ["", "## What changed in the map", ""]
+        out += [f"- {n} {k}" for k, n in self.changes.items()] or ["- nothing"]
+        if self.external_edits:
+            out.append(f"- {self.external_edits} edit(s) made outside the workshop during it")
+        out += ["", "Accepted, in order:", ""]
+        out += [f"{i}. {_md(label)}" for i, label in enumerate(self.accepted, 1)] or ["(none)"]
+        out += ["", f"See every change: `sysmap compare {self.before_file} {self.map_file}`"]
+        if self.answers:
+            out += ["", "## Answers to the open questions", ""]
+            for a in self.answers:
+                q = (
+                    STAGE_QUESTIONS[a["stage"]][a["question"]]
+                    if a["question"] < len(STAGE_QUESTIONS[a["stage"]])
+                    else "?"
+                )
+                out.append(f"- **{_md(q)}** ({_md(a['group'])}): {_md(a['text'])}")
+        return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def summarize(state: SessionState, before_file: str | os.PathLike[str]) -> SessionSummary:
+    """The summary of a session's state (see :func:`summarize_journal`)."""
+    joined = Counter(p.group for p in state.participants.values())
+    statuses = ("accepted", "merged", "rejected", "pending", "failed", "undone")
+    decisions = dict.fromkeys(statuses, 0)
+    by_group: dict[str, dict[str, int]] = {}
+    changes: Counter[str] = Counter()
+    accepted = []
+    for c in state.contributions.values():
+        decisions[c.status] = decisions.get(c.status, 0) + 1
+        row = by_group.setdefault(c.group, dict.fromkeys(statuses, 0))
+        row[c.status] = row.get(c.status, 0) + 1
+        if c.status in ("accepted", "merged") and c.steps:
+            changes[_KINDS[c.kind]] += 1
+            accepted.append(c.label)
+    return SessionSummary(
+        map_file=state.map_file,
+        before_file=str(before_file),
+        started_at=state.started_at,
+        ended_at=state.ended_at,
+        joined=dict(joined),
+        decisions=decisions,
+        by_group=by_group,
+        changes=dict(changes),
+        accepted=accepted,
+        answers=[{k: a[k] for k in ("group", "stage", "question", "text")} for a in state.answers],
+        external_edits=state.external_edits,
+    )
+
+
+def summarize_journal(journal: str | os.PathLike[str]) -> SessionSummary:
+    """The summary of a session from its journal (``MAP.workshop/journal.jsonl``).
+
+    Raises
+    ------
+    SysmapError
+        The journal is damaged.
+    """
+    path = Path(journal)
+    state = replay(path)
+    before = next(iter(sorted(path.parent.glob("before.*"))), path.parent / "before.yaml")
+    return summarize(state, before)
