@@ -92,7 +92,8 @@ def test_summary_says_what_was_assumed() -> None:
     assert result.assumed == [
         "34 stakeholders had no role and were given role provider",
         "78 relationships had no kind and were given kind collaborates",
-        "78 undirected edges became mutual relationships (they count both ways in every analysis)",
+        "78 undirected edges read as mutual (a mutual relationship counts both ways in every "
+        "analysis)",
         "78 weights (1 to 7) kept as the attribute weight; they do not fit strength's 0–5 "
         "scale, so strength is unset — use --weights rescale (-O weights=rescale) for "
         "strength = weight × 5 / 7",
@@ -165,5 +166,51 @@ def test_cli_import_prints_assumptions(tmp_path: Path) -> None:
         ],
     )
     assert res.exit_code == 0, res.output
-    assert "assumed: 18 undirected edges became mutual relationships" in res.stderr
+    assert "assumed: 18 undirected edges read as mutual" in res.stderr
     assert out.exists()
+
+
+# ---------------------------------------------------------------- Kumu
+
+
+def test_kumu_blueprint_as_kumu_writes_it() -> None:
+    result = import_map("kumu", CORPUS / "kumu-blueprint.json")
+    m = result.map
+    ids = {s.name: s.id for s in m.stakeholders}
+    group, board = ids["Lived Experience Working Group"], ids["CoC Board"]
+    rels = {(r.source, r.target): r for r in m.relationships}
+    feedback = rels[(group, board)]  # from/to were Kumu _ids: elem-a1b2c3d4 → elem-e5f6a7b8
+    assert feedback.kind == "feedback"
+    assert feedback.attributes["tags"] == "monthly|in person"  # a tags list, kept
+    assert rels[(board, ids["Street Outreach Team"])].kind == "shares_data"
+    # directed / mutual / undirected
+    assert feedback.direction == "one-way"
+    assert rels[(ids["Street Outreach Team"], group)].direction == "mutual"
+    assert rels[(ids["City Council"], board)].direction == "mutual"
+    assert m.loops[0].path == [group, board, ids["Street Outreach Team"], group]
+    stakeholder = {s.id: s for s in m.stakeholders}[group]
+    assert stakeholder.type == "Group" and stakeholder.tags == ["lived experience", "advisory"]
+
+
+def test_kumu_round_trip_keeps_types_as_kumu_wrote_them(tmp_path: Path) -> None:
+    import json
+
+    from sysmap.formats import export_map
+
+    m = import_map("kumu", CORPUS / "kumu-blueprint.json").map
+    out = tmp_path / "back.json"
+    export_map(m, "kumu", out)
+    data = json.loads(out.read_text())
+    types = [c["type"] for c in data["connections"]]
+    assert types == ["Feedback", "Shares Data", "Collaborates", "Peer Review"]
+    assert data["connections"][0]["tags"] == ["monthly", "in person"]
+    directions = [c["direction"] for c in data["connections"]]
+    assert directions == ["directed", "directed", "mutual", "mutual"]
+    # what Kumu reads: every value a string, number, boolean or list of strings
+    for part in ("elements", "connections"):
+        for item in data[part]:
+            for value in item.values():
+                assert isinstance(value, str | int | float | bool) or (
+                    isinstance(value, list) and all(isinstance(v, str) for v in value)
+                ), value
+    assert import_map("kumu", out).map == m

@@ -64,22 +64,24 @@ loops:
 #   ce -> shelter, board     shelter -> ce, pwle    trust -> pwle, stock
 #   stock -> trust
 # Its simple cycles, each starting at its first element in map order:
-#   A pwle board outreach              (3)  unsigned x3            reinforcing, assumed
-#   B pwle board outreach trust        (4)  u, u, +, +             reinforcing, assumed
-#   C pwle ce shelter                  (3)  unsigned x3            reinforcing, assumed
-#   D pwle ce board outreach           (4)  unsigned x4            reinforcing, assumed
-#   E pwle ce board outreach trust     (5)  u, u, u, +, +          reinforcing, assumed
+#   A pwle board outreach              (3)  unsigned x3            untyped
+#   B pwle board outreach trust        (4)  u, u, +, +             untyped
+#   C pwle ce shelter                  (3)  unsigned x3            untyped
+#   D pwle ce board outreach           (4)  unsigned x4            untyped
+#   E pwle ce board outreach trust     (5)  u, u, u, +, +          untyped
 #   G trust stock                      (2)  +, -                   balancing (one '-')
+# A loop is typed only from the polarities the map states: one unsigned link
+# leaves it untyped.
 # ce <-> shelter is one mutual relationship: not a loop by itself.
 # With board (leader) and pwle (beneficiary): A, B, D, E -> 4.
 # Per element: pwle 5 (A-E), board 4, outreach 4, ce 3, trust 3 (B, E, G),
 # shelter 1, stock 1.
 EXPECTED = {
-    ("pwle", "board", "outreach", "pwle"): ("reinforcing", 0, 3, True, "voice"),
-    ("pwle", "board", "outreach", "trust", "pwle"): ("reinforcing", 0, 2, True, None),
-    ("pwle", "ce", "shelter", "pwle"): ("reinforcing", 0, 3, False, "referral"),
-    ("pwle", "ce", "board", "outreach", "pwle"): ("reinforcing", 0, 4, True, None),
-    ("pwle", "ce", "board", "outreach", "trust", "pwle"): ("reinforcing", 0, 3, True, None),
+    ("pwle", "board", "outreach", "pwle"): ("untyped", 0, 3, True, "voice"),
+    ("pwle", "board", "outreach", "trust", "pwle"): ("untyped", 0, 2, True, None),
+    ("pwle", "ce", "shelter", "pwle"): ("untyped", 0, 3, False, "referral"),
+    ("pwle", "ce", "board", "outreach", "pwle"): ("untyped", 0, 4, True, None),
+    ("pwle", "ce", "board", "outreach", "trust", "pwle"): ("untyped", 0, 3, True, None),
     ("trust", "stock", "trust"): ("balancing", 1, 0, False, "housing"),
 }
 
@@ -105,10 +107,10 @@ def test_detected_cycles_by_hand(m):
     assert len(r.cycles) == 6
     assert r.counts() == {
         "cycles": 6,
-        "reinforcing": 5,
+        "reinforcing": 0,
         "balancing": 1,
+        "untyped": 5,  # all but G
         "undetermined": 0,
-        "polarity_assumed": 5,  # all but G
         "beneficiary_and_leader": 4,
         "by_length": {"2": 1, "3": 2, "4": 2, "5": 1},
     }
@@ -135,22 +137,39 @@ def test_detected_cycles_by_hand(m):
 def test_declared_loops_by_hand(m):
     r = loops(m)
     d = {x.id: x for x in r.declared}
-    # voice: board -> outreach is only weak
-    assert not d["voice"].holds
+    # voice: a voice loop (beneficiary pwle, leader board): pwle -> board is a voice
+    # step (feedback counts); board -> outreach and outreach -> pwle are return steps,
+    # and money (funds, weak too) or a service (serves) carries no answer back
+    assert not d["voice"].holds and d["voice"].reads_as == "voice"
+    assert [st.needs for st in d["voice"].steps] == ["voice", "return", "return"]
+    assert [st.found for st in d["voice"].steps] == [["feedback"], [], []]
     assert [b.to_dict() for b in d["voice"].breaks] == [
         {
             "from": "board",
             "to": "outreach",
             "from_name": "CoC board",
             "to_name": "Street outreach",
-            "reason": "weak",
-        }
+            "reason": "wrong kind",
+            "kinds": ["funds"],
+            "needs": "return",
+        },
+        {
+            "from": "outreach",
+            "to": "pwle",
+            "from_name": "Street outreach",
+            "to_name": "People with lived experience",
+            "reason": "wrong kind",
+            "kinds": ["serves"],
+            "needs": "return",
+        },
     ]
-    # referral: pwle -> ce, ce -> shelter (mutual collaborates, existing), shelter -> pwle
+    # referral: no leader on it, so any kind counts: pwle -> ce, ce -> shelter (mutual
+    # collaborates, existing), shelter -> pwle
     assert d["referral"].holds and d["referral"].breaks == []
-    assert (d["referral"].type, d["referral"].polarity_assumed) == ("reinforcing", True)
+    assert d["referral"].reads_as == "any"
+    assert d["referral"].type == "untyped"  # no polarities stated
     # housing: + then - = one '-': balancing, though declared reinforcing
-    assert (d["housing"].type, d["housing"].polarity_assumed) == ("balancing", False)
+    assert d["housing"].type == "balancing"
     assert d["housing"].type_matches is False
     # plan: board -> stock only broken, stock -> board only proposed (current map)
     assert [(b.source, b.target, b.reason) for b in d["plan"].breaks] == [
@@ -158,20 +177,21 @@ def test_declared_loops_by_hand(m):
         ("stock", "board", "proposed"),
     ]
     assert d["plan"].type_matches is None  # no declared type
-    assert d["voice"].type_matches is None  # polarity assumed: cannot tell
+    assert d["voice"].type_matches is None  # untyped: cannot tell
 
 
 def test_findings_text(m):
     texts = [f.text for f in loops(m).findings()]
     assert texts == [
         "2 of 4 declared loops are broken: 'Voice to policy' breaks at CoC board → Street "
-        "outreach (weak); 'Board and housing' breaks at CoC board → Housing stock (broken) "
-        "and Housing stock → CoC board (proposed)",
+        "outreach (funds carries no answer back) and Street outreach → People with lived "
+        "experience (serves carries no answer back); 'Board and housing' breaks at CoC board → "
+        "Housing stock (broken) and Housing stock → CoC board (proposed)",
         "'Housing balance' is declared reinforcing, but its link polarities make it balancing",
-        "6 feedback loops found (5 reinforcing, 1 balancing), 4 of them pass through both "
-        "beneficiaries and leaders",
-        "5 of the 6 loops include links without a polarity; they are typed as if those links "
-        "were '+'",
+        "6 feedback loops found (0 reinforcing, 1 balancing, 5 untyped), 4 of them pass "
+        "through both beneficiaries and leaders",
+        "A loop is typed only when every link on it has a polarity (+ or −); 5 have a link "
+        "without one, so they are counted as untyped",
         "People with lived experience sits on the most loops (5)",
     ]
     f = loops(m).findings()
@@ -183,11 +203,11 @@ def test_redesign_counts_proposed_links(m):
     m.stage = "redesign"
     r = loops(m)
     # stock -> board (proposed) now counts: one more cycle, through board (index 1):
-    #   board outreach trust stock board: u, u, +, + -> reinforcing, assumed; no beneficiary
+    #   board outreach trust stock board: u, u, +, + -> untyped; no beneficiary
     new = {tuple(c.path) for c in r.cycles} - set(EXPECTED)
     assert new == {("board", "outreach", "trust", "stock", "board")}
     c = next(c for c in r.cycles if tuple(c.path) in new)
-    assert (c.type, c.beneficiary_and_leader, c.unsigned_links) == ("reinforcing", False, 2)
+    assert (c.type, c.beneficiary_and_leader, c.unsigned_links) == ("untyped", False, 2)
     plan = next(d for d in r.declared if d.id == "plan")
     assert [(b.source, b.reason) for b in plan.breaks] == [("board", "broken")]
 
@@ -329,8 +349,12 @@ def test_to_dict_is_json_with_stable_keys(m):
         "breaks",
         "declared_type",
         "type",
-        "polarity_assumed",
         "type_matches",
+        "effect",
+        "reads_as",
+        "beneficiary",
+        "leader",
+        "steps",
     ]
     assert list(data["cycles"][0]) == [
         "path",
@@ -338,7 +362,6 @@ def test_to_dict_is_json_with_stable_keys(m):
         "type",
         "negative_links",
         "unsigned_links",
-        "polarity_assumed",
         "beneficiary_and_leader",
         "declared",
     ]
@@ -349,14 +372,16 @@ def test_to_dict_is_json_with_stable_keys(m):
 
 def test_text_and_markdown_show_the_key_figures(m):
     text = loops(m).format_text()
-    assert "Voice to policy    no     CoC board → Street outreach (weak)" in text
+    assert "Voice to policy    no     CoC board → Street outreach (funds carries no answer" in text
     assert "Cycles up to 8 elements: 6" in text
-    assert "reinforcing 5, balancing 1, undetermined 0; polarity assumed on 5" in text
+    assert "reinforcing 0, balancing 1, untyped 5, undetermined 0" in text
     assert "People with lived experience  beneficiary  5" in text
     assert "Trust in outreach → Housing stock → Trust in outreach" in text
     md = loops(m).format_markdown()
-    assert "| Voice to policy | no | CoC board → Street outreach (weak) |" in md
-    assert "| 5 | 1 | 0 | 5 | 4 |" in md
+    assert (
+        "| Voice to policy | no | CoC board → Street outreach (funds carries no answer back)" in md
+    )
+    assert "| 0 | 1 | 5 | 0 | 4 |" in md
     assert "| People with lived experience | beneficiary | 5 |" in md
 
 

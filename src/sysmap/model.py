@@ -388,6 +388,11 @@ class FeedbackLoop(_Model):
     type: Literal["reinforcing", "balancing"] | None = Field(
         default=None, description="Declared type; checked against polarities."
     )
+    effect: Literal["virtuous", "vicious"] | None = Field(
+        default=None,
+        description="Whether the loop helps (virtuous) or harms (vicious) what the map is "
+        "for; the type does not say (a reinforcing loop can be either).",
+    )
 
 
 class Scenario(_Model):

@@ -568,6 +568,14 @@ def _power_blocks(result: Any) -> list[Any]:
     return blocks
 
 
+def _break_reason(b: dict[str, Any]) -> str:
+    """Why a declared loop's step fails: a status, or kinds that do not count there."""
+    if b.get("reason") == "wrong kind":
+        what = "carries no voice" if b.get("needs") == "voice" else "carries no answer back"
+        return f"{' or '.join(b.get('kinds') or [])} {what}"
+    return str(b.get("reason", "missing"))
+
+
 def _loops_blocks(m: SystemMap, result: Any, *, what: bool = False) -> list[Any]:
     lp = result.to_dict()
     names = _names(m)
@@ -583,11 +591,12 @@ def _loops_blocks(m: SystemMap, result: Any, *, what: bool = False) -> list[Any]
             status = Mark("✕ broken", "bad")
         breaks = "; ".join(
             f"{b.get('from_name') or names.get(b['from'], b['from'])} → "
-            f"{b.get('to_name') or names.get(b['to'], b['to'])} ({b.get('reason', 'missing')})"
+            f"{b.get('to_name') or names.get(b['to'], b['to'])} ({_break_reason(b)})"
             for b in d.get("breaks") or []
         )
         path = " → ".join(names.get(p, p) for p in d["path"])
-        rows.append([d["name"], d.get("type") or "—", status, path, breaks or "—"])
+        kind = " · ".join(x for x in (d.get("type"), d.get("effect")) if x) or "—"
+        rows.append([d["name"], kind, status, path, breaks or "—"])
     if rows:
         blocks.append(
             _rows(
@@ -602,7 +611,8 @@ def _loops_blocks(m: SystemMap, result: Any, *, what: bool = False) -> list[Any]
         facts = [
             f"{_plural(c['cycles'], 'loop')} found in the map "
             f"(up to {lp['max_length']} steps{'' if lp['complete'] else ', search stopped early'}): "
-            f"{c['reinforcing']} reinforcing, {c['balancing']} balancing."
+            f"{c['reinforcing']} reinforcing, {c['balancing']} balancing, {c['untyped']} untyped "
+            "(a loop is typed only when every link on it has a polarity)."
         ]
         top = lp.get("on_most_loops") or []
         if top:
@@ -753,16 +763,19 @@ def _what(x: _Inputs) -> Section:
                 tag = f"B{b_n}"
             else:
                 tag = "?"
+            # the type is no verdict: a reinforcing loop may be vicious, a balancing one
+            # virtuous; only the loop's own effect colours it
+            effect = lo.effect or ""
             rows.append(
                 [
-                    Mark(tag, "good" if tag.startswith("R") else "warn"),
+                    Mark(tag, {"virtuous": "good", "vicious": "bad"}.get(effect, "")),
                     lo.name,
-                    t,
+                    " · ".join(x for x in (t, effect) if x),
                     " → ".join(names.get(p, p) for p in lo.path),
                     lo.purpose or "",
                 ]
             )
-        sec.blocks.append(_rows(rows, ["", "Loop", "Type", "Path", "What it does"]))
+        sec.blocks.append(_rows(rows, ["Label", "Loop", "Type", "Path", "What it does"]))
     else:
         sec.blocks.append(Note("No declared loops among the key factors yet.", "warn"))
     if x.redesign is not None and x.new is not None:

@@ -17,15 +17,31 @@ Two questions a guiding team asks about loops:
   mutual relationship is not a loop by itself: a two-element cycle needs two
   relationships.
 
-Polarity rules (loops and links):
+Polarity rules (loops and links): a loop is typed only from the polarities
+the map states.
 
-- A loop is **reinforcing** when it has an even number of ``-`` links and
-  **balancing** when the number is odd.
-- A link **without polarity** (most links between stakeholders: *serves*,
-  *funds* …) counts as ``+`` — "more of one, more of the other" — and the loop
-  is marked ``polarity_assumed``.
+- A loop whose every link has a polarity is **reinforcing** when it has an
+  even number of ``-`` links and **balancing** when the number is odd.
+- A loop with a link **without polarity** (most links between stakeholders:
+  *serves*, *funds* …) is **untyped**: nothing in the map says whether more of
+  one means more or less of the next. Untyped loops are counted, never typed
+  by assumption.
 - When parallel relationships give one link both ``+`` and ``-``, the loop's
   type is ``undetermined``.
+- Whether a loop is good or bad is not its type: a reinforcing loop can be
+  *virtuous* or *vicious*. A declared loop says which with ``effect``.
+
+Which relationships close a step of a declared loop: a loop through a
+beneficiary and a leader is a **voice loop**, read from its first
+beneficiary. Its steps up to the first leader after that beneficiary are
+**voice** steps and take the kinds voice travels through
+(:func:`sysmap.analysis.voice.voice_kinds`); the steps from that leader back
+are **return** steps and take what carries information or a decision back
+(:func:`sysmap.analysis.voice.return_kinds`, or any relationship whose power
+carries decisions or information) — the same rules the voice analysis uses,
+so a voice loop holds only where the voice analysis finds a two-way loop.
+Money (``compensates``, ``funds``) or a service (``serves``) does not close a
+return step. Every other loop's steps take any kind.
 
 How cycles are found, and the cap: cycles never leave a strongly connected
 component, so only edges inside one are searched. Each cycle is found once,
@@ -56,6 +72,7 @@ import numpy as np
 
 from sysmap.analysis._base import Finding, md_table, text_table
 from sysmap.analysis._graph import counts
+from sysmap.analysis.voice import carries_return, return_kinds, voice_kinds
 from sysmap.errors import SysmapError
 from sysmap.model import FeedbackLoop, Relationship, SystemMap
 
@@ -71,7 +88,9 @@ _CYCLE_WORK = 40
 _FIRST_CHUNK = 256
 _MAX_CHUNK = 16_384
 
-LoopType = Literal["reinforcing", "balancing", "undetermined"]
+LoopType = Literal["reinforcing", "balancing", "untyped", "undetermined"]
+#: What a declared loop's step needs: a voice kind, a return kind, or any kind.
+StepNeed = Literal["voice", "return", "any"]
 Progress = Callable[[int, int | None], None]
 
 # Link signs: '+', '-', no polarity recorded, or parallel links that disagree.
@@ -84,9 +103,20 @@ class LoopBreak:
 
     source: str
     target: str
-    reason: Literal["missing", "broken", "weak", "proposed", "unknown element"]
+    reason: Literal["missing", "broken", "weak", "proposed", "unknown element", "wrong kind"]
     source_name: str
     target_name: str
+    #: For ``wrong kind``: the kinds the map has on this step, none of which counts.
+    kinds: list[str] = field(default_factory=list)
+    #: What the step needs (see :class:`LoopStep`).
+    needs: StepNeed = "any"
+
+    def describe(self) -> str:
+        """``A → B (missing)``, or ``A → B (compensates carries no answer back)``."""
+        if self.reason == "wrong kind":
+            what = "carries no voice" if self.needs == "voice" else "carries no answer back"
+            return f"{self.source_name} → {self.target_name} ({' or '.join(self.kinds)} {what})"
+        return f"{self.source_name} → {self.target_name} ({self.reason})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +125,30 @@ class LoopBreak:
             "from_name": self.source_name,
             "to_name": self.target_name,
             "reason": self.reason,
+            "kinds": list(self.kinds),
+            "needs": self.needs,
+        }
+
+
+@dataclass
+class LoopStep:
+    """One step of a declared loop: what it needs and which kinds the map has there."""
+
+    source: str
+    target: str
+    needs: StepNeed
+    counting: list[str]  # the kinds that count on this step (empty for "any")
+    found: list[str]  # the kinds of the working relationships that close it
+    holds: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.source,
+            "to": self.target,
+            "needs": self.needs,
+            "counting_kinds": list(self.counting),
+            "found_kinds": list(self.found),
+            "holds": self.holds,
         }
 
 
@@ -108,14 +162,21 @@ class DeclaredLoop:
     purpose: str | None
     declared_type: str | None
     type: LoopType
-    polarity_assumed: bool
     holds: bool
     breaks: list[LoopBreak] = field(default_factory=list)
+    steps: list[LoopStep] = field(default_factory=list)
+    effect: str | None = None
+    #: "voice" for a loop through a beneficiary and a leader, else "any".
+    reads_as: str = "any"
+    #: For a voice loop: whose voice (the first beneficiary) and who hears it
+    #: (the first leader after it).
+    beneficiary: str | None = None
+    leader: str | None = None
 
     @property
     def type_matches(self) -> bool | None:
         """Whether the declared type agrees with the polarities (None: cannot tell)."""
-        if self.declared_type is None or self.polarity_assumed or self.type == "undetermined":
+        if self.declared_type is None or self.type in ("untyped", "undetermined"):
             return None
         return self.declared_type == self.type
 
@@ -129,8 +190,12 @@ class DeclaredLoop:
             "breaks": [b.to_dict() for b in self.breaks],
             "declared_type": self.declared_type,
             "type": self.type,
-            "polarity_assumed": self.polarity_assumed,
             "type_matches": self.type_matches,
+            "effect": self.effect,
+            "reads_as": self.reads_as,
+            "beneficiary": self.beneficiary,
+            "leader": self.leader,
+            "steps": [st.to_dict() for st in self.steps],
         }
 
 
@@ -149,10 +214,6 @@ class Cycle:
     def length(self) -> int:
         return len(self.path) - 1
 
-    @property
-    def polarity_assumed(self) -> bool:
-        return self.unsigned_links > 0
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": list(self.path),
@@ -160,7 +221,6 @@ class Cycle:
             "type": self.type,
             "negative_links": self.negative_links,
             "unsigned_links": self.unsigned_links,
-            "polarity_assumed": self.polarity_assumed,
             "beneficiary_and_leader": self.beneficiary_and_leader,
             "declared": self.declared,
         }
@@ -172,11 +232,12 @@ class LoopsResult:
 
     JSON (:meth:`to_dict`) keys: ``analysis``, ``max_length``, ``cap``,
     ``declared`` (each: id, name, path, purpose, holds, breaks [from, to,
-    from_name, to_name, reason], declared_type, type, polarity_assumed,
-    type_matches), ``cycles`` (each: path, length, type, negative_links,
-    unsigned_links, polarity_assumed, beneficiary_and_leader, declared),
-    ``counts`` (cycles, reinforcing, balancing, undetermined,
-    polarity_assumed, beneficiary_and_leader, by_length), ``on_most_loops``
+    from_name, to_name, reason, kinds], declared_type, type, type_matches,
+    effect, reads_as, steps [from, to, needs, counting_kinds, found_kinds,
+    holds]), ``cycles`` (each: path, length, type, negative_links,
+    unsigned_links, beneficiary_and_leader, declared), ``counts`` (cycles,
+    reinforcing, balancing, untyped, undetermined, beneficiary_and_leader,
+    by_length), ``on_most_loops``
     (id, name, element, role, loops), ``stopped_at_cap``, ``stop_reason``,
     ``complete``, ``findings``.
     """
@@ -210,8 +271,8 @@ class LoopsResult:
             "cycles": len(self.cycles),
             "reinforcing": by_type["reinforcing"],
             "balancing": by_type["balancing"],
+            "untyped": by_type["untyped"],
             "undetermined": by_type["undetermined"],
-            "polarity_assumed": sum(c.polarity_assumed for c in self.cycles),
             "beneficiary_and_leader": sum(c.beneficiary_and_leader for c in self.cycles),
             "by_length": {str(k): by_length[k] for k in sorted(by_length)},
         }
@@ -231,9 +292,7 @@ class LoopsResult:
             loops_word = "loop" if n == 1 else "loops"
             parts = []
             for d in broken[:3]:
-                at = " and ".join(
-                    f"{b.source_name} → {b.target_name} ({b.reason})" for b in d.breaks
-                )
+                at = " and ".join(b.describe() for b in d.breaks)
                 parts.append(f"'{d.name}' breaks at {at}")
             more = f"; and {len(broken) - 3} more" if len(broken) > 3 else ""
             out.append(
@@ -290,9 +349,6 @@ class LoopsResult:
             )
         else:
             n = c["cycles"]
-            types = f"{c['reinforcing']:,} reinforcing, {c['balancing']:,} balancing"
-            if c["undetermined"]:
-                types += f", {c['undetermined']:,} undetermined"
             both = c["beneficiary_and_leader"]
             if n == 1:
                 tail = "it passes" if both else "it does not pass"
@@ -302,20 +358,17 @@ class LoopsResult:
                 tail = f"{both:,} of them pass{'es' if both == 1 else ''}"
             tail += " through both beneficiaries and leaders"
             loops_word = "feedback loop" if n == 1 else "feedback loops"
-            out.append(Finding(f"{n:,} {loops_word} found ({types}), {tail}", self.name, 3))
-            k = c["polarity_assumed"]
-            if k:
-                if n == 1:
-                    text = "The loop includes links without a polarity; it is typed"
-                elif k == n:
-                    text = f"All {n:,} loops include links without a polarity; they are typed"
-                else:
-                    text = (
-                        f"{k:,} of the {n:,} loops include links without a polarity; they are typed"
-                    )
+            out.append(
+                Finding(f"{n:,} {loops_word} found ({_type_counts(c)}), {tail}", self.name, 3)
+            )
+            if c["untyped"]:
                 out.append(
                     Finding(
-                        text + " as if those links were '+'",
+                        "A loop is typed only when every link on it has a polarity (+ or −); "
+                        + ("it has" if n == 1 else f"{c['untyped']:,} have")
+                        + " a link without one, so "
+                        + ("it is" if n == 1 else "they are")
+                        + " counted as untyped",
                         self.name,
                         1,
                     )
@@ -352,17 +405,17 @@ class LoopsResult:
     def _declared_rows(self) -> list[list[Any]]:
         rows = []
         for d in self.declared:
-            at = "; ".join(f"{b.source_name} → {b.target_name} ({b.reason})" for b in d.breaks)
-            kind = d.type + (" (assumed)" if d.polarity_assumed else "")
-            rows.append([d.name, "yes" if d.holds else "no", at or "—", kind, d.declared_type])
+            at = "; ".join(b.describe() for b in d.breaks)
+            rows.append(
+                [d.name, "yes" if d.holds else "no", at or "—", d.type, d.declared_type or "—"]
+            )
         return rows
 
     def _cycle_rows(self, limit: int) -> list[list[Any]]:
         rows = []
         for c in self.cycles[:limit]:
-            kind = c.type + (" (assumed)" if c.polarity_assumed else "")
             rows.append(
-                [self._arrow(c.path), c.length, kind, "yes" if c.beneficiary_and_leader else ""]
+                [self._arrow(c.path), c.length, c.type, "yes" if c.beneficiary_and_leader else ""]
             )
         return rows
 
@@ -390,7 +443,7 @@ class LoopsResult:
         lines += ["", self._status_line()]
         lines.append(
             f"reinforcing {c['reinforcing']:,}, balancing {c['balancing']:,}, "
-            f"undetermined {c['undetermined']:,}; polarity assumed on {c['polarity_assumed']:,}; "
+            f"untyped {c['untyped']:,}, undetermined {c['undetermined']:,}; "
             f"through beneficiaries and leaders {c['beneficiary_and_leader']:,}"
         )
         if self.on_most_loops:
@@ -428,16 +481,16 @@ class LoopsResult:
                 [
                     "reinforcing",
                     "balancing",
+                    "untyped",
                     "undetermined",
-                    "polarity assumed",
                     "beneficiaries + leaders",
                 ],
                 [
                     [
                         c["reinforcing"],
                         c["balancing"],
+                        c["untyped"],
                         c["undetermined"],
-                        c["polarity_assumed"],
                         c["beneficiary_and_leader"],
                     ]
                 ],
@@ -513,18 +566,21 @@ def loops(
     ...   - {id: outreach, name: Street outreach, role: provider}
     ... relationships:
     ...   - {from: pwle, to: board, kind: feedback}
-    ...   - {from: board, to: outreach, kind: funds, status: weak}
-    ...   - {from: outreach, to: pwle, kind: serves}
+    ...   - {from: board, to: outreach, kind: governs, status: weak,
+    ...      power: {amount: 3, carries: [decisions]}}
+    ...   - {from: outreach, to: pwle, kind: compensates}
     ... loops:
     ...   - {id: voice, name: Voice to policy, path: [pwle, board, outreach, pwle]}
     ... ''')
     >>> result = loops(m)
     >>> for f in result.findings():
     ...     print(f.text)
-    1 of 1 declared loop is broken: 'Voice to policy' breaks at CoC board → Street outreach (weak)
-    1 feedback loop found (1 reinforcing, 0 balancing), it passes through both beneficiaries and leaders
-    The loop includes links without a polarity; it is typed as if those links were '+'
+    1 of 1 declared loop is broken: 'Voice to policy' breaks at CoC board → Street outreach (weak) and Street outreach → People with lived experience (compensates carries no answer back)
+    1 feedback loop found (none typed: every one has a link without polarity), it passes through both beneficiaries and leaders
+    A loop is typed only when every link on it has a polarity (+ or −); it has a link without one, so it is counted as untyped
     People with lived experience, CoC board and Street outreach sit on the most loops (1 each)
+    >>> [step.needs for step in result.declared[0].steps]
+    ['voice', 'return', 'return']
     """
     if max_length < 2:
         raise SysmapError(
@@ -589,16 +645,11 @@ def loops(
     for cyc in raw:
         edge_signs = [sign(cyc[i], cyc[(i + 1) % len(cyc)]) for i in range(len(cyc))]
         negatives = edge_signs.count(_MINUS)
-        loop_type: LoopType
-        if _CONFLICT in edge_signs:
-            loop_type = "undetermined"
-        else:
-            loop_type = "balancing" if negatives % 2 else "reinforcing"
         on_loops.update(cyc)
         cycles.append(
             Cycle(
                 path=[ids[i] for i in cyc] + [ids[cyc[0]]],
-                type=loop_type,
+                type=_loop_type(edge_signs),
                 negative_links=negatives,
                 unsigned_links=edge_signs.count(_UNSIGNED),
                 beneficiary_and_leader=bool(is_ben[list(cyc)].any() and is_lead[list(cyc)].any()),
@@ -626,6 +677,27 @@ def loops(
         stop_reason=reason,
         names=names,
     )
+
+
+def _type_counts(c: dict[str, Any]) -> str:
+    """``2 reinforcing, 1 balancing, 378 untyped``: only the types the map states."""
+    parts = [
+        f"{c[t]:,} {t}"
+        for t in ("reinforcing", "balancing", "untyped", "undetermined")
+        if c[t] or (t in ("reinforcing", "balancing") and c["untyped"] < c["cycles"])
+    ]
+    if c["untyped"] == c["cycles"]:
+        return "none typed: every one has a link without polarity"
+    return ", ".join(parts)
+
+
+def _loop_type(edge_signs: list[int]) -> LoopType:
+    """The type the stated polarities give (see the module notes)."""
+    if _CONFLICT in edge_signs:
+        return "undetermined"
+    if _UNSIGNED in edge_signs:
+        return "untyped"
+    return "balancing" if edge_signs.count(_MINUS) % 2 else "reinforcing"
 
 
 def _sign(rels: list[Relationship]) -> int:
@@ -656,13 +728,57 @@ def _check_declared_loops(m: SystemMap, names: dict[str, str]) -> list[DeclaredL
             by_link.setdefault((r.source, r.target), []).append(r)
         if r.direction == "mutual" and r.target in starts and (r.target, r.source) in need:
             by_link.setdefault((r.target, r.source), []).append(r)
-    return [_check_declared(m, loop, names, by_link) for loop in m.loops]
+    roles: dict[str, str] = {s.id: s.role for s in m.stakeholders}
+    rules = _StepRules(voice_kinds(m), return_kinds(m))
+    return [_check_declared(m, loop, names, roles, rules, by_link) for loop in m.loops]
+
+
+@dataclass(frozen=True)
+class _StepRules:
+    voice: frozenset[str]
+    back: frozenset[str]
+
+    def counts(self, need: StepNeed, r: Relationship) -> bool:
+        if need == "voice":
+            return r.kind in self.voice
+        if need == "return":
+            return carries_return(r, self.back)
+        return True
+
+    def kinds(self, need: StepNeed) -> list[str]:
+        if need == "voice":
+            return sorted(self.voice)
+        if need == "return":
+            return sorted(self.back) + ["any kind whose power carries decisions or information"]
+        return []
+
+
+def _step_needs(path: list[str], roles: dict[str, str]) -> list[StepNeed]:
+    """What each step of a closed path needs: voice up to the first leader after the
+    first beneficiary, return from there back; any kind when the loop is not a voice loop."""
+    steps = len(path) - 1
+    ring = path[:-1]
+    ben = next((i for i, p in enumerate(ring) if roles.get(p) == "beneficiary"), None)
+    if ben is None:
+        return ["any"] * steps
+    lead = next(
+        (k for k in range(1, len(ring)) if roles.get(ring[(ben + k) % len(ring)]) == "leader"),
+        None,
+    )
+    if lead is None:
+        return ["any"] * steps
+    needs: list[StepNeed] = ["any"] * steps
+    for k in range(len(ring)):
+        needs[(ben + k) % len(ring)] = "voice" if k < lead else "return"
+    return needs
 
 
 def _check_declared(
     m: SystemMap,
     loop: FeedbackLoop,
     names: dict[str, str],
+    roles: dict[str, str],
+    rules: _StepRules,
     by_link: dict[tuple[str, str], list[Relationship]],
 ) -> DeclaredLoop:
     path = list(loop.path)
@@ -670,38 +786,50 @@ def _check_declared(
         path.append(path[0])  # validation reports an open loop; close it here to check it
     holding = {"existing", "proposed"} if m.stage == "redesign" else {"existing"}
     order = ["weak", "proposed", "broken"]  # what to report when no link holds, best first
+    needs = _step_needs(path, roles)
+    # the voice steps in the order the voice travels (they may wrap past the path's end)
+    voice = [i for i in range(len(needs)) if needs[i] == "voice"]
+    if voice and voice[-1] == len(needs) - 1 and voice[0] == 0 and len(voice) < len(needs):
+        cut = next(i for i in range(len(voice)) if voice[i] != i)
+        voice = voice[cut:] + voice[:cut]
     breaks: list[LoopBreak] = []
+    steps: list[LoopStep] = []
     edge_signs: list[int] = []
-    for a, b in zip(path, path[1:], strict=False):
+    for (a, b), need in zip(zip(path, path[1:], strict=False), needs, strict=True):
         if a not in names or b not in names:
             breaks.append(LoopBreak(a, b, "unknown element", names.get(a, a), names.get(b, b)))
+            steps.append(LoopStep(a, b, need, rules.kinds(need), [], False))
             edge_signs.append(_UNSIGNED)
             continue
-        found = by_link.get((a, b), [])
+        found = [r for r in by_link.get((a, b), []) if rules.counts(need, r)]
         ok = [r for r in found if r.status in holding]
+        kinds = sorted({r.kind for r in ok})
+        steps.append(LoopStep(a, b, need, rules.kinds(need), kinds, bool(ok)))
         if ok:
             edge_signs.append(_sign(ok))
             continue
+        other = sorted({r.kind for r in by_link.get((a, b), []) if r.status != "broken"})
         statuses = {r.status for r in found}
         reason = next((s for s in order if s in statuses), "missing")
-        breaks.append(LoopBreak(a, b, reason, names[a], names[b]))  # type: ignore[arg-type]
+        if not found and other:
+            breaks.append(LoopBreak(a, b, "wrong kind", names[a], names[b], other, need))
+        else:
+            breaks.append(LoopBreak(a, b, reason, names[a], names[b]))  # type: ignore[arg-type]
         edge_signs.append(_sign([r for r in found if r.status == reason]))
-    negatives = edge_signs.count(_MINUS)
-    loop_type: LoopType
-    if _CONFLICT in edge_signs:
-        loop_type = "undetermined"
-    else:
-        loop_type = "balancing" if negatives % 2 else "reinforcing"
     return DeclaredLoop(
         id=loop.id,
         name=loop.name,
         path=path,
         purpose=loop.purpose,
         declared_type=loop.type,
-        type=loop_type,
-        polarity_assumed=_UNSIGNED in edge_signs,
+        type=_loop_type(edge_signs),
         holds=not breaks,
         breaks=breaks,
+        steps=steps,
+        effect=loop.effect,
+        reads_as="voice" if voice else "any",
+        beneficiary=path[voice[0]] if voice else None,
+        leader=path[voice[-1] + 1] if voice else None,
     )
 
 

@@ -87,6 +87,7 @@ __all__ = [
     "voice",
     "voice_kinds",
     "return_kinds",
+    "carries_return",
 ]
 
 #: Core kinds that carry information or decisions back from a leader.
@@ -136,6 +137,27 @@ def return_kinds(m: SystemMap) -> frozenset[str]:
     return RETURN_KINDS | {k.id for k in m.kinds if k.voice}
 
 
+def carries_return(r: Relationship, kinds: frozenset[str]) -> bool:
+    """Whether a relationship can carry information or a decision back.
+
+    ``kinds`` is :func:`return_kinds` of the map; a relationship of another
+    kind counts when its power carries decisions or information.
+
+    Example
+    -------
+    >>> from sysmap.model import Relationship, RelationshipPower
+    >>> kinds = RETURN_KINDS
+    >>> carries_return(Relationship(source="a", target="b", kind="compensates"), kinds)
+    False
+    >>> carries_return(Relationship(source="a", target="b", kind="governs",
+    ...     power=RelationshipPower(amount=3, carries=["decisions"])), kinds)
+    True
+    """
+    if r.kind in kinds:
+        return True
+    return r.power is not None and not _RETURN_CARRIERS.isdisjoint(r.power.carries)
+
+
 # ------------------------------------------------------------------ graphs
 
 
@@ -174,9 +196,9 @@ class _Graphs:
         ret_rel: list[Relationship] = []
         voice_in = self.voice_in
         for r in m.relationships:
-            kind, pw = r.kind, r.power
+            kind = r.kind
             is_voice = kind in vk
-            is_ret = kind in rk or (pw is not None and not _RETURN_CARRIERS.isdisjoint(pw.carries))
+            is_ret = carries_return(r, rk)
             if not (is_voice or is_ret):
                 continue
             u, v = index.get(r.source), index.get(r.target)

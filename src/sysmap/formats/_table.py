@@ -92,6 +92,7 @@ LOOP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("path", "Path"),
     ("type", "Type"),
     ("purpose", "Description"),
+    ("effect", "Effect"),
 )
 #: (field, header) for the map sheet (one row per field: Field, Value).
 MAP_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -815,8 +816,8 @@ def _say_assumed(b: _Builder, relationships: list[dict[str, Any]]) -> None:
         )
     if b.made_mutual:
         b.assumed.append(
-            f"{_count(b.made_mutual, 'undirected edge')} became mutual relationships (they "
-            "count both ways in every analysis)"
+            f"{_count(b.made_mutual, 'undirected edge')} read as mutual (a mutual "
+            "relationship counts both ways in every analysis)"
         )
     _apply_weights(b, relationships)
 

@@ -37,6 +37,10 @@ from sysmap.formats._common import (
     write_output,
 )
 from sysmap.formats._table import (
+    CONNECTION_COLUMNS,
+    ELEMENT_COLUMNS,
+    LIST_SEP,
+    LOOP_COLUMNS,
     Table,
     build_map,
     connection_records,
@@ -48,10 +52,17 @@ from sysmap.model import SystemMap
 __all__ = ["generate_kumu", "write_kumu", "parse_kumu", "read_kumu", "import_kumu"]
 
 _PARTS = {"stakeholders", "factors", "relationships", "loops"}
+#: The attribute that keeps a Kumu connection type as Kumu wrote it ("Shares Data"
+#: for the kind shares_data), so that it goes back to Kumu unchanged.
+TYPE_LABEL = "kumu_type"
+
+
+#: The headers sysmap writes for its own fields; free attributes keep their names.
+_KNOWN = {h for _, h in (*ELEMENT_COLUMNS, *CONNECTION_COLUMNS, *LOOP_COLUMNS)}
 
 
 def _key(header: str) -> str:
-    return header.lower() if not header.startswith("attributes.") else header
+    return header.lower() if header in _KNOWN else header
 
 
 def kumu_data(m: SystemMap) -> dict[str, Any]:
@@ -66,8 +77,11 @@ def kumu_data(m: SystemMap) -> dict[str, Any]:
     for row in connections:
         item = {_key(h): v for h, v in row.items()}
         item["direction"] = "mutual" if item.get("direction") == "mutual" else "directed"
-        if "evidence" in item:
-            item["evidence"] = json.loads(item["evidence"])
+        label = item.pop(TYPE_LABEL, None)
+        if isinstance(label, str) and _kind_word(label) == item.get("type"):
+            item["type"] = label
+        if isinstance(item.get("tags"), str):
+            item["tags"] = [t for t in item["tags"].split(LIST_SEP) if t]
         out_connections.append(item)
     loop_items = []
     for row in loops:
@@ -122,6 +136,11 @@ def _parse(text: str, file: str, **options: Any) -> ImportResult:
             f"{file}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}) — "
             "check the file is a Kumu JSON export"
         ) from None
+    except RecursionError:
+        raise MapFileError(
+            f"{file}: the JSON is nested too deeply to be a Kumu export (brackets inside "
+            "brackets hundreds of levels deep) — check the file is a Kumu JSON export"
+        ) from None
     if not isinstance(data, dict):
         raise MapFileError(f"{file}: $: a JSON object with elements and connections is needed")
     elements = _list(data, "elements", file, True)
@@ -130,33 +149,81 @@ def _parse(text: str, file: str, **options: Any) -> ImportResult:
     extra = data.get("sysmap") or {}
     if not isinstance(extra, dict):
         raise MapFileError(f"{file}: $.sysmap: an object of map fields is needed here")
-    rows = []
-    for c in connections:
-        row = dict(c)
-        if "attributes" in row and isinstance(row["attributes"], dict):
-            row.update(row.pop("attributes"))
-        direction = str(row.get("direction", "")).strip().lower()
-        if direction in ("directed", ""):
-            row.pop("direction", None)
-        elif direction == "undirected":
-            row["direction"] = "mutual"
-        rows.append(row)
-    flat_elements = []
-    for e in elements:
-        row = dict(e)
-        if "attributes" in row and isinstance(row["attributes"], dict):
-            row.update(row.pop("attributes"))
+    flat_elements = [_flat(e) for e in elements]
+    refs = _element_refs(flat_elements)
+    rows = [_connection(_flat(c), refs) for c in connections]
+    loop_rows = []
+    for lp in loops:
+        row = _flat(lp)
         row.pop("_id", None)
-        flat_elements.append(row)
-    return build_map(
+        if isinstance(row.get("elements"), list):
+            row["elements"] = [refs.get(str(x), x) for x in row["elements"]]
+        loop_rows.append(row)
+    result = build_map(
         file,
         elements=Table("elements", file, flat_elements, style="json"),
         connections=Table("connections", file, rows, style="json"),
-        loops=Table("loops", file, loops, style="json"),
+        loops=Table("loops", file, loop_rows, style="json"),
         extra={k: v for k, v in extra.items() if k not in _PARTS},
         format="kumu",
         options=options,
     )
+    if refs:
+        result.assumed.insert(
+            0,
+            f"Kumu's internal ids (_id) of {len(refs):,} elements were read as references to them",
+        )
+    return result
+
+
+def _flat(item: dict[str, Any]) -> dict[str, Any]:
+    """One Kumu object with its ``attributes`` (how Kumu's own export nests them) lifted."""
+    row = dict(item)
+    attrs = row.pop("attributes", None)
+    if isinstance(attrs, dict):
+        for key, value in attrs.items():
+            row.setdefault(key, value)
+    elif attrs is not None:
+        row["attributes"] = attrs
+    return row
+
+
+def _element_refs(elements: list[dict[str, Any]]) -> dict[str, str]:
+    """Kumu ``_id`` -> how the map will know that element (its id, else its label)."""
+    labels: dict[str, int] = {}
+    for e in elements:
+        label = str(e.get("label", "")).strip().lower()
+        labels[label] = labels.get(label, 0) + 1
+    refs: dict[str, str] = {}
+    for e in elements:
+        kumu_id = e.pop("_id", None)
+        if not isinstance(kumu_id, str):
+            continue
+        label = str(e.get("label", "")).strip()
+        if "id" not in e and labels.get(label.lower(), 0) > 1:
+            e["id"] = kumu_id  # labels alone would not tell these elements apart
+        refs[kumu_id] = str(e["id"]) if "id" in e else label
+    return refs
+
+
+def _connection(row: dict[str, Any], refs: dict[str, str]) -> dict[str, Any]:
+    row.pop("_id", None)
+    for end in ("from", "to"):
+        if isinstance(row.get(end), str) and row[end] in refs:
+            row[end] = refs[row[end]]
+    direction = str(row.get("direction", "")).strip().lower()
+    if direction in ("directed", ""):
+        row.pop("direction", None)
+    if isinstance(row.get("tags"), list):  # a relationship has no tags field: an attribute
+        row["tags"] = LIST_SEP.join(str(t) for t in row["tags"] if t not in (None, ""))
+    kind = row.get("type", row.get("connection type"))
+    if isinstance(kind, str) and kind.strip() and _kind_word(kind) != kind.strip():
+        row.setdefault(TYPE_LABEL, kind.strip())  # "Shares Data" goes back to Kumu as written
+    return row
+
+
+def _kind_word(text: str) -> str:
+    return text.strip().lower().replace(" ", "_").replace("-", "_")
 
 
 def import_kumu(path_or_file: PathOrFile, **options: Any) -> ImportResult:

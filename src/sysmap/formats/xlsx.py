@@ -116,6 +116,7 @@ def _template(m: SystemMap | None) -> bytes:
         ("connections", "Direction"): ["one-way", "mutual"],
         ("connections", "Polarity"): ["+", "-"],
         ("loops", "Type"): ["reinforcing", "balancing"],
+        ("loops", "Effect"): ["virtuous", "vicious"],
     }
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
