@@ -137,7 +137,12 @@ def test_findings_text(m):
         # a rate (unit %): 24 / 40 = 0.6, 50 / 40 = 1.25
         "Indicator 'Housed within 90 days' by race: White 1.25×, Black 0.60× the overall rate "
         "(40%)",
+        # a rate is judged both ways by the four-fifths rule: 0.6 < 0.8 is a gap; 1.25 is
+        # at the band's edge (1 / 0.8), not outside it
+        "Black: 24% on 'Housed within 90 days' vs 40% overall (0.60×, outside 0.80×–1.25×) — a gap",
         "Too small to judge (fewer than 3 beneficiaries): Asian",
+        # White has 3 beneficiaries, but only b4 and b5 have an interest recorded
+        "Too small to judge for interest (fewer than 3 beneficiaries with a value): White",
         "1 of 8 beneficiaries has no race recorded",
     ]
 
@@ -181,8 +186,8 @@ def test_indicator_figures(m):
     }
     assert "stakeholder_share" not in age.groups[0]  # by age_group, the lens is by race
     assert housed.groups == [
-        {"group": "Black", "value": 24, "ratio": 0.6},
-        {"group": "White", "value": 50, "ratio": 1.25},
+        {"group": "Black", "value": 24, "ratio": 0.6, "gap": True},
+        {"group": "White", "value": 50, "ratio": 1.25, "gap": False},
     ]
 
 
@@ -353,3 +358,15 @@ def test_examples(path):
     r = equity(m, attrs[0] if attrs else "role")
     json.dumps(r.to_dict())
     assert r.format_text() and r.format_markdown()
+
+
+def test_a_gap_is_never_written_with_equal_figures():
+    from sysmap.analysis.equity import pair_text
+
+    # betweenness 0.00012 vs 0.0031 rounds to "0 vs 0" at one decimal
+    assert pair_text(0.00012, 0.0031) == ("0.00012", "0.0031")
+    # two significant digits give 0.015 twice: three are needed
+    assert pair_text(0.0149, 0.0151) == ("0.0149", "0.0151")
+    for a, b in [(0.012, 0.0121), (1.04, 1.06), (0.3333, 0.3334), (5e-7, 2e-6)]:
+        x, y = pair_text(a, b)
+        assert x != y, (a, b)

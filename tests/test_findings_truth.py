@@ -83,3 +83,33 @@ def test_payment_does_not_close_a_voice_loop() -> None:
     m2 = sysmap.loads_map(PAID_NOT_HEARD.replace("kind: compensates}", answered))
     assert loops(m2).declared[0].holds
     assert voice(m2).to_dict()["beneficiaries"][0]["verdict"] == "two-way"
+
+
+# A path a - b - c - d of mutual ties: b and c each lie on the shortest paths of
+# a↔c, a↔d (b) and b↔d, a↔d (c): by hand 4 of the 6 ordered pairs among the other
+# three each, 4 / ((4-1)(4-2)) = 67%. Neither is "the" main broker.
+PATH = """\
+id: path
+title: Path
+guiding_question: Who brokers?
+stakeholders:
+  - {id: a, name: A, role: beneficiary}
+  - {id: b, name: B, role: provider}
+  - {id: c, name: C, role: provider}
+  - {id: d, name: D, role: leader}
+relationships:
+  - {from: a, to: b, kind: collaborates, direction: mutual}
+  - {from: b, to: c, kind: collaborates, direction: mutual}
+  - {from: c, to: d, kind: collaborates, direction: mutual}
+"""
+
+
+def test_tied_brokers_are_said_to_tie() -> None:
+    from sysmap.analysis.structure import structure
+
+    texts = [f.text for f in structure(sysmap.loads_map(PATH)).findings()]
+    assert (
+        "B and C tie as the main broker: 67% of shortest paths between other stakeholders "
+        "pass through each of them"
+    ) in texts
+    assert not any("is the main broker" in t for t in texts)

@@ -73,6 +73,7 @@ __all__ = [
     "BUILT_IN_ATTRIBUTES",
     "DEFAULT_CONCERNS",
     "NOT_RECORDED",
+    "pair_text",
 ]
 
 #: Stakeholder fields the lens can group by besides the free attributes.
@@ -84,7 +85,24 @@ DEFAULT_CONCERNS: dict[str, tuple[str, ...]] = {"voice": ("no voice",)}
 #: The group label of stakeholders without the attribute.
 NOT_RECORDED = "not recorded"
 _PLURAL = {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}
-_RATE_WORDS = ("%", "percent", "rate", "ratio", "per ")
+#: Units that make an indicator a level (a rate, an average) rather than a count of people.
+_RATE_WORDS = (
+    "%",
+    "percent",
+    "rate",
+    "ratio",
+    "per ",
+    "days",
+    "weeks",
+    "months",
+    "years",
+    "median",
+    "mean",
+    "average",
+    "score",
+    "$",
+    "dollar",
+)
 
 Value = float | int | str | bool | None
 
@@ -186,6 +204,7 @@ class IndicatorBreakdown:
     total: float
     groups: list[dict[str, Any]]
     compared_with: str | None = None
+    gap_ratio: float = 0.8
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -237,11 +256,17 @@ class EquityResult:
         out = [Finding(g.text, self.name, 3, [g.group]) for g in self.gaps]
         if self.metrics and not self.gaps and self.stakeholders:
             names = one_of([_metric_words(mb.metric) for mb in self.metrics])
-            out.append(Finding(f"No gaps in {names} by {self.by} among {self.noun}", self.name, 2))
-        for ib in self.indicators:
-            if ib.by != self.by:
-                continue  # shown in the tables; the findings follow the lens
+            text = f"No gaps in {names} by {self.by} among {self.noun}"
+            if any(
+                g.get("gap") or g.get("under_represented") for ib in self._lens() for g in ib.groups
+            ):
+                text += " (the indicators below show gaps)"
+            out.append(Finding(text, self.name, 2))
+        for ib in self._lens():
             out.append(Finding(_indicator_text(ib), self.name, 2, [ib.id]))
+            for g in ib.groups:
+                if g.get("gap"):
+                    out.append(Finding(_rate_gap_text(ib, g), self.name, 3, [ib.id]))
             for g in ib.groups:
                 if g.get("under_represented"):
                     out.append(
@@ -264,6 +289,18 @@ class EquityResult:
                     1,
                 )
             )
+        # groups big enough in all, but with too few values for one metric
+        for mb in self.metrics:
+            few = [g.group for g in mb.groups if g.too_small and g.group not in small]
+            if few:
+                out.append(
+                    Finding(
+                        f"Too small to judge for {_metric_words(mb.metric)} (fewer than "
+                        f"{self.min_group} {self.noun} with a value): " + ", ".join(few),
+                        self.name,
+                        1,
+                    )
+                )
         missing = next((g["n"] for g in self.groups if not g["recorded"]), 0)
         if missing:
             out.append(
@@ -274,7 +311,12 @@ class EquityResult:
                     1,
                 )
             )
-        return out
+        seen: set[str] = set()  # the same sentence once, however many tables lead to it
+        return [f for f in out if not (f.text in seen or seen.add(f.text))]
+
+    def _lens(self) -> list[IndicatorBreakdown]:
+        """The indicator breakdowns by the lens's attribute (the others are in the tables)."""
+        return [ib for ib in self.indicators if ib.by == self.by]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -375,6 +417,35 @@ def _note(g: GroupStats, gapped: set[str], reference: str | None) -> str:
     return ""
 
 
+def pair_text(a: float, b: float) -> tuple[str, str]:
+    """Two figures with as many digits as it takes to see that they differ.
+
+    One decimal when that shows the difference, else more significant digits
+    (up to six), so that a gap is never written "0 vs 0".
+
+    Example
+    -------
+    >>> pair_text(0.4, 0.7), pair_text(0.00012, 0.0031), pair_text(2.0, 3.0)
+    (('0.4', '0.7'), ('0.00012', '0.0031'), ('2', '3'))
+    """
+    if a == b:
+        return _num(a), _num(b)
+    first = (_num(a), _num(b))
+    if first[0] != first[1] and (a == 0 or first[0] != "0") and (b == 0 or first[1] != "0"):
+        return first
+    for digits in range(2, 7):
+        pair = (_sig(a, digits), _sig(b, digits))
+        if pair[0] != pair[1]:
+            return pair
+    return _sig(a, 6), _sig(b, 6)
+
+
+def _sig(value: float, digits: int) -> str:
+    if value == 0 or float(value).is_integer():
+        return _num(value)
+    return f"{value:.{digits}g}"
+
+
 def _metric_words(metric: str) -> str:
     return metric.replace("_", " ")
 
@@ -403,6 +474,16 @@ def _indicator_text(ib: IndicatorBreakdown) -> str:
     parts = [f"{g['group']} {_times(g['ratio'])}" for g in groups]
     return (
         f"Indicator '{ib.name}' by {ib.by}: " + ", ".join(parts) + f" the overall rate ({overall})"
+    )
+
+
+def _rate_gap_text(ib: IndicatorBreakdown, g: dict[str, Any]) -> str:
+    mine, overall = pair_text(float(g["value"]), float(ib.value or 0))
+    unit = "%" if ib.unit in ("%", "percent") else (f" {ib.unit}" if ib.unit else "")
+    return (
+        f"{_capital(str(g['group']))}: {mine}{unit} on '{ib.name}' vs {overall}{unit} overall "
+        f"({_times(g['ratio'])}, outside {fmt_number(ib.gap_ratio)}×–"
+        f"{fmt_number(1 / ib.gap_ratio)}×) — a gap"
     )
 
 
@@ -712,9 +793,10 @@ def _breakdown(
                 worse = gm > bm / gap_ratio if lower_is_better else gm < gap_ratio * bm
                 if g is best or not worse or (not lower_is_better and bm <= 0):
                     continue
+                mine, theirs = pair_text(gm, bm)
                 text = (
-                    f"{_capital(_who(g.group, noun, by))}: mean {words} {_num(gm)} vs "
-                    f"{_num(bm)} for {_who(best.group, noun, by)} — a gap"
+                    f"{_capital(_who(g.group, noun, by))}: mean {words} {mine} vs "
+                    f"{theirs} for {_who(best.group, noun, by)} — a gap"
                 )
                 mb.gaps.append(Gap(name, g.group, gm, best.group, bm, None, text))
     else:
@@ -757,6 +839,9 @@ def _indicator(
             row: dict[str, Any] = {"group": group, "value": value}
             if rate:
                 row["ratio"] = value / ind.value if ind.value else None
+                row["gap"] = row["ratio"] is not None and (
+                    row["ratio"] < gap_ratio - 1e-9 or row["ratio"] > 1 / gap_ratio + 1e-9
+                )
             else:
                 share = value / total if total else None
                 row["share"] = share
@@ -777,6 +862,7 @@ def _indicator(
                 total=total,
                 groups=rows,
                 compared_with=among if compare else None,
+                gap_ratio=gap_ratio,
             )
         )
     return out

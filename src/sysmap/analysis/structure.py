@@ -286,6 +286,21 @@ class StructureResult:
     def _name(self, ident: str) -> str:
         return self.names.get(ident, ident)
 
+    def _tops(self, key: str, reverse: bool = True) -> list[dict[str, Any]]:
+        """Every stakeholder with the highest (or lowest) value, in map order."""
+        rows = [s for s in self.stakeholders if s[key] is not None]
+        if not rows:
+            return []
+        best = max(s[key] for s in rows) if reverse else min(s[key] for s in rows)
+        return [s for s in rows if s[key] == best]
+
+    def _who(self, rows: list[dict[str, Any]], one: str, many: str) -> str:
+        """``X is the main broker`` or ``X, Y and Z tie as the main broker``."""
+        names = [s["name"] for s in rows]
+        if len(names) == 1:
+            return f"{names[0]} {one}"
+        return f"{_names(names)} tie {many}"
+
     def _top(self, key: str, reverse: bool = True) -> dict[str, Any] | None:
         rows = [s for s in self.stakeholders if s[key] is not None]
         if not rows:
@@ -368,15 +383,19 @@ class StructureResult:
             if sampled and err is not None:
                 b = top["betweenness"]
                 about = f"an estimated {_pct(b * (1 - err))} to {_pct(b * (1 + err))}"
+                tied = [top]
             else:
                 about = _pct(top["betweenness"])
+                tied = self._tops("betweenness")
+            each = " each" if len(tied) > 1 else ""
             add(
                 Finding(
-                    f"{top['name']} is the main broker: {about} of shortest paths "
-                    "between other stakeholders pass through it",
+                    self._who(tied, "is the main broker", "as the main broker")
+                    + f": {about} of shortest paths between other stakeholders pass through "
+                    + ("each of them" if each else "it"),
                     name,
                     3,
-                    [top["id"]],
+                    [s["id"] for s in tied],
                 )
             )
         elif top is not None and top["betweenness"] > 0:
@@ -453,38 +472,49 @@ class StructureResult:
         # structural holes
         holes = [s for s in self.stakeholders if s["constraint"] is not None and s["degree"] > 1]
         if holes:
-            low = min(holes, key=lambda s: s["constraint"])
+            least = min(s["constraint"] for s in holes)
+            lows = [s for s in holes if s["constraint"] == least]
             add(
                 Finding(
-                    f"{low['name']} spans the most structural holes (constraint "
-                    f"{_sig(low['constraint'])}): its contacts are the least tied to one another",
+                    self._who(
+                        lows, "spans the most structural holes", "for the most structural holes"
+                    )
+                    + f" (constraint {_sig(least)}): "
+                    + ("its" if len(lows) == 1 else "their")
+                    + " contacts are the least tied to one another",
                     name,
                     1,
-                    [low["id"]],
+                    [s["id"] for s in lows],
                 )
             )
 
         # influence and reach
-        pr = self._top("pagerank")
-        if pr is not None and c["ties"]:
+        prs = self._tops("pagerank")
+        if prs and c["ties"]:
             add(
                 Finding(
-                    f"{pr['name']} has the highest PageRank ({_sig(pr['pagerank'])}): "
-                    "relationships lead to it from well-connected stakeholders",
+                    self._who(prs, "has the highest PageRank", "for the highest PageRank")
+                    + f" ({_sig(prs[0]['pagerank'])}): relationships lead to "
+                    + ("it" if len(prs) == 1 else "them")
+                    + " from well-connected stakeholders",
                     name,
                     1,
-                    [pr["id"]],
+                    [s["id"] for s in prs],
                 )
             )
-        reach = self._top("reach")
-        if reach is not None and reach["reach"] and reach["reach"] > 0:
+        reach = self._tops("reach")
+        if reach and reach[0]["reach"] and reach[0]["reach"] > 0:
             add(
                 Finding(
-                    f"{reach['name']} reaches the most stakeholders within two steps "
-                    f"({_pct(reach['reach'])} of the others)",
+                    self._who(
+                        reach,
+                        "reaches the most stakeholders within two steps",
+                        "for reaching the most stakeholders within two steps",
+                    )
+                    + f" ({_pct(reach[0]['reach'])} of the others)",
                     name,
                     1,
-                    [reach["id"]],
+                    [s["id"] for s in reach],
                 )
             )
         out.sort(key=lambda f: -f.importance)
