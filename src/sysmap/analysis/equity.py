@@ -311,8 +311,11 @@ class EquityResult:
                     1,
                 )
             )
-        seen: set[str] = set()  # the same sentence once, however many tables lead to it
-        return [f for f in out if not (f.text in seen or seen.add(f.text))]
+        # the same sentence once, however many tables lead to it
+        unique: dict[str, Finding] = {}
+        for f in out:
+            unique.setdefault(f.text, f)
+        return list(unique.values())
 
     def _lens(self) -> list[IndicatorBreakdown]:
         """The indicator breakdowns by the lens's attribute (the others are in the tables)."""
