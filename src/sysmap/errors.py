@@ -8,6 +8,7 @@ them all; the command line prints ``Error: …`` and exits with status 1::
     ├── MapInvalid          the map breaks one or more rules; ``.problems`` lists each
     ├── EditError           an editing command cannot be applied (unknown id, bad value …)
     ├── LockTimeout         another edit holds the map's lock for too long
+    ├── OutputError         a file cannot be written (full disk, read-only folder …)
     ├── UnknownFormat       a file format sysmap does not know
     ├── UnknownOption       an option a format does not take (also a TypeError)
     └── MissingDependency   an optional library is not installed
@@ -26,6 +27,7 @@ __all__ = [
     "MapInvalid",
     "EditError",
     "LockTimeout",
+    "OutputError",
     "UnknownFormat",
     "UnknownOption",
     "MissingDependency",
@@ -54,7 +56,8 @@ class MapInvalid(SysmapError):
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
         lines = [p.format() for p in errors]
-        head = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the map"
+        n = sum(1 + p.more for p in errors)
+        head = f"{n:,} problem{'s' if n != 1 else ''} in the map"
         super().__init__(head + ":\n" + "\n".join(lines))
 
 
@@ -64,6 +67,14 @@ class EditError(SysmapError):
 
 class LockTimeout(SysmapError):
     """Another process kept the map locked for longer than the timeout."""
+
+
+class OutputError(SysmapError):
+    """A file or folder cannot be written: the disk is full, the folder is
+    read-only or missing, or a folder stands where the file should go.
+
+    The target is left as it was; the message names it and says what to do.
+    """
 
 
 class UnknownFormat(SysmapError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -27,6 +28,10 @@ __all__ = [
     "MapFormat",
     "detect_format",
     "read_text",
+    "read_limited",
+    "max_file_bytes",
+    "format_size",
+    "decode",
     "parse_text",
     "locate",
 ]
@@ -48,15 +53,26 @@ _YAML_ERROR = re.compile(r"line (\d+), column (\d+)")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
-def _max_bytes() -> int:
+def max_file_bytes() -> int:
+    """The size limit for a map or an imported file, in bytes.
+
+    :data:`MAX_FILE_BYTES` unless the ``SYSMAP_MAX_FILE_BYTES`` environment
+    variable sets another.
+    """
     value = os.environ.get("SYSMAP_MAX_FILE_BYTES")
     if value and value.isdigit():
         return int(value)
     return MAX_FILE_BYTES
 
 
-def _size(n: int) -> str:
-    """``67.1 MB``, ``2.5 kB``, ``300 bytes``."""
+def format_size(n: int) -> str:
+    """``67.1 MB``, ``2.5 kB``, ``300 bytes``.
+
+    Example
+    -------
+    >>> format_size(64 * 1024 * 1024), format_size(2500), format_size(300)
+    ('67.1 MB', '2.5 kB', '300 bytes')
+    """
     if n >= 1_000_000:
         return f"{n / 1e6:.1f} MB"
     if n >= 1_000:
@@ -92,30 +108,67 @@ def read_text(path: str | os.PathLike[str]) -> str:
     Raises
     ------
     MapFileError
-        The file is missing, too large, binary or not UTF-8 text.
+        The file is missing, not a regular file, too large, binary or not
+        UTF-8 text.
+    """
+    return decode(read_limited(path), str(path))
+
+
+def read_limited(path: str | os.PathLike[str], what: str = "a map") -> bytes:
+    """The bytes of a file, refusing anything but a regular file under the size limit.
+
+    A named pipe, a device or a socket is refused before a byte is read (it
+    could make the command wait forever or read without end), and so is a
+    file over :data:`MAX_FILE_BYTES` (``SYSMAP_MAX_FILE_BYTES``). ``what``
+    names the file in the size message ("a map", "a file to import").
+
+    Raises
+    ------
+    MapFileError
+        The file is missing, unreadable, a folder, not a regular file, or too large.
     """
     name = str(path)
-    limit = _max_bytes()
+    limit = max_file_bytes()
     try:
-        size = os.path.getsize(path)
-        if size > limit:
-            raise _fail(
-                name,
-                f"the file is {_size(size)}, over the {_size(limit)} "
-                "limit for a map — check that this is the right file, or raise the "
-                "limit with the SYSMAP_MAX_FILE_BYTES environment variable",
-            )
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+        # O_NONBLOCK: opening a named pipe with no writer would wait forever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise _fail(name, "no such file — check the path") from None
     except IsADirectoryError:
-        raise _fail(name, "this is a folder, not a map file") from None
+        raise _fail(name, "this is a folder, not a file — give the file's name") from None
     except PermissionError:
         raise _fail(name, "permission denied — check the file's permissions") from None
     except OSError as exc:
-        raise _fail(name, f"cannot read the file ({exc.strerror})") from None
-    return decode(data, name)
+        raise _fail(name, f"cannot read the file ({exc.strerror}) — check the path") from None
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise _fail(name, "this is a folder, not a file — give the file's name")
+        if not stat.S_ISREG(mode):
+            raise _fail(
+                name,
+                "this is not a regular file (a named pipe, device or socket) — sysmap "
+                "reads only ordinary files; save the data to a file first",
+            )
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise _too_large(name, size, limit, what)
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise _fail(name, f"cannot read the file ({exc.strerror}) — check the disk") from None
+    if len(data) > limit:  # grew while we read it
+        raise _too_large(name, len(data), limit, what)
+    return data
+
+
+def _too_large(name: str, size: int, limit: int, what: str) -> MapFileError:
+    return _fail(
+        name,
+        f"the file is {format_size(size)}, over the {format_size(limit)} "
+        f"limit for {what} — check that this is the right file, or raise the "
+        "limit with the SYSMAP_MAX_FILE_BYTES environment variable",
+    )
 
 
 def decode(data: bytes, name: str) -> str:
@@ -131,13 +184,15 @@ def decode(data: bytes, name: str) -> str:
             name,
             "this is a binary file, not a YAML or JSON map — check that you picked the right file",
         )
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return data.decode("utf-8-sig")
+        return data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        start = bom + exc.start  # the error's place counts from after the byte-order mark
+        line = data[:start].count(b"\n") + 1
         raise _fail(
             name,
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on this line, "
+            f"the file is not UTF-8 text (byte 0x{data[start]:02x} on this line, "
             "often an accented letter saved in another encoding) — save it as UTF-8",
             line,
         ) from None

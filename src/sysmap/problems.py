@@ -75,6 +75,9 @@ class Problem:
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    #: How many more problems like this one were found and not listed
+    #: (the same check on the same field of other items).
+    more: int = 0
 
     @property
     def where(self) -> str:
@@ -90,6 +93,8 @@ class Problem:
         if self.path:
             parts.append(path_to_str(self.path))
         text = self.message if self.severity == "error" else f"warning: {self.message}"
+        if self.more:
+            text += f" (and {self.more:,} more like this)"
         parts.append(text)
         return ": ".join(parts)
 
@@ -125,12 +130,12 @@ class ValidationReport:
         if self.ok:
             note = f"{self.file}: valid"
             if self.warnings:
-                n = len(self.warnings)
+                n = sum(1 + p.more for p in self.warnings)
                 note += f" ({n} warning{'s' if n != 1 else ''})"
             lines.append(note)
         else:
-            n = len(self.errors)
-            lines.append(f"{self.file}: {n} error{'s' if n != 1 else ''}")
+            n = sum(1 + p.more for p in self.errors)
+            lines.append(f"{self.file}: {n:,} error{'s' if n != 1 else ''}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

@@ -3,55 +3,215 @@
 Every file sysmap writes goes through :func:`write_atomic`: the text goes to
 a temporary file in the same folder, is flushed to disk, and replaces the
 target in one step, so a reader sees the old file or the new one, never half
-of one. Editing commands also hold :func:`map_lock` so that two edits of the
-same map never lose each other's change.
+of one. A write that fails (a full disk, a read-only folder, a folder where
+the file should be) raises :class:`~sysmap.errors.OutputError` and leaves the
+target as it was; a temporary file left by a process that was killed is
+removed by the next write to the same file. :func:`write_folder_atomic` does
+the same for a folder of files. Editing commands also hold :func:`map_lock`,
+a hidden lock file beside the map that is removed when the edit ends, so that
+two edits of the same map never lose each other's change.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import errno
 import json
 import os
+import re
+import shutil
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from datetime import date
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
-import filelock
-
-from sysmap.errors import LockTimeout, SysmapError
+from sysmap.errors import LockTimeout, OutputError
 from sysmap.mapfile import MapFormat, detect_format
 from sysmap.model import SystemMap
 
-__all__ = ["write_atomic", "map_lock", "dump_yaml", "dump_json", "dumps_map", "save_map"]
+__all__ = [
+    "write_atomic",
+    "write_folder_atomic",
+    "output_error",
+    "map_lock",
+    "dump_yaml",
+    "dump_json",
+    "dumps_map",
+    "save_map",
+    "STALE_TEMP_SECONDS",
+]
+
+#: A temporary file of ours older than this is removed by the next write to
+#: the same target (one whose process is gone goes after a few seconds).
+STALE_TEMP_SECONDS = 24 * 3600
+_DEAD_TEMP_SECONDS = 5.0
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write text to a file atomically (temporary file, fsync, rename).
+def output_error(target: str | os.PathLike[str], exc: OSError) -> OutputError:
+    """The :class:`OutputError` for a failed write: what happened, what to do."""
+    folder = Path(target).parent
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        why = "the disk is full (no space left) — free some space and run the command again"
+    elif code == errno.EROFS:
+        why = f"the folder {folder} is on a read-only disk — write the file somewhere else"
+    elif code in (errno.EACCES, errno.EPERM):
+        why = (
+            f"permission denied: you cannot write in the folder {folder} — write the "
+            "file somewhere else, or check the folder's permissions"
+        )
+    elif code == errno.EISDIR:
+        why = "this is a folder — give a file name"
+    elif code == errno.ENOENT:
+        why = f"the folder {folder} does not exist — create it first"
+    else:
+        why = f"cannot write the file ({exc.strerror or exc}) — check the path and the disk"
+    return OutputError(f"{target}: {why}; nothing was written")
+
+
+def _temp_prefix(name: str) -> str:
+    return f".{name}."
+
+
+_OURS = re.compile(r"\.(\d+)-[A-Za-z0-9_]+\.tmp$")
+
+
+def _clear_stale_temps(folder: Path, name: str) -> None:
+    """Remove temporary files a killed write of ``name`` left in ``folder``."""
+    prefix = _temp_prefix(name)
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.name.startswith(prefix):
+                continue
+            match = _OURS.fullmatch(entry.name[len(prefix) - 1 :])
+            if match is None:
+                continue
+            with contextlib.suppress(OSError):
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+                gone = age > _DEAD_TEMP_SECONDS and not _alive(int(match.group(1)))
+                if gone or age > STALE_TEMP_SECONDS:
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def _folder_of(target: Path) -> Path:
+    return target.parent if str(target.parent) else Path(".")
+
+
+def _check_target(target: Path, *, folder_ok: bool = False) -> Path:
+    folder = _folder_of(target)
+    if not folder.is_dir():
+        raise OutputError(f"{target}: the folder {folder} does not exist — create it first")
+    if not folder_ok and target.is_dir():
+        raise OutputError(f"{target}: this is a folder — give a file name; nothing was written")
+    _clear_stale_temps(folder, target.name)
+    return folder
+
+
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write text (or bytes) to a file atomically: temporary file, fsync, rename.
 
     Keeps the permissions of a file being replaced.
+
+    Raises
+    ------
+    OutputError
+        The folder is missing or read-only, the disk is full, or the path is
+        a folder; the target is left as it was and no temporary file remains.
     """
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise SysmapError(f"{target}: the folder {folder} does not exist — create it first")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    folder = _check_target(target)
+    tmp = ""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        fd, tmp = tempfile.mkstemp(
+            dir=folder, prefix=f"{_temp_prefix(target.name)}{os.getpid()}-", suffix=".tmp"
+        )
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fb:
+                fb.write(text)
+                fb.flush()
+                os.fsync(fb.fileno())
         else:
-            os.chmod(tmp, 0o666 & ~_umask())
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+        _set_mode(tmp, target)
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    except BaseException as exc:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise output_error(target, exc) from None
+        raise
+
+
+def _set_mode(tmp: str, target: Path) -> None:
+    if target.exists():
+        os.chmod(tmp, target.stat().st_mode & 0o7777)
+    else:
+        os.chmod(tmp, 0o666 & ~_umask())
+
+
+def write_folder_atomic(path: str | os.PathLike[str], files: Mapping[str, str | bytes]) -> None:
+    """Write several files into a folder so that a failure changes nothing.
+
+    The files are written in full to a hidden temporary folder beside the
+    target first. A new folder then takes the temporary folder's place in
+    one rename; in an existing folder each file replaces its old version by
+    a rename (other files in the folder are left alone).
+
+    Raises
+    ------
+    OutputError
+        As :func:`write_atomic`; also when ``path`` is a file.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise OutputError(
+            f"{target}: this is a file, and a folder is needed here — give a folder name"
+        )
+    folder = _check_target(target, folder_ok=True)
+    tmp = ""
+    try:
+        tmp = tempfile.mkdtemp(
+            dir=folder, prefix=f"{_temp_prefix(target.name)}{os.getpid()}-", suffix=".tmp"
+        )
+        for name, content in files.items():
+            write_atomic(Path(tmp) / name, content)
+        if target.is_dir():
+            for name in files:
+                os.replace(Path(tmp) / name, target / name)
+            os.rmdir(tmp)
+        else:
+            os.chmod(tmp, 0o777 & ~_umask())
+            os.rename(tmp, target)
+    except BaseException as exc:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OutputError):
+            raise OutputError(str(exc).replace(tmp, str(target))) from None
+        if isinstance(exc, OSError):
+            raise output_error(target, exc) from None
         raise
 
 
@@ -61,28 +221,82 @@ def _umask() -> int:
     return mask
 
 
-def _lock_path(path: str | os.PathLike[str]) -> str:
-    # Locks live in the temp folder, keyed by the map's real path, so that no
-    # lock files litter the folder the map (and its git repository) is in.
-    real = os.path.realpath(path)
-    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    folder = Path(tempfile.gettempdir()) / "sysmap-locks"
-    folder.mkdir(exist_ok=True)
-    return str(folder / f"{digest}.lock")
+def lock_path(path: str | os.PathLike[str]) -> Path:
+    """The hidden lock file of a map: ``.name.lock`` beside the file it points to.
+
+    Two paths to the same file (a symbolic link, a relative path) share it.
+    """
+    real = Path(os.path.realpath(path))
+    return real.parent / f".{real.name}.lock"
 
 
 @contextlib.contextmanager
 def map_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[None]:
-    """Hold the edit lock of one map file.
+    """Hold the edit lock of one map file; the lock file is removed afterwards.
 
     Raises
     ------
     LockTimeout
         Another process held the lock for longer than ``timeout`` seconds.
+    OutputError
+        The lock cannot be made (the map's folder is read-only).
     """
-    lock = filelock.FileLock(_lock_path(path), timeout=timeout)
+    lock = lock_path(path)
+    if not lock.parent.is_dir():
+        yield  # no such folder: reading the map says so
+        return
     try:
-        with lock:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: filelock removes its file itself
+        yield from _filelock(path, lock, timeout)
+        return
+    fd = _acquire(path, lock, timeout, fcntl)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)  # while still held, so that no waiter locks a removed file
+        os.close(fd)
+
+
+def _acquire(path: str | os.PathLike[str], lock: Path, timeout: float, fcntl: Any) -> int:
+    """Lock ``lock`` with flock, making sure the file locked is still the one at the path."""
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDONLY | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise OutputError(
+                f"{path}: cannot lock the map for editing ({exc.strerror}) — the folder "
+                f"{lock.parent} must be writable to edit the map"
+            ) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                raise LockTimeout(
+                    f"{path}: another edit has held this map for over {timeout:g} s — "
+                    "try again when it has finished"
+                ) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+            continue
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(lock))
+        except OSError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)  # the holder removed it as we opened it: lock the new one
+
+
+def _filelock(path: str | os.PathLike[str], lock: Path, timeout: float) -> Iterator[None]:
+    import filelock
+
+    try:
+        with filelock.FileLock(str(lock), timeout=timeout):
             yield
     except filelock.Timeout:
         raise LockTimeout(

@@ -38,6 +38,8 @@ __all__ = [
     "check_references",
     "load_map",
     "loads_map",
+    "cap_problems",
+    "MAX_PER_KIND",
 ]
 
 
@@ -155,6 +157,7 @@ def validate_data(
         if huge is None:
             raise
         problems, model = [Problem(TOO_LONG_NUMBER, huge, code="number-too-long")], None
+    problems = cap_problems(problems)
     for p in problems:
         p.file = file
     if text is not None and problems:
@@ -169,12 +172,7 @@ def _check(data: Any) -> tuple[list[Problem], SystemMap | None]:
     """Field rules and references; the map when there are no errors."""
     if not isinstance(data, dict):
         return [Problem(_not_a_map(data), code="not-a-map")], None
-    problems: list[Problem] = []
-    model: SystemMap | None = None
-    try:
-        model = SystemMap.model_validate(data)
-    except pydantic.ValidationError as exc:
-        problems.extend(_from_pydantic(exc, data))
+    problems, model = _check_fields(data)
     # one message per field: a bad id is not also reported as unknown, but
     # "that is a name, use this id" says more than "not a valid id"
     refs = check_references(data)
@@ -185,6 +183,156 @@ def _check(data: Any) -> tuple[list[Problem], SystemMap | None]:
     if any(p.severity == "error" for p in problems):
         model = None
     return problems, model
+
+
+# ---------------------------------------------------------------- many problems
+
+#: At most this many problems of one kind (the same check failing on the same
+#: field of many items) are listed; the last one listed says how many more
+#: there are: "(and 999,990 more like this)".
+MAX_PER_KIND = 20
+#: Lists longer than this are checked this many items at a time, so that a
+#: file full of mistakes never holds all of pydantic's errors at once.
+SLICE_ITEMS = 2000
+
+_Kind = tuple[str, str, tuple[str | None, ...]]
+
+
+def _kind(p: Problem) -> _Kind:
+    return p.severity, p.code, tuple(None if isinstance(x, int) else x for x in p.path)
+
+
+def cap_problems(problems: list[Problem], per_kind: int = MAX_PER_KIND) -> list[Problem]:
+    """The first ``per_kind`` problems of each kind, the last of them counting the rest.
+
+    A kind is one check (the problem's code) on one field of any item of a
+    list: ``missing`` at ``$.stakeholders[*].name``. The count goes in the
+    last kept problem's ``more`` (which also adds up the ``more`` of any
+    problem left out).
+
+    Example
+    -------
+    >>> ps = [Problem("no name", ["stakeholders", i, "name"], code="missing") for i in range(5)]
+    >>> [p.format() for p in cap_problems(ps, per_kind=2)]
+    ['<map>: $.stakeholders[0].name: no name', '<map>: $.stakeholders[1].name: no name (and 3 more like this)']
+    """
+    kept: list[Problem] = []
+    last: dict[_Kind, Problem] = {}
+    seen: dict[_Kind, int] = {}
+    for p in problems:
+        key = _kind(p)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if n < per_kind:
+            kept.append(p)
+            last[key] = p
+        else:
+            last[key].more += 1 + p.more
+    return kept
+
+
+def _list_model(key: str) -> type[BaseModel] | None:
+    """The item model of one of the map's lists (``stakeholders`` → Stakeholder)."""
+    field = _field(SystemMap, key)
+    if field is None or typing.get_origin(field.annotation) is not list:
+        return None
+    return _model_of(field.annotation)
+
+
+def _check_fields(data: dict[str, Any]) -> tuple[list[Problem], SystemMap | None]:
+    """pydantic's field rules, long lists a slice at a time (see :data:`SLICE_ITEMS`)."""
+    big = {
+        key: items
+        for key, items in data.items()
+        if isinstance(key, str)
+        and isinstance(items, list)
+        and len(items) > SLICE_ITEMS
+        and _list_model(key) is not None
+    }
+    if not big:
+        try:
+            return [], SystemMap.model_validate(data)
+        except pydantic.ValidationError as exc:
+            return _from_pydantic(exc, data), None
+    head = {key: ([] if key in big else value) for key, value in data.items()}
+    problems: list[Problem] = []
+    try:
+        SystemMap.model_validate(head)
+    except pydantic.ValidationError as exc:
+        problems.extend(_from_pydantic(exc, head))
+    checked: dict[str, list[Any]] = {}
+    for key, items in big.items():
+        checked[key] = _check_slices(key, items, problems)
+    if problems:
+        return problems, None
+    # the items are models now; pydantic takes them as they are
+    return [], SystemMap.model_validate({**data, **checked})
+
+
+def _check_slices(key: str, items: list[Any], problems: list[Problem]) -> list[Any]:
+    """Validate a long list a slice at a time; problems go to ``problems``, capped early.
+
+    Only the first :data:`MAX_PER_KIND` errors of each kind are put into
+    words (that is the slow part); the rest are counted on the last one.
+    """
+    model = _list_model(key)
+    adapter: pydantic.TypeAdapter[list[Any]] = pydantic.TypeAdapter(list[model])  # type: ignore[valid-type]
+    out: list[Any] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    last: dict[tuple[Any, ...], tuple[PathPart, ...]] = {}
+    extra: dict[tuple[PathPart, ...], int] = {}
+    for start in range(0, len(items), SLICE_ITEMS):
+        part = items[start : start + SLICE_ITEMS]
+        try:
+            out.extend(adapter.validate_python(part))
+            continue
+        except pydantic.ValidationError as exc:
+            error = exc
+        root = {key: part}
+        lean = error.errors(include_url=False, include_context=False, include_input=False)
+        # an error's kind: its type and its place in the item, item indexes left out
+        raw = [(e["type"], e["loc"][1:]) for e in lean]
+        kinds = {r: (r[0], *(None if isinstance(x, int) else x for x in r[1])) for r in set(raw)}
+        keep: list[int] = []
+        if all(seen.get(k, 0) >= MAX_PER_KIND for k in kinds.values()):
+            # the usual case in a file full of one mistake: only count
+            for kind, n in Counter(map(kinds.__getitem__, raw)).items():
+                extra[last[kind]] = extra.get(last[kind], 0) + n
+            continue
+        for i, r in enumerate(raw):
+            kind = kinds[r]
+            n = seen.get(kind, 0)
+            seen[kind] = n + 1
+            if n < MAX_PER_KIND:
+                keep.append(i)
+                path, _ = _normalise((key, *lean[i]["loc"]), root, r[0])
+                last[kind] = _shifted(path, start)
+            else:
+                extra[last[kind]] = extra.get(last[kind], 0) + 1
+        if keep:
+            full = error.errors(include_url=False)
+            found = _from_errors([_under(key, full[i]) for i in keep], root)
+            for p in found:
+                p.path = list(_shifted(p.path, start))
+            problems.extend(found)
+    by_path = {tuple(p.path): p for p in problems}
+    for path, n in extra.items():
+        target = by_path.get(path) or by_path.get(path[:-1])
+        if target is not None:
+            target.more += n
+    return out
+
+
+def _under(key: str, err: Any) -> Any:
+    return {**err, "loc": (key, *err["loc"])}
+
+
+def _shifted(path: list[PathPart] | tuple[PathPart, ...], start: int) -> tuple[PathPart, ...]:
+    """A path in a slice as a path in the whole list (the item index moved on by ``start``)."""
+    out = list(path)
+    if len(out) > 1 and isinstance(out[1], int):
+        out[1] += start
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- pydantic
@@ -348,10 +496,15 @@ def _required_names(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items() if info.is_required()]
 
 
-def _normalise(loc: tuple[Any, ...], data: Any) -> tuple[list[PathPart], bool]:
+def _normalise(
+    loc: tuple[Any, ...], data: Any, etype: str = "missing"
+) -> tuple[list[PathPart], bool]:
     """Drop pydantic's type tags (``str``, ``function-before[…]``) from a loc.
 
     Keys of blocks become text, so a key ``1`` is ``$.scores.1``, not an index.
+    Only a ``missing`` error ends at a field that is not in the data; at the
+    end of any other loc such a name is a tag (``int``, the branch of a
+    text-or-number attribute) and is dropped too.
     """
     path: list[PathPart] = []
     node = data
@@ -363,7 +516,12 @@ def _normalise(loc: tuple[Any, ...], data: Any) -> tuple[list[PathPart], bool]:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
-        elif isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str):
+        elif (
+            isinstance(node, dict)
+            and i == len(loc) - 1
+            and isinstance(part, str)
+            and etype == "missing"
+        ):
             path.append(part)  # a missing field
         else:
             tagged = True
@@ -371,11 +529,15 @@ def _normalise(loc: tuple[Any, ...], data: Any) -> tuple[list[PathPart], bool]:
 
 
 def _from_pydantic(exc: pydantic.ValidationError, data: Any) -> list[Problem]:
+    return _from_errors(exc.errors(include_url=False), data)
+
+
+def _from_errors(errors: Any, data: Any) -> list[Problem]:
     problems: dict[tuple[PathPart, ...], Problem] = {}
-    for err in exc.errors(include_url=False):
+    for err in errors:
         loc = err["loc"]
         text_branch = err["type"] == "string_type" and str(loc[-1]) in ("str", "constrained-str")
-        path, tagged = _normalise(loc[:-1] if text_branch else loc, data)
+        path, tagged = _normalise(loc[:-1] if text_branch else loc, data, err["type"])
         key = tuple(path)
         if text_branch:
             # the plain-text branch of "text or block" fields; the other branch speaks
@@ -570,15 +732,27 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
     reported alongside field problems. Covers duplicate ids, unknown
     stakeholders, kinds, measures and items, relationships to themselves, and
     declared loops that do not close or are not backed by relationships; adds
-    the map-level warnings (no beneficiaries, no lived experience …).
+    the map-level warnings (no beneficiaries, no lived experience …). At most
+    :data:`MAX_PER_KIND` problems of one kind are listed; the last of them
+    counts the rest in its ``more``.
     """
     out: list[Problem] = []
+    listed: dict[_Kind, list[Problem]] = {}
+
+    def add(problem: Problem) -> None:
+        # at most MAX_PER_KIND of a kind are kept; the last one counts the rest
+        same = listed.setdefault(_kind(problem), [])
+        if len(same) < MAX_PER_KIND:
+            same.append(problem)
+            out.append(problem)
+        else:
+            same[-1].more += 1
 
     def err(msg: str, path: list[PathPart], code: str) -> None:
-        out.append(Problem(msg, path, code=code))
+        add(Problem(msg, path, code=code))
 
     def warn(msg: str, path: list[PathPart], code: str) -> None:
-        out.append(Problem(msg, path, severity="warning", code=code))
+        add(Problem(msg, path, severity="warning", code=code))
 
     # duplicate ids: stakeholders and factors share one namespace
     for sections in (

@@ -7,7 +7,10 @@ stderr and exit status 1; usage mistakes exit with 2.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -76,6 +79,15 @@ def main(argv: list[str] | None = None) -> None:
     except click.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.BadParameter as exc:
+        if isinstance(exc, click.MissingParameter) or not isinstance(
+            getattr(exc.param, "type", None), click.Path
+        ):
+            exc.show()
+            sys.exit(exc.exit_code)
+        # a file that cannot be used is a file error (exit 1), not a usage mistake
+        click.echo(f"Error: {_path_hint(exc.format_message())}", err=True)
+        sys.exit(1)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -92,4 +104,39 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(1)
+    except OSError as exc:
+        _os_error(exc)
+    try:
+        sys.stdout.flush()  # a full disk behind '>' shows here, not at exit
+    except BrokenPipeError:
+        sys.exit(1)
+    except OSError as exc:
+        _os_error(exc)
     sys.exit(0)
+
+
+_PATH_HINTS = {
+    "is a directory.": " Give a file name.",
+    "is not readable.": " Check the file's permissions.",
+    "is not writable.": " Write somewhere else, or check the permissions.",
+    "is a file.": " Give a folder name.",
+}
+
+
+def _path_hint(message: str) -> str:
+    for end, hint in _PATH_HINTS.items():
+        if message.endswith(end):
+            return message + hint
+    return message
+
+
+def _os_error(exc: OSError) -> NoReturn:
+    """Report a failed read or write the library did not name, and exit 1."""
+    what = f"{exc.filename}: " if exc.filename else "cannot write the output: "
+    click.echo(
+        f"Error: {what}{exc.strerror or exc} — check the path, the permissions and the free space",
+        err=True,
+    )
+    with contextlib.suppress(OSError):  # let the exit not try to flush stdout again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(1)

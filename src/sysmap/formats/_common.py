@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
 from sysmap.errors import MapFileError, SysmapError
-from sysmap.mapfile import decode
+from sysmap.mapfile import decode, max_file_bytes, read_limited
 from sysmap.model import SystemMap
 from sysmap.storage import write_atomic
 
@@ -211,46 +208,29 @@ def _is_binary(fh: Any) -> bool:
 
 def write_atomic_bytes(path: str | os.PathLike[str], content: bytes) -> None:
     """Write bytes atomically, like :func:`sysmap.storage.write_atomic` does text."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise SysmapError(f"{target}: the folder {folder} does not exist — create it first")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-        else:
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, content)
 
 
 def read_bytes(path_or_file: PathOrFile) -> tuple[bytes, str]:
-    """The bytes of an input file and a name for messages."""
+    """The bytes of an input file and a name for messages.
+
+    A path must be a regular file under the size limit of a map
+    (:func:`sysmap.mapfile.read_limited`); an open file is read up to the
+    same limit.
+    """
     if hasattr(path_or_file, "read"):
         fh: Any = path_or_file
-        data = fh.read()
-        name = getattr(fh, "name", "<input>")
-        return (data.encode("utf-8") if isinstance(data, str) else data), str(name)
-    name = os.fspath(path_or_file)
-    try:
-        with open(name, "rb") as fh2:
-            return fh2.read(), str(name)
-    except FileNotFoundError:
-        raise MapFileError(f"{name}: no such file — check the path") from None
-    except IsADirectoryError:
-        raise MapFileError(f"{name}: this is a folder, not a file") from None
-    except OSError as exc:
-        raise MapFileError(f"{name}: cannot read the file ({exc.strerror})") from None
+        name = str(getattr(fh, "name", "<input>"))
+        limit = max_file_bytes()
+        data = fh.read(limit + 1)
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if len(data) > limit:
+            raise MapFileError(
+                f"{name}: the input is over the {limit:,} byte limit for a file to import — "
+                "raise the limit with the SYSMAP_MAX_FILE_BYTES environment variable"
+            )
+        return data, name
+    return read_limited(path_or_file, "a file to import"), str(os.fspath(path_or_file))
 
 
 def read_text_input(path_or_file: PathOrFile) -> tuple[str, str]:

@@ -976,6 +976,8 @@ def _evidence(value: Any) -> list[Any] | str:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             return f'not valid JSON ({exc.msg} at character {exc.pos + 1}) — write a JSON list such as [{{"source": "survey"}}] or just the sources, e.g. survey|interview'
+        except RecursionError:
+            return "the JSON is nested too deeply — write a JSON list of evidence entries"
         return data if isinstance(data, list) else [data]
     return [{"source": s} for s in _split(text)]
 

@@ -30,16 +30,16 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sysmap.errors import MapFileError
+from sysmap.errors import MapFileError, OutputError
 from sysmap.formats._common import (
     ExportResult,
     ImportResult,
     PathOrFile,
     read_text_input,
-    write_output,
 )
 from sysmap.formats._table import Table, build_map, sheet_dropped, sheets, template_sheets
 from sysmap.model import SystemMap
+from sysmap.storage import output_error, write_folder_atomic
 
 __all__ = ["generate_csv", "write_csv", "parse_csv", "read_csv", "import_csv", "SHEETS"]
 
@@ -73,17 +73,24 @@ def generate_csv(m: SystemMap | None, *, template: bool = False) -> dict[str, st
 def write_csv(
     m: SystemMap | None, path: str | os.PathLike[str], *, template: bool = False
 ) -> ExportResult:
-    """Write the map as a folder of CSV files (created if missing), each atomically.
+    """Write the map as a folder of CSV files (created if missing), all or none.
+
+    The files are written to a hidden folder beside it first
+    (:func:`sysmap.storage.write_folder_atomic`), so a full disk or a
+    read-only folder leaves no half-written map behind.
 
     Drops the guiding team, outcomes, measures, indicators, assessments and
     the measures named by relationships' changes.
     """
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
-        raise MapFileError(f"{folder}: a CSV map is a folder — give a folder name")
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in generate_csv(m, template=template).items():
-        write_output(folder / name, text)
+        raise OutputError(f"{folder}: a CSV map is a folder — give a folder name")
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(folder, exc) from None
+    # all files or none: a failure half way leaves the folder as it was
+    write_folder_atomic(folder, generate_csv(m, template=template))
     dropped = [] if m is None else sheet_dropped(m)
     return ExportResult("csv", str(folder), dropped)
 

@@ -208,6 +208,14 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         if name in _JSON_SECTIONS:
             try:
                 extra[name] = json.loads(value)
+            except RecursionError:
+                problems.append(
+                    Problem(
+                        f"graph, attribute {name}: the JSON is nested too deeply",
+                        file=file,
+                        code="import",
+                    )
+                )
             except json.JSONDecodeError as exc:
                 problems.append(
                     Problem(

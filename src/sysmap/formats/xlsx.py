@@ -37,10 +37,20 @@ from sysmap.formats._common import (
     write_output,
 )
 from sysmap.formats._table import Table, build_map, sheet_dropped, sheets, template_sheets
+from sysmap.mapfile import format_size, max_file_bytes
 from sysmap.model import CORE_KINDS, ROLES, STATUSES, SystemMap
 from sysmap.problems import Problem
 
-__all__ = ["generate_xlsx", "write_xlsx", "parse_xlsx", "read_xlsx", "import_xlsx", "SHEETS"]
+__all__ = [
+    "generate_xlsx",
+    "write_xlsx",
+    "parse_xlsx",
+    "read_xlsx",
+    "import_xlsx",
+    "check_unzipped_size",
+    "max_unzipped_bytes",
+    "SHEETS",
+]
 
 #: The sheets of a workbook, in order.
 SHEETS: tuple[str, ...] = ("elements", "connections", "loops", "map", "kinds")
@@ -179,6 +189,45 @@ def _cell(value: Any) -> Any:
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
+def max_unzipped_bytes() -> int:
+    """How much a workbook's parts may unzip to: twice the file size limit.
+
+    128 MB with the default limit of 64 MB (``SYSMAP_MAX_FILE_BYTES``
+    changes both).
+    """
+    return 2 * max_file_bytes()
+
+
+def check_unzipped_size(data: bytes, file: str) -> None:
+    """Refuse a workbook whose parts would unzip to more than the limit.
+
+    Only the sizes the zip declares are read (its central directory), so a
+    zip bomb (a small file that unzips to gigabytes) is refused before any
+    part is unzipped, whether or not a sheet refers to the big part. Data
+    that is not a zip is left for the reader to name.
+
+    Raises
+    ------
+    MapFileError
+        The declared sizes add up to more than :func:`max_unzipped_bytes`.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return
+    total = sum(p.file_size for p in parts)
+    limit = max_unzipped_bytes()
+    if total > limit:
+        big = max(parts, key=lambda p: p.file_size)
+        raise MapFileError(
+            f"{file}: the workbook unzips to {format_size(total)} (its part {big.filename} alone "
+            f"to {format_size(big.file_size)}), over the {format_size(limit)} limit for a workbook — "
+            "check that this is the right file (a file this small that unzips this big "
+            "is a zip bomb), or raise the limit with SYSMAP_MAX_FILE_BYTES"
+        )
+
+
 def _tables(data: bytes, file: str) -> dict[str, Table]:
     """The workbook's sheets as tables.
 
@@ -186,6 +235,7 @@ def _tables(data: bytes, file: str) -> dict[str, Table]:
     cannot tell a formula from its cached value, so a workbook whose sheets
     hold any formula is read with openpyxl, which names each formula cell.
     """
+    check_unzipped_size(data, file)
     try:
         import python_calamine
     except ImportError:  # pragma: no cover - python-calamine is a dependency
