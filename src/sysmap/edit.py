@@ -5,6 +5,15 @@ still valid, and writes it back atomically, all under the map's lock, so that
 concurrent edits never lose each other's change. A change that would make
 the map invalid is refused and nothing is written.
 
+A YAML map is changed line by line: only the lines of the items that change
+are rewritten (:mod:`sysmap.splice`), so every comment elsewhere stays where
+it was and an edit of a 60,000-relationship map costs about as much as
+validating it. The result is parsed again and compared with what was meant;
+a file laid out in a way the line editor cannot follow is edited through
+ruamel.yaml's comment-keeping round trip instead. Comments before ``---``
+and after ``...`` are kept, and a symbolic link is edited through to its
+target.
+
 Example
 -------
 >>> from sysmap.edit import add_stakeholder, set_field  # doctest: +SKIP
@@ -16,40 +25,61 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import typing
 from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
-from sysmap.errors import EditError, MapInvalid
-from sysmap.mapfile import detect_format, read_text
-from sysmap.model import Factor, Relationship, Stakeholder
+from sysmap._gc import gc_paused
+from sysmap.errors import EditError, MapFileError, MapInvalid
+from sysmap.mapfile import detect_format, parse_text, read_text
+from sysmap.model import Factor, Relationship, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean
+from sysmap.splice import NotSpliceable, TextDocument, indent, item_mapping_text, split_document
 from sysmap.storage import dump_json, map_lock, write_atomic
-from sysmap.validate import validate_text
+from sysmap.validate import validate_data, validate_text
 
 __all__ = [
     "add_stakeholder",
     "add_factor",
     "add_relationship",
+    "add_item",
+    "add_to",
     "remove",
     "set_field",
+    "rename",
     "parse_value",
+    "item_model",
     "SECTIONS",
 ]
 
-#: Sections whose items have ids that ``set`` and ``remove`` can name.
-SECTIONS = (
-    "stakeholders",
-    "factors",
-    "relationships",
-    "loops",
-    "guiding_team",
-    "outcomes",
-    "measures",
-    "indicators",
-    "assessments",
-    "kinds",
-)
+
+def _sections() -> tuple[str, ...]:
+    out = []
+    for name, info in SystemMap.model_fields.items():
+        if typing.get_origin(info.annotation) is list:
+            (inner,) = typing.get_args(info.annotation)
+            if hasattr(inner, "model_fields") and "id" in inner.model_fields:
+                out.append(name)
+    return tuple(out)
+
+
+#: Sections whose items have ids that ``set``, ``remove`` and ``rename`` can name.
+SECTIONS = _sections()
+_ORDER = list(SystemMap.model_fields)
+
+
+def item_model(section: str) -> Any:
+    """The model class of one item of a section (``stakeholders`` -> Stakeholder).
+
+    >>> item_model("loops").__name__
+    'FeedbackLoop'
+    """
+    info = SystemMap.model_fields.get(section)
+    if info is None or typing.get_origin(info.annotation) is not list:
+        raise EditError(f"the map has no list '{section}' — use one of {', '.join(SECTIONS)}")
+    return typing.get_args(info.annotation)[0]
 
 
 def parse_value(text: str) -> Any:
@@ -69,7 +99,7 @@ def parse_value(text: str) -> Any:
         return text
 
 
-# ---------------------------------------------------------------- file round trip
+# ---------------------------------------------------------------- YAML text of values
 
 
 def _yaml() -> Any:
@@ -82,38 +112,240 @@ def _yaml() -> Any:
     return y
 
 
+def _plain(value: Any) -> Any:
+    """Data as sysmap reads it back from YAML (dates as text, whole numbers whole)."""
+    return json.loads(dump_json(_whole(value)))
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # strength 2, not 2.0
+    if isinstance(value, dict):
+        return {k: _whole(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_whole(v) for v in value]
+    return value
+
+
+def _load_plain(text: str) -> Any:
+    import yaml_rs
+
+    return yaml_rs.loads(text, parse_datetime=False)
+
+
+def mapping_text(fields: dict[str, Any]) -> str:
+    """Block YAML for one mapping, as a new item is written (checked by reading it back)."""
+    import yaml_rs
+
+    data = _plain(fields)
+    text = yaml_rs.dumps(data).removeprefix("---\n").rstrip("\n") + "\n"
+    try:
+        if _load_plain(text) == data:
+            return text
+    except Exception:  # noqa: BLE001 - fall back to the careful writer
+        pass
+    out = StringIO()
+    _yaml().dump(_new_map(data), out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- documents
+
+
+class _TextDoc:
+    """A YAML map changed line by line (see :mod:`sysmap.splice`)."""
+
+    def __init__(self, body: str) -> None:
+        self.text = TextDocument(body, _load_plain)
+        self.keys = set(self.text.layout.keys())
+        self._all: Any = None
+
+    def all_data(self) -> dict[str, Any]:
+        if self._all is None:
+            data = _load_plain(self.text.layout.text)
+            self._all = data if isinstance(data, dict) else {}
+        return typing.cast(dict[str, Any], self._all)
+
+    def count(self, section: str) -> int:
+        return len(self.text.entries(section))
+
+    def item(self, section: str, index: int) -> Any:
+        return self.text.item(section, index)
+
+    def append(self, section: str, fields: dict[str, Any]) -> None:
+        prefix, column = self.text.dash_prefix(section)
+        self.text.append(section, indent(mapping_text(fields), prefix, " " * column))
+        self.keys.add(section)
+
+    def delete(self, section: str, index: int) -> None:
+        self.text.delete(section, index)
+
+    def update(self, section: str, index: int, fn: Callable[[Any], Any]) -> Any:
+        body, prefix, column = item_mapping_text(self.text.item_text(section, index))
+        y = _yaml()
+        node = y.load(body)
+        result = fn(node)
+        out = StringIO()
+        y.dump(node, out)
+        self.text.replace(section, index, indent(out.getvalue(), prefix, " " * column))
+        return result
+
+    def update_root(self, key: str, fn: Callable[[Any], Any]) -> Any:
+        from ruamel.yaml.comments import CommentedMap
+
+        block = self.text.layout.blocks.get(key)
+        y = _yaml()
+        source = self.text.layout.text[block.start : block.content_end] if block else ""
+        node = y.load(source) if source.strip() else CommentedMap()
+        result = fn(node)
+        out = StringIO()
+        if node:
+            y.dump(node, out)
+        self.text.set_root(key, out.getvalue())
+        if key in node:
+            self.keys.add(key)
+        else:
+            self.keys.discard(key)
+        return result
+
+    def render(self) -> str:
+        return self.text.render(_ORDER)
+
+    def verify(self, data: Any) -> None:
+        self.text.verify(data, self.keys)
+
+
+class _DataDoc:
+    """A map as data: JSON, or YAML through ruamel.yaml's comment-keeping round trip."""
+
+    def __init__(self, data: Any, fmt: str) -> None:
+        self.data = data
+        self.fmt = fmt
+
+    @classmethod
+    def ruamel(cls, body: str) -> _DataDoc:
+        return cls(_yaml().load(body), "yaml")
+
+    def all_data(self) -> dict[str, Any]:
+        return typing.cast(dict[str, Any], self.data if isinstance(self.data, dict) else {})
+
+    def count(self, section: str) -> int:
+        seq = self.data.get(section)
+        return len(seq) if isinstance(seq, list) else 0
+
+    def item(self, section: str, index: int) -> Any:
+        return self.data[section][index]
+
+    def append(self, section: str, fields: dict[str, Any]) -> None:
+        _append(_seq(self.data, section), _new_map(_whole(fields)))
+
+    def delete(self, section: str, index: int) -> None:
+        _delete(self.data[section], index, self.data, section)
+
+    def update(self, section: str, index: int, fn: Callable[[Any], Any]) -> Any:
+        return fn(self.data[section][index])
+
+    def update_root(self, key: str, fn: Callable[[Any], Any]) -> Any:
+        return fn(self.data)
+
+    def render(self) -> str:
+        if self.fmt == "json":
+            return dump_json(self.data)
+        out = StringIO()
+        _yaml().dump(self.data, out)
+        return out.getvalue()
+
+    def verify(self, data: Any) -> None:
+        return None
+
+
+_Doc = _TextDoc | _DataDoc
+_Check = Callable[[dict[str, Any]], None]
+
+
+class _Edit:
+    """One edit's document and the checks to run on the parsed result."""
+
+    def __init__(self, doc: _Doc) -> None:
+        self.doc = doc
+        self.checks: list[_Check] = []
+        self.model: SystemMap | None = None  # the new map, once checked
+
+
+def _apply(
+    path: str | os.PathLike[str],
+    change: Callable[[_Edit], Any],
+    timeout: float,
+    *,
+    line_by_line: bool = True,
+) -> Any:
+    """Read, change, check and write a map under its lock; return what ``change`` returns."""
+    name = str(path)
+    real = os.path.realpath(path)  # edit a symbolic link's target, keep the link
+    with map_lock(real, timeout=timeout):
+        text = read_text(real)
+        fmt = detect_format(path, text)
+        prologue, body, epilogue = ("", text, "") if fmt == "json" else split_document(text)
+        edit: _Edit | None = None
+        if fmt == "yaml" and line_by_line:
+            try:
+                edit = _attempt(_TextDoc(body), change, name, prologue, epilogue, fmt)
+            except NotSpliceable:
+                edit = None
+        if edit is None:
+            doc = _DataDoc(json.loads(text), fmt) if fmt == "json" else _DataDoc.ruamel(body)
+            edit = _attempt(doc, change, name, prologue, epilogue, fmt)
+        new_text, result = edit.new_text, edit.result  # type: ignore[attr-defined]
+        report, data = edit.report, edit.data  # type: ignore[attr-defined]
+        if isinstance(data, dict):
+            for check in edit.checks:
+                check(data)
+        if not report.ok:
+            _refuse(text, fmt, name, report)
+        write_atomic(real, new_text)
+        return result
+
+
+def _attempt(
+    doc: _Doc, change: Callable[[_Edit], Any], name: str, prologue: str, epilogue: str, fmt: str
+) -> _Edit:
+    edit = _Edit(doc)
+    result = change(edit)
+    new_text = prologue + doc.render() + epilogue
+    with gc_paused():
+        try:
+            data = parse_text(new_text, fmt, name)  # type: ignore[arg-type]
+        except MapFileError:
+            if isinstance(doc, _TextDoc):
+                raise NotSpliceable("the new text does not parse") from None
+            raise
+        doc.verify(data)
+        report, edit.model = validate_data(data, file=name)
+    edit.new_text, edit.result, edit.report, edit.data = new_text, result, report, data  # type: ignore[attr-defined]
+    return edit
+
+
+def _refuse(text: str, fmt: str, name: str, report: Any) -> None:
+    before = validate_text(text, fmt, name)  # type: ignore[arg-type]
+    if not before.ok:
+        raise EditError(
+            f"{name} has problems; fix them before editing (sysmap validate {name}):\n"
+            + "\n".join(p.format() for p in before.errors)
+        )
+    for problem in report.problems:
+        problem.line = None  # the lines of a text that was never written
+    raise MapInvalid(report.problems)
+
+
 def _edit(
     path: str | os.PathLike[str], change: Callable[[dict[str, Any]], Any], timeout: float
 ) -> Any:
-    name = str(path)
-    with map_lock(path, timeout=timeout):
-        text = read_text(path)
-        fmt = detect_format(path, text)
-        before = validate_text(text, fmt, name)
-        if not before.ok:
-            raise EditError(
-                f"{name} has problems; fix them before editing (sysmap validate {name}):\n"
-                + "\n".join(p.format() for p in before.errors)
-            )
-        if fmt == "json":
-            data = json.loads(text)
-        else:
-            yaml = _yaml()
-            data = yaml.load(text)
-        result = change(data)
-        if fmt == "json":
-            new_text = dump_json(data)
-        else:
-            out = StringIO()
-            yaml.dump(data, out)
-            new_text = out.getvalue()
-        after = validate_text(new_text, fmt, name)
-        if not after.ok:
-            for problem in after.problems:
-                problem.line = None  # the lines of a text that was never written
-            raise MapInvalid(after.problems)
-        write_atomic(path, new_text)
-        return result
+    """Apply a change to the whole map as data (ruamel.yaml round trip); kept for
+    callers that change several parts at once."""
+    return _apply(path, lambda e: change(e.doc.all_data()), timeout, line_by_line=False)
+
+
+# ---------------------------------------------------------------- ruamel.yaml helpers
 
 
 def _seq(data: dict[str, Any], section: str) -> list[Any]:
@@ -230,21 +462,202 @@ def _move_tail_to_front(item: Any, seq: Any, parent: Any, key: str | None) -> No
         ca.comment[1] = (ca.comment[1] or []) + tokens
 
 
+# ---------------------------------------------------------------- finding
+
+_ENDS = re.compile(r"^(?P<src>.+?)->(?P<dst>[^:#]+?)(?::(?P<kind>[^#]+?))?(?:#(?P<nth>\d+))?$")
+
+
+def _ids_in(doc: _Doc, section: str, ident: str) -> list[tuple[str, int]] | None:
+    """Where an id may be, by a search of the text (None: search the data instead)."""
+    if not isinstance(doc, _TextDoc):
+        return None
+    layout = doc.text.layout
+    pattern = re.compile(
+        rf"^[ \t]*(?:-[ \t]+)?{section}:[ \t]*(['\"]?){re.escape(ident)}\1[ \t]*(?:#.*)?$",
+        re.M,
+    )
+    found = []
+    for name in SECTIONS if section == "id" else ("relationships",):
+        block = layout.blocks.get(name)
+        sec = layout.section(name) if block is not None else None
+        if sec is None or block is None:
+            continue
+        for m in pattern.finditer(layout.text, block.start, block.content_end):
+            index = sec.index_at(m.start())
+            if index is not None:
+                found.append((name, index))
+    return found or None
+
+
+def _matching(
+    doc: _Doc, key: str, value: str, test: Callable[[str, Any], bool]
+) -> list[tuple[str, int]]:
+    near = _ids_in(doc, key, value)
+    if near is not None:
+        hits = [(s, i) for s, i in near if test(s, doc.item(s, i))]
+        if hits:
+            return hits
+    data = doc.all_data()
+    names = SECTIONS if key == "id" else ("relationships",)
+    return [
+        (s, i)
+        for s in names
+        for i, item in enumerate(data.get(s) or [])
+        if isinstance(item, dict) and test(s, item)
+    ]
+
+
+def _find(doc: _Doc, target: str) -> tuple[str, int]:
+    """Locate an item by id, or a relationship by 'FROM->TO', 'FROM->TO:KIND' or
+    'FROM->TO:KIND#N' (the N-th such relationship in the file)."""
+    hits = _matching(doc, "id", target, lambda s, item: str(item.get("id")) == target)
+    if not hits and "->" in target and (m := _ENDS.match(target)):
+        src, dst = m["src"].strip(), m["dst"].strip()
+        kind = (m["kind"] or "").strip()
+        hits = _matching(
+            doc,
+            "from",
+            src,
+            lambda s, r: (
+                str(r.get("from")) == src
+                and str(r.get("to")) == dst
+                and (not kind or str(r.get("kind")) == kind)
+            ),
+        )
+        if m["nth"] and hits:
+            n = int(m["nth"])
+            if not 1 <= n <= len(hits):
+                raise EditError(
+                    f"there are {len(hits)} such relationships — use #1 to #{len(hits)}"
+                )
+            hits = [hits[n - 1]]
+        if len(hits) > 1:
+            kinds = [str(doc.item(s, i).get("kind")) for s, i in hits]
+            name = f"{src}->{dst}:{kinds[0]}" if len(set(kinds)) == 1 else None
+            how = (
+                f"name one as {name}#1 … {name}#{len(hits)} (in file order)"
+                if name
+                else f"name one as {src}->{dst}:KIND ({', '.join(kinds)})"
+            )
+            raise EditError(f"{len(hits)} relationships go from '{src}' to '{dst}' — {how}")
+    if not hits:
+        raise EditError(f"nothing in the map has the id '{target}' — {_hint(doc, target)}")
+    if len(hits) > 1:
+        where = ", ".join(s for s, _ in hits)
+        raise EditError(f"the id '{target}' is used in {where} — make ids unique first")
+    return hits[0]
+
+
+def _hint(doc: _Doc, target: str) -> str:
+    data = doc.all_data()
+    ids = [
+        str(item.get("id"))
+        for section in SECTIONS
+        for item in data.get(section) or []
+        if isinstance(item, dict) and item.get("id") is not None
+    ]
+    guess = did_you_mean(target, ids)
+    if guess:
+        return f"did you mean '{guess}'?"
+    return "use an id from the map, or FROM->TO[:KIND] for a relationship"
+
+
+def _label(item: Any) -> str:
+    if "from" in item:
+        text = f"{item.get('from')} -> {item.get('to')} ({item.get('kind')})"
+        return f"{item['id']}: {text}" if item.get("id") else text
+    return f"{item.get('id')} ({item.get('name', '')})"
+
+
+def _noun(section: str) -> str:
+    return {"guiding_team": "guiding-team role", "kinds": "kind"}.get(
+        section, section[:-1] if section.endswith("s") else section
+    )
+
+
 # ---------------------------------------------------------------- adding
 
 
 def _fields(model: Any) -> dict[str, Any]:
-    return model.model_dump(by_alias=True, exclude_defaults=True, mode="json")
+    return typing.cast(
+        dict[str, Any],
+        _whole(model.model_dump(by_alias=True, exclude_defaults=True, mode="json")),
+    )
 
 
-def _check_new_id(data: dict[str, Any], ident: str) -> None:
-    for section in ("stakeholders", "factors"):
-        for item in data.get(section) or []:
-            if isinstance(item, dict) and str(item.get("id")) == ident:
-                raise EditError(
-                    f"'{ident}' is already in {section} — choose another id, or "
-                    f"change it with 'sysmap set'"
-                )
+def _prepare(model: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    """An item's fields as they will be written: normalised by the model when
+    they are valid; as given otherwise, for the whole map's check to explain."""
+    import pydantic
+
+    try:
+        return _fields(model.model_validate(fields))
+    except pydantic.ValidationError:
+        return typing.cast(dict[str, Any], _plain(fields))
+
+
+def _added(edit: _Edit, section: str) -> Any:
+    """The item an edit appended to ``section``, from the checked new map."""
+    return getattr(edit.model, section)[-1]
+
+
+def _unique_id(section: str, ident: str) -> _Check:
+    """A check on the new map: ``ident`` is used once among the items that need unique ids."""
+    scope = ("stakeholders", "factors") if section in ("stakeholders", "factors") else (section,)
+
+    def check(data: dict[str, Any]) -> None:
+        seen = [
+            s
+            for s in scope
+            for item in data.get(s) or []
+            if isinstance(item, dict) and str(item.get("id")) == ident
+        ]
+        if len(seen) > 1:
+            where = seen[0] if seen[0] != section or len(seen) > 1 else section
+            raise EditError(
+                f"'{ident}' is already in {where} — choose another id, or change the "
+                f"existing one with 'sysmap set'"
+            )
+
+    return check
+
+
+def add_item(
+    path: str | os.PathLike[str], section: str, fields: dict[str, Any], *, timeout: float = 30.0
+) -> Any:
+    """Add one item to any list of the map: a loop, outcome, measure, indicator,
+    guiding-team role, scenario, kind, assessment …
+
+    Parameters
+    ----------
+    path : the map file
+    section : the list's name in the file (``loops``, ``outcomes``, ``guiding_team`` …)
+    fields : the item's fields, as in the file
+
+    Returns
+    -------
+    The new item (a model object, e.g. :class:`~sysmap.model.FeedbackLoop`).
+
+    Raises
+    ------
+    EditError
+        The section is unknown, the id is taken, or a field is wrong.
+    MapInvalid
+        The map would break a rule (an unknown stakeholder in a loop …); nothing is written.
+
+    Example
+    -------
+    >>> add_item("map.yaml", "outcomes", {"id": "housed", "name": "People housed"})  # doctest: +SKIP
+    """
+    plain = _prepare(item_model(section), fields)
+
+    def change(edit: _Edit) -> _Edit:
+        edit.doc.append(section, plain)
+        if plain.get("id") is not None:
+            edit.checks.append(_unique_id(section, str(plain["id"])))
+        return edit
+
+    return _added(_apply(path, change, timeout), section)
 
 
 def add_stakeholder(
@@ -261,7 +674,7 @@ def add_stakeholder(
     Parameters
     ----------
     path : the map file
-    id, name, role : the new stakeholder's id, name and role
+    id, name, role : the new stakeholder's id, name and role (any letter case)
     **fields : any other stakeholder field (power=3, tags=[...], lived_experience=True …)
 
     Returns
@@ -275,28 +688,41 @@ def add_stakeholder(
     MapInvalid
         A field is wrong (an unknown role …); nothing is written.
     """
-    stakeholder = _build(Stakeholder, {"id": id, "name": name, "role": role, **fields}, path)
-
-    def change(data: dict[str, Any]) -> None:
-        _check_new_id(data, stakeholder.id)
-        _append(_seq(data, "stakeholders"), _new_map(_fields(stakeholder)))
-
-    _edit(path, change, timeout)
-    return stakeholder
+    role = role.lower() if isinstance(role, str) else role
+    fields = {"id": id, "name": name, "role": role, **fields}
+    return typing.cast(Stakeholder, add_item(path, "stakeholders", fields, timeout=timeout))
 
 
 def add_factor(
     path: str | os.PathLike[str], id: str, name: str, *, timeout: float = 30.0, **fields: Any
 ) -> Factor:
     """Add a factor (an element of the key-factor model) to a map file."""
-    factor = _build(Factor, {"id": id, "name": name, **fields}, path)
+    fields = {"id": id, "name": name, **fields}
+    return typing.cast(Factor, add_item(path, "factors", fields, timeout=timeout))
 
-    def change(data: dict[str, Any]) -> None:
-        _check_new_id(data, factor.id)
-        _append(_seq(data, "factors"), _new_map(_fields(factor)))
 
-    _edit(path, change, timeout)
-    return factor
+def _no_duplicate(rel: dict[str, Any]) -> _Check:
+    ends = (str(rel["from"]), str(rel["to"]), str(rel["kind"]))
+
+    def check(data: dict[str, Any]) -> None:
+        same = [
+            i
+            for i, r in enumerate(data.get("relationships") or [])
+            if isinstance(r, dict)
+            and (str(r.get("from")), str(r.get("to")), str(r.get("kind"))) == ends
+        ]
+        rels = data["relationships"]
+        if len(same) > 1 and not all(rels[i].get("id") is not None for i in same):
+            old = rels[same[0]]
+            name = f"'{old['id']}'" if old.get("id") else f"{ends[0]}->{ends[1]}:{ends[2]}"
+            raise EditError(
+                f"the map already has a {ends[2]} relationship from '{ends[0]}' to "
+                f"'{ends[1]}' ({name}) — change it with 'sysmap set MAP {name.strip(chr(39))} "
+                "FIELD VALUE', add what someone said about it with 'sysmap add evidence', "
+                "or give both an --id if they are two views of one link"
+            )
+
+    return check
 
 
 def add_relationship(
@@ -310,109 +736,111 @@ def add_relationship(
 ) -> Relationship:
     """Add a relationship from ``source`` to ``target`` to a map file.
 
+    A second relationship with the same ends and kind is refused: one
+    relationship carries all its evidence (add more with :func:`add_to`).
+
     Parameters
     ----------
     path : the map file
     source, target : stakeholder or factor ids
-    kind : a core kind (serves, funds, refers, informs, feedback …) or a declared one
+    kind : a core kind (serves, funds, refers, informs, feedback …) or a declared one;
+        any letter case
     **fields : strength, trust, direction, polarity, status, power={...}, evidence=[...] …
 
     Raises
     ------
+    EditError
+        The same relationship exists already.
     MapInvalid
         An unknown id or kind, or a bad value; nothing is written.
     """
-    rel = _build(Relationship, {"from": source, "to": target, "kind": kind, **fields}, path)
+    kind = kind.lower() if isinstance(kind, str) else kind
+    plain = _prepare(Relationship, {"from": source, "to": target, "kind": kind, **fields})
 
-    def change(data: dict[str, Any]) -> None:
-        if rel.id is not None:
-            for item in data.get("relationships") or []:
-                if isinstance(item, dict) and str(item.get("id")) == rel.id:
-                    raise EditError(f"a relationship with id '{rel.id}' exists already")
-        _append(_seq(data, "relationships"), _new_map(_fields(rel)))
+    def change(edit: _Edit) -> _Edit:
+        edit.doc.append("relationships", plain)
+        edit.checks.append(_no_duplicate(plain))
+        if plain.get("id") is not None:
+            edit.checks.append(_unique_id("relationships", str(plain["id"])))
+        return edit
 
-    _edit(path, change, timeout)
-    return rel
-
-
-def _build(model: Any, fields: dict[str, Any], path: str | os.PathLike[str]) -> Any:
-    import pydantic
-
-    from sysmap.validate import _from_pydantic  # shared message wording
-
-    try:
-        return model.model_validate(fields)
-    except pydantic.ValidationError as exc:
-        problems = _from_pydantic(exc, fields)
-        for p in problems:
-            p.file = str(path)
-            p.path = []
-        raise EditError("; ".join(p.message for p in problems) + " — nothing was changed") from None
-
-
-# ---------------------------------------------------------------- finding
-
-
-def _find(data: dict[str, Any], target: str) -> tuple[str, int]:
-    """Locate an item by id, or a relationship by 'FROM->TO' / 'FROM->TO:KIND'."""
-    hits = [
-        (section, i)
-        for section in SECTIONS
-        for i, item in enumerate(data.get(section) or [])
-        if isinstance(item, dict) and str(item.get("id")) == target
-    ]
-    if not hits and "->" in target:
-        ends, _, kind = target.partition(":")
-        src, _, dst = ends.partition("->")
-        hits = [
-            ("relationships", i)
-            for i, r in enumerate(data.get("relationships") or [])
-            if isinstance(r, dict)
-            and str(r.get("from")) == src.strip()
-            and str(r.get("to")) == dst.strip()
-            and (not kind or str(r.get("kind")) == kind.strip())
-        ]
-        if len(hits) > 1:
-            kinds = ", ".join(str(data["relationships"][i].get("kind")) for _, i in hits)
-            raise EditError(
-                f"{len(hits)} relationships go from '{src}' to '{dst}' ({kinds}) — "
-                f"name one as {src}->{dst}:KIND"
-            )
-    if not hits:
-        ids = [
-            str(item.get("id"))
-            for section in SECTIONS
-            for item in data.get(section) or []
-            if isinstance(item, dict) and item.get("id") is not None
-        ]
-        guess = did_you_mean(target, ids)
-        hint = (
-            f"did you mean '{guess}'?"
-            if guess
-            else ("use an id from the map, or FROM->TO[:KIND] for a relationship")
-        )
-        raise EditError(f"nothing in the map has the id '{target}' — {hint}")
-    if len(hits) > 1:
-        where = ", ".join(s for s, _ in hits)
-        raise EditError(f"the id '{target}' is used in {where} — make ids unique first")
-    return hits[0]
+    return typing.cast(Relationship, _added(_apply(path, change, timeout), "relationships"))
 
 
 # ---------------------------------------------------------------- removing
 
 
-def remove(
-    path: str | os.PathLike[str], target: str, *, cascade: bool = False, timeout: float = 30.0
-) -> list[str]:
-    """Remove a stakeholder, factor, relationship, loop or other item by id.
+def _involving(data: dict[str, Any], ident: str) -> tuple[list[int], list[int]]:
+    rels = [
+        i
+        for i, r in enumerate(data.get("relationships") or [])
+        if isinstance(r, dict) and ident in (str(r.get("from")), str(r.get("to")))
+    ]
+    loops = [
+        i
+        for i, lp in enumerate(data.get("loops") or [])
+        if isinstance(lp, dict) and ident in [str(x) for x in lp.get("path") or []]
+    ]
+    return rels, loops
 
-    A relationship without an id is named ``FROM->TO`` or ``FROM->TO:KIND``.
+
+def _drop_id(node: Any, ident: str) -> None:
+    """Take a removed stakeholder out of a role's accepted_by and an assessment's results."""
+    acc = node.get("accepted_by")
+    if isinstance(acc, list) and ident in acc:
+        acc.remove(ident)
+    for key in ("results", "charter_status"):
+        rows = node.get(key)
+        if isinstance(rows, list):
+            for i in reversed(range(len(rows))):
+                if isinstance(rows[i], dict) and str(rows[i].get("stakeholder")) == ident:
+                    _delete(rows, i)
+
+
+def _cascade(doc: _Doc, ident: str, cascade: bool) -> list[str]:
+    data = doc.all_data()
+    rels, loops = _involving(data, ident)
+    if (rels or loops) and not cascade:
+        raise EditError(
+            f"'{ident}' is in {len(rels)} relationship(s) and {len(loops)} "
+            "loop(s) — remove those first, or use --cascade to remove them too"
+        )
+    removed = []
+    for section, indices in (("relationships", rels), ("loops", loops)):
+        for i in reversed(indices):
+            removed.append(f"{_noun(section)}: {_label(data[section][i])}")
+            doc.delete(section, i)
+    for section in ("guiding_team", "assessments"):
+        for i, node in enumerate(data.get(section) or []):
+            if isinstance(node, dict) and ident in json.dumps(node, default=str):
+                doc.update(section, i, lambda n: _drop_id(n, ident))
+    return removed
+
+
+def remove(
+    path: str | os.PathLike[str],
+    target: str,
+    *,
+    cascade: bool = False,
+    field: str | None = None,
+    entry: int | str | None = None,
+    timeout: float = 30.0,
+) -> list[str]:
+    """Remove an item by id (a stakeholder, factor, relationship, loop, outcome,
+    measure, indicator, guiding-team role, scenario, assessment, kind), or one
+    entry of a list inside it.
+
+    A relationship without an id is named ``FROM->TO``, ``FROM->TO:KIND``, or
+    ``FROM->TO:KIND#N`` for the N-th of several alike.
 
     Parameters
     ----------
     cascade : also remove the relationships and loops that involve a removed
         stakeholder or factor (and its guiding-team roles and assessment results);
         without it such a removal is refused.
+    field, entry : remove only entry ``entry`` of the list ``field`` of the item:
+        a number counts from 1 (``values``, ``evidence``, ``results``), text is the
+        value to remove (``accepted_by``, ``tags``, ``path``).
 
     Returns
     -------
@@ -420,61 +848,81 @@ def remove(
         What was removed, one line each.
     """
 
-    def change(data: dict[str, Any]) -> list[str]:
-        section, index = _find(data, target)
-        item = data[section][index]
-        removed = [f"{section[:-1] if section.endswith('s') else section}: {_label(item)}"]
+    def change(edit: _Edit) -> list[str]:
+        section, index = _find(edit.doc, target)
+        item = edit.doc.item(section, index)
+        if field is not None:
+            return [edit.doc.update(section, index, lambda n: _remove_entry(n, field, entry))]
+        removed = [f"{_noun(section)}: {_label(item)}"]
         if section in ("stakeholders", "factors"):
-            ident = str(item.get("id"))
-            rels = [
-                i
-                for i, r in enumerate(data.get("relationships") or [])
-                if isinstance(r, dict) and ident in (str(r.get("from")), str(r.get("to")))
-            ]
-            loops = [
-                i
-                for i, lp in enumerate(data.get("loops") or [])
-                if isinstance(lp, dict) and ident in [str(x) for x in lp.get("path") or []]
-            ]
-            if (rels or loops) and not cascade:
-                raise EditError(
-                    f"'{ident}' is in {len(rels)} relationship(s) and {len(loops)} "
-                    "loop(s) — remove those first, or use --cascade to remove them too"
-                )
-            for i in reversed(rels):
-                removed.append(f"relationship: {_label(data['relationships'][i])}")
-                _delete(data["relationships"], i, data, "relationships")
-            for i in reversed(loops):
-                removed.append(f"loop: {_label(data['loops'][i])}")
-                _delete(data["loops"], i, data, "loops")
-            for role in data.get("guiding_team") or []:
-                acc = role.get("accepted_by") if isinstance(role, dict) else None
-                if isinstance(acc, list) and ident in acc:
-                    acc.remove(ident)
-            for a in data.get("assessments") or []:
-                results = a.get("results") if isinstance(a, dict) else None
-                if isinstance(results, list):
-                    for i in reversed(range(len(results))):
-                        if (
-                            isinstance(results[i], dict)
-                            and str(results[i].get("stakeholder")) == ident
-                        ):
-                            _delete(results, i)
-        _delete(data[section], index, data, section)
+            removed += _cascade(edit.doc, str(item.get("id")), cascade)
+        edit.doc.delete(section, index)
         return removed
 
-    result: list[str] = _edit(path, change, timeout)
+    result: list[str] = _apply(path, change, timeout)
     return result
 
 
-def _label(item: dict[str, Any]) -> str:
-    if "from" in item:
-        text = f"{item.get('from')} -> {item.get('to')} ({item.get('kind')})"
-        return f"{item['id']}: {text}" if item.get("id") else text
-    return f"{item.get('id')} ({item.get('name', '')})"
+def _remove_entry(node: Any, field: str, entry: int | str | None) -> str:
+    *parents, last = [p for p in field.split(".") if p]
+    for part in parents:
+        node = node.get(part) if isinstance(node, dict) else None
+    values = node.get(last) if isinstance(node, dict) else None
+    if not isinstance(values, list) or not values:
+        raise EditError(f"'{field}' is not a list with entries here")
+    if isinstance(entry, int) or (
+        isinstance(entry, str) and entry.isdigit() and entry not in values
+    ):
+        n = int(entry)
+        if not 1 <= n <= len(values):
+            raise EditError(
+                f"{field} has {len(values)} entries — give a number from 1 to {len(values)}"
+            )
+        gone = values[n - 1]
+        _delete(values, n - 1)
+    elif entry in values:
+        gone = entry
+        values.remove(entry)
+    else:
+        shown = ", ".join(str(v) for v in values if not isinstance(v, dict))
+        raise EditError(
+            f"'{entry}' is not in {field}"
+            + (f" ({shown})" if shown else f" — give its number, 1 to {len(values)}")
+        )
+    return f"{field}: {json.dumps(_plain(gone), ensure_ascii=False) if isinstance(gone, dict) else gone}"
 
 
 # ---------------------------------------------------------------- setting
+
+
+def _field_info(model: Any, parts: list[str]) -> Any:
+    """The pydantic field at a dotted path of a model, or None."""
+    info = None
+    for part in parts:
+        fields = getattr(model, "model_fields", None)
+        if not fields:
+            return None
+        info = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
+        if info is None:
+            return None
+        model = info.annotation
+        for arg in typing.get_args(model):
+            if hasattr(arg, "model_fields"):
+                model = arg
+    return info
+
+
+def _is_list(model: Any, parts: list[str]) -> bool:
+    info = _field_info(model, parts)
+    if info is None:
+        return False
+    ann = info.annotation
+    options = (
+        typing.get_args(ann)
+        if typing.get_origin(ann) in (typing.Union, type(int | None))
+        else (ann,)
+    )
+    return any(typing.get_origin(a) is list for a in options)
 
 
 def set_field(
@@ -484,12 +932,16 @@ def set_field(
     value: Any = None,
     *,
     unset: bool = False,
+    append: bool = False,
     timeout: float = 30.0,
 ) -> None:
     """Change one field of an item, or of the map itself (target ``map``).
 
     ``field`` may be dotted to reach inside (``attributes.age_group``,
-    ``power.amount``). With ``unset=True`` the field is removed.
+    ``power.amount``). A list field (``accepted_by``, ``tags``, ``path`` …)
+    takes a list or a single value (a list of one); with ``append=True`` the
+    value or values are added to the list instead. With ``unset=True`` the
+    field is removed.
 
     Raises
     ------
@@ -502,12 +954,7 @@ def set_field(
     if not parts:
         raise EditError("name a field to set, e.g. power or attributes.age_group")
 
-    def change(data: dict[str, Any]) -> None:
-        if target == "map":
-            node: Any = data
-        else:
-            section, index = _find(data, target)
-            node = data[section][index]
+    def assign(node: Any, listed: bool) -> None:
         for part in parts[:-1]:
             if not isinstance(node.get(part), dict):
                 if unset:
@@ -515,9 +962,127 @@ def set_field(
                 node[part] = _new_map({})
             node = node[part]
         last = parts[-1]
+        new = [value] if listed and not isinstance(value, list) else value
         if unset:
             node.pop(last, None)
+        elif append:
+            if not listed:
+                raise EditError(f"'{field}' is not a list — set it without --append")
+            old = node.get(last)
+            if not isinstance(old, list):
+                node[last] = old = _new_seq()
+            old.extend(_new_map(v) if isinstance(v, dict) else v for v in new)
         else:
-            node[last] = _new_map(value) if isinstance(value, dict) else value
+            node[last] = _new_map(new) if isinstance(new, dict) else _new_value(new)
 
-    _edit(path, change, timeout)
+    def change(edit: _Edit) -> None:
+        if target == "map":
+            listed = _is_list(SystemMap, parts)
+            edit.doc.update_root(parts[0], lambda root: assign(root, listed))
+            return
+        section, index = _find(edit.doc, target)
+        edit.doc.update(
+            section, index, lambda node: assign(node, _is_list(item_model(section), parts))
+        )
+
+    _apply(path, change, timeout)
+
+
+def _new_value(value: Any) -> Any:
+    if isinstance(value, list):
+        seq = _new_seq()
+        seq.extend(_new_map(v) if isinstance(v, dict) else _whole(v) for v in value)
+        return seq
+    return _whole(value)
+
+
+def add_to(
+    path: str | os.PathLike[str],
+    target: str,
+    field: str,
+    entry: Any,
+    *,
+    timeout: float = 30.0,
+) -> None:
+    """Add one entry to a list inside an item: a measure's ``values``, a
+    relationship's ``evidence``, an assessment's ``results``, a role's
+    ``responsibilities`` or ``accepted_by`` …
+
+    Example
+    -------
+    >>> add_to("map.yaml", "pit-count", "values", {"date": "2026-01-29", "value": 1240})  # doctest: +SKIP
+    """
+    set_field(path, target, field, entry, append=True, timeout=timeout)
+
+
+# ---------------------------------------------------------------- renaming
+
+_REF_VALUES = {"from", "to", "owner", "asserted_by", "stakeholder", "outcome", "based_on"}
+_REF_LISTS = {"path", "accepted_by", "measures"}
+_REF_KEYS = {"hold", "proficiency"}
+
+
+def _rename_in(node: Any, old: str, new: str, kind: bool) -> bool:
+    """Replace references to ``old`` inside one item; True if any changed."""
+    changed = False
+    if isinstance(node, dict):
+        for key in list(node.keys()):
+            value = node[key]
+            if (key in _REF_VALUES or (kind and key == "kind")) and value == old:
+                node[key] = new
+                changed = True
+            elif key in _REF_LISTS and isinstance(value, list) and old in value:
+                for i, v in enumerate(value):
+                    if v == old:
+                        value[i] = new
+                changed = True
+            elif key in _REF_KEYS and isinstance(value, dict) and old in value:
+                position = list(value.keys()).index(old)
+                moved = value.pop(old)
+                if hasattr(value, "insert"):
+                    value.insert(position, new, moved)
+                else:
+                    value[new] = moved
+                changed = True
+            if isinstance(node[key], (dict, list)):
+                changed = _rename_in(node[key], old, new, kind) or changed
+    elif isinstance(node, list):
+        for v in node:
+            changed = _rename_in(v, old, new, kind) or changed
+    return changed
+
+
+def rename(path: str | os.PathLike[str], old: str, new: str, *, timeout: float = 30.0) -> list[str]:
+    """Give an item a new id and update every reference to it: relationships'
+    ends, loops' paths, guiding-team roles, assessment results, change owners,
+    evidence, measures' outcomes, scenarios, relationship kinds.
+
+    Returns
+    -------
+    list of str
+        What changed, one line per item.
+
+    Example
+    -------
+    >>> rename("map.yaml", "coc-board", "continuum-board")  # doctest: +SKIP
+    """
+
+    def change(edit: _Edit) -> list[str]:
+        section, index = _find(edit.doc, old)
+        data = edit.doc.all_data()
+        edit.doc.update(section, index, lambda n: n.__setitem__("id", new))
+        edit.checks.append(_unique_id(section, new))
+        done = [f"{_noun(section)}: {old} -> {new}"]
+        is_kind = section == "kinds"
+        for name in SECTIONS:
+            for i, item in enumerate(data.get(name) or []):
+                copy = json.loads(json.dumps(item, default=str))
+                if isinstance(item, dict) and _rename_in(copy, old, new, is_kind):
+                    edit.doc.update(name, i, lambda n: _rename_in(n, old, new, is_kind))
+                    done.append(f"{_noun(name)}: {_label(item)}")
+        if str(data.get("based_on")) == old:
+            edit.doc.update_root("based_on", lambda root: root.__setitem__("based_on", new))
+        return done
+
+    result: list[str] = _apply(path, change, timeout)
+    return result

@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from sysmap.cli.add import ADD_COMMANDS
+from sysmap.cli.fields import DomainChoice, listed, pairs, timeout_option
 from sysmap.cli.options import map_argument
 from sysmap.edit import (
     add_factor,
@@ -13,33 +15,17 @@ from sysmap.edit import (
     add_stakeholder,
     parse_value,
     remove,
+    rename,
     set_field,
 )
 from sysmap.init import init_map
 from sysmap.model import EVIDENCE_SOURCES, POWER_CARRIERS, ROLES, STATUSES
 
-__all__ = ["init_cmd", "add_group", "remove_cmd", "set_cmd"]
-
-timeout_option = click.option(
-    "--wait",
-    "timeout",
-    type=float,
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for another edit of the same map to finish.",
-)
+__all__ = ["init_cmd", "add_group", "remove_cmd", "set_cmd", "rename_cmd"]
 
 
-def _attrs(pairs: tuple[str, ...]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(
-                f"'{pair}' — write KEY=VALUE, e.g. age_group=youth", param_hint="--attr"
-            )
-        out[key.strip()] = parse_value(value)
-    return out
+def _attrs(items: tuple[str, ...]) -> dict[str, Any]:
+    return pairs(items, "--attr")
 
 
 @click.command("init")
@@ -89,7 +75,9 @@ def init_cmd(
 
 @click.group("add")
 def add_group() -> None:
-    """Add a stakeholder, factor or relationship to a map file (comments kept)."""
+    """Add a stakeholder, factor, relationship, loop, outcome, measure and its
+    values, indicator, guiding-team role, checklist scores, evidence, scenario
+    or kind to a map file (comments kept)."""
 
 
 @add_group.command("stakeholder")
@@ -99,13 +87,13 @@ def add_group() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(ROLES),
+    type=DomainChoice(ROLES, "role"),
     help="beneficiary (served), provider (serves) or leader (can change the system).",
 )
 @click.option("--type", "type_", help="e.g. person, group, agency, nonprofit.")
 @click.option("--organisation")
 @click.option("--description")
-@click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat, or a,b).")
 @click.option("--lived-experience", is_flag=True, help="Brings lived experience.")
 @click.option("--power", type=click.IntRange(0, 5), help="Ability to change the system, 0-5.")
 @click.option("--interest", type=click.IntRange(0, 5), help="Interest in the question, 0-5.")
@@ -145,7 +133,7 @@ def add_stakeholder_cmd(
         "type": type_,
         "organisation": organisation,
         "description": description,
-        "tags": list(tags),
+        "tags": listed(tags),
         "lived_experience": lived_experience,
         "power": power,
         "interest": interest,
@@ -180,7 +168,7 @@ def add_factor_cmd(
     Example:
       sysmap add factor map.yaml housing-stock --name "Affordable housing stock"
     """
-    fields: dict[str, Any] = {"description": description, "tags": list(tags)}
+    fields: dict[str, Any] = {"description": description, "tags": listed(tags)}
     f = add_factor(
         map_file, factor_id, name, timeout=timeout, **{k: v for k, v in fields.items() if v}
     )
@@ -203,16 +191,18 @@ def add_factor_cmd(
 @click.option("--trust", type=click.FloatRange(0, 5), help="0-5.")
 @click.option("--mutual", is_flag=True, help="Goes both ways.")
 @click.option("--polarity", type=click.Choice(["+", "-"]), help="For causal links.")
-@click.option("--status", type=click.Choice(STATUSES), help="Default: existing.")
+@click.option("--status", type=DomainChoice(STATUSES, "status"), help="Default: existing.")
 @click.option("--power", type=click.IntRange(0, 5), help="Power it carries, 0-5.")
 @click.option(
     "--carries",
     multiple=True,
-    type=click.Choice(POWER_CARRIERS),
+    type=DomainChoice(POWER_CARRIERS, "power carrier"),
     help="What the power consists of (repeat for more).",
 )
 @click.option("--notes")
-@click.option("--evidence", type=click.Choice(EVIDENCE_SOURCES), help="How we know.")
+@click.option(
+    "--evidence", type=DomainChoice(EVIDENCE_SOURCES, "evidence source"), help="How we know."
+)
 @click.option("--asserted-by", help="Who said so: a stakeholder id or a role group.")
 @click.option("--evidence-date", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
 @timeout_option
@@ -277,18 +267,40 @@ def add_relationship_cmd(
     is_flag=True,
     help="Also remove the relationships and loops of a removed stakeholder or factor.",
 )
+@click.option("--field", help="Remove one entry of this list inside the item instead.")
+@click.option(
+    "--entry",
+    metavar="N|VALUE",
+    help="With --field: the entry's number (from 1) or its value.",
+)
 @timeout_option
-def remove_cmd(map_file: str, target: str, cascade: bool, timeout: float) -> None:
-    """Remove a stakeholder, factor, relationship, loop or other item by id.
+def remove_cmd(
+    map_file: str,
+    target: str,
+    cascade: bool,
+    field: str | None,
+    entry: str | None,
+    timeout: float,
+) -> None:
+    """Remove a stakeholder, factor, relationship, loop, outcome, measure,
+    indicator, guiding-team role, scenario, assessment or kind by id — or one
+    entry of a list inside it (--field, --entry).
 
-    A relationship without an id is named FROM->TO or FROM->TO:KIND.
+    A relationship without an id is named FROM->TO, FROM->TO:KIND, or
+    FROM->TO:KIND#N for the N-th of several alike (in file order).
 
     \b
     Example:
       sysmap remove map.yaml "outreach->shelter:refers"
       sysmap remove map.yaml youth-council --cascade
+      sysmap remove map.yaml pit-count --field values --entry 2
+      sysmap remove map.yaml convener --field accepted_by --entry pwle
     """
-    for line in remove(map_file, target, cascade=cascade, timeout=timeout):
+    if (field is None) != (entry is None):
+        raise click.UsageError("--field and --entry go together")
+    for line in remove(
+        map_file, target, cascade=cascade, field=field, entry=entry, timeout=timeout
+    ):
         click.echo(f"Removed {line}")
 
 
@@ -296,33 +308,61 @@ def remove_cmd(map_file: str, target: str, cascade: bool, timeout: float) -> Non
 @map_argument()
 @click.argument("target", metavar="ID")
 @click.argument("field", metavar="FIELD")
-@click.argument("value", metavar="VALUE", required=False)
+@click.argument("values", metavar="VALUE...", nargs=-1)
 @click.option("--unset", is_flag=True, help="Remove the field instead of setting it.")
+@click.option("--append", is_flag=True, help="Add the value(s) to a list field.")
 @timeout_option
 def set_cmd(
-    map_file: str, target: str, field: str, value: str | None, unset: bool, timeout: float
+    map_file: str,
+    target: str,
+    field: str,
+    values: tuple[str, ...],
+    unset: bool,
+    append: bool,
+    timeout: float,
 ) -> None:
     """Change one field of a stakeholder, relationship, loop … or of the map
-    itself (ID 'map'). VALUE is read as YAML: 3 is a number, true a flag,
-    [a, b] a list. FIELD may be dotted (attributes.age_group, power.amount).
+    itself (ID 'map'). VALUE is read as YAML: 3 is a number, true a flag.
+    A list field (accepted_by, tags, path …) takes one value or several;
+    --append adds to it. FIELD may be dotted (attributes.age_group, power.amount).
 
     \b
     Example:
       sysmap set map.yaml youth-council power 2
       sysmap set map.yaml youth-council attributes.age_group youth
+      sysmap set map.yaml convener accepted_by pwle board
+      sysmap set map.yaml convener accepted_by outreach --append
       sysmap set map.yaml map guiding_question "How do young people find homes?"
       sysmap set map.yaml outreach description --unset
     """
-    if value is None and not unset:
+    if not values and not unset:
         raise click.UsageError("give a VALUE, or --unset to remove the field")
-    if value is not None and unset:
+    if values and unset:
         raise click.UsageError("give a VALUE or --unset, not both")
-    set_field(
-        map_file,
-        target,
-        field,
-        None if unset else parse_value(value or ""),
-        unset=unset,
-        timeout=timeout,
-    )
-    click.echo(f"{'Removed' if unset else 'Set'} {target}.{field} in {map_file}")
+    parsed = [parse_value(v) for v in values]
+    value = parsed[0] if len(parsed) == 1 else (parsed or None)
+    set_field(map_file, target, field, value, unset=unset, append=append, timeout=timeout)
+    verb = "Removed" if unset else ("Added to" if append else "Set")
+    click.echo(f"{verb} {target}.{field} in {map_file}")
+
+
+@click.command("rename")
+@map_argument()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@timeout_option
+def rename_cmd(map_file: str, old: str, new: str, timeout: float) -> None:
+    """Give a stakeholder, factor, loop, outcome, measure, kind … a new id, and
+    update every reference to it (relationships, loops, roles, assessments,
+    evidence, change owners, scenarios).
+
+    \b
+    Example:
+      sysmap rename map.yaml coc-board continuum-board
+    """
+    for line in rename(map_file, old, new, timeout=timeout):
+        click.echo(f"Renamed in {line}")
+
+
+for _command in ADD_COMMANDS:
+    add_group.add_command(_command)
