@@ -68,7 +68,7 @@ def test_a_redacted_export_names_no_sensitive_stakeholder(
     if "redact" not in EXPORT_FORMATS[fmt].options:
         assert result.warnings[1] == (
             "redact: left out because they may name people: guiding team, outcomes, "
-            "measures, indicators, assessments"
+            "measures, indicators, assessments, answers"
         )
         assert current.guiding_team[0].name not in text
 

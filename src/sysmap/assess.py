@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sysmap.errors import SysmapError
+from sysmap.escape import spreadsheet_cell
 from sysmap.model import CHARTER_STATUSES, Assessment, AssessmentScore, SystemMap
 
 if TYPE_CHECKING:
@@ -458,7 +459,7 @@ class AssessmentReport:
                     [
                         a.id,
                         o.id,
-                        _cell(o.name),
+                        spreadsheet_cell(o.name),
                         o.date.isoformat() if o.date else "",
                         fmt_number(o.percent, 1) if o.percent is not None else "",
                         o.tally.fully,
@@ -485,11 +486,6 @@ class AssessmentReport:
                 ]
             )
         return buf.getvalue()
-
-
-def _cell(value: str) -> str:
-    # a cell a spreadsheet would run as a formula is written as text
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _org_table(a: AssessmentCoverage) -> tuple[list[str], list[list[Any]]]:

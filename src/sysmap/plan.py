@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sysmap.compare import Comparison, RelationshipChange, StakeholderChange
 from sysmap.errors import UnknownFormat
+from sysmap.escape import markdown_text, spreadsheet_cell
 from sysmap.problems import one_of
 
 if TYPE_CHECKING:
@@ -258,17 +259,12 @@ class ChangePlan:
                 i.pilot or "",
                 "; ".join(i.measure_names),
             ]
-            writer.writerow([_cell(c) for c in row])
+            writer.writerow([spreadsheet_cell(c) for c in row])
         return buf.getvalue()
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _cell(value: str) -> str:
-    # A cell a spreadsheet would run as a formula is written as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return markdown_text(text)
 
 
 def _md_item(item: PlanItem) -> list[str]:

@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sysmap.errors import SysmapError
+from sysmap.escape import spreadsheet_cell
 from sysmap.model import LEVELS, OWN_LEVELS, GuidingRole, Responsibility, SystemMap
 from sysmap.problems import PathPart, Problem, did_you_mean, one_of
 
@@ -1338,11 +1339,8 @@ def _csv(matrix: RoleMatrix, coverage: TeamCoverage | None, which: str) -> str:
         ]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(headers)
+    w.writerow([spreadsheet_cell(h) for h in headers])
     for row in rows:
-        w.writerow([_cell(str(c)) for c in row])
+        w.writerow([spreadsheet_cell(str(c)) for c in row])
     return buf.getvalue()
 
-
-def _cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sysmap.errors import MapInvalid
+from sysmap.escape import spreadsheet_value
 from sysmap.formats._common import ImportResult, dropped_fields, slug
 from sysmap.model import CORE_KINDS, SystemMap
 from sysmap.problems import Problem, did_you_mean, path_to_str
@@ -64,6 +65,7 @@ ELEMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("power", "Power"),
     ("interest", "Interest"),
     ("sensitive", "Sensitive"),
+    ("aliases", "Aliases"),
 )
 #: (field, header) for the connections sheet.
 CONNECTION_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -362,6 +364,12 @@ class Table:
     style: str = "sheet"
     headers: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # a spreadsheet cell sysmap wrote as '=… (never a formula) reads back as =…
+        if self.style in ("csv", "sheet"):
+            self.headers = [spreadsheet_value(h) for h in self.headers]
+            self.rows = [_unquoted(row) if _quoted(row) else row for row in self.rows]
+
     def place(self, index: int, header: str | None = None) -> str:
         """Where a row (and column) is, for a message."""
         if self.style == "json":
@@ -377,6 +385,17 @@ class Table:
         if self.style == "sheet":
             out = f"sheet {self.name}, " + out
         return out + (f", column {header}" if header is not None else "")
+
+
+def _quoted(row: dict[str, Any]) -> bool:
+    return any(
+        (v.__class__ is str and v[:1] == "'") or (k.__class__ is str and k[:1] == "'")
+        for k, v in row.items()
+    )
+
+
+def _unquoted(row: dict[str, Any]) -> dict[str, Any]:
+    return {spreadsheet_value(k): spreadsheet_value(v) for k, v in row.items()}
 
 
 @dataclass
@@ -710,8 +729,9 @@ def _read_elements(
         ids[ident] = i
         labels.setdefault(name.lower(), []).append(ident)
         element = _text(known.pop("element", "stakeholder")).lower()
-        if "tags" in known:
-            known["tags"] = _split(known["tags"])
+        for listed in ("tags", "aliases"):
+            if listed in known:
+                known[listed] = _split(known[listed])
         if attrs:
             known["attributes"] = attrs
         if element == "stakeholder" and _empty(known.get("role")):

@@ -37,6 +37,7 @@ NODE_NAMES = {
     "Power": "power",
     "Interest": "interest",
     "Sensitive": "sensitive",
+    "Aliases": "aliases",
 }
 #: Connection headers -> the attribute names used in GraphML and GEXF.
 EDGE_NAMES = {

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sysmap.errors import MapFileError, OutputError
+from sysmap.escape import spreadsheet_cell
 from sysmap.formats._common import (
     ExportResult,
     ImportResult,
@@ -50,9 +51,11 @@ SHEETS: tuple[str, ...] = ("elements", "connections", "loops", "map", "kinds")
 def _text(headers: list[str], rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(headers)
+    w.writerow([spreadsheet_cell(h) for h in headers])
     for row in rows:
-        w.writerow(["" if row.get(h) is None else _cell(row.get(h)) for h in headers])
+        w.writerow(
+            ["" if row.get(h) is None else spreadsheet_cell(_cell(row.get(h))) for h in headers]
+        )
     return out.getvalue()
 
 

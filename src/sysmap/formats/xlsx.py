@@ -4,7 +4,9 @@ Sheets ``elements`` (required), ``connections``, ``loops``, ``map``
 (Field, Value rows) and ``kinds``, matched ignoring case; the columns are
 described in ``docs/formats.md``. Cells keep their types (numbers, true/false).
 Formula cells are refused: sysmap reads values, and an unevaluated formula
-has none. Text that starts with ``=`` is written as text, never as a formula.
+has none. Text a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+``@`` …) is written with a leading ``'`` (:func:`sysmap.escape.spreadsheet_cell`,
+as in the CSV files) and read back without it.
 :func:`generate_xlsx` with ``template=True`` gives an empty workbook with
 every header and drop-down lists for role, element, kind, status, direction
 and polarity. openpyxl is imported on first use.
@@ -29,6 +31,7 @@ import zipfile
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, MissingDependency
+from sysmap.escape import spreadsheet_cell
 from sysmap.formats._common import (
     ExportResult,
     ImportResult,
@@ -79,7 +82,6 @@ def generate_xlsx(m: SystemMap | None, *, template: bool = False) -> bytes:
 
 def _generate(m: SystemMap | None, template: bool) -> tuple[bytes, list[str]]:
     openpyxl = _openpyxl()
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as illegal
 
     if template or m is None:
@@ -88,7 +90,7 @@ def _generate(m: SystemMap | None, template: bool) -> tuple[bytes, list[str]]:
     wb = openpyxl.Workbook(write_only=True)
     for name, headers, rows in sheets(m):
         ws = wb.create_sheet(name)
-        ws.append(headers)
+        ws.append([spreadsheet_cell(h) for h in headers])
         for row in rows:
             cells: list[Any] = [_value(row.get(h)) for h in headers]
             texts = [(i, v) for i, v in enumerate(cells) if isinstance(v, str)]
@@ -97,11 +99,8 @@ def _generate(m: SystemMap | None, template: bool) -> tuple[bytes, list[str]]:
                 for i, v in texts:
                     cells[i], n = illegal.subn("\ufffd", v)
                     replaced += n
-            for i, v in texts:
-                if v[:1] == "=":  # text, never a formula
-                    c = WriteOnlyCell(ws, value=cells[i])
-                    c.data_type = "s"
-                    cells[i] = c
+            for i, _ in texts:  # text, never a formula
+                cells[i] = spreadsheet_cell(cells[i])
             ws.append(cells)
     out = io.BytesIO()
     wb.save(out)
