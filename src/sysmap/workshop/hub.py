@@ -690,7 +690,8 @@ class Workshop:
                 text = self._map_text("participant")
                 sends += [self._send(c, text) for c in parts]
             else:
-                asyncio.get_running_loop().call_later(wait, self._changed.set)
+                self._dirty.add("participant_map")  # keep it for when the wait is over
+                asyncio.get_running_loop().call_later(wait + 0.01, self._changed.set)
         if "queue" in dirty:
             text = json.dumps(self.queue_message(), ensure_ascii=False)
             sends += [self._send(c, text) for c in facs]

@@ -5,6 +5,10 @@
   var $ = function (id) { return document.getElementById(id); };
   var params = new URLSearchParams(location.search);
   var live = null, view = null, map = null, stage = null, rating = null, session = null;
+  // what the map draws, for the browser tests
+  window.sysmapWorkshop = {
+    labels: function () { return map ? map.nodes.get().map(function (n) { return n.label; }) : []; }
+  };
 
   function fill(select, items, blank) {
     var old = select.value;
