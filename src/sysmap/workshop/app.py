@@ -114,6 +114,9 @@ def create_app(workshop: Workshop) -> Starlette:
             )
         return PlainTextResponse("Not found", status_code=404, headers=_HEADERS)
 
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204, headers=_HEADERS)
+
     async def groups(request: Request) -> Response:
         from sysmap.workshop.views import groups_of
 
@@ -172,6 +175,7 @@ def create_app(workshop: Workshop) -> Starlette:
         Route("/f/{token}", facilitator_page),
         Route("/f/{token}/qr.svg", qr),
         Route("/static/{name}", static),
+        Route("/favicon.ico", no_icon),
         Route("/groups", groups),
         Route("/join", join, methods=["POST"]),
         WebSocketRoute("/ws", live),

@@ -599,8 +599,11 @@ class Workshop:
             "unwritten": len(self.state.pending),
             "file_problem": self.file_problem,
             "stage": self.state.stage,
-            "can_undo": self.state.accepted[-1:]
-            and self.state.contributions[self.state.accepted[-1]].label,
+            "can_undo": (
+                self.state.contributions[self.state.accepted[-1]].label
+                if self.state.accepted
+                else ""
+            ),
         }
 
     def queue_message(self) -> dict[str, Any]:

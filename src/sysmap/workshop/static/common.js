@@ -70,17 +70,37 @@
     this.network = new vis.Network(container, { nodes: this.nodes, edges: this.edges }, {
       autoResize: true,
       interaction: { hover: false, tooltipDelay: 100000, navigationButtons: false },
-      physics: { solver: "forceAtlas2Based", stabilization: { iterations: 150 },
-                 forceAtlas2Based: { gravitationalConstant: -60, springLength: 120 } },
+      layout: { improvedLayout: false, randomSeed: 7 },
+      physics: { solver: "forceAtlas2Based", stabilization: { iterations: 250, fit: true },
+                 forceAtlas2Based: { gravitationalConstant: -110, springLength: 140,
+                                     centralGravity: 0.006, avoidOverlap: 0.7 } },
       nodes: { font: { size: this.fontSize, face: "system-ui, sans-serif", color: "#111",
-                       strokeWidth: 4, strokeColor: "#fff" } },
-      edges: { smooth: { type: "continuous" }, arrows: { to: { enabled: true, scaleFactor: 0.6 } },
+                       strokeWidth: 5, strokeColor: "#fff" } },
+      edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.6 } },
                font: { size: Math.round(this.fontSize * 0.7), strokeWidth: 3 } }
     });
+    var net = this.network;
+    // fit the whole map once it has settled, and again while the room adds to it
+    var self = this;
+    net.on("stabilizationIterationsDone", function () { net.fit(); self.readable(); });
+    this.fitted = false;
+    this.minScreenFont = opts.minScreenFont || 0;
   }
+  // Keep names readable from the back of the room: after fitting the map,
+  // draw labels at least minScreenFont pixels high; long names are shortened
+  // on a crowded map (the full name is in the lists and the file).
+  MapView.prototype.readable = function () {
+    if (!this.minScreenFont) return;
+    var size = Math.max(this.fontSize, Math.round(this.minScreenFont / this.network.getScale()));
+    this.network.setOptions({ nodes: { font: { size: size } } });
+  };
+  MapView.prototype.label = function (name) {
+    var crowded = this.data && this.data.nodes.length > 25;
+    return crowded && name.length > 24 ? name.slice(0, 22) + "…" : name;
+  };
   MapView.prototype.nodeStyle = function (n) {
     var r = ROLES[n.role] || ROLES.factor;
-    var v = { id: n.id, label: n.name, shape: r.shape, size: 14 + 3 * (n.power || 0),
+    var v = { id: n.id, label: this.label(n.name), shape: r.shape, size: 14 + 3 * (n.power || 0),
               color: { background: r.color, border: r.border }, borderWidth: 2 };
     if (n.new) { v.borderWidth = 6; v.color = { background: r.color, border: "#0072B2" }; }
     var faint = (this.stage === "what" || this.stage === "how") && !n.new && !this.touched[n.id];
@@ -111,6 +131,12 @@
     this.touched = touched;
     sync(this.nodes, data.nodes.map(this.nodeStyle, this));
     sync(this.edges, data.edges.map(this.edgeStyle, this));
+    if (!this.fitted) {
+      this.fitted = true;
+      var net = this.network;
+      var self = this;
+      setTimeout(function () { net.fit(); self.readable(); }, 1500);
+    }
   };
   MapView.prototype.setStage = function (stage) {
     this.stage = stage;

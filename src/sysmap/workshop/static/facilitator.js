@@ -4,7 +4,7 @@
   var el = SM.el, clear = SM.clear;
   var $ = function (id) { return document.getElementById(id); };
   var token = location.pathname.split("/")[2];
-  var map = new SM.MapView($("map"), { fontSize: 22 });
+  var map = new SM.MapView($("map"), { fontSize: 20, minScreenFont: 15 });
   var view = null, stage = null, editable = {};
   SM.legend($("legend"));
   $("qr").src = "/f/" + token + "/qr.svg";
@@ -63,7 +63,7 @@
   function togglePresent(on) {
     document.body.classList.toggle("presenting", on);
     $("present").setAttribute("aria-pressed", on ? "true" : "false");
-    setTimeout(function () { map.network.fit(); }, 50);
+    setTimeout(function () { map.network.fit(); map.readable(); }, 50);
   }
   $("present").addEventListener("click", function () {
     togglePresent(!document.body.classList.contains("presenting"));
@@ -84,7 +84,8 @@
       var counts = {};
       view.nodes.forEach(function (n) { counts[n.role] = (counts[n.role] || 0) + 1; });
       ["beneficiary", "provider", "leader"].forEach(function (r) {
-        box.appendChild(el("p", (counts[r] || 0) + " " + SM.ROLES[r].label.toLowerCase() + "s", "big-figure"));
+        var plural = { beneficiary: "beneficiaries", provider: "providers", leader: "leaders" }[r];
+        box.appendChild(el("p", (counts[r] || 0) + " " + plural, "big-figure"));
       });
       var lived = view.nodes.filter(function (n) { return n.lived; }).length;
       box.appendChild(el("p", lived + " bring lived experience"));

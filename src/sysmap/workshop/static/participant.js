@@ -92,7 +92,7 @@
   }
   function drawMap() {
     $("title").textContent = view.title;
-    if (!map) map = new SM.MapView($("map"), { fontSize: 14 });
+    if (!map) map = new SM.MapView($("map"), { fontSize: 14, minScreenFont: 11 });
     map.update(view);
     $("map-note").textContent = view.redacted ? "Some people are shown as “Stakeholder n” to protect them." : "";
     var who = view.nodes.map(function (n) { return [n.id, n.name]; })
