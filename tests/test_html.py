@@ -162,11 +162,16 @@ def test_diff_marks_each_change_kind() -> None:
         "current": before,
     }
     data = page_data(generate_html(after, diff=diff))
-    changes = [e.get("change") for e in data["edges"]]
-    assert changes[:4] == ["formed", "rewired", "strengthened", "weakened"]
-    assert changes[-1] == "retired"  # drawn from the current map, ghosted
+    changes = [e.get("changes") for e in data["edges"]]
+    assert changes[:4] == [["formed"], ["rewired"], ["strengthened"], ["weakened"]]
+    assert changes[-1] == ["retired"]  # drawn from the current map, ghosted
     assert data["nodes"][0]["change"] == "added"
-    assert data["diff"]["formed"] == 1 and data["diff"]["retired"] == 1
+    counts = data["diff"]["relationships"]
+    assert counts["formed"] == 1 and counts["retired"] == 1
+    # a relationship named under two kinds carries both
+    both = dict(diff, strengthened={relationship_key(rels[1])})
+    data = page_data(generate_html(after, diff=both))
+    assert data["edges"][1]["changes"] == ["rewired", "strengthened"]
     with pytest.raises(
         SysmapError, match="unknown change kind 'frmed' in diff — did you mean 'formed'"
     ):
@@ -178,12 +183,69 @@ def test_comparison_adapter_on_the_examples(current: SystemMap) -> None:
     from sysmap.html import diff_from_comparison
 
     redesign = sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml")
-    diff = diff_from_comparison(compare_maps(current, redesign, shifts=False))
-    data = page_data(generate_html(redesign, diff=diff))
-    counts = data["diff"]
-    assert all(counts[k] > 0 for k in ("formed", "retired", "rewired", "strengthened", "added"))
+    comparison = compare_maps(current, redesign, shifts=False)
+    data = page_data(generate_html(redesign, diff=diff_from_comparison(comparison)))
+    # one source of truth: the page counts exactly what sysmap compare counts
+    counts = comparison.changes.counts()
+    assert data["diff"]["relationships"] == counts["relationships"]
+    assert data["diff"]["stakeholders"] == counts["stakeholders"]
+    for kind, n in counts["relationships"].items():
+        assert sum(kind in e.get("changes", []) for e in data["edges"]) == n, kind
+    # rewired and strengthened at once: both, as compare says
+    both = [e for e in data["edges"] if {"rewired", "strengthened"} <= set(e.get("changes", []))]
+    assert len(both) == sum(
+        {"rewired", "strengthened"} <= set(rc.changes) for rc in comparison.changes.relationships
+    )
+    assert both
+    # a status change says what it was before
+    repaired = [e for e in data["edges"] if "status_changed" in e.get("changes", [])]
+    assert repaired and all(e["was"]["status"] != e["status"] for e in repaired)
     removed = [n for n in data["nodes"] if n.get("change") == "removed"]
     assert removed and all(n["id"] not in redesign.element_ids() for n in removed)
+
+
+def test_relationships_carry_evidence_trust_power_and_change_plans(current: SystemMap) -> None:
+    redesign = sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml")
+    for m in (current, redesign):
+        data = page_data(generate_html(m))
+        assert len(data["edges"]) == len(m.relationships)
+        names = {s.id: s.name for s in m.stakeholders}
+        for e, r in zip(data["edges"], m.relationships, strict=True):
+            assert len(e.get("evidence", [])) == len(r.evidence)
+            for shown, ev in zip(e.get("evidence", []), r.evidence, strict=True):
+                assert shown["source"] == ev.source
+                assert shown.get("date") == (ev.date.isoformat() if ev.date else None)
+                if ev.asserted_by in names:
+                    assert shown["asserted_by"] == names[ev.asserted_by]
+            assert e.get("trust") == r.trust
+            if r.power is not None:
+                assert e["power"] == {"amount": r.power.amount, "carries": list(r.power.carries)}
+            if r.change is not None and r.change.reason:
+                assert e["redesign"]["reason"] == r.change.reason
+    # the example records 132 evidence entries today and 121 in the redesign (counted in the files)
+    assert sum(
+        len(e.get("evidence", [])) for e in page_data(generate_html(current))["edges"]
+    ) == sum(len(r.evidence) for r in current.relationships)
+
+
+def test_perspectives_group_parallel_entries_that_disagree() -> None:
+    m = sysmap.loads_map(
+        """
+id: p
+title: P
+guiding_question: Q?
+stakeholders:
+  - {id: a, name: Outreach team, role: provider}
+  - {id: b, name: People sleeping outside, role: beneficiary}
+relationships:
+  - {from: a, to: b, kind: serves, strength: 4, evidence: [{source: survey, asserted_by: provider}]}
+  - {from: a, to: b, kind: serves, strength: 1, evidence: [{source: workshop, asserted_by: b}]}
+  - {from: b, to: a, kind: feedback, strength: 2}
+"""
+    )
+    data = page_data(generate_html(m))
+    assert data["perspectives"] == [[0, 1]]
+    assert data["edges"][1]["evidence"][0]["asserted_by"] == "People sleeping outside"
 
 
 def test_large_maps_get_positions_before_export() -> None:

@@ -7,6 +7,8 @@ none). One browser serves the whole module.
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -178,7 +180,23 @@ def test_keyboard_reaches_search_filters_and_loops(
     page = open_map(current)
     kb = page.page.keyboard
     kb.press("Tab")
-    assert page.js("document.activeElement.id") == "search"
+    assert page.js("document.activeElement.textContent") == "Skip to the map"
+    kb.press("Enter")  # the map itself takes focus, and the keys move it
+    assert page.js("document.activeElement.className") == "vis-network"
+    assert page.js("document.activeElement.getAttribute('role')") == "application"
+    before = page.js("sysmapMap.network.getViewPosition()")
+    scale = page.js("sysmapMap.network.getScale()")
+    for key in ("ArrowRight", "ArrowDown"):
+        kb.down(key)
+        page.page.wait_for_timeout(150)
+        kb.up(key)
+    after = page.js("sysmapMap.network.getViewPosition()")
+    assert (after["x"], after["y"]) != (before["x"], before["y"])
+    kb.down("+")
+    page.page.wait_for_timeout(150)
+    kb.up("+")
+    assert page.js("sysmapMap.network.getScale()") > scale
+    page.page.focus("#search")
     kb.type("hope house")
     kb.press("Enter")
     assert "Hope House" in page.page.locator("#details-body h3").inner_text()
@@ -198,6 +216,60 @@ def test_keyboard_reaches_search_filters_and_loops(
             break
     kb.press("Enter")
     assert page.page.get_attribute("#loop-list button[data-loop='0']", "aria-pressed") == "true"
+
+
+def test_skip_link_jumps_past_the_loop_buttons(
+    open_map: Callable[..., Opened], current: SystemMap
+) -> None:
+    page = open_map(current)
+    kb = page.page.keyboard
+    page.page.focus("#reset")
+    kb.press("Tab")
+    link = page.js("document.activeElement.textContent")
+    assert link == "Skip the voice and loop lists, to the details"
+    kb.press("Enter")
+    assert page.js("document.activeElement.id") == "details"
+    loops = page.page.locator("#loop-list button").count()
+    assert loops > 20  # the buttons it skips
+
+
+def test_show_everything_clears_search_and_details(
+    open_map: Callable[..., Opened], current: SystemMap
+) -> None:
+    page = open_map(current)
+    page.page.fill("#search", "riverton")
+    page.page.press("#search", "Enter")
+    assert page.page.locator("#details-body h3").count() == 1
+    page.page.click("#voice-toggle")
+    page.page.click("#reset")
+    assert page.page.input_value("#search") == ""
+    assert page.page.locator("#search-results li").count() == 0
+    assert page.page.locator("#details-body *").count() == 0
+    assert page.page.locator("#details-empty").is_visible()
+    assert page.js("sysmapMap.network.getSelectedNodes()") == []
+    assert page.page.get_attribute("#voice-toggle", "aria-pressed") == "false"
+    assert page.node("lewg")["shape"] == "dot"  # the role's shape again
+
+
+def test_search_results_tell_namesakes_apart(open_map: Callable[..., Opened]) -> None:
+    m = SystemMap(
+        id="twins",
+        title="Twins",
+        guiding_question="Q?",
+        stakeholders=[
+            Stakeholder(id="a", name="Case manager", role="provider", organisation="Hope House"),
+            Stakeholder(id="b", name="Case manager", role="provider", organisation="Mission"),
+            Stakeholder(id="c", name="Case manager", role="leader"),
+        ],
+    )
+    page = open_map(m)
+    page.page.fill("#search", "case")
+    shown = page.page.locator("#search-results button").all_inner_texts()
+    assert shown == [
+        "Case manager — Provider, Hope House",
+        "Case manager — Provider, Mission",
+        "Case manager — Leader",
+    ]
 
 
 def test_text_alternative_lists_everything(
@@ -248,11 +320,11 @@ def test_diff_map_styles_each_change_kind(open_map: Callable[..., Opened]) -> No
     data = page.js("sysmapMap.data.edges")
     seen = set()
     for e, d in zip(edges, data, strict=True):
-        change = d.get("change")
-        if change:
-            seen.add(change)
-            assert e["color"]["color"] == expected[change]
-            assert e["label"].split()[-2:]  # a text mark, not colour alone
+        changes = d.get("changes")
+        if changes:
+            seen.update(changes)
+            assert e["color"]["color"] == expected[changes[0]]
+            assert len(e["label"].split()) >= 2 * len(changes)  # a text mark each, not colour alone
         else:
             assert e["color"]["color"] == "#b3b3b3"
     assert seen == set(expected)
@@ -320,7 +392,8 @@ def test_injection_corpus_shows_as_text_and_never_runs(open_map: Callable[..., O
         assert body.text_content().count(text) >= 4  # name, description, organisation, tag …
     p.fill("#search", "<img")
     p.press("#search", "Enter")
-    assert p.locator("#search-results button").first.text_content() == INJECTIONS[0]
+    first = p.locator("#search-results button").first.text_content()
+    assert first == f"{INJECTIONS[0]} — Beneficiary, {INJECTIONS[0]}"  # name — role, organisation
     p.locator("#loop-list button").first.click()
     assert INJECTIONS[4] in p.locator("#details-body").text_content()
     p.click("#voice-toggle")
@@ -332,8 +405,22 @@ def test_injection_corpus_shows_as_text_and_never_runs(open_map: Callable[..., O
     for text in INJECTIONS:
         assert text in tables
     # no markup made it into the page: no images, links, svg with handlers or extra scripts
-    assert page.js("document.querySelectorAll('img, a, iframe, object, embed').length") == 0
-    assert page.js("document.querySelectorAll('script').length") == 3
+    assert (
+        page.js(
+            "document.querySelectorAll('img, a:not([href^=\"#\"]), iframe, object, embed').length"
+        )
+        == 0
+    )
+    assert page.js("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))") == [
+        "#map",
+        "#details",
+        "#text-alternative",
+        "#details",
+    ]
+    # no script beyond those the file was written with (data block, libraries, page scripts)
+    written = Path(urllib.parse.urlparse(p.url).path).read_text(encoding="utf-8")
+    tags = len(re.findall(r"^<script", written, re.M))
+    assert tags >= 3 and page.js("document.querySelectorAll('script').length") == tags
     assert (
         page.js(
             "[...document.querySelectorAll('*')].filter(e => e.getAttributeNames().some(a => a.startsWith('on'))).length"
@@ -393,3 +480,338 @@ def test_large_map_draws_with_positions_and_stays_interactive(
     loop = page.js("sysmapMap.data.loops[0].path")
     assert set(page.js("sysmapMap.network.getSelectedNodes()")) == set(loop)
     assert len(page.js("sysmapMap.network.getSelectedEdges()")) >= len(loop) - 1
+
+
+# ------------------------------------------------------------ names in the room
+
+#: Records every piece of text the page draws on the map's canvas during one
+#: frame, with its box and font size in CSS pixels on screen, measured from the
+#: canvas itself (font and transform at the moment of drawing), not from
+#: sysmap's own bookkeeping.
+DRAWN_TEXT = """() => new Promise(resolve => {
+    const proto = CanvasRenderingContext2D.prototype;
+    const original = proto.fillText;
+    const drawn = [];
+    proto.fillText = function (text, x, y) {
+        const t = this.getTransform();
+        const pr = this.canvas.width / this.canvas.clientWidth;
+        const m = this.measureText(text);
+        const px = parseFloat(/([0-9.]+)px/.exec(this.font)[1]);
+        const sx = Math.hypot(t.a, t.b) / pr, sy = Math.hypot(t.c, t.d) / pr;
+        const l = x - m.actualBoundingBoxLeft, r = x + m.actualBoundingBoxRight;
+        const tp = y - m.actualBoundingBoxAscent, b = y + m.actualBoundingBoxDescent;
+        drawn.push({
+            text: String(text), px: px * sy,
+            left: (t.a * l + t.c * tp + t.e) / pr, right: (t.a * r + t.c * b + t.e) / pr,
+            top: (t.b * l + t.d * tp + t.f) / pr, bottom: (t.b * r + t.d * b + t.f) / pr,
+            width: this.canvas.clientWidth, height: this.canvas.clientHeight, sx: sx,
+        });
+        return original.apply(this, arguments);
+    };
+    sysmapMap.network.once("afterDrawing", () => {
+        proto.fillText = original;
+        resolve(drawn);
+    });
+    sysmapMap.network.redraw();
+})"""
+
+
+def check_names_readable(frame: Any, nodes: list[dict[str, Any]], least: int) -> list[str]:
+    """The names drawn on the map: at least ``least`` of them, each 12 CSS px
+    or more, inside the canvas, none overlapping another. Returns them."""
+    drawn = frame.evaluate(DRAWN_TEXT)
+    names = {n["name"] for n in nodes}
+    shown = [d for d in drawn if d["text"] in names or d["text"][2:] in names]
+    assert len(shown) >= least, [d["text"] for d in shown]
+    for d in shown:
+        assert d["px"] >= 12, d
+        assert d["left"] >= 0 and d["top"] >= 0, d
+        assert d["right"] <= d["width"] and d["bottom"] <= d["height"], d
+    for i, a in enumerate(shown):
+        for b in shown[i + 1 :]:
+            overlap_x = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            assert overlap_x <= 0 or overlap_y <= 0, (a["text"], b["text"])
+    return [d["text"] for d in shown]
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)])
+def test_names_are_readable_in_the_room(
+    open_map: Callable[..., Opened], current: SystemMap, size: tuple[int, int]
+) -> None:
+    page = open_map(current)
+    page.page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.page.wait_for_timeout(500)  # the page refits after the resize settles
+    nodes = page.js("sysmapMap.data.nodes")
+    shown = check_names_readable(page.page, nodes, least=10)
+    # chosen by importance: the largest stakeholder (most power) is named
+    biggest = max(nodes, key=lambda n: n["size"])
+    assert biggest["name"] in shown
+    # refit: every stakeholder is inside the map after the window changed size
+    inside = page.js(
+        """() => {
+        const net = sysmapMap.network, c = document.querySelector('#map canvas');
+        const pos = net.getPositions();
+        return Object.values(pos).every(p => {
+            const d = net.canvasToDOM(p);
+            return d.x >= 0 && d.y >= 0 && d.x <= c.clientWidth && d.y <= c.clientHeight;
+        });
+    }"""
+    )
+    assert inside
+
+
+def test_pointing_at_a_stakeholder_names_it(
+    open_map: Callable[..., Opened], current: SystemMap
+) -> None:
+    page = open_map(current)
+    page.page.set_viewport_size({"width": 1024, "height": 768})
+    page.page.wait_for_timeout(500)
+    nodes = page.js("sysmapMap.data.nodes")
+    shown = set(check_names_readable(page.page, nodes, least=5))
+    hidden = next(n for n in sorted(nodes, key=lambda n: n["size"]) if n["name"] not in shown)
+    point = page.js(
+        "id => sysmapMap.network.canvasToDOM(sysmapMap.network.getPositions([id])[id])",
+        hidden["id"],
+    )
+    box = page.page.locator("#map").bounding_box()
+    page.page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    page.page.wait_for_timeout(100)
+    assert hidden["name"] in check_names_readable(page.page, nodes, least=5)
+
+
+# ------------------------------------------------------- what the map knows
+
+
+def test_details_show_evidence_trust_power_and_perspectives(
+    open_map: Callable[..., Opened], current: SystemMap
+) -> None:
+    page = open_map(current)
+    names = {s.id: s.name for s in current.stakeholders}
+    index, rel = next(
+        (i, r)
+        for i, r in enumerate(current.relationships)
+        if r.power is not None
+        and r.trust is not None
+        and any(e.date and e.asserted_by in names for e in r.evidence)
+    )
+    page.js("id => sysmapMap.select(id)", rel.source)
+    page.page.click(f"#details-body button[data-edge='{index}']")
+    text = page.page.locator("#details-body").inner_text()
+    assert f"{names[rel.source]} → {names[rel.target]}" in text
+    assert f"Evidence ({len(rel.evidence)})" in text
+    for ev in rel.evidence:
+        assert ev.source in text
+        if ev.date:
+            assert ev.date.isoformat() in text
+        if ev.asserted_by in names:
+            assert f"asserted by {names[ev.asserted_by]}" in text
+    assert f"trust\n{rel.trust:g}" in text
+    assert rel.power is not None
+    assert f"{rel.power.amount} of 5" in text
+    for carried in rel.power.carries:
+        assert carried in text
+    # parallel entries that disagree show each group's view
+    data = page.js("sysmapMap.data")
+    group = data["perspectives"][0]
+    page.js("i => sysmapMap.showEdge(i)", group[0])
+    text = page.page.locator("#details-body").inner_text()
+    assert "Perspectives" in text
+    for i in group:
+        for ev in data["edges"][i].get("evidence", []):
+            if "asserted_by" in ev:
+                assert ev["asserted_by"] in text
+    # the text alternative lists the evidence too
+    page.page.click("#text-alternative summary")
+    page.page.wait_for_selector("#tables table")
+    tables = page.page.locator("#tables").inner_text()
+    notes = [e.note for r in current.relationships for e in r.evidence if e.note]
+    assert notes and all(note in tables for note in notes)
+    assert "Perspectives" in tables
+
+
+def test_redesign_details_show_why_owner_and_pilot(open_map: Callable[..., Opened]) -> None:
+    redesign = sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml")
+    page = open_map(redesign)
+    index, rel = next(
+        (i, r)
+        for i, r in enumerate(redesign.relationships)
+        if r.change is not None and r.change.reason and r.change.owner and r.change.pilot
+    )
+    assert rel.change is not None
+    page.js("i => sysmapMap.showEdge(i)", index)
+    text = page.page.locator("#details-body").inner_text()
+    assert rel.change.reason in text
+    assert rel.change.pilot in text
+    owner = redesign.stakeholder(rel.change.owner)
+    assert owner is not None and owner.name in text
+
+
+def test_clicking_a_relationship_shows_it(
+    open_map: Callable[..., Opened], current: SystemMap
+) -> None:
+    page = open_map(current)
+    # the middle of a relationship between two stakeholders with no other link nearby
+    point = page.js(
+        """() => {
+        const net = sysmapMap.network;
+        for (const [i, e] of sysmapMap.data.edges.entries()) {
+            const id = 'e' + i;
+            net.selectEdges([id]);
+            const p = net.getPositions([e.from, e.to]);
+            const a = net.canvasToDOM(p[e.from]), b = net.canvasToDOM(p[e.to]);
+            const m = {x: (a.x + b.x) / 2, y: (a.y + b.y) / 2};
+            if (net.getEdgeAt(m) === id && net.getNodeAt(m) === undefined) {
+                net.unselectAll();
+                return {i, x: m.x, y: m.y};
+            }
+        }
+        return null;
+    }"""
+    )
+    assert point is not None
+    box = page.page.locator("#map").bounding_box()
+    page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    edge = page.js("i => sysmapMap.data.edges[i]", point["i"])
+    names = {n["id"]: n["name"] for n in page.js("sysmapMap.data.nodes")}
+    body = page.page.locator("#details-body")
+    assert body.locator("h3").inner_text() == f"{names[edge['from']]} → {names[edge['to']]}"
+    assert f"Relationship: {edge['kind']}" in body.inner_text()
+
+
+# ------------------------------------------------------------------- voice
+
+
+def test_voice_view_marks_each_verdict_by_colour_and_shape(
+    open_map: Callable[..., Opened], current: SystemMap
+) -> None:
+    from sysmap.analysis.suite import analyze
+
+    verdicts = {
+        b["id"]: b["verdict"]
+        for b in analyze(current, only=["voice"]).results["voice"].to_dict()["beneficiaries"]
+    }
+    assert set(verdicts.values()) == {"no voice", "one-way", "two-way"}
+    page = open_map(current)
+    page.page.click("#voice-toggle")
+    looks: dict[str, set[tuple[str, str]]] = {}
+    for ident, verdict in verdicts.items():
+        n = page.node(ident)
+        looks.setdefault(verdict, set()).add((n["shape"], n["color"]["background"]))
+    # one look per verdict, and the three differ in shape and in colour
+    assert all(len(v) == 1 for v in looks.values()), looks
+    shapes = {next(iter(v))[0] for v in looks.values()}
+    colours = {next(iter(v))[1] for v in looks.values()}
+    assert len(shapes) == 3 and len(colours) == 3
+    legend = page.page.locator("#legend").inner_text()
+    for word in ("No voice", "One-way voice", "Two-way voice"):
+        assert word in legend
+    page.page.click("#voice-toggle")  # off: the role's look again
+    assert {page.node(i)["shape"] for i in verdicts} == {"dot"}
+    assert "No voice" not in page.page.locator("#legend").inner_text()
+
+
+# -------------------------------------------------------------------- diffs
+
+
+def test_diff_map_agrees_with_compare(open_map: Callable[..., Opened], current: SystemMap) -> None:
+    from sysmap.compare import compare_maps
+    from sysmap.html import diff_from_comparison
+
+    redesign = sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml")
+    comparison = compare_maps(current, redesign, shifts=False)
+    counts = comparison.to_dict()["changes"]["counts"]
+    page = open_map(redesign, diff=diff_from_comparison(comparison))
+    data = page.js("sysmapMap.data.edges")
+    drawn = page.js("sysmapMap.edges.get()")
+    for kind, n in counts["relationships"].items():
+        assert sum(kind in e.get("changes", []) for e in data) == n, kind
+    legend = page.page.locator("#legend").inner_text()
+    assert f"Strengthened (▲): {counts['relationships']['strengthened']}" in legend
+    assert f"Status changed (◆): {counts['relationships']['status_changed']}" in legend
+    assert f"Added stakeholder (+): {counts['stakeholders']['added']}" in legend
+    # every change a relationship carries has its mark on the map
+    marks = {"formed": "formed", "retired": "retired", "rewired": "rewired"}
+    marks |= {"strengthened": "stronger", "weakened": "weaker", "changed": "changed"}
+    for d, e in zip(data, drawn, strict=True):
+        for kind in d.get("changes", []):
+            if kind == "status_changed":
+                assert f"{d['was']['status']} → {d['status']}" in e["label"]
+            else:
+                assert marks[kind] in e["label"], (kind, e["label"])
+    repaired = [d for d in data if d.get("was", {}).get("status") == "broken"]
+    assert repaired  # broken → existing, the repair that matters most
+
+
+# -------------------------------------------------------------------- print
+
+
+def test_print_puts_the_map_and_legend_on_the_first_page(
+    open_map: Callable[..., Opened], current: SystemMap
+) -> None:
+    page = open_map(current)
+    pdf = page.page.pdf(format="Letter")
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert pages >= 2  # the map, then the tables
+    # the layout on paper: Letter at 96 px per inch, 12 mm margins
+    page.page.set_viewport_size({"width": 725, "height": 965})
+    page.page.emulate_media(media="print")
+    layout = page.js(
+        """() => {
+        const box = s => document.querySelector(s).getBoundingClientRect();
+        const shown = s => getComputedStyle(document.querySelector(s)).display !== 'none';
+        return {legend: box('#legend').bottom, map: box('#map').height,
+                controls: shown('#controls'), details: shown('#details'),
+                breaks: getComputedStyle(document.querySelector('#main')).breakAfter,
+                tables: document.querySelectorAll('#tables table').length,
+                open: document.querySelector('#text-alternative').open};
+    }"""
+    )
+    assert layout["legend"] <= 965 and layout["map"] > 300
+    assert not layout["controls"] and not layout["details"]
+    assert layout["breaks"] == "page"
+    assert layout["tables"] >= 2 and layout["open"]
+
+
+# --------------------------------------------------------------- axe-core
+
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+AXE_RUN = """async () => {
+    const r = await axe.run(document);
+    return r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+}"""
+
+
+def axe_violations(frame: Any) -> list[str]:
+    if not frame.evaluate("typeof axe !== 'undefined'"):
+        frame.evaluate(AXE.read_text(encoding="utf-8"))
+    return frame.evaluate(AXE_RUN)
+
+
+def test_axe_finds_nothing_in_any_state(
+    open_map: Callable[..., Opened], current: SystemMap
+) -> None:
+    from sysmap.compare import compare_maps
+    from sysmap.html import diff_from_comparison
+
+    page = open_map(current)
+    p = page.page
+    assert axe_violations(p) == [], "on opening"
+    page.click_node("coc-board")
+    assert axe_violations(p) == [], "a stakeholder chosen"
+    p.locator("#details-body button[data-edge]").first.click()
+    assert axe_violations(p) == [], "a relationship shown"
+    p.locator("#loop-list button").first.click()
+    assert axe_violations(p) == [], "a loop chosen"
+    p.click("#voice-toggle")
+    assert axe_violations(p) == [], "voice view"
+    p.fill("#search", "riverton")
+    assert axe_violations(p) == [], "search results"
+    p.click("#text-alternative summary")
+    p.wait_for_selector("#tables table")
+    assert axe_violations(p) == [], "text alternative open"
+    p.click("#reset")
+    assert axe_violations(p) == [], "after show everything"
+    redesign = sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml")
+    diff = open_map(redesign, diff=diff_from_comparison(compare_maps(current, redesign)))
+    assert axe_violations(diff.page) == [], "diff map"

@@ -167,7 +167,8 @@ def test_the_embedded_map_is_the_diff_map(pair_html: str) -> None:
     import json
 
     payload = json.loads(data.group(1))
-    assert payload["diff"]["formed"] > 0 and payload["diff"]["added"] == 5
+    assert payload["diff"]["relationships"]["formed"] > 0
+    assert payload["diff"]["stakeholders"]["added"] == 5
     frame = Page(pair_html).all("iframe")[0]
     assert frame["sandbox"] == "allow-scripts"  # no same-origin, no pop-ups, no dialogs
 

@@ -17,6 +17,7 @@ import sysmap
 from conftest import OfflinePage
 from sysmap.model import SystemMap
 from sysmap.report import export_report
+from test_html_browser import axe_violations, check_names_readable
 from test_report import INJECTIONS, injection_pair
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,7 @@ def test_report_opens_offline_and_the_embedded_map_draws(
     removed = {s.id for s in current.stakeholders} - {s.id for s in redesign.stakeholders}
     # the diff map: the redesign, plus today's stakeholders it removes (ghosted)
     assert nodes == len(redesign.stakeholders) + len(redesign.factors) + len(removed)
-    assert frame.evaluate("sysmapMap.data.diff.formed") > 0
+    assert frame.evaluate("sysmapMap.data.diff.relationships.formed") > 0
     assert frame.evaluate(PAINTED) > 5000  # drawn, not a blank canvas
     # still interactive inside the report: search picks a stakeholder
     frame.fill("#search", "marcus bell")
@@ -168,3 +169,26 @@ def test_redacted_report_in_the_browser(
     for s in current.stakeholders + redesign.stakeholders:
         if s.sensitive:
             assert s.name not in text
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)])
+def test_embedded_map_names_are_readable(
+    open_report: Callable[..., Opened], current: SystemMap, size: tuple[int, int]
+) -> None:
+    page = open_report(current)
+    page.page.set_viewport_size({"width": size[0], "height": size[1]})
+    frame = page.map_frame()
+    page.page.wait_for_timeout(500)  # the map refits after the resize settles
+    nodes = frame.evaluate("sysmapMap.data.nodes")
+    check_names_readable(frame, nodes, least=10)
+
+
+def test_axe_finds_nothing_in_the_report(
+    open_report: Callable[..., Opened], current: SystemMap, redesign: SystemMap
+) -> None:
+    page = open_report(current, redesign)
+    assert axe_violations(page.page) == [], "the report"
+    frame = page.map_frame()
+    assert axe_violations(frame) == [], "the embedded map"
+    frame.evaluate("sysmapMap.select('coc-board')")
+    assert axe_violations(frame) == [], "the embedded map, a stakeholder chosen"

@@ -75,17 +75,28 @@ SIZE_BY: tuple[str, ...] = (
     "none",
 )
 
-#: Change kinds a diff map styles: relationship changes, then stakeholder changes.
+#: Change kinds a diff map styles: relationship changes (the same words as
+#: :data:`sysmap.compare.RELATIONSHIP_CHANGES`), then stakeholder changes.
 DIFF_KINDS: tuple[str, ...] = (
     "formed",
     "retired",
     "rewired",
     "strengthened",
     "weakened",
+    "status_changed",
+    "changed",
     "added",
     "removed",
 )
-_REL_CHANGES = ("formed", "retired", "rewired", "strengthened", "weakened")
+_REL_CHANGES = (
+    "formed",
+    "retired",
+    "rewired",
+    "strengthened",
+    "weakened",
+    "status_changed",
+    "changed",
+)
 _NODE_CHANGES = ("added", "removed")
 
 #: Above this many stakeholders and factors, positions are computed before export.
@@ -178,7 +189,7 @@ def _rel_matches(r: Relationship) -> set[Any]:
 def _check_diff(diff: Mapping[str, Any]) -> dict[str, set[Any]]:
     out: dict[str, set[Any]] = {k: set() for k in DIFF_KINDS}
     for key, value in diff.items():
-        if key == "current":
+        if key in ("current", "changes"):
             continue
         if key not in DIFF_KINDS:
             guess = did_you_mean(key, DIFF_KINDS)
@@ -191,12 +202,10 @@ def _check_diff(diff: Mapping[str, Any]) -> dict[str, set[Any]]:
     return out
 
 
-def _rel_change(r: Relationship, changes: dict[str, set[Any]]) -> str | None:
+def _rel_change(r: Relationship, changes: dict[str, set[Any]]) -> list[str]:
+    """Every change kind whose keys name ``r`` (a relationship can carry several)."""
     keys = _rel_matches(r)
-    for kind in _REL_CHANGES:
-        if changes[kind] & keys:
-            return kind
-    return None
+    return [kind for kind in _REL_CHANGES if changes[kind] & keys]
 
 
 # ----------------------------------------------------------------- layout
@@ -270,35 +279,64 @@ def _analysis_parts(m: SystemMap, analysis: Any) -> dict[str, Any]:
     return out
 
 
-def _map_data(
-    m: SystemMap,
-    size_by: str,
-    redact: bool,
-    analysis: Any,
-    diff: Mapping[str, Any] | None,
-    title: str | None,
-) -> dict[str, Any]:
-    changes = _check_diff(diff) if diff is not None else None
-    current = diff.get("current") if diff is not None else None
+def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a diff map draws: the map (with retired parts added back as ghosts)
+    and, per relationship, every change kind and what it was before.
+
+    With ``diff["changes"]`` (a :class:`sysmap.compare.Changes`, as
+    :func:`diff_from_comparison` gives), each relationship takes its changes
+    from compare's own pairing, so the page counts what ``sysmap compare``
+    counts; otherwise from the keys in ``diff``.
+    """
+    plan: dict[str, Any] = {"map": m, "rels": [], "was": [], "nodes": {}, "diff": None}
+    if diff is None:
+        return plan
+    keyed = _check_diff(diff)
+    current = diff.get("current")
     if current is not None and not isinstance(current, SystemMap):
         raise SysmapError("diff['current'] must be a SystemMap (the map before the redesign)")
-
-    # what changed, keyed before any redaction renames ids
-    rel_change = [_rel_change(r, changes) for r in m.relationships] if changes else []
+    found = diff.get("changes")
+    by_after: dict[int, Any] = {}
+    if found is not None:
+        by_after = {id(rc.after): rc for rc in found.relationships if rc.after is not None}
+        here = {id(r) for r in m.relationships}
+        if not set(by_after) <= here:  # compared with another copy of the map: use the keys
+            found, by_after = None, {}
+    rels: list[list[str]] = []
+    was: list[dict[str, Any] | None] = []
+    for r in m.relationships:
+        rc = by_after.get(id(r))
+        if found is not None:
+            rels.append(list(rc.changes) if rc is not None else [])
+            was.append(_was(rc))
+        else:
+            rels.append(_rel_change(r, keyed))
+            was.append(None)
     ghosts: list[Relationship] = []
     ghost_people: list[Any] = []
-    if changes and current is not None:
+    nodes: dict[str, dict[str, Any]] = {}
+    if found is not None:
+        ghosts = [rc.before for rc in found.relationships if rc.after is None and rc.before]
+        for sc in found.stakeholders:
+            nodes[sc.id] = {"change": sc.change, "fields": [f.field for f in sc.changes]}
+    else:
         now = {id(r) for r in m.relationships}
-        ghosts = [
-            r
-            for r in current.relationships
-            if id(r) not in now and changes["retired"] & _rel_matches(r)
-        ]
-        here = m.element_ids()
+        if current is not None:
+            ghosts = [
+                r
+                for r in current.relationships
+                if id(r) not in now and keyed["retired"] & _rel_matches(r)
+            ]
+        for kind in _NODE_CHANGES:
+            for ident in keyed[kind]:
+                nodes[ident] = {"change": kind, "fields": []}
+    if current is not None:
+        here_ids = m.element_ids()
         ghost_people = [
-            s for s in current.stakeholders if s.id in changes["removed"] and s.id not in here
+            s
+            for s in current.stakeholders
+            if nodes.get(s.id, {}).get("change") == "removed" and s.id not in here_ids
         ]
-    base = m  # analysed as it is, without what the redesign retires
     if ghosts or ghost_people:
         # draw the redesign plus what it retires: one map, retired parts ghosted
         m = m.model_copy(
@@ -307,50 +345,121 @@ def _map_data(
                 "relationships": [*m.relationships, *ghosts],
             }
         )
-        rel_change += ["retired"] * len(ghosts)
-    added = set(changes["added"]) if changes else set()
-    removed = set(changes["removed"]) if changes else set()
+        rels += [["retired"]] * len(ghosts)
+        was += [None] * len(ghosts)
+    plan.update(map=m, rels=rels, was=was, nodes=nodes)
+    plan["diff"] = {
+        "relationships": {k: sum(k in c for c in rels) for k in _REL_CHANGES},
+        "stakeholders": {
+            k: sum(v["change"] == k for v in nodes.values())
+            for k in ("added", "removed", "changed")
+        },
+    }
+    return plan
 
-    ids: dict[str, str] = {}
-    if redact:
-        m, ids = redact_map(m)
 
-    def rid(x: str) -> str:
-        return ids.get(x, x)
+def _was(rc: Any) -> dict[str, Any] | None:
+    """What a changed relationship was before, field by field (None: nothing to say)."""
+    if rc is None or not rc.fields:
+        return None
+    out = {}
+    for f in rc.fields:
+        if f.field in (
+            "from",
+            "to",
+            "kind",
+            "status",
+            "strength",
+            "trust",
+            "direction",
+            "polarity",
+        ):
+            out[f.field] = _clean(f.before)
+        elif f.field == "power" and f.before is not None:
+            out["power"] = f.before.amount
+    return out or None
 
-    parts = _analysis_parts(base, analysis)
-    metrics: dict[str, dict[str, Any]] = {}
-    for row in parts["structure"].get("stakeholders", []) if "structure" in parts else []:
-        metrics[rid(row["id"])] = {k: _clean(row.get(k)) for k in _METRICS if k in row}
 
-    people = {s.id: s for s in m.stakeholders}
-    values: dict[str, float | None] = {}
-    for s in m.stakeholders:
-        if size_by in ("power", "interest"):
-            v = getattr(s, size_by)
-            values[s.id] = None if v is None else float(v)
-        elif size_by == "degree":
-            row = metrics.get(s.id, {})
-            values[s.id] = float(row.get("in_degree", 0) or 0) + float(
-                row.get("out_degree", 0) or 0
-            )
-        elif size_by == "none":
-            values[s.id] = 1.0
-        else:
-            v = metrics.get(s.id, {}).get(size_by)
-            values[s.id] = None if v is None else float(v)
-    sizes = _sizes(values)
+def _who(ident: str | None, people: Mapping[str, Any]) -> str | None:
+    """A stakeholder's name for an id, or the group's name for a role ("beneficiaries")."""
+    if ident is None:
+        return None
+    if ident in people:
+        return str(people[ident].name)
+    return {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}.get(
+        ident, ident
+    )
 
-    element_ids = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
-    big = len(element_ids) > LAYOUT_THRESHOLD
-    pos = _positions(m, element_ids) if big and element_ids else []
-    xy = dict(zip(element_ids, pos, strict=False))
-    back = {v: k for k, v in ids.items()}
 
+def _edge_row(r: Relationship, people: Mapping[str, Any]) -> dict[str, Any]:
+    """One relationship as the page shows it: what it is, how we know, why it changes."""
+    edge: dict[str, Any] = {"from": r.source, "to": r.target, "kind": r.kind, "status": r.status}
+    if r.direction == "mutual":
+        edge["mutual"] = True
+    if r.polarity:
+        edge["polarity"] = r.polarity
+    for key in ("strength", "trust"):
+        if getattr(r, key) is not None:
+            edge[key] = _clean(getattr(r, key))
+    if r.power is not None:
+        edge["power"] = {"amount": r.power.amount, "carries": list(r.power.carries)}
+    if r.notes:
+        edge["notes"] = r.notes
+    if r.evidence:
+        edge["evidence"] = [
+            {
+                k: v
+                for k, v in {
+                    "source": e.source,
+                    "date": e.date.isoformat() if e.date else None,
+                    "asserted_by": _who(e.asserted_by, people),
+                    "note": e.note,
+                }.items()
+                if v is not None
+            }
+            for e in r.evidence
+        ]
+    if r.change is not None:
+        plan = {
+            "reason": r.change.reason,
+            "owner": _who(r.change.owner, people),
+            "pilot": r.change.pilot,
+            "measures": ", ".join(r.change.measures) or None,
+        }
+        edge["redesign"] = {k: v for k, v in plan.items() if v}
+    return edge
+
+
+def _disagreements(edges: list[dict[str, Any]]) -> list[list[int]]:
+    """Parallel entries for one relationship (same ends and kind) that rate it
+    differently: each group of edge indexes is a set of perspectives."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, e in enumerate(edges):
+        a, b = e["from"], e["to"]
+        if e.get("mutual"):
+            a, b = sorted((a, b))
+        groups.setdefault((a, b, e["kind"]), []).append(i)
+    out = []
+    for idx in groups.values():
+        ratings = {
+            (edges[i].get("strength"), edges[i].get("trust"), edges[i]["status"]) for i in idx
+        }
+        if len(idx) > 1 and len(ratings) > 1:
+            out.append(idx)
+    return out
+
+
+def _node_rows(
+    m: SystemMap,
+    sizes: dict[str, float],
+    metrics: dict[str, dict[str, Any]],
+    xy: dict[str, tuple[float, float]],
+    node_changes: dict[str, dict[str, Any]],
+    back: dict[str, str],
+    redact: bool,
+) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
-    tags: set[str] = set()
     for s in m.stakeholders:
-        old = back.get(s.id, s.id)
         info: dict[str, Any] = {}
         for key in ("type", "organisation", "description", "power", "interest"):
             v = getattr(s, key)
@@ -368,55 +477,59 @@ def _map_data(
             "attributes": {k: _clean(v) for k, v in s.attributes.items()},
             "metrics": metrics.get(s.id, {}),
         }
+        if s.organisation:
+            node["org"] = s.organisation
         if s.sensitive and redact:
             node["redacted"] = True
-        if old in added:
-            node["change"] = "added"
-        elif old in removed:
-            node["change"] = "removed"
-        if s.id in xy:
-            node["x"], node["y"] = xy[s.id]
-        tags.update(s.tags)
+        change = node_changes.get(back.get(s.id, s.id))
+        if change:
+            node["change"] = change["change"]
+            if change["fields"]:
+                node["changed_fields"] = change["fields"]
         nodes.append(node)
     for f in m.factors:
-        node = {
-            "id": f.id,
-            "name": f.name,
-            "role": "factor",
-            "size": 14,
-            "tags": list(f.tags),
-            "info": {"description": f.description} if f.description else {},
-            "attributes": {k: _clean(v) for k, v in f.attributes.items()},
-            "metrics": {},
-        }
-        if f.id in xy:
-            node["x"], node["y"] = xy[f.id]
-        tags.update(f.tags)
-        nodes.append(node)
+        nodes.append(
+            {
+                "id": f.id,
+                "name": f.name,
+                "role": "factor",
+                "size": 14,
+                "tags": list(f.tags),
+                "info": {"description": f.description} if f.description else {},
+                "attributes": {k: _clean(v) for k, v in f.attributes.items()},
+                "metrics": {},
+            }
+        )
+    for node in nodes:
+        if node["id"] in xy:
+            node["x"], node["y"] = xy[node["id"]]
+    return nodes
 
-    known = set(element_ids)
-    edges: list[dict[str, Any]] = []
-    for i, r in enumerate(m.relationships):
-        if r.source not in known or r.target not in known:
-            continue
-        edge: dict[str, Any] = {
-            "from": r.source,
-            "to": r.target,
-            "kind": r.kind,
-            "status": r.status,
-        }
-        if r.direction == "mutual":
-            edge["mutual"] = True
-        if r.polarity:
-            edge["polarity"] = r.polarity
-        if r.strength is not None:
-            edge["strength"] = _clean(r.strength)
-        if r.notes:
-            edge["notes"] = r.notes
-        if rel_change and rel_change[i]:
-            edge["change"] = rel_change[i]
-        edges.append(edge)
 
+def _size_values(
+    m: SystemMap, size_by: str, metrics: dict[str, dict[str, Any]]
+) -> dict[str, float | None]:
+    values: dict[str, float | None] = {}
+    for s in m.stakeholders:
+        if size_by in ("power", "interest"):
+            v = getattr(s, size_by)
+            values[s.id] = None if v is None else float(v)
+        elif size_by == "degree":
+            row = metrics.get(s.id, {})
+            values[s.id] = float(row.get("in_degree", 0) or 0) + float(
+                row.get("out_degree", 0) or 0
+            )
+        elif size_by == "none":
+            values[s.id] = 1.0
+        else:
+            v = metrics.get(s.id, {}).get(size_by)
+            values[s.id] = None if v is None else float(v)
+    return values
+
+
+def _loop_and_voice_rows(
+    m: SystemMap, parts: dict[str, Any], rid: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     loops: list[dict[str, Any]] = []
     lp = parts["loops"]
     declared_names = {lo.id: lo.name for lo in m.loops}
@@ -430,40 +543,70 @@ def _map_data(
                 "path": [rid(p) for p in d["path"]],
             }
         )
-    cycles = lp.get("cycles", [])
-    for c in cycles[:LOOPS_SHOWN]:
-        if c.get("declared"):
+    for c in lp.get("cycles", [])[:LOOPS_SHOWN]:
+        if not c.get("declared"):
+            loops.append(
+                {"source": "detected", "type": c["type"], "path": [rid(p) for p in c["path"]]}
+            )
+    people = {s.id for s in m.stakeholders}
+    voice_rows = [
+        {
+            "id": rid(b["id"]),
+            "verdict": b["verdict"],
+            "path": [rid(p) for p in b.get("path") or []],
+            "return_path": [rid(p) for p in b.get("return_path") or []],
+            "broken_at": [[rid(x["from"]), rid(x["to"])] for x in b.get("broken_at") or []],
+        }
+        for b in parts["voice"].get("beneficiaries", [])
+    ]
+    return loops, [v for v in voice_rows if v["id"] in people]
+
+
+def _map_data(
+    m: SystemMap,
+    size_by: str,
+    redact: bool,
+    analysis: Any,
+    diff: Mapping[str, Any] | None,
+    title: str | None,
+) -> dict[str, Any]:
+    base = m  # analysed as it is, without what the redesign retires
+    plan = _diff_plan(m, diff)  # keyed before any redaction renames ids
+    m = plan["map"]
+    ids: dict[str, str] = {}
+    if redact:
+        m, ids = redact_map(m)
+
+    def rid(x: str) -> str:
+        return ids.get(x, x)
+
+    parts = _analysis_parts(base, analysis)
+    metrics: dict[str, dict[str, Any]] = {}
+    for row in parts["structure"].get("stakeholders", []) if "structure" in parts else []:
+        metrics[rid(row["id"])] = {k: _clean(row.get(k)) for k in _METRICS if k in row}
+    sizes = _sizes(_size_values(m, size_by, metrics))
+
+    element_ids = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
+    big = len(element_ids) > LAYOUT_THRESHOLD
+    pos = _positions(m, element_ids) if big and element_ids else []
+    xy = dict(zip(element_ids, pos, strict=False))
+    back = {v: k for k, v in ids.items()}
+    nodes = _node_rows(m, sizes, metrics, xy, plan["nodes"], back, redact)
+
+    people = {s.id: s for s in m.stakeholders}
+    known = set(element_ids)
+    edges: list[dict[str, Any]] = []
+    for i, r in enumerate(m.relationships):
+        if r.source not in known or r.target not in known:
             continue
-        loops.append(
-            {
-                "source": "detected",
-                "type": c["type"],
-                "path": [rid(p) for p in c["path"]],
-            }
-        )
-    voice_rows = []
-    for b in parts["voice"].get("beneficiaries", []):
-        voice_rows.append(
-            {
-                "id": rid(b["id"]),
-                "verdict": b["verdict"],
-                "path": [rid(p) for p in b.get("path") or []],
-                "return_path": [rid(p) for p in b.get("return_path") or []],
-                "broken_at": [[rid(x["from"]), rid(x["to"])] for x in b.get("broken_at") or []],
-            }
-        )
-    voice_rows = [v for v in voice_rows if v["id"] in people]
-
-    diff_counts: dict[str, int] | None = None
-    if changes is not None:
-        diff_counts = {k: 0 for k in DIFF_KINDS}
-        for e in edges:
-            if "change" in e:
-                diff_counts[e["change"]] += 1
-        for n in nodes:
-            if "change" in n:
-                diff_counts[n["change"]] += 1
-
+        edge = _edge_row(r, people)
+        if plan["rels"] and plan["rels"][i]:
+            edge["changes"] = plan["rels"][i]
+            if plan["was"][i]:
+                edge["was"] = plan["was"][i]
+        edges.append(edge)
+    loops, voice_rows = _loop_and_voice_rows(m, parts, rid)
+    lp = parts["loops"]
     return {
         "title": title if title is not None else m.title,
         "question": m.guiding_question,
@@ -475,12 +618,13 @@ def _map_data(
         "nodes": nodes,
         "edges": edges,
         "kinds": sorted({e["kind"] for e in edges}),
-        "tags": sorted(tags),
+        "tags": sorted({t for n in nodes for t in n["tags"]}),
         "loops": loops,
-        "loops_found": len(cycles),
+        "loops_found": len(lp.get("cycles", [])),
         "loops_complete": bool(lp.get("complete", True)),
         "voice": voice_rows,
-        "diff": diff_counts,
+        "perspectives": _disagreements(edges),
+        "diff": plan["diff"],
     }
 
 
@@ -604,7 +748,9 @@ def diff_from_comparison(comparison: Any) -> dict[str, Any]:
 
     Relationships are keyed by id, or ``(from, to, kind)`` when they have
     none; ``current`` is the earlier map, so that retired relationships and
-    removed stakeholders are drawn ghosted.
+    removed stakeholders are drawn ghosted; ``changes`` is compare's result
+    itself, so the page shows each relationship's changes (all of them, and
+    what it was before) exactly as ``sysmap compare`` pairs and counts them.
 
     Example
     -------
@@ -613,8 +759,9 @@ def diff_from_comparison(comparison: Any) -> dict[str, Any]:
     >>> before = sysmap.load_map("examples/homelessness-current.yaml")
     >>> after = sysmap.load_map("examples/homelessness-redesign.yaml")
     >>> diff = diff_from_comparison(compare_maps(before, after, shifts=False))
-    >>> sorted(k for k in DIFF_KINDS if diff[k])
-    ['added', 'formed', 'removed', 'retired', 'rewired', 'strengthened', 'weakened']
+    >>> sorted(k for k in DIFF_KINDS if diff[k])  # doctest: +NORMALIZE_WHITESPACE
+    ['added', 'changed', 'formed', 'removed', 'retired', 'rewired', 'status_changed',
+     'strengthened', 'weakened']
     """
     out: dict[str, Any] = {k: set() for k in DIFF_KINDS}
     changes = comparison.changes
@@ -628,6 +775,7 @@ def diff_from_comparison(comparison: Any) -> dict[str, Any]:
         if sc.change in _NODE_CHANGES:
             out[sc.change].add(sc.id)
     out["current"] = comparison.maps[0]
+    out["changes"] = changes  # the page takes each relationship's changes from compare
     return out
 
 

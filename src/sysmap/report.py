@@ -1081,7 +1081,8 @@ def _process_section(x: _Inputs) -> Section:
         "process",
         "Process checklist: where we stand in Who → Why → What → How",
         kicker="Process",
-        intro="Each stage's questions, what the maps already answer, and the next step.",
+        intro="Every question of the process, stage by stage: what the maps already "
+        "answer (and from what), the team's own answer, and the next step.",
     )
     marks = {"done": ("✓ done", "good"), "partial": ("◐ partly", "warn"), "open": ("○ open", "bad")}
     sec.blocks.append(Para(status.headline() + ".", cls="lead"))
@@ -1094,8 +1095,17 @@ def _process_section(x: _Inputs) -> Section:
         rows = []
         for c in checks:
             text, kind = marks.get(c.status, (c.status, ""))
-            rows.append([c.question, Mark(text, kind), c.answer or "", c.next_step or ""])
-        sec.blocks.append(_rows(rows, ["Question", "Status", "What the maps say", "Next step"]))
+            said = (c.answer or "") + (f" (from {c.how})" if c.how else "")
+            question = ("↳ " if c.parent else "") + c.question
+            rows.append(
+                [question, Mark(text, kind), said, c.team_answer or "", c.next_step or ""]
+            )
+        sec.blocks.append(
+            _rows(
+                rows,
+                ["Question", "Status", "What the maps say", "The team's answer", "Next step"],
+            )
+        )
     return sec
 
 
@@ -1331,7 +1341,11 @@ def _html_block(b: Any) -> str:
         return f"<ul{cls}>" + "".join(f"<li>{_h_text(i)}</li>" for i in b.items) + "</ul>"
     if isinstance(b, Table):
         cls = f' class="{_e(b.cls)}"' if b.cls else ""
-        out = [f'<div class="table-wrap"><table{cls}>']
+        # a wide table scrolls in its own box, which the keyboard can reach
+        name = _e(b.caption or ", ".join(h for h in b.headers if h))
+        out = [
+            f'<div class="table-wrap" tabindex="0" role="group" aria-label="{name}"><table{cls}>'
+        ]
         if b.caption:
             out.append(f"<caption>{_e(b.caption)}</caption>")
         out.append(

@@ -1,5 +1,5 @@
 /* sysmap interactive map. Map text reaches the DOM only through textContent
-   (or the canvas, which vis-network draws as text), never as markup. */
+   (or the canvas, where names are drawn as text), never as markup. */
 (function () {
   "use strict";
   performance.mark("sysmap-start");
@@ -21,17 +21,32 @@
     { label: "Cause (influences, with + or −)", color: "#000000", kinds: ["influences"] },
     { label: "Other (serves, refers, collaborates …)", color: "#7f7f7f", kinds: [] }
   ];
+  // Relationship changes in the order sysmap compare reports them; the first
+  // that applies gives the colour, every one that applies adds its mark.
   var CHANGES = {
     formed: { label: "Formed", color: "#0072B2", mark: "+ formed", width: 4 },
     retired: { label: "Retired", color: "#D55E00", mark: "✕ retired", width: 2, dashes: [4, 6] },
     rewired: { label: "Rewired", color: "#CC79A7", mark: "↻ rewired", width: 4 },
     strengthened: { label: "Strengthened", color: "#009E73", mark: "▲ stronger", width: 5 },
     weakened: { label: "Weakened", color: "#E69F00", mark: "▼ weaker", width: 1.5, dashes: [2, 3] },
-    added: { label: "Added stakeholder", color: "#0072B2" },
-    removed: { label: "Removed stakeholder", color: "#9e9e9e" }
+    status_changed: { label: "Status changed", color: "#000000", mark: "◆ status", width: 3.5, dashes: [10, 3, 2, 3] },
+    changed: { label: "Direction, polarity or power changed", color: "#56B4E9", mark: "• changed", width: 3 }
+  };
+  var NODE_CHANGES = {
+    added: { label: "Added stakeholder", color: "#0072B2", prefix: "+ " },
+    removed: { label: "Removed stakeholder", color: "#9e9e9e", prefix: "− " },
+    changed: { label: "Changed stakeholder", color: "#CC79A7", prefix: "Δ " }
+  };
+  // The voice view marks each beneficiary's verdict by colour and by shape.
+  var VERDICTS = {
+    "two-way": { label: "Two-way voice (heard and answered)", color: "#009E73", border: "#00573f", shape: "dot" },
+    "one-way": { label: "One-way voice (heard, no answer back)", color: "#F0E442", border: "#5c5600", shape: "hexagon" },
+    "no voice": { label: "No voice (no path to a leader)", color: "#D55E00", border: "#000000", shape: "star" }
   };
   var DIM = "rgba(200,200,200,0.35)";
   var BIG = DATA.layout === "precomputed";
+  var LABEL_PX = 13;  // names are drawn this size on screen, whatever the zoom
+  var LABEL_FONT = LABEL_PX + "px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
   function kindColor(kind) {
     for (var i = 0; i < KIND_GROUPS.length - 1; i++) {
@@ -46,6 +61,12 @@
     return e;
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function button(text, cls, onClick) {
+    var b = el("button", text, cls);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
 
   // ---------------------------------------------------------------- header
   document.title = DATA.title;
@@ -62,7 +83,10 @@
 
   // ------------------------------------------------------------------ data
   var byId = {};
-  DATA.nodes.forEach(function (n) { byId[n.id] = n; });
+  var degree = {};
+  DATA.nodes.forEach(function (n) { byId[n.id] = n; degree[n.id] = 0; });
+  DATA.edges.forEach(function (e) { degree[e.from]++; degree[e.to]++; });
+  var shownName = {};  // the name as drawn (with a change mark in a diff map)
   var baseNode = {};
   var visNodes = DATA.nodes.map(function (n) {
     var r = ROLES[n.role];
@@ -72,17 +96,25 @@
                highlight: { background: r.color, border: "#000" } },
       borderWidth: 1.5, font: { color: "#1a1a1a" }
     };
-    if (n.change === "added") {
-      v.borderWidth = 5; v.color.border = CHANGES.added.color; v.label = "+ " + n.name;
+    var c = n.change ? NODE_CHANGES[n.change] : null;
+    if (c) v.label = c.prefix + n.name;
+    if (n.change === "added" || n.change === "changed") {
+      v.borderWidth = n.change === "added" ? 5 : 4; v.color.border = c.color;
     } else if (n.change === "removed") {
       v.color = { background: "#e6e6e6", border: "#9e9e9e" };
       v.shapeProperties = { borderDashes: [4, 4] }; v.borderWidth = 3;
-      v.label = "− " + n.name; v.font = { color: "#777" };
+      v.font = { color: "#777" };
     }
     if (n.x !== undefined) { v.x = n.x; v.y = n.y; }
-    baseNode[n.id] = { color: v.color, font: v.font };
+    shownName[n.id] = v.label;
+    baseNode[n.id] = { color: v.color, font: v.font, shape: v.shape, borderWidth: v.borderWidth,
+                       shapeProperties: v.shapeProperties || { borderDashes: false } };
     return v;
   });
+  function changeMark(e, k) {
+    if (k === "status_changed" && e.was && e.was.status) return e.was.status + " → " + e.status;
+    return CHANGES[k].mark;
+  }
   var baseEdge = {};
   var pairEdges = {};  // "a\u0000b" -> edge ids that run a -> b
   function pairAdd(a, b, id) {
@@ -101,12 +133,15 @@
     if (e.status === "weak") { v.width = 0.8; }
     if (e.status === "broken") { v.dashes = [2, 5]; label.push("✕"); color = "#D55E00"; }
     if (DATA.diff) {
-      var c = e.change ? CHANGES[e.change] : null;
-      color = c ? c.color : "#b3b3b3";
-      if (c) {
-        v.width = c.width; label.push(c.mark);
-        if (c.dashes) v.dashes = c.dashes;
-      }
+      var changes = e.changes || [];
+      var first = changes.length ? CHANGES[changes[0]] : null;
+      color = first ? first.color : "#b3b3b3";
+      changes.forEach(function (k) {
+        var c = CHANGES[k];
+        label.push(changeMark(e, k));
+        v.width = Math.max(k === changes[0] ? c.width : 0, k === "strengthened" ? c.width : 0, v.width);
+        if (c.dashes && (k === changes[0] || k === "status_changed")) v.dashes = c.dashes;
+      });
     }
     v.color = { color: color, highlight: color, opacity: 1 };
     if (label.length) {
@@ -124,13 +159,16 @@
   var options = {
     autoResize: true,
     layout: { randomSeed: 7, improvedLayout: !BIG },
+    // vis-network draws no names (its threshold is never reached): sysmap
+    // draws them itself at a fixed size on screen, choosing which fit.
     nodes: { font: { size: 16, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#fff" },
-             scaling: { label: { drawThreshold: 6 } } },
+             scaling: { label: { drawThreshold: 1e9 } } },
     edges: { smooth: BIG ? false : { type: "curvedCW", roundness: 0.12 },
              arrows: { to: { scaleFactor: 0.6 }, from: { scaleFactor: 0.6 } },
              selectionWidth: BIG ? 4 : 2 },
-    interaction: { hover: !BIG, tooltipDelay: 300, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG,
-                   keyboard: { enabled: false }, navigationButtons: false },
+    interaction: { hover: true, tooltipDelay: 300, hideEdgesOnDrag: BIG, hideEdgesOnZoom: BIG,
+                   keyboard: { enabled: true, bindToWindow: false, speed: { x: 12, y: 12, zoom: 0.03 } },
+                   navigationButtons: false },
     physics: BIG ? false : {
       solver: "forceAtlas2Based",
       forceAtlas2Based: { gravitationalConstant: -140, springLength: 150, avoidOverlap: 0.7 },
@@ -141,6 +179,24 @@
   performance.mark("sysmap-data");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   performance.mark("sysmap-network");
+
+  // The canvas takes focus; arrow keys pan, + and − zoom (vis-network's keys).
+  var frame = container.querySelector(".vis-network");
+  frame.setAttribute("role", "application");
+  frame.setAttribute("aria-roledescription", "network map");
+  frame.setAttribute("aria-label", "Network map of " + DATA.nodes.length +
+    " stakeholders and factors. Arrow keys pan, + and − zoom, 0 fits the map, Escape clears the choice. " +
+    "The text alternative lists every stakeholder and relationship.");
+  frame.setAttribute("aria-describedby", "map-help");
+  Array.prototype.forEach.call(document.querySelectorAll("a[href='#map']"), function (a) {
+    a.addEventListener("click", function (ev) { ev.preventDefault(); frame.focus(); });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("a[href='#details'], a[href='#text-alternative']"), function (a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      document.querySelector(a.getAttribute("href")).focus();
+    });
+  });
 
   function ready() {
     if (document.documentElement.getAttribute("data-state") === "ready") return;
@@ -164,7 +220,8 @@
   }
 
   // ------------------------------------------------------------- highlight
-  var state = { focus: null, roles: {}, kinds: {}, tag: "" };
+  var state = { focus: null, hover: null, lit: null, hidden: {}, roles: {}, kinds: {}, tag: "",
+                userView: false, voice: false };
   Object.keys(ROLES).forEach(function (r) { state.roles[r] = true; });
   DATA.kinds.forEach(function (k) { state.kinds[k] = true; });
 
@@ -182,13 +239,15 @@
     state.highlighted = true;
   }
   function highlight(nodeSet, edgeSet, edgeColors) {
+    state.lit = nodeSet || null;
     if (BIG) return highlightBig(nodeSet, edgeSet, edgeColors);
     var nu = [], eu = [];
     DATA.nodes.forEach(function (n) {
       var on = !nodeSet || nodeSet[n.id];
       var b = baseNode[n.id];
+      var own = state.voice && b.voice ? b.voice : b.color;
       nu.push({ id: n.id,
-                color: on ? b.color : { background: DIM, border: DIM },
+                color: on ? own : { background: DIM, border: DIM },
                 font: on ? b.font : { color: "rgba(120,120,120,0.5)" } });
     });
     visEdges.forEach(function (e) {
@@ -210,14 +269,201 @@
     }
     return into;
   }
-  function pressOnly(list, button) {
+  function pressOnly(list, pressed) {
     Array.prototype.forEach.call(document.querySelectorAll(list + " button"), function (b) {
-      b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      b.setAttribute("aria-pressed", b === pressed ? "true" : "false");
     });
   }
 
+  // ---------------------------------------------------------------- names
+  // Names are drawn after vis-network's frame, LABEL_PX high on screen at any
+  // zoom, most important first (the chosen and hovered stakeholder, then the
+  // highlighted ones, then by size and number of relationships); a name that
+  // would overlap one already drawn is left out until zooming makes room.
+  var importance = DATA.nodes.map(function (n) { return n.id; });
+  importance.sort(function (a, b) {
+    return (byId[b].size - byId[a].size) || (degree[b] - degree[a]) || (a < b ? -1 : a > b ? 1 : 0);
+  });
+  var textWidth = {};
+  var drawnLabels = [];
+  function labelBoxes(ctx, W, H, s, tx, ty) {
+    var placed = {}, out = [], CELL = 64;
+    function cells(b, add) {
+      for (var gx = Math.floor(b[0] / CELL); gx <= Math.floor(b[2] / CELL); gx++) {
+        for (var gy = Math.floor(b[1] / CELL); gy <= Math.floor(b[3] / CELL); gy++) {
+          var k = gx + ":" + gy, list = placed[k];
+          if (add) { (placed[k] = list || []).push(b); continue; }
+          for (var i = 0; list && i < list.length; i++) {
+            var o = list[i];
+            if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return true;
+          }
+        }
+      }
+      return false;
+    }
+    var first = [];
+    if (state.focus) first.push(state.focus);
+    if (state.hover) first.push(state.hover);
+    if (state.lit) Object.keys(state.lit).forEach(function (id) { first.push(id); });
+    var seen = {};
+    var order = first.concat(importance);
+    var bodyNodes = network.body.nodes;
+    for (var i = 0; i < order.length && out.length < 400; i++) {
+      var id = order[i];
+      if (seen[id] || state.hidden[id] || (state.lit && !state.lit[id])) continue;
+      seen[id] = true;
+      var node = bodyNodes[id];
+      if (!node) continue;
+      var x = node.x * s + tx, y = node.y * s + ty;
+      var r = (node.options.size || 10) * s;
+      if (x < -100 || x > W + 100 || y < -r - 30 || y > H + 10) continue;
+      var w = textWidth[id];
+      if (w === undefined) w = textWidth[id] = ctx.measureText(shownName[id]).width;
+      var top = y + r + 3;
+      var b = [x - w / 2 - 2, top, x + w / 2 + 2, top + LABEL_PX + 4];
+      if (b[0] < 0 || b[2] > W || b[1] < 0 || b[3] > H) continue;
+      if (cells(b, false)) continue;
+      cells(b, true);
+      out.push({ id: id, x: x, y: top + 2, box: b });
+    }
+    return out;
+  }
+  network.on("afterDrawing", function (ctx) {
+    var canvas = ctx.canvas;
+    var pr = canvas.width / (canvas.clientWidth || 1) || 1;
+    var t = ctx.getTransform();
+    ctx.save();
+    ctx.setTransform(pr, 0, 0, pr, 0, 0);
+    ctx.font = LABEL_FONT;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = "rgba(255,255,255,0.92)";
+    drawnLabels = labelBoxes(ctx, canvas.clientWidth, canvas.clientHeight, t.a / pr, t.e / pr, t.f / pr);
+    drawnLabels.forEach(function (l) {
+      var n = byId[l.id];
+      ctx.fillStyle = n.change === "removed" ? "#555" : "#111";
+      ctx.strokeText(shownName[l.id], l.x, l.y);
+      ctx.fillText(shownName[l.id], l.x, l.y);
+    });
+    ctx.restore();
+  });
+  network.on("hoverNode", function (p) { state.hover = p.node; network.redraw(); });
+  network.on("blurNode", function () { state.hover = null; network.redraw(); });
+  // Refit when the window changes size, unless someone has zoomed or chosen.
+  network.on("zoom", function () { state.userView = true; });
+  network.on("dragEnd", function (p) { if (!p.nodes.length) state.userView = true; });
+  function keepAspect() {  // the printed map takes the screen map's shape (see map.css)
+    if (window.matchMedia && window.matchMedia("print").matches) return;
+    var w = container.clientWidth, h = container.clientHeight;
+    if (w && h) container.style.setProperty("--map-aspect", (w / h).toFixed(3));
+  }
+  keepAspect();
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    keepAspect();
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      if (!state.userView && !state.focus) network.fit();
+      network.redraw();
+    }, 120);
+  });
+  frame.addEventListener("keydown", function (ev) {
+    if (ev.key === "0") { state.userView = false; network.fit(); }
+    if (ev.key === "Escape") clearChoice();
+  });
+
   // --------------------------------------------------------------- details
   var detailsBody = document.getElementById("details-body");
+  function roleText(n) {
+    var bits = [ROLES[n.role].label];
+    if (n.org) bits.push(n.org);
+    return bits.join(", ");
+  }
+  function powerText(p) {
+    return p.amount + " of 5" + (p.carries.length ? " (" + p.carries.join(", ") + ")" : "");
+  }
+  function evidenceText(ev) {
+    return [ev.source, ev.date, ev.asserted_by ? "asserted by " + ev.asserted_by : null]
+      .filter(function (x) { return x; }).join(", ") + (ev.note ? ": " + ev.note : "");
+  }
+  function ratingText(e) {
+    var bits = [];
+    if (e.strength !== undefined) bits.push("strength " + e.strength);
+    if (e.trust !== undefined) bits.push("trust " + e.trust);
+    if (e.power) bits.push("power " + powerText(e.power));
+    if (e.evidence) bits.push(e.evidence.length + " evidence");
+    return bits.join(" · ");
+  }
+  function dlRows(dl, rows) {
+    rows.forEach(function (r) {
+      if (r[1] === undefined || r[1] === null || r[1] === "") return;
+      dl.appendChild(el("dt", r[0]));
+      dl.appendChild(el("dd", r[1]));
+    });
+  }
+  var perspectiveOf = {};
+  DATA.perspectives.forEach(function (group) {
+    group.forEach(function (i) { perspectiveOf[i] = group; });
+  });
+  function whoAsserted(e) {
+    var who = (e.evidence || []).map(function (ev) { return ev.asserted_by; }).filter(function (x) { return x; });
+    return who.length ? who.join(", ") : "not recorded";
+  }
+  function showEdge(i) {
+    var e = DATA.edges[i];
+    if (!e) return;
+    clear(detailsBody);
+    document.getElementById("details-empty").hidden = true;
+    detailsBody.appendChild(el("h3", byId[e.from].name + " → " + byId[e.to].name, "name"));
+    detailsBody.appendChild(el("p", "Relationship: " + e.kind.replace(/_/g, " ") +
+      (e.status !== "existing" ? " (" + e.status + ")" : "")));
+    var dl = el("dl");
+    dlRows(dl, [["direction", e.mutual ? "mutual" : "one-way"],
+                ["polarity", e.polarity], ["strength", e.strength], ["trust", e.trust],
+                ["power carried", e.power ? powerText(e.power) : null], ["notes", e.notes]]);
+    if (e.changes) {
+      dlRows(dl, [["changes in the redesign", e.changes.map(function (k) {
+        return CHANGES[k].label.toLowerCase() + (k === "status_changed" && e.was ? " (" + changeMark(e, k) + ")" : "");
+      }).join(", ")]]);
+      if (e.was) {
+        dlRows(dl, [["before", Object.keys(e.was).map(function (k) { return k + " " + e.was[k]; }).join(", ")]]);
+      }
+    }
+    if (e.redesign) {
+      dlRows(dl, [["why it changes", e.redesign.reason], ["change owner", e.redesign.owner],
+                  ["pilot", e.redesign.pilot], ["measures", e.redesign.measures]]);
+    }
+    detailsBody.appendChild(dl);
+    if (e.evidence) {
+      detailsBody.appendChild(el("h4", "Evidence (" + e.evidence.length + ")"));
+      var ul = el("ul", null, "evidence");
+      e.evidence.forEach(function (ev) { ul.appendChild(el("li", evidenceText(ev))); });
+      detailsBody.appendChild(ul);
+    }
+    var group = perspectiveOf[i];
+    if (group) {
+      detailsBody.appendChild(el("h4", "Perspectives: the groups see this differently"));
+      var pl = el("ul", null, "perspectives");
+      group.forEach(function (j) {
+        var o = DATA.edges[j];
+        pl.appendChild(el("li", whoAsserted(o) + ": " + o.status +
+          (ratingText(o) ? ", " + ratingText(o) : "") + (j === i ? " (this entry)" : "")));
+      });
+      detailsBody.appendChild(pl);
+    }
+    var ends = el("p");
+    ends.appendChild(button(byId[e.from].name, "link name", function () { select(e.from); }));
+    ends.appendChild(document.createTextNode(" → "));
+    ends.appendChild(button(byId[e.to].name, "link name", function () { select(e.to); }));
+    detailsBody.appendChild(ends);
+  }
+  var edgeIndex = {};
+  DATA.edges.forEach(function (e, i) {
+    (edgeIndex[e.from] = edgeIndex[e.from] || []).push(i);
+    if (e.to !== e.from) (edgeIndex[e.to] = edgeIndex[e.to] || []).push(i);
+  });
   function showDetails(id) {
     var n = byId[id];
     clear(detailsBody);
@@ -225,7 +471,12 @@
     if (!n) return;
     detailsBody.appendChild(el("h3", n.name, "name"));
     detailsBody.appendChild(el("p", ROLES[n.role].label + (n.redacted ? " (redacted)" : "") +
-      (n.change ? " — " + CHANGES[n.change].label.toLowerCase() : "")));
+      (n.change ? " — " + NODE_CHANGES[n.change].label.toLowerCase() +
+        (n.changed_fields ? " (" + n.changed_fields.join(", ") + ")" : "") : "")));
+    if (state.voice) {
+      var v = voiceOf[id];
+      if (v) detailsBody.appendChild(el("p", VERDICTS[v.verdict].label, "verdict"));
+    }
     var dl = el("dl");
     function row(k, v) { dl.appendChild(el("dt", k)); dl.appendChild(el("dd", v)); }
     Object.keys(n.info).forEach(function (k) { row(k, n.info[k]); });
@@ -239,21 +490,29 @@
     Object.keys(n.metrics).forEach(function (k) { row(k.replace(/_/g, " "), n.metrics[k]); });
     detailsBody.appendChild(dl);
     var outs = [], ins = [];
-    DATA.edges.forEach(function (e) {
-      if (e.from === id) outs.push(e);
-      if (e.to === id) ins.push(e);
+    (edgeIndex[id] || []).forEach(function (i) {
+      var e = DATA.edges[i];
+      if (e.from === id) outs.push(i);
+      if (e.to === id) ins.push(i);
     });
     function rel(list, title, other) {
       if (!list.length) return;
       detailsBody.appendChild(el("h4", title + " (" + list.length + ")"));
-      var ul = el("ul");
-      list.slice(0, 200).forEach(function (e) {
+      var ul = el("ul", null, "rels");
+      list.slice(0, 200).forEach(function (i) {
+        var e = DATA.edges[i];
         var li = el("li");
-        var b = el("button", byId[e[other]].name, "link name");
-        b.type = "button";
-        b.addEventListener("click", function () { select(e[other]); });
         li.appendChild(el("span", e.kind + (e.status !== "existing" ? " (" + e.status + ")" : "") + " "));
-        li.appendChild(b);
+        li.appendChild(button(byId[e[other]].name, "link name", function () { select(e[other]); }));
+        var more = button("about", "link about", function () { showEdge(i); });
+        more.setAttribute("aria-label", "About " + e.kind + " " + (other === "to" ? "to " : "from ") + byId[e[other]].name);
+        more.setAttribute("data-edge", String(i));
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(more);
+        var summary = ratingText(e);
+        if (e.changes) summary = e.changes.map(function (k) { return changeMark(e, k); }).join(" ") + (summary ? " · " + summary : "");
+        if (perspectiveOf[i]) summary += (summary ? " · " : "") + "groups disagree";
+        if (summary) li.appendChild(el("div", summary, "help"));
         if (e.notes) li.appendChild(el("div", e.notes, "help"));
         ul.appendChild(li);
       });
@@ -274,9 +533,16 @@
     network.focus(id, { scale: BIG ? 1.2 : Math.max(network.getScale(), 0.9), animation: false });
     showDetails(id);
   }
+  function clearChoice() {
+    state.focus = null;
+    highlight(null);
+    network.unselectAll();
+    showDetails(null);
+  }
   network.on("click", function (p) {
     if (p.nodes.length) select(p.nodes[0]);
-    else if (!p.edges.length) { state.focus = null; highlight(null); showDetails(null); }
+    else if (p.edges.length) showEdge(+String(p.edges[0]).slice(1));
+    else if (state.focus) clearChoice();
   });
 
   // ---------------------------------------------------------------- search
@@ -297,9 +563,8 @@
     var found = matches(search.value);
     found.forEach(function (id) {
       var li = el("li");
-      var b = el("button", byId[id].name, "name");
-      b.type = "button";
-      b.addEventListener("click", function () { select(id); });
+      var b = button(byId[id].name, "name", function () { select(id); });
+      b.appendChild(el("span", " — " + roleText(byId[id]), "who"));
       li.appendChild(b);
       results.appendChild(li);
     });
@@ -316,8 +581,10 @@
   // --------------------------------------------------------------- filters
   function applyFilters() {
     var nu = [];
+    state.hidden = {};
     DATA.nodes.forEach(function (n) {
       var hidden = !state.roles[n.role] || (state.tag && n.tags.indexOf(state.tag) < 0);
+      if (hidden) state.hidden[n.id] = true;
       nu.push({ id: n.id, hidden: !!hidden });
     });
     nodes.update(nu);
@@ -325,13 +592,12 @@
       return { id: "e" + i, hidden: !state.kinds[e.kind] };
     }));
   }
-  function checkbox(parent, label, checked, onChange, extra) {
+  function checkbox(parent, label, checked, onChange) {
     var l = el("label");
     var c = document.createElement("input");
     c.type = "checkbox"; c.checked = checked;
     c.addEventListener("change", function () { onChange(c.checked); });
     l.appendChild(c);
-    if (extra) l.appendChild(extra);
     l.appendChild(document.createTextNode(" " + label));
     parent.appendChild(l);
     return c;
@@ -359,12 +625,13 @@
     Object.keys(roleBoxes).forEach(function (r) { roleBoxes[r].checked = true; state.roles[r] = true; });
     Object.keys(kindBoxes).forEach(function (k) { kindBoxes[k].checked = true; state.kinds[k] = true; });
     tagSelect.value = ""; state.tag = "";
+    search.value = ""; clear(results);
     applyFilters();
-    highlight(null);
+    if (state.voice) voiceMarks(false);
+    clearChoice();
     pressOnly("#loop-list", null);
     pressOnly("#voice-list", null);
-    voiceToggle.setAttribute("aria-pressed", "false");
-    network.unselectAll();
+    state.userView = false;
     network.fit();
   });
 
@@ -384,11 +651,7 @@
     var title = lp.source === "declared"
       ? lp.name + " (declared, " + lp.type + (lp.holds ? "" : ", broken") + ")"
       : "Loop " + (i + 1) + " (" + lp.type + ", " + (lp.path.length - 1) + " steps)";
-    var b = el("button", title);
-    b.type = "button";
-    b.setAttribute("aria-pressed", "false");
-    b.setAttribute("data-loop", String(i));
-    b.addEventListener("click", function () {
+    var b = button(title, null, function () {
       var ns = {};
       lp.path.forEach(function (p) { ns[p] = true; });
       highlight(ns, pathEdges(lp.path, {}));
@@ -399,6 +662,8 @@
       detailsBody.appendChild(el("p", pathNames(lp.path), "name"));
       network.fit({ nodes: Object.keys(ns).filter(function (x) { return byId[x]; }) });
     });
+    b.setAttribute("aria-pressed", "false");
+    b.setAttribute("data-loop", String(i));
     li.appendChild(b);
     li.appendChild(el("div", pathNames(lp.path), "help name"));
     loopList.appendChild(li);
@@ -407,6 +672,24 @@
   // ----------------------------------------------------------------- voice
   var VOICE = "#0072B2", RETURN = "#009E73";
   var voiceToggle = document.getElementById("voice-toggle");
+  var voiceOf = {};
+  DATA.voice.forEach(function (v) { voiceOf[v.id] = v; });
+  var voiceLegend = null;
+  // Mark each beneficiary by its verdict (colour and shape), or put back the role style.
+  function voiceMarks(on) {
+    state.voice = on;
+    voiceToggle.setAttribute("aria-pressed", on ? "true" : "false");
+    nodes.update(DATA.voice.map(function (v) {
+      var b = baseNode[v.id], s = VERDICTS[v.verdict];
+      if (on) baseNode[v.id].voice = { background: s.color, border: s.border,
+                                       highlight: { background: s.color, border: "#000" } };
+      return on ? { id: v.id, shape: s.shape, color: b.voice, borderWidth: v.verdict === "no voice" ? 3 : 2,
+                    shapeProperties: { borderDashes: v.verdict === "no voice" ? [3, 2] : false } }
+                : { id: v.id, shape: b.shape, color: b.color, borderWidth: b.borderWidth,
+                    shapeProperties: b.shapeProperties };
+    }));
+    if (voiceLegend) voiceLegend.hidden = !on;
+  }
   function showVoice(rows) {
     var ns = {}, colors = {};
     rows.forEach(function (v) {
@@ -421,21 +704,16 @@
     highlight(ns, {}, colors);
   }
   voiceToggle.addEventListener("click", function () {
-    var on = voiceToggle.getAttribute("aria-pressed") !== "true";
-    voiceToggle.setAttribute("aria-pressed", on ? "true" : "false");
+    var on = !state.voice;
     pressOnly("#voice-list", null);
-    if (on) showVoice(DATA.voice); else highlight(null);
+    if (on) { voiceMarks(true); showVoice(DATA.voice); } else { highlight(null); voiceMarks(false); }
   });
   var voiceList = document.getElementById("voice-list");
   DATA.voice.slice(0, 500).forEach(function (v) {
     var li = el("li");
-    var b = el("button", byId[v.id].name + " — " + v.verdict, "name");
-    b.type = "button";
-    b.setAttribute("aria-pressed", "false");
-    b.setAttribute("data-voice", v.id);
-    b.addEventListener("click", function () {
+    var b = button(byId[v.id].name + " — " + v.verdict, "name", function () {
       pressOnly("#voice-list", b);
-      voiceToggle.setAttribute("aria-pressed", "true");
+      if (!state.voice) voiceMarks(true);
       showVoice([v]);
       showDetails(v.id);
       var p = el("p", v.path.length ? "Voice: " + pathNames(v.path) : "No voice path to a leader.");
@@ -444,68 +722,98 @@
         detailsBody.insertBefore(el("p", "Return: " + pathNames(v.return_path)), p.nextSibling);
       }
     });
+    b.setAttribute("aria-pressed", "false");
+    b.setAttribute("data-voice", v.id);
     li.appendChild(b);
     voiceList.appendChild(li);
   });
 
   // ---------------------------------------------------------------- legend
   var legend = document.getElementById("legend");
-  function swatch(shape, color, border) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
+  var SVG = "http://www.w3.org/2000/svg";
+  function svgShape(shape) {
+    var pts = { triangle: "8,1 15,14 1,14", diamond: "8,1 15,8 8,15 1,8",
+                hexagon: "4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8",
+                star: "8,0.5 10,5.8 15.5,6 11.2,9.5 12.7,15 8,11.8 3.3,15 4.8,9.5 0.5,6 6,5.8" };
+    var s;
+    if (shape === "dot") {
+      s = document.createElementNS(SVG, "circle");
+      s.setAttribute("cx", "8"); s.setAttribute("cy", "8"); s.setAttribute("r", "6");
+    } else if (shape === "square") {
+      s = document.createElementNS(SVG, "rect");
+      s.setAttribute("x", "2"); s.setAttribute("y", "2"); s.setAttribute("width", "12"); s.setAttribute("height", "12");
+    } else {
+      s = document.createElementNS(SVG, "polygon");
+      s.setAttribute("points", pts[shape]);
+    }
+    return s;
+  }
+  function swatch(shape, color, border, dashed) {
+    var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("width", "16"); svg.setAttribute("height", "16");
     svg.setAttribute("aria-hidden", "true");
     var s;
-    if (shape === "dot") { s = document.createElementNS(ns, "circle"); s.setAttribute("cx", "8"); s.setAttribute("cy", "8"); s.setAttribute("r", "6"); }
-    else if (shape === "square") { s = document.createElementNS(ns, "rect"); s.setAttribute("x", "2"); s.setAttribute("y", "2"); s.setAttribute("width", "12"); s.setAttribute("height", "12"); }
-    else if (shape === "triangle") { s = document.createElementNS(ns, "polygon"); s.setAttribute("points", "8,1 15,14 1,14"); }
-    else if (shape === "diamond") { s = document.createElementNS(ns, "polygon"); s.setAttribute("points", "8,1 15,8 8,15 1,8"); }
-    else {
-      s = document.createElementNS(ns, "line");
+    if (["dot", "square", "triangle", "diamond", "hexagon", "star"].indexOf(shape) >= 0) {
+      s = svgShape(shape);
+      s.setAttribute("fill", color); s.setAttribute("stroke", border || "#333"); s.setAttribute("stroke-width", "1.5");
+      if (dashed) s.setAttribute("stroke-dasharray", "2,1.5");
+    } else {
+      s = document.createElementNS(SVG, "line");
       s.setAttribute("x1", "0"); s.setAttribute("y1", "8"); s.setAttribute("x2", "16"); s.setAttribute("y2", "8");
       s.setAttribute("stroke-width", shape === "thin" ? "1" : "3");
       if (shape === "dashed") s.setAttribute("stroke-dasharray", "5,3");
       if (shape === "dotted") s.setAttribute("stroke-dasharray", "2,3");
+      if (shape === "dashdot") s.setAttribute("stroke-dasharray", "6,2,2,2");
       s.setAttribute("stroke", color);
-      svg.appendChild(s);
-      return svg;
     }
-    s.setAttribute("fill", color); s.setAttribute("stroke", border || "#333"); s.setAttribute("stroke-width", "1.5");
     svg.appendChild(s);
     return svg;
   }
   function legendGroup(title, items) {
-    legend.appendChild(el("h3", title));
+    var box = el("div", null, "legend-group");
+    box.appendChild(el("h3", title));
     var ul = el("ul");
     items.forEach(function (it) {
       var li = el("li");
-      li.appendChild(swatch(it[0], it[1], it[2]));
+      li.appendChild(swatch(it[0], it[1], it[2], it[4]));
       li.appendChild(el("span", it[3]));
       ul.appendChild(li);
     });
-    legend.appendChild(ul);
+    box.appendChild(ul);
+    legend.appendChild(box);
+    return box;
   }
   legendGroup("Roles (colour and shape)", Object.keys(ROLES).filter(function (r) { return present[r]; })
     .map(function (r) { var x = ROLES[r]; return [x.shape, x.color, x.border, x.label]; }));
   if (DATA.diff) {
-    legendGroup("Changes", Object.keys(CHANGES).map(function (k) {
+    var rc = DATA.diff.relationships, sc = DATA.diff.stakeholders;
+    legendGroup("Relationship changes", Object.keys(CHANGES).map(function (k) {
       var c = CHANGES[k];
-      var shape = k === "added" || k === "removed" ? "square" : (c.dashes ? "dashed" : "solid");
-      return [shape, k === "removed" ? "#e6e6e6" : (k === "added" ? "#fff" : c.color), c.color,
-              c.label + (c.mark ? " (" + c.mark.split(" ")[0] + ")" : "") + ": " + (DATA.diff[k] || 0)];
+      var shape = c.dashes ? (k === "status_changed" ? "dashdot" : "dashed") : "solid";
+      return [shape, c.color, c.color, c.label + " (" + c.mark.split(" ")[0] + "): " + (rc[k] || 0)];
+    }));
+    legendGroup("Stakeholder changes", Object.keys(NODE_CHANGES).map(function (k) {
+      var c = NODE_CHANGES[k];
+      return ["square", k === "removed" ? "#e6e6e6" : "#fff", c.color,
+              c.label + " (" + c.prefix.trim() + "): " + (sc[k] || 0), k === "removed"];
     }));
   } else {
     legendGroup("Relationships (colour by kind)", KIND_GROUPS.map(function (g) { return ["solid", g.color, null, g.label]; }));
   }
   legendGroup("Status", [["solid", "#555", null, "existing"], ["dashed", "#555", null, "proposed"],
     ["thin", "#555", null, "weak"], ["dotted", "#D55E00", null, "broken (✕)"]]);
+  voiceLegend = legendGroup("Voice view (beneficiaries, colour and shape)", Object.keys(VERDICTS).map(function (k) {
+    var v = VERDICTS[k];
+    return [v.shape, v.color, v.border, v.label, k === "no voice"];
+  }));
+  voiceLegend.hidden = true;
   legend.appendChild(el("p", "Arrows show direction (both ends: mutual). Size: " +
-    DATA.size_by.replace(/_/g, " ") + ".", "help"));
+    DATA.size_by.replace(/_/g, " ") + ". Names: the most important that fit; zoom in or point at a shape for more.", "help"));
 
   // ------------------------------------------------------ text alternative
   var built = false;
-  document.getElementById("text-alternative").addEventListener("toggle", function () {
-    if (built || !this.open) return;
+  function buildTables() {
+    if (built) return;
     built = true;
     var box = document.getElementById("tables");
     function table(caption, headers, rows) {
@@ -523,24 +831,61 @@
       t.appendChild(tb);
       box.appendChild(t);
     }
-    table("Stakeholders and factors", ["Name", "Role", "Power", "Tags", "Description"],
+    table("Stakeholders and factors", ["Name", "Role", "Organisation", "Power", "Voice", "Tags", "Description"],
       DATA.nodes.map(function (n) {
-        return [n.name, ROLES[n.role].label + (n.change ? " (" + n.change + ")" : ""),
-                n.info.power, n.tags.join(", "), n.info.description];
+        return [n.name, ROLES[n.role].label + (n.change ? " (" + n.change + ")" : ""), n.org,
+                n.info.power, voiceOf[n.id] ? voiceOf[n.id].verdict : "", n.tags.join(", "), n.info.description];
       }));
-    table("Relationships", ["From", "Kind", "To", "Status", "Direction", "Polarity", "Strength", "Notes"],
-      DATA.edges.map(function (e) {
-        return [byId[e.from].name, e.kind + (e.change ? " (" + e.change + ")" : ""), byId[e.to].name,
-                e.status, e.mutual ? "mutual" : "one-way", e.polarity, e.strength, e.notes];
-      }));
+    var headers = ["From", "Kind", "To", "Status", "Direction", "Polarity", "Strength", "Trust",
+                   "Power carried", "Evidence", "Redesign: why, owner, pilot", "Notes"];
+    if (DATA.diff) headers.push("Changes");
+    table("Relationships", headers, DATA.edges.map(function (e) {
+      var r = e.redesign;
+      var row = [byId[e.from].name, e.kind, byId[e.to].name,
+                 e.status, e.mutual ? "mutual" : "one-way", e.polarity, e.strength, e.trust,
+                 e.power ? powerText(e.power) : "",
+                 (e.evidence || []).map(evidenceText).join("; "),
+                 r ? [r.reason, r.owner ? "owner: " + r.owner : null, r.pilot ? "pilot: " + r.pilot : null]
+                       .filter(function (x) { return x; }).join("; ") : "",
+                 e.notes];
+      if (DATA.diff) row.push((e.changes || []).map(function (k) { return changeMark(e, k); }).join(", "));
+      return row;
+    }));
+    if (DATA.perspectives.length) {
+      var prow = [];
+      DATA.perspectives.forEach(function (group) {
+        group.forEach(function (i) {
+          var e = DATA.edges[i];
+          prow.push([byId[e.from].name + " → " + byId[e.to].name + " (" + e.kind + ")", whoAsserted(e),
+                     e.status, e.strength, e.trust]);
+        });
+      });
+      table("Perspectives: relationships the groups see differently",
+            ["Relationship", "Asserted by", "Status", "Strength", "Trust"], prow);
+    }
     if (DATA.loops.length) {
       table("Feedback loops", ["Loop", "Type", "Path"], DATA.loops.map(function (lp, i) {
         return [lp.source === "declared" ? lp.name : "Loop " + (i + 1), lp.type, pathNames(lp.path)];
       }));
     }
-  });
+  }
+  var textAlt = document.getElementById("text-alternative");
+  textAlt.addEventListener("toggle", function () { if (this.open) buildTables(); });
+  // On paper: the map and legend first, the tables after.
+  // The canvas keeps its picture on paper: the printed box takes the screen's shape.
+  function forPrint() {
+    buildTables();
+    textAlt.open = true;
+  }
+  window.addEventListener("beforeprint", forPrint);
+  if (window.matchMedia) {
+    window.matchMedia("print").addEventListener("change", function (mq) { if (mq.matches) forPrint(); });
+  }
 
   performance.mark("sysmap-controls");
   // For tests and for people who script the page.
-  window.sysmapMap = { network: network, nodes: nodes, edges: edges, data: DATA, select: select };
+  window.sysmapMap = {
+    network: network, nodes: nodes, edges: edges, data: DATA, select: select, showEdge: showEdge,
+    labels: function () { return drawnLabels.map(function (l) { return { id: l.id, box: l.box.slice() }; }); }
+  };
 })();
