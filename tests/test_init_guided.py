@@ -40,6 +40,7 @@ ANSWERS = [
     "Data lead",
     "",  # nobody yet
     "",  # no more roles
+    "",  # the team's answers to the later questions? default no
 ]
 
 
@@ -64,12 +65,15 @@ def check_the_full_map(path: Path) -> None:
         ("gt-data-lead", []),
     ]
     # the Who stage of the process: all done but the vacant data lead
-    who = check_process(m).stages[0]
+    who = next(s for s in check_process(m).stages if s.stage == "who")
     assert [(c.id, c.status) for c in who.checks] == [
-        ("who.roles", "done"),
-        ("who.lived-experience", "done"),
         ("who.guiding-team", "partial"),
         ("who.lived-experience-on-team", "done"),
+        ("who.roles", "done"),
+        ("who.beneficiaries", "done"),
+        ("who.lived-experience", "done"),
+        ("who.providers", "done"),
+        ("who.leaders", "done"),
     ]
 
 
@@ -191,14 +195,15 @@ def test_every_answer_is_on_disk_before_the_next_question(tmp_path: Path):
 
 def test_given_question_and_community_are_not_asked(tmp_path: Path):
     path = tmp_path / "m.yaml"
-    answers = ["Outreach", "", "", "", ""]  # no beneficiaries, one provider, no leaders, roles
+    # no beneficiaries, one provider, no leaders, no roles, no team answers now
+    answers = ["Outreach", "", "", "", "", ""]
     result = CliRunner().invoke(
         cli,
         ["init", str(path), "--guided", "-q", "Who is heard?", "--community", "Riverton"],
         input=feed(["", *answers]),
     )
     assert result.exit_code == 0, result.output
-    assert "Guiding question:" not in result.output
+    assert "Guiding question: What question are we working on together?" not in result.output
     m = sysmap.load_map(path)
     assert (m.guiding_question, m.community) == ("Who is heard?", "Riverton")
     assert [s.role for s in m.stakeholders] == ["provider"]
@@ -209,7 +214,9 @@ def test_given_question_and_community_are_not_asked(tmp_path: Path):
 def test_an_empty_guiding_question_is_asked_again(tmp_path: Path):
     path = tmp_path / "m.yaml"
     result = CliRunner().invoke(
-        cli, ["init", str(path), "--guided"], input=feed(["", "Who is heard?", "", "", "", "", ""])
+        cli,
+        ["init", str(path), "--guided"],
+        input=feed(["", "Who is heard?", "", "", "", "", "", ""]),
     )
     assert result.exit_code == 0, result.output
     assert "The map needs a guiding question to start." in result.output
@@ -232,3 +239,30 @@ def test_usage_mistakes(args, message, tmp_path: Path, monkeypatch: pytest.Monke
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "m.yaml").exists()
+
+
+def test_the_team_answers_the_later_questions_from_the_same_list(tmp_path: Path):
+    from sysmap.guided import TEAM_QUESTIONS
+    from sysmap.questions import QUESTIONS
+
+    # document 002's questions whose answer is the team's, after Who, in order
+    assert TEAM_QUESTIONS == (
+        "why.voice-collected",
+        "why.leaders",
+        "why.indicators",
+        "why.visible",
+        "how.evaluate",
+        "how.sustain",
+    )
+    path = tmp_path / "m.yaml"
+    answers = ["", "", "", "", "y", "", "", "", "Who waits longest", "", ""]
+    result = CliRunner().invoke(
+        cli, ["init", str(path), "--guided", "-q", "Who is heard?", "--community", ""],
+        input=feed(answers),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert QUESTIONS["why.visible"].text in result.output
+    assert sysmap.load_map(path).answers == {"why": {"visible": "Who waits longest"}}
+    status = check_process(sysmap.load_map(path))
+    visible = next(c for c in status.checks if c.id == "why.visible")
+    assert (visible.status, visible.team_answer) == ("done", "Who waits longest")

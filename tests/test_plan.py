@@ -122,10 +122,17 @@ def test_the_plan_flags_changes_without_an_owner(plan: ChangePlan):
 def test_markdown(plan: ChangePlan):
     md = plan.format_markdown()
     assert md.startswith("# Change plan: Redesign\n\nFrom `today` to `redesign`.")
-    assert "## Rewire (1)\n\n- **Shelter → Coordinated entry (refers)** — to board → ce; " in md
+    # shelter and coordinated entry are both providers: the change answers "how could
+    # relationships among providers improve?", and says its action first
+    assert "## Changes by the question they answer" in md
+    assert (
+        "### Providers: how could relationships among the providers who serve the system "
+        "improve (the system is the way we work together)?"
+    ) in md
+    assert "- **Rewire: Shelter → Coordinated entry (refers)** — to board → ce; " in md
     assert "  - Why: =Referrals went around coordinated entry\n  - Owner: Coordinated entry\n" in md
     assert "  - Pilot: Three months with two shelters\n  - Measures: Days to housing\n" in md
-    assert "- **Advisory board → CoC board (governs)** — new, proposed" in md
+    assert "- **Form new relationships: Advisory board → CoC board (governs)** — new, proposed" in md
     assert "- **Board → Advisory board" not in md
     assert "  - Owner: not named yet" in md
     assert (
@@ -156,6 +163,7 @@ def test_csv_one_row_per_item(plan: ChangePlan):
         "Coordinated entry",
         "Three months with two shelters",
         "Days to housing",
+        "what.among-providers",
     ]
 
 
@@ -163,13 +171,13 @@ def test_json_keys(plan: ChangePlan):
     d = json.loads(plan.format_json())
     assert list(d) == [
         "sysmap_plan", "current", "redesign", "title", "guiding_question", "headline",
-        "counts", "groups",
+        "counts", "groups", "by_question",
     ]  # fmt: skip
     assert list(d["groups"]) == list(ACTIONS)
     assert list(d["groups"]["rewire"][0]) == [
         "action", "title", "what", "relationship", "from", "to", "from_name", "to_name",
         "kind", "status", "changes", "reason", "owner", "owner_name", "pilot", "measures",
-        "measure_names", "stakeholder", "stakeholder_name", "role",
+        "measure_names", "stakeholder", "stakeholder_name", "role", "question",
     ]  # fmt: skip
 
 
@@ -258,3 +266,25 @@ def test_cli_plan_errors(capsys, tmp_path: Path):
         f"Error: {tmp_path / 'no-folder' / 'plan.md'}: the folder {tmp_path / 'no-folder'} "
         "does not exist — create it first"
     )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "question"),
+    [
+        # document 002's six What questions, by the role groups a relationship joins
+        ("provider", "provider", "what.among-providers"),
+        ("beneficiary", "beneficiary", "what.among-beneficiaries"),
+        ("leader", "leader", "what.among-leaders"),
+        ("provider", "beneficiary", "what.providers-beneficiaries"),
+        ("beneficiary", "provider", "what.providers-beneficiaries"),
+        ("leader", "beneficiary", "what.power-shift"),
+        ("beneficiary", "leader", "what.power-shift"),
+        ("leader", "provider", "what.system-redesign"),
+        ("provider", "leader", "what.system-redesign"),
+        (None, "leader", None),
+    ],
+)
+def test_each_change_answers_one_question(a, b, question):
+    from sysmap.questions import improvement_question
+
+    assert improvement_question(a, b) == question

@@ -3,7 +3,10 @@
 :func:`guided_who` asks, in order: the guiding question and the community;
 then the stakeholders by role — beneficiaries first (and whether each brings
 lived experience), then providers, then leaders; then the guiding-team roles
-and who holds each. Every answer is written to the map file at once, through
+and who holds each; and last, if the facilitator wants, the team's answers to
+the questions of the later stages that only the team can answer. Every
+question it asks is worded as in :data:`sysmap.questions.QUESTIONS`, the list
+``sysmap process`` and the report also follow. Every answer is written to the map file at once, through
 the ordinary editing functions (atomic, comments kept), so stopping halfway
 keeps everything entered so far; running it again on the same file carries on
 from there.
@@ -18,7 +21,7 @@ Example
 ...                 "People living unsheltered", "y", "",
 ...                 "Street outreach", "n", "",
 ...                 "CoC board", "n", "",
-...                 "Lived experience co-chair", "1", ""])
+...                 "Lived experience co-chair", "1", "", "n"])
 >>> class Scripted:
 ...     def ask(self, prompt, default=None):
 ...         return next(answers)
@@ -46,9 +49,10 @@ from sysmap.edit import add_stakeholder, set_field
 from sysmap.init import init_map
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean
+from sysmap.questions import QUESTIONS, STAGE_TITLES
 from sysmap.validate import load_map
 
-__all__ = ["Prompter", "GuidedResult", "guided_who", "make_id", "ROLE_PROMPTS"]
+__all__ = ["Prompter", "GuidedResult", "guided_who", "make_id", "ROLE_PROMPTS", "TEAM_QUESTIONS"]
 
 
 class Prompter(Protocol):
@@ -70,22 +74,28 @@ class Prompter(Protocol):
 #: Per role: (the heading said before asking, the prompt, lived experience by default).
 ROLE_PROMPTS: dict[str, tuple[str, str, bool]] = {
     "beneficiary": (
-        "Beneficiaries: whom does the system serve? Name the people and groups, e.g. "
-        "'People living unsheltered', 'Lived Experience Working Group'.",
+        QUESTIONS["who.beneficiaries"].text
+        + " Name the people and groups, e.g. 'People living unsheltered', "
+        "'Lived Experience Working Group'.",
         "A beneficiary (blank when done)",
         True,
     ),
     "provider": (
-        "Providers: who serves the system? e.g. 'Street outreach', 'Coordinated entry'.",
+        QUESTIONS["who.providers"].text + " e.g. 'Street outreach', 'Coordinated entry'.",
         "A provider (blank when done)",
         False,
     ),
     "leader": (
-        "Leaders: who can change the system? e.g. 'CoC board', 'City council', funders.",
+        QUESTIONS["who.leaders"].text + " e.g. 'CoC board', 'City council', funders.",
         "A leader (blank when done)",
         False,
     ),
 }
+
+#: The questions of the later stages whose answer is the team's (asked at the end).
+TEAM_QUESTIONS: tuple[str, ...] = tuple(
+    q.id for q in QUESTIONS.values() if q.source in ("team", "both") and q.stage != "who"
+)
 
 
 @dataclass
@@ -96,6 +106,7 @@ class GuidedResult:
     stakeholders: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     resumed: bool = False
+    answers: list[str] = field(default_factory=list)
 
 
 def make_id(name: str, taken: set[str], prefix: str = "") -> str:
@@ -206,12 +217,12 @@ def guided_who(
         prompter.say(f"Guiding question: {m.guiding_question}")
     else:
         prompter.say(
-            "WHO — whose relationships shape the question? Answers are saved as you go; "
+            f"WHO — {QUESTIONS['who.roles'].text} Answers are saved as you go; "
             "stop at any time and run the same command again to carry on."
         )
         while not question:
             question = prompter.ask(
-                "Guiding question: what are you collectively working to address?", default=""
+                f"{STAGE_TITLES['guiding'][0]}: {QUESTIONS['guiding.question'].text}", default=""
             ).strip()
             if not question:
                 prompter.say("The map needs a guiding question to start.")
@@ -252,8 +263,9 @@ def guided_who(
 
     prompter.say("")
     prompter.say(
-        "The guiding team: which roles does it need, and who takes each? "
-        "e.g. 'Lived Experience Engagement Coordinator', 'Chair', 'Data lead'."
+        QUESTIONS["who.guiding-team"].text
+        + " Name the roles, e.g. 'Lived Experience Engagement Coordinator', 'Chair', "
+        "'Data lead'."
     )
     if m.stakeholders:
         prompter.say("Stakeholders:")
@@ -297,6 +309,28 @@ def guided_who(
             "Nobody with lived experience holds a guiding-team role yet — the Who stage "
             "is not done until someone does."
         )
+    _team_answers(name, prompter, result)
     prompter.say("")
     prompter.say(f"Saved {name}. Next: sysmap process {name}")
     return result
+
+
+def _team_answers(path: str, prompter: Prompter, result: GuidedResult) -> None:
+    """The later stages' questions only the team can answer, if the facilitator wants them now."""
+    prompter.say("")
+    if not prompter.confirm(
+        f"Record the team's answers to the {len(TEAM_QUESTIONS)} questions of Why, What "
+        "and How that only the team can answer? (You can do it later with sysmap set.)",
+        default=False,
+    ):
+        return
+    answered = load_map(path).answers
+    for qid in TEAM_QUESTIONS:
+        q = QUESTIONS[qid]
+        have = answered.get(q.stage, {}).get(q.name)  # type: ignore[call-overload]
+        prompter.say("")
+        prompter.say(f"{STAGE_TITLES[q.stage][0].upper()} — {q.text}")
+        text = prompter.ask("Your answer (blank to skip)", default=have or "").strip()
+        if text and text != have:
+            set_field(path, "map", f"answers.{qid}", text)
+            result.answers.append(qid)

@@ -8,6 +8,15 @@ under its first action in this order: **form**, **rewire**, **strengthen**,
 and strengthened is filed under *rewire* and its details say both. Then the
 stakeholders to **bring in** (added) and those **leaving** (removed).
 
+Each relationship item also says which question of the What stage it answers
+(document 002): how relationships improve among providers, among
+beneficiaries or among leaders, how providers serve beneficiaries, how leaders
+shift power to beneficiaries, or how leaders and providers redesign the system —
+read from the role groups of the two stakeholders it joins
+(:func:`sysmap.questions.improvement_question`). The Markdown plan is grouped
+under those questions; a causal link between factors belongs to the key-factor
+model.
+
 Each relationship item names its stakeholders (names, not ids), and, from the
 redesign's ``change`` block: the reason, the owner (a stakeholder, by name),
 the pilot and the measures that track it (by measure name). Items without an
@@ -64,6 +73,7 @@ from sysmap.compare import Comparison, RelationshipChange, StakeholderChange
 from sysmap.errors import UnknownFormat
 from sysmap.escape import markdown_text, spreadsheet_cell
 from sysmap.problems import one_of
+from sysmap.questions import IMPROVEMENT_QUESTIONS, QUESTIONS, improvement_question
 
 if TYPE_CHECKING:
     from sysmap.analysis._base import Finding
@@ -72,6 +82,7 @@ __all__ = [
     "PLAN_JSON_VERSION",
     "ACTIONS",
     "PLAN_FORMATS",
+    "QUESTION_GROUPS",
     "PlanItem",
     "ChangePlan",
     "change_plan",
@@ -93,6 +104,13 @@ ACTIONS: dict[str, str] = {
     "bring_in": "Stakeholders to bring in",
     "leave": "Stakeholders leaving the map",
 }
+
+#: The groups of the Markdown plan, in order: the What stage's improvement
+#: questions, then the key-factor model (causal links between factors).
+QUESTION_GROUPS: tuple[str, ...] = (
+    *dict.fromkeys(IMPROVEMENT_QUESTIONS.values()),
+    "what.key-factors",
+)
 
 #: The formats :func:`generate_plan` writes.
 PLAN_FORMATS: tuple[str, ...] = ("md", "csv", "json")
@@ -120,6 +138,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "owner",
     "pilot",
     "measures",
+    "question",
 )
 
 
@@ -149,6 +168,7 @@ class PlanItem:
     stakeholder: str | None = None
     stakeholder_name: str | None = None
     role: str | None = None
+    question: str | None = None
 
     @property
     def title(self) -> str:
@@ -179,6 +199,7 @@ class PlanItem:
             "stakeholder": self.stakeholder,
             "stakeholder_name": self.stakeholder_name,
             "role": self.role,
+            "question": self.question,
         }
 
 
@@ -200,6 +221,13 @@ class ChangePlan:
     def counts(self) -> dict[str, int]:
         return {a: len(self.group(a)) for a in ACTIONS}
 
+    def by_question(self) -> dict[str, list[PlanItem]]:
+        """The relationship changes under the question they answer (see :data:`QUESTION_GROUPS`)."""
+        return {
+            q: [i for i in self.items if i.stakeholder is None and i.question == q]
+            for q in QUESTION_GROUPS
+        }
+
     def headline(self) -> list[str]:
         """The findings to read first, as plain lines."""
         return [f.text for f in self.findings]
@@ -215,6 +243,10 @@ class ChangePlan:
             "headline": self.headline(),
             "counts": self.counts(),
             "groups": {a: [i.to_dict() for i in self.group(a)] for a in ACTIONS},
+            "by_question": {
+                q: {"question": QUESTIONS[q].text, "count": len(items)}
+                for q, items in self.by_question().items()
+            },
         }
 
     def format_json(self) -> str:
@@ -232,13 +264,20 @@ class ChangePlan:
             "",
         ]
         out += [f"- {_md(line)}" for line in self.headline()] or ["- nothing changes"]
-        for action, heading in ACTIONS.items():
+        groups = self.by_question()
+        if any(groups.values()):
+            out += ["", "## Changes by the question they answer"]
+        for q, items in groups.items():
+            if items:
+                out += ["", f"### {_md(QUESTIONS[q].text)} ({len(items)})", ""]
+                for item in items:
+                    out += _md_item(item, ACTIONS[item.action])
+        for action in ("bring_in", "leave"):
             items = self.group(action)
-            if not items:
-                continue
-            out += ["", f"## {heading} ({len(items)})", ""]
-            for item in items:
-                out += _md_item(item)
+            if items:
+                out += ["", f"## {ACTIONS[action]} ({len(items)})", ""]
+                for item in items:
+                    out += _md_item(item)
         return "\n".join(out) + "\n"
 
     def format_csv(self) -> str:
@@ -258,6 +297,7 @@ class ChangePlan:
                 i.owner_name or "",
                 i.pilot or "",
                 "; ".join(i.measure_names),
+                i.question or "",
             ]
             writer.writerow([spreadsheet_cell(c) for c in row])
         return buf.getvalue()
@@ -267,8 +307,9 @@ def _md(text: str) -> str:
     return markdown_text(text)
 
 
-def _md_item(item: PlanItem) -> list[str]:
-    lines = [f"- **{_md(item.title)}**" + (f" — {_md(item.what)}" if item.what else "")]
+def _md_item(item: PlanItem, label: str | None = None) -> list[str]:
+    head = f"{label}: {item.title}" if label else item.title
+    lines = [f"- **{_md(head)}**" + (f" — {_md(item.what)}" if item.what else "")]
     if item.reason:
         lines.append(f"  - Why: {_md(item.reason)}")
     if item.stakeholder is None and item.action != "retire":
@@ -283,7 +324,11 @@ def _md_item(item: PlanItem) -> list[str]:
 
 
 def _relationship_item(
-    rc: RelationshipChange, c: Comparison, names: dict[str, str], measures: dict[str, str]
+    rc: RelationshipChange,
+    c: Comparison,
+    names: dict[str, str],
+    measures: dict[str, str],
+    roles: dict[str, str],
 ) -> PlanItem:
     action = next(g for w, g in _GROUP_OF if w in rc.changes)
     r = rc.current
@@ -311,6 +356,8 @@ def _relationship_item(
         pilot=change.pilot if change else None,
         measures=list(change.measures) if change else [],
         measure_names=[measures.get(m, m) for m in change.measures] if change else [],
+        question=improvement_question(roles.get(r.source), roles.get(r.target))
+        or ("what.key-factors" if r.source not in roles and r.target not in roles else None),
     )
 
 
@@ -364,7 +411,8 @@ def change_plan(comparison: Comparison) -> ChangePlan:
     c = comparison
     names = c.names()
     measures = {m.id: m.name for mp in c.maps for m in mp.measures}
-    items = [_relationship_item(rc, c, names, measures) for rc in c.changes.relationships]
+    roles = {st.id: st.role for m in c.maps for st in m.stakeholders}
+    items = [_relationship_item(rc, c, names, measures, roles) for rc in c.changes.relationships]
     order = {a: i for i, a in enumerate(ACTIONS)}
     items.sort(key=lambda i: order[i.action])  # stable: file order within a group
     items += [_stakeholder_item(s, c) for s in c.changes.stakeholders_by("added")]

@@ -1,32 +1,26 @@
-"""Where a guiding team stands in Who → Why → What → How.
+"""Where a guiding team stands in Who → Why → What → How, question by question.
 
-:func:`check_process` reads the current map (and the redesign, once there is
-one) and answers each stage's questions with what the maps already say. Each
-answer is a :class:`Check` with a status — ``done``, ``partial`` or ``open`` —
-and, unless it is done, the next step (a ``sysmap`` command where there is
-one). It is a status report, not a validator: an open check is work still to
-do, not a mistake.
+:func:`check_process` goes through every question of the stakeholder
+engagement process (founding document 002, listed once in
+:data:`~sysmap.questions.QUESTIONS` and re-exported here): the guiding
+question, then Who, Why, What and How with their sub-questions. Each question
+is answered from the current map (and the redesign, once there is one) where
+a map can answer it — the check says how — and the team's own answer, recorded
+in the map under ``answers: {stage: {question: …}}``, is shown beside it.
+Questions only the team can answer (what do we want to make visible? how will
+we sustain the new way of working?) are open until the team records an answer.
 
-The checks, stage by stage (which map each one reads):
+Each answer is a :class:`Check` with a status — ``done``, ``partial`` or
+``open`` — and, unless it is done, the next step: a ``sysmap`` command that
+works when pasted. A question whose facts come from the map but whose meaning
+is the team's (``source: both``) is partial until the team answers. It is a
+status report, not a validator: an open check is work still to do, not a
+mistake.
 
-- **Who** (current map): all three role groups present (``who.roles``); people
-  with lived experience present (``who.lived-experience``); every guiding-team
-  role taken (``who.guiding-team``); a guiding-team role held by someone with
-  lived experience (``who.lived-experience-on-team``).
-- **Why** (current map): relationships among stakeholders, nobody left
-  unconnected (``why.relationships``); beneficiaries' voice collected — a
-  relationship whose evidence is asserted by beneficiaries or by a stakeholder
-  with lived experience (``why.voice-collected``); an equity attribute, one
-  that takes two values or more across stakeholders (``why.equity``);
-  indicators, with a breakdown by group (``why.indicators``).
-- **What**: a redesign based on the current map (``what.redesign``); outcomes
-  (``what.outcomes``) and a key-factor model — factors, causal links between
-  them and at least one feedback loop among them (``what.key-factors``), both
-  read from the redesign when there is one, else from the current map.
-- **How** (the comparison and the latest map): a change plan whose changes
-  all have an owner (``how.change-plan``); pilots, each tracked by a shared
-  measure (``how.pilots``); shared measures with values on two dates or more
-  (``how.measures``).
+The What stage's six improvement questions are answered by the change plan's
+changes, grouped by the pair of role groups each relationship joins (see
+:func:`sysmap.questions.improvement_question`); the How stage's measurement
+question by the From → To shifts each shared measure makes.
 
 Example
 -------
@@ -42,7 +36,8 @@ Example
 ...   - {from: pwle, to: board, kind: feedback, evidence: [{source: workshop, asserted_by: pwle}]}
 ... ''')
 >>> status = check_process(m)
->>> [(c.id, c.status) for c in status.stages[0].checks][:2]
+>>> who = status.stages[1]
+>>> [(c.id, c.status) for c in who.checks if c.id in ("who.roles", "who.lived-experience")]
 [('who.roles', 'partial'), ('who.lived-experience', 'done')]
 >>> status.current_stage
 'who'
@@ -56,11 +51,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sysmap.errors import SysmapError
-from sysmap.model import ROLES, SystemMap
+from sysmap.model import MEASURE_SHIFTS, ROLES, VOICE_KINDS, SystemMap
+from sysmap.questions import QUESTIONS, STAGE_TITLES
 
 __all__ = [
     "PROCESS_JSON_VERSION",
     "STAGES",
+    "QUESTIONS",
     "Check",
     "Stage",
     "ProcessStatus",
@@ -68,32 +65,14 @@ __all__ = [
     "format_process",
 ]
 
-PROCESS_JSON_VERSION = 1
+PROCESS_JSON_VERSION = 2
 
 Status = Literal["done", "partial", "open"]
 
-#: The four stages, in order: (title, the questions the guiding team works on).
-STAGES: dict[str, tuple[str, str]] = {
-    "who": (
-        "Who",
-        "Whose relationships shape the question? Who takes which role on the guiding team?",
-    ),
-    "why": (
-        "Why",
-        "How do the relationships work today? What do beneficiaries say, what do the "
-        "data show, and for whom?",
-    ),
-    "what": (
-        "What",
-        "Which outcomes do we co-create, how could the relationships and the power "
-        "between them change, and which key factors work together?",
-    ),
-    "how": (
-        "How",
-        "Which relationships do we form, rewire and strengthen, who owns each change, "
-        "how do we pilot it and how do we measure it over time?",
-    ),
-}
+#: The stages, in order: (title, what the stage is about).
+STAGES: dict[str, tuple[str, str]] = dict(STAGE_TITLES)
+
+StageId = Literal["guiding", "who", "why", "what", "how"]
 
 #: How many names an answer lists before it says "and N more".
 NAMES_SHOWN = 3
@@ -113,22 +92,36 @@ class Check:
     status: Status
     answer: str
     next_step: str | None = None
+    parent: str | None = None
+    source: str = "map"
+    how: str = ""
+    team_answer: str | None = None
 
     def to_data(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "question": self.question,
+            "parent": self.parent,
+            "source": self.source,
+            "how": self.how or None,
             "status": self.status,
             "answer": self.answer,
+            "team_answer": self.team_answer,
             "next_step": self.next_step,
         }
+
+
+def _check(qid: str, status: Status, answer: str, next_step: str | None = None) -> Check:
+    """A check of one question of :data:`QUESTIONS` (its text, parent and source)."""
+    q = QUESTIONS[qid]
+    return Check(qid, q.text, status, answer, next_step, q.parent, q.source, q.how)
 
 
 @dataclass
 class Stage:
     """One stage of Who → Why → What → How and its checks."""
 
-    stage: Literal["who", "why", "what", "how"]
+    stage: StageId
     title: str
     question: str
     checks: list[Check] = field(default_factory=list)
@@ -162,6 +155,7 @@ class ProcessStatus:
     guiding_question: str
     redesign_id: str | None
     stages: list[Stage] = field(default_factory=list)
+    unknown_answers: list[str] = field(default_factory=list)
 
     @property
     def checks(self) -> list[Check]:
@@ -170,7 +164,7 @@ class ProcessStatus:
 
     @property
     def current_stage(self) -> str | None:
-        """The first stage not yet done (``None`` when all four are)."""
+        """The first stage not yet done (``None`` when all are)."""
         for s in self.stages:
             if s.status != "done":
                 return s.stage
@@ -191,7 +185,7 @@ class ProcessStatus:
         total = sum(n.values())
         tally = f"{n['done']} of {total} checks done, {n['partial']} partly, {n['open']} open"
         if self.current_stage is None:
-            return f"All four stages are done ({tally})"
+            return f"Every stage is done ({tally})"
         return f"Now at: {STAGES[self.current_stage][0]} ({tally})"
 
     def to_data(self) -> dict[str, Any]:
@@ -207,6 +201,7 @@ class ProcessStatus:
             "current_stage": self.current_stage,
             "counts": self.counts(),
             "stages": [s.to_data() for s in self.stages],
+            "unknown_answers": list(self.unknown_answers),
         }
 
     def format_text(self) -> str:
@@ -219,10 +214,16 @@ class ProcessStatus:
         for s in self.stages:
             lines += ["", f"{s.title.upper()} [{s.status}] {s.question}"]
             for c in s.checks:
-                lines.append(f"  {c.status:<8} {c.question}")
-                lines.append(f"           {c.answer}")
+                pad = "  " if c.parent else ""
+                lines.append(f"  {pad}{c.status:<8} {c.question}")
+                lines.append(f"  {pad}         {c.answer}")
+                if c.how:
+                    lines.append(f"  {pad}         From the map: {c.how}.")
+                if c.team_answer:
+                    lines.append(f"  {pad}         Team's answer: {c.team_answer}")
                 if c.next_step:
-                    lines.append(f"           Next: {c.next_step}")
+                    lines.append(f"  {pad}         Next: {c.next_step}")
+        lines += [f"Note: {u}" for u in self.unknown_answers]
         return "\n".join(lines) + "\n"
 
     def format_markdown(self) -> str:
@@ -238,14 +239,21 @@ class ProcessStatus:
         ]
         for s in self.stages:
             out += ["", f"## {s.title} — {s.status}", "", f"*{_md(s.question)}*", ""]
-            out += ["| | question | what the maps say | next step |", "|---|---|---|---|"]
+            out += [
+                "| | question | what the maps say | team's answer | next step |",
+                "|---|---|---|---|---|",
+            ]
             for c in s.checks:
                 step = (
                     f"`{_md(c.next_step)}`"
                     if c.next_step and c.next_step.startswith("sysmap ")
                     else _md(c.next_step or "")
                 )
-                out.append(f"| {c.status} | {_md(c.question)} | {_md(c.answer)} | {step} |")
+                said = _md(c.answer) + (f" *(from {_md(c.how)})*" if c.how else "")
+                question = ("↳ " if c.parent else "") + _md(c.question)
+                team = _md(c.team_answer or "")
+                out.append(f"| {c.status} | {question} | {said} | {team} | {step} |")
+        out += [f"\n*Note: {_md(u)}*" for u in self.unknown_answers]
         return "\n".join(out) + "\n"
 
 
@@ -275,9 +283,8 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
     role_words = {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}
     present = _names([_plural(by_role[r], r, role_words[r]) for r in ROLES if by_role[r]])
     if not missing:
-        roles = Check(
+        roles = _check(
             "who.roles",
-            "Are beneficiaries, providers and leaders all on the map?",
             "done",
             f"Yes: {present}.",
         )
@@ -288,9 +295,8 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
             "provider": "--role provider",
             "leader": "--role leader",
         }[missing[0]]
-        roles = Check(
+        roles = _check(
             "who.roles",
-            "Are beneficiaries, providers and leaders all on the map?",
             "open" if len(missing) == 3 else "partial",
             f"No {lacking} yet" + (f" ({present} so far)." if present else "."),
             f'sysmap add stakeholder {mf} ID --name "NAME" {example}',
@@ -298,18 +304,16 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
 
     lived = [s for s in m.stakeholders if s.lived_experience]
     if lived:
-        le = Check(
+        le = _check(
             "who.lived-experience",
-            "Are people with lived experience on the map?",
             "done",
             f"Yes: {_plural(len(lived), 'stakeholder')} "
             f"{'brings' if len(lived) == 1 else 'bring'} lived experience "
             f"({_names([s.name for s in lived])}).",
         )
     else:
-        le = Check(
+        le = _check(
             "who.lived-experience",
-            "Are people with lived experience on the map?",
             "open",
             "No stakeholder is marked as bringing lived experience.",
             f"sysmap set {mf} ID lived_experience true",
@@ -318,9 +322,8 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
     team = m.guiding_team
     vacant = [g for g in team if not g.accepted_by]
     if not team:
-        roles_taken = Check(
+        roles_taken = _check(
             "who.guiding-team",
-            "Has every guiding-team role been taken?",
             "open",
             "The map names no guiding-team roles yet.",
             f"sysmap init {mf} --guided (asks who holds which role), or add "
@@ -328,18 +331,16 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
         )
     elif vacant:
         first = vacant[0]
-        roles_taken = Check(
+        roles_taken = _check(
             "who.guiding-team",
-            "Has every guiding-team role been taken?",
             "partial",
             f"{len(team) - len(vacant)} of {_plural(len(team), 'role')} taken; nobody has "
             f"accepted {_names([g.name for g in vacant])} yet.",
             f'sysmap set {mf} {first.id} accepted_by "[ID]" (see sysmap roles {mf})',
         )
     else:
-        roles_taken = Check(
+        roles_taken = _check(
             "who.guiding-team",
-            "Has every guiding-team role been taken?",
             "done",
             f"Yes: all {_plural(len(team), 'role')} have been accepted.",
         )
@@ -349,9 +350,8 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
         (g, ids[h]) for g in team for h in g.accepted_by if h in ids and ids[h].lived_experience
     ]
     if held:
-        le_team = Check(
+        le_team = _check(
             "who.lived-experience-on-team",
-            "Does someone with lived experience hold a guiding-team role?",
             "done",
             "Yes: " + _names([f"{s.name} as {g.name}" for g, s in held]) + ".",
         )
@@ -364,9 +364,8 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
             else f"sysmap add stakeholder {mf} ID --name NAME --role beneficiary "
             "--lived-experience, then give them a guiding-team role"
         )
-        le_team = Check(
+        le_team = _check(
             "who.lived-experience-on-team",
-            "Does someone with lived experience hold a guiding-team role?",
             "open",
             "No guiding-team role is held by a stakeholder who brings lived experience."
             if team
@@ -385,17 +384,15 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
     linked = {r.source for r in links} | {r.target for r in links}
     alone = [s.name for s in m.stakeholders if s.id not in linked]
     if not links:
-        rel = Check(
+        rel = _check(
             "why.relationships",
-            "Does the map show how stakeholders relate today?",
             "open",
             "No relationships between stakeholders yet.",
             f"sysmap add relationship {mf} FROM TO --kind serves --evidence workshop",
         )
     elif alone:
-        rel = Check(
+        rel = _check(
             "why.relationships",
-            "Does the map show how stakeholders relate today?",
             "partial",
             f"{_plural(len(links), 'relationship')} between stakeholders, but "
             f"{_plural(len(alone), 'stakeholder')} {'has' if len(alone) == 1 else 'have'} "
@@ -404,9 +401,8 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
             "FROM TO --kind …",
         )
     else:
-        rel = Check(
+        rel = _check(
             "why.relationships",
-            "Does the map show how stakeholders relate today?",
             "done",
             f"Yes: {_plural(len(links), 'relationship')} between stakeholders; everyone "
             "is connected.",
@@ -434,17 +430,15 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
         who = _names(
             ["beneficiaries as a group" if x == "beneficiary" else people[x].name for x in speakers]
         )
-        voice = Check(
+        voice = _check(
             "why.voice-collected",
-            "Have beneficiaries told us how the relationships work (primary data)?",
             "done",
             f"Yes: {_plural(len(heard), 'relationship')} rest on what beneficiaries or people "
             f"with lived experience said ({who}).",
         )
     else:
-        voice = Check(
+        voice = _check(
             "why.voice-collected",
-            "Have beneficiaries told us how the relationships work (primary data)?",
             "open",
             "No relationship's evidence is asserted by beneficiaries or by people with lived "
             "experience.",
@@ -459,26 +453,23 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
                 values.setdefault(key, set()).add(str(value))
     varied = sorted((k for k, v in values.items() if len(v) >= 2), key=lambda k: -len(values[k]))
     if varied:
-        equity = Check(
+        equity = _check(
             "why.equity",
-            "Can the map be seen through an equity lens (an attribute that tells groups apart)?",
             "done",
             "Yes: " + _names([f"{k} ({len(values[k])} values)" for k in varied]) + ".",
         )
     elif values:
         key = sorted(values)[0]
-        equity = Check(
+        equity = _check(
             "why.equity",
-            "Can the map be seen through an equity lens (an attribute that tells groups apart)?",
             "partial",
             f"Attributes are set ({_names(sorted(values))}), but none takes two values or "
             "more, so no groups can be compared.",
             f"sysmap set {mf} ID attributes.{key} VALUE for the stakeholders that differ",
         )
     else:
-        equity = Check(
+        equity = _check(
             "why.equity",
-            "Can the map be seen through an equity lens (an attribute that tells groups apart)?",
             "open",
             "No stakeholder has attributes (such as race or age group) to break results down by.",
             f"sysmap set {mf} ID attributes.race VALUE (then sysmap analyze {mf} --by race)",
@@ -486,27 +477,24 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
 
     broken_down = [i for i in m.indicators if i.disaggregations]
     if not m.indicators:
-        ind = Check(
+        ind = _check(
             "why.indicators",
-            "Do secondary data (indicators) show the picture, broken down by group?",
             "open",
             "No indicators yet.",
             f"add indicators: to {mf} (a name, source, value and disaggregations by group; "
             "see docs/file-format.md)",
         )
     elif not broken_down:
-        ind = Check(
+        ind = _check(
             "why.indicators",
-            "Do secondary data (indicators) show the picture, broken down by group?",
             "partial",
             f"{_plural(len(m.indicators), 'indicator')}, none broken down by group.",
             f"add disaggregations: (by: race, values: …) to the indicators in {mf}",
         )
     else:
         bys = sorted({d.by for i in broken_down for d in i.disaggregations})
-        ind = Check(
+        ind = _check(
             "why.indicators",
-            "Do secondary data (indicators) show the picture, broken down by group?",
             "done",
             f"Yes: {_plural(len(m.indicators), 'indicator')}, {len(broken_down)} broken down "
             f"by {_names(bys)}.",
@@ -553,18 +541,16 @@ def _factor_loops(m: SystemMap) -> tuple[int, int, Counter[str], bool]:
 
 def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> list[Check]:
     if redesign is None:
-        red = Check(
+        red = _check(
             "what.redesign",
-            "Has the team drawn the redesigned system?",
             "open",
             "No redesign yet.",
             f"cp {mf} {rf}; sysmap set {rf} map stage redesign; sysmap set {rf} map based_on "
             f"{current.id}; then change it with the team and run sysmap process {mf} {rf}",
         )
     elif redesign.stage == "redesign" and redesign.based_on == current.id:
-        red = Check(
+        red = _check(
             "what.redesign",
-            "Has the team drawn the redesigned system?",
             "done",
             f"Yes: {redesign.id}, based on {current.id}.",
         )
@@ -576,9 +562,8 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
             problems.append(
                 f"it is based on '{redesign.based_on}'" if redesign.based_on else "no based_on"
             )
-        red = Check(
+        red = _check(
             "what.redesign",
-            "Has the team drawn the redesigned system?",
             "partial",
             f"{redesign.id} is given as the redesign, but {' and '.join(problems)}.",
             f"sysmap set {rf} map stage redesign; sysmap set {rf} map based_on {current.id}",
@@ -596,16 +581,14 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
             if unmeasured
             else ", each with a shared measure"
         )
-        out = Check(
+        out = _check(
             "what.outcomes",
-            "Which outcomes do we co-create?",
             "done",
             f"{_plural(len(m.outcomes), 'outcome')} in {where}{note}.",
         )
     else:
-        out = Check(
+        out = _check(
             "what.outcomes",
-            "Which outcomes do we co-create?",
             "open",
             f"No outcomes in {where} yet.",
             f"add outcomes: (id, name) to {mfile} — what the community wants to be true",
@@ -614,18 +597,16 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
     n_factors, n_links, types, stopped = _factor_loops(m)
     n_loops = sum(types.values())
     if n_factors == 0:
-        kf = Check(
+        kf = _check(
             "what.key-factors",
-            "Is there a model of key factors that work together (with feedback loops)?",
             "open",
             f"No factors in {where} yet.",
             f'sysmap add factor {mfile} ID --name "Trust in outreach", then sysmap add '
             f"relationship {mfile} FACTOR FACTOR --kind influences --polarity +",
         )
     elif n_loops == 0:
-        kf = Check(
+        kf = _check(
             "what.key-factors",
-            "Is there a model of key factors that work together (with feedback loops)?",
             "partial",
             f"{_plural(n_factors, 'factor')} and {_plural(n_links, 'causal link')} in "
             f"{where}, but no feedback loop among them.",
@@ -635,9 +616,8 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
     else:
         kinds = [f"{types[t]} {t}" for t in ("reinforcing", "balancing", "unsigned") if types[t]]
         more = " or more" if stopped else ""
-        kf = Check(
+        kf = _check(
             "what.key-factors",
-            "Is there a model of key factors that work together (with feedback loops)?",
             "done",
             f"Yes: {_plural(n_factors, 'factor')}, {_plural(n_links, 'causal link')} and "
             f"{_plural(n_loops, 'feedback loop')}{more} among them in {where} "
@@ -649,14 +629,28 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
 # ---------------------------------------------------------------- how
 
 
-def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> list[Check]:
+def _change_plan(current: SystemMap, redesign: SystemMap | None) -> tuple[Any, str | None]:
+    """The change plan from the current map to the redesign (None, why not)."""
+    if redesign is None:
+        return None, None
+    from sysmap.compare import compare_maps
+    from sysmap.plan import change_plan
+
+    try:
+        return change_plan(compare_maps(current, redesign, shifts=False)), None
+    except SysmapError as exc:
+        return None, str(exc)
+
+
+def _how(
+    current: SystemMap, redesign: SystemMap | None, mf: str, rf: str, plan: Any, failed: str | None
+) -> list[Check]:
     checks: list[Check] = []
     plan_items: list[Any] = []
     if redesign is None:
         checks.append(
-            Check(
+            _check(
                 "how.change-plan",
-                "Is there a change plan, with an owner for every change?",
                 "open",
                 "The change plan comes from comparing today's map with a redesign; there is "
                 "no redesign yet.",
@@ -664,19 +658,12 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
             )
         )
     else:
-        from sysmap.compare import compare_maps
-        from sysmap.plan import change_plan
-
-        try:
-            plan = change_plan(compare_maps(current, redesign, shifts=False))
-        except SysmapError as exc:
-            plan = None
+        if failed is not None:
             checks.append(
-                Check(
+                _check(
                     "how.change-plan",
-                    "Is there a change plan, with an owner for every change?",
                     "open",
-                    f"The maps cannot be compared: {exc}",
+                    f"The maps cannot be compared: {failed}",
                     f"sysmap compare {mf} {rf}",
                 )
             )
@@ -709,9 +696,8 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
             )
             if not plan_items:
                 checks.append(
-                    Check(
+                    _check(
                         "how.change-plan",
-                        "Is there a change plan, with an owner for every change?",
                         "open",
                         "The redesign changes no relationship between stakeholders yet.",
                         f"sysmap add relationship {rf} FROM TO --kind … --status proposed",
@@ -719,9 +705,8 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
                 )
             elif len(owned) == len(plan_items):
                 checks.append(
-                    Check(
+                    _check(
                         "how.change-plan",
-                        "Is there a change plan, with an owner for every change?",
                         "done",
                         f"Yes: {summary}; "
                         + (
@@ -735,9 +720,8 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
                 first = next(i for i in plan_items if not i.owner)
                 ref = first.relationship or f"{first.source}->{first.target}:{first.kind}"
                 checks.append(
-                    Check(
+                    _check(
                         "how.change-plan",
-                        "Is there a change plan, with an owner for every change?",
                         "partial",
                         f"{summary}; {len(owned)} of {len(plan_items)} changes to make have "
                         "an owner.",
@@ -749,9 +733,8 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
     piloted = [i for i in plan_items if i.pilot]
     if not piloted:
         checks.append(
-            Check(
+            _check(
                 "how.pilots",
-                "Are changes piloted, and is each pilot tracked by a shared measure?",
                 "open",
                 "No change names a pilot yet."
                 if redesign is not None
@@ -766,9 +749,8 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
             first = untracked[0]
             ref = first.relationship or f"{first.source}->{first.target}:{first.kind}"
             checks.append(
-                Check(
+                _check(
                     "how.pilots",
-                    "Are changes piloted, and is each pilot tracked by a shared measure?",
                     "partial",
                     f"{len(piloted)} of {len(plan_items)} changes are piloted; "
                     f"{len(untracked)} of the pilots name no measure to track them.",
@@ -777,9 +759,8 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
             )
         else:
             checks.append(
-                Check(
+                _check(
                     "how.pilots",
-                    "Are changes piloted, and is each pilot tracked by a shared measure?",
                     "done",
                     f"Yes: {len(piloted)} of {len(plan_items)} changes are piloted, each "
                     "tracked by a shared measure.",
@@ -793,9 +774,8 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
     sources = _names([f"{data[k]} {k}" for k in ("primary", "secondary", "unstated") if data[k]])
     if not m.measures:
         checks.append(
-            Check(
+            _check(
                 "how.measures",
-                "Are shared measures tracked over time?",
                 "open",
                 "No shared measures yet.",
                 f"add measures: (id, name, outcome, values with dates) to {mfile}",
@@ -804,9 +784,8 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
     elif len(over_time) < len(m.measures):
         flat = [x for x in m.measures if x not in over_time]
         checks.append(
-            Check(
+            _check(
                 "how.measures",
-                "Are shared measures tracked over time?",
                 "partial" if over_time else "open",
                 f"{len(over_time)} of {_plural(len(m.measures), 'shared measure')} have values "
                 f"on two dates or more ({sources} data); not yet: "
@@ -816,9 +795,8 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
         )
     else:
         checks.append(
-            Check(
+            _check(
                 "how.measures",
-                "Are shared measures tracked over time?",
                 "done",
                 (
                     f"Yes: all {len(m.measures)} shared measures have"
@@ -829,6 +807,251 @@ def _how(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> li
             )
         )
     return checks
+
+
+# ---------------------------------------------------------------- the rest of 002
+
+_ROLE_WORDS = {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}
+
+
+def _guiding(m: SystemMap) -> list[Check]:
+    return [_check("guiding.question", "done", f"“{m.guiding_question}”")]
+
+
+def _who_groups(m: SystemMap, mf: str) -> list[Check]:
+    examples = {
+        "beneficiary": "--role beneficiary --lived-experience",
+        "provider": "--role provider",
+        "leader": "--role leader",
+    }
+    out = []
+    for role in ROLES:
+        qid = f"who.{_ROLE_WORDS[role]}"
+        found = [s.name for s in m.stakeholders if s.role == role]
+        if found:
+            n = _plural(len(found), role, _ROLE_WORDS[role])
+            out.append(_check(qid, "done", f"{n}: {_names(found)}."))
+        else:
+            out.append(
+                _check(
+                    qid,
+                    "open",
+                    f"No {_ROLE_WORDS[role]} on the map yet.",
+                    f'sysmap add stakeholder {mf} ID --name "NAME" {examples[role]}',
+                )
+            )
+    return out
+
+
+def _groups(ids: set[str], pairs: list[tuple[str, str]]) -> int:
+    """How many separate groups some stakeholders form, their links taken both ways."""
+    parent = {i: i for i in ids}
+
+    def root(i: str) -> str:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    return len({root(i) for i in ids})
+
+
+def _why_providers(m: SystemMap, mf: str) -> Check:
+    providers = {s.id for s in m.stakeholders if s.role == "provider"}
+    links = [
+        r
+        for r in m.relationships
+        if r.source in providers and r.target in providers and r.status != "broken"
+    ]
+    if len(providers) < 2:
+        return _check(
+            "why.providers",
+            "open",
+            "Fewer than two providers on the map, so no way of working together to describe.",
+            f'sysmap add stakeholder {mf} ID --name "NAME" --role provider',
+        )
+    add = f"sysmap add relationship {mf} FROM TO --kind collaborates --evidence workshop"
+    if not links:
+        return _check(
+            "why.providers",
+            "open",
+            f"{len(providers)} providers, but no relationship among them yet.",
+            add,
+        )
+    kinds = Counter(r.kind for r in links)
+    linked = {r.source for r in links} | {r.target for r in links}
+    groups = _groups(providers, [(r.source, r.target) for r in links])
+    text = (
+        f"{_plural(len(links), 'relationship')} among {len(providers)} providers "
+        f"({_names([f'{k} {n}' for k, n in kinds.most_common()], limit=4)}); "
+        + (
+            "they form one connected group."
+            if groups == 1
+            else f"they form {groups} separate groups"
+        )
+    )
+    if groups == 1:
+        return _check("why.providers", "done", text)
+    alone = len(providers) - len(linked)
+    more = f", {alone} of them with no tie to another provider." if alone else "."
+    return _check("why.providers", "partial", text + more, add)
+
+
+def _why_leaders(m: SystemMap) -> Check:
+    power = {r: sum(s.power or 0 for s in m.stakeholders if s.role == r) for r in ROLES}
+    total = sum(power.values())
+    beneficiaries = [s for s in m.stakeholders if s.role == "beneficiary"]
+    voiced = {r.source for r in m.relationships if r.kind in VOICE_KINDS and r.status != "broken"}
+    silent = [s.name for s in beneficiaries if s.id not in voiced]
+    if not m.stakeholders:
+        return _check("why.leaders", "open", "No stakeholders on the map yet.")
+    share = (
+        "Power on the map (the sum of stakeholders' power): "
+        + ", ".join(f"{_ROLE_WORDS[r]} {power[r]}" for r in ROLES)
+        + (f" — leaders hold {round(100 * power['leader'] / total)}%. " if total else ". ")
+    )
+    voice = (
+        f"{len(silent)} of {len(beneficiaries)} beneficiaries have no voice channel of their own "
+        f"(feedback, advocacy, representation, informing){': ' + _names(silent) if silent else ''}."
+        if beneficiaries
+        else "No beneficiaries on the map yet."
+    )
+    return _check("why.leaders", "done", share + voice)
+
+
+def _team_only(qid: str) -> Check:
+    return _check(qid, "open", "Only the team can answer this; no answer is recorded yet.")
+
+
+_EXAMPLE_KINDS = {
+    "what.among-providers": "collaborates",
+    "what.among-beneficiaries": "collaborates",
+    "what.among-leaders": "collaborates",
+    "what.providers-beneficiaries": "serves",
+    "what.power-shift": "feedback",
+    "what.system-redesign": "shares_data",
+}
+
+
+def _what_improvements(redesign: SystemMap | None, rf: str, plan: Any) -> list[Check]:
+    out = []
+    for qid, kind in _EXAMPLE_KINDS.items():
+        step = f"sysmap add relationship {rf} FROM TO --kind {kind} --status proposed"
+        if plan is None:
+            reason = (
+                "There is no redesign yet." if redesign is None else "The maps cannot be compared."
+            )
+            out.append(_check(qid, "open", reason, step))
+            continue
+        items = [i for i in plan.items if getattr(i, "question", None) == qid]
+        if not items:
+            out.append(
+                _check(qid, "open", "The redesign changes no relationship of this kind yet.", step)
+            )
+            continue
+        actions = Counter(i.action for i in items)
+        out.append(
+            _check(
+                qid,
+                "done",
+                f"{_plural(len(items), 'change')} in the redesign "
+                f"({_names([f'{n} {a}' for a, n in actions.most_common()], limit=7)}), e.g. "
+                f"{items[0].title}.",
+            )
+        )
+    return out
+
+
+def _measure_shifts(m: SystemMap, mfile: str) -> Check:
+    made = {k: [x.name for x in m.measures if k in x.shifts] for k in MEASURE_SHIFTS}
+    missing = [k for k, names in made.items() if not names]
+    if not m.measures:
+        return _check(
+            "how.measure-shifts",
+            "open",
+            "No shared measures yet, so no shift in how we measure.",
+            f"sysmap process {mfile} (see how.measures first)",
+        )
+    said = "; ".join(
+        f"{a} → {b}: {_names(made[k]) if made[k] else 'none yet'}"
+        for k, (a, b) in MEASURE_SHIFTS.items()
+    )
+    if not missing:
+        return _check("how.measure-shifts", "done", f"All five shifts are made. {said}.")
+    target = next((x for x in m.measures if not x.shifts), m.measures[0])
+    shifts = ", ".join([*target.shifts, missing[0]])
+    return _check(
+        "how.measure-shifts",
+        "partial" if len(missing) < len(MEASURE_SHIFTS) else "open",
+        f"{len(MEASURE_SHIFTS) - len(missing)} of 5 shifts are made. {said}.",
+        f'sysmap set {mfile} {target.id} shifts "[{shifts}]"',
+    )
+
+
+def _how_evaluate(m: SystemMap) -> Check:
+    served = {s.id for s in m.stakeholders if s.role == "beneficiary"}
+    back = [
+        r
+        for r in m.relationships
+        if r.target in served
+        and r.source not in served
+        and r.kind in ("informs", "feedback")
+        and r.status != "broken"
+    ]
+    if not back:
+        return _check(
+            "how.evaluate",
+            "open",
+            "No relationship carries information back to beneficiaries (informs or feedback).",
+        )
+    return _check(
+        "how.evaluate",
+        "done",
+        f"{_plural(len(back), 'relationship')} carry information back to beneficiaries.",
+    )
+
+
+def _answers_of(m: SystemMap) -> dict[str, str]:
+    return {f"{stage}.{name}": text for stage, qs in m.answers.items() for name, text in qs.items()}
+
+
+def _with_answers(
+    checks: list[Check], current: SystemMap, redesign: SystemMap | None, mf: str, rf: str
+) -> list[str]:
+    """Put the team's answers beside the checks; return notes on answers to no question."""
+    early = _answers_of(current)
+    late = _answers_of(redesign) if redesign is not None else early
+    for c in checks:
+        stage = QUESTIONS[c.id].stage
+        later = stage in ("what", "how") and redesign is not None
+        c.team_answer = (late if later else early).get(c.id)
+        command = f'sysmap set {rf if later else mf} map answers.{c.id} "OUR ANSWER"'
+        if c.source == "team":
+            if c.team_answer:
+                c.status, c.answer, c.next_step = "done", "The team has answered.", None
+            else:
+                c.next_step = command
+        elif c.source == "both" and not c.team_answer:
+            if c.status == "done":
+                c.status = "partial"
+                c.answer += " What it means is the team's answer, not recorded yet."
+            c.next_step = c.next_step or command
+    notes = []
+    for where, answers in (("the current map", early), ("the redesign", late)):
+        for key in answers:
+            if key not in QUESTIONS:
+                from sysmap.problems import did_you_mean
+
+                guess = did_you_mean(key, list(QUESTIONS))
+                hint = f" — did you mean {guess}?" if guess else ""
+                notes.append(
+                    f"{where} answers '{key}', which is not a question of the process{hint}"
+                )
+        if redesign is None:
+            break
+    return notes
 
 
 # ---------------------------------------------------------------- entry points
@@ -861,11 +1084,34 @@ def check_process(
     """
     mf = current_file or "MAP"
     rf = redesign_file or "REDESIGN"
+    plan, failed = _change_plan(current, redesign)
+    later = redesign or current
+    lfile = rf if redesign is not None else mf
+    found = [
+        *_guiding(current),
+        *_who(current, mf),
+        *_who_groups(current, mf),
+        *_why(current, mf),
+        _why_providers(current, mf),
+        _why_leaders(current),
+        _team_only("why.visible"),
+        *_what(current, redesign, mf, rf),
+        *_what_improvements(redesign, rf, plan),
+        *_how(current, redesign, mf, rf, plan, failed),
+        _measure_shifts(later, lfile),
+        _how_evaluate(later),
+        _team_only("how.sustain"),
+    ]
+    by_id = {c.id: c for c in found}
+    order = [by_id[q] for q in QUESTIONS]  # every question, in the document's order
+    notes = _with_answers(order, current, redesign, mf, rf)
     stages = [
-        Stage("who", *STAGES["who"], checks=_who(current, mf)),
-        Stage("why", *STAGES["why"], checks=_why(current, mf)),
-        Stage("what", *STAGES["what"], checks=_what(current, redesign, mf, rf)),
-        Stage("how", *STAGES["how"], checks=_how(current, redesign, mf, rf)),
+        Stage(
+            stage,  # type: ignore[arg-type]
+            *STAGES[stage],
+            checks=[c for c in order if QUESTIONS[c.id].stage == stage],
+        )
+        for stage in STAGES
     ]
     return ProcessStatus(
         map_id=current.id,
@@ -873,6 +1119,7 @@ def check_process(
         guiding_question=current.guiding_question,
         redesign_id=redesign.id if redesign is not None else None,
         stages=stages,
+        unknown_answers=notes,
     )
 
 

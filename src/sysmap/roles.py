@@ -37,7 +37,7 @@ Example
 [('facilitation_and_relationship_building', 2, 2, 1), ('project_management', 1, 1, 0)]
 >>> plan = development_plan(role, {FRB: "practical"})
 >>> [(t.competency, t.meets_count) for t in plan.training]
-[('project_management', 1), ('facilitation_and_relationship_building', 1)]
+[('facilitation_and_relationship_building', 1), ('project_management', 1)]
 """
 
 from __future__ import annotations
