@@ -375,7 +375,11 @@ def test_one_stakeholder():
         stakeholders=[{"id": "a", "name": "Outreach", "role": "provider"}],
     )
     r = structure(m)
-    assert r.density is None and r.centralization == {"in_degree": None, "out_degree": None}
+    assert r.density is None and r.centralization == {
+        "in_degree": None,
+        "out_degree": None,
+        "degree": None,
+    }
     assert r.stakeholders[0]["constraint"] is None
     json.dumps(r.to_dict())
 
@@ -384,12 +388,13 @@ def test_one_stakeholder():
 
 KEYS = [
     "analysis", "findings", "include_proposed", "counts", "density", "reciprocity",
-    "components", "isolates", "centralization", "estimates", "communities", "brokerage",
+    "components", "isolates", "centralization", "clustering", "estimates", "communities",
+    "brokerage",
     "stakeholders",
 ]  # fmt: skip
 STAKEHOLDER_KEYS = [
     "id", "name", "role", "in_degree", "out_degree", "betweenness", "closeness", "pagerank",
-    "reach", "constraint", "community", "brokerage",
+    "reach", "constraint", "clustering", "eigenvector", "community", "brokerage", "weighted",
 ]  # fmt: skip
 
 

@@ -16,16 +16,31 @@ Figures, so that they can be checked by hand (``n`` stakeholders, ``t`` ties):
   part of its own, and an *isolate*);
 - **degree centralization** (Freeman), for in- and out-degree:
   ``Σ (max − degree) / (n−1)²`` — 1 for a star, 0 when every stakeholder has
-  the same degree;
+  the same degree; and for the undirected degree (distinct neighbours either
+  way) ``Σ (max − degree) / ((n−1)(n−2))``, the figure the findings use when
+  every tie runs both ways;
+- **clustering**: a stakeholder's local clustering coefficient is the share
+  of pairs of its neighbours (either way) that are tied to each other (0 with
+  fewer than two neighbours); ``average`` is its mean over all stakeholders
+  and ``transitivity`` the share of connected triples that are closed;
 - per stakeholder: **in/out degree** (distinct stakeholders tied to it);
   **betweenness** — the share of shortest paths between other stakeholders
   that pass through it, ``Σ σ_st(v)/σ_st / ((n−1)(n−2))`` over ordered pairs;
   **closeness** — how few steps it needs to reach the others, Wasserman–Faust
   ``(r/(n−1)) · (r/Σ d)`` over the ``r`` stakeholders it reaches (0 when it
-  reaches nobody); **PageRank** (damping 0.85, ties unweighted); **reach** —
+  reaches nobody); **PageRank** (damping 0.85, ties unweighted);
+  **eigenvector** centrality on the undirected ties, scaled so the largest is
+  1 (on a map in several parts the smaller parts come out near 0); **reach** —
   the share of the other stakeholders within two steps downstream;
   **constraint** (Burt) — low when its contacts are not tied to one another
   (it spans *structural holes*), ``None`` for an isolate;
+- **weighted variants** (by strength, 1 when not recorded; parallel
+  relationships count with the strongest): ``strength_in`` / ``strength_out``
+  the sum of tie strengths (Barrat's node strength); ``betweenness_weighted``
+  and ``closeness_weighted`` with each tie ``1 / strength`` long, so a strong
+  tie is a short step (Newman; Opsahl); ``pagerank_weighted`` with each tie
+  followed in proportion to its strength. Exact only: ``None`` when
+  betweenness is estimated;
 - **communities**: Leiden, optimising modularity on the undirected ties, with
   a fixed seed so the same map always gives the same communities; isolates
   belong to none;
@@ -70,6 +85,7 @@ over 1000%), and no main broker is named.
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -184,10 +200,11 @@ def _igraph(ties: _Ties) -> Any:
     return igraph.Graph(n=ties.n, edges=edges, directed=True)
 
 
-def _csr(n: int, src: np.ndarray, dst: np.ndarray) -> Any:
+def _csr(n: int, src: np.ndarray, dst: np.ndarray, data: np.ndarray | None = None) -> Any:
     import scipy.sparse as sp
 
-    data = np.ones(len(src), dtype=np.float64)
+    if data is None:
+        data = np.ones(len(src), dtype=np.float64)
     return sp.csr_matrix((data, (src, dst)), shape=(n, n))
 
 
@@ -252,7 +269,8 @@ class StructureResult:
     ``findings``, ``include_proposed``, ``counts`` (``stakeholders``,
     ``by_role``, ``factors``, ``relationships``, ``ties``), ``density``,
     ``reciprocity``, ``components`` (``count``, ``sizes``), ``isolates``,
-    ``centralization`` (``in_degree``, ``out_degree``), ``estimates``
+    ``centralization`` (``in_degree``, ``out_degree``, ``degree`` — undirected),
+    ``clustering`` (``average`` local clustering, ``transitivity``), ``estimates``
     (``betweenness`` and ``closeness``, each ``method`` "exact" or "sampled",
     ``samples``, ``typical_error``; betweenness also ``top_is_clear`` and
     ``top_error``), ``communities`` (``method``, ``seed``,
@@ -261,9 +279,12 @@ class StructureResult:
     ``direct_leader_to_beneficiary``, ``beneficiary_leader_brokers``) and
     ``stakeholders`` — one entry per stakeholder in map order: ``id``,
     ``name``, ``role``, ``in_degree``, ``out_degree``, ``betweenness``,
-    ``closeness``, ``pagerank``, ``reach``, ``constraint``, ``community``,
-    ``brokerage`` (one count per brokerage role, and ``beneficiary_to_leader``,
-    ``leader_to_beneficiary``).
+    ``closeness``, ``pagerank``, ``reach``, ``constraint``, ``clustering``,
+    ``eigenvector``, ``community``, ``brokerage`` (one count per brokerage role,
+    and ``beneficiary_to_leader``, ``leader_to_beneficiary``), ``weighted``
+    (``strength_in``, ``strength_out``, ``betweenness_weighted``,
+    ``closeness_weighted``, ``pagerank_weighted``; the last three ``None``
+    when betweenness is estimated).
     """
 
     name: ClassVar[str] = "structure"
@@ -275,6 +296,7 @@ class StructureResult:
     components: dict[str, Any]
     isolates: list[str]
     centralization: dict[str, float | None]
+    clustering: dict[str, float | None]
     estimates: dict[str, dict[str, Any]]
     communities: dict[str, Any]
     brokerage: dict[str, Any]
@@ -426,17 +448,36 @@ class StructureResult:
         # density and reciprocity
         if self.density is not None:
             ties = c["ties"]
-            text = (
-                f"{ties:,} of {n * (n - 1):,} possible one-way ties exist "
-                f"(density {_sig(self.density)})"
-            )
-            if self.reciprocity is not None:
+            if self.reciprocity == 1:  # an undirected network: count each pair once
+                text = (
+                    f"{ties // 2:,} of {n * (n - 1) // 2:,} possible ties exist "
+                    f"(density {_sig(self.density)}); every tie runs both ways"
+                )
+            else:
+                text = (
+                    f"{ties:,} of {n * (n - 1):,} possible one-way ties exist "
+                    f"(density {_sig(self.density)})"
+                )
+            if self.reciprocity is not None and self.reciprocity < 1:
                 text += f"; {_pct(self.reciprocity)} of ties are returned"
             add(Finding(text, name, 2))
 
         # centralization
         cin, cout = self.centralization["in_degree"], self.centralization["out_degree"]
-        if cin is not None and cout is not None and max(cin, cout) > 0:
+        cdeg = self.centralization.get("degree")
+        if self.reciprocity == 1 and cdeg:
+            # every tie runs both ways: in and out are one figure, the undirected one
+            hubs = self._tops("degree")
+            add(
+                Finding(
+                    f"Relationships centre on {_names([h['name'] for h in hubs])} "
+                    f"(degree centralization {_sig(cdeg)}; every tie runs both ways)",
+                    name,
+                    2 if cdeg >= 0.5 else 1,
+                    [h["id"] for h in hubs],
+                )
+            )
+        elif cin is not None and cout is not None and max(cin, cout) > 0:
             if cin >= cout:
                 hub = self._top("in_degree")
                 verb, value, which = "converge on", cin, "in"
@@ -570,6 +611,7 @@ class StructureResult:
             "components": self.components,
             "isolates": self.isolates,
             "centralization": self.centralization,
+            "clustering": self.clustering,
             "estimates": self.estimates,
             "communities": {
                 **self.communities,
@@ -714,11 +756,22 @@ class StructureResult:
 # ----------------------------------------------------------------- metrics
 
 
-def _centralization(degree: np.ndarray) -> float | None:
+def _centralization(degree: np.ndarray, *, undirected: bool = False) -> float | None:
+    """Freeman's degree centralization: Σ (max − degree) over its largest possible
+    value, (n−1)² for in- or out-degree, (n−1)(n−2) for undirected degree (a star)."""
     n = len(degree)
-    if n < 2:
+    if n < 2 or (undirected and n < 3):
         return None
-    return float((degree.max() - degree).sum() / (n - 1) ** 2)
+    most = (n - 1) * (n - 2) if undirected else (n - 1) ** 2
+    return float((degree.max() - degree).sum() / most)
+
+
+def _transitivity(g: Any) -> float | None:
+    """The share of connected triples that are closed (global clustering)."""
+    if g.vcount() < 3 or g.ecount() == 0:
+        return None
+    value = g.as_undirected(mode="collapse").transitivity_undirected(mode="zero")
+    return float(value)
 
 
 def _jackknife(full: np.ndarray, leave_out: list[np.ndarray]) -> np.ndarray:
@@ -806,19 +859,25 @@ def _split_half_error(
 
 
 def _closeness(
-    n: int, src: np.ndarray, dst: np.ndarray, sources: np.ndarray | None
+    n: int,
+    src: np.ndarray,
+    dst: np.ndarray,
+    sources: np.ndarray | None,
+    length: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Outgoing Wasserman–Faust closeness, exact or from sampled targets.
 
     Searching backwards from a target ``s`` gives ``d(v → s)`` for every ``v``;
     with every stakeholder as a target this is exact, with a sample it
-    estimates the share reached and the mean distance.
+    estimates the share reached and the mean distance. ``length`` gives each
+    tie's length (weighted closeness); without it every tie is one step.
     """
     from scipy.sparse.csgraph import shortest_path
 
     if n < 2:
         return np.zeros(n), {"method": "exact", "samples": None, "typical_error": None}
-    back = _csr(n, dst, src)
+    back = _csr(n, dst, src, length)
+    unweighted = length is None
     sampled = sources is not None
     targets = np.arange(n) if sources is None else sources
     # memory: at most ~4M distances (32 MB) per search batch
@@ -832,7 +891,7 @@ def _closeness(
         k[group] -= 1  # a stakeholder is not its own target
         for start in range(0, len(group), per):
             chunk = group[start : start + per]
-            dist = shortest_path(back, method="D", unweighted=True, indices=chunk)
+            dist = shortest_path(back, method="D", unweighted=unweighted, indices=chunk)
             ok = np.isfinite(dist) & (dist > 0)
             h += ok.sum(axis=0)
             d += np.where(ok, dist, 0).sum(axis=0)
@@ -926,6 +985,51 @@ def _communities(g: Any) -> tuple[np.ndarray, float | None]:
         igraph.set_random_number_generator(random)
     membership = np.asarray(part.membership)
     return membership, float(u.modularity(part.membership))
+
+
+def _undirected_metrics(g: Any, n: int) -> dict[str, np.ndarray]:
+    """Local clustering and eigenvector centrality on the undirected ties."""
+    if n == 0 or g.ecount() == 0:
+        return {"clustering": np.zeros(n), "eigenvector": np.zeros(n)}
+    u = g.as_undirected(mode="collapse")
+    clustering = np.nan_to_num(np.asarray(u.transitivity_local_undirected(mode="zero")))
+    with warnings.catch_warnings():
+        # a map in several parts: the smaller parts come out near 0, as documented
+        warnings.simplefilter("ignore", RuntimeWarning)
+        eigen = np.asarray(u.eigenvector_centrality(), dtype=np.float64)  # the largest is 1
+    return {"clustering": clustering, "eigenvector": eigen}
+
+
+def _weighted_metrics(
+    g: Any, ties: _Ties, sources: np.ndarray | None
+) -> dict[str, np.ndarray | None]:
+    """Strength-weighted variants: a tie's length is 1 / strength (a stronger tie is
+    a shorter step); ties of strength 0 carry nothing and are left out of paths."""
+    n = ties.n
+    w = ties.strength
+    out: dict[str, np.ndarray | None] = {
+        "strength_in": np.bincount(ties.dst, weights=w, minlength=n),
+        "strength_out": np.bincount(ties.src, weights=w, minlength=n),
+        "betweenness_weighted": None,
+        "closeness_weighted": None,
+        "pagerank_weighted": None,
+    }
+    if n == 0 or sources is not None:  # exact only: no estimate of weighted paths
+        return out
+    keep = w > 0
+    length = np.where(keep, 1.0 / np.where(keep, w, 1.0), np.inf)
+    norm = (n - 1) * (n - 2) if n > 2 else 0
+    pathg = g.copy()
+    pathg.delete_edges(np.flatnonzero(~keep).tolist())
+    raw = np.asarray(
+        pathg.betweenness(directed=True, weights=length[keep].tolist()), dtype=np.float64
+    )
+    out["betweenness_weighted"] = raw / norm if norm else np.zeros(n)
+    out["closeness_weighted"] = _closeness(n, ties.src[keep], ties.dst[keep], None, length[keep])[0]
+    out["pagerank_weighted"] = np.asarray(
+        g.pagerank(directed=True, damping=0.85, weights=w.tolist())
+    )
+    return out
 
 
 def structure(m: SystemMap, *, include_proposed: bool | None = None) -> StructureResult:
@@ -1076,6 +1180,9 @@ def structure(m: SystemMap, *, include_proposed: bool | None = None) -> Structur
         "reach": _column(reach),
         "constraint": _column(np.where(undirected_degree > 0, constraint, np.nan)),
     }
+    local = _undirected_metrics(g, n)
+    for key, values in {**local, **_weighted_metrics(g, ties, sources)}.items():
+        cols[key] = _column(values) if values is not None else [None] * n
     community = [
         number.get(c) if d else None
         for c, d in zip(membership.tolist(), undirected_degree.tolist(), strict=True)
@@ -1097,6 +1204,8 @@ def structure(m: SystemMap, *, include_proposed: bool | None = None) -> Structur
                 "pagerank": cols["pagerank"][i],
                 "reach": cols["reach"][i],
                 "constraint": cols["constraint"][i],
+                "clustering": cols["clustering"][i],
+                "eigenvector": cols["eigenvector"][i],
                 "community": community[i],
                 "brokerage": {
                     "coordinator": b[0],
@@ -1107,6 +1216,16 @@ def structure(m: SystemMap, *, include_proposed: bool | None = None) -> Structur
                     "total": b[0] + b[1] + b[2] + b[3] + b[4],
                     "beneficiary_to_leader": b[5],
                     "leader_to_beneficiary": b[6],
+                },
+                "weighted": {
+                    key: cols[key][i]
+                    for key in (
+                        "strength_in",
+                        "strength_out",
+                        "betweenness_weighted",
+                        "closeness_weighted",
+                        "pagerank_weighted",
+                    )
                 },
                 "degree": deg_list[i],
             }
@@ -1122,6 +1241,11 @@ def structure(m: SystemMap, *, include_proposed: bool | None = None) -> Structur
         centralization={
             "in_degree": _round(_centralization(indeg)),
             "out_degree": _round(_centralization(outdeg)),
+            "degree": _round(_centralization(undirected_degree, undirected=True)),
+        },
+        clustering={
+            "average": _round(float(np.mean(local["clustering"]))) if n else None,
+            "transitivity": _round(_transitivity(g)),
         },
         estimates={"betweenness": b_info, "closeness": c_info},
         communities={
