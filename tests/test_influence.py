@@ -125,6 +125,11 @@ def test_findings_exact_text(result):
         (3, "3 elements drive the system (high influence, low dependence through chains of "
             "up to 3 steps): City council, Time to housing and Housing stock",
             ["A", "F2", "F1"]),
+        # leverage = influence − dependence: A 25/17 − 0 = 1.47, F1 (18 − 1)/17 = 1,
+        # F2 (20 − 4)/17 = 0.94; B (15 − 27)/17 and C (7 − 53)/17 are below 0
+        (2, "The most leverage (leverage = influence − dependence, through chains of up to 3 "
+            "steps): City council 1.47, Housing stock 1, Time to housing 0.94",
+            ["A", "F1", "F2"]),
         (2, "Counting chains of up to 3 steps moves 1 element into another quadrant: "
             "Housing stock (autonomous → driver)", ["F1"]),
         (1, "No element is a linkage element (high influence, high dependence)", []),
@@ -146,6 +151,9 @@ def test_depth_one_is_the_direct_picture(m):
         "2 elements drive the system (high influence, low dependence directly): "
         "Time to housing and City council",
         "1 linkage element (high influence, high dependence): changes there ripple back — Outreach",
+        # (x1 − y1) / 2.6: A 3/2.6, F2 2/2.6, F1 1/2.6; B 0 is no leverage
+        "The most leverage (leverage = influence − dependence, directly): City council 1.15, "
+        "Time to housing 0.77, Housing stock 0.38",
         "Most dependent (low influence, high dependence): Tenants",
     ]
 
@@ -189,7 +197,7 @@ def test_to_dict_is_json_with_stable_keys(result):
     ]  # fmt: skip
     assert list(data["elements"][0]) == [
         "id", "name", "element", "role", "direct_influence", "direct_dependence",
-        "influence", "dependence", "direct_quadrant", "quadrant",
+        "influence", "dependence", "leverage", "direct_quadrant", "quadrant",
     ]  # fmt: skip
     assert list(data["quadrants"]) == list(QUADRANTS)
     assert data["elements"][3]["element"] == "factor" and data["elements"][3]["role"] == "factor"
@@ -203,10 +211,11 @@ def test_text_and_markdown_hold_the_key_figures(result):
         assert "Quadrants: driver 3, linkage 0, dependent 2, autonomous 0" in out
         assert "Elements: 5 (3 stakeholders, 2 factors); ties: 6; chains of up to 3 steps" in out
     line = next(x for x in text.splitlines() if x.startswith("City council "))
-    # influence 25/17, dependence 0, direct 3 and 0
-    assert line.split() == ["City", "council", "leader", "driver", "1.47", "0", "3", "0",
-                            "driver"]  # fmt: skip
-    assert "| Tenants | beneficiary | dependent | 0.41 | 3.12 | 1 | 7 | dependent |" in md
+    # influence 25/17, dependence 0, leverage 25/17, direct 3 and 0
+    assert line.split() == ["City", "council", "leader", "driver", "1.47", "0", "1.47", "3",
+                            "0", "driver"]  # fmt: skip
+    # leverage (7 − 53) / 17 = −2.71
+    assert "| Tenants | beneficiary | dependent | 0.41 | 3.12 | -2.71 | 1 | 7 | dependent |" in md
     assert text.startswith("Influence (MICMAC)") and md.startswith("## Influence (MICMAC)")
 
 

@@ -36,6 +36,12 @@ above 1):
 
 The same quadrants from the direct figures (relative to their own means) are
 reported too, so that elements whose role only shows through chains stand out.
+
+**Leverage** is ``influence − dependence`` (both normalised, through chains):
+how much more an element moves the system than the system moves it. Above 0
+an element acts more than it is acted on; the drivers have the most. It is a
+difference of the two normalised figures, not a ratio, so that an element
+nothing acts on (dependence 0) gets a finite figure.
 """
 
 from __future__ import annotations
@@ -95,8 +101,8 @@ class InfluenceResult:
     in map order: ``id``, ``name``, ``element`` ("stakeholder" or "factor"),
     ``role`` (a stakeholder's role, or "factor"), ``direct_influence``,
     ``direct_dependence`` (sums of strengths), ``influence``, ``dependence``
-    (through chains of up to ``depth`` steps, mean 1), ``direct_quadrant``,
-    ``quadrant``.
+    (through chains of up to ``depth`` steps, mean 1), ``leverage``
+    (``influence − dependence``), ``direct_quadrant``, ``quadrant``.
     """
 
     name: ClassVar[str] = "influence"
@@ -180,6 +186,19 @@ class InfluenceResult:
                     1,
                 )
             )
+        levers = sorted(self.elements, key=lambda e: -e["leverage"])
+        levers = [e for e in levers if e["leverage"] > 0][:3]
+        if levers:
+            add(
+                Finding(
+                    "The most leverage (leverage = influence − dependence, "
+                    f"{chains}): "
+                    + ", ".join(f"{e['name']} {fmt_number(e['leverage'])}" for e in levers),
+                    self.name,
+                    2,
+                    [e["id"] for e in levers],
+                )
+            )
         dependent = self.members("dependent")
         if dependent:
             add(
@@ -243,13 +262,15 @@ class InfluenceResult:
     def _rows(self) -> tuple[list[str], list[list[Any]], str]:
         headers = [
             "element", "role", "quadrant", "influence", "dependence",
+            "leverage (influence − dependence)",
             "direct influence", "direct dependence", "direct quadrant",
         ]  # fmt: skip
         ranked = sorted(self.elements, key=lambda e: (-e["influence"], -e["dependence"]))
         rows = [
             [
                 e["name"], e["role"], e["quadrant"], fmt_number(e["influence"]),
-                fmt_number(e["dependence"]), fmt_number(e["direct_influence"]),
+                fmt_number(e["dependence"]), fmt_number(e["leverage"]),
+                fmt_number(e["direct_influence"]),
                 fmt_number(e["direct_dependence"]), e["direct_quadrant"],
             ]
             for e in ranked[:_ROWS_SHOWN]
@@ -381,6 +402,7 @@ def influence(
                 "direct_dependence": dd[i],
                 "influence": ii[i],
                 "dependence": id_[i],
+                "leverage": round(ii[i] - id_[i], 6),
                 "direct_quadrant": direct_quadrant[i],
                 "quadrant": quadrant[i],
             }
