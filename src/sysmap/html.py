@@ -46,6 +46,7 @@ from sysmap.errors import MissingDependency, SysmapError
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean, one_of
 from sysmap.redact import redact_map, wants_redaction
+from sysmap.whatif.fcm import scenario_panel_data
 
 __all__ = [
     "SIZE_BY",
@@ -615,6 +616,7 @@ def _map_data(
         "redacted": bool(redact),
         "size_by": size_by,
         "layout": "precomputed" if big else "physics",
+        "whatif": scenario_panel_data(m),
         "nodes": nodes,
         "edges": edges,
         "kinds": sorted({e["kind"] for e in edges}),
@@ -702,7 +704,8 @@ def generate_html(
         raise SysmapError(f"cannot size nodes by '{size_by}' — {hint}use {one_of(SIZE_BY)}")
     data = _map_data(m, size_by, wants_redaction(redact, m), analysis, diff, title)
     vis_js, vis_css = _vis_assets()
-    own_js = _script_safe(_asset("map.js"), "script")
+    # the scenario panel (whatif.js) runs after the map, in the same script
+    own_js = _script_safe(_asset("map.js") + "\n" + _asset("whatif.js"), "script")
     vis_js = _script_safe(vis_js, "script")
     # Only these two scripts may run (a Content-Security-Policy with their
     # hashes): even markup that slipped into the page could not run script.
@@ -713,7 +716,7 @@ def generate_html(
     parts = {
         "/*CSP_SCRIPTS*/": hashes,
         "/*VIS_CSS*/": _script_safe(vis_css, "style"),
-        "/*SYSMAP_CSS*/": _script_safe(_asset("map.css"), "style"),
+        "/*SYSMAP_CSS*/": _script_safe(_asset("map.css") + "\n" + _asset("whatif.css"), "style"),
         "/*VIS_JS*/": vis_js,
         "/*SYSMAP_JS*/": own_js,
         "<!--SYSMAP_DATA-->": _json_for_script(data),

@@ -25,6 +25,7 @@ from sysmap.cli.neo4j import neo4j_group
 from sysmap.cli.options import echo
 from sysmap.cli.process import add_assessment_cmd, assess_cmd, process_cmd, roles_cmd
 from sysmap.cli.report import report_cmd
+from sysmap.cli.whatif import whatif_cmd
 from sysmap.errors import MapInvalid, SysmapError
 
 __all__ = ["cli", "main"]
@@ -61,6 +62,7 @@ for command in (
     plan_cmd,
     map_cmd,
     report_cmd,
+    whatif_cmd,
     process_cmd,
     roles_cmd,
     assess_cmd,

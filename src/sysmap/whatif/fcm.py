@@ -79,6 +79,7 @@ __all__ = [
     "whatif",
     "whatif_all",
     "whatif_maps",
+    "scenario_panel_data",
 ]
 
 Squashing = Literal["sigmoid", "tanh", "bivalent", "trivalent"]
@@ -755,3 +756,35 @@ def whatif_maps(
         raise SysmapError("no maps given — name at least one map")
     results = [whatif(m, hold, scenario=scenario, settings=settings) for m in maps]
     return ScenarioTable(maps[0].id, results, by_map=True)
+
+
+def scenario_panel_data(m: SystemMap, settings: Settings | None = None) -> dict[str, Any] | None:
+    """What the HTML map's scenario panel needs to run the same inference in the browser.
+
+    ``factors`` (``id``, ``name``), ``links`` (``[from, to, weight]`` by factor
+    position), ``settings`` (as :meth:`Settings.to_dict`, plus ``range``) and
+    the declared ``scenarios``; ``None`` for a map without factors.
+
+    Example
+    -------
+    >>> import sysmap
+    >>> data = scenario_panel_data(sysmap.load_map("examples/homelessness-current.yaml"))
+    >>> len(data["factors"]), len(data["links"]), data["settings"]["range"]
+    (7, 11, [0.0, 1.0])
+    """
+    if not m.factors:
+        return None
+    s = settings or Settings()
+    kfm = key_factor_model(m)
+    coo = kfm.weights.tocoo()
+    return {
+        "factors": [{"id": f, "name": name} for f, name in zip(kfm.ids, kfm.names, strict=True)],
+        "links": [
+            [int(a), int(b), float(w)] for a, b, w in zip(coo.row, coo.col, coo.data, strict=True)
+        ],
+        "settings": {**s.to_dict(), "range": list(SQUASHING[s.squashing])},
+        "scenarios": [
+            {"id": sc.id, "name": sc.name, "hold": dict(sc.hold), "note": sc.note}
+            for sc in m.scenarios
+        ],
+    }
