@@ -194,16 +194,21 @@ def _date(rng: random.Random, span_days: int = 600) -> dt.date:
 # --------------------------------------------------------------- generator
 
 
-def generate_map(n_relationships: int, seed: int = DEFAULT_SEED) -> dict[str, Any]:
+def generate_map(
+    n_relationships: int, seed: int = DEFAULT_SEED, n_stakeholders: int | None = None
+) -> dict[str, Any]:
     """A valid map with ``n_relationships`` relationships, as plain data.
 
     Dates are :class:`datetime.date` objects (like ``SystemMap.to_data()``).
-    Stakeholders number ``max(30, n_relationships // 5)``.
+    Stakeholders number ``n_stakeholders``, by default ``max(30, n_relationships // 5)``
+    (at least 30).
     """
     if n_relationships < 20:
         raise ValueError("n_relationships must be at least 20")
-    rng = random.Random(f"{seed}:{n_relationships}")
-    n_stake = max(30, n_relationships // 5)
+    rng = random.Random(
+        f"{seed}:{n_relationships}" + (f":{n_stakeholders}" if n_stakeholders else "")
+    )
+    n_stake = max(30, n_stakeholders or n_relationships // 5)
     n_factors = max(12, n_relationships // 100)
 
     # -- stakeholders
@@ -610,21 +615,26 @@ def dump_yaml(data: dict[str, Any], check: bool = True) -> tuple[str, str]:
     return text, dumper.__name__
 
 
-def map_path(out: Path, n: int, fmt: str) -> Path:
+def map_path(out: Path, n: int, fmt: str, n_stakeholders: int | None = None) -> Path:
     """Where the map with ``n`` relationships in format ``fmt`` is written."""
-    return out / f"map-{n}.{fmt}"
+    return out / (f"map-{n}-s{n_stakeholders}.{fmt}" if n_stakeholders else f"map-{n}.{fmt}")
 
 
 def write_map(
-    n: int, fmt: str, out: Path, seed: int = DEFAULT_SEED, check: bool = True
+    n: int,
+    fmt: str,
+    out: Path,
+    seed: int = DEFAULT_SEED,
+    check: bool = True,
+    n_stakeholders: int | None = None,
 ) -> tuple[Path, str]:
     """Generate and write one map; returns its path and the writer used."""
-    data = generate_map(n, seed=seed)
+    data = generate_map(n, seed=seed, n_stakeholders=n_stakeholders)
     if fmt == "json":
         text, how = dump_json(data), "json"
     else:
         text, how = dump_yaml(data, check=check)
-    path = map_path(out, n, fmt)
+    path = map_path(out, n, fmt, n_stakeholders)
     path.write_text(text, encoding="utf-8")
     return path, how
 
@@ -639,6 +649,10 @@ def main(argv: list[str] | None = None) -> int:
         "--format", "-f", nargs="+", choices=["yaml", "json"], default=["yaml", "json"]
     )
     parser.add_argument("--out", "-o", type=Path, default=Path(__file__).parent / "data")
+    parser.add_argument(
+        "--stakeholders", "-s", type=int, default=None,
+        help="number of stakeholders (default: a fifth of the relationships, at least 30)",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--no-check", action="store_true", help="skip the YAML round-trip check")
     parser.add_argument(
@@ -651,7 +665,10 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.relationships:
         for fmt in args.format:
             t0 = time.perf_counter()
-            path, how = write_map(n, fmt, args.out, seed=args.seed, check=not args.no_check)
+            path, how = write_map(
+                n, fmt, args.out, seed=args.seed, check=not args.no_check,
+                n_stakeholders=args.stakeholders,
+            )  # fmt: skip
             took = time.perf_counter() - t0
             size = path.stat().st_size / 1e6
             line = f"{path}  {size:7.2f} MB  ({how}, {took:.1f} s)"

@@ -794,6 +794,27 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
                 else:
                     seen[ident] = (section, i)
 
+    # the same relationship twice: one relationship carries all its evidence
+    alike: dict[tuple[str, str, str], list[int]] = {}
+    # (two with ids are two views of one link, e.g. the providers' and the
+    # lived-experience view; without ids they cannot be told apart)
+    for i, item in _items(data, "relationships"):
+        ends = (str(item.get("from")), str(item.get("to")), str(item.get("kind")))
+        alike.setdefault(ends, []).append(i)
+    rels = data.get("relationships")
+    for (src, dst, kind), found in alike.items():
+        for n, i in enumerate(found[1:], 2):
+            if rels[i].get("id") is not None and rels[found[0]].get("id") is not None:
+                continue
+            warn(
+                f"a second {kind} relationship from '{_show(src)}' to '{_show(dst)}' (the "
+                f"first is $.relationships[{found[0]}]) — keep one and move its evidence "
+                f"there (sysmap remove MAP '{src}->{dst}:{kind}#{n}'), or give both an id "
+                "if they are two views of one link",
+                ["relationships", i],
+                "duplicate-relationship",
+            )
+
     stakeholders = _ids(data, "stakeholders")
     elements = stakeholders | _ids(data, "factors")
     factors = set(_ids(data, "factors"))
