@@ -132,7 +132,7 @@ def test_markdown(plan: ChangePlan):
     assert "- **Rewire: Shelter → Coordinated entry (refers)** — to board → ce; " in md
     assert "  - Why: =Referrals went around coordinated entry\n  - Owner: Coordinated entry\n" in md
     assert "  - Pilot: Three months with two shelters\n  - Measures: Days to housing\n" in md
-    assert "- **Form new relationships: Advisory board → CoC board (governs)** — new, proposed" in md
+    assert "- **Form: Advisory board → CoC board (governs)** — new, proposed" in md
     assert "- **Board → Advisory board" not in md
     assert "  - Owner: not named yet" in md
     assert (

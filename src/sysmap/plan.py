@@ -112,6 +112,9 @@ QUESTION_GROUPS: tuple[str, ...] = (
     "what.key-factors",
 )
 
+# The action in a word, before an item listed under its question.
+_VERBS = {"form": "Form", "status": "Change status", "weaken": "Weaken"}
+
 #: The formats :func:`generate_plan` writes.
 PLAN_FORMATS: tuple[str, ...] = ("md", "csv", "json")
 
@@ -271,7 +274,7 @@ class ChangePlan:
             if items:
                 out += ["", f"### {_md(QUESTIONS[q].text)} ({len(items)})", ""]
                 for item in items:
-                    out += _md_item(item, ACTIONS[item.action])
+                    out += _md_item(item, _VERBS.get(item.action, ACTIONS[item.action]))
         for action in ("bring_in", "leave"):
             items = self.group(action)
             if items:
