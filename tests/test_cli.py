@@ -195,7 +195,7 @@ def test_editing_errors_are_one_clear_message(small_map: Path, capsys):
     code, _, err = invoke(
         ["add", "stakeholder", str(small_map), "x", "--name", "X", "--role", "benificiary"], capsys
     )
-    assert code == 2 and "'benificiary' is not one of" in err
+    assert code == 2 and "unknown role 'benificiary' — did you mean 'beneficiary'?" in err
     code, _, err = invoke(
         ["add", "stakeholder", str(small_map), "x y", "--name", "X", "--role", "leader"], capsys
     )
