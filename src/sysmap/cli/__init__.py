@@ -18,7 +18,7 @@ from sysmap import __version__
 from sysmap.cli.analyze import analyze_cmd, paths_cmd
 from sysmap.cli.check import schema_cmd, summary_cmd, validate_cmd
 from sysmap.cli.compare import compare_cmd, plan_cmd
-from sysmap.cli.edit import add_group, init_cmd, remove_cmd, set_cmd
+from sysmap.cli.edit import add_group, init_cmd, remove_cmd, rename_cmd, set_cmd
 from sysmap.cli.html import map_cmd
 from sysmap.cli.interchange import export_cmd, import_cmd
 from sysmap.cli.neo4j import neo4j_group
@@ -26,6 +26,7 @@ from sysmap.cli.options import echo
 from sysmap.cli.process import add_assessment_cmd, assess_cmd, process_cmd, roles_cmd
 from sysmap.cli.report import report_cmd
 from sysmap.cli.whatif import whatif_cmd
+from sysmap.cli.workshop import workshop_cmd
 from sysmap.errors import MapInvalid, SysmapError
 
 __all__ = ["cli", "main"]
@@ -54,6 +55,7 @@ for command in (
     add_group,
     remove_cmd,
     set_cmd,
+    rename_cmd,
     analyze_cmd,
     paths_cmd,
     import_cmd,
@@ -63,6 +65,7 @@ for command in (
     map_cmd,
     report_cmd,
     whatif_cmd,
+    workshop_cmd,
     process_cmd,
     roles_cmd,
     assess_cmd,
