@@ -778,6 +778,7 @@ def _what(x: _Inputs) -> Section:
         sec.blocks.append(_rows(rows, ["Label", "Loop", "Type", "Path", "What it does"]))
     else:
         sec.blocks.append(Note("No declared loops among the key factors yet.", "warn"))
+    sec.blocks += _whatif_blocks(x, m)
     if x.redesign is not None and x.new is not None:
         people = [lo for lo in x.redesign.loops if not set(lo.path) <= factors]
         sec.blocks.append(
@@ -801,6 +802,85 @@ def _what(x: _Inputs) -> Section:
         sec.blocks.append(Heading("What stands out in the redesign", 3))
         sec.blocks.append(Bullets([f.text for f in x.new.headlines(6)] or ["nothing notable"]))
     return sec
+
+
+def _whatif_blocks(x: _Inputs, m: SystemMap) -> list[Any]:
+    """The declared what-if scenarios: each factor's change, today and in the redesign."""
+    from sysmap.whatif import whatif_maps
+
+    blocks: list[Any] = [Heading(f"What if: scenarios ({len(m.scenarios)})", 3, "what-scenarios")]
+    if not m.scenarios:
+        blocks.append(
+            Note(
+                "No scenarios declared yet (scenarios: in the map; sysmap whatif runs them).",
+                "warn",
+            )
+        )
+        return blocks
+    blocks.append(
+        Para(
+            "Each scenario holds some key factors at a value and shows how far every other "
+            "factor moves from the baseline (a fuzzy cognitive map: ▲ rises, ▼ falls). "
+            "Direction and relative size, not a forecast."
+        )
+    )
+    both = [x.current, x.redesign] if x.redesign is not None and x.current.factors else [m]
+    for sc in m.scenarios:
+        try:
+            table = whatif_maps(both, scenario=sc.id)
+        except SysmapError:  # not declared in the current map: the redesign alone
+            table = whatif_maps([m], scenario=sc.id)
+        runs = table.results
+        if not all(r.settled for r in runs):
+            blocks.append(
+                Note(f"{sc.name or sc.id}: " + "; ".join(f.text for f in table.findings()))
+            )
+            continue
+        last = {c.id: c for c in runs[-1].changes}
+        cols = [{c.id: c.change for c in r.changes} for r in runs]
+        order = [c.id for c in runs[-1].changes if not c.held][:8]
+        marks = {"rises": "▲ ", "falls": "▼ ", "no change": ""}
+        rows = [
+            (
+                marks[last[f].direction] + last[f].name,
+                *(round(100 * abs(col[f]), 1) if f in col else None for col in cols),
+            )
+            for f in order
+        ]
+        held = ", ".join(f"{last[f].name} = {v:g}" for f, v in runs[-1].hold.items())
+        title = f"{sc.name or sc.id} (held: {held})"
+        labels = [r.map_id for r in runs]
+        table_rows = [
+            [row[0], *("—" if f not in col else f"{col[f]:+.2f}" for col in cols)]
+            for f, row in zip(order, rows, strict=True)
+        ]
+        svg = (
+            charts.paired_bar_chart(
+                [(r[0], r[1], r[2]) for r in rows],
+                title=title,
+                series=("today", "redesign"),
+                unit=" pts",
+                width=640,
+                label_width=230,
+            )
+            if len(runs) == 2
+            else charts.bar_chart([(r[0], r[1]) for r in rows], title=title, unit=" pts")
+        )
+        blocks.append(Heading(title, 4))
+        if sc.note:
+            blocks.append(Para(sc.note))
+        blocks.append(
+            Chart(
+                svg,
+                "each factor's change from the baseline: the bars show its size in hundredths of "
+                "the factor's range (0.15 = 15 pts); ▲ rises, ▼ falls"
+                + (" (in the redesign)" if len(runs) == 2 else ""),
+                Table(
+                    ["Factor", *(("Today", "Redesign") if len(runs) == 2 else labels)], table_rows
+                ),
+            )
+        )
+    return blocks
 
 
 def _measure_blocks(m: SystemMap) -> list[Any]:
@@ -1097,9 +1177,7 @@ def _process_section(x: _Inputs) -> Section:
             text, kind = marks.get(c.status, (c.status, ""))
             said = (c.answer or "") + (f" (from {c.how})" if c.how else "")
             question = ("↳ " if c.parent else "") + c.question
-            rows.append(
-                [question, Mark(text, kind), said, c.team_answer or "", c.next_step or ""]
-            )
+            rows.append([question, Mark(text, kind), said, c.team_answer or "", c.next_step or ""])
         sec.blocks.append(
             _rows(
                 rows,
