@@ -51,6 +51,7 @@ from sysmap import redact as redaction
 from sysmap.errors import SysmapError, UnknownFormat
 from sysmap.model import ROLES, SystemMap
 from sysmap.problems import did_you_mean, one_of
+from sysmap.whatif import whatif_maps
 
 __all__ = [
     "REPORT_FORMATS",
@@ -806,8 +807,6 @@ def _what(x: _Inputs) -> Section:
 
 def _whatif_blocks(x: _Inputs, m: SystemMap) -> list[Any]:
     """The declared what-if scenarios: each factor's change, today and in the redesign."""
-    from sysmap.whatif import whatif_maps
-
     blocks: list[Any] = [Heading(f"What if: scenarios ({len(m.scenarios)})", 3, "what-scenarios")]
     if not m.scenarios:
         blocks.append(
