@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sysmap.errors import SysmapError
-from sysmap.escape import spreadsheet_cell
+from sysmap.escape import markdown_text, spreadsheet_cell
 from sysmap.model import CHARTER_STATUSES, Assessment, AssessmentScore, SystemMap
 
 if TYPE_CHECKING:
@@ -414,13 +414,14 @@ class AssessmentReport:
         return "\n".join(lines) + "\n"
 
     def format_markdown(self) -> str:
-        out = [f"# Assessments: {self.title}"]
+        md = markdown_text
+        out = [f"# Assessments: {md(self.title)}"]
         if not self.assessments:
             out += ["", "The map has no assessments yet."]
         for a in self.assessments:
             lo, hi = (fmt_number(x) for x in a.scale)
-            out += ["", f"## {a.name}", "", f"`{a.id}`, scale {lo} to {hi}.", ""]
-            out += [f"- {f.text}" for f in a.findings() if f.importance >= 2]
+            out += ["", f"## {md(a.name)}", "", f"`{a.id}`, scale {lo} to {hi}.", ""]
+            out += [f"- {md(f.text)}" for f in a.findings() if f.importance >= 2]
             if a.organisations:
                 out += ["", "### By organisation", "", md_table(*_org_table(a))]
                 out += ["", "### By area", "", md_table(*_area_table(a, md=True))]
@@ -429,7 +430,7 @@ class AssessmentReport:
                 out += ["", "### Charter status", "", md_table(*_charter_table(a))]
             if a.not_assessed:
                 names = ", ".join(o.name for o in a.not_assessed)
-                out += ["", f"**Not assessed yet ({len(a.not_assessed)}):** {names}"]
+                out += ["", f"**Not assessed yet ({len(a.not_assessed)}):** {md(names)}"]
         return "\n".join(out) + "\n"
 
     def format_csv(self) -> str:

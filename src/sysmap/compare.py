@@ -77,6 +77,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from sysmap.errors import MapFileError, SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import Relationship, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean
 
@@ -549,9 +550,9 @@ class Comparison:
         from sysmap.analysis._base import md_table
 
         out = [
-            f"# {self._title()}",
+            f"# {_md(self._title())}",
             "",
-            f"**Guiding question:** {self.redesign.guiding_question}",
+            f"**Guiding question:** {_md(self.redesign.guiding_question)}",
             "",
             "## What changes",
             "",
@@ -618,7 +619,7 @@ def _show(value: Any) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+    return markdown_text(text)
 
 
 def _num(value: Any) -> str:

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from sysmap.escape import markdown_text
 from sysmap.model import ROLES, SystemMap
 from sysmap.problems import Problem
 from sysmap.validate import check_references
@@ -74,14 +75,15 @@ class MapSummary:
         return "\n".join(lines)
 
     def format_markdown(self) -> str:
-        out = [f"# {self.title}", "", f"**Guiding question:** {self.guiding_question}", ""]
+        md = markdown_text
+        out = [f"# {md(self.title)}", "", f"**Guiding question:** {md(self.guiding_question)}", ""]
         out += ["| role | stakeholders |", "|---|---|"]
         out += [f"| {r} | {n} |" for r, n in self.stakeholders_by_role.items()]
         out += ["", "| relationship kind | count |", "|---|---|"]
         out += [f"| {k} | {n} |" for k, n in self.relationships_by_kind.items()]
         out += ["", f"Feedback loops: {self.loops}. Factors: {self.factors}."]
         if self.warnings:
-            out += [""] + [f"- warning: {w.message}" for w in self.warnings]
+            out += [""] + [f"- warning: {md(w.message)}" for w in self.warnings]
         return "\n".join(out) + "\n"
 
 

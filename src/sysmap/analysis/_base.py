@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from sysmap.escape import markdown_cell
+
 __all__ = ["Finding", "AnalysisResult", "md_table", "text_table", "fmt_number"]
 
 
@@ -88,7 +90,8 @@ def text_table(headers: list[str], rows: list[list[Any]]) -> str:
 
 
 def md_table(headers: list[str], rows: list[list[Any]]) -> str:
-    """A Markdown table; pipes in cells are escaped.
+    """A Markdown table; the text in cells and headers shows as written
+    (:func:`sysmap.escape.markdown_text`: no markup, links or HTML).
 
     Example
     -------
@@ -99,8 +102,8 @@ def md_table(headers: list[str], rows: list[list[Any]]) -> str:
     """
 
     def cell(value: Any) -> str:
-        return fmt_number(value).replace("|", "\\|").replace("\n", " ")
+        return markdown_cell(fmt_number(value))
 
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
     out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(out)

@@ -59,6 +59,7 @@ import numpy as np
 from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
 from sysmap.analysis._graph import counts
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import ROLES, Indicator, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean, one_of
 
@@ -401,7 +402,7 @@ class EquityResult:
     def format_markdown(self) -> str:
         """The same as :meth:`format_text`, as Markdown."""
         lines = [f"## Equity lens: by {self.by}", ""]
-        lines += [f"- {f.text}" for f in self.findings()]
+        lines += [f"- {markdown_text(f.text)}" for f in self.findings()]
         lines += ["", self._scope() + "."]
         for title, headers, rows in self._tables():
             lines += ["", f"### {title}", "", md_table(headers, rows)]

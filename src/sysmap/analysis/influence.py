@@ -54,6 +54,7 @@ import numpy as np
 from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
 from sysmap.analysis.structure import _working_ties
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import SystemMap
 
 __all__ = ["InfluenceResult", "influence", "QUADRANTS", "MAX_DEPTH"]
@@ -294,7 +295,7 @@ class InfluenceResult:
     def format_markdown(self) -> str:
         """A Markdown report: findings, the quadrant counts, then the table."""
         out = ["## Influence (MICMAC)", "", "### Findings", ""]
-        out += [f"- {f.text}" for f in self.findings()]
+        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
         out += ["", *(f"{line}  " for line in self._summary())]
         if self.elements:
             headers, rows, title = self._rows()

@@ -74,6 +74,7 @@ from sysmap.analysis._base import Finding, md_table, text_table
 from sysmap.analysis._graph import counts
 from sysmap.analysis.voice import carries_return, return_kinds, voice_kinds
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import FeedbackLoop, Relationship, SystemMap
 
 __all__ = ["loops", "LoopsResult", "DeclaredLoop", "LoopBreak", "Cycle", "WORK_LIMIT"]
@@ -467,7 +468,7 @@ class LoopsResult:
     def format_markdown(self, limit: int = 50) -> str:
         """The same as :meth:`format_text`, as Markdown."""
         lines = ["## Feedback loops", ""]
-        lines += [f"- {f.text}" for f in self.findings()]
+        lines += [f"- {markdown_text(f.text)}" for f in self.findings()]
         if self.declared:
             lines += ["", "### Declared loops", ""]
             lines.append(

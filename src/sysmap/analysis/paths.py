@@ -37,6 +37,7 @@ from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
 from sysmap.analysis._graph import working_relationships
 from sysmap.analysis.structure import _working_ties
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean
 
@@ -280,7 +281,7 @@ class PathsResult:
         src = self._name(self.source)
         title = f"## Paths from {src}" + (f" to {self._name(self.target)}" if self.target else "")
         out = [title, "", "### Findings", ""]
-        out += [f"- {f.text}" for f in self.findings()]
+        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
         for heading, heads, rows, total in self._sections():
             out += ["", f"### {heading}", ""]
             out.append(md_table(heads, rows) if rows else "(none)")

@@ -52,6 +52,7 @@ import numpy as np
 from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
 from sysmap.analysis._graph import counts
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import ROLES, Relationship, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean, one_of
 
@@ -406,7 +407,7 @@ class PerspectivesResult:
     def format_markdown(self, limit: int = 50) -> str:
         """The same as :meth:`format_text`, as Markdown."""
         lines = ["## Perspectives", ""]
-        lines += [f"- {f.text}" for f in self.findings()]
+        lines += [f"- {markdown_text(f.text)}" for f in self.findings()]
         lines += ["", md_table(self._VIEW_HEADERS, self._view_rows())]
         for c in self.comparisons:
             head, headers, rows = self._comparison_lines(c)

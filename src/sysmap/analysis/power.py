@@ -44,6 +44,7 @@ from typing import Any, ClassVar
 
 from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
 from sysmap.analysis._graph import working_relationships
+from sysmap.escape import markdown_text
 from sysmap.model import POWER_CARRIERS, ROLES, Stakeholder, SystemMap
 
 __all__ = ["PowerResult", "power", "gini", "MONEY_KINDS", "GATEKEEPER_KINDS"]
@@ -475,7 +476,7 @@ class PowerResult:
     def format_markdown(self) -> str:
         """A Markdown report: findings, then the tables."""
         out = ["## Power", "", "### Findings", ""]
-        out += [f"- {f.text}" for f in self.findings()]
+        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
         out += ["", "### Power held by role group", ""]
         out.append(
             md_table(["role", "stakeholders", "power", "share", "mean", "missing"],
@@ -508,7 +509,7 @@ class PowerResult:
         if self.unserved:
             out += [
                 "",
-                "**Served or referred by nobody:** " + _names(self.unserved, self.names, 25),
+                "**Served or referred by nobody:** " + markdown_text(_names(self.unserved, self.names, 25)),
             ]
         return "\n".join(out)
 

@@ -94,6 +94,7 @@ import numpy as np
 
 from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
 from sysmap.analysis._graph import working_relationships
+from sysmap.escape import markdown_text
 from sysmap.model import ROLES, SystemMap
 
 __all__ = [
@@ -725,9 +726,9 @@ class StructureResult:
     def format_markdown(self) -> str:
         """A Markdown report: findings, figures, then the tables."""
         out = ["## Structure", "", "### Findings", ""]
-        out += [f"- {f.text}" for f in self.findings()]
+        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
         out += ["", "### Figures", ""]
-        out += [f"- {line}" for line in self._figure_lines()]
+        out += [f"- {markdown_text(line)}" for line in self._figure_lines()]
         if self.stakeholders:
             headers, rows, title = self._stakeholder_rows()
             out += ["", f"### {title}", "", md_table(headers, rows)]

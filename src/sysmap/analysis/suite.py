@@ -13,6 +13,7 @@ from typing import Any
 
 from sysmap.analysis._base import AnalysisResult, Finding
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean, one_of
 
@@ -112,14 +113,14 @@ class Analysis:
 
     def format_markdown(self) -> str:
         out = [
-            f"# {self.title}",
+            f"# {markdown_text(self.title)}",
             "",
-            f"**Guiding question:** {self.guiding_question}",
+            f"**Guiding question:** {markdown_text(self.guiding_question)}",
             "",
             "## What stands out",
             "",
         ]
-        out += [f"- {f.text}" for f in self.headlines()] or ["- nothing notable"]
+        out += [f"- {markdown_text(f.text)}" for f in self.headlines()] or ["- nothing notable"]
         for result in self.results.values():
             out += ["", result.format_markdown().rstrip()]
         return "\n".join(out) + "\n"

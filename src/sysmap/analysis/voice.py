@@ -78,6 +78,7 @@ import numpy as np
 from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
 from sysmap.analysis._graph import counts
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import VOICE_KINDS, Relationship, SystemMap
 
 __all__ = [
@@ -932,7 +933,7 @@ class VoiceResult:
     def format_markdown(self) -> str:
         """A Markdown report: findings, then the tables and how to read them."""
         out = ["## Voice and two-way feedback", "", "### Findings", ""]
-        out += [f"- {f.text}" for f in self.findings()]
+        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
         for title, headers, rows in self._tables():
             shown, more = self._cap(rows)
             out += ["", f"### {title}", "", md_table(headers, shown)]
