@@ -565,6 +565,8 @@ def _message(err: Any, path: list[PathPart]) -> str:
     ctx = err.get("ctx") or {}
     loc = err.get("loc") or ()
     name = str(next((p for p in reversed(path) if isinstance(p, str)), "value"))
+    if len(path) >= 2 and path[-2] == "hold" and etype.startswith(("greater", "less")):
+        name = "held value"  # a scenario's factor -> value
     if etype == "invalid_key":
         return (
             f"{_kind_of(value)} cannot be a field name — field names are words such "
@@ -675,6 +677,10 @@ _SCALE_NAMES = frozenset({"power", "interest", "strength", "trust", "amount"})
 
 
 def _range_hint(name: str) -> str:
+    if name == "weight":
+        return " — a causal weight runs from -1 to 1; for 0 to 5 use strength"
+    if name == "held value":
+        return " — hold factors at 0 to 1 (or -1 to 1 with tanh or trivalent squashing)"
     return " — use 0 (none) to 5 (very high)" if name in _SCALE_NAMES else ""
 
 
