@@ -268,7 +268,9 @@ def test_who_lived_experience():
 
 def test_who_guiding_team():
     st, _, step = status_of("who.guiding-team", change_current=lambda d: d.update(guiding_team=[]))
-    assert st == "open" and step.startswith("sysmap init MAP --guided")
+    assert st == "open" and step.startswith(
+        "sysmap add role MAP chair --name Chair --accepted-by ID"
+    )
 
     def vacant(d):
         d["guiding_team"].append({"id": "gt-data", "name": "Data lead"})
@@ -276,7 +278,7 @@ def test_who_guiding_team():
     st, answer, step = status_of("who.guiding-team", change_current=vacant)
     assert st == "partial"
     assert answer == "1 of 2 roles taken; nobody has accepted Data lead yet."
-    assert step == 'sysmap set MAP gt-data accepted_by "[ID]" (see sysmap roles MAP)'
+    assert step == 'sysmap set MAP gt-data accepted_by ID  # see sysmap roles MAP'
 
 
 def test_who_lived_experience_on_the_team():
@@ -345,7 +347,7 @@ def test_why_equity():
     st, _, step = status_of("why.equity", change_current=none)
     assert (
         st == "open"
-        and step == "sysmap set MAP ID attributes.race VALUE (then sysmap analyze MAP --by race)"
+        and step == "sysmap set MAP ID attributes.race VALUE  # then: sysmap analyze MAP --by race"
     )
 
     def same(d):
@@ -434,7 +436,9 @@ def test_what_key_factors():
 
 def test_how_change_plan():
     st, _, step = status_of("how.change-plan", redesign=False)
-    assert st == "open" and step == "draw the redesign, then sysmap plan MAP REDESIGN -o plan.md"
+    assert st == "open" and step.startswith(
+        "sysmap plan MAP REDESIGN -o plan.md  # once the redesign"
+    )
 
     def nothing_changes(d):
         d["relationships"].pop()
@@ -495,7 +499,9 @@ def test_how_measures():
         "1 of 2 shared measures have values on two dates or more (1 primary and 1 secondary "
         "data); not yet: Recommendations answered."
     )
-    assert step == "add a dated value to m-voice in REDESIGN at the next reporting date"
+    assert (
+        step == "sysmap add value REDESIGN m-voice YYYY-MM-DD VALUE  # at the next reporting date"
+    )
     assert status_of("how.measures")[1] == (
         "Yes: the shared measure has values on two dates or more (1 secondary data)."
     )
@@ -574,7 +580,7 @@ def test_formats_and_unknown_format():
         "Now at: What (19 of 30 checks done, 0 partly, 11 open)",
     ]
     assert (
-        "           Next: draw the redesign, then sysmap plan today.yaml REDESIGN -o plan.md"
+        "           Next: sysmap plan today.yaml REDESIGN -o plan.md  # once the redesign is drawn"
         in text
     )
     md = format_process(status, "md")
@@ -701,3 +707,24 @@ def test_the_next_step_to_answer_works_when_pasted(tmp_path: Path):
     again = check_process(sysmap.load_map(path))
     visible = next(c for c in again.checks if c.id == "why.visible")
     assert (visible.status, visible.team_answer) == ("done", "OUR ANSWER")
+
+
+def test_every_next_step_is_a_command(tmp_path: Path):
+    # on an almost empty map, a bare redesign and the complete pair, every next step
+    # parses as shell words and starts with sysmap (or cp, to start the redesign)
+    def bare(d: dict[str, Any]) -> None:
+        for key in ("indicators", "measures", "outcomes", "factors", "answers"):
+            d.pop(key, None)
+        d["guiding_team"].append({"id": "x", "name": "X"})
+
+    steps = set()
+    for kw in ({}, {"redesign": False}, {"change_current": bare, "redesign": False},
+               {"change_current": bare, "change_redesign": bare}):  # fmt: skip
+        current, redesign = build(**kw)
+        status = check_process(current, redesign, current_file="c.yaml", redesign_file="r.yaml")
+        steps |= {c.next_step for c in status.checks if c.next_step}
+    assert len(steps) >= 15
+    for step in steps:
+        words = shlex.split(step, comments=True)
+        assert words[0] in ("sysmap", "cp"), step
+        assert not any(w.endswith(",") or w in ("then", "(see") for w in words), step

@@ -326,8 +326,8 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
             "who.guiding-team",
             "open",
             "The map names no guiding-team roles yet.",
-            f"sysmap init {mf} --guided (asks who holds which role), or add "
-            "guiding_team: to the map (see examples/roles/)",
+            f"sysmap add role {mf} chair --name Chair --accepted-by ID  # or sysmap init {mf} "
+            "--guided, which asks who holds which role",
         )
     elif vacant:
         first = vacant[0]
@@ -336,7 +336,7 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
             "partial",
             f"{len(team) - len(vacant)} of {_plural(len(team), 'role')} taken; nobody has "
             f"accepted {_names([g.name for g in vacant])} yet.",
-            f'sysmap set {mf} {first.id} accepted_by "[ID]" (see sysmap roles {mf})',
+            f"sysmap set {mf} {first.id} accepted_by ID  # see sysmap roles {mf}",
         )
     else:
         roles_taken = _check(
@@ -358,11 +358,11 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
     else:
         target = vacant[0].id if vacant else (team[0].id if team else None)
         step = (
-            f'sysmap set {mf} {target} accepted_by "[ID]" with the id of someone who brings '
-            "lived experience"
+            f"sysmap set {mf} {target} accepted_by {lived[0].id} --append  # or another "
+            "stakeholder who brings lived experience"
             if target and lived
-            else f"sysmap add stakeholder {mf} ID --name NAME --role beneficiary "
-            "--lived-experience, then give them a guiding-team role"
+            else f'sysmap add stakeholder {mf} ID --name "NAME" --role beneficiary '
+            "--lived-experience  # then give them a guiding-team role"
         )
         le_team = _check(
             "who.lived-experience-on-team",
@@ -397,8 +397,9 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
             f"{_plural(len(links), 'relationship')} between stakeholders, but "
             f"{_plural(len(alone), 'stakeholder')} {'has' if len(alone) == 1 else 'have'} "
             f"none: {_names(alone)}.",
-            f"sysmap paths {mf} ID to look at each one, then sysmap add relationship {mf} "
-            "FROM TO --kind …",
+            f"sysmap add relationship {mf} FROM "
+            f"{next(s.id for s in m.stakeholders if s.id not in linked)} --kind serves "
+            "--evidence workshop",
         )
     else:
         rel = _check(
@@ -442,8 +443,8 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
             "open",
             "No relationship's evidence is asserted by beneficiaries or by people with lived "
             "experience.",
-            f"sysmap add relationship {mf} FROM TO --kind … --evidence interview "
-            "--asserted-by beneficiary (after listening sessions with beneficiaries)",
+            f"sysmap add relationship {mf} FROM TO --kind feedback --evidence interview "
+            "--asserted-by beneficiary  # after listening sessions with beneficiaries",
         )
 
     values: dict[str, set[str]] = {}
@@ -465,14 +466,14 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
             "partial",
             f"Attributes are set ({_names(sorted(values))}), but none takes two values or "
             "more, so no groups can be compared.",
-            f"sysmap set {mf} ID attributes.{key} VALUE for the stakeholders that differ",
+            f"sysmap set {mf} ID attributes.{key} VALUE  # for the stakeholders that differ",
         )
     else:
         equity = _check(
             "why.equity",
             "open",
             "No stakeholder has attributes (such as race or age group) to break results down by.",
-            f"sysmap set {mf} ID attributes.race VALUE (then sysmap analyze {mf} --by race)",
+            f"sysmap set {mf} ID attributes.race VALUE  # then: sysmap analyze {mf} --by race",
         )
 
     broken_down = [i for i in m.indicators if i.disaggregations]
@@ -481,15 +482,16 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
             "why.indicators",
             "open",
             "No indicators yet.",
-            f"add indicators: to {mf} (a name, source, value and disaggregations by group; "
-            "see docs/file-format.md)",
+            f'sysmap add indicator {mf} ID --name "NAME" --source "SOURCE" --value 0 '
+            "--by race:GROUP=0",
         )
     elif not broken_down:
         ind = _check(
             "why.indicators",
             "partial",
             f"{_plural(len(m.indicators), 'indicator')}, none broken down by group.",
-            f"add disaggregations: (by: race, values: …) to the indicators in {mf}",
+            f'sysmap set {mf} {m.indicators[0].id} disaggregations "[{{by: race, values: '
+            '{GROUP: 0}}]"',
         )
     else:
         bys = sorted({d.by for i in broken_down for d in i.disaggregations})
@@ -545,8 +547,9 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
             "what.redesign",
             "open",
             "No redesign yet.",
-            f"cp {mf} {rf}; sysmap set {rf} map stage redesign; sysmap set {rf} map based_on "
-            f"{current.id}; then change it with the team and run sysmap process {mf} {rf}",
+            f"cp {mf} {rf} && sysmap set {rf} map id {current.id}-redesign && sysmap set {rf} "
+            f"map stage redesign && sysmap set {rf} map based_on {current.id}  # then redesign "
+            f"it with the team and run: sysmap process {mf} {rf}",
         )
     elif redesign.stage == "redesign" and redesign.based_on == current.id:
         red = _check(
@@ -591,7 +594,7 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
             "what.outcomes",
             "open",
             f"No outcomes in {where} yet.",
-            f"add outcomes: (id, name) to {mfile} — what the community wants to be true",
+            f'sysmap add outcome {mfile} ID --name "WHAT THE COMMUNITY WANTS TO BE TRUE"',
         )
 
     n_factors, n_links, types, stopped = _factor_loops(m)
@@ -601,8 +604,8 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
             "what.key-factors",
             "open",
             f"No factors in {where} yet.",
-            f'sysmap add factor {mfile} ID --name "Trust in outreach", then sysmap add '
-            f"relationship {mfile} FACTOR FACTOR --kind influences --polarity +",
+            f'sysmap add factor {mfile} ID --name "Trust in outreach"  # then link factors: '
+            f"sysmap add relationship {mfile} FACTOR FACTOR --kind influences --polarity +",
         )
     elif n_loops == 0:
         kf = _check(
@@ -610,8 +613,8 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
             "partial",
             f"{_plural(n_factors, 'factor')} and {_plural(n_links, 'causal link')} in "
             f"{where}, but no feedback loop among them.",
-            f"sysmap add relationship {mfile} FROM TO --kind influences --polarity + "
-            "(a link that closes a loop)",
+            f"sysmap add relationship {mfile} FROM TO --kind influences --polarity +  "
+            "# a link that closes a loop",
         )
     else:
         kinds = [f"{types[t]} {t}" for t in ("reinforcing", "balancing", "unsigned") if types[t]]
@@ -654,7 +657,7 @@ def _how(
                 "open",
                 "The change plan comes from comparing today's map with a redesign; there is "
                 "no redesign yet.",
-                f"draw the redesign, then sysmap plan {mf} {rf} -o plan.md",
+                f"sysmap plan {mf} {rf} -o plan.md  # once the redesign is drawn (what.redesign)",
             )
         )
     else:
@@ -725,8 +728,8 @@ def _how(
                         "partial",
                         f"{summary}; {len(owned)} of {len(plan_items)} changes to make have "
                         "an owner.",
-                        f"sysmap set {rf} {ref} change.owner ID (sysmap plan {mf} {rf} lists "
-                        "the others)",
+                        f"sysmap set {rf} {ref} change.owner ID  # sysmap plan {mf} {rf} lists "
+                        "the others",
                     )
                 )
 
@@ -739,7 +742,7 @@ def _how(
                 "No change names a pilot yet."
                 if redesign is not None
                 else "Pilots belong to the changes in the redesign; there is none yet.",
-                f'sysmap set {rf} ID change.pilot "WHAT, WHERE, FOR HOW LONG" for a change '
+                f'sysmap set {rf} ID change.pilot "WHAT, WHERE, FOR HOW LONG"  # ID: a change '
                 "to try first",
             )
         )
@@ -778,7 +781,8 @@ def _how(
                 "how.measures",
                 "open",
                 "No shared measures yet.",
-                f"add measures: (id, name, outcome, values with dates) to {mfile}",
+                f'sysmap add measure {mfile} ID --name "NAME"'
+                + (f" --outcome {m.outcomes[0].id}" if m.outcomes else ""),
             )
         )
     elif len(over_time) < len(m.measures):
@@ -790,7 +794,8 @@ def _how(
                 f"{len(over_time)} of {_plural(len(m.measures), 'shared measure')} have values "
                 f"on two dates or more ({sources} data); not yet: "
                 f"{_names([x.name for x in flat])}.",
-                f"add a dated value to {flat[0].id} in {mfile} at the next reporting date",
+                f"sysmap add value {mfile} {flat[0].id} YYYY-MM-DD VALUE  # at the next "
+                "reporting date",
             )
         )
     else:
@@ -972,7 +977,7 @@ def _measure_shifts(m: SystemMap, mfile: str) -> Check:
             "how.measure-shifts",
             "open",
             "No shared measures yet, so no shift in how we measure.",
-            f"sysmap process {mfile} (see how.measures first)",
+            f'sysmap add measure {mfile} ID --name "NAME" --data primary',
         )
     said = "; ".join(
         f"{a} → {b}: {_names(made[k]) if made[k] else 'none yet'}"
