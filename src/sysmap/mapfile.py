@@ -140,19 +140,19 @@ def read_limited(path: str | os.PathLike[str], what: str = "a map") -> bytes:
         raise _fail(name, "permission denied — check the file's permissions") from None
     except OSError as exc:
         raise _fail(name, f"cannot read the file ({exc.strerror}) — check the path") from None
-    with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
             raise _fail(name, "this is a folder, not a file — give the file's name")
-        if not stat.S_ISREG(mode):
-            raise _fail(
-                name,
-                "this is not a regular file (a named pipe, device or socket) — sysmap "
-                "reads only ordinary files; save the data to a file first",
-            )
-        size = os.fstat(fd).st_size
-        if size > limit:
-            raise _too_large(name, size, limit, what)
+        raise _fail(
+            name,
+            "this is not a regular file (a named pipe, device or socket) — sysmap "
+            "reads only ordinary files; save the data to a file first",
+        )
+    with os.fdopen(fd, "rb") as fh:
+        if info.st_size > limit:
+            raise _too_large(name, info.st_size, limit, what)
         try:
             data = fh.read(limit + 1)
         except OSError as exc:
@@ -591,16 +591,21 @@ def _duplicate_key(text: str, file: str, key: str) -> MapFileError:
     """A duplicate key, with the line and field path of its second use."""
     line: int | None = None
     path: list[PathPart] = []
+    message = (
+        f"the key '{key}' is given twice in the same block — keep one of them (this is the second)"
+    )
     found = _find_duplicate(_compose(text), key)
     if found is not None:
-        line, path = found
-    problem = Problem(
-        f"the key '{key}' is given twice in the same block — keep one of them (this is the second)",
-        path=path,
-        file=file,
-        line=line,
-        code="duplicate-key",
-    )
+        line, path, first = found
+        if first is not None:
+            # two different spellings that read as one value: 1 and true, 1 and 1.0
+            second = path[-1]
+            message = (
+                f"the keys '{first}' and '{second}' in this block are one key to a YAML "
+                "reader (numbers and true/false are compared as values: true is 1, 1.0 "
+                "is 1) — use words as field names, or put the keys in quotes"
+            )
+    problem = Problem(message, path=path, file=file, line=line, code="duplicate-key")
     return MapFileError(problem.format(), problem=problem)
 
 
@@ -616,7 +621,8 @@ def _compose(text: str) -> Any:
         return None
 
 
-def _find_duplicate(root: Any, key: str) -> tuple[int, list[PathPart]] | None:
+def _find_duplicate(root: Any, key: str) -> tuple[int, list[PathPart], str | None] | None:
+    """Line and path of the second use of a key, and the first key's text when it differs."""
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     stack: list[tuple[Any, list[PathPart]]] = [(root, [])]
@@ -627,16 +633,38 @@ def _find_duplicate(root: Any, key: str) -> tuple[int, list[PathPart]] | None:
             continue
         seen.add(id(node))
         if isinstance(node, MappingNode):
-            names: set[str] = set()
+            names: dict[Any, str] = {}
             for knode, vnode in node.value:
                 name = str(getattr(knode, "value", ""))
-                if name == key and name in names:
-                    return knode.start_mark.line + 1, [*path, name]
-                names.add(name)
+                value = _key_value(knode)
+                if value in names and (name == key or str(value) == key):
+                    first = names[value]
+                    return (
+                        knode.start_mark.line + 1,
+                        [*path, name],
+                        (first if first != name else None),
+                    )
+                names.setdefault(value, name)
                 stack.append((vnode, [*path, name]))
         elif isinstance(node, SequenceNode):
             stack.extend((item, [*path, i]) for i, item in enumerate(node.value))
     return None
+
+
+def _key_value(knode: Any) -> Any:
+    """The value a YAML reader makes of a plain key: true and 1 are equal in Python."""
+    text = str(getattr(knode, "value", ""))
+    tag = str(getattr(knode, "tag", ""))
+    try:
+        if tag.endswith(":bool"):
+            return text.lower() in ("true", "yes", "on")
+        if tag.endswith(":int"):
+            return int(text.replace("_", ""), 0) if text[:2].lower() in ("0x", "0o") else int(text)
+        if tag.endswith(":float"):
+            return float(text)
+    except ValueError:
+        pass
+    return text
 
 
 def invalid_in(text: str, file: str, problems: list[Problem]) -> MapInvalid:

@@ -16,6 +16,7 @@ from sysmap.cli.options import (
     output_option,
     redact_option,
 )
+from sysmap.mapfile import read_text
 from sysmap.redact import maps_for_output
 from sysmap.schema import generate_schema
 from sysmap.summary import summarize
@@ -87,11 +88,7 @@ def schema_cmd(output: str | None, check_file: str | None) -> None:
     """
     text = generate_schema()
     if check_file:
-        try:
-            with open(check_file, encoding="utf-8") as fh:
-                current = fh.read()
-        except OSError as exc:
-            raise click.ClickException(f"{check_file}: {exc.strerror}") from None
+        current = read_text(check_file)  # a regular file only: a named pipe would hang
         if current != text:
             click.echo(
                 f"{check_file} is out of date — run: sysmap schema -o {check_file}", err=True

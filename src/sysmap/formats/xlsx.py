@@ -220,10 +220,11 @@ def check_unzipped_size(data: bytes, file: str) -> None:
     if total > limit:
         big = max(parts, key=lambda p: p.file_size)
         raise MapFileError(
-            f"{file}: the workbook unzips to {format_size(total)} (its part {big.filename} alone "
-            f"to {format_size(big.file_size)}), over the {format_size(limit)} limit for a workbook — "
-            "check that this is the right file (a file this small that unzips this big "
-            "is a zip bomb), or raise the limit with SYSMAP_MAX_FILE_BYTES"
+            f"{file}: the workbook unzips to {format_size(total)} (its part "
+            f"{big.filename} alone to {format_size(big.file_size)}), over the "
+            f"{format_size(limit)} limit for a workbook — a workbook this big is more likely "
+            "a zip bomb than a map: check that this is the right file, or raise the limit "
+            "with SYSMAP_MAX_FILE_BYTES"
         )
 
 
