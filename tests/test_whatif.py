@@ -385,3 +385,14 @@ def test_cli_network_and_fragile() -> None:
     assert code == 0 and out.startswith("What if on riverton-current: without Riverton Community")
     code, out = run("whatif", CURRENT, "--fragile", "--format", "json")
     assert json.loads(out) == fragile(load_map(CURRENT)).to_dict()
+
+
+def test_cli_redact_hides_sensitive_people_and_still_takes_their_ids() -> None:
+    names = [s.name for s in load_map(CURRENT).stakeholders if s.sensitive]
+    code, plain = run("whatif", CURRENT, "--fragile", "--no-redact")
+    assert code == 0 and any(n in plain for n in names)
+    code, out = run("whatif", CURRENT, "--fragile", "--redact")
+    assert code == 0 and not any(n in out for n in names) and "Stakeholder 1" in out
+    sensitive = next(s.id for s in load_map(CURRENT).stakeholders if s.sensitive)
+    code, out = run("whatif", CURRENT, "--without", sensitive, "--redact")
+    assert code == 0 and "without Stakeholder " in out

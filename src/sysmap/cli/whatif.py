@@ -6,7 +6,14 @@ from typing import Any
 
 import click
 
-from sysmap.cli.options import emit_result, format_option, map_argument, output_option
+from sysmap.cli.options import (
+    emit_result,
+    format_option,
+    map_argument,
+    output_option,
+    redact_option,
+)
+from sysmap.redact import redact_maps, wants_redaction
 from sysmap.validate import load_map
 from sysmap.whatif import (
     RULES,
@@ -114,6 +121,7 @@ def _held(values: tuple[str, ...]) -> dict[str, float]:
     is_flag=True,
     help="Rank the single points of failure in the stakeholder network.",
 )
+@redact_option
 @format_option("text", "json", "md")
 @output_option
 def whatif_cmd(
@@ -131,6 +139,7 @@ def whatif_cmd(
     without_relationship: tuple[str, ...],
     with_: tuple[str, ...],
     fragility: bool,
+    redact: bool | None,
     fmt: str,
     output: str | None,
 ) -> None:
@@ -161,24 +170,28 @@ def whatif_cmd(
             "alone), a change "
             "to the network (--without, --without-relationship, --with), or --fragile"
         )
-    m = load_map(map_file)
+    maps = [load_map(p) for p in (map_file, *against)]
+    # with redaction, stakeholders and relationships may still be named by their own ids
+    done = redact_maps(*maps, keep_sections=True) if wants_redaction(redact, *maps) else None
+    m = done.maps[0] if done else maps[0]
+    ids = done.ids if done else {}
     result: Any
     if fragility:
         result = fragile(m)
     elif network:
         result = network_whatif(
             m,
-            without=without,
-            without_relationships=without_relationship,
-            with_relationships=with_,
+            without=[ids.get(x, x) for x in without],
+            without_relationships=[ids.get(x, x) for x in without_relationship],
+            with_relationships=[ids.get(x, x) for x in with_],
         )
     else:
         settings = Settings(squashing, rule, lam, max_steps, tolerance)
         if run_all:
             result = whatif_all(m, settings=settings)
         elif against:
-            maps = [m, *(load_map(p) for p in against)]
-            result = whatif_maps(maps, _held(held), scenario=scenario, settings=settings)
+            both = done.maps if done else maps
+            result = whatif_maps(both, _held(held), scenario=scenario, settings=settings)
         else:
             result = whatif(m, _held(held), scenario=scenario, settings=settings)
     emit_result(result, fmt, output)
