@@ -19,49 +19,135 @@ loops; and compare a redesign with today.
 1
 """
 
-from sysmap.assess import AssessmentReport, assess, format_assessments, load_assessment_template
-from sysmap.compare import Comparison, compare_maps
-from sysmap.edit import add_factor, add_relationship, add_stakeholder, remove, set_field
-from sysmap.errors import (
-    EditError,
-    LockTimeout,
-    MapFileError,
-    MapInvalid,
-    MissingDependency,
-    SysmapError,
-    UnknownFormat,
-    UnknownOption,
-)
-from sysmap.formats import export_map, import_map
-from sysmap.graph import from_graph, to_graph
-from sysmap.html import export_html, generate_html
-from sysmap.init import init_map, new_map_text
-from sysmap.model import (
-    CORE_KINDS,
-    FORMAT_VERSION,
-    ROLES,
-    Factor,
-    FeedbackLoop,
-    Relationship,
-    Stakeholder,
-    SystemMap,
-)
-from sysmap.plan import ChangePlan, change_plan
-from sysmap.problems import Problem, ValidationReport
-from sysmap.process import ProcessStatus, check_process, format_process
-from sysmap.report import export_report, generate_report
-from sysmap.roles import (
-    RoleMatrix,
-    TeamCoverage,
-    format_roles,
-    load_role_archetype,
-    role_matrix,
-    team_coverage,
-)
-from sysmap.schema import generate_schema, map_schema
-from sysmap.storage import dumps_map, save_map
-from sysmap.summary import MapSummary, summarize
-from sysmap.validate import load_map, loads_map, validate_file, validate_text
+from typing import TYPE_CHECKING, Any
+
+#: Where each public name lives. Nothing is imported until a name is first
+#: used (PEP 562), so that ``import sysmap`` and the command line start in a
+#: few milliseconds and a command loads only what it needs.
+_WHERE: dict[str, str] = {
+    "Analysis": "sysmap.analysis.suite",
+    "analyze": "sysmap.analysis.suite",
+    "AssessmentReport": "sysmap.assess",
+    "assess": "sysmap.assess",
+    "format_assessments": "sysmap.assess",
+    "load_assessment_template": "sysmap.assess",
+    "Comparison": "sysmap.compare",
+    "compare_maps": "sysmap.compare",
+    "add_factor": "sysmap.edit",
+    "add_item": "sysmap.edit",
+    "add_relationship": "sysmap.edit",
+    "add_stakeholder": "sysmap.edit",
+    "add_to": "sysmap.edit",
+    "remove": "sysmap.edit",
+    "rename": "sysmap.edit",
+    "set_field": "sysmap.edit",
+    "EditError": "sysmap.errors",
+    "LockTimeout": "sysmap.errors",
+    "MapFileError": "sysmap.errors",
+    "MapInvalid": "sysmap.errors",
+    "MissingDependency": "sysmap.errors",
+    "SysmapError": "sysmap.errors",
+    "UnknownFormat": "sysmap.errors",
+    "UnknownOption": "sysmap.errors",
+    "copy_examples": "sysmap.examples",
+    "export_map": "sysmap.formats",
+    "import_map": "sysmap.formats",
+    "from_graph": "sysmap.graph",
+    "to_graph": "sysmap.graph",
+    "export_html": "sysmap.html",
+    "generate_html": "sysmap.html",
+    "init_map": "sysmap.init",
+    "new_map_text": "sysmap.init",
+    "CORE_KINDS": "sysmap.model",
+    "FORMAT_VERSION": "sysmap.model",
+    "Factor": "sysmap.model",
+    "FeedbackLoop": "sysmap.model",
+    "ROLES": "sysmap.model",
+    "Relationship": "sysmap.model",
+    "Stakeholder": "sysmap.model",
+    "SystemMap": "sysmap.model",
+    "ChangePlan": "sysmap.plan",
+    "change_plan": "sysmap.plan",
+    "Problem": "sysmap.problems",
+    "ValidationReport": "sysmap.problems",
+    "ProcessStatus": "sysmap.process",
+    "check_process": "sysmap.process",
+    "format_process": "sysmap.process",
+    "export_report": "sysmap.report",
+    "generate_report": "sysmap.report",
+    "RoleMatrix": "sysmap.roles",
+    "TeamCoverage": "sysmap.roles",
+    "format_roles": "sysmap.roles",
+    "load_role_archetype": "sysmap.roles",
+    "role_matrix": "sysmap.roles",
+    "team_coverage": "sysmap.roles",
+    "generate_schema": "sysmap.schema",
+    "map_schema": "sysmap.schema",
+    "dumps_map": "sysmap.storage",
+    "save_map": "sysmap.storage",
+    "MapSummary": "sysmap.summary",
+    "summarize": "sysmap.summary",
+    "load_map": "sysmap.validate",
+    "loads_map": "sysmap.validate",
+    "validate_file": "sysmap.validate",
+    "validate_text": "sysmap.validate",
+}
+
+if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported here
+    from sysmap.analysis.suite import Analysis, analyze
+    from sysmap.assess import AssessmentReport, assess, format_assessments, load_assessment_template
+    from sysmap.compare import Comparison, compare_maps
+    from sysmap.edit import (
+        add_factor,
+        add_item,
+        add_relationship,
+        add_stakeholder,
+        add_to,
+        remove,
+        rename,
+        set_field,
+    )
+    from sysmap.errors import (
+        EditError,
+        LockTimeout,
+        MapFileError,
+        MapInvalid,
+        MissingDependency,
+        SysmapError,
+        UnknownFormat,
+        UnknownOption,
+    )
+    from sysmap.examples import copy_examples
+    from sysmap.formats import export_map, import_map
+    from sysmap.graph import from_graph, to_graph
+    from sysmap.html import export_html, generate_html
+    from sysmap.init import init_map, new_map_text
+    from sysmap.model import (
+        CORE_KINDS,
+        FORMAT_VERSION,
+        ROLES,
+        Factor,
+        FeedbackLoop,
+        Relationship,
+        Stakeholder,
+        SystemMap,
+    )
+    from sysmap.plan import ChangePlan, change_plan
+    from sysmap.problems import Problem, ValidationReport
+    from sysmap.process import ProcessStatus, check_process, format_process
+    from sysmap.report import export_report, generate_report
+    from sysmap.roles import (
+        RoleMatrix,
+        TeamCoverage,
+        format_roles,
+        load_role_archetype,
+        role_matrix,
+        team_coverage,
+    )
+    from sysmap.schema import generate_schema, map_schema
+    from sysmap.storage import dumps_map, save_map
+    from sysmap.summary import MapSummary, summarize
+    from sysmap.validate import load_map, loads_map, validate_file, validate_text
 
 __version__ = "0.1.0"
 
@@ -105,6 +191,10 @@ __all__ = [
     "add_factor",
     "add_relationship",
     "add_stakeholder",
+    "add_item",
+    "add_to",
+    "rename",
+    "copy_examples",
     "change_plan",
     "compare_maps",
     "dumps_map",
@@ -131,11 +221,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    # The analyses pull in numpy, scipy and igraph: load them on first use so
-    # that commands such as `sysmap validate` start quickly.
-    if name in ("analyze", "Analysis"):
-        from sysmap.analysis import suite
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sysmap' has no attribute '{name}'")
+    import importlib
 
-        return getattr(suite, name)
-    raise AttributeError(f"module 'sysmap' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next use is a plain lookup
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -23,6 +23,7 @@ Example
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -467,25 +468,33 @@ def _move_tail_to_front(item: Any, seq: Any, parent: Any, key: str | None) -> No
 _ENDS = re.compile(r"^(?P<src>.+?)->(?P<dst>[^:#]+?)(?::(?P<kind>[^#]+?))?(?:#(?P<nth>\d+))?$")
 
 
-def _ids_in(doc: _Doc, section: str, ident: str) -> list[tuple[str, int]] | None:
-    """Where an id may be, by a search of the text (None: search the data instead)."""
+_KEY_PREFIX = re.compile(r"[ \t]*(?:-[ \t]+)?")
+
+
+def _ids_in(doc: _Doc, key: str, ident: str) -> list[tuple[str, int]] | None:
+    """Items that may have ``key: ident``, by one search of the text (None: search
+    the data instead)."""
     if not isinstance(doc, _TextDoc):
         return None
     layout = doc.text.layout
-    pattern = re.compile(
-        rf"^[ \t]*(?:-[ \t]+)?{section}:[ \t]*(['\"]?){re.escape(ident)}\1[ \t]*(?:#.*)?$",
-        re.M,
-    )
+    # "key:" first, for a fast search; what precedes it on its line is checked below
+    pattern = re.compile(rf"{key}:[ \t]*(['\"]?){re.escape(ident)}\1[ \t]*(?:#[^\n]*)?(?=\n|$)")
+    blocks = sorted(layout.blocks.values(), key=lambda b: b.start)
+    starts = [b.start for b in blocks]
+    wanted = SECTIONS if key == "id" else ("relationships",)
     found = []
-    for name in SECTIONS if section == "id" else ("relationships",):
-        block = layout.blocks.get(name)
-        sec = layout.section(name) if block is not None else None
-        if sec is None or block is None:
+    text = layout.text
+    for m in pattern.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if not _KEY_PREFIX.fullmatch(text, line_start, m.start()):
             continue
-        for m in pattern.finditer(layout.text, block.start, block.content_end):
-            index = sec.index_at(m.start())
-            if index is not None:
-                found.append((name, index))
+        block = blocks[bisect.bisect_right(starts, m.start()) - 1]
+        if block.key not in wanted:
+            continue
+        section = layout.section(block.key)
+        index = section.index_at(m.start()) if section is not None else None
+        if index is not None:
+            found.append((block.key, index))
     return found or None
 
 

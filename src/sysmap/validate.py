@@ -807,15 +807,15 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
     for i, item in _items(data, "relationships"):
         ends = (str(item.get("from")), str(item.get("to")), str(item.get("kind")))
         alike.setdefault(ends, []).append(i)
-    rels = data.get("relationships")
-    for (src, dst, kind), found in alike.items():
+    rels: list[Any] = data.get("relationships") or []
+    for (a, b, how), found in alike.items():
         for n, i in enumerate(found[1:], 2):
             if rels[i].get("id") is not None and rels[found[0]].get("id") is not None:
                 continue
             warn(
-                f"a second {kind} relationship from '{_show(src)}' to '{_show(dst)}' (the "
+                f"a second {how} relationship from '{_show(a)}' to '{_show(b)}' (the "
                 f"first is $.relationships[{found[0]}]) — keep one and move its evidence "
-                f"there (sysmap remove MAP '{src}->{dst}:{kind}#{n}'), or give both an id "
+                f"there (sysmap remove MAP '{a}->{b}:{how}#{n}'), or give both an id "
                 "if they are two views of one link",
                 ["relationships", i],
                 "duplicate-relationship",

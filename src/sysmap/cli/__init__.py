@@ -8,31 +8,100 @@ stderr and exit status 1; usage mistakes exit with 2.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
 from sysmap import __version__
-from sysmap.cli.analyze import analyze_cmd, paths_cmd
-from sysmap.cli.check import schema_cmd, summary_cmd, validate_cmd
-from sysmap.cli.compare import compare_cmd, plan_cmd
-from sysmap.cli.edit import add_group, init_cmd, remove_cmd, rename_cmd, set_cmd
-from sysmap.cli.html import map_cmd
-from sysmap.cli.interchange import export_cmd, import_cmd
-from sysmap.cli.neo4j import neo4j_group
 from sysmap.cli.options import echo
-from sysmap.cli.process import add_assessment_cmd, assess_cmd, process_cmd, roles_cmd
-from sysmap.cli.report import report_cmd
-from sysmap.cli.whatif import whatif_cmd
-from sysmap.cli.workshop import workshop_cmd
 from sysmap.errors import MapInvalid, SysmapError
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "COMMANDS"]
+
+#: Every command: its module, the click object in it, and the line ``sysmap
+#: --help`` shows. A command's module is imported only when the command runs
+#: (or its own --help is asked for), so ``sysmap --help`` and ``sysmap validate``
+#: never load the analyses, the HTML writers or the graph libraries.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("sysmap.cli.edit", "init_cmd", "Start a new map: its guiding question and prompts."),
+    "validate": (
+        "sysmap.cli.check",
+        "validate_cmd",
+        "Check map files: every problem, with its line.",
+    ),
+    "summary": ("sysmap.cli.check", "summary_cmd", "What a map holds, by role, kind and stage."),
+    "schema": ("sysmap.cli.check", "schema_cmd", "The JSON Schema of map files."),
+    "add": ("sysmap.cli.edit", "add_group", "Add a stakeholder, relationship, loop, measure …"),
+    "remove": ("sysmap.cli.edit", "remove_cmd", "Remove an item, or one entry of a list in it."),
+    "set": ("sysmap.cli.edit", "set_cmd", "Change one field of an item or of the map."),
+    "rename": ("sysmap.cli.edit", "rename_cmd", "Give an item a new id; references follow."),
+    "analyze": (
+        "sysmap.cli.analyze",
+        "analyze_cmd",
+        "Structure, influence, power, voice, loops, equity.",
+    ),
+    "paths": ("sysmap.cli.analyze", "paths_cmd", "Who and what is upstream and downstream of one."),
+    "import": (
+        "sysmap.cli.interchange",
+        "import_cmd",
+        "Build a map from a spreadsheet, Kumu, GraphML …",
+    ),
+    "export": (
+        "sysmap.cli.interchange",
+        "export_cmd",
+        "Write a map for spreadsheets, Kumu, Gephi, Neo4j …",
+    ),
+    "compare": ("sysmap.cli.compare", "compare_cmd", "Today's system beside its redesign."),
+    "plan": ("sysmap.cli.compare", "plan_cmd", "The change plan from today to the redesign."),
+    "map": ("sysmap.cli.html", "map_cmd", "An interactive HTML map in one file."),
+    "report": ("sysmap.cli.report", "report_cmd", "The workshop report, on screen and on paper."),
+    "whatif": (
+        "sysmap.cli.whatif",
+        "whatif_cmd",
+        "Hold factors and see what the key-factor model does.",
+    ),
+    "workshop": ("sysmap.cli.workshop", "workshop_cmd", "Run a live workshop on the map."),
+    "process": (
+        "sysmap.cli.process",
+        "process_cmd",
+        "Where the team stands in Who, Why, What and How.",
+    ),
+    "roles": ("sysmap.cli.process", "roles_cmd", "Guiding-team roles, competencies and coverage."),
+    "assess": ("sysmap.cli.process", "assess_cmd", "Checklists scored per organisation."),
+    "examples": (
+        "sysmap.cli.examples",
+        "examples_cmd",
+        "Copy the example maps and files to a folder.",
+    ),
+    "neo4j": ("sysmap.cli.neo4j", "neo4j_group", "Keep maps and their versions in Neo4j."),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _LazyGroup(click.Group):
+    """A group whose commands are imported when they are used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(super().list_commands(ctx)))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module, attr, _ = COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: Any) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx) if name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=_LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="sysmap")
 def cli() -> None:
     """sysmap: map a community system's stakeholders, relationships, power and
@@ -45,34 +114,6 @@ def cli() -> None:
       sysmap validate homelessness.yaml
       sysmap summary homelessness.yaml
     """
-
-
-for command in (
-    init_cmd,
-    validate_cmd,
-    summary_cmd,
-    schema_cmd,
-    add_group,
-    remove_cmd,
-    set_cmd,
-    rename_cmd,
-    analyze_cmd,
-    paths_cmd,
-    import_cmd,
-    export_cmd,
-    compare_cmd,
-    plan_cmd,
-    map_cmd,
-    report_cmd,
-    whatif_cmd,
-    workshop_cmd,
-    process_cmd,
-    roles_cmd,
-    assess_cmd,
-    neo4j_group,
-):
-    cli.add_command(command)
-add_group.add_command(add_assessment_cmd)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,6 +9,7 @@ import click
 from sysmap.cli.add import ADD_COMMANDS
 from sysmap.cli.fields import DomainChoice, listed, pairs, timeout_option
 from sysmap.cli.options import map_argument
+from sysmap.cli.process import add_assessment_cmd
 from sysmap.edit import (
     add_factor,
     add_relationship,
@@ -364,5 +365,5 @@ def rename_cmd(map_file: str, old: str, new: str, timeout: float) -> None:
         click.echo(f"Renamed in {line}")
 
 
-for _command in ADD_COMMANDS:
+for _command in (*ADD_COMMANDS, add_assessment_cmd):
     add_group.add_command(_command)
