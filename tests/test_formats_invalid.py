@@ -1,7 +1,8 @@
 """Every reader's bad-input corpus: the exact message, exit 1, no traceback.
 
 Files and folders in ``tests/formats_invalid/`` are read with
-``sysmap import FORMAT CASE`` (FORMAT is the name before the first ``-``);
+``sysmap import FORMAT CASE`` (FORMAT is the longest format name the case's
+name starts with, followed by ``-``: ``edge-list-…`` is an edge list);
 ``expected.yaml`` pins the first error line. Workbooks with formulas, missing
 sheets, wrong headers and bad numbers are built here with openpyxl (binary
 files are hard to review), and their messages pinned below.
@@ -20,11 +21,17 @@ from ruamel.yaml import YAML
 
 from sysmap.cli import main
 from sysmap.errors import MapFileError, MapInvalid
-from sysmap.formats import import_map
+from sysmap.formats import IMPORT_FORMATS, import_map
 
 INVALID = Path(__file__).parent / "formats_invalid"
 EXPECTED: dict[str, str] = YAML(typ="safe").load((INVALID / "expected.yaml").read_text("utf-8"))
 CORPUS = sorted(p.name for p in INVALID.iterdir() if p.name != "expected.yaml")
+
+
+def _format(case: str) -> str:
+    """The format a case is read as: the longest format name its name starts with."""
+    names = sorted(IMPORT_FORMATS, key=len, reverse=True)
+    return next((f for f in names if case.startswith(f + "-")), case.split("-")[0])
 
 
 def test_corpus_and_expectations_match() -> None:
@@ -38,7 +45,7 @@ def test_cli_message(
     monkeypatch.chdir(INVALID)
     target = tmp_path / "map.yaml"
     with pytest.raises(SystemExit) as code:
-        main(["import", case.split("-")[0], case, "-o", str(target)])
+        main(["import", _format(case), case, "-o", str(target)])
     assert code.value.code == 1
     err = capsys.readouterr().err
     assert err.splitlines()[0] == f"Error: {EXPECTED[case]}"
@@ -50,7 +57,7 @@ def test_cli_message(
 def test_library_raises_a_sysmap_error(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(INVALID)
     with pytest.raises((MapFileError, MapInvalid)):
-        import_map(case.split("-")[0], case)
+        import_map(_format(case), case)
 
 
 def test_real_process_no_traceback(tmp_path: Path) -> None:

@@ -256,3 +256,151 @@ def test_weighted_variants_equal_networkx(name: str) -> None:
     for metric, expected in checks.items():
         for v, value in expected.items():
             assert row[str(v)][metric] == pytest.approx(value, abs=TOL), (metric, v)
+
+
+# ------------------------------------------------ adjacency matrices and edge lists
+
+
+def _same_metrics_as_networkx(m: Any, g: nx.Graph) -> None:
+    s = structure(m)
+    assert s.density == pytest.approx(nx.density(g), abs=TOL)
+    row = {r["name"]: r for r in s.stakeholders}
+    assert set(row) == {str(v) for v in g}
+    for metric, expected in {
+        "betweenness": nx.betweenness_centrality(g),
+        "closeness": nx.closeness_centrality(g),
+        "clustering": nx.clustering(g),
+    }.items():
+        for v, value in expected.items():
+            assert row[str(v)][metric] == pytest.approx(value, abs=TOL), (metric, v)
+    for v, d in g.degree():
+        assert row[str(v)]["degree"] == d
+
+
+@pytest.mark.parametrize(
+    "file, name",
+    [
+        ("krackhardt-kite-adjacency.csv", "krackhardt-kite"),
+        ("florentine-families-adjacency.xlsx", "florentine-families"),
+    ],
+)
+def test_adjacency_matrix_csv_and_xlsx(file: str, name: str) -> None:
+    result = import_map("adjacency", CORPUS / file, role="provider", kind="collaborates")
+    assert result.assumed[0].startswith("the matrix is symmetric, so it was read as undirected")
+    _same_metrics_as_networkx(result.map, corpus.original(name))
+    # forced directed: two one-way relationships a pair, the same ties
+    directed = import_map(
+        "adjacency", CORPUS / file, role="provider", kind="collaborates", directed="true"
+    ).map
+    assert len(directed.relationships) == 2 * len(result.map.relationships)
+    _same_metrics_as_networkx(directed, corpus.original(name))
+
+
+def test_gephi_edge_table() -> None:
+    g = corpus.original("les-miserables")
+    result = import_map(
+        "edge-list", CORPUS / "les-miserables-edges.csv", role="provider", kind="collaborates"
+    )
+    m = result.map
+    # Gephi's Type column (Undirected) is the direction, not the kind
+    assert {r.kind for r in m.relationships} == {"collaborates"}
+    assert all(r.direction == "mutual" for r in m.relationships)
+    _same_metrics_as_networkx(m, g)
+    weights = {(r.source, r.target): r.attributes["weight"] for r in m.relationships}
+    assert sorted(weights.values()) == sorted(float(w) for _, _, w in g.edges(data="weight"))
+
+
+def test_edge_list_columns_named_by_options() -> None:
+    from sysmap.formats.edge_list import parse_edge_list
+
+    text = "Org A,Org B,Tie,Since\nShelter,Outreach,refers,2019\nOutreach,Board,informs,2021\n"
+    m = parse_edge_list(text, role="provider", source="Org A", target="org b", type="Tie")
+    assert [(r.source, r.target, r.kind, r.attributes["Since"]) for r in m.relationships] == [
+        ("shelter", "outreach", "refers", 2019),
+        ("outreach", "board", "informs", 2021),
+    ]
+    from sysmap.errors import MapInvalid
+
+    with pytest.raises(MapInvalid) as caught:
+        parse_edge_list(text, role="provider", source="Orga A", target="Org B")
+    assert caught.value.problems[0].message == (
+        "row 1: no column 'Orga A' (option source) — did you mean 'Org A'? — the columns are "
+        "Org A, Org B, Tie, Since"
+    )
+
+
+# ------------------------------------------------ Mental Modeler
+
+
+MM = CORPUS / "mental-modeler-housing.csv"
+
+
+def _mm_graph() -> nx.DiGraph:
+    """The Mental Modeler matrix read with the csv module, as a networkx digraph."""
+    import csv
+
+    with open(MM, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    g = nx.DiGraph()
+    for row in rows[1:]:
+        for target, cell in zip(rows[0][1:], row[1:], strict=True):
+            if float(cell):
+                g.add_edge(row[0], target, weight=float(cell))
+    return g
+
+
+def test_mental_modeler_matrix_imports_as_factors_and_weighted_links() -> None:
+    from sysmap.analysis.loops import loops
+
+    result = import_map("mental-modeler", MM)
+    m = result.map
+    g = _mm_graph()
+    assert not m.stakeholders and len(m.factors) == 8
+    names = {f.id: f.name for f in m.factors}
+    got = {(names[r.source], names[r.target]): r for r in m.relationships}
+    assert set(got) == set(g.edges)
+    for (a, b), r in got.items():
+        w = g.edges[a, b]["weight"]
+        assert (r.kind, r.weight, r.polarity) == ("influences", w, "-" if w < 0 else "+")
+        assert r.strength == abs(w) * 5
+    # every cycle networkx finds, typed by the product of its signs
+    want: dict[str, int] = {"reinforcing": 0, "balancing": 0}
+    for cycle in nx.simple_cycles(g):
+        signs = [
+            g.edges[a, b]["weight"] < 0 for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True)
+        ]
+        want["balancing" if sum(signs) % 2 else "reinforcing"] += 1
+    counts = loops(m, max_length=8).counts()
+    assert (counts["reinforcing"], counts["balancing"], counts["untyped"]) == (
+        want["reinforcing"],
+        want["balancing"],
+        0,
+    )
+
+
+def test_mental_modeler_round_trip(tmp_path: Path) -> None:
+    from sysmap.formats import export_map
+
+    m = import_map("mental-modeler", MM).map
+    out = tmp_path / "back.csv"
+    # a matrix has no place for the map's own fields; everything else is carried
+    assert export_map(m, "mental-modeler", out).dropped == ["guiding_question", "id", "title"]
+    back = import_map(
+        "mental-modeler", out, id=m.id, title=m.title, guiding_question=m.guiding_question
+    ).map
+    assert back == m
+    assert out.read_text().splitlines()[0] == MM.read_text().splitlines()[0]
+
+
+def test_mental_modeler_weight_outside_range() -> None:
+    from sysmap.errors import MapInvalid
+    from sysmap.formats.mental_modeler import parse_mental_modeler
+
+    with pytest.raises(MapInvalid) as caught:
+        parse_mental_modeler(",A,B\nA,0,3\nB,0.5,0\n", file="m.csv")
+    problem = caught.value.problems[0]
+    assert problem.file == "m.csv"
+    assert problem.message == (
+        "row 2, column B: 3 is outside Mental Modeler's −1 to 1 — check the file is a "
+        "Mental Modeler matrix (or import it as adjacency)"
+    )

@@ -94,7 +94,8 @@ def _format_list(direction: str) -> str:
     from sysmap import formats
 
     registry = formats.EXPORT_FORMATS if direction == "export" else formats.IMPORT_FORMATS
-    return "\n".join(f"  {n:<10} {registry[n].description}" for n in sorted(registry))
+    width = max(len(n) for n in registry) + 1
+    return "\n".join(f"  {n:<{width}} {registry[n].description}" for n in sorted(registry))
 
 
 class _FormatsCommand(click.Command):

@@ -256,6 +256,12 @@ _EXPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("node-link", "node_link:write_node_link", "networkx node-link JSON", {"suffix": ".json"}),
     ("mermaid", "mermaid:write_mermaid", "a Mermaid flowchart", {"suffix": ".mmd"}),
     (
+        "mental-modeler",
+        "mental_modeler:write_mental_modeler",
+        "the key-factor model as a Mental Modeler CSV matrix",
+        {"suffix": ".csv"},
+    ),
+    (
         "svg",
         "svg:write_svg",
         "a static picture of the map for printed reports",
@@ -274,6 +280,27 @@ _IMPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("kumu", "kumu:import_kumu", "Kumu JSON", {"suffix": ".json"}),
     ("graphml", "graphml:import_graphml", "GraphML", {"suffix": ".graphml"}),
     ("gexf", "gexf:import_gexf", "GEXF", {"suffix": ".gexf"}),
+    (
+        "mental-modeler",
+        "mental_modeler:import_mental_modeler",
+        "a Mental Modeler CSV matrix (fuzzy cognitive map)",
+        {"suffix": ".csv"},
+    ),
+    (
+        "adjacency",
+        "adjacency:import_adjacency",
+        "an adjacency matrix in CSV or XLSX",
+        {"suffix": ".csv", "options": ("element", "directed")},
+    ),
+    (
+        "edge-list",
+        "edge_list:import_edge_list",
+        "an edge list CSV, columns mapped with options",
+        {
+            "suffix": ".csv",
+            "options": ("source", "target", "type", "weight", "directed", "element"),
+        },
+    ),
     (
         "survey",
         "survey:import_survey",

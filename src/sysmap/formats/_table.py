@@ -78,6 +78,7 @@ CONNECTION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("trust", "Trust"),
     ("direction", "Direction"),
     ("polarity", "Polarity"),
+    ("weight", "Weight"),
     ("status", "Status"),
     ("power", "Power"),
     ("power_carries", "Power carries"),
