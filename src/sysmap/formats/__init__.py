@@ -8,20 +8,24 @@ below lets the command line and :func:`export_map` / :func:`import_map`
 find them by name; a later module adds a format with
 :func:`register_export` / :func:`register_import` without touching them.
 
-=========== ====== ====== ==============================================
-format      export import notes
-=========== ====== ====== ==============================================
-csv         yes    yes    a folder of elements/connections/loops/map/kinds CSVs
-xlsx        yes    yes    one workbook, the same sheets; ``template=True``
-kumu        yes    yes    Kumu JSON (elements, connections, loops)
-graphml     yes    yes    typed attributes (Gephi, yEd, igraph, networkx)
-gexf        yes    yes    GEXF 1.3, typed attributes (Gephi)
-survey      no     yes    PARTNER-style relationship survey CSV
-node-link   yes    no     networkx node-link JSON, every field
-mermaid     yes    no     a flowchart for Markdown
-svg         yes    no     a static picture of the map (``redact=True``)
-cypher      yes    no     a Cypher script that MERGEs the map into Neo4j
-=========== ====== ====== ==============================================
+============== ====== ====== ==============================================
+format         export import notes
+============== ====== ====== ==============================================
+csv            yes    yes    a folder of elements/connections/loops/map/kinds CSVs
+xlsx           yes    yes    one workbook, the same sheets; ``template=True``
+kumu           yes    yes    Kumu JSON (elements, connections, loops)
+graphml        yes    yes    typed attributes (Gephi, yEd, igraph, networkx)
+gexf           yes    yes    GEXF 1.3, typed attributes (Gephi)
+survey         no     yes    PARTNER-style relationship survey CSV
+mental-modeler yes    yes    Mental Modeler's CSV matrix: factors and
+                             influences with weights
+adjacency      no     yes    an adjacency matrix, CSV or XLSX
+edge-list      no     yes    a CSV of pairs, columns mapped by options
+node-link      yes    no     networkx node-link JSON, every field
+mermaid        yes    no     a flowchart for Markdown
+svg            yes    no     a static picture of the map (``redact=True``)
+cypher         yes    no     a Cypher script that MERGEs the map into Neo4j
+============== ====== ====== ==============================================
 
 Example
 -------
