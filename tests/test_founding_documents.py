@@ -370,3 +370,75 @@ def test_the_example_maps_hold_the_two_templates_and_charter_status():
     # redesign: the drop-in adopted in September; the lead agency still reviewing since
     # March; the family shelter moved from not started to reviewing in September
     assert "Charter status: 1 of 3 organisations adopted, 2 reviewing, 0 not started." in out
+
+
+# ------------------------------------------------------------------ document 002
+
+# Every question of the document, stage by stage, in its order, as the ideas each
+# question must keep (typed from the document; sysmap words the questions itself).
+DOC_002 = [
+    ("guiding.question", ["question", "working on together"]),
+    ("who.guiding-team", ["everyone's job", "each role on the guiding team"]),
+    ("who.roles", ["relationships", "shape and influence the guiding question"]),
+    ("who.beneficiaries", ["Beneficiaries", "whom does the system serve"]),
+    ("who.providers", ["Providers", "who serves the system"]),
+    ("who.leaders", ["Leaders", "who can change the system"]),
+    ("why.relationships", ["changing relationships", "exist among the stakeholders", "primary data"]),
+    ("why.providers", ["Providers", "work together today"]),
+    ("why.voice-collected", ["voices and experiences", "collected", "understood in their context"]),
+    ("why.leaders", ["system's current structure", "as designed", "problems and inequities", "beneficiaries and providers"]),
+    ("why.indicators", ["know and not know", "what data can we share", "what does it mean to us", "secondary data"]),
+    ("why.equity", ["Equity before equality", "primary and the secondary data", "equity lens"]),
+    ("why.visible", ["invisible stays unsolvable", "make visible in the system"]),
+    ("what.outcomes", ["outcomes", "co-create", "What difference"]),
+    ("what.redesign", ["systems thing, not a single thing", "change and improve the way we work together"]),
+    ("what.among-providers", ["among the providers", "the system is the way we work together"]),
+    ("what.among-beneficiaries", ["among the people the system serves", "organise themselves"]),
+    ("what.among-leaders", ["among the leaders", "influence and change the system", "see and understand it"]),
+    ("what.providers-beneficiaries", ["Intrinsic relationships", "providers serve beneficiaries"]),
+    ("what.power-shift", ["Power dynamics", "shift more power to beneficiaries", "voice and choice"]),
+    ("what.system-redesign", ["leaders and providers redesign the system", "coordinated entry", "feedback loops"]),
+    ("what.key-factors", ["model of the new system", "key factors", "one whole"]),
+    ("how.change-plan", ["redesigned, not controlled", "form, rewire and strengthen"]),
+    ("how.pilots", ["Start small, think big, aim high", "pilot and test", "human and local scale"]),
+    ("how.measures", ["static data", "measure the outcomes", "rewired relationships"]),
+    ("how.measure-shifts", ["isolated to shared", "systems-level", "real-time", "secondary to primary", "reactive to predictive"]),
+    ("how.evaluate", ["evaluate what we learn", "which measures mean something to us", "return what we learn to the system"]),
+    ("how.sustain", ["continuous process, not an event", "organise, coordinate and embed", "lasts"]),
+]  # fmt: skip
+# the document's five From -> To shifts, typed from its table
+DOC_002_SHIFTS = [
+    ("Isolated measures", "Shared measures"),
+    ("Programmatic, organisational", "Systems-level"),
+    ("Static, episodic", "Dynamic, real-time"),
+    ("Secondary data", "Primary data (people-specific)"),
+    ("Reactive analytics", "Predictive analytics"),
+]
+
+
+def test_every_question_of_document_002_is_asked_with_its_ideas():
+    from sysmap.model import MEASURE_SHIFTS
+    from sysmap.questions import QUESTIONS
+
+    asked = [q for q in QUESTIONS if not q.startswith("who.lived-experience")]
+    assert asked == [qid for qid, _ in DOC_002]  # all of them, in the document's order
+    for qid, ideas in DOC_002:
+        for idea in ideas:
+            assert idea.lower() in QUESTIONS[qid].text.lower(), (qid, idea)
+    assert list(MEASURE_SHIFTS.values()) == DOC_002_SHIFTS
+
+
+def test_process_on_the_example_pair_answers_every_question_or_says_what_next():
+    current = EXAMPLES / "homelessness-current.yaml"
+    redesign = EXAMPLES / "homelessness-redesign.yaml"
+    data = json.loads(run("process", str(current), str(redesign), "--format", "json"))
+    checks = [c for s in data["stages"] for c in s["checks"]]
+    assert [c["id"] for c in checks if not c["id"].startswith("who.lived-experience")] == [
+        qid for qid, _ in DOC_002
+    ]
+    for c in checks:
+        assert c["status"] == "done" or c["next_step"].startswith("sysmap "), c["id"]
+        assert c["how"] or c["team_answer"], c["id"]  # says how the map answers, or the team did
+    text = run("process", str(current), str(redesign))
+    for c in checks:
+        assert c["question"] in text

@@ -157,8 +157,8 @@ _ALL: tuple[Question, ...] = (
     ),  # fmt: skip
     _q(
         "why.leaders",
-        "Leaders: how does the way the system is built today create problems and "
-        "inequities for beneficiaries and providers?",
+        "Leaders: in what ways does the system's current structure, as designed, create "
+        "problems and inequities for beneficiaries and providers?",
         "both",
         "the power each role group holds and whether beneficiaries' voice reaches a leader; "
         "how that creates problems is the team's answer",
