@@ -61,7 +61,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "whatif": (
         "sysmap.cli.whatif",
         "whatif_cmd",
-        "Hold factors and see what the key-factor model does.",
+        "What if: push key factors, or take stakeholders away.",
     ),
     "workshop": ("sysmap.cli.workshop", "workshop_cmd", "Run a live workshop on the map."),
     "process": (
