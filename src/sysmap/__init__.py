@@ -58,6 +58,8 @@ _WHERE: dict[str, str] = {
     "generate_html": "sysmap.html",
     "init_map": "sysmap.init",
     "new_map_text": "sysmap.init",
+    "map_iframe": "sysmap.notebook",
+    "to_pyvis": "sysmap.notebook",
     "CORE_KINDS": "sysmap.model",
     "FORMAT_VERSION": "sysmap.model",
     "Factor": "sysmap.model",
@@ -122,6 +124,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported he
     from sysmap.graph import from_graph, to_graph
     from sysmap.html import export_html, generate_html
     from sysmap.init import init_map, new_map_text
+    from sysmap.notebook import map_iframe, to_pyvis
     from sysmap.model import (
         CORE_KINDS,
         FORMAT_VERSION,
@@ -195,6 +198,8 @@ __all__ = [
     "add_to",
     "rename",
     "copy_examples",
+    "map_iframe",
+    "to_pyvis",
     "change_plan",
     "compare_maps",
     "dumps_map",

@@ -649,6 +649,12 @@ class SystemMap(_Model):
         data.pop("sysmap", None)
         return {"sysmap": self.sysmap, **data}
 
+    def _repr_html_(self) -> str:
+        """The map drawn in a Jupyter notebook: :func:`sysmap.notebook.map_iframe`."""
+        from sysmap.notebook import map_iframe  # the HTML map's parts load only when shown
+
+        return map_iframe(self)
+
 
 def _whole(value: Any) -> Any:
     # strength 3, not 3.0: numbers stored as floats are written as people type them
