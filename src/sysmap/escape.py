@@ -44,6 +44,8 @@ __all__ = [
 FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+# first characters worth a closer look (one set lookup for almost every cell)
+_FIRST = frozenset((*FORMULA_START, "'"))
 
 
 def _needs_quote(text: str) -> bool:
@@ -60,7 +62,7 @@ def spreadsheet_cell(value: Any) -> Any:
     :func:`spreadsheet_value` restores every text exactly. Plain numbers
     (``-3``, ``+1.5``) and non-text values are left as they are.
     """
-    if isinstance(value, str) and _needs_quote(value):
+    if value.__class__ is str and value[:1] in _FIRST and _needs_quote(value):
         return "'" + value
     return value
 
