@@ -40,7 +40,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def test_every_section_of_a_map_has_a_place_in_the_graph():
     stored_elsewhere = {"id", "sysmap", "stakeholders", "factors", "relationships"}
     version_fields = {"title", "guiding_question", "community", "description", "as_of"}
-    version_fields |= {"stage", "based_on", "kinds"}
+    version_fields |= {"stage", "based_on", "kinds", "privacy", "answers"}
     assert set(SystemMap.model_fields) == stored_elsewhere | version_fields | set(RECORD_LABELS)
 
 

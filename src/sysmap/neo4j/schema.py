@@ -40,11 +40,13 @@ True
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic_core import from_json, to_json
@@ -59,6 +61,7 @@ from sysmap.model import (
     Measure,
     Outcome,
     Relationship,
+    Scenario,
     Stakeholder,
     SystemMap,
 )
@@ -81,6 +84,7 @@ __all__ = [
     "map_digest",
     "relationship_type",
     "stored_properties",
+    "nested_fields",
 ]
 
 #: The layout of stored maps; written on every version node.
@@ -109,6 +113,7 @@ RECORD_LABELS: dict[str, tuple[str, type[BaseModel]]] = {
     "measures": ("SysmapMeasure", Measure),
     "indicators": ("SysmapIndicator", Indicator),
     "assessments": ("SysmapAssessment", Assessment),
+    "scenarios": ("SysmapScenario", Scenario),
 }
 
 #: Fields stored as JSON text, per model. Free attributes are JSON because
@@ -117,18 +122,9 @@ RECORD_LABELS: dict[str, tuple[str, type[BaseModel]]] = {
 #: and values keep their type exactly (1 vs 1.0, an empty value). The other
 #: fields here are nested records that a property cannot hold. Everything
 #: else is a plain property (text, number, true/false, or a list of text).
-JSON_FIELDS: dict[type[BaseModel], frozenset[str]] = {
-    SystemMap: frozenset({"kinds"}),
-    Stakeholder: frozenset({"attributes"}),
-    Factor: frozenset({"attributes"}),
-    Relationship: frozenset({"attributes", "evidence", "change"}),
-    FeedbackLoop: frozenset(),
-    GuidingRole: frozenset({"responsibilities"}),
-    Outcome: frozenset(),
-    Measure: frozenset({"values"}),
-    Indicator: frozenset({"disaggregations"}),
-    Assessment: frozenset({"items", "results"}),
-}
+#: The sets are read off the models (:func:`nested_fields`), so a field added
+#: to the file format has a place in the graph without a change here.
+JSON_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
 
 #: Properties the store adds; no model field has these names.
 BOOKKEEPING = frozenset({"map", "version", "gen", "seq"})
@@ -138,7 +134,61 @@ BOOKKEEPING = frozenset({"map", "version", "gen", "seq"})
 # text stays the source of truth and pull ignores the copies.
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,59}$")
 _SECTIONS = frozenset({"stakeholders", "factors", "relationships", *RECORD_LABELS})
-_MAP_FIELDS = ("title", "guiding_question", "community", "description", "as_of", "stage")
+_PLAIN = (str, int, float, bool, _dt.date)
+
+
+def nested_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``model`` that a graph property cannot hold as they are.
+
+    A property holds text, a number, true/false, a date or a list of those;
+    a record, a mapping or a list of records is stored as JSON text. A
+    relationship's ``power`` is the exception: it is two plain properties.
+
+    Example
+    -------
+    >>> sorted(nested_fields(Relationship))
+    ['attributes', 'change', 'evidence']
+    """
+    skip = {"power"} if model is Relationship else set()
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if name not in skip and name not in _SECTIONS and not _is_plain(info.annotation)
+    )
+
+
+def _is_plain(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin is Literal or annotation is type(None):
+        return True
+    if origin is Annotated:
+        return _is_plain(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return all(_is_plain(a) for a in get_args(annotation))
+    if origin in (list, tuple, set, frozenset):
+        return all(
+            a is not Ellipsis and _is_plain(a) and get_origin(a) not in (list, tuple)
+            for a in get_args(annotation)
+        )
+    return isinstance(annotation, type) and issubclass(annotation, _PLAIN)
+
+
+JSON_FIELDS.update(
+    {
+        model: nested_fields(model)
+        for model in (
+            SystemMap,
+            Stakeholder,
+            Factor,
+            Relationship,
+            *(m for _label, m in RECORD_LABELS.values()),
+        )
+    }
+)
+#: The map's own fields, kept on its version node.
+_MAP_FIELDS = tuple(
+    f for f in SystemMap.model_fields if f not in _SECTIONS and f not in ("id", "sysmap")
+)
 
 
 def stored_properties(model: type[BaseModel]) -> list[str]:
@@ -356,11 +406,11 @@ def rows_to_map(
         The map as it was pushed.
     """
     data: dict[str, Any] = {"id": version["map"]}
-    for key in ("sysmap", *_MAP_FIELDS, "based_on"):
-        if version.get(key) is not None:
-            data[key] = version[key]
-    if version.get("kinds"):
-        data["kinds"] = _loads(version["kinds"])
+    nested = JSON_FIELDS[SystemMap]
+    for key in ("sysmap", *_MAP_FIELDS):
+        value = version.get(key)
+        if value is not None:
+            data[key] = _loads(value) if key in nested and type(value) is str else value
 
     def ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return sorted(rows, key=lambda r: r["seq"])
