@@ -135,7 +135,9 @@ def test_browser_inference_matches_python_on_a_negative_loop(browser: Any, tmp_p
     export_html(m, out)
     page = Panel(browser, out)
     try:
-        got = page.js("() => { const r = sysmapWhatif.infer({2: 1}); return [r.state, r.outcome]; }")
+        got = page.js(
+            "() => { const r = sysmapWhatif.infer({2: 1}); return [r.state, r.outcome]; }"
+        )
         r = whatif(m, {"c": 1.0}, settings=Settings())
         assert got[1] == r.run.outcome
         pos = {"a": 0, "b": 1, "c": 2}

@@ -839,10 +839,10 @@ def _whatif_blocks(x: _Inputs, m: SystemMap) -> list[Any]:
         cols = [{c.id: c.change for c in r.changes} for r in runs]
         order = [c.id for c in runs[-1].changes if not c.held][:8]
         marks = {"rises": "▲ ", "falls": "▼ ", "no change": ""}
-        rows = [
+        rows: list[tuple[str, list[float | None]]] = [
             (
                 marks[last[f].direction] + last[f].name,
-                *(round(100 * abs(col[f]), 1) if f in col else None for col in cols),
+                [round(100 * abs(col[f]), 1) if f in col else None for col in cols],
             )
             for f in order
         ]
@@ -855,7 +855,7 @@ def _whatif_blocks(x: _Inputs, m: SystemMap) -> list[Any]:
         ]
         svg = (
             charts.paired_bar_chart(
-                [(r[0], r[1], r[2]) for r in rows],
+                [(label, v[0], v[1]) for label, v in rows],
                 title=title,
                 series=("today", "redesign"),
                 unit=" pts",
@@ -863,7 +863,7 @@ def _whatif_blocks(x: _Inputs, m: SystemMap) -> list[Any]:
                 label_width=230,
             )
             if len(runs) == 2
-            else charts.bar_chart([(r[0], r[1]) for r in rows], title=title, unit=" pts")
+            else charts.bar_chart([(label, v[0]) for label, v in rows], title=title, unit=" pts")
         )
         blocks.append(Heading(title, 4))
         if sc.note:
