@@ -160,7 +160,8 @@ _ALL: tuple[Question, ...] = (
         "Leaders: in what ways does the system's current structure, as designed, create "
         "problems and inequities for beneficiaries and providers?",
         "both",
-        "the power each role group holds and whether beneficiaries' voice reaches a leader; "
+        "the power each role group holds, and the beneficiaries with no voice channel of their "
+        "own; "
         "how that creates problems is the team's answer",
         "why.relationships",
     ),  # fmt: skip

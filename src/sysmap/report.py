@@ -1264,6 +1264,21 @@ def _assess_section(x: _Inputs) -> Section:
                 for ar in a.areas
             ]
             sec.blocks.append(_rows(rows, ["Area", "Items", "In place", "Under half way"]))
+        if a.charter:
+            rows = [
+                [
+                    c.name,
+                    c.status,
+                    c.date.isoformat() if c.date else "—",
+                    _pct100(c.percent),
+                    "; ".join(f"{st} {d.isoformat() if d else ''}".strip() for st, d in c.history)
+                    or "—",
+                ]
+                for c in a.charter
+            ]
+            sec.blocks.append(
+                _rows(rows, ["Organisation", "Charter status", "Since", "In place", "Before"])
+            )
         if a.not_assessed:
             sec.blocks.append(
                 Para(
@@ -1372,6 +1387,18 @@ def _roles_section(x: _Inputs) -> Section:
                 ]
             )
         )
+    for d in cover.development:
+        sec.blocks.append(Heading(f"Where to train first: {d.who}", 3, "roles-development"))
+        sec.blocks.append(
+            Para(
+                f"As {d.role_name}: {len(d.ready)} of {d.responsibilities} responsibilities "
+                "have every need met at the levels recorded; training in a competency meets "
+                "the needs listed.",
+                cls="meta",
+            )
+        )
+        headers, rows = d.training_table()
+        sec.blocks.append(_rows(rows, [h.capitalize() for h in headers]))
     return sec
 
 
