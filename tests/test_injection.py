@@ -42,6 +42,7 @@ from sysmap.formats import EXPORT_FORMATS, export_map, import_map
 from sysmap.formats.cypher import generate_cypher
 from sysmap.model import SystemMap
 from sysmap.plan import change_plan, generate_plan
+from sysmap.process import check_process
 from sysmap.report import generate_report
 from sysmap.roles import format_roles, role_matrix
 from sysmap.summary import summarize
@@ -171,6 +172,7 @@ def markdown_outputs(m: SystemMap) -> dict[str, str]:
         "report": generate_report(m, later, format="md"),
         "roles": format_roles(role_matrix(m.guiding_team), fmt="md"),
         "assess": format_assessments(assess(m), "md"),
+        "process": check_process(m, later).format_markdown(),
     }
 
 

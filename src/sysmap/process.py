@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import MEASURE_SHIFTS, ROLES, VOICE_KINDS, SystemMap
 from sysmap.questions import QUESTIONS, STAGE_TITLES
 
@@ -245,7 +246,7 @@ class ProcessStatus:
             ]
             for c in s.checks:
                 step = (
-                    f"`{_md(c.next_step)}`"
+                    f"`{_code(c.next_step)}`"
                     if c.next_step and c.next_step.startswith("sysmap ")
                     else _md(c.next_step or "")
                 )
@@ -258,7 +259,12 @@ class ProcessStatus:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)
+
+
+def _code(text: str) -> str:
+    # inside a code span Markdown shows everything as written but a backtick
+    return text.replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
 def _names(names: list[str], limit: int = NAMES_SHOWN) -> str:
