@@ -35,9 +35,11 @@ Gaps — the rules:
 
 Indicators: every disaggregation in the map is shown. A **count** indicator
 (people counted) shows each group's **share of the total** (the sum of the
-groups); a **rate** indicator (its unit mentions %, percent, rate, ratio or
-"per") shows each group's **ratio to the overall value** (the indicator's
-``value``). When a count indicator is disaggregated by the lens's attribute,
+groups); a **rate or level** indicator (its unit mentions %, percent, rate,
+ratio, "per", days, weeks, months, years, median, mean, average, score or $)
+shows each group's **ratio to the overall value** (the indicator's
+``value``), and a group outside ``gap_ratio``× – 1/``gap_ratio``× (0.8× –
+1.25×) is a gap, either way (the map does not say whether more is better). When a count indicator is disaggregated by the lens's attribute,
 each group's share of the beneficiaries in scope (the people the system
 serves; everyone in scope when no beneficiary is) is shown beside it, and a
 group is flagged **under-represented** when its share of them is below
