@@ -83,6 +83,7 @@ _WHERE: dict[str, str] = {
     "load_role_archetype": "sysmap.roles",
     "role_matrix": "sysmap.roles",
     "team_coverage": "sysmap.roles",
+    "development_plan": "sysmap.roles",
     "generate_schema": "sysmap.schema",
     "map_schema": "sysmap.schema",
     "dumps_map": "sysmap.storage",
@@ -142,6 +143,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported he
     from sysmap.roles import (
         RoleMatrix,
         TeamCoverage,
+        development_plan,
         format_roles,
         load_role_archetype,
         role_matrix,
@@ -170,6 +172,7 @@ __all__ = [
     "load_role_archetype",
     "role_matrix",
     "team_coverage",
+    "development_plan",
     "ChangePlan",
     "Comparison",
     "CORE_KINDS",
