@@ -47,6 +47,7 @@ from sysmap.report import generate_report
 from sysmap.roles import format_roles, role_matrix
 from sysmap.summary import summarize
 from sysmap.validate import load_map
+from sysmap.whatif import fragile, network_whatif
 from test_neo4j_cypher_script import elements, graph, relationships, run_script, statements
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -173,6 +174,8 @@ def markdown_outputs(m: SystemMap) -> dict[str, str]:
         "roles": format_roles(role_matrix(m.guiding_team), fmt="md"),
         "assess": format_assessments(assess(m), "md"),
         "process": check_process(m, later).format_markdown(),
+        "whatif": network_whatif(m, without=["s1"]).format_markdown(),
+        "fragile": fragile(m).format_markdown(),
     }
 
 

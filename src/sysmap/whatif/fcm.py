@@ -61,6 +61,7 @@ import scipy.sparse as sp
 from sysmap.analysis._base import Finding, md_table, text_table
 from sysmap.analysis._graph import counts
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
 
@@ -497,7 +498,8 @@ class WhatIfResult:
         return "\n".join(lines)
 
     def format_markdown(self) -> str:
-        lines = [f"## {self._head()[0]}", ""] + [f"- {x}" for x in self._head()[1:]]
+        head = [markdown_text(x) for x in self._head()]
+        lines = [f"## {head[0]}", ""] + [f"- {x}" for x in head[1:]]
         if self.settled:
             headers = ["factor", "baseline", "scenario", "change", "direction", ""]
             lines += ["", md_table(headers, self._rows())]
@@ -703,9 +705,9 @@ class ScenarioTable:
         headers, rows = self._table()
         return "\n".join(
             [
-                f"## {self.heading}",
+                f"## {markdown_text(self.heading)}",
                 "",
-                *[f"- {x}" for x in self._lines()],
+                *[f"- {markdown_text(x)}" for x in self._lines()],
                 "",
                 md_table(headers, rows),
                 "",

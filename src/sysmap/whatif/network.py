@@ -42,6 +42,7 @@ from sysmap.analysis._graph import counts
 from sysmap.analysis.loops import loops
 from sysmap.analysis.voice import voice, voice_kinds
 from sysmap.errors import SysmapError
+from sysmap.escape import markdown_text
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
 
@@ -210,9 +211,9 @@ class NetworkWhatIfResult:
         return "\n".join(lines)
 
     def format_markdown(self) -> str:
-        lines = [f"## What if on {self.map_id}", "", self.change_text(), ""]
+        lines = [f"## What if on {self.map_id}", "", markdown_text(self.change_text()), ""]
         for title, ids in self._sections():
-            lines.append(f"- **{title}**: {self._n(ids) if ids else 'none'}")
+            lines.append(f"- **{title}**: {markdown_text(self._n(ids)) if ids else 'none'}")
         return "\n".join(lines)
 
 
@@ -432,7 +433,7 @@ class FragilityResult:
 
     def format_markdown(self) -> str:
         headers = ["#", "what", "name", "silences", "loops broken", "left unfunded"]
-        lines = [f"## {self._head()}", "", md_table(headers, self._rows()), ""]
+        lines = [f"## {markdown_text(self._head())}", "", md_table(headers, self._rows()), ""]
         lines += [f"- **{p.label}**: {self._what(p)}" for p in self.points[: self.shown]]
         return "\n".join(lines)
 
