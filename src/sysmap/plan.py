@@ -414,7 +414,7 @@ def change_plan(comparison: Comparison) -> ChangePlan:
     c = comparison
     names = c.names()
     measures = {m.id: m.name for mp in c.maps for m in mp.measures}
-    roles = {st.id: st.role for m in c.maps for st in m.stakeholders}
+    roles: dict[str, str] = {st.id: st.role for m in c.maps for st in m.stakeholders}
     items = [_relationship_item(rc, c, names, measures, roles) for rc in c.changes.relationships]
     order = {a: i for i, a in enumerate(ACTIONS)}
     items.sort(key=lambda i: order[i.action])  # stable: file order within a group
