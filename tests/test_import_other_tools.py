@@ -121,9 +121,10 @@ def test_without_role_or_kind_one_message_each() -> None:
         import_map("graphml", CORPUS / "karate-club.graphml")
     messages = [p.message for p in caught.value.problems]
     assert len(messages) == 2
-    assert messages[0].startswith("node 1, attribute Role: empty (and in 33 more nodes)")
+    # named as the file names them: GraphML keys role and kind, not sheet columns
+    assert messages[0].startswith("node 1, attribute role: empty (and in 33 more nodes)")
     assert "--role" in messages[0]
-    assert messages[1].startswith("edge 1, attribute Type: empty (and in 77 more edges)")
+    assert messages[1].startswith("edge 1, attribute kind: empty (and in 77 more edges)")
     assert "--kind" in messages[1]
 
 

@@ -740,7 +740,7 @@ def _read_elements(
                 known["role"] = b.role
                 b.defaulted += 1
             else:
-                b.no_role.append((table, i, headers.get("role", "Role")))
+                b.no_role.append((table, i, headers.get("role", _header(table, "Role"))))
         if element == "factor":
             section, target = "factors", factors
         elif element == "stakeholder":
@@ -788,6 +788,14 @@ def _weights_mode(value: Any) -> str:
             "attribute)"
         )
     return mode
+
+
+def _header(table: Table, sheet_header: str) -> str:
+    """How a missing field is named: its sheet column, or the key GraphML, GEXF and
+    Kumu JSON use (``kind``, not ``Type``)."""
+    if table.style in ("xml", "json"):
+        return {"Type": "kind", "Role": "role"}.get(sheet_header, sheet_header.lower())
+    return sheet_header
 
 
 def _missing(b: _Builder, rows: list[tuple[Table, int, str]], what: str, hint: str) -> None:
@@ -946,7 +954,7 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
                 known["kind"] = b.kind
                 b.kind_defaulted += 1
             else:
-                b.no_kind.append((table, i, headers.get("kind", "Type")))
+                b.no_kind.append((table, i, headers.get("kind", _header(table, "Type"))))
                 ok = False
         if not ok:
             continue

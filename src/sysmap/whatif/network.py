@@ -129,7 +129,7 @@ class NetworkWhatIfResult:
 
     :meth:`to_dict` gives ``analysis`` (``"whatif-network"``), ``map``,
     ``without`` (stakeholder ids), ``without_relationships``, ``with``
-    (relationship ids), ``lose_voice``, ``lose_return``, ``gain_voice``,
+    (relationship ids), ``lose_voice``, ``lose_return``, ``gain_voice``, ``gain_return``,
     ``loops_broken``, ``loops_closed``, ``no_funder``, ``no_longer_served``,
     ``cut_off`` (each a list of ids) and ``findings``.
     """
@@ -143,6 +143,7 @@ class NetworkWhatIfResult:
     lose_voice: list[str]
     lose_return: list[str]
     gain_voice: list[str]
+    gain_return: list[str]
     loops_broken: list[str]
     loops_closed: list[str]
     no_funder: list[str]
@@ -158,6 +159,7 @@ class NetworkWhatIfResult:
             ("Beneficiaries who lose every voice path to a leader", self.lose_voice),
             ("Beneficiaries whose loop with a leader loses its way back", self.lose_return),
             ("Beneficiaries who gain a voice path to a leader", self.gain_voice),
+            ("Beneficiaries whose voice now comes back from a leader", self.gain_return),
             ("Declared feedback loops that break", self.loops_broken),
             ("Declared feedback loops that close", self.loops_closed),
             ("Stakeholders left with no funder", self.no_funder),
@@ -178,7 +180,7 @@ class NetworkWhatIfResult:
 
     def findings(self) -> list[Finding]:
         out = [
-            Finding(f"{title}: {self._n(ids)}", self.name, 3 if i in (0, 3) else 2, list(ids))
+            Finding(f"{title}: {self._n(ids)}", self.name, 3 if i in (0, 4) else 2, list(ids))
             for i, (title, ids) in enumerate(self._sections())
             if ids
         ]
@@ -196,6 +198,7 @@ class NetworkWhatIfResult:
             "lose_voice": self.lose_voice,
             "lose_return": self.lose_return,
             "gain_voice": self.gain_voice,
+            "gain_return": self.gain_return,
             "loops_broken": self.loops_broken,
             "loops_closed": self.loops_closed,
             "no_funder": self.no_funder,
@@ -229,10 +232,33 @@ def _find_relationships(m: SystemMap, ids: Iterable[str], what: str) -> set[str]
     return out
 
 
+def _borrowed(
+    m: SystemMap, ids: Iterable[str], source: SystemMap | None
+) -> tuple[set[str], list[Relationship]]:
+    """``--with`` ids: those in the map, and relationships taken from ``source``."""
+    here = {r.id for r in m.relationships if r.id}
+    theirs = {r.id: r for r in source.relationships if r.id} if source is not None else {}
+    mine = [i for i in ids if i in here or i not in theirs]
+    borrowed = [theirs[i] for i in ids if i not in here and i in theirs]
+    elements = m.element_ids()
+    for r in borrowed:
+        for end in (r.source, r.target):
+            if end not in elements:
+                raise SysmapError(
+                    f"--with: the relationship '{r.id}' from '{source.id if source else ''}' "
+                    f"joins '{end}', who is not in the map '{m.id}' — add them to it first"
+                )
+    return _find_relationships(m, mine, "--with"), borrowed
+
+
 def _changed(
-    m: SystemMap, without: set[str], without_rels: set[str], with_rels: set[str]
+    m: SystemMap,
+    without: set[str],
+    without_rels: set[str],
+    with_rels: set[str],
+    borrowed: Sequence[Relationship] = (),
 ) -> SystemMap:
-    rels = []
+    rels = [r.model_copy(update={"status": "existing"}) for r in borrowed]
     for r in m.relationships:
         if r.source in without or r.target in without or r.id in without_rels:
             continue
@@ -249,6 +275,7 @@ def network_whatif(
     without: Sequence[str] = (),
     without_relationships: Sequence[str] = (),
     with_relationships: Sequence[str] = (),
+    source: SystemMap | None = None,
 ) -> NetworkWhatIfResult:
     """What changes if stakeholders leave, relationships stop or proposed ones form?
 
@@ -262,7 +289,10 @@ def network_whatif(
         Relationship ids taken out.
     with_relationships : sequence of str
         Relationship ids (usually ``status: proposed``, or broken or weak ones
-        repaired) that start working as existing relationships.
+        repaired) that start working as existing relationships; an id not in
+        ``m`` is taken from ``source`` (e.g. a link the redesign forms).
+    source : SystemMap, optional
+        The map (usually the redesign) to take ``with_relationships`` from.
 
     Returns
     -------
@@ -295,8 +325,8 @@ def network_whatif(
             hint = f"did you mean '{guess}'?" if guess else "use a stakeholder's id"
             raise SysmapError(f"the map '{m.id}' has no stakeholder '{sid}' — {hint}")
     gone = _find_relationships(m, without_relationships, "--without-relationship")
-    formed = _find_relationships(m, with_relationships, "--with")
-    after = _changed(m, set(without), gone, formed)
+    formed, borrowed = _borrowed(m, with_relationships, source)
+    after = _changed(m, set(without), gone, formed, borrowed)
     v0 = {b["id"]: b["verdict"] for b in voice(m).beneficiaries}
     v1 = {b["id"]: b["verdict"] for b in voice(after).beneficiaries}
     l0, l1 = _loops_holding(m), _loops_holding(after)
@@ -305,7 +335,7 @@ def network_whatif(
     c0, c1 = _connected(m), _connected(after)
     kept = list(after.stakeholders)
     names = {s.id: s.name for s in m.stakeholders} | {lp.id: lp.name for lp in m.loops}
-    names |= {r.id: relationship_label(r, names) for r in m.relationships if r.id}
+    names |= {r.id: relationship_label(r, names) for r in [*m.relationships, *borrowed] if r.id}
     return NetworkWhatIfResult(
         map_id=m.id,
         without=list(without),
@@ -314,6 +344,7 @@ def network_whatif(
         lose_voice=[b for b, v in v1.items() if v == "no voice" and v0[b] != "no voice"],
         lose_return=[b for b, v in v1.items() if v == "one-way" and v0[b] == "two-way"],
         gain_voice=[b for b, v in v1.items() if v != "no voice" and v0[b] == "no voice"],
+        gain_return=[b for b, v in v1.items() if v == "two-way" and v0[b] == "one-way"],
         loops_broken=[i for i, ok in l1.items() if l0[i] and not ok],
         loops_closed=[i for i, ok in l1.items() if ok and not l0[i]],
         no_funder=[s.id for s in kept if s.id in f0 and s.id not in f1],
