@@ -1165,12 +1165,19 @@ def _execution_lines(matrix: RoleMatrix, md: bool) -> list[str]:
         return []
     out = [_heading("Theory of execution: the order the work is done in", md)]
     for s in matrix.execution:
-        label = f"{s.step}." if s.step is not None else f"{s.when.replace('_', ' ').capitalize()}:"
-        refs = ", ".join(str(n) for n in s.responsibilities)
-        out.append(
-            f"{'- ' if md else '  '}{label} {s.text}"
-            + (f" (responsibilities {refs})" if refs else "")
+        n = len(s.responsibilities)
+        refs = (
+            f" (responsibilit{'y' if n == 1 else 'ies'} {', '.join(map(str, s.responsibilities))})"
+            if n
+            else ""
         )
+        when = s.when.replace("_", " ").capitalize()
+        if s.step is not None:
+            out.append(f"{'' if md else '  '}{s.step}. {s.text}{refs}")
+        else:
+            if md and out[-1][:1].isdigit():
+                out.append("")  # a list of its own after the numbered steps
+            out.append(f"{'- **' if md else '  '}{when}:{'**' if md else ''} {s.text}{refs}")
     return out + [""]
 
 
@@ -1343,4 +1350,3 @@ def _csv(matrix: RoleMatrix, coverage: TeamCoverage | None, which: str) -> str:
     for row in rows:
         w.writerow([spreadsheet_cell(str(c)) for c in row])
     return buf.getvalue()
-
