@@ -791,10 +791,12 @@ def _weights_mode(value: Any) -> str:
 
 
 def _header(table: Table, sheet_header: str) -> str:
-    """How a missing field is named: its sheet column, or the key GraphML, GEXF and
-    Kumu JSON use (``kind``, not ``Type``)."""
-    if table.style in ("xml", "json"):
-        return {"Type": "kind", "Role": "role"}.get(sheet_header, sheet_header.lower())
+    """How a missing field is named: its sheet column, or the key the file uses
+    (GraphML and GEXF ``kind``, Kumu JSON ``type``; ``role`` in both)."""
+    if table.style == "xml":
+        return {"Type": "kind"}.get(sheet_header, sheet_header.lower())
+    if table.style == "json":
+        return sheet_header.lower()
     return sheet_header
 
 
