@@ -396,3 +396,28 @@ def test_cli_redact_hides_sensitive_people_and_still_takes_their_ids() -> None:
     sensitive = next(s.id for s in load_map(CURRENT).stakeholders if s.sensitive)
     code, out = run("whatif", CURRENT, "--without", sensitive, "--redact")
     assert code == 0 and "without Stakeholder " in out
+
+
+def test_with_a_link_from_the_redesign_brings_voice_back() -> None:
+    # the redesign's r-lewg-unsheltered-informs (working group → people unsheltered) is
+    # the return that closes their loop: one-way today, two-way with it
+    cur, red = load_map(CURRENT), load_map(REDESIGN)
+    r = network_whatif(cur, with_relationships=["r-lewg-unsheltered-informs"], source=red)
+    assert r.gain_return == ["people-unsheltered"] and r.lose_voice == []
+    # repairing today's two broken links closes "Keep us informed along the way"
+    r = network_whatif(cur, with_relationships=["r-lewg-board-fb", "r-board-lewg-informs"])
+    assert r.loops_closed == ["loop-keep-informed"]
+    with pytest.raises(SysmapError, match="joins 'leab', who is not in the map"):
+        network_whatif(cur, with_relationships=["r-leab-board-fb"], source=red)
+
+
+def test_cli_with_from() -> None:
+    code, out = run(
+        "whatif", CURRENT, "--with", "r-lewg-unsheltered-informs", "--with-from", REDESIGN
+    )
+    assert code == 0
+    assert (
+        "Beneficiaries whose voice now comes back from a leader: People living unsheltered" in out
+    )
+    code, out = run("whatif", CURRENT, "--with-from", REDESIGN)
+    assert code == 2 and "--with-from needs --with" in out

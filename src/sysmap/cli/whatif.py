@@ -116,6 +116,12 @@ def _held(values: tuple[str, ...]) -> dict[str, float]:
     help="Let a proposed (or broken, or weak) relationship work as an existing one.",
 )
 @click.option(
+    "--with-from",
+    metavar="MAP",
+    type=click.Path(dir_okay=True),
+    help="Take --with relationships this map lacks from another map (e.g. the redesign).",
+)
+@click.option(
     "--fragile",
     "fragility",
     is_flag=True,
@@ -138,6 +144,7 @@ def whatif_cmd(
     without: tuple[str, ...],
     without_relationship: tuple[str, ...],
     with_: tuple[str, ...],
+    with_from: str | None,
     fragility: bool,
     redact: bool | None,
     fmt: str,
@@ -156,9 +163,13 @@ def whatif_cmd(
       sysmap whatif examples/homelessness-current.yaml --scenario landlords-join \\
           --against examples/homelessness-redesign.yaml
       sysmap whatif examples/homelessness-current.yaml --without coc-lead
+      sysmap whatif examples/homelessness-current.yaml --with r-lewg-unsheltered-informs \\
+          --with-from examples/homelessness-redesign.yaml
       sysmap whatif examples/homelessness-current.yaml --fragile
     """
     network = bool(without or without_relationship or with_)
+    if with_from and not with_:
+        raise click.UsageError("--with-from needs --with: the relationships to take from it")
     factors = bool(held or scenario or run_all)
     if (
         sum((network, factors, fragility)) != 1
@@ -170,7 +181,7 @@ def whatif_cmd(
             "alone), a change "
             "to the network (--without, --without-relationship, --with), or --fragile"
         )
-    maps = [load_map(p) for p in (map_file, *against)]
+    maps = [load_map(p) for p in (map_file, *against, *([with_from] if with_from else []))]
     # with redaction, stakeholders and relationships may still be named by their own ids
     done = redact_maps(*maps, keep_sections=True) if wants_redaction(redact, *maps) else None
     m = done.maps[0] if done else maps[0]
@@ -184,6 +195,7 @@ def whatif_cmd(
             without=[ids.get(x, x) for x in without],
             without_relationships=[ids.get(x, x) for x in without_relationship],
             with_relationships=[ids.get(x, x) for x in with_],
+            source=(done.maps if done else maps)[-1] if with_from else None,
         )
     else:
         settings = Settings(squashing, rule, lam, max_steps, tolerance)
