@@ -49,7 +49,7 @@ from typing import Any
 from sysmap import charts
 from sysmap import redact as redaction
 from sysmap.errors import SysmapError, UnknownFormat
-from sysmap.model import ROLES, SystemMap
+from sysmap.model import MEASURE_SHIFTS, ROLES, SystemMap
 from sysmap.problems import did_you_mean, one_of
 from sysmap.whatif import whatif_maps
 
@@ -638,7 +638,7 @@ def _equity_blocks(x: _Inputs) -> list[Any]:
     blocks: list[Any] = []
     for attr, result in x.equity.items():
         d = result.to_dict()
-        gaps = [g["text"] for metric in d.get("metrics", []) for g in metric.get("gaps", [])]
+        gaps = result.gap_texts()  # the indicators' gaps too: never "no gap" beside one
         groups = ", ".join(
             f"{g['group']} ({g['n']})" for g in d.get("groups", []) if g.get("recorded")
         )
@@ -899,6 +899,9 @@ def _measure_blocks(m: SystemMap) -> list[Any]:
             f"outcome: {outcomes.get(ms.outcome, ms.outcome)}" if ms.outcome else "",
             f"{ms.data} data" if ms.data else "",
             f"source: {ms.source}" if ms.source else "",
+            "shifts: " + "; ".join(" → ".join(MEASURE_SHIFTS[k]) for k in ms.shifts)
+            if ms.shifts
+            else "",
         ]
         if any(meta):
             blocks.append(Para("; ".join(t for t in meta if t), cls="meta"))
