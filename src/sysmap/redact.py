@@ -378,13 +378,16 @@ def _free_text(m: SystemMap) -> Counter[str]:
     return seen
 
 
-def redaction_notes(m: SystemMap, *, sections_left_out: bool = True) -> list[str]:
+def redaction_notes(
+    m: SystemMap, *, sections_left_out: bool = True, redacted: SystemMap | None = None
+) -> list[str]:
     """What a redaction of ``m`` did and what a person should still read.
 
     Parameters
     ----------
     m : the map before redaction
     sections_left_out : whether the output leaves :data:`SECTIONS_LEFT_OUT` out
+    redacted : ``m`` redacted already (saves redacting it again)
 
     Example
     -------
@@ -411,7 +414,8 @@ def redaction_notes(m: SystemMap, *, sections_left_out: bool = True) -> list[str
     left = [part.replace("_", " ") for part in SECTIONS_LEFT_OUT if getattr(m, part, None)]
     if sections_left_out and left:
         notes.append("redact: left out because they may name people: " + ", ".join(left))
-    redacted = redact_map(m, keep_sections=not sections_left_out)[0]
+    if redacted is None:
+        redacted = redact_map(m, keep_sections=not sections_left_out)[0]
     fields = _free_text(redacted)
     if fields:
         notes.append(

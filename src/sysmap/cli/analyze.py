@@ -15,8 +15,9 @@ from sysmap.cli.options import (
     map_argument,
     output_option,
     redact_option,
+    shown_maps,
 )
-from sysmap.redact import Redaction, maps_for_output, redact_maps, wants_redaction
+from sysmap.redact import Redaction, redact_maps, wants_redaction
 from sysmap.validate import load_map
 
 __all__ = ["analyze_cmd", "paths_cmd"]
@@ -96,7 +97,7 @@ def analyze_cmd(
       sysmap analyze examples/homelessness-current.yaml --format json -o analysis.json
       sysmap analyze examples/homelessness-current.yaml --format md --redact -o public.md
     """
-    m = maps_for_output(load_map(map_file), redact=redact)[0]
+    m = shown_maps(load_map(map_file), redact=redact)[0]
     progress = _Progress("Finding feedback loops")
     try:
         result = analyze(

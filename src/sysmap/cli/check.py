@@ -15,9 +15,9 @@ from sysmap.cli.options import (
     map_argument,
     output_option,
     redact_option,
+    shown_maps,
 )
 from sysmap.mapfile import read_text
-from sysmap.redact import maps_for_output
 from sysmap.schema import generate_schema
 from sysmap.summary import summarize
 from sysmap.validate import load_map, validate_file
@@ -65,7 +65,7 @@ def summary_cmd(map_file: str, fmt: str, output: str | None, redact: bool | None
       sysmap summary examples/homelessness-current.yaml
       sysmap summary examples/homelessness-current.yaml --format md -o summary.md
     """
-    summary = summarize(maps_for_output(load_map(map_file), redact=redact)[0])
+    summary = summarize(shown_maps(load_map(map_file), redact=redact)[0])
     emit_result(summary, fmt, output)
 
 

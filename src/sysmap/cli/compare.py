@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import emit, emit_result, format_option, output_option, redact_option
-from sysmap.redact import maps_for_output
+from sysmap.cli.options import (
+    emit,
+    emit_result,
+    format_option,
+    output_option,
+    redact_option,
+    shown_maps,
+)
 from sysmap.validate import load_map
 
 __all__ = ["compare_cmd", "plan_cmd"]
@@ -70,7 +76,7 @@ def compare_cmd(
     """
     from sysmap.compare import compare_maps
 
-    maps = maps_for_output(*(load_map(p) for p in (current, redesign, *more)), redact=redact)
+    maps = shown_maps(*(load_map(p) for p in (current, redesign, *more)), redact=redact)
     result = compare_maps(*maps, mapping=mapping, shifts=not no_shifts)
     if html_path is not None:
         from sysmap.html import diff_from_comparison, export_html
@@ -113,6 +119,6 @@ def plan_cmd(
     from sysmap.compare import compare_maps
     from sysmap.plan import change_plan, generate_plan
 
-    maps = maps_for_output(load_map(current), load_map(redesign), redact=redact)
+    maps = shown_maps(load_map(current), load_map(redesign), redact=redact)
     result = compare_maps(*maps, mapping=mapping)
     emit(generate_plan(change_plan(result), fmt), output)

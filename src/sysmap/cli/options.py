@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from sysmap.escape import terminal_text
+from sysmap.model import SystemMap
+from sysmap.redact import maps_for_output, redaction_notes
 
 __all__ = [
     "format_option",
@@ -18,6 +20,7 @@ __all__ = [
     "emit",
     "emit_result",
     "echo",
+    "shown_maps",
 ]
 
 F = Callable[..., Any]
@@ -91,6 +94,16 @@ def emit(text: str, output: str | None) -> None:
         echo(f"Wrote {output}", err=True)
     else:
         echo(text.rstrip("\n"))
+
+
+def shown_maps(*maps: SystemMap, redact: bool | None) -> list[SystemMap]:
+    """The maps as a printing command shows them (:func:`sysmap.redact.maps_for_output`);
+    when they are redacted, stderr says who was replaced and which free text to read."""
+    out = maps_for_output(*maps, redact=redact)
+    if out[0] is not maps[0]:
+        for line in redaction_notes(maps[0], sections_left_out=False, redacted=out[0]):
+            echo(line, err=True)
+    return out
 
 
 def echo(text: str, *, err: bool = False) -> None:
