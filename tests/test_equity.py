@@ -370,3 +370,14 @@ def test_a_gap_is_never_written_with_equal_figures():
     for a, b in [(0.012, 0.0121), (1.04, 1.06), (0.3333, 0.3334), (5e-7, 2e-6)]:
         x, y = pair_text(a, b)
         assert x != y, (a, b)
+
+
+def test_gap_texts_hold_the_indicators_gaps_too(m):
+    texts = equity(m, "race", roles=["beneficiary"]).gap_texts()
+    # the three metric gaps, then the rate outside 0.8×–1.25×, then the under-represented
+    assert texts[:3] == [f.text for f in equity(m, "race", roles=["beneficiary"]).findings()[:3]]
+    assert texts[3] == (
+        "Black: 24% on 'Housed within 90 days' vs 40% overall (0.60×, outside 0.80×–1.25×) — a gap"
+    )
+    assert [t.split(":")[0] for t in texts[4:]] == ["White", "Latino"]
+    assert len(texts) == len(set(texts))

@@ -320,6 +320,15 @@ class EquityResult:
             unique.setdefault(f.text, f)
         return list(unique.values())
 
+    def gap_texts(self) -> list[str]:
+        """Every gap as a sentence: the figures' gaps, then the indicators' (rates
+        outside the four-fifths band, under-represented groups), by the lens's attribute."""
+        out = [g.text for g in self.gaps]
+        for ib in self._lens():
+            out += [_rate_gap_text(ib, g) for g in ib.groups if g.get("gap")]
+        out += [f.text for f in self.findings() if f.text.endswith("this map — under-represented")]
+        return list(dict.fromkeys(out))
+
     def _lens(self) -> list[IndicatorBreakdown]:
         """The indicator breakdowns by the lens's attribute (the others are in the tables)."""
         return [ib for ib in self.indicators if ib.by == self.by]
