@@ -1,39 +1,48 @@
-"""Benchmark interactive HTML maps: export time, and time until the map is
-drawn and idle in headless Chromium, next to a default pyvis export and the floor.
+"""Benchmark interactive HTML maps in headless Chromium, each beside its floor.
 
-For each size, a random map: ``n`` stakeholders (half beneficiaries, 30%
-providers, 20% leaders), about ``3·n`` relationships between random pairs of
-assorted kinds and statuses, built as a :class:`~sysmap.model.SystemMap`
-directly (no file is read). Three pages are timed, each in a fresh browser
-context from a ``file://`` URL with every other request aborted:
+For each size, a map a county-wide team could have: ``n`` stakeholders (half
+beneficiaries, 30% providers, 20% leaders) in organisations of about 20
+people, each with a region tag and a power; about ``3·n`` relationships of
+assorted kinds and statuses, 70% inside an organisation and 30% between
+random pairs. The map is checked by sysmap's validator before it is timed.
 
-- **sysmap**: ``export_html`` (its time is the *export* column; it includes
+Pages, each opened in a fresh browser context from a ``file://`` URL with
+every other request aborted, at 1280×720:
+
+- **sysmap**: the page ``export_html`` writes (the *export* column includes
   the structure, loops and voice analyses and, above
-  :data:`sysmap.html.LAYOUT_THRESHOLD` elements, the layout), then the time
-  from navigation until the page says it is drawn and idle
-  (``<html data-state="ready">``: physics settled and stopped, or positions
-  precomputed and the first frame drawn), then how long choosing a
-  stakeholder takes (details plus the neighbourhood highlight);
-- **pyvis default**: the same nodes and edges in a ``pyvis.network.Network``
-  with its default options (physics on), written with
-  ``cdn_resources="in_line"`` — the default ``local`` mode loads vis-network
-  from a CDN and is blank offline. Its Bootstrap link is aborted like any
-  request. The nodes and edges are put into the Network's lists directly:
-  ``add_node``/``add_edge``/``from_nx`` are quadratic (issue 8). Drawn and idle
-  means the physics simulation has stopped; the wait is capped at
-  ``--pyvis-timeout`` seconds ("not settled");
-- **floor**: the sysmap page with its script replaced by one that only parses
-  the map data — Chromium loading the same bytes without drawing.
+  :data:`sysmap.html.LAYOUT_THRESHOLD` elements, the layout). Above
+  :data:`sysmap.html.OVERVIEW_THRESHOLD` it opens as an overview, the
+  stakeholders grouped by organisation;
+- **floor**: the same vis-network library and the same data with the
+  positions sysmap computed, drawn with vis-network's defaults (physics off)
+  and nothing else: no names, controls, details or analyses;
+- **sigma floor** (``--sigma``): the same positions drawn by sigma.js 4 on
+  graphology, a WebGL renderer made for large graphs (vendored in
+  ``benchmarks/vendor`` from the npm registry, MIT licences kept), nothing else.
+
+Measured in the page (``performance.now()`` from navigation start):
+
+- *first frame*: the first frame with the map drawn (sysmap: its
+  ``sysmap-ready`` mark; floors: vis-network's first ``afterDrawing``, or the animation frame after sigma's constructor drew);
+- *idle*: when the browser next runs an idle callback after that frame;
+- *search*: from a search + Enter for one stakeholder to the end of the last
+  frame it causes (two animation frames and a task after the key), opening
+  its group on an overview;
+- *click*: the same from a click on a stakeholder drawn on the map;
+- *filter*: the same from switching the first role filter off;
+- *heap*: the JS heap in use after idle (Chrome DevTools ``JSHeapUsedSize``).
 
 Usage::
 
-    python benchmarks/bench_html.py                       # 100, 1k, 5k, 20k
-    python benchmarks/bench_html.py --sizes 100 1000 --pyvis-timeout 30
+    python benchmarks/bench_html.py                    # 1k, 5k, 20k
+    python benchmarks/bench_html.py --sizes 1000 5000 --sigma
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import sys
@@ -42,13 +51,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _util import valid_map
+
 from sysmap.html import export_html
-from sysmap.model import Relationship, Stakeholder, SystemMap
+from sysmap.model import SystemMap
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
-    "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -56,71 +66,162 @@ ARGS = [
 ]
 KINDS = ["serves", "funds", "refers", "informs", "feedback", "governs", "advocates", "collaborates"]
 STATUSES = ["existing"] * 8 + ["weak", "proposed"]
+VENDOR = Path(__file__).resolve().parent / "vendor"
 
 
 def random_map(n: int, seed: int = 8) -> SystemMap:
     rng = random.Random(seed)
     roles = ["beneficiary"] * 5 + ["provider"] * 3 + ["leader"] * 2
+    orgs = max(1, n // 20)
+    org_of = [rng.randrange(orgs) for _ in range(n)]
+    members: dict[int, list[int]] = {}
+    for i, o in enumerate(org_of):
+        members.setdefault(o, []).append(i)
     people = [
-        Stakeholder(
-            id=f"s{i}",
-            name=f"Stakeholder {i}",
-            role=rng.choice(roles),
-            power=rng.randint(0, 5),
-            tags=[rng.choice(["north", "south", "east", "west"])],
-        )
+        {
+            "id": f"s{i}",
+            "name": f"Stakeholder {i}",
+            "role": rng.choice(roles),
+            "organisation": f"Organisation {org_of[i]}",
+            "power": rng.randint(0, 5),
+            "tags": [rng.choice(["north", "south", "east", "west"])],
+        }
         for i in range(n)
     ]
     rels = []
     for _ in range(3 * n):
-        a, b = rng.randrange(n), rng.randrange(n)
+        a = rng.randrange(n)
+        b = rng.choice(members[org_of[a]]) if rng.random() < 0.7 else rng.randrange(n)
         if a != b:
             rels.append(
-                Relationship(
-                    source=f"s{a}",
-                    target=f"s{b}",
-                    kind=rng.choice(KINDS),
-                    status=rng.choice(STATUSES),
-                    strength=rng.randint(1, 5),
-                )
+                {
+                    "from": f"s{a}",
+                    "to": f"s{b}",
+                    "kind": rng.choice(KINDS),
+                    "status": rng.choice(STATUSES),
+                    "strength": rng.randint(1, 5),
+                }
             )
-    return SystemMap(
-        id="bench", title="Benchmark", guiding_question="How fast?", stakeholders=people,
-        relationships=rels,
-    )  # fmt: skip
+    data = {
+        "id": "bench",
+        "title": "Benchmark",
+        "guiding_question": "How fast?",
+        "stakeholders": people,
+        "relationships": rels,
+    }
+    return valid_map(data)
 
 
-def pyvis_page(m: SystemMap, path: Path) -> float:
-    from pyvis.network import Network
-
-    start = time.perf_counter()
-    net = Network(directed=True, cdn_resources="in_line")
-    colours = {"beneficiary": "#E69F00", "provider": "#56B4E9", "leader": "#CC79A7"}
-    for s in m.stakeholders:
-        net.nodes.append(
-            {"id": s.id, "label": s.name, "shape": "dot", "color": colours[s.role], "size": 10}
-        )
-        net.node_ids.append(s.id)
-        net.node_map[s.id] = net.nodes[-1]
-    for r in m.relationships:
-        net.edges.append({"from": r.source, "to": r.target, "arrows": "to"})
-    net.write_html(str(path), notebook=False)
-    return time.perf_counter() - start
-
-
-def floor_page(page: str) -> str:
+def _replace_scripts(page: str, libraries: list[str], script: str) -> str:
+    """The page's data block with only ``libraries`` and ``script`` after it."""
     page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
-    own = page.rindex("<script>")
+    head = page[: page.index("<body>") + len("<body>")]
+    data = re.search(r'<script type="application/json" id="sysmap-data">.*?</script>', page, re.S)
+    assert data is not None
+    libs = "".join(f"<script>{lib}</script>\n" for lib in libraries)
     return (
-        page[:own]
-        + "<script>JSON.parse(document.getElementById('sysmap-data').textContent);"
-        + "document.documentElement.setAttribute('data-state','ready');</script>\n</body>\n</html>\n"
+        head
+        + '\n<div id="map" style="width:100vw;height:100vh"></div>\n'
+        + data.group(0)
+        + "\n"
+        + libs
+        + f"<script>{script}</script>\n</body>\n</html>\n"
     )
 
 
-def open_timed(browser: Any, path: Path, ready: str, timeout: float) -> tuple[float | None, Any]:
-    """Seconds from navigation until ``ready`` (a JS expression) holds; None if it never did."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+FLOOR_JS = """
+var D = JSON.parse(document.getElementById('sysmap-data').textContent);
+var net = new vis.Network(document.getElementById('map'), {
+  nodes: new vis.DataSet(D.nodes.map(function (n) { return {id: n.id, x: n.x, y: n.y, size: n.size}; })),
+  edges: new vis.DataSet(D.edges.map(function (e) { return {from: e.from, to: e.to, arrows: 'to'}; }))
+}, {physics: false, layout: {improvedLayout: false}, edges: {smooth: false}});
+net.once('afterDrawing', function () {
+  performance.mark('sysmap-ready');
+  document.documentElement.setAttribute('data-state', 'ready');
+});
+"""
+
+SIGMA_JS = """
+var D = JSON.parse(document.getElementById('sysmap-data').textContent);
+var g = new graphology.Graph({multi: true});
+D.nodes.forEach(function (n) { g.addNode(n.id, {x: n.x, y: -n.y, size: 2 + n.size / 8, color: '#56B4E9'}); });
+D.edges.forEach(function (e) { g.addEdge(e.from, e.to, {size: 1, color: '#bbb'}); });
+var r = new Sigma(g, document.getElementById('map'), {renderLabels: false});
+// sigma draws its first frame inside the constructor: ready at the next frame
+requestAnimationFrame(function () {
+  performance.mark('sysmap-ready');
+  document.documentElement.setAttribute('data-state', 'ready');
+});
+"""
+
+
+def floor_page(page: str) -> str:
+    # vis-network is the largest inlined script
+    lib = max(re.findall(r"<script>(.*?)</script>", page, re.S), key=len)
+    return _replace_scripts(page, [lib], FLOOR_JS)
+
+
+def sigma_page(page: str) -> str:
+    libs = [
+        (VENDOR / "graphology.umd.min.js").read_text(encoding="utf-8"),
+        (VENDOR / "sigma.min.js").read_text(encoding="utf-8"),
+    ]
+    return _replace_scripts(page, libs, SIGMA_JS)
+
+
+TIMES = """async () => {
+    const ready = performance.getEntriesByName('sysmap-ready')[0].startTime;
+    const idle = await new Promise(r => requestIdleCallback(() => r(performance.now())));
+    return {first: ready, idle: idle};
+}"""
+
+# From an input event to the end of the last frame it causes: vis-network draws
+# in the next animation frame, so two frames and a task after the event.
+SETTLE = "await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0))));"
+
+SEARCH = (
+    """async name => {
+    const t = performance.now();
+    const s = document.getElementById('search');
+    s.value = name;
+    s.dispatchEvent(new Event('input'));
+    s.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}));
+    """
+    + SETTLE
+    + """
+    return performance.now() - t;
+}"""
+)
+
+CLICK = """async () => {
+    const net = sysmapMap.network;
+    const drawn = Object.keys(net.body.nodes).filter(id => sysmapMap.data.nodes.some(n => n.id === id));
+    const id = drawn[drawn.length - 1];
+    const p = net.canvasToDOM(net.getPositions([id])[id]);
+    const box = document.querySelector('#map canvas').getBoundingClientRect();
+    return {x: box.left + p.x, y: box.top + p.y, id: id};
+}"""
+
+AFTER_CLICK = (
+    """async () => { const t = window.__clickAt; """
+    + SETTLE
+    + """ return performance.now() - t; }"""
+)
+
+FILTER = (
+    """async () => {
+    const t = performance.now();
+    document.querySelector('#role-filter input').click();
+    """
+    + SETTLE
+    + """
+    return performance.now() - t;
+}"""
+)
+
+
+def open_page(browser: Any, path: Path) -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
     leaked: list[str] = []
 
     def route(r: Any) -> None:
@@ -132,26 +233,48 @@ def open_timed(browser: Any, path: Path, ready: str, timeout: float) -> tuple[fl
 
     context.route("**/*", route)
     page = context.new_page()
-    start = time.perf_counter()
-    page.goto(path.as_uri(), wait_until="commit", timeout=timeout * 1000)
-    try:
-        page.wait_for_function(ready, timeout=timeout * 1000, polling=50)
-        elapsed: float | None = time.perf_counter() - start
-    except Exception:
-        elapsed = None
-    return elapsed, (context, page, leaked)
+    page.goto(path.as_uri(), wait_until="commit")
+    page.wait_for_selector("html[data-state=ready]", state="attached", timeout=300_000)
+    assert not leaked, leaked
+    return context, page
 
 
-PYVIS_SETTLED = """() => typeof network !== 'undefined' && network.physics &&
-    network.physics.stabilized === true && network.physics.viewFunction === undefined"""
-SYSMAP_READY = "() => document.documentElement.dataset.state === 'ready'"
+def heap_mb(context: Any, page: Any) -> float:
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return float(metrics["JSHeapUsedSize"]) / 1e6
+
+
+def time_floor(browser: Any, path: Path) -> dict[str, float]:
+    context, page = open_page(browser, path)
+    out = page.evaluate(TIMES)
+    out["heap"] = heap_mb(context, page)
+    context.close()
+    return dict(out)
+
+
+def time_sysmap(browser: Any, path: Path, name: str) -> dict[str, float]:
+    context, page = open_page(browser, path)
+    out = dict(page.evaluate(TIMES))
+    out["heap"] = heap_mb(context, page)
+    out["search"] = page.evaluate(SEARCH, name)
+    spot = page.evaluate(CLICK)
+    page.evaluate("() => { window.__clickAt = performance.now(); }")
+    page.mouse.click(spot["x"], spot["y"])
+    out["click"] = page.evaluate(AFTER_CLICK)
+    chosen = page.evaluate("() => document.querySelector('#details-body h3')?.textContent")
+    out["clicked_ok"] = float(chosen is not None)
+    out["filter"] = page.evaluate(FILTER)
+    context.close()
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000, 20000])
-    parser.add_argument("--pyvis-timeout", type=float, default=60.0)
-    parser.add_argument("--skip-pyvis", action="store_true")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
+    parser.add_argument("--sigma", action="store_true", help="also time the sigma.js floor")
+    parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -166,66 +289,53 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             export_html(m, out)
             export_s = time.perf_counter() - t
-            size_mb = out.stat().st_size / 1e6
-
-            drawn, (ctx, page, leaked) = open_timed(browser, out, SYSMAP_READY, 120)
-            select_ms = None
-            if drawn is not None:
-                select_ms = page.evaluate(
-                    "() => { const t = performance.now(); sysmapMap.select('s1'); "
-                    "return performance.now() - t; }"
-                )
-            assert not leaked, leaked
-            ctx.close()
-
+            text = out.read_text(encoding="utf-8")
             floor = folder / f"floor-{n}.html"
-            floor.write_text(floor_page(out.read_text(encoding="utf-8")), encoding="utf-8")
-            floor_s, (ctx, _, _) = open_timed(browser, floor, SYSMAP_READY, 120)
-            ctx.close()
-
-            pv_export = pv_drawn = None
-            if not args.skip_pyvis:
-                pv = folder / f"pyvis-{n}.html"
-                pv_export = pyvis_page(m, pv)
-                pv_drawn, (ctx, _, _) = open_timed(browser, pv, PYVIS_SETTLED, args.pyvis_timeout)
-                ctx.close()
-
-            row = [
-                n,
-                len(m.relationships),
-                f"{export_s:.2f}",
-                f"{size_mb:.1f}",
-                "—" if drawn is None else f"{drawn:.2f}",
-                "—" if select_ms is None else f"{select_ms:.0f}",
-                "—" if floor_s is None else f"{floor_s:.2f}",
-                "skipped" if pv_export is None else f"{pv_export:.2f}",
-                "skipped"
-                if args.skip_pyvis
-                else (
-                    f"not settled in {args.pyvis_timeout:g}"
-                    if pv_drawn is None
-                    else f"{pv_drawn:.2f}"
-                ),
-            ]
+            floor.write_text(floor_page(text), encoding="utf-8")
+            row: dict[str, Any] = {
+                "n": n,
+                "relationships": len(m.relationships),
+                "export_s": export_s,
+                "file_mb": out.stat().st_size / 1e6,
+                "sysmap": time_sysmap(browser, out, f"Stakeholder {n // 2}"),
+                "floor": time_floor(browser, floor),
+            }
+            if args.sigma:
+                sig = folder / f"sigma-{n}.html"
+                sig.write_text(sigma_page(text), encoding="utf-8")
+                row["sigma"] = time_floor(browser, sig)
             rows.append(row)
-            print("  ".join(str(c) for c in row), file=sys.stderr, flush=True)
+            print(json.dumps(row), file=sys.stderr, flush=True)
         browser.close()
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
 
-    headers = [
-        "stakeholders",
-        "relationships",
-        "export s",
-        "file MB",
-        "drawn+idle s",
-        "select ms",
-        "floor s",
-        "pyvis export s",
-        "pyvis settled s",
-    ]
-    widths = [max(len(h), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
-    print("  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)))
+    headers = ["stakeholders", "export s", "file MB", "first frame ms (floor, ×)"]
+    headers += ["idle ms (floor, ×)", "search ms", "click ms", "filter ms", "heap MB"]
+    if args.sigma:
+        headers += ["sigma floor first / idle ms", "sigma heap MB"]
+    table = []
     for r in rows:
-        print("  ".join(str(c).rjust(w) for c, w in zip(r, widths, strict=True)))
+        s, f = r["sysmap"], r["floor"]
+        line = [
+            f"{r['n']:,}",
+            f"{r['export_s']:.1f}",
+            f"{r['file_mb']:.1f}",
+            f"{s['first']:.0f} ({f['first']:.0f}, {s['first'] / f['first']:.2f})",
+            f"{s['idle']:.0f} ({f['idle']:.0f}, {s['idle'] / f['idle']:.2f})",
+            f"{s['search']:.0f}",
+            f"{s['click']:.0f}",
+            f"{s['filter']:.0f}",
+            f"{s['heap']:.0f} (floor {f['heap']:.0f})",
+        ]
+        if args.sigma:
+            g = r["sigma"]
+            line += [f"{g['first']:.0f} / {g['idle']:.0f}", f"{g['heap']:.0f}"]
+        table.append(line)
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+    print("  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True)))
+    for line in table:
+        print("  ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)))
     return 0
 
 

@@ -815,3 +815,77 @@ def test_axe_finds_nothing_in_any_state(
     redesign = sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml")
     diff = open_map(redesign, diff=diff_from_comparison(compare_maps(current, redesign)))
     assert axe_violations(diff.page) == [], "diff map"
+
+
+# -------------------------------------------------------------------- scale
+
+
+def county_map(n: int, seed: int = 3) -> SystemMap:
+    """``n`` stakeholders in organisations of about 20, 3·n relationships,
+    70% of them inside an organisation (as in benchmarks/bench_html.py)."""
+    import random
+
+    rng = random.Random(seed)
+    org_of = [rng.randrange(n // 20) for _ in range(n)]
+    members: dict[int, list[int]] = {}
+    for i, o in enumerate(org_of):
+        members.setdefault(o, []).append(i)
+    people = [
+        Stakeholder(
+            id=f"s{i}",
+            name=f"Person {i}",
+            role=("beneficiary", "provider", "leader")[i % 3],
+            organisation=f"Organisation {org_of[i]}",
+            power=i % 6,
+        )
+        for i in range(n)
+    ]
+    rels = []
+    for _ in range(3 * n):
+        a = rng.randrange(n)
+        b = rng.choice(members[org_of[a]]) if rng.random() < 0.7 else rng.randrange(n)
+        if a != b:
+            rels.append(Relationship(source=f"s{a}", target=f"s{b}", kind="refers"))
+    return SystemMap(
+        id="county", title="County", guiding_question="Q?", stakeholders=people, relationships=rels
+    )
+
+
+def test_overview_at_5000_shows_names_and_relationships(open_map: Callable[..., Opened]) -> None:
+    m = county_map(5000)
+    page = open_map(m)
+    page.page.set_viewport_size({"width": 1280, "height": 720})
+    page.page.wait_for_timeout(500)
+    groups = page.js("sysmapMap.groups()")
+    organisations = {s.organisation for s in m.stakeholders}
+    assert groups == {"by": "organisation", "open": None, "count": len(organisations)}
+    drawn = page.js("sysmapMap.nodes.get().map(n => ({name: n.label}))")
+    assert len(drawn) == len(organisations)  # one node per organisation, not 5,000 dots
+    check_names_readable(page.page, drawn, least=10)
+    # relationships between organisations are drawn as lines long enough to see
+    visible = page.js(
+        """() => {
+        const net = sysmapMap.network, c = document.querySelector('#map canvas');
+        const inside = p => p.x >= 0 && p.y >= 0 && p.x <= c.clientWidth && p.y <= c.clientHeight;
+        return sysmapMap.edges.get().filter(e => {
+            const p = net.getPositions([e.from, e.to]);
+            const a = net.canvasToDOM(p[e.from]), b = net.canvasToDOM(p[e.to]);
+            return inside(a) && inside(b) && Math.hypot(a.x - b.x, a.y - b.y) >= 30;
+        }).length;
+    }"""
+    )
+    assert visible >= 50
+    # search opens the stakeholder's organisation and chooses it
+    page.page.fill("#search", "Person 4321")
+    page.page.press("#search", "Enter")
+    assert page.page.locator("#details-body h3").inner_text() == "Person 4321"
+    org = m.stakeholders[4321].organisation
+    assert page.js("sysmapMap.groups().open") == org
+    assert "s4321" in page.js("sysmapMap.network.getSelectedNodes()")
+    members = {s.id for s in m.stakeholders if s.organisation == org}
+    assert members <= set(page.js("sysmapMap.nodes.getIds()"))
+    # a filter keeps the overview: only organisations with someone of power 5 stay
+    page.page.select_option("#min-power", "5")
+    groups_left = {i[2:] for i in page.js("sysmapMap.nodes.getIds()") if i.startswith("g\u0000")}
+    powerful = {s.organisation for s in m.stakeholders if s.power == 5} - {org}
+    assert groups_left == powerful

@@ -52,6 +52,7 @@ __all__ = [
     "SIZE_BY",
     "DIFF_KINDS",
     "LAYOUT_THRESHOLD",
+    "OVERVIEW_THRESHOLD",
     "LOOPS_SHOWN",
     "generate_html",
     "export_html",
@@ -102,6 +103,11 @@ _NODE_CHANGES = ("added", "removed")
 
 #: Above this many stakeholders and factors, positions are computed before export.
 LAYOUT_THRESHOLD = 300
+
+#: From this many stakeholders and factors on, the page opens as an overview:
+#: stakeholders grouped (by organisation, community, type, tag or role), one
+#: group opened at a time.
+OVERVIEW_THRESHOLD = 1000
 
 #: At most this many detected loops are listed on the page (declared loops always are).
 LOOPS_SHOWN = 300
@@ -616,6 +622,7 @@ def _map_data(
         "redacted": bool(redact),
         "size_by": size_by,
         "layout": "precomputed" if big else "physics",
+        "overview": len(element_ids) >= OVERVIEW_THRESHOLD,
         "whatif": scenario_panel_data(m),
         "nodes": nodes,
         "edges": edges,

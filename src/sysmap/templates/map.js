@@ -153,8 +153,16 @@
     if (e.mutual) pairAdd(e.to, e.from, id);
     return v;
   });
-  var nodes = new vis.DataSet(visNodes);
-  var edges = new vis.DataSet(visEdges);
+  // Large maps open as an overview: stakeholders grouped (by organisation,
+  // role, type, tag or community), one group opened at a time.
+  var GROUPED = !!DATA.overview;
+  var GROUP = "g\u0000", GROUP_RE = /^g\u0000/;  // group node ids (no stakeholder id has a NUL)
+  var view = { by: "", open: null };
+  var groupOf = {}, groups = {}, groupOrder = [];
+  var visById = {};
+  visNodes.forEach(function (v) { visById[v.id] = v; });
+  var nodes = GROUPED ? new vis.DataSet([]) : new vis.DataSet(visNodes);
+  var edges = GROUPED ? new vis.DataSet([]) : new vis.DataSet(visEdges);
 
   var options = {
     autoResize: true,
@@ -178,6 +186,7 @@
   var container = document.getElementById("map");
   performance.mark("sysmap-data");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  var full = null;  // the every-stakeholder data sets, made when first needed
   performance.mark("sysmap-network");
 
   // The canvas takes focus; arrow keys pan, + and − zoom (vis-network's keys).
@@ -233,8 +242,14 @@
     var ids = {};
     Object.keys(edgeSet || {}).forEach(function (id) { ids[id] = true; });
     Object.keys(edgeColors || {}).forEach(function (id) { ids[id] = true; });
+    var drawn = network.body.nodes, drawnEdges = network.body.edges, ns = {};
+    Object.keys(nodeSet).forEach(function (id) {
+      if (drawn[id]) ns[id] = true;
+      else if (GROUPED && view.by && groupOf[id] !== undefined) ns[GROUP + groupOf[id]] = true;
+    });
     network.setSelection(
-      { nodes: Object.keys(nodeSet).filter(function (id) { return byId[id]; }), edges: Object.keys(ids) },
+      { nodes: Object.keys(ns),
+        edges: Object.keys(ids).filter(function (id) { return drawnEdges[id]; }) },
       { unselectAll: true, highlightEdges: false });
     state.highlighted = true;
   }
@@ -310,7 +325,7 @@
     var bodyNodes = network.body.nodes;
     for (var i = 0; i < order.length && out.length < 400; i++) {
       var id = order[i];
-      if (seen[id] || state.hidden[id] || (state.lit && !state.lit[id])) continue;
+      if (seen[id] || state.hidden[id] || (state.lit && !state.lit[id] && !GROUP_RE.test(id))) continue;
       seen[id] = true;
       var node = bodyNodes[id];
       if (!node) continue;
@@ -343,7 +358,7 @@
     drawnLabels = labelBoxes(ctx, canvas.clientWidth, canvas.clientHeight, t.a / pr, t.e / pr, t.f / pr);
     drawnLabels.forEach(function (l) {
       var n = byId[l.id];
-      ctx.fillStyle = n.change === "removed" ? "#555" : "#111";
+      ctx.fillStyle = n && n.change === "removed" ? "#555" : "#111";
       ctx.strokeText(shownName[l.id], l.x, l.y);
       ctx.fillText(shownName[l.id], l.x, l.y);
     });
@@ -523,6 +538,7 @@
   }
   function select(id) {
     if (!byId[id]) return;
+    if (GROUPED && view.by && !network.body.nodes[id]) openGroup(groupOf[id], true);
     state.focus = id;
     var ns = {}, es = {};
     ns[id] = true;
@@ -540,8 +556,9 @@
     showDetails(null);
   }
   network.on("click", function (p) {
-    if (p.nodes.length) select(p.nodes[0]);
-    else if (p.edges.length) showEdge(+String(p.edges[0]).slice(1));
+    if (p.nodes.length && GROUP_RE.test(p.nodes[0])) openGroup(p.nodes[0].slice(GROUP.length));
+    else if (p.nodes.length) select(p.nodes[0]);
+    else if (p.edges.length && /^e\d+$/.test(p.edges[0])) showEdge(+String(p.edges[0]).slice(1));
     else if (state.focus) clearChoice();
   });
 
@@ -582,16 +599,23 @@
   function applyFilters() {
     var nu = [];
     state.hidden = {};
+    var least = +minDegree.value || 0, power = +minPower.value || 0;
     DATA.nodes.forEach(function (n) {
-      var hidden = !state.roles[n.role] || (state.tag && n.tags.indexOf(state.tag) < 0);
+      var hidden = !state.roles[n.role] || (state.tag && n.tags.indexOf(state.tag) < 0) ||
+        degree[n.id] < least || (power && n.role !== "factor" && !(n.info.power >= power));
       if (hidden) state.hidden[n.id] = true;
       nu.push({ id: n.id, hidden: !!hidden });
     });
+    if (GROUPED && view.by) { between = null; drawOverview(); return; }
     nodes.update(nu);
     edges.update(DATA.edges.map(function (e, i) {
       return { id: "e" + i, hidden: !state.kinds[e.kind] };
     }));
   }
+  var minDegree = document.getElementById("min-degree");
+  var minPower = document.getElementById("min-power");
+  minDegree.addEventListener("change", function () { applyFilters(); });
+  minPower.addEventListener("change", function () { applyFilters(); });
   function checkbox(parent, label, checked, onChange) {
     var l = el("label");
     var c = document.createElement("input");
@@ -625,6 +649,8 @@
     Object.keys(roleBoxes).forEach(function (r) { roleBoxes[r].checked = true; state.roles[r] = true; });
     Object.keys(kindBoxes).forEach(function (k) { kindBoxes[k].checked = true; state.kinds[k] = true; });
     tagSelect.value = ""; state.tag = "";
+    minDegree.value = "0"; minPower.value = "";
+    if (GROUPED) view.open = null;
     search.value = ""; clear(results);
     applyFilters();
     if (state.voice) voiceMarks(false);
@@ -634,6 +660,212 @@
     state.userView = false;
     network.fit();
   });
+
+  // -------------------------------------------------------------- overview
+  // Group stakeholders (one node per group, sized by members, lines thicker
+  // for more relationships between groups) and open one group at a time.
+  var GROUPINGS = [
+    ["organisation", "organisation", function (n) { return n.org; }],
+    ["community", "community", function (n) {
+      var c = n.attributes.community; return c === undefined || c === null ? undefined : String(c); }],
+    ["type", "type", function (n) { return n.info.type; }],
+    ["tag", "first tag", function (n) { return n.tags[0]; }],
+    ["role", "role", function (n) { return ROLES[n.role].label; }]
+  ];
+  var EDGE_CAP = 1500;  // the strongest links between groups; the rest when a group opens
+  var everyImportance = importance;
+  function buildGroups(by) {
+    var g = GROUPINGS.filter(function (x) { return x[0] === by; })[0];
+    between = null;
+    groupOf = {}; groups = {};
+    DATA.nodes.forEach(function (n) {
+      var k = g[2](n);
+      if (k === undefined || k === null || k === "") k = "(no " + g[1] + ")";
+      groupOf[n.id] = k;
+      var gr = groups[k] || (groups[k] = { key: k, members: [], x: 0, y: 0 });
+      gr.members.push(n.id);
+      gr.x += n.x || 0; gr.y += n.y || 0;
+    });
+    groupOrder = Object.keys(groups).sort(function (a, b) {
+      return groups[b].members.length - groups[a].members.length || (a < b ? -1 : 1);
+    });
+    var xs = DATA.nodes.map(function (n) { return n.x || 0; });
+    var span = Math.max(1, Math.max.apply(null, xs) - Math.min.apply(null, xs));
+    var most = groups[groupOrder[0]].members.length;
+    var spread = 0;
+    groupOrder.forEach(function (k) {
+      var gr = groups[k];
+      gr.x /= gr.members.length; gr.y /= gr.members.length;
+      spread = Math.max(spread, Math.abs(gr.x), Math.abs(gr.y));
+    });
+    if (spread < span / 8) {  // groups mixed evenly through the layout: a spiral, largest first
+      groupOrder.forEach(function (k, i) {
+        var a = i * 2.4, r = span * 0.5 * Math.sqrt(i / groupOrder.length);
+        groups[k].x = r * Math.cos(a); groups[k].y = r * Math.sin(a);
+      });
+    }
+    var base = span / (2.5 * Math.sqrt(groupOrder.length));
+    groupOrder.forEach(function (k) {
+      groups[k].size = Math.max(base * 0.2, base * 0.5 * Math.sqrt(groups[k].members.length / most));
+    });
+  }
+  var overviewSets = false;  // whether the network shows the overview's own data sets
+  function syncData(set, items, fields) {
+    var want = {};
+    items.forEach(function (x) { want[x.id] = true; });
+    var drop = set.getIds().filter(function (id) { return !want[id]; });
+    if (drop.length) set.remove(drop);
+    var add = [], change = [];
+    items.forEach(function (x) {
+      var have = set.get(x.id);
+      if (!have) add.push(x);
+      else if (fields.some(function (f) { return have[f] !== x[f]; })) change.push(x);
+    });
+    if (add.length) set.add(add);
+    if (change.length) set.update(change);
+  }
+  function drawnId(id) { return groupOf[id] === view.open ? id : GROUP + groupOf[id]; }
+  var between = null;  // links between groups, all closed: [{key, from, to, n, kinds}]
+  function countBetween() {
+    var agg = {}, out = [];
+    DATA.edges.forEach(function (e) {
+      if (!state.kinds[e.kind] || state.hidden[e.from] || state.hidden[e.to]) return;
+      var a = GROUP + groupOf[e.from], b = GROUP + groupOf[e.to];
+      if (a === b) return;
+      var k = a + "\u0001" + b, x = agg[k];
+      if (!x) { x = agg[k] = { key: k, from: a, to: b, n: 0, kinds: {} }; out.push(x); }
+      x.n++;
+      x.kinds[e.kind] = (x.kinds[e.kind] || 0) + 1;
+    });
+    return out;
+  }
+  function drawOverview() {
+    var gn = [], ge = [], counts = {}, open = [];
+    DATA.nodes.forEach(function (n) {
+      if (!state.hidden[n.id]) counts[groupOf[n.id]] = (counts[groupOf[n.id]] || 0) + 1;
+    });
+    groupOrder.forEach(function (k) {
+      var gr = groups[k];
+      if (k === view.open) {
+        gr.members.forEach(function (id) { if (!state.hidden[id]) open.push(id); });
+        return;
+      }
+      if (!counts[k]) return;
+      var id = GROUP + k;
+      shownName[id] = k + " (" + counts[k] + ")";
+      gn.push({ id: id, x: gr.x, y: gr.y, size: gr.size, shape: "dot", label: shownName[id], borderWidth: 3,
+                color: { background: "#dce8f5", border: "#1f4e79", highlight: { background: "#b9d3ee", border: "#000" } } });
+    });
+    open.forEach(function (id) { gn.push(visById[id]); });
+    // links between closed groups are counted once per grouping and filter;
+    // opening a group moves only the links of its own stakeholders
+    if (!between) between = countBetween();
+    var agg = {}, pairs = [], moved = {}, touched = {};
+    open.forEach(function (id) {
+      (edgeIndex[id] || []).forEach(function (i) {
+        if (touched[i]) return;
+        touched[i] = true;
+        var e = DATA.edges[i];
+        if (!state.kinds[e.kind] || state.hidden[e.from] || state.hidden[e.to]) return;
+        var ga = GROUP + groupOf[e.from], gb = GROUP + groupOf[e.to];
+        if (ga !== gb) moved[ga + "\u0001" + gb] = (moved[ga + "\u0001" + gb] || 0) + 1;
+        var a = drawnId(e.from), b = drawnId(e.to);
+        if (a === e.from && b === e.to) { ge.push(visEdges[i]); return; }
+        var k = a + "\u0001" + b, x = agg[k];
+        if (!x) { x = agg[k] = { from: a, to: b, n: 0, kinds: {} }; pairs.push(x); }
+        x.n++;
+        x.kinds[e.kind] = (x.kinds[e.kind] || 0) + 1;
+      });
+    });
+    between.forEach(function (x) {
+      var n = x.n - (moved[x.key] || 0);
+      if (n > 0) pairs.push(n === x.n ? x : { from: x.from, to: x.to, n: n, kinds: x.kinds });
+    });
+    pairs.sort(function (p, q) { return q.n - p.n; });
+    pairs.slice(0, EDGE_CAP).forEach(function (x) {
+      var top = Object.keys(x.kinds).sort(function (p, q) { return x.kinds[q] - x.kinds[p]; })[0];
+      var c = kindColor(top);
+      ge.push({ id: "a" + x.from + "\u0001" + x.to, from: x.from, to: x.to, width: Math.min(1 + Math.log(x.n) / Math.LN2, 8),
+                color: { color: c, highlight: c, opacity: 0.75 }, arrows: { to: { enabled: true, scaleFactor: 0.5 } } });
+    });
+    importance = groupOrder.map(function (k) { return GROUP + k; }).concat(open.length ? everyImportance : []);
+    textWidth = {};
+    if (overviewSets) {  // change only what differs: vis-network redraws the rest as it is
+      syncData(nodes, gn, ["size", "label"]);
+      syncData(edges, ge, ["width"]);
+    } else {
+      nodes = new vis.DataSet(gn);
+      edges = new vis.DataSet(ge);
+      overviewSets = true;
+      network.setData({ nodes: nodes, edges: edges });
+      network.fit();
+    }
+    if (state.voice) voiceMarks(true);
+  }
+  function showGroup(key) {
+    var gr = groups[key];
+    clear(detailsBody);
+    document.getElementById("details-empty").hidden = true;
+    detailsBody.appendChild(el("h3", key, "name"));
+    detailsBody.appendChild(el("p", "A group of " + gr.members.length + " stakeholders (by " +
+      view.by + "), now open: its stakeholders are drawn, the other groups stay closed."));
+    detailsBody.appendChild(button("Close the group", "link", function () {
+      view.open = null; drawOverview(); showDetails(null);
+    }));
+    var list = gr.members.slice().sort(function (a, b) {
+      return (byId[b].size - byId[a].size) || (degree[b] - degree[a]);
+    });
+    detailsBody.appendChild(el("h4", "Most important (" + Math.min(list.length, 100) + " of " + list.length + ")"));
+    var ul = el("ul");
+    list.slice(0, 100).forEach(function (id) {
+      var li = el("li");
+      li.appendChild(button(byId[id].name, "link name", function () { select(id); }));
+      li.appendChild(el("span", " — " + roleText(byId[id]), "help"));
+      ul.appendChild(li);
+    });
+    detailsBody.appendChild(ul);
+  }
+  function openGroup(key, quiet) {
+    view.open = key;
+    state.focus = null; state.lit = null;
+    drawOverview();
+    if (quiet) return;
+    showGroup(key);
+    var shown = groups[key].members.filter(function (id) { return !state.hidden[id]; });
+    if (shown.length) network.fit({ nodes: shown.slice(0, 2000), animation: false });
+  }
+  var groupSelect = document.getElementById("group-by");
+  if (BIG) {
+    document.getElementById("group-box").hidden = false;
+    var half = DATA.nodes.length / 2;
+    GROUPINGS.forEach(function (g) {
+      var have = 0;
+      DATA.nodes.forEach(function (n) { if (g[2](n) !== undefined && g[2](n) !== null) have++; });
+      if (!have) return;
+      var o = el("option", g[1]); o.value = g[0]; groupSelect.appendChild(o);
+      if (GROUPED && !view.by && (have >= half || g[0] === "role")) view.by = g[0];
+    });
+    groupSelect.value = view.by;
+    groupSelect.addEventListener("change", function () {
+      view.by = groupSelect.value; view.open = null;
+      clearChoice();
+      if (view.by) {
+        buildGroups(view.by);
+        drawOverview();
+      } else {  // every stakeholder
+        importance = everyImportance;
+        overviewSets = false;
+        nodes = new vis.DataSet(visNodes);
+        edges = new vis.DataSet(visEdges);
+        network.setData({ nodes: nodes, edges: edges });
+        applyFilters();
+        if (state.voice) voiceMarks(true);
+      }
+      network.fit();
+    });
+    if (view.by) { buildGroups(view.by); drawOverview(); }
+  }
+  GROUPED = BIG;  // from here on, any large map can be grouped
 
   // ----------------------------------------------------------------- loops
   function pathNames(path) {
@@ -679,7 +911,8 @@
   function voiceMarks(on) {
     state.voice = on;
     voiceToggle.setAttribute("aria-pressed", on ? "true" : "false");
-    nodes.update(DATA.voice.map(function (v) {
+    var drawn = network.body.nodes;
+    nodes.update(DATA.voice.filter(function (v) { return drawn[v.id]; }).map(function (v) {
       var b = baseNode[v.id], s = VERDICTS[v.verdict];
       if (on) baseNode[v.id].voice = { background: s.color, border: s.border,
                                        highlight: { background: s.color, border: "#000" } };
@@ -885,7 +1118,9 @@
   performance.mark("sysmap-controls");
   // For tests and for people who script the page.
   window.sysmapMap = {
-    network: network, nodes: nodes, edges: edges, data: DATA, select: select, showEdge: showEdge,
+    network: network, data: DATA, select: select, showEdge: showEdge,
+    get nodes() { return nodes; }, get edges() { return edges; },
+    groups: function () { return view.by ? { by: view.by, open: view.open, count: groupOrder.length } : null; },
     labels: function () { return drawnLabels.map(function (l) { return { id: l.id, box: l.box.slice() }; }); }
   };
 })();
