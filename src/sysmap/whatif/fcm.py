@@ -530,6 +530,16 @@ def _scenario(m: SystemMap, name: str) -> tuple[str, str | None, dict[str, float
     raise SysmapError(f"the map '{m.id}' has no scenario '{name}' — its scenarios: {known}")
 
 
+def _positions(kfm: KeyFactorModel, wanted: Mapping[str, float], s: Settings) -> dict[int, float]:
+    """Held factors by position, each value checked against the squashing's range."""
+    by_pos: dict[int, float] = {}
+    for factor, value in wanted.items():
+        i = kfm.index(factor)
+        s.check_value(value, f"the value for {kfm.names[i]}")
+        by_pos[i] = float(value)
+    return by_pos
+
+
 def whatif(
     m: SystemMap,
     hold: Mapping[str, float] | None = None,
@@ -589,11 +599,7 @@ def whatif(
             "nothing is held — name at least one factor and its value (e.g. "
             f"{kfm.ids[0]}=1) or a scenario declared in the map"
         )
-    by_pos: dict[int, float] = {}
-    for factor, value in wanted.items():
-        i = kfm.index(factor)
-        s.check_value(value, f"the value for {kfm.names[i]}")
-        by_pos[i] = float(value)
+    by_pos = _positions(kfm, wanted, s)
     base = infer(kfm, None, s)
     run = infer(kfm, by_pos, s)
     changes = [

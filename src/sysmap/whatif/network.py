@@ -251,6 +251,25 @@ def _borrowed(
     return _find_relationships(m, mine, "--with"), borrowed
 
 
+def _check_stakeholders(m: SystemMap, ids: Iterable[str]) -> None:
+    people = {s.id for s in m.stakeholders}
+    for sid in ids:
+        if sid not in people:
+            guess = did_you_mean(sid, sorted(people))
+            hint = f"did you mean '{guess}'?" if guess else "use a stakeholder's id"
+            raise SysmapError(f"the map '{m.id}' has no stakeholder '{sid}' — {hint}")
+
+
+def _voice_moves(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    """Beneficiaries whose voice verdict moved, by how (see NetworkWhatIfResult)."""
+    return {
+        "lose_voice": [b for b, v in after.items() if v == "no voice" != before[b]],
+        "lose_return": [b for b, v in after.items() if (before[b], v) == ("two-way", "one-way")],
+        "gain_voice": [b for b, v in after.items() if before[b] == "no voice" != v],
+        "gain_return": [b for b, v in after.items() if (before[b], v) == ("one-way", "two-way")],
+    }
+
+
 def _changed(
     m: SystemMap,
     without: set[str],
@@ -318,12 +337,7 @@ def network_whatif(
             "nothing to change — name a stakeholder to take out (--without), a "
             "relationship to stop (--without-relationship) or one to form (--with)"
         )
-    people = {s.id for s in m.stakeholders}
-    for sid in without:
-        if sid not in people:
-            guess = did_you_mean(sid, sorted(people))
-            hint = f"did you mean '{guess}'?" if guess else "use a stakeholder's id"
-            raise SysmapError(f"the map '{m.id}' has no stakeholder '{sid}' — {hint}")
+    _check_stakeholders(m, without)
     gone = _find_relationships(m, without_relationships, "--without-relationship")
     formed, borrowed = _borrowed(m, with_relationships, source)
     after = _changed(m, set(without), gone, formed, borrowed)
@@ -341,10 +355,7 @@ def network_whatif(
         without=list(without),
         without_relationships=list(without_relationships),
         with_relationships=list(with_relationships),
-        lose_voice=[b for b, v in v1.items() if v == "no voice" and v0[b] != "no voice"],
-        lose_return=[b for b, v in v1.items() if v == "one-way" and v0[b] == "two-way"],
-        gain_voice=[b for b, v in v1.items() if v != "no voice" and v0[b] == "no voice"],
-        gain_return=[b for b, v in v1.items() if v == "two-way" and v0[b] == "one-way"],
+        **_voice_moves(v0, v1),
         loops_broken=[i for i, ok in l1.items() if l0[i] and not ok],
         loops_closed=[i for i, ok in l1.items() if ok and not l0[i]],
         no_funder=[s.id for s in kept if s.id in f0 and s.id not in f1],
