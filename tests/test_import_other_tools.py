@@ -405,3 +405,55 @@ def test_mental_modeler_weight_outside_range() -> None:
         "row 2, column B: 3 is outside Mental Modeler's −1 to 1 — check the file is a "
         "Mental Modeler matrix (or import it as adjacency)"
     )
+
+
+def _directed_metrics_equal(m: Any, g: nx.DiGraph, name_of: dict[Any, str]) -> None:
+    """sysmap's directed figures against networkx's on the same graph (closeness:
+    sysmap's is outgoing, networkx's incoming, hence the reversed graph)."""
+    s = structure(m)
+    assert s.density == pytest.approx(nx.density(g), abs=TOL)
+    row = {r["name"]: r for r in s.stakeholders}
+    for metric, expected in {
+        "betweenness": nx.betweenness_centrality(g),
+        "closeness": nx.closeness_centrality(g.reverse(copy=True)),
+        "pagerank": nx.pagerank(g, weight=None, tol=1e-12, max_iter=10_000),
+    }.items():
+        for v, value in expected.items():
+            assert row[name_of[v]][metric] == pytest.approx(value, abs=TOL), (metric, v)
+
+
+def test_gephi_gexf_metrics_equal_networkx() -> None:
+    # networkx's GEXF reader refuses a directed file with an undirected edge (Gephi
+    # writes them), so the graph is read here with ElementTree: the undirected edge
+    # both ways
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(CORPUS / "gephi-coalition.gexf").getroot()
+    ns = {"g": "http://gexf.net/1.3"}
+    g = nx.DiGraph()
+    labels = {n.get("id"): n.get("label") for n in root.iterfind(".//g:node", ns)}
+    g.add_nodes_from(labels)
+    for e in root.iterfind(".//g:edge", ns):
+        g.add_edge(e.get("source"), e.get("target"))
+        if e.get("type") == "undirected":
+            g.add_edge(e.get("target"), e.get("source"))
+    assert g.number_of_edges() == 5  # 4 edges, one of them undirected
+    m = import_map(
+        "gexf", CORPUS / "gephi-coalition.gexf", role="provider", kind="collaborates"
+    ).map
+    _directed_metrics_equal(m, g, labels)
+
+
+def test_kumu_blueprint_metrics_equal_networkx() -> None:
+    import json
+
+    data = json.loads((CORPUS / "kumu-blueprint.json").read_text())
+    label = {e["_id"]: e["attributes"]["label"] for e in data["elements"]}
+    g = nx.DiGraph()
+    g.add_nodes_from(label.values())
+    for c in data["connections"]:
+        g.add_edge(label[c["from"]], label[c["to"]])
+        if c["direction"] in ("mutual", "undirected"):
+            g.add_edge(label[c["to"]], label[c["from"]])
+    m = import_map("kumu", CORPUS / "kumu-blueprint.json").map
+    _directed_metrics_equal(m, g, {v: v for v in g})
