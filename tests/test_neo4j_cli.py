@@ -98,7 +98,8 @@ def test_push_list_pull_delete(db: str, tmp_path: Path, capsys: pytest.CaptureFi
     assert err == f"Wrote {target}: 9 stakeholders, 3 factors, 15 relationships, 1 loops\n"
     assert load_map(target) == load_map(SMALL)
     code, _, err = invoke(["neo4j", "pull", "small", "-o", str(target)], capsys)
-    assert code == 2 and f"{target} exists — use --force to replace it" in err
+    # the same exit status as init and import for an output that exists (1)
+    assert code == 1 and f"{target} exists already — choose another name or use --force" in err
     code, out, _ = invoke(["neo4j", "pull", "riverton-current"], capsys)
     assert code == 0 and "id: riverton-current" in out
 

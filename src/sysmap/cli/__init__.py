@@ -103,7 +103,13 @@ class _LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="sysmap")
-def cli() -> None:
+@click.option(
+    "--quiet",
+    is_flag=True,
+    help="No notes or progress on stderr, no confirmations of edits (errors still show).",
+)
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool) -> None:
     """sysmap: map a community system's stakeholders, relationships, power and
     feedback loops around one guiding question.
 
@@ -114,6 +120,7 @@ def cli() -> None:
       sysmap validate homelessness.yaml
       sysmap summary homelessness.yaml
     """
+    ctx.obj = {"quiet": quiet}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from sysmap.cli.fields import DomainChoice, drop_empty, listed, pairs, timeout_option
-from sysmap.cli.options import map_argument
+from sysmap.cli.options import map_argument, say
 from sysmap.edit import add_item, add_to
 from sysmap.model import EVIDENCE_SOURCES
 
@@ -22,7 +22,7 @@ def _day(value: Any) -> str | None:
 
 
 def _added(what: str, ident: str, map_file: str) -> None:
-    click.echo(f"Added {what} '{ident}' to {map_file}")
+    say(f"Added {what} '{ident}' to {map_file}")
 
 
 @click.command("loop")
@@ -146,7 +146,7 @@ def add_value_cmd(
     """
     entry = drop_empty({"date": _day(day), "value": value, "group": pairs(groups, "--group")})
     add_to(map_file, measure_id, "values", entry, timeout=timeout)
-    click.echo(f"Added a value of '{measure_id}' on {_day(day)} to {map_file}")
+    say(f"Added a value of '{measure_id}' on {_day(day)} to {map_file}")
 
 
 @click.command("indicator")
@@ -278,7 +278,7 @@ def add_score_cmd(
     entry = drop_empty({"stakeholder": stakeholder, "date": _day(day),
                         "scores": pairs(scores, "--score", "shares-power=2")})  # fmt: skip
     add_to(map_file, assessment_id, "results", entry, timeout=timeout)
-    click.echo(f"Added the scores of '{stakeholder}' to '{assessment_id}' in {map_file}")
+    say(f"Added the scores of '{stakeholder}' to '{assessment_id}' in {map_file}")
 
 
 @click.command("evidence")
@@ -313,7 +313,7 @@ def add_evidence_cmd(
     entry = drop_empty({"source": source, "date": _day(day), "asserted_by": asserted_by,
                         "note": note})  # fmt: skip
     add_to(map_file, target, "evidence", entry, timeout=timeout)
-    click.echo(f"Added {source} evidence to {target} in {map_file}")
+    say(f"Added {source} evidence to {target} in {map_file}")
 
 
 @click.command("scenario")

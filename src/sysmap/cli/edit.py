@@ -8,7 +8,7 @@ import click
 
 from sysmap.cli.add import ADD_COMMANDS
 from sysmap.cli.fields import DomainChoice, listed, pairs, timeout_option
-from sysmap.cli.options import map_argument
+from sysmap.cli.options import map_argument, say
 from sysmap.cli.process import add_assessment_cmd
 from sysmap.edit import (
     add_factor,
@@ -71,7 +71,7 @@ def init_cmd(
     if not question:
         raise click.UsageError("Missing option '-q' / '--question' (or use --guided).")
     init_map(map_file, question, title=title, id=map_id, community=community, force=force)
-    click.echo(f"Wrote {map_file} — add stakeholders with 'sysmap add stakeholder {map_file} …'")
+    say(f"Wrote {map_file} — add stakeholders with 'sysmap add stakeholder {map_file} …'")
 
 
 @click.group("add")
@@ -143,7 +143,7 @@ def add_stakeholder_cmd(
     }
     fields = {k: v for k, v in fields.items() if v not in (None, [], {}, False)}
     s = add_stakeholder(map_file, stakeholder_id, name, role, timeout=timeout, **fields)
-    click.echo(f"Added {s.role} '{s.id}' ({s.name}) to {map_file}")
+    say(f"Added {s.role} '{s.id}' ({s.name}) to {map_file}")
 
 
 @add_group.command(
@@ -173,7 +173,7 @@ def add_factor_cmd(
     f = add_factor(
         map_file, factor_id, name, timeout=timeout, **{k: v for k, v in fields.items() if v}
     )
-    click.echo(f"Added factor '{f.id}' ({f.name}) to {map_file}")
+    say(f"Added factor '{f.id}' ({f.name}) to {map_file}")
 
 
 @add_group.command("relationship")
@@ -257,7 +257,7 @@ def add_relationship_cmd(
         fields["evidence"] = [ev]
     fields = {k: v for k, v in fields.items() if v is not None}
     r = add_relationship(map_file, source, target, kind, timeout=timeout, **fields)
-    click.echo(f"Added relationship {r.source} -> {r.target} ({r.kind}) to {map_file}")
+    say(f"Added relationship {r.source} -> {r.target} ({r.kind}) to {map_file}")
 
 
 @click.command("remove")
@@ -302,7 +302,7 @@ def remove_cmd(
     for line in remove(
         map_file, target, cascade=cascade, field=field, entry=entry, timeout=timeout
     ):
-        click.echo(f"Removed {line}")
+        say(f"Removed {line}")
 
 
 @click.command("set")
@@ -344,7 +344,7 @@ def set_cmd(
     value = parsed[0] if len(parsed) == 1 else (parsed or None)
     set_field(map_file, target, field, value, unset=unset, append=append, timeout=timeout)
     verb = "Removed" if unset else ("Added to" if append else "Set")
-    click.echo(f"{verb} {target}.{field} in {map_file}")
+    say(f"{verb} {target}.{field} in {map_file}")
 
 
 @click.command("rename")
@@ -362,7 +362,7 @@ def rename_cmd(map_file: str, old: str, new: str, timeout: float) -> None:
       sysmap rename map.yaml coc-board continuum-board
     """
     for line in rename(map_file, old, new, timeout=timeout):
-        click.echo(f"Renamed in {line}")
+        say(f"Renamed in {line}")
 
 
 for _command in (*ADD_COMMANDS, add_assessment_cmd):

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from sysmap.cli.options import echo, redact_option
-from sysmap.errors import UnknownOption
+from sysmap.errors import SysmapError, UnknownOption
 from sysmap.problems import one_of
 
 __all__ = ["import_cmd", "export_cmd"]
@@ -173,7 +173,7 @@ def import_cmd(
     from sysmap.storage import save_map
 
     if os.path.exists(output) and not force:
-        raise click.UsageError(f"{output} exists — use --force to replace it")
+        raise SysmapError(f"{output} exists already — choose another name or use --force")
     options: dict[str, Any] = {
         "id": map_id,
         "title": title,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sysmap.escape import terminal_text
-from sysmap.model import SystemMap
-from sysmap.redact import maps_for_output, redaction_notes
+
+if TYPE_CHECKING:  # the model and redaction load when a command uses them, not at startup
+    from sysmap.model import SystemMap
 
 __all__ = [
     "format_option",
@@ -21,21 +24,120 @@ __all__ = [
     "emit_result",
     "echo",
     "shown_maps",
+    "note",
+    "say",
+    "progress",
+    "progress_done",
+    "is_quiet",
+    "output_format",
+    "SUFFIX_FORMATS",
 ]
 
 F = Callable[..., Any]
 
 
-def format_option(*choices: str) -> Callable[[F], F]:
-    """``--format`` with the given choices (the first is the default)."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default=choices[0],
-        show_default=True,
-        help="Output format.",
+#: The format a file name's suffix asks for.
+SUFFIX_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def output_format(fmt: str | None, output: str | None, choices: tuple[str, ...]) -> str:
+    """The one rule for every command: ``--format`` if given, else the output
+    file's suffix, else the first choice.
+
+    >>> output_format(None, "plan.csv", ("md", "csv", "json"))
+    'csv'
+    >>> output_format("md", "plan.csv", ("md", "csv", "json"))
+    'md'
+    >>> output_format(None, None, ("text", "json"))
+    'text'
+    """
+    if fmt is not None:
+        return fmt
+    if not output or output == "-":
+        return choices[0]
+    suffix = os.path.splitext(output)[1].lower()
+    wanted = SUFFIX_FORMATS.get(suffix)
+    if wanted in choices:
+        return wanted
+    names = " or ".join(
+        ", ".join(f".{'txt' if c == 'text' else c}" for c in choices).rsplit(", ", 1)
     )
+    ctx = click.get_current_context(silent=True)
+    what = f"{ctx.command.name} " if ctx is not None and ctx.command.name else ""
+    from sysmap.errors import SysmapError
+
+    raise SysmapError(
+        f"{output}: cannot tell the {what}format from the name — end it in {names}, "
+        f"or give the format (--format {' or '.join(choices)})"
+    )
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """``--format`` with the given choices; without it, the format comes from the
+    ``-o`` file's suffix (see :func:`output_format`), else the first choice."""
+
+    def decorate(f: F) -> F:
+        @functools.wraps(f)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            kwargs["fmt"] = output_format(kwargs.get("fmt"), kwargs.get("output"), choices)
+            return f(*args, **kwargs)
+
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=None,
+            help=f"Output format: {', '.join(choices)} (default: from the -o file's "
+            f"suffix, else {choices[0]}).",
+        )(command)
+
+    return decorate
+
+
+def is_quiet() -> bool:
+    """Whether ``sysmap --quiet`` asked for no notes and no progress on stderr."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    return bool(root is not None and isinstance(root.obj, dict) and root.obj.get("quiet"))
+
+
+def note(text: str) -> None:
+    """A note for the person at the terminal, on stderr (``Wrote x``); none with --quiet."""
+    if not is_quiet():
+        echo(text, err=True)
+
+
+def say(text: str) -> None:
+    """A confirmation on stdout (``Added …``); none with --quiet."""
+    if not is_quiet():
+        echo(text)
+
+
+def progress(stage: str) -> None:
+    """Say which stage a long command has reached — on a terminal only (nothing
+    when stderr is piped or with --quiet), overwriting the previous stage."""
+    stream = click.get_text_stream("stderr")
+    if is_quiet() or not stream.isatty():
+        return
+    stream.write(f"\r\x1b[K{stage} …")
+    stream.flush()
+
+
+def progress_done() -> None:
+    """Clear the progress line (on a terminal)."""
+    stream = click.get_text_stream("stderr")
+    if not is_quiet() and stream.isatty():
+        stream.write("\r\x1b[K")
+        stream.flush()
 
 
 def output_option(f: F) -> F:
@@ -91,7 +193,7 @@ def emit(text: str, output: str | None) -> None:
         from sysmap.storage import write_atomic
 
         write_atomic(output, text if text.endswith("\n") else text + "\n")
-        echo(f"Wrote {output}", err=True)
+        note(f"Wrote {output}")
     else:
         echo(text.rstrip("\n"))
 
@@ -99,6 +201,8 @@ def emit(text: str, output: str | None) -> None:
 def shown_maps(*maps: SystemMap, redact: bool | None) -> list[SystemMap]:
     """The maps as a printing command shows them (:func:`sysmap.redact.maps_for_output`);
     when they are redacted, stderr says who was replaced and which free text to read."""
+    from sysmap.redact import maps_for_output, redaction_notes
+
     out = maps_for_output(*maps, redact=redact)
     if out[0] is not maps[0]:
         for line in redaction_notes(maps[0], sections_left_out=False, redacted=out[0]):

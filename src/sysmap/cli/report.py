@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import map_argument, redact_option
+from sysmap.cli.options import format_option, map_argument, redact_option
 from sysmap.validate import load_map
 
 __all__ = ["report_cmd"]
@@ -20,13 +20,7 @@ __all__ = ["report_cmd"]
     type=click.Path(dir_okay=False, writable=True),
     help="The report to write: .html (one self-contained page) or .md.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["html", "md"]),
-    default=None,
-    help="html or md (default: from the output file's suffix).",
-)
+@format_option("html", "md")
 @redact_option
 @click.option(
     "--by",
