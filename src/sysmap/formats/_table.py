@@ -49,6 +49,8 @@ __all__ = [
     "PLACEHOLDER_QUESTION",
     "SHEET_DROPS",
     "sheet_dropped",
+    "fmt_weight",
+    "WEIGHT_MODES",
 ]
 
 #: (field, header) for the elements sheet.
