@@ -17,7 +17,7 @@ from typing import Any
 import pydantic
 
 from sysmap.errors import SysmapError
-from sysmap.model import FeedbackLoop, Relationship, Stakeholder, SystemMap
+from sysmap.model import FeedbackLoop, Relationship, Stakeholder
 from sysmap.workshop.steps import (
     Step,
     find_relationship,
@@ -25,7 +25,7 @@ from sysmap.workshop.steps import (
     plan_relationship,
     relationship_match,
 )
-from sysmap.workshop.views import FRIENDLY_KINDS, resolve_edge
+from sysmap.workshop.views import FRIENDLY_KINDS, element_name, known_kinds, resolve_edge
 
 __all__ = ["EDITABLE", "describe", "plan_steps", "evidence_for"]
 
@@ -39,17 +39,11 @@ EDITABLE: dict[str, tuple[str, ...]] = {
 }
 
 
-def _name(m: SystemMap, ident: str) -> str:
-    for s in m.stakeholders:
-        if s.id == ident:
-            return s.name
-    for f in m.factors:
-        if f.id == ident:
-            return f.name
-    return ident
+def _name(data: dict[str, Any], ident: str) -> str:
+    return element_name(data, ident) or ident
 
 
-def describe(payload: dict[str, Any], m: SystemMap) -> str:
+def describe(payload: dict[str, Any], m: dict[str, Any]) -> str:
     """A one-line description of a proposal, in the domain's words."""
     kind = payload["type"]
     if kind == "add_stakeholder":
@@ -103,7 +97,6 @@ def _element(data: dict[str, Any], ident: str) -> None:
 def plan_steps(
     payload: dict[str, Any],
     data: dict[str, Any],
-    m: SystemMap,
     group: str,
     name: str,
     names_in_map: bool,
@@ -114,7 +107,7 @@ def plan_steps(
     Parameters
     ----------
     payload : the proposal (with the facilitator's corrections applied)
-    data, m : the map now, as plain data and as a model
+    data : the map now, as plain data
     group : the participant's group (what ``asserted_by`` says)
 
     Raises
@@ -163,7 +156,7 @@ def plan_steps(
     if kind == "add_relationship":
         _element(data, str(payload["from"]))
         _element(data, str(payload["to"]))
-        if payload["kind"] not in m.known_kinds():
+        if payload["kind"] not in known_kinds(data):
             raise SysmapError(f"'{payload['kind']}' is not a relationship kind of this map")
         rel: dict[str, Any] = {
             "from": payload["from"],
@@ -180,7 +173,7 @@ def plan_steps(
         if find_relationship(data, relationship_match(rel)) is not None:
             return [{"op": "add_evidence", "match": relationship_match(rel), "evidence": ev}]
         return [{"op": "add_relationship", "item": rel}]
-    shown = resolve_edge(m, str(payload["edge"]))
+    shown = resolve_edge(data, str(payload["edge"]))
     if shown is None:
         raise SysmapError("that relationship is no longer on the map")
     status = (

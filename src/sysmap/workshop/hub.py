@@ -26,7 +26,6 @@ from typing import Any
 
 from sysmap.errors import EditError, MapInvalid, SysmapError
 from sysmap.mapfile import detect_format, parse_text, read_text
-from sysmap.model import SystemMap
 from sysmap.storage import write_atomic
 from sysmap.validate import validate_text
 from sysmap.workshop import protocol as p
@@ -35,7 +34,14 @@ from sysmap.workshop.filemap import text_hash, write_edit
 from sysmap.workshop.session import Journal, SessionState, apply_event, now, replay
 from sysmap.workshop.steps import apply_step, inverse
 from sysmap.workshop.summary import SessionSummary, summarize
-from sysmap.workshop.views import groups_of, map_view, participant_view, resolve_edge, stage_info
+from sysmap.workshop.views import (
+    element_name,
+    groups_of,
+    map_view,
+    participant_view,
+    resolve_edge,
+    stage_info,
+)
 
 __all__ = ["Workshop", "session_folder", "CODE_ALPHABET", "CODE_LENGTH"]
 
@@ -48,8 +54,10 @@ JOIN_TRIES_PER_ADDRESS = 5
 JOIN_TRIES_ALL = 60
 #: A participant may send this many messages at once, then one a second.
 BURST, PER_SECOND = 10, 1.0
-#: Participants' map is redrawn at most this often (seconds); the facilitator's at once.
-PARTICIPANT_MAP_EVERY = 0.5
+#: The facilitator's map, queue and status go out at most this often (seconds),
+#: the participants' map at most this often: many changes at once go together.
+FACILITATOR_EVERY = 0.2
+PARTICIPANT_MAP_EVERY = 1.0
 
 
 def session_folder(map_file: str | os.PathLike[str]) -> Path:
@@ -124,7 +132,6 @@ class Workshop:
         self.state = SessionState()
         self.journal: Journal | None = None
         self.data: dict[str, Any] = {}
-        self.model: SystemMap | None = None
         self.clients: dict[int, Client] = {}
         self.base_url = "http://127.0.0.1"
         self.file_problem = ""
@@ -139,7 +146,7 @@ class Workshop:
         self._writing = False
         self._last_hash = ""
         self._signature: tuple[int, int, int] | None = None
-        self._participants_at = 0.0
+        self._sent_at: dict[str, float] = {}
         self._tries: dict[str, list[float]] = {}
         self._tasks: list[asyncio.Task[Any]] = []
         self.version = 0
@@ -341,7 +348,7 @@ class Workshop:
         proposals are accepted directly); returns its id."""
         person = self.state.participants[pid]
         payload = msg.model_dump(by_alias=True)
-        m = self._model()
+        m = self.data
         if payload["type"] == "add_relationship":
             payload["from"], payload["to"] = self._real(payload["from"]), self._real(payload["to"])
         elif payload["type"] == "add_loop":
@@ -386,15 +393,9 @@ class Workshop:
             raise SysmapError(f"'{cid[:40]}' is not waiting in the queue (decided already?)")
         return c
 
-    def _model(self) -> SystemMap:
-        if self.model is None:
-            self.model = SystemMap.model_validate(self.data)
-        return self.model
-
     def _apply(self, steps: list[Any]) -> None:
         for step in steps:
             apply_step(self.data, step)
-        self.model = None
         self._touch("map", "queue", "status")
         self._to_write.set()
 
@@ -421,7 +422,6 @@ class Workshop:
         steps = plan_steps(
             payload,
             self.data,
-            self._model(),
             c.group,
             person.name,
             self.state.settings["names_in_map"],
@@ -445,10 +445,9 @@ class Workshop:
         confirmation of it, with the proposer's evidence.
         """
         c = self._pending(cid)
-        m = self._model()
         person = self.state.participants[c.pid]
         if c.kind == "add_stakeholder":
-            if into not in m.element_ids():
+            if element_name(self.data, into) is None:
                 raise SysmapError(f"'{into[:60]}' is not on the map — give a stakeholder id")
             steps: list[Any] = []
         elif c.kind == "add_relationship":
@@ -459,7 +458,7 @@ class Workshop:
             }
             confirm.update({k: c.payload.get(k) for k in ("strength", "trust")})
             steps = plan_steps(
-                confirm, self.data, m, c.group, person.name, self.state.settings["names_in_map"]
+                confirm, self.data, c.group, person.name, self.state.settings["names_in_map"]
             )
         else:
             raise SysmapError(
@@ -573,7 +572,6 @@ class Workshop:
             self.file_problem = ""
             self.record({"e": "external"})
             self._load(text, fmt)
-            self.model = None
 
     # ------------------------------------------------------------ what pages see
 
@@ -650,11 +648,12 @@ class Workshop:
         return out
 
     def _map_text(self, audience: str) -> str:
-        m = self._model()
         if audience == "facilitator":
-            view = map_view(m)
+            view = map_view(self.data)
         else:
-            view, self._back = participant_view(m, bool(self.state.settings["show_sensitive"]))
+            view, self._back = participant_view(
+                self.data, bool(self.state.settings["show_sensitive"])
+            )
         msg = {"type": "map", "version": self.version, "map": view}
         if audience == "facilitator":
             msg["applied"], self._applied = self._applied, []
@@ -674,36 +673,42 @@ class Workshop:
                 await self._broadcast()
             except Exception as exc:  # noqa: BLE001 - keep the room going; say what broke
                 self.file_problem = f"could not draw the map: {exc}"
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.01)  # let changes that come together go out together
+
+    def _due(self, name: str, every: float) -> bool:
+        """Whether ``name`` may go out now; if not, wake up when it may."""
+        wait = self._sent_at.get(name, 0.0) + every - time.monotonic()
+        if wait <= 0:
+            self._sent_at[name] = time.monotonic()
+            return True
+        self._dirty.add(name)  # keep it for when the wait is over
+        asyncio.get_running_loop().call_later(wait + 0.005, self._changed.set)
+        return False
 
     async def _broadcast(self) -> None:
         dirty, self._dirty = self._dirty, set()
         facs = [c for c in self.clients.values() if c.role == "facilitator"]
         parts = [c for c in self.clients.values() if c.role == "participant"]
-        sends = []
         if "map" in dirty:
-            text = self._map_text("facilitator")
-            sends += [self._send(c, text) for c in facs]
-            self._dirty.add("participant_map")
-        if "participant_map" in dirty or "participant_map" in self._dirty:
-            wait = self._participants_at + PARTICIPANT_MAP_EVERY - time.monotonic()
-            if wait <= 0:
-                self._dirty.discard("participant_map")
-                self._participants_at = time.monotonic()
-                text = self._map_text("participant")
-                sends += [self._send(c, text) for c in parts]
-            else:
-                self._dirty.add("participant_map")  # keep it for when the wait is over
-                asyncio.get_running_loop().call_later(wait + 0.01, self._changed.set)
-        if "queue" in dirty:
-            text = json.dumps(self.queue_message(), ensure_ascii=False)
-            sends += [self._send(c, text) for c in facs]
-        if "status" in dirty:
-            text = json.dumps(self.status(), ensure_ascii=False)
-            sends += [self._send(c, text) for c in facs]
+            dirty.add("participant_map")
+        # the projected screen first: it must follow the room within a second
+        texts = []
+        if "map" in dirty and self._due("map", FACILITATOR_EVERY):
+            texts.append(self._map_text("facilitator"))
+        if "queue" in dirty and self._due("queue", FACILITATOR_EVERY):
+            texts.append(json.dumps(self.queue_message(), ensure_ascii=False))
+        if "status" in dirty and self._due("status", FACILITATOR_EVERY):
+            texts.append(json.dumps(self.status(), ensure_ascii=False))
         if "stage" in dirty:
-            text = json.dumps({"type": "stage", **stage_info(self.state.stage)})
-            sends += [self._send(c, text) for c in self.clients.values()]
+            stage = json.dumps({"type": "stage", **stage_info(self.state.stage)})
+            texts.append(stage)
+            await asyncio.gather(*(self._send(c, stage) for c in parts))
+        await asyncio.gather(*(self._send(c, t) for c in facs for t in texts))
+        sends = []
+        if "participant_map" in dirty and self._due("participant_map", PARTICIPANT_MAP_EVERY):
+            # redaction takes a while on a big map: let the loop answer meanwhile
+            text = await asyncio.to_thread(self._map_text, "participant")
+            sends += [self._send(c, text) for c in parts]
         mine, self._mine = self._mine, set()
         for c in parts:
             if c.pid in mine:

@@ -61,6 +61,7 @@ def _server(workshop: Workshop, sock: socket.socket, host: str) -> Any:
         log_level="warning",
         access_log=False,
         ws_max_size=MAX_MESSAGE_BYTES * 2,
+        ws_per_message_deflate=False,  # maps go to every phone often: spare the CPU
         lifespan="on",
         timeout_graceful_shutdown=5,
     )

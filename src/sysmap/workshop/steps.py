@@ -22,6 +22,7 @@ perspectives analysis reads as "each group's view".
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from typing import Any
@@ -46,7 +47,9 @@ _RATINGS = ("strength", "trust")
 
 
 def _plain(fields: dict[str, Any]) -> Any:
-    return dict(fields)
+    # a copy all the way down: the step stays as it was journalled, whatever
+    # happens later to the item it added
+    return copy.deepcopy(fields)
 
 
 def _num(value: Any) -> float | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sysmap.html import redact_map
+from sysmap.redact import redact_map
 from sysmap.model import CORE_KINDS, VOICE_KINDS, SystemMap
 from sysmap.process import STAGES
 from sysmap.workshop.protocol import ROLE_GROUPS
@@ -23,6 +23,8 @@ __all__ = [
     "map_view",
     "participant_view",
     "resolve_edge",
+    "known_kinds",
+    "element_name",
     "groups_of",
     "stage_info",
 ]
@@ -92,81 +94,149 @@ def stage_info(stage: str) -> dict[str, Any]:
     }
 
 
-def _edge_keys(m: SystemMap) -> list[str]:
+def _items(data: dict[str, Any], section: str) -> list[dict[str, Any]]:
+    return [x for x in data.get(section) or [] if isinstance(x, dict)]
+
+
+def _edge_keys(rels: list[dict[str, Any]]) -> list[str]:
     seen: Counter[tuple[str, str, str]] = Counter()
     keys = []
-    for r in m.relationships:
-        triple = (r.source, r.target, r.kind)
-        keys.append(f"{r.source}->{r.target}:{r.kind}#{seen[triple]}")
+    for r in rels:
+        triple = (str(r.get("from")), str(r.get("to")), str(r.get("kind")))
+        keys.append(f"{triple[0]}->{triple[1]}:{triple[2]}#{seen[triple]}")
         seen[triple] += 1
     return keys
 
 
-def map_view(
-    m: SystemMap, *, new_ids: set[str] | None = None, redacted: bool = False
-) -> dict[str, Any]:
-    """The map as the pages draw it: nodes, edges (with who confirmed them), loops."""
-    new_ids = new_ids or set()
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def map_view(data: dict[str, Any], *, redacted: bool = False) -> dict[str, Any]:
+    """The map as the pages draw it: nodes, edges (with who confirmed them), loops.
+
+    ``data`` is the map as plain data (as in the file), which the server
+    keeps in memory; a map that is not valid is not passed here.
+    """
     nodes = []
-    for s in m.stakeholders:
-        node: dict[str, Any] = {"id": s.id, "name": s.name, "role": s.role}
-        if s.power is not None:
-            node["power"] = s.power
-        if s.lived_experience:
+    for s in _items(data, "stakeholders"):
+        node: dict[str, Any] = {"id": str(s["id"]), "name": str(s["name"]), "role": s["role"]}
+        if s.get("power") is not None:
+            node["power"] = s["power"]
+        if s.get("lived_experience"):
             node["lived"] = True
-        if s.sensitive:
-            node["sensitive" if not redacted else "redacted"] = True
-        if str(s.attributes.get("source")) == "workshop" or s.id in new_ids:
+        if s.get("sensitive"):
+            node["redacted" if redacted else "sensitive"] = True
+        if str((s.get("attributes") or {}).get("source")) == "workshop":
             node["new"] = True
         nodes.append(node)
-    for f in m.factors:
-        nodes.append({"id": f.id, "name": f.name, "role": "factor"})
+    for f in _items(data, "factors"):
+        nodes.append({"id": str(f["id"]), "name": str(f["name"]), "role": "factor"})
+    rels = _items(data, "relationships")
     edges = []
-    for key, r in zip(_edge_keys(m), m.relationships, strict=True):
+    for key, r in zip(_edge_keys(rels), rels, strict=True):
+        kind = str(r.get("kind"))
         edge: dict[str, Any] = {
             "key": key,
-            "from": r.source,
-            "to": r.target,
-            "kind": r.kind,
-            "status": r.status,
+            "from": str(r.get("from")),
+            "to": str(r.get("to")),
+            "kind": kind,
+            "status": r.get("status") or "existing",
         }
         for name in ("strength", "trust"):
-            value = getattr(r, name)
-            if value is not None:
-                edge[name] = int(value) if float(value).is_integer() else value
-        if r.direction == "mutual":
+            if r.get(name) is not None:
+                edge[name] = _number(r[name])
+        if r.get("direction") == "mutual":
             edge["mutual"] = True
-        if r.kind in VOICE_KINDS:
+        if kind in VOICE_KINDS:
             edge["voice"] = True
-        said = Counter(str(e.asserted_by) for e in r.evidence if e.source == "workshop")
+        said = Counter(
+            str(e.get("asserted_by"))
+            for e in r.get("evidence") or []
+            if isinstance(e, dict) and e.get("source") == "workshop"
+        )
         if said:
             edge["workshop"] = dict(said)
         edges.append(edge)
+    declared = _items(data, "kinds")
     kinds = [
         {"id": k, "label": FRIENDLY_KINDS.get(k, CORE_KINDS.get(k, k))} for k in FRIENDLY_KINDS
     ]
-    kinds += [{"id": k.id, "label": k.description or k.id} for k in m.kinds]
+    kinds += [{"id": str(k["id"]), "label": str(k.get("description") or k["id"])} for k in declared]
+    loops = [
+        {
+            "id": str(lp["id"]),
+            "name": str(lp["name"]),
+            "path": [str(x) for x in lp.get("path") or []],
+        }
+        for lp in _items(data, "loops")
+    ]
     return {
-        "title": m.title,
-        "question": m.guiding_question,
+        "title": str(data.get("title")),
+        "question": str(data.get("guiding_question")),
         "nodes": nodes,
         "edges": edges,
-        "loops": [{"id": lp.id, "name": lp.name, "path": list(lp.path)} for lp in m.loops],
+        "loops": loops,
         "kinds": kinds,
         "redacted": redacted,
     }
 
 
-def participant_view(m: SystemMap, show_sensitive: bool) -> tuple[dict[str, Any], dict[str, str]]:
-    """The participants' map, and how its ids map back (shown id → real id)."""
-    if show_sensitive:
-        return map_view(m), {}
-    shown, ids = redact_map(m)
-    return map_view(shown, redacted=bool(ids)), {new: old for old, new in ids.items()}
+def participant_view(
+    data: dict[str, Any], show_sensitive: bool
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The participants' map, and how its ids map back (shown id → real id).
+
+    Sensitive stakeholders are redacted by :func:`sysmap.redact.redact_map`
+    (the redaction every export uses) unless ``show_sensitive``. Only the
+    parts with names and text are redacted through it (title, question,
+    stakeholders, factors, loops); of the relationships the pages show only
+    ends, kind, status, ratings and the groups that confirmed them, so their
+    ends are renamed with the same ids.
+    """
+    sensitive = any(s.get("sensitive") for s in _items(data, "stakeholders"))
+    if show_sensitive or not sensitive:
+        return map_view(data), {}
+    named = {k: data[k] for k in ("id", "title", "guiding_question", "kinds") if k in data}
+    for section in ("stakeholders", "factors", "loops"):
+        named[section] = _items(data, section)
+    shown, ids = redact_map(SystemMap.model_validate(named))
+    out = shown.model_dump(by_alias=True, mode="json")
+    keep = ("kind", "status", "strength", "trust", "direction")
+    rels = []
+    for r in _items(data, "relationships"):
+        rel = {k: r[k] for k in keep if r.get(k) is not None}
+        rel["from"] = ids.get(str(r.get("from")), str(r.get("from")))
+        rel["to"] = ids.get(str(r.get("to")), str(r.get("to")))
+        rel["evidence"] = [
+            {
+                "source": "workshop",
+                "asserted_by": ids.get(str(e.get("asserted_by")), e.get("asserted_by")),
+            }
+            for e in r.get("evidence") or []
+            if isinstance(e, dict) and e.get("source") == "workshop"
+        ]
+        rels.append(rel)
+    out["relationships"] = rels
+    return map_view(out, redacted=True), {new: old for old, new in ids.items()}
+
+
+def known_kinds(data: dict[str, Any]) -> set[str]:
+    """The core relationship kinds and those the map declares."""
+    return set(CORE_KINDS) | {str(k["id"]) for k in _items(data, "kinds")}
+
+
+def element_name(data: dict[str, Any], ident: str) -> str | None:
+    """The name of a stakeholder or factor, or None when there is none."""
+    for section in ("stakeholders", "factors"):
+        for x in _items(data, section):
+            if str(x.get("id")) == ident:
+                return str(x.get("name"))
+    return None
 
 
 def resolve_edge(
-    m: SystemMap, key: str, back: dict[str, str] | None = None
+    data: dict[str, Any], key: str, back: dict[str, str] | None = None
 ) -> dict[str, Any] | None:
     """The relationship (as file data) a key names, or None when it is gone.
 
@@ -179,7 +249,11 @@ def resolve_edge(
     if not (n.isdigit() and source and target and kind):
         return None
     source, target = back.get(source, source), back.get(target, target)
-    hits = [r for r in m.relationships if (r.source, r.target, r.kind) == (source, target, kind)]
+    hits = [
+        r
+        for r in _items(data, "relationships")
+        if (str(r.get("from")), str(r.get("to")), str(r.get("kind"))) == (source, target, kind)
+    ]
     if int(n) >= len(hits):
         return None
-    return hits[int(n)].model_dump(by_alias=True, exclude_defaults=True, mode="json")
+    return dict(hits[int(n)])
