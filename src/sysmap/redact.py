@@ -55,7 +55,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sysmap.model import SystemMap
+from sysmap.model import CORE_KINDS, EVIDENCE_SOURCES, POWER_CARRIERS, ROLES, STATUSES, SystemMap
 
 __all__ = [
     "SECTIONS_LEFT_OUT",
@@ -97,6 +97,13 @@ _KEPT = ("role", "lived_experience", "power", "interest")
 # What a relationship touching one loses.
 _RELATIONSHIP_TEXT = ("notes", "attributes", "change")
 _WORD = re.compile(r"[^\W_]+")
+# the model's own words are never a person's name (an alias "Leader" must not
+# turn a role into "Stakeholder 1")
+_VOCABULARY = frozenset(
+    (*ROLES, *STATUSES, *CORE_KINDS, *EVIDENCE_SOURCES, *POWER_CARRIERS)
+    + ("one-way", "mutual", "+", "-", "current", "redesign", "reinforcing", "balancing")
+    + ("primary", "secondary", "practical", "strategic", "none")
+)
 
 
 def _words(text: str) -> list[str]:
@@ -217,6 +224,8 @@ class _Scrubber:
     def text(self, value: str) -> str:
         if value in self.ids:
             return self.ids[value]
+        if value in _VOCABULARY:
+            return value
         return self.pattern.sub(lambda mt: self.phrases[mt.group(0).casefold()], value)
 
     def key(self, key: str) -> str:
