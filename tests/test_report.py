@@ -130,10 +130,13 @@ def test_the_example_pair_has_every_section(
         assert f.name in text
     for loop in redesign.loops:
         assert loop.name in text
-    # How: every group of the change plan with its count, every measure
+    # How: the change plan under the question each change answers, every measure
     plan = sysmap.change_plan(sysmap.compare_maps(current, redesign, shifts=False))
-    for action, n in plan.counts().items():
-        if n:
+    for question, items in plan.by_question().items():
+        if items:
+            assert f"plan-{question.split('.', 1)[1]}" in page.ids()
+    for action in ("bring_in", "leave"):
+        if plan.group(action):
             assert f"plan-{action}" in page.ids()
     owners = {i.owner_name for i in plan.items if i.owner_name}
     assert owners and all(o in text for o in owners)

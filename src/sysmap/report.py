@@ -945,6 +945,7 @@ def _how(x: _Inputs) -> Section:
         )
     else:
         from sysmap.plan import ACTIONS
+        from sysmap.questions import QUESTIONS
 
         c = x.comparison
         sec.blocks.append(Heading("What changes", 3, "how-changes"))
@@ -1005,22 +1006,21 @@ def _how(x: _Inputs) -> Section:
                 label="In all:",
             )
         )
-        for action, heading in ACTIONS.items():
-            items = x.plan.group(action)
+        # the changes under the What question each answers (the same list as sysmap plan)
+        for q, items in x.plan.by_question().items():
             if not items:
                 continue
-            sec.blocks.append(Heading(f"{heading} ({len(items)})", 4, f"plan-{action}"))
-            if action in ("bring_in", "leave"):
-                rows = [[i.stakeholder_name or "", i.role or "", i.what] for i in items]
-                sec.blocks.append(_rows(rows, ["Stakeholder", "Role", "What"]))
-                continue
+            sec.blocks.append(
+                Heading(f"{QUESTIONS[q].text} ({len(items)})", 4, f"plan-{q.split('.', 1)[1]}")
+            )
             rows = []
             for i in items:
                 owner: Any = i.owner_name or ""
-                if not owner and action != "retire":
+                if not owner and i.action != "retire":
                     owner = Mark("not named yet", "bad")
                 rows.append(
                     [
+                        "Change status" if i.action == "status" else ACTIONS[i.action].split()[0],
                         f"{i.source_name} → {i.target_name}",
                         i.kind or "",
                         i.what,
@@ -1030,9 +1030,14 @@ def _how(x: _Inputs) -> Section:
                         ", ".join(i.measure_names),
                     ]
                 )
-            sec.blocks.append(
-                _rows(rows, ["Relationship", "Kind", "What", "Why", "Owner", "Pilot", "Measures"])
-            )
+            headers = ["Action", "Relationship", "Kind", "What", "Why", "Owner", "Pilot"]
+            sec.blocks.append(_rows(rows, [*headers, "Measures"]))
+        for action in ("bring_in", "leave"):
+            items = x.plan.group(action)
+            if items:
+                sec.blocks.append(Heading(f"{ACTIONS[action]} ({len(items)})", 4, f"plan-{action}"))
+                rows = [[i.stakeholder_name or "", i.role or "", i.what] for i in items]
+                sec.blocks.append(_rows(rows, ["Stakeholder", "Role", "What"]))
     sec.blocks.append(Heading("Shared measures over time", 3, "how-measures"))
     sec.blocks += _measure_blocks(x.redesign or x.current)
     return sec
