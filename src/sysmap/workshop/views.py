@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sysmap.redact import redact_map
 from sysmap.model import CORE_KINDS, VOICE_KINDS, SystemMap
 from sysmap.process import STAGES
+from sysmap.redact import redact_map
 from sysmap.workshop.protocol import ROLE_GROUPS
 
 __all__ = [
