@@ -34,6 +34,8 @@ from sysmap.model import (
     MeasureValue,
     Outcome,
     Relationship,
+    RelationshipKind,
+    Scenario,
     Stakeholder,
     SystemMap,
 )
@@ -130,6 +132,9 @@ def hostile_map(payloads: list[str] | None = None, *, map_id: str = "hostile") -
         if i
     ]
     rels.append(Relationship(id="back", source="s1", target="s0", kind="feedback", notes=texts[0]))
+    rels.append(
+        Relationship(id="own", source="s2", target="s0", kind="custom_kind", notes=texts[-1])
+    )
 
     def t(i: int) -> str:
         return texts[i % len(texts)]
@@ -142,7 +147,10 @@ def hostile_map(payloads: list[str] | None = None, *, map_id: str = "hostile") -
         description=t(3),
         stakeholders=people,
         factors=factors,
+        kinds=[RelationshipKind(id="custom_kind", description=t(19), voice=True)],
         relationships=rels,
+        scenarios=[Scenario(id="sc", name=t(20), hold={"f0": 1}, note=t(21))],
+        answers={"why": {t(22): t(23)}},
         loops=[FeedbackLoop(id="loop", name=t(4), path=["s0", "s1", "s0"], purpose=t(5))],
         guiding_team=[
             GuidingRole(
