@@ -25,6 +25,7 @@ Usage::
     python benchmarks/bench_structure.py                      # 1k, 10k, 50k
     python benchmarks/bench_structure.py --sizes 1000 --runs 5
     python benchmarks/bench_structure.py --errors --sizes      # only the errors
+    python benchmarks/bench_structure.py --new-figures --sizes 500 1000 2000
 """
 
 from __future__ import annotations
@@ -136,6 +137,44 @@ def timings(sizes: list[int], runs: int) -> None:
         )
 
 
+def new_figures(sizes: list[int], runs: int) -> None:
+    """What clustering, eigenvector and the weighted variants cost: structure() with
+    and without them, side by side in the same run (CPU seconds, best of runs)."""
+    import numpy as np
+
+    # the module, not the function of the same name that sysmap.analysis exports
+    st = importlib.import_module("sysmap.analysis.structure")
+
+    def without() -> Any:
+        keep = st._undirected_metrics, st._weighted_metrics
+        st._undirected_metrics = lambda g, n: {  # type: ignore[assignment]
+            "clustering": np.zeros(n),
+            "eigenvector": np.zeros(n),
+        }
+        st._weighted_metrics = lambda g, ties, sources, plain: {  # type: ignore[assignment]
+            k: None
+            for k in (
+                "strength_in",
+                "strength_out",
+                "betweenness_weighted",
+                "closeness_weighted",
+                "pagerank_weighted",
+            )
+        }
+        try:
+            return structure(m)
+        finally:
+            st._undirected_metrics, st._weighted_metrics = keep
+
+    print(f"# new figures (best of {runs}; CPU seconds)")
+    print(f"{'stakeholders':>12} {'without':>8} {'with':>8} {'ratio':>6}")
+    for n in sizes:
+        m = random_map(n)
+        _, before, _ = best(without, runs)
+        _, after, _ = best(lambda m=m: structure(m), runs)
+        print(f"{n:>12,} {before:>8.3f} {after:>8.3f} {after / before:>6.2f}", flush=True)
+
+
 def errors(m: SystemMap, label: str, samples: list[int]) -> None:
     """Sampled against exact betweenness and closeness on one map."""
     s = structure_module
@@ -177,10 +216,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 50_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--errors", action="store_true", help="measure the sampling error")
+    parser.add_argument(
+        "--new-figures",
+        action="store_true",
+        help="the cost of clustering, eigenvector and the weighted variants",
+    )
     parser.add_argument("--error-size", type=int, default=10_000)
     parser.add_argument("--samples", type=int, nargs="+", default=[100, 200, 500])
     args = parser.parse_args(argv)
-    if args.sizes:
+    if args.new_figures:
+        new_figures(args.sizes, args.runs)
+    elif args.sizes:
         timings(args.sizes, args.runs)
     if args.errors:
         errors(random_map(args.error_size), "random map", args.samples)

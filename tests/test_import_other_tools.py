@@ -457,3 +457,23 @@ def test_kumu_blueprint_metrics_equal_networkx() -> None:
             g.add_edge(label[c["to"]], label[c["from"]])
     m = import_map("kumu", CORPUS / "kumu-blueprint.json").map
     _directed_metrics_equal(m, g, {v: v for v in g})
+
+
+def test_weighted_variants_with_equal_strengths_equal_networkx() -> None:
+    # every tie strength 2: the shortcut (the unweighted paths, each step 1/2 long)
+    # against networkx's weighted computation
+    g = corpus.original("florentine-families")
+    m = _import("florentine-families", "graphml").map
+    for r in m.relationships:
+        r.strength = 2
+    nx.set_edge_attributes(g, 0.5, "length")
+    row = {r["name"]: r["weighted"] for r in structure(m).stakeholders}
+    checks = {
+        "betweenness_weighted": nx.betweenness_centrality(g, weight="length"),
+        "closeness_weighted": nx.closeness_centrality(g, distance="length"),
+        "pagerank_weighted": nx.pagerank(g, weight=None, tol=1e-12, max_iter=10_000),
+        "strength_out": {v: 2 * d for v, d in g.degree()},
+    }
+    for metric, expected in checks.items():
+        for v, value in expected.items():
+            assert row[str(v)][metric] == pytest.approx(value, abs=TOL), (metric, v)

@@ -1002,7 +1002,7 @@ def _undirected_metrics(g: Any, n: int) -> dict[str, np.ndarray]:
 
 
 def _weighted_metrics(
-    g: Any, ties: _Ties, sources: np.ndarray | None
+    g: Any, ties: _Ties, sources: np.ndarray | None, plain: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray | None]:
     """Strength-weighted variants: a tie's length is 1 / strength (a stronger tie is
     a shorter step); ties of strength 0 carry nothing and are left out of paths."""
@@ -1017,11 +1017,20 @@ def _weighted_metrics(
     }
     if n == 0 or sources is not None:  # exact only: no estimate of weighted paths
         return out
+    if len(w) and w[0] > 0 and bool(np.all(w == w[0])):
+        # every tie equally strong (none recorded: all 1): the same shortest paths and
+        # walks as unweighted, each step 1/strength long
+        out["betweenness_weighted"] = plain["betweenness"]
+        out["closeness_weighted"] = plain["closeness"] * w[0]
+        out["pagerank_weighted"] = plain["pagerank"]
+        return out
     keep = w > 0
     length = np.where(keep, 1.0 / np.where(keep, w, 1.0), np.inf)
     norm = (n - 1) * (n - 2) if n > 2 else 0
-    pathg = g.copy()
-    pathg.delete_edges(np.flatnonzero(~keep).tolist())
+    pathg = g
+    if not keep.all():
+        pathg = g.copy()
+        pathg.delete_edges(np.flatnonzero(~keep).tolist())
     raw = np.asarray(
         pathg.betweenness(directed=True, weights=length[keep].tolist()), dtype=np.float64
     )
@@ -1182,7 +1191,8 @@ def structure(m: SystemMap, *, include_proposed: bool | None = None) -> Structur
         "constraint": _column(np.where(undirected_degree > 0, constraint, np.nan)),
     }
     local = _undirected_metrics(g, n)
-    for key, values in {**local, **_weighted_metrics(g, ties, sources)}.items():
+    plain = {"betweenness": betweenness, "closeness": closeness, "pagerank": pagerank}
+    for key, values in {**local, **_weighted_metrics(g, ties, sources, plain)}.items():
         cols[key] = _column(values) if values is not None else [None] * n
     community = [
         number.get(c) if d else None
