@@ -77,18 +77,34 @@ def _on_loops(m: SystemMap) -> list[int]:
     ]
 
 
-def _loops_holding(m: SystemMap, drop: int | None = None) -> dict[str, bool]:
-    """Declared loop id → whether it holds, by the loops analysis itself.
+def _loop_map(m: SystemMap) -> tuple[SystemMap, list[int]]:
+    """The declared loops with only what they touch: the elements on them and the
+    relationships along them (the rest cannot change a verdict), and where each
+    kept relationship sits in ``m``."""
+    on = _on_loops(m)
+    elements = {e for loop in m.loops for e in loop.path}
+    small = m.model_copy(
+        update={
+            "relationships": [m.relationships[k] for k in on],
+            "stakeholders": [s for s in m.stakeholders if s.id in elements],
+            "factors": [f for f in m.factors if f.id in elements],
+        }
+    )
+    return small, on
 
-    Only the relationships along declared loops are handed to it (the rest
-    cannot change the verdict), so this stays fast on large maps; ``drop``
-    leaves one relationship out.
-    """
-    if not m.loops:
+
+def _loops_holding(
+    small: SystemMap, drop: int | None = None, only: set[str] | None = None
+) -> dict[str, bool]:
+    """Declared loop id → whether it holds, by the loops analysis itself, on a map
+    from :func:`_loop_map`; ``drop`` leaves one relationship out, ``only`` checks
+    only those loops."""
+    rels = [r for j, r in enumerate(small.relationships) if j != drop]
+    kept = [lp for lp in small.loops if only is None or lp.id in only]
+    if not kept:
         return {}
-    rels = [m.relationships[k] for k in _on_loops(m) if k != drop]
-    small = m.model_copy(update={"relationships": rels})
-    return {d.id: d.holds for d in loops(small, max_length=2, cap=1).declared}
+    checked = small.model_copy(update={"relationships": rels, "loops": kept})
+    return {d.id: d.holds for d in loops(checked, max_length=2, cap=1).declared}
 
 
 def _funded(m: SystemMap) -> set[str]:
@@ -343,7 +359,7 @@ def network_whatif(
     after = _changed(m, set(without), gone, formed, borrowed)
     v0 = {b["id"]: b["verdict"] for b in voice(m).beneficiaries}
     v1 = {b["id"]: b["verdict"] for b in voice(after).beneficiaries}
-    l0, l1 = _loops_holding(m), _loops_holding(after)
+    l0, l1 = _loops_holding(_loop_map(m)[0]), _loops_holding(_loop_map(after)[0])
     f0, f1 = _funded(m), _funded(after)
     s0, s1 = _served(m), _served(after)
     c0, c1 = _connected(m), _connected(after)
@@ -555,22 +571,35 @@ def fragile(m: SystemMap, *, shown: int = 25) -> FragilityResult:
             else:
                 point("stakeholder", d, names.get(d, d)).silences.append(b)
             d = idom[d]
-    holding = _loops_holding(m)
+    holding = _loop_points(m, point, rel_point, names)
+    _funding_points(m, point, rel_point)
+    ranked = sorted(points.values(), key=lambda p: (tuple(-x for x in p.score), p.label))
+    return FragilityResult(m.id, ranked, len(bens), sum(holding.values()), names=names, shown=shown)
+
+
+def _loop_points(
+    m: SystemMap, point: Any, rel_point: Any, names: dict[str, str]
+) -> dict[str, bool]:
+    """Stakeholders on a holding declared loop, and relationships whose loss alone
+    breaks one (each rechecked only against the loops it lies along)."""
+    small, on = _loop_map(m)
+    holding = _loops_holding(small)
     people = {s.id for s in m.stakeholders}
-    for loop in m.loops:
+    steps: dict[str, set[tuple[str, str]]] = {}
+    for loop in small.loops:
         if holding[loop.id]:
             for sid in dict.fromkeys(loop.path):
                 if sid in people:
                     point("stakeholder", sid, names[sid]).breaks.append(loop.id)
-    if any(holding.values()):
-        for k in _on_loops(m):
-            after = _loops_holding(m, drop=k)
-            for loop_id, ok in holding.items():
-                if ok and not after[loop_id]:
-                    rel_point(k).breaks.append(loop_id)
-    _funding_points(m, point, rel_point)
-    ranked = sorted(points.values(), key=lambda p: (tuple(-x for x in p.score), p.label))
-    return FragilityResult(m.id, ranked, len(bens), sum(holding.values()), names=names, shown=shown)
+            path = [*loop.path, loop.path[0]]
+            steps[loop.id] = set(zip(path, path[1:], strict=False))
+    for j, r in enumerate(small.relationships):
+        pairs = {(r.source, r.target), (r.target, r.source)}
+        touched = {i for i, st in steps.items() if st & pairs}
+        for loop_id, ok in _loops_holding(small, drop=j, only=touched).items() if touched else ():
+            if not ok:
+                rel_point(on[j]).breaks.append(loop_id)
+    return holding
 
 
 def _funding_points(m: SystemMap, point: Any, rel_point: Any) -> None:
