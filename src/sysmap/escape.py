@@ -12,7 +12,8 @@ used by every writer of that medium:
   into Markdown;
 - :func:`terminal_text` — control characters (colours, cursor moves, a
   terminal title …) and invisible direction overrides are shown as
-  ``\\x1b``-style escapes instead of acting on the terminal.
+  ``\\u001b``-style escapes instead of acting on the terminal (valid
+  escapes in printed JSON too).
 
 Example
 -------
@@ -23,7 +24,7 @@ Example
 >>> markdown_text("<img src=x onerror=alert(1)> *hi*")
 '&lt;img src=x onerror=alert(1)&gt; \\\\*hi\\\\*'
 >>> terminal_text("Dana\\x1b[31m red")
-'Dana\\\\x1b[31m red'
+'Dana\\\\u001b[31m red'
 """
 
 from __future__ import annotations
@@ -102,8 +103,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u2
 
 
 def _shown(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    # \uXXXX reads the same in text and is a valid escape inside printed JSON
+    return f"\\u{ord(match.group(0)):04x}"
 
 
 def terminal_text(text: str) -> str:
