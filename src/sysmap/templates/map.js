@@ -546,7 +546,12 @@
     network.getConnectedEdges(id).forEach(function (x) { es[x] = true; });
     highlight(ns, es);
     if (!BIG) network.selectNodes([id]);
-    network.focus(id, { scale: BIG ? 1.2 : Math.max(network.getScale(), 0.9), animation: false });
+    if (GROUPED && view.by) {
+      network.fit({ nodes: Object.keys(network.body.nodes).filter(function (x) { return !GROUP_RE.test(x); }).slice(0, 2000),
+                    animation: false });
+    } else {
+      network.focus(id, { scale: BIG ? 1.2 : Math.max(network.getScale(), 0.9), animation: false });
+    }
     showDetails(id);
   }
   function clearChoice() {
@@ -672,7 +677,7 @@
     ["tag", "first tag", function (n) { return n.tags[0]; }],
     ["role", "role", function (n) { return ROLES[n.role].label; }]
   ];
-  var EDGE_CAP = 1500;  // the strongest links between groups; the rest when a group opens
+  var EDGE_CAP = 1000;  // at most this many (3 a group) of the strongest links between groups
   var everyImportance = importance;
   function buildGroups(by) {
     var g = GROUPINGS.filter(function (x) { return x[0] === by; })[0];
@@ -692,37 +697,37 @@
     var xs = DATA.nodes.map(function (n) { return n.x || 0; });
     var span = Math.max(1, Math.max.apply(null, xs) - Math.min.apply(null, xs));
     var most = groups[groupOrder[0]].members.length;
-    var spread = 0;
-    groupOrder.forEach(function (k) {
-      var gr = groups[k];
-      gr.x /= gr.members.length; gr.y /= gr.members.length;
-      spread = Math.max(spread, Math.abs(gr.x), Math.abs(gr.y));
-    });
-    if (spread < span / 8) {  // groups mixed evenly through the layout: a spiral, largest first
-      groupOrder.forEach(function (k, i) {
-        var a = i * 2.4, r = span * 0.5 * Math.sqrt(i / groupOrder.length);
-        groups[k].x = r * Math.cos(a); groups[k].y = r * Math.sin(a);
+    groupOrder.forEach(function (k) { groups[k].x /= groups[k].members.length; groups[k].y /= groups[k].members.length; });
+    // Centroids crowd the middle of a large layout: spread them evenly by
+    // rank on each axis, which keeps who is left of, above or near whom.
+    ["x", "y"].forEach(function (axis) {
+      var order = groupOrder.slice().sort(function (a, b) { return groups[a][axis] - groups[b][axis]; });
+      order.forEach(function (k, i) {
+        groups[k][axis] = span * ((i + 0.5) / order.length - 0.5);
       });
-    }
+    });
     var base = span / (2.5 * Math.sqrt(groupOrder.length));
+    var room = span / Math.sqrt(groupOrder.length);  // about this far apart
     groupOrder.forEach(function (k) {
       groups[k].size = Math.max(base * 0.2, base * 0.5 * Math.sqrt(groups[k].members.length / most));
+      groups[k].room = room * Math.max(1, Math.sqrt(groups[k].members.length / 20));
     });
   }
   var overviewSets = false;  // whether the network shows the overview's own data sets
-  function syncData(set, items, fields) {
-    var want = {};
-    items.forEach(function (x) { want[x.id] = true; });
-    var drop = set.getIds().filter(function (id) { return !want[id]; });
-    if (drop.length) set.remove(drop);
-    var add = [], change = [];
+  var synced = { nodes: {}, edges: {} };  // what each overview data set holds, by id
+  function syncData(name, set, items, fields) {
+    var have = synced[name], want = {}, add = [], change = [];
     items.forEach(function (x) {
-      var have = set.get(x.id);
-      if (!have) add.push(x);
-      else if (fields.some(function (f) { return have[f] !== x[f]; })) change.push(x);
+      want[x.id] = x;
+      var old = have[x.id];
+      if (!old) add.push(x);
+      else if (fields.some(function (f) { return old[f] !== x[f]; })) change.push(x);
     });
+    var drop = Object.keys(have).filter(function (id) { return !want[id]; });
+    if (drop.length) set.remove(drop);
     if (add.length) set.add(add);
     if (change.length) set.update(change);
+    synced[name] = want;
   }
   function drawnId(id) { return groupOf[id] === view.open ? id : GROUP + groupOf[id]; }
   var between = null;  // links between groups, all closed: [{key, from, to, n, kinds}]
@@ -756,10 +761,20 @@
       gn.push({ id: id, x: gr.x, y: gr.y, size: gr.size, shape: "dot", label: shownName[id], borderWidth: 3,
                 color: { background: "#dce8f5", border: "#1f4e79", highlight: { background: "#b9d3ee", border: "#000" } } });
     });
-    open.forEach(function (id) { gn.push(visById[id]); });
+    open.sort(function (a, b) { return (byId[b].size - byId[a].size) || (degree[b] - degree[a]); });
+    if (open.length) {  // the group opens in place: its stakeholders in a disc where it stood
+      var g0 = groups[view.open], room = g0.room, sizes = DATA.nodes.length ? 40 : 1;
+      open.forEach(function (id, i) {
+        var v = {}, src = visById[id], r = room * 0.45 * Math.sqrt((i + 0.5) / open.length), a = i * 2.39996;
+        Object.keys(src).forEach(function (k) { v[k] = src[k]; });
+        v.x = g0.x + r * Math.cos(a); v.y = g0.y + r * Math.sin(a);
+        v.size = Math.max(room / (6 * Math.sqrt(open.length)), room / (3 * Math.sqrt(open.length)) * byId[id].size / sizes);
+        gn.push(v);
+      });
+    }
     // links between closed groups are counted once per grouping and filter;
     // opening a group moves only the links of its own stakeholders
-    if (!between) between = countBetween();
+    if (!between) between = countBetween().sort(function (p, q) { return q.n - p.n; });
     var agg = {}, pairs = [], moved = {}, touched = {};
     open.forEach(function (id) {
       (edgeIndex[id] || []).forEach(function (i) {
@@ -777,25 +792,29 @@
         x.kinds[e.kind] = (x.kinds[e.kind] || 0) + 1;
       });
     });
-    between.forEach(function (x) {
-      var n = x.n - (moved[x.key] || 0);
-      if (n > 0) pairs.push(n === x.n ? x : { from: x.from, to: x.to, n: n, kinds: x.kinds });
-    });
-    pairs.sort(function (p, q) { return q.n - p.n; });
-    pairs.slice(0, EDGE_CAP).forEach(function (x) {
+    // every link of the open group, and the strongest links between closed groups
+    var cap = Math.min(EDGE_CAP, Math.max(200, 3 * groupOrder.length));
+    for (var j = 0, taken = 0; j < between.length && taken < cap; j++) {
+      var x = between[j], n = x.n - (moved[x.key] || 0);
+      if (n > 0) { pairs.push(n === x.n ? x : { from: x.from, to: x.to, n: n, kinds: x.kinds }); taken++; }
+    }
+    pairs.forEach(function (x) {
       var top = Object.keys(x.kinds).sort(function (p, q) { return x.kinds[q] - x.kinds[p]; })[0];
       var c = kindColor(top);
       ge.push({ id: "a" + x.from + "\u0001" + x.to, from: x.from, to: x.to, width: Math.min(1 + Math.log(x.n) / Math.LN2, 8),
                 color: { color: c, highlight: c, opacity: 0.75 }, arrows: { to: { enabled: true, scaleFactor: 0.5 } } });
     });
-    importance = groupOrder.map(function (k) { return GROUP + k; }).concat(open.length ? everyImportance : []);
+    importance = groupOrder.map(function (k) { return GROUP + k; }).concat(open);
     textWidth = {};
     if (overviewSets) {  // change only what differs: vis-network redraws the rest as it is
-      syncData(nodes, gn, ["size", "label"]);
-      syncData(edges, ge, ["width"]);
+      syncData("nodes", nodes, gn, ["size", "label"]);
+      syncData("edges", edges, ge, ["width"]);
     } else {
       nodes = new vis.DataSet(gn);
       edges = new vis.DataSet(ge);
+      synced = { nodes: {}, edges: {} };
+      gn.forEach(function (x) { synced.nodes[x.id] = x; });
+      ge.forEach(function (x) { synced.edges[x.id] = x; });
       overviewSets = true;
       network.setData({ nodes: nodes, edges: edges });
       network.fit();
