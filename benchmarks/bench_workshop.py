@@ -395,6 +395,9 @@ def main() -> None:
         f"  wall {wall:.0f} s; CPU of this client {cpu.user + cpu.system - cpu0.user - cpu0.system:.0f} s, "
         f"of the servers {cpu.children_user + cpu.children_system - cpu0.children_user - cpu0.children_system:.0f} s"
     )
+    print(
+        f"  load average of the machine (other work included) over the last 5 minutes: {os.getloadavg()[1]:.1f}"
+    )
     print(f"  file: {map_file} ({len(map_file.read_text().splitlines())} lines)")
     if problems:
         print("PROBLEMS:\n  " + "\n  ".join(problems))

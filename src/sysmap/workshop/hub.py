@@ -84,6 +84,8 @@ class Client:
     pid: str = ""
     tokens: float = BURST
     last: float = field(default_factory=time.monotonic)
+    outbox: dict[str, str] = field(default_factory=dict)  # newest message of each kind
+    sending: bool = False
 
     def allow(self) -> bool:
         """Take one message from this client's allowance (a token bucket)."""
@@ -147,6 +149,8 @@ class Workshop:
         self._last_hash = ""
         self._signature: tuple[int, int, int] | None = None
         self._sent_at: dict[str, float] = {}
+        self._build_time: dict[str, float] = {}
+        self._pushing: set[asyncio.Task[Any]] = set()
         self._tries: dict[str, list[float]] = {}
         self._tasks: list[asyncio.Task[Any]] = []
         self.version = 0
@@ -648,6 +652,13 @@ class Workshop:
         return out
 
     def _map_text(self, audience: str) -> str:
+        started = time.monotonic()
+        text = self._build_map(audience)
+        key = "map" if audience == "facilitator" else "participant_map"
+        self._build_time[key] = time.monotonic() - started
+        return text
+
+    def _build_map(self, audience: str) -> str:
         if audience == "facilitator":
             view = map_view(self.data)
         else:
@@ -676,7 +687,12 @@ class Workshop:
             await asyncio.sleep(0.01)  # let changes that come together go out together
 
     def _due(self, name: str, every: float) -> bool:
-        """Whether ``name`` may go out now; if not, wake up when it may."""
+        """Whether ``name`` may go out now; if not, wake up when it may.
+
+        On a big map, a message that takes long to build goes out less often:
+        at most once per ``every`` seconds and per five times its build time.
+        """
+        every = max(every, 5 * self._build_time.get(name, 0.0))
         wait = self._sent_at.get(name, 0.0) + every - time.monotonic()
         if wait <= 0:
             self._sent_at[name] = time.monotonic()
@@ -704,16 +720,34 @@ class Workshop:
             texts.append(stage)
             await asyncio.gather(*(self._send(c, stage) for c in parts))
         await asyncio.gather(*(self._send(c, t) for c in facs for t in texts))
-        sends = []
         if "participant_map" in dirty and self._due("participant_map", PARTICIPANT_MAP_EVERY):
             # redaction takes a while on a big map: let the loop answer meanwhile
             text = await asyncio.to_thread(self._map_text, "participant")
-            sends += [self._send(c, text) for c in parts]
+            for c in parts:
+                self._push(c, "map", text)
         mine, self._mine = self._mine, set()
         for c in parts:
             if c.pid in mine:
-                sends.append(self._send(c, json.dumps(self.mine(c.pid), ensure_ascii=False)))
-        await asyncio.gather(*sends)
+                self._push(c, "mine", json.dumps(self.mine(c.pid), ensure_ascii=False))
+
+    def _push(self, client: Client, kind: str, text: str) -> None:
+        """Send to one phone without waiting for it; a slow phone gets the newest
+        map when it is ready for one, not every map in between."""
+        client.outbox.pop(kind, None)
+        client.outbox[kind] = text
+        if not client.sending:
+            client.sending = True
+            task = asyncio.create_task(self._drain(client))
+            self._pushing.add(task)
+            task.add_done_callback(self._pushing.discard)
+
+    async def _drain(self, client: Client) -> None:
+        try:
+            while client.outbox:
+                kind = next(iter(client.outbox))
+                await self._send(client, client.outbox.pop(kind))
+        finally:
+            client.sending = False
 
     def today(self) -> str:
         return dt.date.today().isoformat()

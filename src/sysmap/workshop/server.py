@@ -75,7 +75,14 @@ def _executor(helper_process: bool) -> Executor | None:
         return None
     import multiprocessing
 
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    # the file is written in the background (the journal already holds every
+    # change): the helper yields the processor to the server answering the room
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=os.nice,
+        initargs=(10,),
+    )
 
 
 def run_workshop(

@@ -197,7 +197,9 @@ def participant_view(
     sensitive = any(s.get("sensitive") for s in _items(data, "stakeholders"))
     if show_sensitive or not sensitive:
         return map_view(data), {}
-    named = {k: data[k] for k in ("id", "title", "guiding_question", "kinds") if k in data}
+    named: dict[str, Any] = {
+        k: data[k] for k in ("id", "title", "guiding_question", "kinds") if k in data
+    }
     for section in ("stakeholders", "factors", "loops"):
         named[section] = _items(data, section)
     shown, ids = redact_map(SystemMap.model_validate(named))
