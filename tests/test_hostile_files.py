@@ -140,6 +140,48 @@ def test_an_unreferenced_huge_part_is_refused_too(tmp_path: Path) -> None:
     assert import_map("xlsx", __import__("io").BytesIO(good)).map.id == load_map(SMALL).id
 
 
+def _declare(path: Path, part: str, size: int) -> None:
+    """Make the zip at ``path`` declare ``size`` bytes for ``part`` (a lie, if smaller)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = struct.unpack("<H", data[at + 28 : at + 30])[0]
+        if bytes(data[at + 46 : at + 46 + name_len]) == part.encode():
+            struct.pack_into("<I", data, at + 24, size)  # central directory
+            local = struct.unpack("<I", data[at + 42 : at + 46])[0]
+            struct.pack_into("<I", data, local + 22, size)  # local header
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_part_bigger_than_it_declares_is_refused(tmp_path: Path) -> None:
+    # the sizes a zip declares can lie: a sheet of 64 MB of spaces declared as 5,000 bytes
+    # (before: a 1 GB liar took 2.1 GB; readers unzip what is there, not what is declared)
+    good = generate_xlsx(load_map(SMALL))
+    path = tmp_path / "liar.xlsx"
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(__import__("io").BytesIO(good)) as source:
+            for info in source.infolist():
+                if info.filename != sheet:
+                    archive.writestr(info.filename, source.read(info))
+                    continue
+                head, tail = source.read(info).rsplit(b"</worksheet>", 1)
+                _add_part(archive, sheet, head, 64 * MIB, b"</worksheet>" + tail)
+    _declare(path, sheet, 5000)
+    with pytest.raises(MapFileError) as err:
+        import_map("xlsx", path)
+    assert str(err.value) == (
+        f"{path}: the workbook's part {sheet} unzips to more than the 5.0 kB it declares (or "
+        "is packed in a way spreadsheets do not use) — the file is damaged or built to "
+        "mislead; save it again from your spreadsheet"
+    )
+    _declare(path, sheet, 64 * MIB + 10_000)  # told the truth (and a little more), it reads
+    assert import_map("xlsx", path).map.id == load_map(SMALL).id
+
+
 IMPORTERS = {
     "kumu": ("big.json", '{"elements": [], "pad": "' + "x" * 3000 + '"}'),
     "graphml": ("big.graphml", "<graphml>" + " " * 3000 + "</graphml>"),

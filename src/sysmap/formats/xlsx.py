@@ -27,7 +27,9 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+import struct
 import zipfile
+import zlib
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, MissingDependency
@@ -200,15 +202,18 @@ def max_unzipped_bytes() -> int:
 def check_unzipped_size(data: bytes, file: str) -> None:
     """Refuse a workbook whose parts would unzip to more than the limit.
 
-    Only the sizes the zip declares are read (its central directory), so a
+    The sizes the zip declares (its central directory) are read first, so a
     zip bomb (a small file that unzips to gigabytes) is refused before any
-    part is unzipped, whether or not a sheet refers to the big part. Data
-    that is not a zip is left for the reader to name.
+    part is unzipped, whether or not a sheet refers to the big part. Then
+    each part is unzipped a step at a time to check that it is no bigger than
+    it declares (a zip can lie about its sizes). Data that is not a zip is
+    left for the reader to name.
 
     Raises
     ------
     MapFileError
-        The declared sizes add up to more than :func:`max_unzipped_bytes`.
+        The declared sizes add up to more than :func:`max_unzipped_bytes`, or
+        a part unzips to more than it declares.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -226,6 +231,50 @@ def check_unzipped_size(data: bytes, file: str) -> None:
             "a zip bomb than a map: check that this is the right file, or raise the limit "
             "with SYSMAP_MAX_FILE_BYTES"
         )
+    for part in parts:
+        if not _honest(data, part):
+            raise MapFileError(
+                f"{file}: the workbook's part {part.filename} unzips to more than the "
+                f"{format_size(part.file_size)} it declares (or is packed in a way "
+                "spreadsheets do not use) — the file is damaged or built to mislead; "
+                "save it again from your spreadsheet"
+            )
+
+
+#: A part is unzipped this many bytes at a time to check its size.
+_STEP = 1 << 20
+
+
+def _honest(data: bytes, part: zipfile.ZipInfo) -> bool:
+    """True when a part unzips to no more than the size it declares.
+
+    The declared sizes could lie; readers then unzip far more than was
+    checked. Each part is unzipped here a step at a time, never holding more
+    than :data:`_STEP` bytes, and stopped one byte past its declared size.
+    """
+    start = part.header_offset
+    if data[start : start + 4] != b"PK\x03\x04":
+        return False
+    name_len, extra_len = struct.unpack("<HH", data[start + 26 : start + 30])
+    begin = start + 30 + name_len + extra_len
+    packed = data[begin : begin + part.compress_size]
+    if part.compress_type == zipfile.ZIP_STORED:
+        return len(packed) <= part.file_size
+    if part.compress_type != zipfile.ZIP_DEFLATED:
+        return False
+    stream = zlib.decompressobj(-15)
+    left = part.file_size + 1
+    pending = packed
+    try:
+        while pending and left > 0:
+            out = stream.decompress(pending, min(_STEP, left))
+            left -= len(out)
+            pending = stream.unconsumed_tail
+        if left > 0:
+            left -= len(stream.flush(left))
+    except zlib.error:
+        return True  # damaged, not bigger: the reader names it
+    return left > 0
 
 
 def _tables(data: bytes, file: str) -> dict[str, Table]:
