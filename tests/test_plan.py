@@ -12,6 +12,7 @@ import pytest
 from conftest import EXAMPLES
 from sysmap import UnknownFormat, change_plan, compare_maps, load_map, loads_map
 from sysmap.cli import main
+from sysmap.model import Relationship
 from sysmap.plan import ACTIONS, CSV_COLUMNS, ChangePlan, generate_plan, write_plan
 
 BEFORE = """\
@@ -288,3 +289,37 @@ def test_each_change_answers_one_question(a, b, question):
     from sysmap.questions import improvement_question
 
     assert improvement_question(a, b) == question
+
+
+def test_compare_groups_changes_under_their_question():
+    # by hand: r1 shelter -> ce (two providers) strengthened; r2 board -> pwle
+    # (leader, beneficiary) formed; r3 board -> shelter (leader, provider) formed
+    before = loads_map(
+        "id: a\ntitle: A\nguiding_question: Q?\nstakeholders:\n"
+        "  - {id: pwle, name: People, role: beneficiary}\n"
+        "  - {id: shelter, name: Shelter, role: provider}\n"
+        "  - {id: ce, name: Entry, role: provider}\n"
+        "  - {id: board, name: Board, role: leader}\n"
+        "relationships:\n  - {id: r1, from: shelter, to: ce, kind: refers, strength: 1}\n"
+    )
+    after = before.model_copy(deep=True)
+    after.id = "b"
+    after.relationships[0].strength = 4
+    after.relationships += [
+        Relationship.model_validate({"id": "r2", "from": "board", "to": "pwle", "kind": "informs"}),
+        Relationship.model_validate(
+            {"id": "r3", "from": "board", "to": "shelter", "kind": "funds"}
+        ),
+    ]
+    c = compare_maps(before, after, shifts=False)
+    got = {q: [rc.id for rc in rcs] for q, rcs in c.by_question().items() if rcs}
+    assert got == {
+        "what.among-providers": ["r1"],
+        "what.power-shift": ["r2"],
+        "what.system-redesign": ["r3"],
+    }
+    assert c.findings()[-1].text == (
+        "Relationship changes by the question they answer: 1 among providers, 1 power shift, "
+        "1 system redesign"
+    )
+    assert "among providers  strengthened" in c.format_text()

@@ -80,6 +80,7 @@ from sysmap.errors import MapFileError, SysmapError
 from sysmap.escape import markdown_text
 from sysmap.model import Relationship, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean
+from sysmap.questions import IMPROVEMENT_LABELS, improvement_question
 
 if TYPE_CHECKING:
     from sysmap.analysis._base import Finding
@@ -454,6 +455,31 @@ class Comparison:
         out = [Finding(_summary_line(self.changes), "compare", 3)]
         out += self.shift_findings
         out += _change_findings(self.changes)
+        counts = [(q, len(rcs)) for q, rcs in self.by_question().items() if rcs]
+        if counts:
+            said = ", ".join(f"{n} {IMPROVEMENT_LABELS[q]}" for q, n in counts)
+            out.append(
+                Finding(f"Relationship changes by the question they answer: {said}", "compare", 2)
+            )
+        return out
+
+    def questions(self) -> dict[int, str | None]:
+        """``id(change)`` -> the What question each relationship change answers, from
+        the role groups of the two stakeholders it joins (None between factors)."""
+        roles = {st.id: st.role for m in self.maps for st in m.stakeholders}
+        return {
+            id(rc): improvement_question(roles.get(rc.current.source), roles.get(rc.current.target))
+            for rc in self.changes.relationships
+        }
+
+    def by_question(self) -> dict[str, list[RelationshipChange]]:
+        """The relationship changes under each improvement question of the What stage."""
+        of = self.questions()
+        out: dict[str, list[RelationshipChange]] = {q: [] for q in IMPROVEMENT_LABELS}
+        for rc in self.changes.relationships:
+            q = of[id(rc)]
+            if q is not None:
+                out[q].append(rc)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -491,8 +517,13 @@ class Comparison:
 
     def _change_rows(self) -> list[list[Any]]:
         rows: list[list[Any]] = []
-        for rc in self.changes.relationships:
-            rows.append([", ".join(rc.changes), rc.label(), _details(rc)])
+        of = self.questions()
+        order = {q: i for i, q in enumerate(IMPROVEMENT_LABELS)}
+        ranked = sorted(self.changes.relationships, key=lambda rc: order.get(of[id(rc)] or "", 9))
+        for rc in ranked:
+            q = of[id(rc)]
+            label = IMPROVEMENT_LABELS[q] if q else "key-factor model"
+            rows.append([label, ", ".join(rc.changes), rc.label(), _details(rc)])
         return rows
 
     def _stakeholder_rows(self) -> list[list[Any]]:
@@ -533,7 +564,9 @@ class Comparison:
             )
         if self.changes.relationships:
             lines += ["", "Relationships", "-------------"]
-            lines.append(text_table(["change", "relationship", "what"], self._change_rows()))
+            lines.append(
+                text_table(["question", "change", "relationship", "what"], self._change_rows())
+            )
         if self.changes.loops:
             lines += ["", "Declared loops", "--------------"]
             lines += [f"- {_loop_text(lc)}" for lc in self.changes.loops]
@@ -571,7 +604,9 @@ class Comparison:
             )
         if self.changes.relationships:
             out += ["", "## Relationships", ""]
-            out.append(md_table(["change", "relationship", "what"], self._change_rows()))
+            out.append(
+                md_table(["question", "change", "relationship", "what"], self._change_rows())
+            )
         if self.changes.loops:
             out += ["", "## Declared loops", ""]
             out += [f"- {_md(_loop_text(lc))}" for lc in self.changes.loops]

@@ -34,6 +34,7 @@ __all__ = [
     "stage_questions",
     "improvement_question",
     "IMPROVEMENT_QUESTIONS",
+    "IMPROVEMENT_LABELS",
 ]
 
 Source = Literal["map", "team", "both"]
@@ -312,6 +313,17 @@ IMPROVEMENT_QUESTIONS: dict[frozenset[str], str] = {
     frozenset({"provider", "beneficiary"}): "what.providers-beneficiaries",
     frozenset({"leader", "beneficiary"}): "what.power-shift",
     frozenset({"leader", "provider"}): "what.system-redesign",
+}
+
+
+#: The improvement questions in a few words, for tables.
+IMPROVEMENT_LABELS: dict[str, str] = {
+    "what.among-providers": "among providers",
+    "what.among-beneficiaries": "among beneficiaries",
+    "what.among-leaders": "among leaders",
+    "what.providers-beneficiaries": "providers → beneficiaries",
+    "what.power-shift": "power shift",
+    "what.system-redesign": "system redesign",
 }
 
 
