@@ -17,6 +17,12 @@ text. The map's own fields are graph keys (``map_id``, ``title``,
 outcomes, measures, indicators, assessments) are graph keys holding JSON, so
 nothing is dropped.
 
+GraphML from other tools (networkx, igraph, yEd, Gephi) is read as it is: an
+undirected graph (``edgedefault="undirected"``, or ``directed="false"`` on an
+edge) gives mutual relationships; the other tool's ``weight`` becomes the
+attribute ``weight`` (see the ``weights`` reader option); igraph's ``name``
+and yEd's node labels are the names; the graph's ``name`` is the title.
+
 Example
 -------
 >>> from sysmap.model import Relationship, Stakeholder, SystemMap

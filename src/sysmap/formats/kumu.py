@@ -10,6 +10,13 @@ Kumu has no place for (guiding team, outcomes, measures, indicators,
 assessments) travel in a ``sysmap`` object, so a sysmap → Kumu → sysmap
 round trip keeps everything.
 
+Kumu's own export is read as it is: each item's fields nested in an
+``attributes`` object (``element type``, ``connection type``), items carrying
+Kumu's internal ``_id`` and connections and loops referring to elements by it,
+connection ``tags`` as a list (kept as the attribute ``tags``, ``a|b``). A
+connection type not written as sysmap writes kinds (``Shares Data``) is kept in
+the attribute ``kumu_type`` and written back to Kumu as it was.
+
 Example
 -------
 >>> from sysmap.model import Relationship, Stakeholder, SystemMap
