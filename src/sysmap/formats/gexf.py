@@ -12,6 +12,12 @@ fields, its custom kinds' descriptions, its loops, its other sections and
 the measures named by relationships' changes are dropped (the result names
 them).
 
+A GEXF from Gephi is read as it is: undirected edges (``defaultedgetype`` or an
+edge's ``type``) give mutual relationships, an edge's ``weight`` becomes the
+attribute ``weight`` (see the ``weights`` reader option), ``viz:color`` the
+attribute ``color``, and an edge label that is not a core kind the attribute
+``label``.
+
 Example
 -------
 >>> from sysmap.model import Relationship, Stakeholder, SystemMap
