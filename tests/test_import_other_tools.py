@@ -477,3 +477,16 @@ def test_weighted_variants_with_equal_strengths_equal_networkx() -> None:
     for metric, expected in checks.items():
         for v, value in expected.items():
             assert row[str(v)][metric] == pytest.approx(value, abs=TOL), (metric, v)
+
+
+def test_yed_graphml_labels_become_names() -> None:
+    # yEd keeps labels inside its graphics data (y:NodeLabel, y:EdgeLabel)
+    m = import_map("graphml", CORPUS / "yed-partners.graphml", role="provider", kind="informs").map
+    assert [(s.id, s.name) for s in m.stakeholders] == [
+        ("n0", "Hope House"),
+        ("n1", "Outreach Team"),
+        ("n2", "CoC Board"),
+    ]
+    assert m.stakeholders[1].description == "Street outreach, city-funded"
+    assert [(r.source, r.target) for r in m.relationships] == [("n0", "n1"), ("n1", "n2")]
+    assert m.relationships[0].attributes == {"label": "refers people"}
