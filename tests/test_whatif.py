@@ -421,3 +421,16 @@ def test_cli_with_from() -> None:
     )
     code, out = run("whatif", CURRENT, "--with-from", REDESIGN)
     assert code == 2 and "--with-from needs --with" in out
+
+
+def test_a_map_without_factors_or_scenarios_says_so() -> None:
+    m = loads_map(NET)
+    with pytest.raises(SysmapError) as exc:
+        whatif(m, {"b1": 1})
+    assert str(exc.value) == (
+        "the map 'net' has no factors — a what-if scenario needs a key-factor model (add "
+        "factors and causal links with kind: influences and a polarity)"
+    )
+    assert whatif_all(loads_map(CHAIN.split("scenarios:")[0])).format_text() == (
+        "The map 'chain' declares no scenarios."
+    )
