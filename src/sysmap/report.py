@@ -1306,8 +1306,10 @@ def _roles_section(x: _Inputs) -> Section:
         "roles",
         "Guiding-team roles: responsibilities and competencies",
         kicker="Roles",
-        intro="Which competencies each responsibility needs (practical or strategic), the "
-        "training roadmap that follows, and who on the team covers what.",
+        intro="Which competencies each responsibility needs — ○ practical (within one's own "
+        "team or organisation), ● strategic (across stakeholder groups), ○● both — the "
+        "training roadmap that follows, who on the team covers what, and where each person "
+        "could train first.",
     )
     if not m.guiding_team:
         sec.blocks.append(Note("No guiding-team roles in the map yet.", "warn"))
@@ -1321,7 +1323,7 @@ def _roles_section(x: _Inputs) -> Section:
         headers += [mod.competency_name(c) for c in matrix.competencies]
         level = {
             ("practical",): Mark("○ practical"),
-            ("practical", "strategic"): Mark("○● practical and strategic", "good"),
+            ("practical", "strategic"): Mark("○● both", "good"),
             ("strategic",): Mark("● strategic", "good"),
         }
         rows = []
