@@ -116,6 +116,11 @@ PRINTING: list[list[str]] = [
     ["summary", C],
     ["summary", C, "--format", "json"],
     ["summary", C, "--format", "md"],
+    ["whatif", C, "--fragile"],
+    ["whatif", C, "--without", "lewg", "--format", "md"],
+    ["process", C, R, "--format", "md"],
+    ["roles", C, "--format", "json"],
+    ["assess", C, "--format", "csv"],
 ]
 #: Commands that write files, by the file name they write.
 WRITING: list[tuple[list[str], str]] = [
@@ -151,6 +156,10 @@ NAMELESS = {
     "summary homelessness-current.yaml --format md",
     "summary homelessness-current.yaml --format json",
     "mental-modeler.csv",  # the key-factor model only: factors, no stakeholders
+    # the example's guiding team and assessments name nobody sensitive (see the next test)
+    "roles homelessness-current.yaml --format json",
+    "assess homelessness-current.yaml --format csv",
+    "process homelessness-current.yaml homelessness-redesign.yaml --format md",
 }
 
 
@@ -164,6 +173,25 @@ def test_no_output_names_a_sensitive_stakeholder(tmp_path: Path, capsys: Any) ->
     redacted = every_output("--redact", tmp_path, capsys)
     assert {name: hits(texts) for name, texts in redacted.items() if hits(texts)} == {}
     assert len(redacted) == len(PRINTING) + len(WRITING)
+
+
+def test_roles_and_assessments_of_a_sensitive_person_are_redacted(
+    tmp_path: Path, capsys: Any
+) -> None:
+    m = load_map(CURRENT)
+    team = [m.guiding_team[0].model_copy(update={"accepted_by": ["lewg-dana"]})]
+    scored = m.assessments[0].results[0].model_copy(update={"stakeholder": "lewg-dana"})
+    checks = [m.assessments[0].model_copy(update={"results": [scored]})]
+    path = tmp_path / "m.json"
+    path.write_text(
+        m.model_copy(update={"guiding_team": team, "assessments": checks}).model_dump_json(
+            by_alias=True
+        ),
+        encoding="utf-8",
+    )
+    for args in (["roles", str(path), "--table", "team"], ["assess", str(path)]):
+        assert hits(readings(run([*args, "--no-redact"], capsys).encode()))
+        assert not hits(readings(run([*args, "--redact"], capsys).encode()))
 
 
 def test_a_map_can_ask_to_be_redacted_outside_the_team(tmp_path: Path, capsys: Any) -> None:

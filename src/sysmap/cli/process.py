@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from sysmap.cli.options import emit, format_option, map_argument, output_option
+from sysmap.cli.options import (
+    emit,
+    format_option,
+    map_argument,
+    output_option,
+    redact_option,
+    shown_maps,
+)
 
 __all__ = ["process_cmd", "roles_cmd", "assess_cmd", "add_assessment_cmd", "run_guided"]
 
@@ -23,8 +30,14 @@ __all__ = ["process_cmd", "roles_cmd", "assess_cmd", "add_assessment_cmd", "run_
 )
 @format_option("text", "md", "json")
 @output_option
+@redact_option
 def process_cmd(
-    map_file: str, redesign_file: str | None, strict: bool, fmt: str, output: str | None
+    map_file: str,
+    redesign_file: str | None,
+    strict: bool,
+    fmt: str,
+    output: str | None,
+    redact: bool | None,
 ) -> None:
     """Where the guiding team stands in Who → Why → What → How: each stage's
     questions, what the maps already answer (done, partial or open), and the
@@ -40,8 +53,10 @@ def process_cmd(
     from sysmap.process import check_process, format_process
     from sysmap.validate import load_map
 
-    current = load_map(map_file)
-    redesign = load_map(redesign_file) if redesign_file else None
+    maps = shown_maps(
+        load_map(map_file), *([load_map(redesign_file)] if redesign_file else []), redact=redact
+    )
+    current, redesign = maps[0], (maps[1] if redesign_file else None)
     if redesign_file is None:
         p = Path(map_file)
         suggested = str(p.with_name(f"{p.stem.removesuffix('-current')}-redesign{p.suffix}"))
@@ -65,7 +80,10 @@ def process_cmd(
 )
 @format_option("text", "md", "json", "csv")
 @output_option
-def roles_cmd(source: str, table: str | None, fmt: str, output: str | None) -> None:
+@redact_option
+def roles_cmd(
+    source: str, table: str | None, fmt: str, output: str | None, redact: bool | None
+) -> None:
     """Guiding-team roles: the job summary and theory of execution; the
     competency map (the level or levels each responsibility needs of each
     competency); the training roadmap (for each competency, the responsibilities
@@ -84,6 +102,9 @@ def roles_cmd(source: str, table: str | None, fmt: str, output: str | None) -> N
     from sysmap.roles import format_roles, load_roles, role_matrix, team_coverage
 
     roles, m = load_roles(source)
+    if m is not None:  # a map's guiding team, redacted as the map's other outputs are
+        m = shown_maps(m, redact=redact)[0]
+        roles = list(m.guiding_team)
     coverage = team_coverage(m) if m is not None else None
     title = f"Guiding-team roles: {m.title}" if m is not None else f"Role: {roles[0].name}"
     emit(format_roles(role_matrix(roles), coverage, fmt, table=table, title=title), output)
@@ -94,7 +115,10 @@ def roles_cmd(source: str, table: str | None, fmt: str, output: str | None) -> N
 @click.option("--only", "only", metavar="ID", help="Report one assessment (its id).")
 @format_option("text", "md", "json", "csv")
 @output_option
-def assess_cmd(map_file: str, only: str | None, fmt: str, output: str | None) -> None:
+@redact_option
+def assess_cmd(
+    map_file: str, only: str | None, fmt: str, output: str | None, redact: bool | None
+) -> None:
     """Coverage of the map's assessments (checklists scored per organisation):
     each organisation's score relative to the scale, items fully, partly or not
     in place, gaps by area, the same across the system, and the organisations
@@ -108,7 +132,8 @@ def assess_cmd(map_file: str, only: str | None, fmt: str, output: str | None) ->
     from sysmap.assess import assess, format_assessments
     from sysmap.validate import load_map
 
-    emit(format_assessments(assess(load_map(map_file), only=only), fmt), output)
+    m = shown_maps(load_map(map_file), redact=redact)[0]
+    emit(format_assessments(assess(m, only=only), fmt), output)
 
 
 @click.command("assessment")
