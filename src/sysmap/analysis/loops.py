@@ -403,6 +403,24 @@ class LoopsResult:
             "findings": [f.to_dict() for f in self.findings()],
         }
 
+    def _step_rule(self) -> list[str]:
+        """Which kinds close a voice loop's steps, when the map declares one."""
+        voice = next((d for d in self.declared if d.reads_as == "voice"), None)
+        if voice is None:
+            return []
+        kinds = {st.needs: st.counting for st in voice.steps}
+
+        def either(words: list[str]) -> str:
+            return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+        return [
+            "",
+            "In a voice loop (through a beneficiary and a leader) the steps to the leader "
+            f"take {either(kinds.get('voice', []))}; the steps back take "
+            f"{either(kinds.get('return', []))} — not money or a service. Other loops take "
+            "any kind.",
+        ]
+
     def _declared_rows(self) -> list[list[Any]]:
         rows = []
         for d in self.declared:
@@ -440,6 +458,7 @@ class LoopsResult:
                     ["loop", "holds", "breaks at", "type", "declared"], self._declared_rows()
                 )
             )
+            lines += self._step_rule()
         c = self.counts()
         lines += ["", self._status_line()]
         lines.append(
@@ -474,6 +493,7 @@ class LoopsResult:
             lines.append(
                 md_table(["loop", "holds", "breaks at", "type", "declared"], self._declared_rows())
             )
+            lines += self._step_rule()
         c = self.counts()
         lines += ["", "### Detected cycles", "", self._status_line() + "."]
         lines.append("")
