@@ -434,3 +434,12 @@ def test_a_map_without_factors_or_scenarios_says_so() -> None:
     assert whatif_all(loads_map(CHAIN.split("scenarios:")[0])).format_text() == (
         "The map 'chain' declares no scenarios."
     )
+
+
+def test_cli_initial_value_is_the_settings_start() -> None:
+    code, out = run(
+        "whatif", REDESIGN, "--set", "f-trust-outreach=1", "--initial", "0.2", "--format", "json"
+    )
+    assert code == 0
+    want = whatif(load_map(REDESIGN), {"f-trust-outreach": 1}, settings=Settings(initial=0.2))
+    assert json.loads(out) == want.to_dict() and want.to_dict()["settings"]["initial"] == 0.2

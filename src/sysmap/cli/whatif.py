@@ -97,6 +97,12 @@ def _held(values: tuple[str, ...]) -> dict[str, float]:
     help="Settled when no factor moves more than this in one step.",
 )
 @click.option(
+    "--initial",
+    type=float,
+    default=None,
+    help="Where every factor starts  [default: 0.5 with sigmoid, else 0].",
+)
+@click.option(
     "--without",
     metavar="STAKEHOLDER",
     multiple=True,
@@ -141,6 +147,7 @@ def whatif_cmd(
     lam: float,
     max_steps: int,
     tolerance: float,
+    initial: float | None,
     without: tuple[str, ...],
     without_relationship: tuple[str, ...],
     with_: tuple[str, ...],
@@ -198,7 +205,7 @@ def whatif_cmd(
             source=(done.maps if done else maps)[-1] if with_from else None,
         )
     else:
-        settings = Settings(squashing, rule, lam, max_steps, tolerance)
+        settings = Settings(squashing, rule, lam, max_steps, tolerance, initial)
         if run_all:
             result = whatif_all(m, settings=settings)
         elif against:
