@@ -375,6 +375,12 @@ def test_text_and_markdown_show_the_key_figures(m):
     assert "Voice to policy    no     CoC board → Street outreach (funds carries no answer" in text
     assert "Cycles up to 8 elements: 6" in text
     assert "reinforcing 0, balancing 1, untyped 5, undetermined 0" in text
+    # 'Voice to policy' runs pwle (beneficiary) → board (leader): the rule is stated
+    assert (
+        "the steps to the leader take advocates, feedback, informs or represents; the steps "
+        "back take advocates, collaborates, feedback, informs, represents, shares_data or any "
+        "kind whose power carries decisions or information — not money or a service"
+    ) in " ".join(text.split())
     assert "People with lived experience  beneficiary  5" in text
     assert "Trust in outreach → Housing stock → Trust in outreach" in text
     md = loops(m).format_markdown()
