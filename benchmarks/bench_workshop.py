@@ -138,7 +138,11 @@ class Run:
         self.hold = False  # the facilitator is busy: proposals wait in the queue
 
     async def live(
-        self, hello: dict[str, Any], on_message: Any, outbox: asyncio.Queue[Any]
+        self,
+        hello: dict[str, Any],
+        on_message: Any,
+        outbox: asyncio.Queue[Any],
+        skip_maps: bool = False,
     ) -> None:
         """One websocket that reconnects (same hello) after the crash."""
         url = self.server.base.replace("http", "ws") + "/ws"
@@ -155,6 +159,8 @@ class Run:
                     sender = asyncio.create_task(pump())
                     try:
                         async for raw in ws:
+                            if skip_maps and raw.startswith('{"type": "map"'):
+                                continue  # a phone's map: not measured, not parsed
                             await on_message(json.loads(raw), outbox)
                     finally:
                         sender.cancel()
@@ -191,7 +197,9 @@ class Run:
             elif msg["type"] == "error" and waiting:
                 waiting.pop(0)
 
-        task = asyncio.create_task(self.live({"type": "hello", **who}, on_message, outbox))
+        task = asyncio.create_task(
+            self.live({"type": "hello", **who}, on_message, outbox, skip_maps=True)
+        )
         rng = random.Random(i)
         await asyncio.sleep(self.args.every * i / self.args.participants)
         end = self.t0 + self.args.seconds

@@ -344,6 +344,11 @@ def test_participants_see_sensitive_people_redacted_and_can_still_confirm_their_
     edge = next(e for e in view["edges"] if e["kind"] == "feedback" and e["to"] == "outreach")
     p.send({"type": "confirm_relationship", "edge": edge["key"], "note": "true"})
     cid = p.wait("ok")["cid"]
+    # what they sent is told back to them as they saw it
+    assert (
+        p.wait("mine")["items"][0]["label"]
+        == "Confirm Stakeholder 1 is heard by (feedback) Street outreach"
+    )
     fac.send({"type": "accept", "cid": cid, "edits": {}})
     fac.wait("map", lambda m: cid in m.get("applied", []))
     settle(running)

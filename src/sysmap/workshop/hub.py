@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import json
 import os
 import secrets
@@ -139,6 +138,7 @@ class Workshop:
         self.file_problem = ""
         self.on_end: Callable[[], None] | None = None
         self._back: dict[str, str] = {}
+        self._shown_names: dict[str, Any] = {}  # the names participants see, by id
         self._maps: dict[str, str] = {}
         self._applied: list[str] = []
         self._dirty: set[str] = set()
@@ -352,6 +352,7 @@ class Workshop:
         proposals are accepted directly); returns its id."""
         person = self.state.participants[pid]
         payload = msg.model_dump(by_alias=True)
+        seen = dict(payload)  # as the participant saw it (sensitive people redacted)
         m = self.data
         if payload["type"] == "add_relationship":
             payload["from"], payload["to"] = self._real(payload["from"]), self._real(payload["to"])
@@ -363,6 +364,10 @@ class Workshop:
             if shown is None:
                 raise SysmapError("that relationship is no longer on the map")
             payload["shown"] = {k: shown[k] for k in ("from", "to", "kind") if k in shown}
+            ends, _, _n = seen["edge"].rpartition("#")
+            pair, _, kind = ends.rpartition(":")
+            source, _, target = pair.partition("->")
+            seen["shown"] = {"from": source, "to": target, "kind": kind}
         cid = f"c{len(self.state.contributions) + 1}"
         self.record(
             {
@@ -373,6 +378,7 @@ class Workshop:
                 "kind": payload["type"],
                 "payload": payload,
                 "label": describe(payload, m),
+                "shown_label": describe(seen, self._shown_names) if self._back else None,
                 "at": now(),
             }
         )
@@ -631,7 +637,12 @@ class Workshop:
 
     def mine(self, pid: str) -> dict[str, Any]:
         items = [
-            {"cid": c.cid, "label": c.label, "status": c.status, "reason": c.reason}
+            {
+                "cid": c.cid,
+                "label": c.shown_label or c.label,
+                "status": c.status,
+                "reason": c.reason,
+            }
             for c in self.state.contributions.values()
             if c.pid == pid
         ]
@@ -665,6 +676,7 @@ class Workshop:
             view, self._back = participant_view(
                 self.data, bool(self.state.settings["show_sensitive"])
             )
+            self._shown_names = {"stakeholders": view["nodes"]}
         msg = {"type": "map", "version": self.version, "map": view}
         if audience == "facilitator":
             msg["applied"], self._applied = self._applied, []
@@ -748,6 +760,3 @@ class Workshop:
                 await self._send(client, client.outbox.pop(kind))
         finally:
             client.sending = False
-
-    def today(self) -> str:
-        return dt.date.today().isoformat()

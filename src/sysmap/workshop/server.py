@@ -122,17 +122,16 @@ def run_workshop(
     SysmapError
         The map has problems, or the port is taken.
     """
-    sock = _bind(host, port)
-    pool = _executor(helper_process)
     workshop = Workshop(
         map_file,
         accept_directly=accept_directly,
         show_sensitive=show_sensitive,
         names_in_map=names_in_map,
         summary=summary,
-        executor=pool,
     )
     workshop.open()  # fail here, before any server starts, on a bad map
+    sock = _bind(host, port)
+    pool = workshop.executor = _executor(helper_process)
     server = _server(workshop, sock, host)
     if on_ready is not None:
         on_ready(workshop)

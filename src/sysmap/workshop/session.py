@@ -62,6 +62,7 @@ class Contribution:
     steps: list[Step] = field(default_factory=list)
     reason: str = ""
     written: bool = False
+    shown_label: str | None = None  # as the participant saw it, sensitive people redacted
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,6 +125,7 @@ def apply_event(state: SessionState, ev: dict[str, Any]) -> None:
         state.contributions[ev["cid"]] = Contribution(
             ev["cid"], ev["pid"], ev["group"], ev["kind"], ev["payload"], ev["label"], ev["at"]
         )
+        state.contributions[ev["cid"]].shown_label = ev.get("shown_label")
     elif e in ("accept", "merge"):
         c = state.contributions[ev["cid"]]
         c.status = "accepted" if e == "accept" else "merged"
