@@ -41,11 +41,12 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from sysmap.edit import add_stakeholder, set_field
+from sysmap.edit import add_item, add_stakeholder, set_field
 from sysmap.init import init_map
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean
@@ -109,8 +110,17 @@ class GuidedResult:
     answers: list[str] = field(default_factory=list)
 
 
+#: Little words left out of an id when the name is long.
+_FILLER = {"a", "an", "and", "the", "of", "in", "for", "to", "on", "at", "with", "by", "or"}
+#: Ids are kept to about this many characters, cut between words.
+ID_LENGTH = 40
+
+
 def make_id(name: str, taken: set[str], prefix: str = "") -> str:
-    """A short id from a name, not yet taken.
+    """A short, readable id from a name, not yet taken.
+
+    Accented letters keep their base letter; a long name loses its little words
+    ("of", "the" …) and then its last words, never part of a word.
 
     Example
     -------
@@ -119,10 +129,20 @@ def make_id(name: str, taken: set[str], prefix: str = "") -> str:
     >>> make_id("CoC board", {"coc-board"})
     'coc-board-2'
     >>> make_id("Équipe d'accueil!", set(), prefix="gt-")
-    'gt-quipe-d-accueil'
+    'gt-equipe-d-accueil'
+    >>> make_id("Youth aging out of foster care in the northern county districts", set())
+    'youth-aging-out-foster-care-northern'
     """
-    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-") or "item"
-    base = prefix + base
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = [w for w in re.split(r"[^a-z0-9]+", folded.lower()) if w]
+    if len("-".join(words)) > ID_LENGTH:
+        words = words[:1] + [w for w in words[1:] if w not in _FILLER]
+    kept: list[str] = []
+    for word in words:
+        if kept and len("-".join([*kept, word])) > ID_LENGTH:
+            break
+        kept.append(word[:ID_LENGTH])
+    base = prefix + ("-".join(kept) or "item")
     ident, n = base, 2
     while ident in taken:
         ident, n = f"{base}-{n}", n + 1
@@ -144,14 +164,7 @@ def _taken(m: SystemMap) -> set[str]:
 
 
 def _add_role(path: str, ident: str, name: str) -> None:
-    # there is no public "add guiding role" edit yet: the same locked, checked,
-    # atomic round trip the other edits use
-    from sysmap.edit import _append, _edit, _new_map, _seq
-
-    def change(data: dict[str, Any]) -> None:
-        _append(_seq(data, "guiding_team"), _new_map({"id": ident, "name": name}))
-
-    _edit(path, change, 30.0)
+    add_item(path, "guiding_team", {"id": ident, "name": name})
 
 
 def _resolve(answer: str, m: SystemMap) -> tuple[list[str], list[str]]:
