@@ -283,7 +283,7 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 # ---------------------------------------------------------------- who
 
 
-def _who(m: SystemMap, mf: str) -> list[Check]:
+def _who_roles(m: SystemMap, mf: str) -> Check:
     by_role: Counter[str] = Counter(s.role for s in m.stakeholders)
     missing = [r for r in ROLES if by_role[r] == 0]
     role_words = {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}
@@ -307,7 +307,10 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
             f"No {lacking} yet" + (f" ({present} so far)." if present else "."),
             f'sysmap add stakeholder {mf} ID --name "NAME" {example}',
         )
+    return roles
 
+
+def _who_lived(m: SystemMap, mf: str) -> Check:
     lived = [s for s in m.stakeholders if s.lived_experience]
     if lived:
         le = _check(
@@ -324,7 +327,11 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
             "No stakeholder is marked as bringing lived experience.",
             f"sysmap set {mf} ID lived_experience true",
         )
+    return le
 
+
+def _who_team(m: SystemMap, mf: str) -> list[Check]:
+    lived = [s for s in m.stakeholders if s.lived_experience]
     team = m.guiding_team
     vacant = [g for g in team if not g.accepted_by]
     if not team:
@@ -378,13 +385,17 @@ def _who(m: SystemMap, mf: str) -> list[Check]:
             else "There are no guiding-team roles yet.",
             step,
         )
-    return [roles, le, roles_taken, le_team]
+    return [roles_taken, le_team]
+
+
+def _who(m: SystemMap, mf: str) -> list[Check]:
+    return [_who_roles(m, mf), _who_lived(m, mf), *_who_team(m, mf)]
 
 
 # ---------------------------------------------------------------- why
 
 
-def _why(m: SystemMap, mf: str) -> list[Check]:
+def _why_relationships(m: SystemMap, mf: str) -> Check:
     people = {s.id: s for s in m.stakeholders}
     links = [r for r in m.relationships if r.source in people and r.target in people]
     linked = {r.source for r in links} | {r.target for r in links}
@@ -414,6 +425,11 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
             f"Yes: {_plural(len(links), 'relationship')} between stakeholders; everyone "
             "is connected.",
         )
+    return rel
+
+
+def _why_voice(m: SystemMap, mf: str) -> Check:
+    people = {s.id: s for s in m.stakeholders}
 
     def voiced(by: str | None) -> bool:
         if by is None:
@@ -452,7 +468,10 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
             f"sysmap add relationship {mf} FROM TO --kind feedback --evidence interview "
             "--asserted-by beneficiary  # after listening sessions with beneficiaries",
         )
+    return voice
 
+
+def _why_equity(m: SystemMap, mf: str) -> Check:
     values: dict[str, set[str]] = {}
     for s in m.stakeholders:
         for key, value in s.attributes.items():
@@ -481,7 +500,10 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
             "No stakeholder has attributes (such as race or age group) to break results down by.",
             f"sysmap set {mf} ID attributes.race VALUE  # then: sysmap analyze {mf} --by race",
         )
+    return equity
 
+
+def _why_indicators(m: SystemMap, mf: str) -> Check:
     broken_down = [i for i in m.indicators if i.disaggregations]
     if not m.indicators:
         ind = _check(
@@ -507,7 +529,16 @@ def _why(m: SystemMap, mf: str) -> list[Check]:
             f"Yes: {_plural(len(m.indicators), 'indicator')}, {len(broken_down)} broken down "
             f"by {_names(bys)}.",
         )
-    return [rel, voice, equity, ind]
+    return ind
+
+
+def _why(m: SystemMap, mf: str) -> list[Check]:
+    return [
+        _why_relationships(m, mf),
+        _why_voice(m, mf),
+        _why_equity(m, mf),
+        _why_indicators(m, mf),
+    ]
 
 
 # ---------------------------------------------------------------- what
@@ -547,7 +578,7 @@ def _factor_loops(m: SystemMap) -> tuple[int, int, Counter[str], bool]:
     return len(factors), links, types, stopped
 
 
-def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> list[Check]:
+def _what_redesign(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> Check:
     if redesign is None:
         red = _check(
             "what.redesign",
@@ -577,7 +608,10 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
             f"{redesign.id} is given as the redesign, but {' and '.join(problems)}.",
             f"sysmap set {rf} map stage redesign; sysmap set {rf} map based_on {current.id}",
         )
+    return red
 
+
+def _what_model(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> list[Check]:
     m = redesign or current
     where = "the redesign" if redesign is not None else "the current map"
     mfile = rf if redesign is not None else mf
@@ -632,7 +666,11 @@ def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> l
             f"{_plural(n_loops, 'feedback loop')}{more} among them in {where} "
             f"({_names(kinds)}).",
         )
-    return [red, out, kf]
+    return [out, kf]
+
+
+def _what(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str) -> list[Check]:
+    return [_what_redesign(current, redesign, mf, rf), *_what_model(current, redesign, mf, rf)]
 
 
 # ---------------------------------------------------------------- how
@@ -651,9 +689,17 @@ def _change_plan(current: SystemMap, redesign: SystemMap | None) -> tuple[Any, s
         return None, str(exc)
 
 
-def _how(
+def _plan_summary(counts: dict[str, int]) -> str:
+    """``3 to form, 1 to rewire and 2 to retire``."""
+    verbs = {"status": "change status"}
+    order = ("form", "rewire", "strengthen", "weaken", "status", "adjust", "retire")
+    return _names([f"{counts[a]} to {verbs.get(a, a)}" for a in order if counts[a]], limit=7)
+
+
+def _how_plan(
     current: SystemMap, redesign: SystemMap | None, mf: str, rf: str, plan: Any, failed: str | None
-) -> list[Check]:
+) -> tuple[list[Check], list[Any]]:
+    """how.change-plan, and the plan's changes between stakeholders (not retired)."""
     checks: list[Check] = []
     plan_items: list[Any] = []
     if redesign is None:
@@ -686,30 +732,14 @@ def _how(
                 and (i.source in people or i.target in people)
             ]
             owned = [i for i in plan_items if i.owner]
-            counts = plan.counts()
-            summary = _names(
-                [
-                    f"{counts[a]} to {verb}"
-                    for a, verb in (
-                        ("form", "form"),
-                        ("rewire", "rewire"),
-                        ("strengthen", "strengthen"),
-                        ("weaken", "weaken"),
-                        ("status", "change status"),
-                        ("adjust", "adjust"),
-                        ("retire", "retire"),
-                    )
-                    if counts[a]
-                ],
-                limit=7,
-            )
+            summary = _plan_summary(plan.counts())
             if not plan_items:
                 checks.append(
                     _check(
                         "how.change-plan",
                         "open",
                         "The redesign changes no relationship between stakeholders yet.",
-                        f"sysmap add relationship {rf} FROM TO --kind … --status proposed",
+                        f"sysmap add relationship {rf} FROM TO --kind collaborates --status proposed",
                     )
                 )
             elif len(owned) == len(plan_items):
@@ -738,86 +768,83 @@ def _how(
                         "the others",
                     )
                 )
+    return checks, plan_items
 
+
+def _how_pilots(plan_items: list[Any], redesign: SystemMap | None, rf: str) -> Check:
     piloted = [i for i in plan_items if i.pilot]
     if not piloted:
-        checks.append(
-            _check(
-                "how.pilots",
-                "open",
-                "No change names a pilot yet."
-                if redesign is not None
-                else "Pilots belong to the changes in the redesign; there is none yet.",
-                f'sysmap set {rf} ID change.pilot "WHAT, WHERE, FOR HOW LONG"  # ID: a change '
-                "to try first",
-            )
+        return _check(
+            "how.pilots",
+            "open",
+            "No change names a pilot yet."
+            if redesign is not None
+            else "Pilots belong to the changes in the redesign; there is none yet.",
+            f'sysmap set {rf} ID change.pilot "WHAT, WHERE, FOR HOW LONG"  # ID: a change '
+            "to try first",
         )
     else:
         untracked = [i for i in piloted if not i.measures]
         if untracked:
             first = untracked[0]
             ref = first.relationship or f"{first.source}->{first.target}:{first.kind}"
-            checks.append(
-                _check(
-                    "how.pilots",
-                    "partial",
-                    f"{len(piloted)} of {len(plan_items)} changes are piloted; "
-                    f"{len(untracked)} of the pilots name no measure to track them.",
-                    f'sysmap set {rf} {ref} change.measures "[MEASURE-ID]"',
-                )
+            return _check(
+                "how.pilots",
+                "partial",
+                f"{len(piloted)} of {len(plan_items)} changes are piloted; "
+                f"{len(untracked)} of the pilots name no measure to track them.",
+                f'sysmap set {rf} {ref} change.measures "[MEASURE-ID]"',
             )
         else:
-            checks.append(
-                _check(
-                    "how.pilots",
-                    "done",
-                    f"Yes: {len(piloted)} of {len(plan_items)} changes are piloted, each "
-                    "tracked by a shared measure.",
-                )
+            return _check(
+                "how.pilots",
+                "done",
+                f"Yes: {len(piloted)} of {len(plan_items)} changes are piloted, each "
+                "tracked by a shared measure.",
             )
 
-    m = redesign or current
-    mfile = rf if redesign is not None else mf
+
+def _how_measures(m: SystemMap, mfile: str) -> Check:
     over_time = [x for x in m.measures if len({v.date for v in x.values}) >= 2]
     data = Counter(x.data or "unstated" for x in m.measures)
     sources = _names([f"{data[k]} {k}" for k in ("primary", "secondary", "unstated") if data[k]])
     if not m.measures:
-        checks.append(
-            _check(
-                "how.measures",
-                "open",
-                "No shared measures yet.",
-                f'sysmap add measure {mfile} ID --name "NAME"'
-                + (f" --outcome {m.outcomes[0].id}" if m.outcomes else ""),
-            )
+        return _check(
+            "how.measures",
+            "open",
+            "No shared measures yet.",
+            f'sysmap add measure {mfile} ID --name "NAME"'
+            + (f" --outcome {m.outcomes[0].id}" if m.outcomes else ""),
         )
     elif len(over_time) < len(m.measures):
         flat = [x for x in m.measures if x not in over_time]
-        checks.append(
-            _check(
-                "how.measures",
-                "partial" if over_time else "open",
-                f"{len(over_time)} of {_plural(len(m.measures), 'shared measure')} have values "
-                f"on two dates or more ({sources} data); not yet: "
-                f"{_names([x.name for x in flat])}.",
-                f"sysmap add value {mfile} {flat[0].id} YYYY-MM-DD VALUE  # at the next "
-                "reporting date",
-            )
+        return _check(
+            "how.measures",
+            "partial" if over_time else "open",
+            f"{len(over_time)} of {_plural(len(m.measures), 'shared measure')} have values "
+            f"on two dates or more ({sources} data); not yet: "
+            f"{_names([x.name for x in flat])}.",
+            f"sysmap add value {mfile} {flat[0].id} YYYY-MM-DD VALUE  # at the next reporting date",
         )
     else:
-        checks.append(
-            _check(
-                "how.measures",
-                "done",
-                (
-                    f"Yes: all {len(m.measures)} shared measures have"
-                    if len(m.measures) > 1
-                    else "Yes: the shared measure has"
-                )
-                + f" values on two dates or more ({sources} data).",
+        return _check(
+            "how.measures",
+            "done",
+            (
+                f"Yes: all {len(m.measures)} shared measures have"
+                if len(m.measures) > 1
+                else "Yes: the shared measure has"
             )
+            + f" values on two dates or more ({sources} data).",
         )
-    return checks
+
+
+def _how(
+    current: SystemMap, redesign: SystemMap | None, mf: str, rf: str, plan: Any, failed: str | None
+) -> list[Check]:
+    checks, plan_items = _how_plan(current, redesign, mf, rf, plan, failed)
+    later, lfile = (redesign, rf) if redesign is not None else (current, mf)
+    return [*checks, _how_pilots(plan_items, redesign, rf), _how_measures(later, lfile)]
 
 
 # ---------------------------------------------------------------- the rest of 002
