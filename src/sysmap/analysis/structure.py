@@ -643,7 +643,12 @@ class StructureResult:
         lines.append(
             "Degree centralization: in "
             f"{fmt_number(self.centralization['in_degree'], 3)}, out "
-            f"{fmt_number(self.centralization['out_degree'], 3)}"
+            f"{fmt_number(self.centralization['out_degree'], 3)}, undirected "
+            f"{fmt_number(self.centralization.get('degree'), 3)}"
+        )
+        lines.append(
+            f"Clustering: average {fmt_number(self.clustering['average'], 3)}, transitivity "
+            f"{fmt_number(self.clustering['transitivity'], 3)}"
         )
         com = self.communities
         lines.append(
