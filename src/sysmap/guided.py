@@ -220,6 +220,32 @@ def guided_who(
     """
     name = str(path)
     result = GuidedResult(name)
+    m = _begin(path, prompter, result, question, community, force)
+    m = _ask_stakeholders(name, prompter, m, result)
+    m = _ask_roles(name, prompter, m, result)
+    people = {s.id: s for s in m.stakeholders}
+    if not any(people[i].lived_experience for g in m.guiding_team for i in g.accepted_by):
+        prompter.say("")
+        prompter.say(
+            "Nobody with lived experience holds a guiding-team role yet — the Who stage "
+            "is not done until someone does."
+        )
+    _team_answers(name, prompter, result)
+    prompter.say("")
+    prompter.say(f"Saved {name}. Next: sysmap process {name}")
+    return result
+
+
+def _begin(
+    path: str | os.PathLike[str],
+    prompter: Prompter,
+    result: GuidedResult,
+    question: str | None,
+    community: str | None,
+    force: bool,
+) -> SystemMap:
+    """Carry on with the map, or start one: the guiding question and the community."""
+    name = str(path)
     if Path(path).exists() and not force:
         m = load_map(path)
         result.resumed = True
@@ -245,7 +271,13 @@ def guided_who(
         if community:
             set_field(path, "map", "community", community)
         m = load_map(path)
+    return m
 
+
+def _ask_stakeholders(
+    path: str, prompter: Prompter, m: SystemMap, result: GuidedResult
+) -> SystemMap:
+    """Beneficiaries, then providers, then leaders, each with or without lived experience."""
     role_words = {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}
     for role, (intro, prompt, lived_default) in ROLE_PROMPTS.items():
         have = [s.name for s in m.stakeholders if s.role == role]
@@ -273,7 +305,12 @@ def guided_who(
             prompter.say(
                 f"No {role_words[role]} yet — add them later with 'sysmap add stakeholder'."
             )
+    return m
 
+
+def _ask_roles(name: str, prompter: Prompter, m: SystemMap, result: GuidedResult) -> SystemMap:
+    """The guiding-team roles, and who holds each."""
+    path = name
     prompter.say("")
     prompter.say(
         QUESTIONS["who.guiding-team"].text
@@ -314,18 +351,7 @@ def guided_who(
         prompter.say(
             f"Added role '{ident}'" + (f", held by {', '.join(holders)}." if holders else ".")
         )
-
-    people = {s.id: s for s in m.stakeholders}
-    if not any(people[i].lived_experience for g in m.guiding_team for i in g.accepted_by):
-        prompter.say("")
-        prompter.say(
-            "Nobody with lived experience holds a guiding-team role yet — the Who stage "
-            "is not done until someone does."
-        )
-    _team_answers(name, prompter, result)
-    prompter.say("")
-    prompter.say(f"Saved {name}. Next: sysmap process {name}")
-    return result
+    return m
 
 
 def _team_answers(path: str, prompter: Prompter, result: GuidedResult) -> None:
