@@ -599,6 +599,30 @@ def _latest(results: list[AssessmentScore]) -> dict[str, list[AssessmentScore]]:
     return out
 
 
+def _area_rows(areas: dict[str, list[str]], item_tally: dict[str, Tally]) -> list[AreaCoverage]:
+    """Each area's items pooled, and its gaps (items under half way), weakest first."""
+    rows = []
+    for ar, ids in areas.items():
+        t = Tally()
+        for ident in ids:
+            it = item_tally[ident]
+            t.points += it.points
+            t.possible += it.possible
+            t.fully += it.fully
+            t.partly += it.partly
+            t.not_in_place += it.not_in_place
+        gaps = sorted(
+            (
+                i
+                for i in ids
+                if item_tally[i].percent is not None and (item_tally[i].percent or 0.0) < GAP_BELOW
+            ),
+            key=lambda i: item_tally[i].percent or 0.0,
+        )
+        rows.append(AreaCoverage(ar, ids, t, gaps))
+    return rows
+
+
 def _cover(a: Assessment, m: SystemMap, candidates: list[str] | None) -> AssessmentCoverage:
     low, high = float(a.scale[0]), float(a.scale[1])
     names = {s.id: s.name for s in m.stakeholders}
@@ -645,25 +669,7 @@ def _cover(a: Assessment, m: SystemMap, candidates: list[str] | None) -> Assessm
             )
         )
     orgs.sort(key=lambda o: (-(o.percent or 0.0), o.name))
-    area_rows = []
-    for ar, ids in areas.items():
-        t = Tally()
-        for ident in ids:
-            it = item_tally[ident]
-            t.points += it.points
-            t.possible += it.possible
-            t.fully += it.fully
-            t.partly += it.partly
-            t.not_in_place += it.not_in_place
-        gaps = sorted(
-            (
-                i
-                for i in ids
-                if item_tally[i].percent is not None and (item_tally[i].percent or 0.0) < GAP_BELOW
-            ),
-            key=lambda i: item_tally[i].percent or 0.0,
-        )
-        area_rows.append(AreaCoverage(ar, ids, t, gaps))
+    area_rows = _area_rows(areas, item_tally)
     scored = {o.id for o in orgs}
     if candidates is None:
         pool = [
