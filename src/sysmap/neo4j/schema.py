@@ -173,18 +173,9 @@ def _is_plain(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, _PLAIN)
 
 
-JSON_FIELDS.update(
-    {
-        model: nested_fields(model)
-        for model in (
-            SystemMap,
-            Stakeholder,
-            Factor,
-            Relationship,
-            *(m for _label, m in RECORD_LABELS.values()),
-        )
-    }
-)
+_STORED: list[type[BaseModel]] = [SystemMap, Stakeholder, Factor, Relationship]
+_STORED += [m for _label, m in RECORD_LABELS.values()]
+JSON_FIELDS.update({model: nested_fields(model) for model in _STORED})
 #: The map's own fields, kept on its version node.
 _MAP_FIELDS = tuple(
     f for f in SystemMap.model_fields if f not in _SECTIONS and f not in ("id", "sysmap")
