@@ -271,9 +271,13 @@ def test_a_killed_writes_temporary_file_is_removed_by_the_next_write(work: Path)
     )
     deadline = time.monotonic() + 120
     temps: list[Path] = []
-    while not temps and time.monotonic() < deadline:
+    while not temps and time.monotonic() < deadline:  # written, waiting for fsync
         time.sleep(0.1)
-        temps = [p for p in work.iterdir() if p.name.startswith(".map.yaml.")]
+        temps = [
+            p
+            for p in work.iterdir()
+            if p.name.startswith(".map.yaml.") and p.stat().st_size == 5_000_000
+        ]
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     assert len(temps) == 1 and temps[0].stat().st_size == 5_000_000

@@ -316,8 +316,8 @@ def _check_slices(key: str, items: list[Any], problems: list[Problem]) -> list[A
                 p.path = list(_shifted(p.path, start))
             problems.extend(found)
     by_path = {tuple(p.path): p for p in problems}
-    for path, n in extra.items():
-        target = by_path.get(path) or by_path.get(path[:-1])
+    for place, n in extra.items():
+        target = by_path.get(place) or by_path.get(place[:-1])
         if target is not None:
             target.more += n
     return out
