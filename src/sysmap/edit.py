@@ -24,6 +24,8 @@ Example
 from __future__ import annotations
 
 import bisect
+import contextlib
+import datetime as _dt
 import json
 import os
 import re
@@ -364,6 +366,10 @@ def _new_seq() -> Any:
     return CommentedSeq()
 
 
+_DATE_FIELDS = {"date", "as_of"}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _new_map(fields: dict[str, Any]) -> Any:
     from ruamel.yaml.comments import CommentedMap
 
@@ -371,6 +377,9 @@ def _new_map(fields: dict[str, Any]) -> Any:
     for key, value in fields.items():
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # strength 2, not 2.0
+        if key in _DATE_FIELDS and isinstance(value, str) and _ISO_DATE.match(value):
+            with contextlib.suppress(ValueError):  # 2026-13-01 stays text, for the check to name
+                value = _dt.date.fromisoformat(value)  # written as a date, not a quoted text
         if isinstance(value, dict):
             value = _new_map(value)
         elif isinstance(value, list):

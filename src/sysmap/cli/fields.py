@@ -3,11 +3,13 @@ suggestion for a typo, KEY=VALUE pairs, lists given as one value or repeated."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 import click
 
+from sysmap.cli.options import progress, progress_done
 from sysmap.edit import parse_value
 from sysmap.problems import did_you_mean
 
@@ -63,11 +65,24 @@ def drop_empty(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-timeout_option = click.option(
-    "--wait",
-    "timeout",
-    type=float,
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for another edit of the same map to finish.",
-)
+def timeout_option(f: Any) -> Any:
+    """``--wait SECONDS`` for the map's lock; the edit shows its stage on a terminal
+    while it runs (a big map takes a second or two)."""
+
+    @functools.wraps(f)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        target = kwargs.get("map_file")
+        progress(f"Editing {target}" if target else "Editing")
+        try:
+            return f(*args, **kwargs)
+        finally:
+            progress_done()
+
+    return click.option(
+        "--wait",
+        "timeout",
+        type=float,
+        default=30.0,
+        show_default=True,
+        help="Seconds to wait for another edit of the same map to finish.",
+    )(command)

@@ -113,12 +113,14 @@ def is_quiet() -> bool:
 def note(text: str) -> None:
     """A note for the person at the terminal, on stderr (``Wrote x``); none with --quiet."""
     if not is_quiet():
+        progress_done()
         echo(text, err=True)
 
 
 def say(text: str) -> None:
     """A confirmation on stdout (``Added …``); none with --quiet."""
     if not is_quiet():
+        progress_done()
         echo(text)
 
 
@@ -130,14 +132,19 @@ def progress(stage: str) -> None:
         return
     stream.write(f"\r\x1b[K{stage} …")
     stream.flush()
+    _shown["line"] = True
+
+
+_shown = {"line": False}
 
 
 def progress_done() -> None:
-    """Clear the progress line (on a terminal)."""
-    stream = click.get_text_stream("stderr")
-    if not is_quiet() and stream.isatty():
+    """Clear the progress line, if one is shown."""
+    if _shown["line"]:
+        stream = click.get_text_stream("stderr")
         stream.write("\r\x1b[K")
         stream.flush()
+        _shown["line"] = False
 
 
 def output_option(f: F) -> F:
