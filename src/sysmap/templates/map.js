@@ -41,7 +41,7 @@
   var VERDICTS = {
     "two-way": { label: "Two-way voice (heard and answered)", color: "#009E73", border: "#00573f", shape: "dot" },
     "one-way": { label: "One-way voice (heard, no answer back)", color: "#F0E442", border: "#5c5600", shape: "hexagon" },
-    "no voice": { label: "No voice (no path to a leader)", color: "#D55E00", border: "#000000", shape: "star" }
+    "no voice": { label: "No voice (no path to a leader)", color: "#D55E00", border: "#6b2a00", shape: "star" }
   };
   var DIM = "rgba(200,200,200,0.35)";
   var BIG = DATA.layout === "precomputed";
@@ -758,7 +758,8 @@
       if (!counts[k]) return;
       var id = GROUP + k;
       shownName[id] = k + " (" + counts[k] + ")";
-      gn.push({ id: id, x: gr.x, y: gr.y, size: gr.size, shape: "dot", label: shownName[id], borderWidth: 3,
+      // no label for vis-network: the name (with its count) is drawn from shownName
+      gn.push({ id: id, x: gr.x, y: gr.y, size: gr.size, shape: "dot", borderWidth: 3,
                 color: { background: "#dce8f5", border: "#1f4e79", highlight: { background: "#b9d3ee", border: "#000" } } });
     });
     open.sort(function (a, b) { return (byId[b].size - byId[a].size) || (degree[b] - degree[a]); });
@@ -807,7 +808,7 @@
     importance = groupOrder.map(function (k) { return GROUP + k; }).concat(open);
     textWidth = {};
     if (overviewSets) {  // change only what differs: vis-network redraws the rest as it is
-      syncData("nodes", nodes, gn, ["size", "label"]);
+      syncData("nodes", nodes, gn, ["size"]);
       syncData("edges", edges, ge, ["width"]);
     } else {
       nodes = new vis.DataSet(gn);
@@ -936,8 +937,9 @@
       if (on) baseNode[v.id].voice = { background: s.color, border: s.border,
                                        highlight: { background: s.color, border: "#000" } };
       return on ? { id: v.id, shape: s.shape, color: b.voice, borderWidth: v.verdict === "no voice" ? 3 : 2,
+                    size: Math.max(byId[v.id].size, v.verdict === "no voice" ? 26 : 20),
                     shapeProperties: { borderDashes: v.verdict === "no voice" ? [3, 2] : false } }
-                : { id: v.id, shape: b.shape, color: b.color, borderWidth: b.borderWidth,
+                : { id: v.id, shape: b.shape, color: b.color, borderWidth: b.borderWidth, size: byId[v.id].size,
                     shapeProperties: b.shapeProperties };
     }));
     if (voiceLegend) voiceLegend.hidden = !on;
@@ -1054,6 +1056,10 @@
   }
   legendGroup("Status", [["solid", "#555", null, "existing"], ["dashed", "#555", null, "proposed"],
     ["thin", "#555", null, "weak"], ["dotted", "#D55E00", null, "broken (✕)"]]);
+  if (BIG) {
+    legendGroup("Groups (large maps)", [["dot", "#dce8f5", "#1f4e79",
+      "a group, with how many it holds; lines between groups are thicker for more relationships"]]);
+  }
   voiceLegend = legendGroup("Voice view (beneficiaries, colour and shape)", Object.keys(VERDICTS).map(function (k) {
     var v = VERDICTS[k];
     return [v.shape, v.color, v.border, v.label, k === "no voice"];
@@ -1139,6 +1145,7 @@
   window.sysmapMap = {
     network: network, data: DATA, select: select, showEdge: showEdge,
     get nodes() { return nodes; }, get edges() { return edges; },
+    name: function (id) { return shownName[id]; },
     groups: function () { return view.by ? { by: view.by, open: view.open, count: groupOrder.length } : null; },
     labels: function () { return drawnLabels.map(function (l) { return { id: l.id, box: l.box.slice() }; }); }
   };
