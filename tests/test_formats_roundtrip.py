@@ -22,13 +22,15 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MAPS = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
 
 SHEET_DROPS = ["guiding_team", "outcomes", "measures", "indicators", "assessments"]
+#: the Riverton maps also hold the team's answers to the process questions
+ANSWERED = [*SHEET_DROPS, "answers"]
 #: format -> example -> the exact drop list (documented in docs/formats.md)
 DROPS: dict[str, dict[str, list[str]]] = {
     "kumu": {},
     "csv": {
         "small.yaml": SHEET_DROPS,
-        "homelessness-current.yaml": SHEET_DROPS,
-        "homelessness-redesign.yaml": ["relationships[].change.measures", *SHEET_DROPS],
+        "homelessness-current.yaml": ANSWERED,
+        "homelessness-redesign.yaml": ["relationships[].change.measures", *ANSWERED],
     },
 }
 DROPS["xlsx"] = DROPS["csv"]
@@ -36,7 +38,7 @@ DROPS["graphml"] = {}
 _GEXF = ["as_of", "community", "description", "guiding_question", "id", "loops"]
 DROPS["gexf"] = {
     "small.yaml": [*_GEXF, *SHEET_DROPS],
-    "homelessness-current.yaml": [*_GEXF, *SHEET_DROPS],
+    "homelessness-current.yaml": [*_GEXF, *ANSWERED],
     "homelessness-redesign.yaml": [
         "relationships[].change.measures",
         "as_of",
@@ -47,7 +49,7 @@ DROPS["gexf"] = {
         "id",
         "stage",
         "loops",
-        *SHEET_DROPS,
+        *ANSWERED,
     ],
 }
 ROUND_TRIP = sorted(DROPS)

@@ -44,7 +44,14 @@ MAP_FIELDS: tuple[str, ...] = (
     "based_on",
 )
 #: The map's sections beyond elements, relationships and loops.
-SECTIONS: tuple[str, ...] = ("guiding_team", "outcomes", "measures", "indicators", "assessments")
+SECTIONS: tuple[str, ...] = (
+    "guiding_team",
+    "outcomes",
+    "measures",
+    "indicators",
+    "assessments",
+    "answers",
+)
 #: Marker: a format carries every field of a part.
 ALL: frozenset[str] = frozenset({"*"})
 

@@ -156,6 +156,7 @@ SHEET_DROPS: tuple[str, ...] = (
     "measures",
     "indicators",
     "assessments",
+    "answers",
 )
 
 #: The guiding question an import uses when the file has none.
