@@ -181,7 +181,7 @@ class Run:
                 for cid in ids - self.accepting:
                     self.accepting.add(cid)
                     await out.put({"type": "accept", "cid": cid, "edits": {}})
-            elif msg["type"] == "map":
+            elif msg["type"] in ("map", "map_delta"):
                 for cid in msg.get("applied", []):
                     self.applied.setdefault(cid, t)
 

@@ -209,7 +209,7 @@ async def _hello(ws: WebSocket, workshop: Workshop) -> Client | None:
 
 async def _send_start(ws: WebSocket, workshop: Workshop, client: Client) -> None:
     await ws.send_text(json.dumps(workshop.welcome(client), ensure_ascii=False))
-    await ws.send_text(workshop._map_text(client.role))
+    await ws.send_text(workshop.full_map(client.role))
     if client.role == "facilitator":
         await ws.send_text(json.dumps(workshop.queue_message(), ensure_ascii=False))
         await ws.send_text(json.dumps(workshop.status(), ensure_ascii=False))

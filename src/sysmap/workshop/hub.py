@@ -31,12 +31,15 @@ from sysmap.workshop import protocol as p
 from sysmap.workshop.contributions import EDITABLE, describe, plan_steps
 from sysmap.workshop.filemap import text_hash, write_edit
 from sysmap.workshop.session import Journal, SessionState, apply_event, now, replay
-from sysmap.workshop.steps import apply_step, inverse
+from sysmap.workshop.steps import apply_step, find_relationship, inverse
 from sysmap.workshop.summary import SessionSummary, summarize
 from sysmap.workshop.views import (
+    edge_key,
+    edge_view,
     element_name,
     groups_of,
     map_view,
+    node_view,
     participant_view,
     resolve_edge,
     stage_info,
@@ -149,6 +152,8 @@ class Workshop:
         self._last_hash = ""
         self._signature: tuple[int, int, int] | None = None
         self._sent_at: dict[str, float] = {}
+        self._delta: dict[str, Any] = {"nodes": {}, "edges": {}, "loops": False}
+        self._whole_map = True
         self._build_time: dict[str, float] = {}
         self._pushing: set[asyncio.Task[Any]] = set()
         self._tries: dict[str, list[float]] = {}
@@ -215,6 +220,7 @@ class Workshop:
                 with contextlib.suppress(EditError):
                     apply_step(data, step)
         self.data = data
+        self._whole_map = True
         self._last_hash = text_hash(text)
         self._signature = self._stat()
         self._touch("map", "status", "queue")
@@ -406,8 +412,29 @@ class Workshop:
     def _apply(self, steps: list[Any]) -> None:
         for step in steps:
             apply_step(self.data, step)
+            self._note_change(step)
         self._touch("map", "queue", "status")
         self._to_write.set()
+
+    def _note_change(self, step: dict[str, Any]) -> None:
+        """Keep what a step changed, so the projected map gets only that."""
+        op, delta = step["op"], self._delta
+        if op == "add_stakeholder":
+            delta["nodes"][step["item"]["id"]] = node_view(step["item"])
+            return
+        if op in ("add_relationship", "add_evidence"):
+            rels = self.data["relationships"]
+            index = len(rels) - 1
+            if op == "add_evidence":
+                found = find_relationship(self.data, step["match"])
+                index = index if found is None else found
+            key = edge_key(self.data, index)
+            delta["edges"][key] = edge_view(key, rels[index])
+            return
+        if op == "add_loop":
+            delta["loops"] = True
+            return
+        self._whole_map = True  # something went: draw it all again
 
     def accept(self, cid: str, edits: dict[str, Any] | None = None) -> None:
         """Accept a proposal (with the facilitator's corrections, if any).
@@ -663,23 +690,46 @@ class Workshop:
         return out
 
     def _map_text(self, audience: str) -> str:
-        started = time.monotonic()
+        started = time.thread_time()  # processor time: a busy machine must not slow it further
         text = self._build_map(audience)
         key = "map" if audience == "facilitator" else "participant_map"
-        self._build_time[key] = time.monotonic() - started
+        self._build_time[key] = time.thread_time() - started
         return text
 
-    def _build_map(self, audience: str) -> str:
+    def full_map(self, audience: str) -> str:
+        """The whole map as one audience sees it (for a page that just connected)."""
         if audience == "facilitator":
-            view = map_view(self.data)
-        else:
-            view, self._back = participant_view(
-                self.data, bool(self.state.settings["show_sensitive"])
+            return json.dumps(
+                {"type": "map", "version": self.version, "map": map_view(self.data)},
+                ensure_ascii=False,
             )
-            self._shown_names = {"stakeholders": view["nodes"]}
-        msg = {"type": "map", "version": self.version, "map": view}
-        if audience == "facilitator":
-            msg["applied"], self._applied = self._applied, []
+        view, self._back = participant_view(self.data, bool(self.state.settings["show_sensitive"]))
+        self._shown_names = {"stakeholders": view["nodes"]}
+        return json.dumps({"type": "map", "version": self.version, "map": view}, ensure_ascii=False)
+
+    def _build_map(self, audience: str) -> str:
+        if audience != "facilitator":
+            return self.full_map(audience)
+        delta, self._delta = self._delta, {"nodes": {}, "edges": {}, "loops": False}
+        applied, self._applied = self._applied, []
+        if self._whole_map:
+            self._whole_map = False
+            msg: dict[str, Any] = {
+                "type": "map",
+                "version": self.version,
+                "map": map_view(self.data),
+            }
+        else:
+            # only what changed: on a big map the whole of it is too much to send five times a second
+            msg = {
+                "type": "map_delta",
+                "version": self.version,
+                "nodes": list(delta["nodes"].values()),
+                "edges": list(delta["edges"].values()),
+            }
+            if delta["loops"]:
+                msg["loops"] = map_view({"loops": self.data.get("loops")})["loops"]
+        msg["applied"] = applied
         return json.dumps(msg, ensure_ascii=False)
 
     async def _send(self, client: Client, text: str) -> None:

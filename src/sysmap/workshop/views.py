@@ -23,6 +23,9 @@ __all__ = [
     "map_view",
     "participant_view",
     "resolve_edge",
+    "node_view",
+    "edge_view",
+    "edge_key",
     "known_kinds",
     "element_name",
     "groups_of",
@@ -112,52 +115,72 @@ def _number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def node_view(s: dict[str, Any], redacted: bool = False) -> dict[str, Any]:
+    """One stakeholder as the pages draw it."""
+    node: dict[str, Any] = {"id": str(s["id"]), "name": str(s["name"]), "role": s["role"]}
+    if s.get("power") is not None:
+        node["power"] = s["power"]
+    if s.get("lived_experience"):
+        node["lived"] = True
+    if s.get("sensitive"):
+        node["redacted" if redacted else "sensitive"] = True
+    if str((s.get("attributes") or {}).get("source")) == "workshop":
+        node["new"] = True
+    return node
+
+
+def edge_view(key: str, r: dict[str, Any]) -> dict[str, Any]:
+    """One relationship as the pages draw it, with the groups that confirmed it."""
+    kind = str(r.get("kind"))
+    edge: dict[str, Any] = {
+        "key": key,
+        "from": str(r.get("from")),
+        "to": str(r.get("to")),
+        "kind": kind,
+        "status": r.get("status") or "existing",
+    }
+    for name in ("strength", "trust"):
+        if r.get(name) is not None:
+            edge[name] = _number(r[name])
+    if r.get("direction") == "mutual":
+        edge["mutual"] = True
+    if kind in VOICE_KINDS:
+        edge["voice"] = True
+    said = Counter(
+        str(e.get("asserted_by"))
+        for e in r.get("evidence") or []
+        if isinstance(e, dict) and e.get("source") == "workshop"
+    )
+    if said:
+        edge["workshop"] = dict(said)
+    return edge
+
+
+def edge_key(data: dict[str, Any], index: int) -> str:
+    """The key of the relationship at ``index`` (``from->to:kind#n``)."""
+    rels = data.get("relationships") or []
+    r = rels[index]
+    triple = (str(r.get("from")), str(r.get("to")), str(r.get("kind")))
+    n = sum(
+        1
+        for x in rels[:index]
+        if isinstance(x, dict)
+        and (str(x.get("from")), str(x.get("to")), str(x.get("kind"))) == triple
+    )
+    return f"{triple[0]}->{triple[1]}:{triple[2]}#{n}"
+
+
 def map_view(data: dict[str, Any], *, redacted: bool = False) -> dict[str, Any]:
     """The map as the pages draw it: nodes, edges (with who confirmed them), loops.
 
     ``data`` is the map as plain data (as in the file), which the server
     keeps in memory; a map that is not valid is not passed here.
     """
-    nodes = []
-    for s in _items(data, "stakeholders"):
-        node: dict[str, Any] = {"id": str(s["id"]), "name": str(s["name"]), "role": s["role"]}
-        if s.get("power") is not None:
-            node["power"] = s["power"]
-        if s.get("lived_experience"):
-            node["lived"] = True
-        if s.get("sensitive"):
-            node["redacted" if redacted else "sensitive"] = True
-        if str((s.get("attributes") or {}).get("source")) == "workshop":
-            node["new"] = True
-        nodes.append(node)
+    nodes = [node_view(s, redacted) for s in _items(data, "stakeholders")]
     for f in _items(data, "factors"):
         nodes.append({"id": str(f["id"]), "name": str(f["name"]), "role": "factor"})
     rels = _items(data, "relationships")
-    edges = []
-    for key, r in zip(_edge_keys(rels), rels, strict=True):
-        kind = str(r.get("kind"))
-        edge: dict[str, Any] = {
-            "key": key,
-            "from": str(r.get("from")),
-            "to": str(r.get("to")),
-            "kind": kind,
-            "status": r.get("status") or "existing",
-        }
-        for name in ("strength", "trust"):
-            if r.get(name) is not None:
-                edge[name] = _number(r[name])
-        if r.get("direction") == "mutual":
-            edge["mutual"] = True
-        if kind in VOICE_KINDS:
-            edge["voice"] = True
-        said = Counter(
-            str(e.get("asserted_by"))
-            for e in r.get("evidence") or []
-            if isinstance(e, dict) and e.get("source") == "workshop"
-        )
-        if said:
-            edge["workshop"] = dict(said)
-        edges.append(edge)
+    edges = [edge_view(key, r) for key, r in zip(_edge_keys(rels), rels, strict=True)]
     declared = _items(data, "kinds")
     kinds = [
         {"id": k, "label": FRIENDLY_KINDS.get(k, CORE_KINDS.get(k, k))} for k in FRIENDLY_KINDS

@@ -17,6 +17,14 @@
 
   var HANDLERS = {
     welcome: function (msg) { showStage(msg.stage); },
+    map_delta: function (msg) {
+      // only what changed since the last map: merge it in
+      if (!view) return;
+      merge(view.nodes, msg.nodes, "id");
+      merge(view.edges, msg.edges, "key");
+      if (msg.loops) view.loops = msg.loops;
+      HANDLERS.map({ map: view, version: msg.version });
+    },
     map: function (msg) {
       view = msg.map;
       $("title").textContent = view.title;
@@ -38,6 +46,14 @@
       SM.notice("The session has ended; the summary is saved next to the map.");
     }
   };
+
+  function merge(list, items, key) {
+    var at = {};
+    list.forEach(function (x, i) { at[x[key]] = i; });
+    items.forEach(function (x) {
+      if (at[x[key]] === undefined) list.push(x); else list[at[x[key]]] = x;
+    });
+  }
 
   function showStage(info) {
     stage = info;
