@@ -609,7 +609,7 @@
       var hidden = !state.roles[n.role] || (state.tag && n.tags.indexOf(state.tag) < 0) ||
         degree[n.id] < least || (power && n.role !== "factor" && !(n.info.power >= power));
       if (hidden) state.hidden[n.id] = true;
-      nu.push({ id: n.id, hidden: !!hidden });
+      if (!(GROUPED && view.by)) nu.push({ id: n.id, hidden: !!hidden });
     });
     if (GROUPED && view.by) { between = null; drawOverview(); return; }
     nodes.update(nu);
@@ -725,8 +725,8 @@
     });
     var drop = Object.keys(have).filter(function (id) { return !want[id]; });
     if (drop.length) set.remove(drop);
-    if (add.length) set.add(add);
-    if (change.length) set.update(change);
+    // one update adds the new items too: vis-network reprocesses its data once per event
+    if (add.length || change.length) set.update(add.concat(change));
     synced[name] = want;
   }
   function drawnId(id) { return groupOf[id] === view.open ? id : GROUP + groupOf[id]; }
