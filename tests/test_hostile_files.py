@@ -119,6 +119,12 @@ def test_zip_bomb_is_refused_before_unzipping(sheet_bomb: Path, tmp_path: Path) 
     assert not out.exists()
 
 
+def test_the_adjacency_importer_refuses_the_bomb_too(sheet_bomb: Path) -> None:
+    # adjacency matrices may be XLSX workbooks: the same check before openpyxl opens one
+    with pytest.raises(MapFileError, match="over the 134.2 MB limit for a workbook"):
+        import_map("adjacency", sheet_bomb)
+
+
 def test_an_unreferenced_huge_part_is_refused_too(tmp_path: Path) -> None:
     # a good workbook with a big part no sheet refers to: the declared sizes count, not
     # what a reader would open (limits lowered so that the part can stay small here)

@@ -38,6 +38,7 @@ from sysmap.errors import MapFileError, MapInvalid
 from sysmap.escape import spreadsheet_value
 from sysmap.formats._common import ImportResult, PathOrFile, read_bytes
 from sysmap.formats._table import Table, build_map
+from sysmap.formats.xlsx import check_unzipped_size
 from sysmap.mapfile import decode
 from sysmap.model import SystemMap
 from sysmap.problems import Problem
@@ -81,6 +82,7 @@ def _rows(data: bytes, file: str) -> list[list[Any]]:
     if data[:2] == b"PK":
         import openpyxl
 
+        check_unzipped_size(data, file)  # a zip bomb is refused before unzipping
         try:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
