@@ -1247,8 +1247,8 @@ def _development_lines(coverage: TeamCoverage, md: bool) -> list[str]:
     out = [_heading("Where to focus professional development", md)]
     if not coverage.development:
         return out + [
-            "Nobody's own levels are recorded yet — add proficiency: {STAKEHOLDER-ID: "
-            "{COMPETENCY: none|practical|strategic}} to their guiding-team role.",
+            "Nobody's own levels are recorded yet — for each competency: sysmap set MAP "
+            "ROLE-ID proficiency.STAKEHOLDER-ID.COMPETENCY practical (or none, strategic).",
             "",
         ]
     for d in coverage.development:
