@@ -1050,7 +1050,8 @@ def _map_section(x: _Inputs, html_format: bool) -> Section:
         title = "The redesign, with what changes from today"
         intro = (
             "The redesigned system with each change styled: formed (+), retired (✕), "
-            "rewired (↻), strengthened (▲), weakened (▼); stakeholders added or removed. "
+            "rewired (↻), strengthened (▲), weakened (▼), status changed (such as "
+            "broken → existing); stakeholders added, removed or changed. "
             "Click a stakeholder, filter, follow a loop or switch on the voice view."
         )
     else:
