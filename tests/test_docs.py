@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 
@@ -14,6 +13,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT
 from sysmap.cli import cli
+from sysmap.examples import copy_examples
 
 
 def test_cli_reference_is_up_to_date():
@@ -78,7 +78,7 @@ def _example_commands() -> list[str]:
 
 @pytest.mark.parametrize("command", _example_commands())
 def test_documented_example_commands_run(command: str, tmp_path, monkeypatch) -> None:
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    copy_examples(tmp_path / "examples")  # as `sysmap examples examples` does
     monkeypatch.chdir(tmp_path)
     args: list[str] = []
     for word in shlex.split(command)[1:]:
