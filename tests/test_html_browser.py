@@ -889,3 +889,38 @@ def test_overview_at_5000_shows_names_and_relationships(open_map: Callable[..., 
     groups_left = {i[2:] for i in page.js("sysmapMap.nodes.getIds()") if i.startswith("g\u0000")}
     powerful = {s.organisation for s in m.stakeholders if s.power == 5} - {org}
     assert groups_left == powerful
+
+
+def test_filters_by_relationships_power_and_metric(
+    open_map: Callable[..., Opened], current: SystemMap
+) -> None:
+    from sysmap.analysis.suite import analyze
+
+    page = open_map(current)
+    people = current.stakeholders
+
+    def hidden() -> set[str]:
+        return set(page.js("sysmapMap.nodes.get({filter: n => n.hidden}).map(n => n.id)"))
+
+    degree = {s.id: 0 for s in people + current.factors}  # type: ignore[operator]
+    for r in current.relationships:
+        degree[r.source] += 1
+        degree[r.target] += 1
+    page.page.fill("#min-degree", "8")
+    page.page.press("#min-degree", "Enter")
+    page.page.dispatch_event("#min-degree", "change")
+    assert hidden() == {i for i, d in degree.items() if d < 8}
+    page.page.click("#reset")
+    page.page.select_option("#min-power", "4")
+    assert hidden() == {s.id for s in people if s.power is None or s.power < 4}
+    page.page.click("#reset")
+    # the top 10% by PageRank (stakeholders only; factors stay), from the analysis itself
+    rows = analyze(current, only=["structure"]).results["structure"].to_dict()["stakeholders"]
+    ranks = sorted((r["pagerank"] for r in rows if r["id"] in {s.id for s in people}), reverse=True)
+    cut = ranks[-(-len(ranks) // 10) - 1]
+    page.page.select_option("#metric-filter", "pagerank")
+    kept = {s.id for s in people} - hidden()
+    assert kept == {
+        r["id"] for r in rows if r["id"] in {s.id for s in people} and r["pagerank"] >= cut
+    }
+    assert 1 <= len(kept) < len(people) // 5

@@ -605,9 +605,11 @@
     var nu = [];
     state.hidden = {};
     var least = +minDegree.value || 0, power = +minPower.value || 0;
+    var metric = metricSelect.value, cut = metric ? metricCut(metric, +metricShare.value) : null;
     DATA.nodes.forEach(function (n) {
       var hidden = !state.roles[n.role] || (state.tag && n.tags.indexOf(state.tag) < 0) ||
-        degree[n.id] < least || (power && n.role !== "factor" && !(n.info.power >= power));
+        degree[n.id] < least || (power && n.role !== "factor" && !(n.info.power >= power)) ||
+        (metric && n.role !== "factor" && !(n.metrics[metric] >= cut));
       if (hidden) state.hidden[n.id] = true;
       if (!(GROUPED && view.by)) nu.push({ id: n.id, hidden: !!hidden });
     });
@@ -620,6 +622,22 @@
   var minDegree = document.getElementById("min-degree");
   var minPower = document.getElementById("min-power");
   minDegree.addEventListener("change", function () { applyFilters(); });
+  // Keep the stakeholders in the top share by a structure metric (ties kept).
+  var metricSelect = document.getElementById("metric-filter");
+  var metricShare = document.getElementById("metric-share");
+  var METRIC_NAMES = { pagerank: "PageRank (influence)", betweenness: "betweenness (brokers)",
+                       in_degree: "in-degree", out_degree: "out-degree", closeness: "closeness", reach: "reach" };
+  Object.keys(METRIC_NAMES).forEach(function (k) {
+    if (!DATA.nodes.some(function (n) { return n.metrics[k] !== undefined && n.metrics[k] !== null; })) return;
+    var o = el("option", METRIC_NAMES[k]); o.value = k; metricSelect.appendChild(o);
+  });
+  function metricCut(k, share) {
+    var values = DATA.nodes.filter(function (n) { return n.role !== "factor" && typeof n.metrics[k] === "number"; })
+      .map(function (n) { return n.metrics[k]; }).sort(function (a, b) { return b - a; });
+    return values.length ? values[Math.max(0, Math.ceil(values.length * share) - 1)] : Infinity;
+  }
+  metricSelect.addEventListener("change", function () { applyFilters(); });
+  metricShare.addEventListener("change", function () { if (metricSelect.value) applyFilters(); });
   minPower.addEventListener("change", function () { applyFilters(); });
   function checkbox(parent, label, checked, onChange) {
     var l = el("label");
@@ -654,7 +672,7 @@
     Object.keys(roleBoxes).forEach(function (r) { roleBoxes[r].checked = true; state.roles[r] = true; });
     Object.keys(kindBoxes).forEach(function (k) { kindBoxes[k].checked = true; state.kinds[k] = true; });
     tagSelect.value = ""; state.tag = "";
-    minDegree.value = "0"; minPower.value = "";
+    minDegree.value = "0"; minPower.value = ""; metricSelect.value = "";
     if (GROUPED) view.open = null;
     search.value = ""; clear(results);
     applyFilters();
