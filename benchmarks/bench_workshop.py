@@ -136,6 +136,7 @@ class Run:
         self.restarted = False
         self.stop = False
         self.hold = False  # the facilitator is busy: proposals wait in the queue
+        self.journalled = self.accepted = 0
 
     async def live(
         self,
@@ -192,7 +193,9 @@ class Run:
         waiting: list[str] = []
 
         async def on_message(msg: dict[str, Any], out: asyncio.Queue[Any]) -> None:
-            if msg["type"] == "ok" and "cid" in msg and waiting:
+            if msg["type"] == "welcome":
+                waiting.clear()  # (re)connected: replies to what was in flight are lost
+            elif msg["type"] == "ok" and "cid" in msg and waiting:
                 self.acked[msg["cid"]] = waiting.pop(0)
             elif msg["type"] == "error" and waiting:
                 waiting.pop(0)
@@ -317,24 +320,28 @@ def check(run: Run, map_file: Path, original: str) -> list[str]:
         for e in r.evidence:
             if e.note and e.note.startswith("bench-"):
                 found[e.note] = found.get(e.note, 0) + 1
-    lost = [t for t in run.acked.values() if found.get(t, 0) == 0]
-    twice = [t for t, n in found.items() if n > 1]
-    stray = [t for t in found if t not in set(run.acked.values())]
-    if lost:
-        problems.append(
-            f"{len(lost)} acknowledged contributions are not in the file, e.g. {lost[:5]}"
-        )
-    if twice:
-        problems.append(
-            f"{len(twice)} contributions are in the file more than once, e.g. {twice[:5]}"
-        )
-    if stray:
-        problems.append(
-            f"{len(stray)} contributions in the file were never acknowledged, e.g. {stray[:5]}"
-        )
+    # what the server took in and accepted, from its journal (the client may miss
+    # the acknowledgement of a proposal sent as the server was killed)
     from sysmap.workshop.session import replay
 
     state = replay(map_file.parent / "riverton.workshop" / "journal.jsonl")
+    token = {c.cid: str(c.payload.get("note")) for c in state.contributions.values()}
+    accepted = {token[c.cid] for c in state.contributions.values() if c.status == "accepted"}
+    not_accepted = [c.cid for c in state.contributions.values() if c.status != "accepted"]
+    lost = [t for t in accepted if found.get(t, 0) == 0]
+    twice = [t for t, n in found.items() if n > 1]
+    stray = [t for t in found if t not in accepted]
+    unjournalled = [t for t in run.acked.values() if t not in set(token.values())]
+    for what, items in (
+        ("accepted contributions are not in the file", lost),
+        ("contributions are in the file more than once", twice),
+        ("contributions in the file were never accepted", stray),
+        ("acknowledged proposals are not in the journal", unjournalled),
+        ("proposals were not accepted by the end", not_accepted),
+    ):
+        if items:
+            problems.append(f"{len(items)} {what}, e.g. {items[:5]}")
+    run.journalled, run.accepted = len(token), len(accepted)
     back = run.pending_at_kill & run.queue_after
     gone = [c for c in run.pending_at_kill - back if state.contributions[c].status != "accepted"]
     if gone:
@@ -411,7 +418,8 @@ def main() -> None:
         print("PROBLEMS:\n  " + "\n  ".join(problems))
         sys.exit(1)
     print(
-        "  every acknowledged contribution is in the file exactly once; the file is valid, comments kept"
+        f"  the journal holds {run.journalled} proposals, {run.accepted} accepted: each is in the file "
+        "exactly once, every acknowledged one among them; the file is valid, comments kept"
     )
 
 
