@@ -215,3 +215,134 @@ def test_twenty_concurrent_adds_lose_nothing(small_map: Path):
     assert {f"p{i}" for i in range(20)} <= ids
     assert len(m.stakeholders) == 23
     assert "# --- Why" in small_map.read_text()
+
+
+# ---------------------------------------------------------------- duplicates, every part, rename
+
+
+def test_a_duplicate_relationship_is_refused_and_nothing_is_written(small_map: Path):
+    before = small_map.read_text()
+    with pytest.raises(sysmap.EditError, match="already has a serves relationship from 'outreach'"):
+        sysmap.add_relationship(small_map, "outreach", "pwle", "Serves")  # any letter case
+    assert small_map.read_text() == before
+
+
+def test_two_views_of_one_link_with_ids_are_allowed_and_named_by_number(small_map: Path):
+    sysmap.set_field(small_map, "outreach->pwle", "id", "r-providers")
+    sysmap.add_relationship(small_map, "outreach", "pwle", "serves", id="r-pwle-view", strength=1)
+    # by ends and kind: two match, so the message says how to name one
+    with pytest.raises(
+        sysmap.EditError, match=r"outreach->pwle:serves#1 … outreach->pwle:serves#2"
+    ):
+        sysmap.set_field(small_map, "outreach->pwle:serves", "trust", 2)
+    sysmap.set_field(small_map, "outreach->pwle:serves#2", "trust", 2)
+    m = sysmap.load_map(small_map)
+    assert [(r.id, r.trust) for r in m.relationships if r.kind == "serves"] == [
+        ("r-providers", None),
+        ("r-pwle-view", 2),
+    ]
+    with pytest.raises(sysmap.EditError, match="use #1 to #2"):
+        sysmap.remove(small_map, "outreach->pwle:serves#3")
+
+
+def test_validate_warns_of_a_duplicate_without_ids(small_map: Path):
+    text = small_map.read_text().replace(
+        "# loops come later", "  - {from: outreach, to: pwle, kind: serves}\n# loops come later"
+    )
+    small_map.write_text(text)
+    report = sysmap.validate_file(small_map)
+    assert report.ok
+    [warning] = [p for p in report.warnings if p.code == "duplicate-relationship"]
+    assert warning.path == ["relationships", 3]
+    assert "sysmap remove MAP 'outreach->pwle:serves#2'" in warning.message
+    sysmap.remove(small_map, "outreach->pwle:serves#2")
+    assert not [
+        p for p in sysmap.validate_file(small_map).warnings if p.code == "duplicate-relationship"
+    ]
+
+
+def test_every_part_of_the_map_can_be_added_set_and_removed(small_map: Path):
+    from sysmap.edit import add_item, add_to
+
+    add_item(
+        small_map,
+        "loops",
+        {"id": "voice", "name": "Voice", "path": ["pwle", "board", "outreach", "pwle"]},
+    )
+    add_item(small_map, "outcomes", {"id": "housed", "name": "Housed"})
+    add_item(small_map, "measures", {"id": "days", "name": "Days", "outcome": "housed"})
+    add_to(small_map, "days", "values", {"date": "2026-01-31", "value": 212})
+    add_to(small_map, "days", "values", {"date": "2026-02-28", "value": 190.0})
+    add_item(small_map, "indicators", {"id": "rent", "name": "Rent burden", "value": 24.6})
+    add_item(small_map, "guiding_team", {"id": "convener", "name": "Convener"})
+    sysmap.set_field(small_map, "convener", "accepted_by", "board")  # one value: a list of one
+    sysmap.set_field(small_map, "convener", "accepted_by", ["pwle"], append=True)
+    add_item(small_map, "factors", {"id": "homes", "name": "Homes"})
+    add_item(small_map, "scenarios", {"id": "more", "hold": {"homes": 1}})
+    add_item(small_map, "kinds", {"id": "peer_support", "voice": True})
+    add_to(small_map, "pwle->board:feedback", "evidence", {"source": "workshop"})
+    m = sysmap.load_map(small_map)
+    assert [(v.date.isoformat(), v.value) for v in m.measures[0].values] == [
+        ("2026-01-31", 212),
+        ("2026-02-28", 190),
+    ]
+    assert m.guiding_team[0].accepted_by == ["board", "pwle"]
+    assert m.relationships[1].evidence[0].source == "workshop"
+    assert (m.loops[0].id, m.scenarios[0].hold, m.kinds[0].voice) == ("voice", {"homes": 1}, True)
+    assert sysmap.remove(small_map, "convener", field="accepted_by", entry="board") == [
+        "accepted_by: board"
+    ]
+    sysmap.remove(small_map, "days", field="values", entry=1)
+    for ident in ("voice", "more", "rent", "days", "housed", "peer_support", "convener"):
+        sysmap.remove(small_map, ident)
+    m = sysmap.load_map(small_map)
+    assert (m.loops, m.scenarios, m.indicators, m.measures, m.outcomes, m.kinds) == ([],) * 6
+    assert "# loops come later" in small_map.read_text()
+
+
+def test_rename_updates_every_reference(small_map: Path):
+    from sysmap.edit import add_item, rename
+
+    add_item(
+        small_map,
+        "loops",
+        {"id": "voice", "name": "Voice", "path": ["pwle", "board", "outreach", "pwle"]},
+    )
+    add_item(small_map, "guiding_team", {"id": "lead", "name": "Lead", "accepted_by": ["pwle"]})
+    sysmap.set_field(
+        small_map, "outreach->pwle", "evidence", [{"source": "interview", "asserted_by": "pwle"}]
+    )
+    changed = rename(small_map, "pwle", "people")
+    assert changed[0] == "stakeholder: pwle -> people"
+    assert len(changed) == 1 + 2 + 1 + 1  # the stakeholder, 2 relationships, the loop, the role
+    m = sysmap.load_map(small_map)
+    assert m.stakeholders[0].id == "people"
+    assert [(r.source, r.target) for r in m.relationships][:2] == [
+        ("outreach", "people"),
+        ("people", "board"),
+    ]
+    assert m.relationships[0].evidence[0].asserted_by == "people"
+    assert m.loops[0].path == ["people", "board", "outreach", "people"]
+    assert m.guiding_team[0].accepted_by == ["people"]
+    assert "pwle" not in small_map.read_text().replace("# they lead", "")  # no reference left
+    with pytest.raises(sysmap.EditError, match="'board' is already in stakeholders"):
+        rename(small_map, "people", "board")
+
+
+@pytest.mark.parametrize(
+    ("name", "ident"),
+    [
+        ("People living unsheltered", "people-living-unsheltered"),
+        (
+            "Youth aging out of foster care in the northern county districts",
+            "youth-aging-out-foster-care-northern",
+        ),
+        ("Équipe d'accueil", "equipe-d-accueil"),
+        ("a" * 50, "a" * 40),
+    ],
+)
+def test_guided_ids_are_readable(name: str, ident: str):
+    from sysmap.guided import make_id
+
+    made = make_id(name, set())
+    assert made == ident and len(made) <= 40

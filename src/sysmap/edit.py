@@ -491,6 +491,16 @@ def _ids_in(doc: _Doc, key: str, ident: str) -> list[tuple[str, int]] | None:
     blocks = sorted(layout.blocks.values(), key=lambda b: b.start)
     starts = [b.start for b in blocks]
     wanted = SECTIONS if key == "id" else ("relationships",)
+    # an item written {from: a, …} or with a quoted key is not found this way:
+    # then search the data, so that no match is missed (and #N counts right)
+    for name in wanted:
+        block = layout.blocks.get(name)
+        section = layout.section(name) if block is not None else None
+        if block is None or section is None:
+            continue
+        odd = re.compile(rf"\n {{{section.dash}}}-[ \t]+\{{|['\"]{key}['\"][ \t]*:")
+        if odd.search(layout.text, max(block.start - 1, 0), block.end):
+            return None
     found = []
     text = layout.text
     for m in pattern.finditer(text):
