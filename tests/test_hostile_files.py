@@ -430,6 +430,23 @@ def test_the_cap_counts_every_problem_of_a_kind() -> None:
     assert listed["$.stakeholders[19].role"] == 25
 
 
+def test_an_import_full_of_mistakes_is_capped_too(tmp_path: Path) -> None:
+    # 45 rows with the same unknown role: 20 placed at their row, the last counting 25 more
+    from sysmap.errors import MapInvalid
+
+    rows = "".join(f"S{i},leeder\n" for i in range(45))
+    (tmp_path / "elements.csv").write_text("Label,Role\n" + rows, encoding="utf-8")
+    with pytest.raises(MapInvalid) as err:
+        import_map("csv", tmp_path)
+    shown = [p.format() for p in err.value.problems if p.severity == "error"]
+    assert len(shown) == 20
+    assert shown[-1] == (
+        f"{tmp_path / 'elements.csv'}: row 21, column Role: unknown role 'leeder' — use beneficiary, "
+        "provider or leader (did you mean 'leader'?) (and 25 more like this)"
+    )
+    assert str(err.value).startswith("45 problems in the map:")
+
+
 def test_long_lists_are_checked_in_slices_with_the_same_result() -> None:
     # 5,000 stakeholders (over the 2,000 a slice holds): the same problems, in the same
     # places, as the whole list checked at once would give, and a valid map stays valid

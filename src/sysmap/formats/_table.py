@@ -1072,6 +1072,7 @@ def _relocate(b: _Builder, p: Problem) -> Problem:
             file=table.file,
             severity=p.severity,
             code=p.code,
+            more=p.more,
         )
     if len(path) == 1 and str(path[0]) in b.meta_rows:
         table, index = b.meta_rows[str(path[0])]
@@ -1080,5 +1081,8 @@ def _relocate(b: _Builder, p: Problem) -> Problem:
             file=table.file,
             severity=p.severity,
             code=p.code,
+            more=p.more,
         )
-    return Problem(p.message, path=p.path, file=b.file, severity=p.severity, code=p.code)
+    return Problem(
+        p.message, path=p.path, file=b.file, severity=p.severity, code=p.code, more=p.more
+    )
