@@ -232,7 +232,8 @@ def test_cap_is_honoured_and_reported(m, cap):
     assert {tuple(c.path) for c in r.cycles} <= set(EXPECTED)
     assert r.findings()[2].text == (
         f"The loop search stopped at the cap of {cap} cycles; the figures below count only "
-        "those — raise cap or lower max_length for all of them"
+        "those — for all of them raise --loop-cap (loop_cap= in Python) or lower "
+        "--max-loop-length (max_loop_length=)"
     )
     assert f"stopped at the cap of {cap}; more exist" in r.format_text()
     assert f"stopped at the cap of {cap}; more exist" in r.format_markdown()

@@ -325,7 +325,8 @@ class LoopsResult:
             out.append(
                 Finding(
                     f"The loop search stopped at the cap of {self.cap:,} cycles; the figures "
-                    "below count only those — raise cap or lower max_length for all of them",
+                    "below count only those — for all of them raise --loop-cap (loop_cap= in "
+                    "Python) or lower --max-loop-length (max_loop_length=)",
                     self.name,
                     3,
                 )
@@ -334,7 +335,8 @@ class LoopsResult:
             out.append(
                 Finding(
                     f"The loop search stopped early ({len(self.cycles):,} cycles found): the map "
-                    "is too dense to list every cycle — lower max_length",
+                    "is too dense to list every cycle — lower --max-loop-length (max_loop_length= in "
+                    "Python)",
                     self.name,
                     3,
                 )
