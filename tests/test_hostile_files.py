@@ -319,6 +319,7 @@ READERS = [
     ["export", "kumu", "m.yaml"],
     ["map", "m.yaml", "-o", "out.html"],
     ["compare", "m.yaml", "ok.yaml"],
+    ["compare", "ok.yaml", "ok.yaml", "--mapping", "m.yaml"],
     ["add", "stakeholder", "m.yaml", "x", "--name", "X", "--role", "leader"],
     ["set", "m.yaml", "pwle", "name", "X"],
     ["remove", "m.yaml", "pwle"],
@@ -332,7 +333,7 @@ READERS = [
 ]
 
 
-@pytest.mark.parametrize("args", READERS, ids=[" ".join(a[:2]) for a in READERS])
+@pytest.mark.parametrize("args", READERS, ids=[" ".join(a[:2] + a[3:4]) for a in READERS])
 def test_a_named_pipe_is_refused_not_waited_on(
     args: list[str],
     tmp_path: Path,

@@ -78,6 +78,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sysmap.errors import MapFileError, SysmapError
 from sysmap.escape import markdown_text
+from sysmap.mapfile import read_text
 from sysmap.model import Relationship, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean
 from sysmap.questions import IMPROVEMENT_LABELS, improvement_question
@@ -782,12 +783,7 @@ def load_mapping(path: str | os.PathLike[str]) -> dict[str, str]:
     {'lewg-tommy': 'tommy'}
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MapFileError(f"{p}: no such file — check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MapFileError(f"{p}: cannot read the mapping file ({exc})") from None
+    text = read_text(p)  # a regular file under the size limit, UTF-8: a named pipe would hang
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
