@@ -750,13 +750,20 @@
   function drawnId(id) { return groupOf[id] === view.open ? id : GROUP + groupOf[id]; }
   var between = null;  // links between groups, all closed: [{key, from, to, n, kinds}]
   function countBetween() {
-    var agg = {}, out = [];
+    // numbers for keys: this runs over every relationship on each filter change
+    var index = {}, agg = new Map(), out = [], G = groupOrder.length;
+    groupOrder.forEach(function (k, i) { index[k] = i; });
     DATA.edges.forEach(function (e) {
       if (!state.kinds[e.kind] || state.hidden[e.from] || state.hidden[e.to]) return;
-      var a = GROUP + groupOf[e.from], b = GROUP + groupOf[e.to];
+      var a = index[groupOf[e.from]], b = index[groupOf[e.to]];
       if (a === b) return;
-      var k = a + "\u0001" + b, x = agg[k];
-      if (!x) { x = agg[k] = { key: k, from: a, to: b, n: 0, kinds: {} }; out.push(x); }
+      var x = agg.get(a * G + b);
+      if (!x) {
+        var from = GROUP + groupOrder[a], to = GROUP + groupOrder[b];
+        x = { key: from + "\u0001" + to, from: from, to: to, n: 0, kinds: {} };
+        agg.set(a * G + b, x);
+        out.push(x);
+      }
       x.n++;
       x.kinds[e.kind] = (x.kinds[e.kind] || 0) + 1;
     });
