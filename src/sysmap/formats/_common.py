@@ -51,6 +51,7 @@ SECTIONS: tuple[str, ...] = (
     "indicators",
     "assessments",
     "answers",
+    "scenarios",
 )
 #: Marker: a format carries every field of a part.
 ALL: frozenset[str] = frozenset({"*"})

@@ -157,6 +157,7 @@ SHEET_DROPS: tuple[str, ...] = (
     "indicators",
     "assessments",
     "answers",
+    "scenarios",
 )
 
 #: The guiding question an import uses when the file has none.
