@@ -16,6 +16,7 @@ from sysmap.cli.options import (
     output_option,
     redact_option,
     shown_maps,
+    stage,
 )
 from sysmap.redact import Redaction, redact_maps, wants_redaction
 from sysmap.validate import load_map
@@ -97,7 +98,9 @@ def analyze_cmd(
       sysmap analyze examples/homelessness-current.yaml --format json -o analysis.json
       sysmap analyze examples/homelessness-current.yaml --format md --redact -o public.md
     """
+    stage(f"Reading {map_file}")
     m = shown_maps(load_map(map_file), redact=redact)[0]
+    stage("Analysing")
     progress = _Progress("Finding feedback loops")
     try:
         result = analyze(

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from sysmap.cli.options import progress, progress_done
+from sysmap.cli.options import stage, stage_done
 from sysmap.edit import parse_value
 from sysmap.problems import did_you_mean
 
@@ -72,11 +72,11 @@ def timeout_option(f: Any) -> Any:
     @functools.wraps(f)
     def command(*args: Any, **kwargs: Any) -> Any:
         target = kwargs.get("map_file")
-        progress(f"Editing {target}" if target else "Editing")
+        stage(f"Editing {target}" if target else "Editing")
         try:
             return f(*args, **kwargs)
         finally:
-            progress_done()
+            stage_done()
 
     return click.option(
         "--wait",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import map_argument, redact_option
+from sysmap.cli.options import map_argument, note, redact_option, stage
 from sysmap.html import SIZE_BY
 from sysmap.validate import load_map
 
@@ -59,11 +59,13 @@ def map_cmd(
     """
     from sysmap.html import diff_from_comparison, export_html
 
+    stage(f"Reading {map_file}")
     m = load_map(map_file)
     diff = None
     if current is not None:
         from sysmap.compare import compare_maps
 
         diff = diff_from_comparison(compare_maps(load_map(current), m, shifts=False))
+    stage(f"Drawing {output}")
     export_html(m, output, size_by=size_by, redact=redact, title=title, diff=diff)
-    click.echo(f"Wrote {output}", err=True)
+    note(f"Wrote {output}")

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from sysmap.cli.options import echo, redact_option
+from sysmap.cli.options import echo, note, redact_option, stage, stage_done
 from sysmap.errors import SysmapError, UnknownOption
 from sysmap.problems import one_of
 
@@ -185,14 +185,16 @@ def import_cmd(
     options = {k: v for k, v in options.items() if v is not None}
     options.update(_options(extra))
     with _option_usage():
+        stage(f"Reading {input_file}")
         result = import_map(format_name, input_file, **options)
+    stage_done()
     _warn(result.messages())
+    stage(f"Writing {output}")
     save_map(result.map, output)
     m = result.map
-    click.echo(
+    note(
         f"Wrote {output}: {len(m.stakeholders)} stakeholders, {len(m.factors)} factors, "
-        f"{len(m.relationships)} relationships, {len(m.loops)} loops",
-        err=True,
+        f"{len(m.relationships)} relationships, {len(m.loops)} loops"
     )
 
 
@@ -251,6 +253,8 @@ def export_cmd(
     options["redact"] = redact
     if map_file is None and not options.get("template"):
         raise click.UsageError("Missing argument 'MAP'.")
+    if map_file is not None:
+        stage(f"Reading {map_file}")
     m = load_map(map_file) if map_file is not None else None
     if output is None:
         if fmt.folder or fmt.binary:
@@ -259,6 +263,7 @@ def export_cmd(
             result = export_map(m, format_name, sys.stdout, **options)  # type: ignore[arg-type]
     else:
         with _option_usage():
+            stage(f"Writing {output}")
             result = export_map(m, format_name, output, **options)  # type: ignore[arg-type]
-        click.echo(f"Wrote {output}", err=True)
+        note(f"Wrote {output}")
     _warn(result.messages())

@@ -26,8 +26,8 @@ __all__ = [
     "shown_maps",
     "note",
     "say",
-    "progress",
-    "progress_done",
+    "stage",
+    "stage_done",
     "is_quiet",
     "output_format",
     "SUFFIX_FORMATS",
@@ -113,24 +113,24 @@ def is_quiet() -> bool:
 def note(text: str) -> None:
     """A note for the person at the terminal, on stderr (``Wrote x``); none with --quiet."""
     if not is_quiet():
-        progress_done()
+        stage_done()
         echo(text, err=True)
 
 
 def say(text: str) -> None:
     """A confirmation on stdout (``Added …``); none with --quiet."""
     if not is_quiet():
-        progress_done()
+        stage_done()
         echo(text)
 
 
-def progress(stage: str) -> None:
+def stage(name: str) -> None:
     """Say which stage a long command has reached — on a terminal only (nothing
     when stderr is piped or with --quiet), overwriting the previous stage."""
     stream = click.get_text_stream("stderr")
     if is_quiet() or not stream.isatty():
         return
-    stream.write(f"\r\x1b[K{stage} …")
+    stream.write(f"\r\x1b[K{name} …")
     stream.flush()
     _shown["line"] = True
 
@@ -138,7 +138,7 @@ def progress(stage: str) -> None:
 _shown = {"line": False}
 
 
-def progress_done() -> None:
+def stage_done() -> None:
     """Clear the progress line, if one is shown."""
     if _shown["line"]:
         stream = click.get_text_stream("stderr")
@@ -202,6 +202,7 @@ def emit(text: str, output: str | None) -> None:
         write_atomic(output, text if text.endswith("\n") else text + "\n")
         note(f"Wrote {output}")
     else:
+        stage_done()
         echo(text.rstrip("\n"))
 
 
@@ -220,4 +221,5 @@ def shown_maps(*maps: SystemMap, redact: bool | None) -> list[SystemMap]:
 def echo(text: str, *, err: bool = False) -> None:
     """Print text that may hold map text: control characters shown escaped,
     so a name cannot recolour the terminal, move its cursor or retitle it."""
+    stage_done()  # a stage line on the terminal gives way to the text
     click.echo(terminal_text(text), err=err)
