@@ -79,7 +79,7 @@
   function togglePresent(on) {
     document.body.classList.toggle("presenting", on);
     $("present").setAttribute("aria-pressed", on ? "true" : "false");
-    setTimeout(function () { map.network.fit(); map.readable(); }, 50);
+    setTimeout(function () { map.network.setSize("100%", "100%"); map.network.fit(); map.readable(); }, 300);
   }
   $("present").addEventListener("click", function () {
     togglePresent(!document.body.classList.contains("presenting"));
