@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -182,7 +181,9 @@ def map_argument(name: str = "map_file") -> Callable[[F], F]:
 def emit_result(result: Any, fmt: str, output: str | None) -> None:
     """Print (or write) a result as JSON (``.to_dict()``), Markdown or text."""
     if fmt == "json":
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+        from sysmap.storage import dump_json  # pydantic-core writes it, 5× json.dumps
+
+        text = dump_json(result.to_dict())
     elif fmt == "md":
         text = result.format_markdown()
     else:
