@@ -125,7 +125,6 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported he
     from sysmap.graph import from_graph, to_graph
     from sysmap.html import export_html, generate_html
     from sysmap.init import init_map, new_map_text
-    from sysmap.notebook import map_iframe, to_pyvis
     from sysmap.model import (
         CORE_KINDS,
         FORMAT_VERSION,
@@ -136,6 +135,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported he
         Stakeholder,
         SystemMap,
     )
+    from sysmap.notebook import map_iframe, to_pyvis
     from sysmap.plan import ChangePlan, change_plan
     from sysmap.problems import Problem, ValidationReport
     from sysmap.process import ProcessStatus, check_process, format_process
