@@ -448,6 +448,24 @@ def test_an_import_full_of_mistakes_is_capped_too(tmp_path: Path) -> None:
     assert str(err.value).startswith("45 problems in the map:")
 
 
+def test_an_importers_own_checks_are_capped_too(tmp_path: Path) -> None:
+    # 300,000 connections from elements that do not exist, each a different name: one kind
+    # of mistake (the same message but for the name), so 20 are listed and 299,980 counted
+    from sysmap.errors import MapInvalid
+
+    (tmp_path / "elements.csv").write_text("Label,Role\nA,leader\nB,provider\n", "utf-8")
+    rows = "".join(f"X{i},B,serves\n" for i in range(300_000))
+    (tmp_path / "connections.csv").write_text("From,To,Type\n" + rows, "utf-8")
+    with pytest.raises(MapInvalid) as err:
+        import_map("csv", tmp_path)
+    assert len(err.value.problems) == 20
+    assert err.value.problems[-1].message == (
+        "row 21, column From: unknown element 'X19' — use an element's id or label"
+    )
+    assert err.value.problems[-1].more == 299_980
+    assert str(err.value).startswith("300,000 problems in the map:")
+
+
 def test_long_lists_are_checked_in_slices_with_the_same_result() -> None:
     # 5,000 stakeholders (over the 2,000 a slice holds): the same problems, in the same
     # places, as the whole list checked at once would give, and a valid map stays valid

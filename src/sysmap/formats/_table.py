@@ -27,7 +27,7 @@ from sysmap.escape import spreadsheet_value
 from sysmap.formats._common import ImportResult, dropped_fields, slug
 from sysmap.model import CORE_KINDS, SystemMap
 from sysmap.problems import Problem, did_you_mean, path_to_str
-from sysmap.validate import validate_data
+from sysmap.validate import MAX_PER_KIND, validate_data
 
 __all__ = [
     "ELEMENT_COLUMNS",
@@ -427,10 +427,23 @@ class _Builder:
     aliases: dict[str, str] = field(default_factory=dict)
     plans: dict[int, dict[Any, tuple[str, str, str] | None]] = field(default_factory=dict)
 
+    # problems by kind (file, column, message without its values), to list 20 of each
+    listed: dict[tuple[str, str | None, str], list[Problem]] = field(default_factory=dict)
+
     def fail(self, table: Table, index: int, header: str | None, message: str) -> None:
-        self.problems.append(
-            Problem(f"{table.place(index, header)}: {message}", file=table.file, code="import")
+        problem = Problem(
+            f"{table.place(index, header)}: {message}", file=table.file, code="import"
         )
+        same = self.listed.setdefault((table.file, header, _VALUES.sub("…", message)), [])
+        if len(same) < MAX_PER_KIND:
+            same.append(problem)
+            self.problems.append(problem)
+        else:
+            same[-1].more += 1  # a file full of one mistake: counted, not listed
+
+
+#: The values in a message (quoted text, numbers), left out to tell its kind.
+_VALUES = re.compile(r"'[^']*'|\d+")
 
 
 def _text(value: Any) -> str:
