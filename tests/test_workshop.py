@@ -606,3 +606,37 @@ def test_the_changes_sent_to_the_facilitator_add_up_to_the_whole_map(running: An
         view["loops"] = msg.get("loops", view["loops"])
     assert view == json.loads(running.workshop.full_map("facilitator"))["map"]
     assert len(view["edges"]) == 6 and view["loops"][0]["name"] == "Voice loop"
+
+
+def test_the_command_refuses_a_bad_map_and_a_taken_port_with_one_message(
+    tmp_path: Path, map_file: Path
+) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(COMMENTED_MAP.replace("role: leader", "role: boss"))
+    out = subprocess.run(
+        [sys.executable, "-m", "sysmap", "workshop", str(bad), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("Error: ") and "role" in out.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = subprocess.run(
+            [sys.executable, "-m", "sysmap", "workshop", str(map_file), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert out.returncode == 1
+    assert (
+        out.stderr
+        == f"Error: cannot listen on 127.0.0.1:{port} (Address already in use) — choose another --port\n"
+    )
