@@ -246,6 +246,28 @@ def test_csv_export_into_an_existing_folder_keeps_other_files(
     assert [n for n in os.listdir(work) if n.endswith(".tmp")] == []
 
 
+def test_a_second_csv_export_leaves_no_sheet_of_the_first(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the first map has loops (loops.csv); the second has none: an old loops.csv left in
+    # the folder would come back on import as loops of the second map
+    (work / "tiny.yaml").write_text(
+        "id: tiny\ntitle: Tiny\nguiding_question: Who is heard?\nstakeholders:\n"
+        "  - {id: a, name: A, role: leader}\n",
+        encoding="utf-8",
+    )
+    assert run_main(["export", "csv", "map.yaml", "-o", "csv"], capsys)[0] == 0
+    assert (work / "csv" / "loops.csv").exists()
+    (work / "csv" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert run_main(["export", "csv", "tiny.yaml", "-o", "csv"], capsys)[0] == 0
+    names = sorted(p.name for p in (work / "csv").iterdir())
+    assert names == ["connections.csv", "elements.csv", "map.csv", "notes.txt"]
+    from sysmap.formats import import_map
+    from sysmap.validate import load_map
+
+    assert import_map("csv", work / "csv").map == load_map(work / "tiny.yaml")
+
+
 # ---------------------------------------------------------------- temporary files
 
 

@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -173,13 +173,19 @@ def _set_mode(tmp: str, target: Path) -> None:
         os.chmod(tmp, 0o666 & ~_umask())
 
 
-def write_folder_atomic(path: str | os.PathLike[str], files: Mapping[str, str | bytes]) -> None:
+def write_folder_atomic(
+    path: str | os.PathLike[str],
+    files: Mapping[str, str | bytes],
+    replaces: Iterable[str] = (),
+) -> None:
     """Write several files into a folder so that a failure changes nothing.
 
     The files are written in full to a hidden temporary folder beside the
     target first. A new folder then takes the temporary folder's place in
     one rename; in an existing folder each file replaces its old version by
-    a rename (other files in the folder are left alone).
+    a rename, and the files named in ``replaces`` that this write does not
+    hold are removed (an earlier write's, which would be read with the new
+    ones); other files in the folder are left alone.
 
     Raises
     ------
@@ -203,6 +209,9 @@ def write_folder_atomic(path: str | os.PathLike[str], files: Mapping[str, str | 
             for name in files:
                 os.replace(Path(tmp) / name, target / name)
             os.rmdir(tmp)
+            for name in set(replaces) - set(files):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target / name)
         else:
             os.chmod(tmp, 0o777 & ~_umask())
             os.rename(tmp, target)

@@ -93,7 +93,10 @@ def write_csv(
     except OSError as exc:
         raise output_error(folder, exc) from None
     # all files or none: a failure half way leaves the folder as it was
-    write_folder_atomic(folder, generate_csv(m, template=template))
+    # an earlier export's loops.csv or kinds.csv would be read with this map's: removed
+    write_folder_atomic(
+        folder, generate_csv(m, template=template), replaces=[f"{s}.csv" for s in SHEETS]
+    )
     dropped = [] if m is None else sheet_dropped(m)
     return ExportResult("csv", str(folder), dropped)
 
