@@ -356,6 +356,9 @@ def test_participants_see_sensitive_people_redacted_and_can_still_confirm_their_
     settle(running)
     rel = next(r for r in load_map(map_file).relationships if r.source == "dana")
     assert rel.evidence[0].asserted_by == "beneficiary"
+    assert running.workshop.summary().accepted == [
+        "Confirm Stakeholder 1 is heard by (feedback) Street outreach"
+    ]
     # the facilitator may choose to show them
     fac.send({"type": "settings", "show_sensitive": True})
     p.wait("map", lambda m: "Dana Whitfield" in {n["name"] for n in m["map"]["nodes"]})

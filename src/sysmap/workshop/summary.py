@@ -110,7 +110,9 @@ def summarize(state: SessionState, before_file: str | os.PathLike[str]) -> Sessi
         row[c.status] = row.get(c.status, 0) + 1
         if c.status in ("accepted", "merged") and c.steps:
             changes[_KINDS[c.kind]] += 1
-            accepted.append(c.label)
+            # as participants saw it: sensitive people redacted (unless the
+            # facilitator showed them), since a summary is made to be shared
+            accepted.append(c.shown_label or c.label)
     return SessionSummary(
         map_file=state.map_file,
         before_file=str(before_file),
