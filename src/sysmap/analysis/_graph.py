@@ -9,11 +9,12 @@ relationship counts in both directions.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from sysmap.model import Relationship, SystemMap
+
+if TYPE_CHECKING:  # networkx loads only for the graphs below, not for every analysis
+    import networkx as nx
 
 __all__ = ["counts", "working_relationships", "working_multigraph", "working_digraph", "to_igraph"]
 
@@ -47,6 +48,8 @@ def working_multigraph(
 
     ``kinds`` keeps only relationships of those kinds.
     """
+    import networkx as nx
+
     keep = set(kinds) if kinds is not None else None
     g = nx.MultiDiGraph()
     for s in m.stakeholders:
@@ -72,6 +75,8 @@ def working_digraph(
     (the weakest recorded strength), ``power`` (sum of power amounts),
     ``polarity`` ("+" / "-" when all merged links agree, else None).
     """
+    import networkx as nx
+
     keep = set(kinds) if kinds is not None else None
     g = nx.DiGraph()
     for s in m.stakeholders:
