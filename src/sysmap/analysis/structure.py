@@ -886,8 +886,8 @@ def _closeness(
     unweighted = length is None
     sampled = sources is not None
     targets = np.arange(n) if sources is None else sources
-    # memory: at most ~4M distances (32 MB) per search batch
-    per = max(1, 4_000_000 // n)
+    # memory: at most ~1M distances (8 MB) per search batch
+    per = max(1, 1_000_000 // n)
     groups = _batches(targets, BATCHES) if sampled else [targets]
     hits, dists, sizes = [], [], []
     for group in groups:
@@ -925,7 +925,7 @@ def _closeness(
 
 
 def _brokerage(
-    n: int, src: np.ndarray, dst: np.ndarray, group: np.ndarray, chunk: int = 2_000_000
+    n: int, src: np.ndarray, dst: np.ndarray, group: np.ndarray, chunk: int = 250_000
 ) -> np.ndarray:
     """Gould–Fernandez counts per stakeholder.
 
