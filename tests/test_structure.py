@@ -16,7 +16,7 @@ from conftest import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis._graph import working_digraph
 from sysmap.analysis.structure import BROKERAGE_ROLES, StructureResult, structure
-from sysmap.model import CORE_KINDS, SystemMap
+from sysmap.model import CORE_KINDS, Relationship, SystemMap
 
 # the module, not the function that sysmap.analysis exports under the same name
 structure_module = importlib.import_module("sysmap.analysis.structure")
@@ -141,6 +141,7 @@ def test_betweenness_by_hand(result):
         "typical_error": None,
         "top_is_clear": None,
         "top_error": None,
+        "top_ten_unsure": None,
     }
 
 
@@ -560,8 +561,9 @@ def test_brokerage_matches_a_plain_count(big, big_result, monkeypatch):
 
 
 def test_large_maps_are_sampled_and_say_so(big, monkeypatch):
-    # 500·(500 + ties) > 1000: sampled, MIN_SAMPLES = 100 starting points
+    # 500·(500 + ties) > 1000: sampled, MIN_SAMPLES = 100 starting points (betweenness too)
     monkeypatch.setattr(structure_module, "EXACT_WORK", 1000)
+    monkeypatch.setattr(structure_module, "BETWEENNESS_WORK", 1000)
     r = structure(big)
     b, c = r.estimates["betweenness"], r.estimates["closeness"]
     assert b["method"] == c["method"] == "sampled"
@@ -575,11 +577,14 @@ def test_large_maps_are_sampled_and_say_so(big, monkeypatch):
     assert "Closeness estimated from 100 sampled stakeholders (of 500)" in r.format_markdown()
     # the same map gives the same estimates
     assert structure(big).stakeholders == r.stakeholders
-    assert list(b) == ["method", "samples", "typical_error", "top_is_clear", "top_error"]
+    assert list(b) == [
+        "method", "samples", "typical_error", "top_is_clear", "top_error", "top_ten_unsure"
+    ]  # fmt: skip
 
 
 def test_sampled_estimates_are_close_to_exact(big, big_result, monkeypatch):
     monkeypatch.setattr(structure_module, "EXACT_WORK", 1000)
+    monkeypatch.setattr(structure_module, "BETWEENNESS_WORK", 1000)
     monkeypatch.setattr(structure_module, "MIN_SAMPLES", 250)
     r = structure(big)
     exact = {s["id"]: s for s in big_result.stakeholders}
@@ -612,6 +617,7 @@ def test_a_clear_hub_is_named_even_when_sampled(monkeypatch):
     m = SystemMap(id="h", title="H", guiding_question="Q?", stakeholders=stakeholders,
                   relationships=rels)  # fmt: skip
     monkeypatch.setattr(structure_module, "EXACT_WORK", 1000)
+    monkeypatch.setattr(structure_module, "BETWEENNESS_WORK", 1000)
     r = structure(m)
     assert r.estimates["betweenness"]["top_is_clear"] is True
     main = next(f for f in r.findings() if "is the main broker" in f.text)
@@ -621,6 +627,7 @@ def test_a_clear_hub_is_named_even_when_sampled(monkeypatch):
 
 def test_a_flat_map_names_no_main_broker_when_sampled(big, monkeypatch):
     monkeypatch.setattr(structure_module, "EXACT_WORK", 1000)
+    monkeypatch.setattr(structure_module, "BETWEENNESS_WORK", 1000)
     monkeypatch.setattr(structure_module, "ROUGH", 0.0)  # every estimate counts as rough
     r = structure(big)
     texts = [f.text for f in r.findings()]
@@ -649,3 +656,34 @@ def test_small_example(tmp_path):
         ("shelter", 2, 3), ("ce", 1, 2), ("board", 2, 3), ("city", 3, 0), ("foundation", 0, 0),
     ]  # fmt: skip
     json.dumps(r.to_dict())
+
+
+def test_sampled_betweenness_names_the_top_brokers(monkeypatch):
+    # A few hundred stakeholders, a fifth of the ties to 8 hubs: the exact top ten
+    # (igraph over every stakeholder, checked against networkx above) against the
+    # top ten of an estimate forced from 150 of the 400 stakeholders.
+    m = random_map(400, seed=11)
+    hubs = [f"s{i}" for i in range(8)]
+    rng = random.Random(3)
+    extra = [
+        Relationship(source=f"s{rng.randrange(8, 400)}", target=rng.choice(hubs), kind="refers")
+        for _ in range(200)
+    ]
+    m = m.model_copy(update={"relationships": [*m.relationships, *extra]})
+    exact = structure(m)
+    monkeypatch.setattr(structure_module, "EXACT_WORK", 1000)
+    monkeypatch.setattr(structure_module, "MIN_SAMPLES", 150)
+    monkeypatch.setattr(structure_module, "BETWEENNESS_WORK", 1000)
+    sampled = structure(m)
+    est = sampled.estimates["betweenness"]
+    assert est["method"] == "sampled" and est["samples"] == 150
+
+    def top(r: StructureResult) -> list[str]:
+        return [s["id"] for s in sorted(r.stakeholders, key=lambda s: -s["betweenness"])[:10]]
+
+    right = set(top(sampled)) & set(top(exact))
+    assert len(right) >= 8, (top(sampled), top(exact))
+    # a broker the estimate does not flag as unsure is truly in the top ten
+    sure = set(top(sampled)) - set(est["top_ten_unsure"])
+    assert sure <= set(top(exact))
+    assert set(est["top_ten_unsure"]) <= set(top(sampled))
