@@ -7,10 +7,17 @@ the peak memory (max RSS) is that size's alone. Reported: seconds to build the
 map object (not part of the analysis), wall and CPU seconds of
 ``analyze(m, by="race")``, each analysis' own share, and the peak RSS.
 
+With ``--brokers``: how many of the ten top brokers of ``structure()`` (a
+sampled betweenness above ``EXACT_WORK``) are in the exact top ten (igraph's
+betweenness from every stakeholder, on the same ties), how many of the ten it
+flags as unsure (``top_ten_unsure``), whether every wrong one is flagged, and
+the CPU seconds of the analysis against the exact betweenness alone.
+
 Usage::
 
     python benchmarks/bench_analysis.py                  # 1k, 10k, 50k
     python benchmarks/bench_analysis.py --sizes 1000 10000
+    python benchmarks/bench_analysis.py --brokers --sizes 10000 50000
 """
 
 from __future__ import annotations
@@ -22,6 +29,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 HERE = Path(__file__).resolve().parent
 
@@ -57,11 +67,53 @@ def one(n: int) -> dict[str, float]:
     }
 
 
+def brokers(n: int, seed: int = 7) -> dict[str, Any]:
+    """The sampled top ten brokers of ``structure()`` against the exact top ten."""
+    sys.path.insert(0, str(HERE))
+    import importlib
+
+    from bench_loops_equity import random_map
+
+    st = importlib.import_module("sysmap.analysis.structure")  # the module, not the function
+
+    m = random_map(n, seed=seed)
+    c0 = time.process_time()
+    r = st.structure(m)
+    cpu = time.process_time() - c0
+    est = r.estimates["betweenness"]
+    ties = st._working_ties(m, False, stakeholders_only=True)
+    c0 = time.process_time()
+    exact = np.asarray(st._igraph(ties).betweenness(directed=True))
+    exact_cpu = time.process_time() - c0
+    true_top = {ties.ids[i] for i in np.argsort(-exact, kind="stable")[:10]}
+    ranked = sorted(r.stakeholders, key=lambda s: -(s["betweenness"] or 0))[:10]
+    top = [s["id"] for s in ranked]
+    unsure = set(est["top_ten_unsure"] or [])
+    wrong = set(top) - true_top
+    return {
+        "stakeholders": n,
+        "seed": seed,
+        "samples": est["samples"],
+        "right": len(set(top) & true_top),
+        "unsure": len(unsure),
+        "wrong_all_flagged": wrong <= unsure,
+        "structure_cpu_s": round(cpu, 2),
+        "exact_betweenness_cpu_s": round(exact_cpu, 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 50_000])
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--brokers", action="store_true", help="top 10 brokers against exact")
+    parser.add_argument("--seeds", type=int, nargs="*", default=[7], help="maps for --brokers")
     args = parser.parse_args()
+    if args.brokers:
+        for n in args.sizes:
+            for seed in args.seeds:
+                print(json.dumps(brokers(n, seed)), flush=True)
+        return
     if args.one:
         print(json.dumps(one(args.one)))
         return
