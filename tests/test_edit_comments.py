@@ -178,3 +178,15 @@ def test_a_symbolic_link_is_edited_through(tmp_path: Path):
     sysmap.set_field(link, "pwle", "power", 2)
     assert link.is_symlink() and os.readlink(link) == target.name
     assert sysmap.load_map(target).stakeholder("pwle").power == 2
+
+
+def test_windows_line_ends_stay_and_comments_too(tmp_path: Path):
+    path = tmp_path / "windows.yaml"
+    before = (CORPUS / "markers.yaml").read_text().replace("\n", "\r\n")
+    path.write_bytes(before.encode())
+    sysmap.add_stakeholder(path, "youth", "Young people", "beneficiary")
+    sysmap.set_field(path, "pwle", "power", 3)
+    after = path.read_bytes().decode()
+    assert after.count("\r\n") == after.count("\n")  # every line still ends \r\n
+    lost, gained = changed_comments(before.replace("\r\n", "\n"), after.replace("\r\n", "\n"))
+    assert (lost, gained) == ([], [])

@@ -288,6 +288,10 @@ def _apply(
     with map_lock(real, timeout=timeout):
         text = read_text(real)
         fmt = detect_format(path, text)
+        # a file saved with Windows line ends keeps them; the edit works on "\n"
+        crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+        if crlf:
+            text = text.replace("\r\n", "\n")
         prologue, body, epilogue = ("", text, "") if fmt == "json" else split_document(text)
         edit: _Edit | None = None
         if fmt == "yaml" and line_by_line:
@@ -305,7 +309,7 @@ def _apply(
                 check(data)
         if not report.ok:
             _refuse(text, fmt, name, report)
-        write_atomic(real, new_text)
+        write_atomic(real, new_text.replace("\n", "\r\n") if crlf else new_text)
         return result
 
 
