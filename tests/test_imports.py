@@ -40,11 +40,7 @@ KNOWN_PRIVATE: set[tuple[str, str, str]] = {
     ("sysmap.assess", "sysmap.edit", "_edit"),
     ("sysmap.assess", "sysmap.edit", "_new_map"),
     ("sysmap.assess", "sysmap.edit", "_seq"),
-    ("sysmap.assess", "sysmap.model", "_whole"),
-    ("sysmap.assess", "sysmap.validate", "_check"),
-    ("sysmap.compare", "sysmap.analysis.loops", "_check_declared_loops"),
     ("sysmap.formats.svg", "sysmap.html", "_positions"),
-    ("sysmap.validate", "sysmap.mapfile", "_huge_number"),
 }
 
 

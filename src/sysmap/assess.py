@@ -774,7 +774,7 @@ def load_assessment_template(path: str | os.PathLike[str]) -> Assessment:
     """
     from sysmap.mapfile import detect_format, invalid_in, parse_text, read_text
     from sysmap.problems import Problem
-    from sysmap.validate import _check
+    from sysmap.validate import check_data
 
     name = str(path)
     text = read_text(path)
@@ -791,7 +791,7 @@ def load_assessment_template(path: str | os.PathLike[str]) -> Assessment:
     else:
         # checked as the one assessment of a map, so the messages are the map's own
         wrapper = {"id": "x", "title": "x", "guiding_question": "x", "assessments": [data]}
-        for p in _check(wrapper)[0]:
+        for p in check_data(wrapper)[0]:
             # results are refused whole below; their references are not checked
             if (
                 p.severity == "error"
@@ -846,14 +846,14 @@ def add_assessment(
     from sysmap.errors import EditError
 
     a = template if isinstance(template, Assessment) else load_assessment_template(template)
-    from sysmap.model import _whole
+    from sysmap.model import whole_numbers
 
-    dumped = _whole(a.model_dump(mode="json", exclude_defaults=True))
+    dumped = whole_numbers(a.model_dump(mode="json", exclude_defaults=True))
     fields = {
         "id": a.id,
         "name": a.name,
         **({"description": a.description} if a.description else {}),
-        "scale": _whole([a.scale[0], a.scale[1]]),
+        "scale": whole_numbers([a.scale[0], a.scale[1]]),
         "items": dumped["items"],
         "results": [],
     }

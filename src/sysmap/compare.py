@@ -1096,11 +1096,11 @@ def diff_maps(
 
 def _declared(m: SystemMap) -> dict[str, Any]:
     # The loops analysis' own check of declared loops, without its cycle search.
-    from sysmap.analysis.loops import _check_declared_loops
+    from sysmap.analysis.loops import check_declared_loops
 
     names = {s.id: s.name for s in m.stakeholders}
     names.update({f.id: f.name for f in m.factors})
-    return {d.id: d for d in _check_declared_loops(m, names)}
+    return {d.id: d for d in check_declared_loops(m, names)}
 
 
 def _loop_changes(before: SystemMap, after: SystemMap) -> list[LoopChange]:

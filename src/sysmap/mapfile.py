@@ -224,7 +224,7 @@ def parse_text(text: str, fmt: MapFormat, file: str = "<map>") -> Any:
     except ValueError:
         raise _number_too_long(text, file) from None
     limit = sys.get_int_max_str_digits()
-    if limit and re.search(rf"\d{{{limit},}}", text) and _huge_number(data) is not None:
+    if limit and re.search(rf"\d{{{limit},}}", text) and huge_number_path(data) is not None:
         raise _number_too_long(text, file)
     if data is None:
         raise _fail(file, _NO_MAP)
@@ -306,7 +306,7 @@ def _json_error(exc: json.JSONDecodeError, file: str) -> MapFileError:
     )
 
 
-def _huge_number(data: Any) -> list[PathPart] | None:
+def huge_number_path(data: Any) -> list[PathPart] | None:
     """The path of a whole number too long for Python to turn into text, if any."""
     limit = sys.get_int_max_str_digits()
     if not limit:

@@ -645,7 +645,7 @@ class SystemMap(_Model):
         Dates stay :class:`datetime.date`; use ``model_dump(mode="json")``
         for text.
         """
-        data = _whole(self.model_dump(by_alias=True, exclude_defaults=True))
+        data = whole_numbers(self.model_dump(by_alias=True, exclude_defaults=True))
         data.pop("sysmap", None)
         return {"sysmap": self.sysmap, **data}
 
@@ -656,14 +656,15 @@ class SystemMap(_Model):
         return map_iframe(self)
 
 
-def _whole(value: Any) -> Any:
+def whole_numbers(value: Any) -> Any:
+    """``value`` with every float that is a whole number turned into an int, all the way down."""
     # strength 3, not 3.0: numbers stored as floats are written as people type them
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {k: _whole(v) for k, v in value.items()}
+        return {k: whole_numbers(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_whole(v) for v in value]
+        return [whole_numbers(v) for v in value]
     if isinstance(value, tuple):
-        return tuple(_whole(v) for v in value)
+        return tuple(whole_numbers(v) for v in value)
     return value

@@ -22,8 +22,8 @@ from sysmap.errors import MapFileError, MapInvalid
 from sysmap.mapfile import (
     TOO_LONG_NUMBER,
     MapFormat,
-    _huge_number,
     detect_format,
+    huge_number_path,
     locate,
     parse_text,
     read_text,
@@ -149,11 +149,11 @@ def validate_data(
     ``text`` (the file's text) lets problems carry line numbers.
     """
     try:
-        problems, model = _check(data)
+        problems, model = check_data(data)
     except ValueError:
         # Python will not turn a number of thousands of digits into text, and
         # the checks and their messages need to; find it and say so
-        huge = _huge_number(data)
+        huge = huge_number_path(data)
         if huge is None:
             raise
         problems, model = [Problem(TOO_LONG_NUMBER, huge, code="number-too-long")], None
@@ -168,7 +168,7 @@ def validate_data(
     return ValidationReport(file, problems), model
 
 
-def _check(data: Any) -> tuple[list[Problem], SystemMap | None]:
+def check_data(data: Any) -> tuple[list[Problem], SystemMap | None]:
     """Field rules and references; the map when there are no errors."""
     if not isinstance(data, dict):
         return [Problem(_not_a_map(data), code="not-a-map")], None

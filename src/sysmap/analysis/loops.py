@@ -617,7 +617,7 @@ def loops(
     names = {s.id: s.name for s in m.stakeholders} | {f.id: f.name for f in m.factors}
     roles = {s.id: s.role for s in m.stakeholders} | {f.id: "factor" for f in m.factors}
 
-    declared = _check_declared_loops(m, names)
+    declared = check_declared_loops(m, names)
 
     # The working graph (see _graph.counts) as arrays: one entry per
     # relationship and direction, sorted by link; ints only, so that a big map
@@ -738,7 +738,7 @@ def _canonical(cycle: list[int]) -> tuple[int, ...]:
     return tuple(cycle[k:] + cycle[:k])
 
 
-def _check_declared_loops(m: SystemMap, names: dict[str, str]) -> list[DeclaredLoop]:
+def check_declared_loops(m: SystemMap, names: dict[str, str]) -> list[DeclaredLoop]:
     """Each declared loop walked link by link (see the module notes)."""
     need: set[tuple[str, str]] = set()
     for loop in m.loops:
