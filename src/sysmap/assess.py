@@ -842,8 +842,7 @@ def add_assessment(
     EditError
         The map has an assessment with that id already.
     """
-    from sysmap.edit import _append, _edit, _new_map, _seq
-    from sysmap.errors import EditError
+    from sysmap.edit import add_item
 
     a = template if isinstance(template, Assessment) else load_assessment_template(template)
     from sysmap.model import whole_numbers
@@ -855,23 +854,7 @@ def add_assessment(
         **({"description": a.description} if a.description else {}),
         "scale": whole_numbers([a.scale[0], a.scale[1]]),
         "items": dumped["items"],
-        "results": [],
     }
-
-    def change(data: dict[str, Any]) -> None:
-        for item in data.get("assessments") or []:
-            if isinstance(item, dict) and str(item.get("id")) == a.id:
-                raise EditError(
-                    f"the map has an assessment '{a.id}' already — score it there, or "
-                    "give the new one another id"
-                )
-        from ruamel.yaml.comments import CommentedSeq
-
-        entry = _new_map(fields)
-        scale = CommentedSeq(fields["scale"])
-        scale.fa.set_flow_style()  # scale: [0, 2], as people write it
-        entry["scale"] = scale
-        _append(_seq(data, "assessments"), entry)
-
-    _edit(path, change, timeout)
+    # only the new lines are written: the map's comments stay where they are
+    add_item(path, "assessments", fields, timeout=timeout)
     return a

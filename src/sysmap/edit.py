@@ -136,12 +136,24 @@ def _load_plain(text: str) -> Any:
     return yaml_rs.loads(text, parse_datetime=False)
 
 
+# a block list of a few plain words under a key: written [a, b] as people write it
+_SHORT_LIST = re.compile(
+    r"^( *)([\w-]+):\n((?:\1  - [^\n\[\]{}#:,'\"&*!|>%@`]{1,40}\n){1,6})", re.M
+)
+
+
+def _flow_list(m: re.Match[str]) -> str:
+    items = [line.strip()[2:] for line in m.group(3).splitlines()]
+    return f"{m.group(1)}{m.group(2)}: [{', '.join(items)}]\n"
+
+
 def mapping_text(fields: dict[str, Any]) -> str:
     """Block YAML for one mapping, as a new item is written (checked by reading it back)."""
     import yaml_rs
 
     data = _plain(fields)
     text = yaml_rs.dumps(data).removeprefix("---\n").rstrip("\n") + "\n"
+    text = _SHORT_LIST.sub(_flow_list, text)
     try:
         if _load_plain(text) == data:
             return text
@@ -644,11 +656,17 @@ def _unique_id(section: str, ident: str) -> _Check:
             for item in data.get(s) or []
             if isinstance(item, dict) and str(item.get("id")) == ident
         ]
-        if len(seen) > 1:
-            where = seen[0] if seen[0] != section or len(seen) > 1 else section
+        if len(seen) > 1 and section in ("stakeholders", "factors"):
             raise EditError(
-                f"'{ident}' is already in {where} — choose another id, or change the "
+                f"'{ident}' is already in {seen[0]} — choose another id, or change the "
                 f"existing one with 'sysmap set'"
+            )
+        if len(seen) > 1:
+            noun = _noun(section)
+            article = "an" if noun[0] in "aeiou" else "a"
+            raise EditError(
+                f"the map has {article} {noun} '{ident}' already — give the new one another "
+                "id, or change that one with 'sysmap set'"
             )
 
     return check
