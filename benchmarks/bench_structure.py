@@ -178,7 +178,7 @@ def new_figures(sizes: list[int], runs: int) -> None:
 def errors(m: SystemMap, label: str, samples: list[int]) -> None:
     """Sampled against exact betweenness and closeness on one map."""
     s = structure_module
-    ties = s._working_ties(m, False, stakeholders_only=True)
+    ties = s.working_ties(m, False, stakeholders_only=True)
     g = s._igraph(ties)
     n = ties.n
     c0 = time.process_time()

@@ -34,12 +34,6 @@ KNOWN_CYCLE_EDGES: set[tuple[str, str]] = {("sysmap.model", "sysmap.notebook")}
 #: Private-name imports that existed when this test was written, to be removed:
 #: (importing module, imported module, name).
 KNOWN_PRIVATE: set[tuple[str, str, str]] = {
-    ("sysmap.analysis.influence", "sysmap.analysis.structure", "_working_ties"),
-    ("sysmap.analysis.paths", "sysmap.analysis.structure", "_working_ties"),
-    ("sysmap.assess", "sysmap.edit", "_append"),
-    ("sysmap.assess", "sysmap.edit", "_edit"),
-    ("sysmap.assess", "sysmap.edit", "_new_map"),
-    ("sysmap.assess", "sysmap.edit", "_seq"),
     ("sysmap.formats.svg", "sysmap.html", "_positions"),
 }
 

@@ -549,7 +549,7 @@ def test_brokerage_matches_a_plain_count(big, big_result, monkeypatch):
     want = naive_brokerage(g, {s.id: s.role for s in big.stakeholders})
     assert {s["id"]: s["brokerage"] for s in big_result.stakeholders} == want
     # the chunked listing of two-step paths gives the same counts with tiny chunks
-    ties = structure_module._working_ties(big, False, stakeholders_only=True)
+    ties = structure_module.working_ties(big, False, stakeholders_only=True)
     group = np.asarray([("beneficiary", "provider", "leader").index(s.role)
                         for s in big.stakeholders])  # fmt: skip
     whole = structure_module._brokerage(ties.n, ties.src, ties.dst, group)

@@ -52,7 +52,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
-from sysmap.analysis.structure import _working_ties
+from sysmap.analysis._graph import working_ties
 from sysmap.errors import SysmapError
 from sysmap.escape import markdown_text
 from sysmap.model import SystemMap
@@ -374,7 +374,7 @@ def influence(
     import scipy.sparse as sp
 
     resolved = m.stage == "redesign" if include_proposed is None else include_proposed
-    ties = _working_ties(m, resolved, stakeholders_only=False)
+    ties = working_ties(m, resolved, stakeholders_only=False)
     n = ties.n
     matrix = sp.csr_matrix((ties.strength, (ties.src, ties.dst)), shape=(n, n))
     direct_inf = np.asarray(matrix.sum(axis=1)).ravel()

@@ -34,8 +34,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
-from sysmap.analysis._graph import working_relationships
-from sysmap.analysis.structure import _working_ties
+from sysmap.analysis._graph import working_relationships, working_ties
 from sysmap.errors import SysmapError
 from sysmap.escape import markdown_text
 from sysmap.model import SystemMap
@@ -301,7 +300,7 @@ class _Steps:
 
         self.m = m
         self.include_proposed = include_proposed
-        ties = _working_ties(m, include_proposed, stakeholders_only=False)
+        ties = working_ties(m, include_proposed, stakeholders_only=False)
         self.ids = ties.ids
         self.index: dict[str, int] = {}
         for i, ident in enumerate(self.ids):

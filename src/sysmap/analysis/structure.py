@@ -93,7 +93,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
-from sysmap.analysis._graph import working_relationships
+from sysmap.analysis._graph import Ties, working_ties
 from sysmap.escape import markdown_text
 from sysmap.model import ROLES, SystemMap
 
@@ -158,57 +158,7 @@ _EXACT_BETWEENNESS: dict[str, Any] = {
 # ------------------------------------------------------------- working ties
 
 
-@dataclass(frozen=True)
-class _Ties:
-    """The working graph as arrays: element ids by index and merged directed ties."""
-
-    ids: list[str]
-    src: np.ndarray
-    dst: np.ndarray
-    strength: np.ndarray  # the strongest merged relationship; 1 when none recorded
-    relationships: int  # working relationships between these elements
-
-    @property
-    def n(self) -> int:
-        return len(self.ids)
-
-
-def _working_ties(m: SystemMap, include_proposed: bool | None, *, stakeholders_only: bool) -> _Ties:
-    # The same ties as working_digraph(), built as arrays: on a 50k-stakeholder
-    # map the networkx graph alone takes seconds.
-    ids = [s.id for s in m.stakeholders]
-    if not stakeholders_only:
-        ids += [f.id for f in m.factors]
-    index: dict[str, int] = {}
-    for i, ident in enumerate(ids):
-        index.setdefault(ident, i)
-    us: list[int] = []
-    vs: list[int] = []
-    ws: list[float] = []
-    count = 0
-    for r in working_relationships(m, include_proposed):
-        u = index.get(r.source)
-        v = index.get(r.target)
-        if u is None or v is None or u == v:
-            continue
-        count += 1
-        w = 1.0 if r.strength is None else float(r.strength)
-        us.append(u)
-        vs.append(v)
-        ws.append(w)
-        if r.direction == "mutual":
-            us.append(v)
-            vs.append(u)
-            ws.append(w)
-    n = len(ids)
-    codes = np.asarray(us, dtype=np.int64) * max(n, 1) + np.asarray(vs, dtype=np.int64)
-    unique, inverse = np.unique(codes, return_inverse=True)
-    strength = np.zeros(len(unique), dtype=np.float64)
-    np.maximum.at(strength, inverse, np.asarray(ws, dtype=np.float64))
-    return _Ties(ids, unique // max(n, 1), unique % max(n, 1), strength, count)
-
-
-def _igraph(ties: _Ties) -> Any:
+def _igraph(ties: Ties) -> Any:
     import igraph
 
     # zip of plain lists: ten times faster than a nested .tolist() at 50k ties
@@ -1048,7 +998,7 @@ def _undirected_metrics(g: Any, n: int) -> dict[str, np.ndarray]:
 
 
 def _weighted_metrics(
-    g: Any, ties: _Ties, sources: np.ndarray | None, plain: dict[str, np.ndarray]
+    g: Any, ties: Ties, sources: np.ndarray | None, plain: dict[str, np.ndarray]
 ) -> dict[str, np.ndarray | None]:
     """Strength-weighted variants: a tie's length is 1 / strength (a stronger tie is
     a shorter step); ties of strength 0 carry nothing and are left out of paths."""
@@ -1129,7 +1079,7 @@ def structure(m: SystemMap, *, include_proposed: bool | None = None) -> Structur
     (0.25, 0.666667)
     """
     resolved = m.stage == "redesign" if include_proposed is None else include_proposed
-    ties = _working_ties(m, resolved, stakeholders_only=True)
+    ties = working_ties(m, resolved, stakeholders_only=True)
     n = ties.n
     src, dst = ties.src, ties.dst
     t = len(src)
