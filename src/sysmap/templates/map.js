@@ -190,6 +190,23 @@
   performance.mark("sysmap-network");
 
   // The canvas takes focus; arrow keys pan, + and − zoom (vis-network's keys).
+  // vis-network reprocesses everything it holds (every node and relationship)
+  // after each data-set event, and a change to the drawn data is often several
+  // events (remove, add, update, for nodes and for relationships). Inside
+  // batch(), those reprocessing events are held back and run once at the end.
+  function batch(work) {
+    var emitter = network.body.emitter, own = Object.prototype.hasOwnProperty.call(emitter, "emit");
+    var emit = emitter.emit, held = {};
+    emitter.emit = function (name) {
+      if (name === "_dataChanged" || name === "_dataUpdated") { held[name] = true; return emitter; }
+      return emit.apply(emitter, arguments);
+    };
+    try { work(); } finally { if (own) emitter.emit = emit; else delete emitter.emit; }
+    // a change (nodes or relationships added or removed) includes an update
+    if (held._dataChanged) emitter.emit("_dataChanged");
+    else if (held._dataUpdated) emitter.emit("_dataUpdated");
+  }
+
   var frame = container.querySelector(".vis-network");
   frame.setAttribute("role", "application");
   frame.setAttribute("aria-roledescription", "network map");
@@ -274,8 +291,7 @@
       else eu.push({ id: e.id, color: on ? b.color : { color: DIM, highlight: DIM, opacity: 1 },
                      width: b.width });
     });
-    nodes.update(nu);
-    edges.update(eu);
+    batch(function () { nodes.update(nu); edges.update(eu); });
     state.highlighted = !!nodeSet;
   }
   function pathEdges(path, into) {
@@ -601,8 +617,10 @@
   });
 
   // --------------------------------------------------------------- filters
+  // The hidden flags the every-stakeholder data sets hold, so that a filter
+  // change sends vis-network only the nodes and relationships that change.
+  var pushed = { nodes: {}, edges: {} };
   function applyFilters() {
-    var nu = [];
     state.hidden = {};
     var least = +minDegree.value || 0, power = +minPower.value || 0;
     var metric = metricSelect.value, cut = metric ? metricCut(metric, +metricShare.value) : null;
@@ -611,13 +629,21 @@
         degree[n.id] < least || (power && n.role !== "factor" && !(n.info.power >= power)) ||
         (metric && n.role !== "factor" && !(n.metrics[metric] >= cut));
       if (hidden) state.hidden[n.id] = true;
-      if (!(GROUPED && view.by)) nu.push({ id: n.id, hidden: !!hidden });
     });
     if (GROUPED && view.by) { between = null; drawOverview(); return; }
-    nodes.update(nu);
-    edges.update(DATA.edges.map(function (e, i) {
-      return { id: "e" + i, hidden: !state.kinds[e.kind] };
-    }));
+    var nu = [], eu = [], hn = pushed.nodes, he = pushed.edges;
+    DATA.nodes.forEach(function (n) {
+      var h = !!state.hidden[n.id];
+      if (!!hn[n.id] !== h) { nu.push({ id: n.id, hidden: h }); hn[n.id] = h; }
+    });
+    DATA.edges.forEach(function (e, i) {
+      var id = "e" + i, h = !state.kinds[e.kind];
+      if (!!he[id] !== h) { eu.push({ id: id, hidden: h }); he[id] = h; }
+    });
+    batch(function () {
+      if (nu.length) nodes.update(nu);
+      if (eu.length) edges.update(eu);
+    });
   }
   var minDegree = document.getElementById("min-degree");
   var minPower = document.getElementById("min-power");
@@ -743,7 +769,7 @@
     });
     var drop = Object.keys(have).filter(function (id) { return !want[id]; });
     if (drop.length) set.remove(drop);
-    // one update adds the new items too: vis-network reprocesses its data once per event
+    // one update adds the new items too (fewer events, even inside batch())
     if (add.length || change.length) set.update(add.concat(change));
     synced[name] = want;
   }
@@ -833,18 +859,21 @@
     importance = groupOrder.map(function (k) { return GROUP + k; }).concat(open);
     textWidth = {};
     if (overviewSets) {  // change only what differs: vis-network redraws the rest as it is
-      syncData("nodes", nodes, gn, ["size"]);
-      syncData("edges", edges, ge, ["width"]);
-    } else {
-      nodes = new vis.DataSet(gn);
-      edges = new vis.DataSet(ge);
-      synced = { nodes: {}, edges: {} };
-      gn.forEach(function (x) { synced.nodes[x.id] = x; });
-      ge.forEach(function (x) { synced.edges[x.id] = x; });
-      overviewSets = true;
-      network.setData({ nodes: nodes, edges: edges });
-      network.fit();
+      batch(function () {
+        syncData("nodes", nodes, gn, ["size"]);
+        syncData("edges", edges, ge, ["width"]);
+        if (state.voice) voiceMarks(true);
+      });
+      return;
     }
+    nodes = new vis.DataSet(gn);
+    edges = new vis.DataSet(ge);
+    synced = { nodes: {}, edges: {} };
+    gn.forEach(function (x) { synced.nodes[x.id] = x; });
+    ge.forEach(function (x) { synced.edges[x.id] = x; });
+    overviewSets = true;
+    network.setData({ nodes: nodes, edges: edges });
+    network.fit();
     if (state.voice) voiceMarks(true);
   }
   function showGroup(key) {
@@ -902,6 +931,7 @@
         overviewSets = false;
         nodes = new vis.DataSet(visNodes);
         edges = new vis.DataSet(visEdges);
+        pushed = { nodes: {}, edges: {} };
         network.setData({ nodes: nodes, edges: edges });
         applyFilters();
         if (state.voice) voiceMarks(true);
