@@ -76,6 +76,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from sysmap._gc import gc_paused
 from sysmap.errors import MapFileError, SysmapError
 from sysmap.escape import markdown_text
 from sysmap.mapfile import read_text
@@ -945,6 +946,9 @@ def _field_list(a: Relationship, b: Relationship, rn: Mapping[str, str]) -> list
     return out
 
 
+# Matching builds an object per relationship and frees none: the cycle collector's
+# walks over two big maps cost twice the matching itself (50k: 2.8 s → 0.9 s paused).
+@gc_paused()
 def diff_maps(
     before: SystemMap,
     after: SystemMap,
