@@ -31,12 +31,6 @@ PACKAGE = "sysmap"
 #: ``sysmap.notebook``, which needs the HTML map, which needs the model back.
 KNOWN_CYCLE_EDGES: set[tuple[str, str]] = {("sysmap.model", "sysmap.notebook")}
 
-#: Private-name imports that existed when this test was written, to be removed:
-#: (importing module, imported module, name).
-KNOWN_PRIVATE: set[tuple[str, str, str]] = {
-    ("sysmap.formats.svg", "sysmap.html", "_positions"),
-}
-
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(SRC).with_suffix("").parts)
@@ -169,13 +163,10 @@ def test_the_checker_sees_the_package() -> None:
 
 
 def test_no_module_imports_another_modules_private_name() -> None:
-    found = private_imports()
-    new = sorted(found - KNOWN_PRIVATE)
-    assert not new, "import of another module's private name:\n" + "\n".join(
-        f"  {importer} uses {module}.{name}" for importer, module, name in new
+    found = sorted(private_imports())
+    assert not found, "import of another module's private name:\n" + "\n".join(
+        f"  {importer} uses {module}.{name}" for importer, module, name in found
     )
-    # A fixed one must leave the allow-list too, so that it cannot come back unseen.
-    assert not KNOWN_PRIVATE - found, f"no longer found, remove: {KNOWN_PRIVATE - found}"
 
 
 def test_no_import_cycle_among_sysmap_modules() -> None:

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from sysmap.errors import MissingDependency, SysmapError
+from sysmap.layout import large_map_positions
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean, one_of
 from sysmap.redact import redact_map, wants_redaction
@@ -213,32 +214,6 @@ def _rel_change(r: Relationship, changes: dict[str, set[Any]]) -> list[str]:
     """Every change kind whose keys name ``r`` (a relationship can carry several)."""
     keys = _rel_matches(r)
     return [kind for kind in _REL_CHANGES if changes[kind] & keys]
-
-
-# ----------------------------------------------------------------- layout
-
-
-def _positions(m: SystemMap, ids: list[str]) -> list[tuple[float, float]]:
-    """Node positions for a large map (Fruchterman–Reingold on a grid, igraph)."""
-    try:
-        import igraph
-    except ImportError:  # pragma: no cover - igraph is a dependency
-        raise MissingDependency("large HTML maps need igraph — pip install igraph") from None
-    index = {x: i for i, x in enumerate(ids)}
-    edges = {
-        (index[r.source], index[r.target])
-        for r in m.relationships
-        if r.source in index and r.target in index and r.source != r.target
-    }
-    g = igraph.Graph(n=len(ids), edges=sorted(edges))
-    layout = g.layout_fruchterman_reingold(grid=True, niter=300, seed=None)
-    coords = layout.coords
-    xs = [c[0] for c in coords]
-    ys = [c[1] for c in coords]
-    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
-    side = 60 * math.sqrt(len(ids))  # about 60 units of room per node
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    return [(round((x - cx) / span * side, 1), round((y - cy) / span * side, 1)) for x, y in coords]
 
 
 # ------------------------------------------------------------------- data
@@ -595,7 +570,7 @@ def _map_data(
 
     element_ids = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
     big = len(element_ids) > LAYOUT_THRESHOLD
-    pos = _positions(m, element_ids) if big and element_ids else []
+    pos = large_map_positions(m, element_ids) if big and element_ids else []
     xy = dict(zip(element_ids, pos, strict=False))
     back = {v: k for k, v in ids.items()}
     nodes = _node_rows(m, sizes, metrics, xy, plan["nodes"], back, redact)

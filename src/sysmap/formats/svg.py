@@ -35,6 +35,7 @@ from xml.sax.saxutils import escape
 
 from sysmap.charts import node_shape, packed_layout
 from sysmap.formats._common import ExportResult, PathOrFile, dropped_fields, write_output
+from sysmap.layout import large_map_positions
 from sysmap.model import Relationship, SystemMap
 from sysmap.redact import redact_map, wants_redaction
 
@@ -89,9 +90,7 @@ def _positions(m: SystemMap, ids: list[str]) -> dict[str, tuple[float, float]]:
     if not ids:
         return {}
     if len(ids) > LABEL_LIMIT:
-        from sysmap.html import _positions as big_positions
-
-        coords = big_positions(m, ids)
+        coords = large_map_positions(m, ids)
         min_x = min(c[0] for c in coords)
         min_y = min(c[1] for c in coords)
         return {i: (x - min_x, y - min_y) for i, (x, y) in zip(ids, coords, strict=True)}
