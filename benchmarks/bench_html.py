@@ -11,8 +11,8 @@ every other request aborted, at 1280×720:
 
 - **sysmap**: the page ``export_html`` writes (the *export* column includes
   the structure, loops and voice analyses and, above
-  :data:`sysmap.html.LAYOUT_THRESHOLD` elements, the layout). Above
-  :data:`sysmap.html.OVERVIEW_THRESHOLD` it opens as an overview, the
+  :data:`sysmap.htmlmap.LAYOUT_THRESHOLD` elements, the layout). Above
+  :data:`sysmap.htmlmap.OVERVIEW_THRESHOLD` it opens as an overview, the
   stakeholders grouped by organisation;
 - **floor**: the same vis-network library and the same data with the
   positions sysmap computed, drawn with vis-network's defaults (physics off)
@@ -53,7 +53,7 @@ from typing import Any
 
 from _util import valid_map
 
-from sysmap.html import export_html
+from sysmap.htmlmap import export_html
 from sysmap.model import SystemMap
 
 CHROMIUM = "/usr/bin/chromium"

@@ -547,7 +547,7 @@ def test_no_traceback_on_an_invalid_map(tmp_path: Path):
 
 
 def test_cli_compare_writes_the_diff_map(capsys, tmp_path: Path):
-    from sysmap.html import diff_from_comparison, generate_html
+    from sysmap.htmlmap import diff_from_comparison, generate_html
 
     target = tmp_path / "changes.html"
     code, out, err = invoke(["compare", CURRENT, REDESIGN, "--html", str(target)], capsys)

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import sysmap
 from sysmap.cli import cli
 from sysmap.errors import SysmapError
-from sysmap.html import (
+from sysmap.htmlmap import (
     LAYOUT_THRESHOLD,
     export_html,
     generate_html,
@@ -180,7 +180,7 @@ def test_diff_marks_each_change_kind() -> None:
 
 def test_comparison_adapter_on_the_examples(current: SystemMap) -> None:
     from sysmap.compare import compare_maps
-    from sysmap.html import diff_from_comparison
+    from sysmap.htmlmap import diff_from_comparison
 
     redesign = sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml")
     comparison = compare_maps(current, redesign, shifts=False)

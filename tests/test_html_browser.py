@@ -17,7 +17,7 @@ import pytest
 
 import sysmap
 from conftest import OfflinePage
-from sysmap.html import export_html, relationship_key
+from sysmap.htmlmap import export_html, relationship_key
 from sysmap.model import FeedbackLoop, Relationship, Stakeholder, SystemMap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -446,7 +446,7 @@ def test_redacted_page_shows_placeholders(
 def test_large_map_draws_with_positions_and_stays_interactive(
     open_map: Callable[..., Opened],
 ) -> None:
-    from sysmap.html import LAYOUT_THRESHOLD
+    from sysmap.htmlmap import LAYOUT_THRESHOLD
 
     n = LAYOUT_THRESHOLD * 2
     m = SystemMap(
@@ -716,7 +716,7 @@ def test_voice_view_marks_each_verdict_by_colour_and_shape(
 
 def test_diff_map_agrees_with_compare(open_map: Callable[..., Opened], current: SystemMap) -> None:
     from sysmap.compare import compare_maps
-    from sysmap.html import diff_from_comparison
+    from sysmap.htmlmap import diff_from_comparison
 
     redesign = sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml")
     comparison = compare_maps(current, redesign, shifts=False)
@@ -792,7 +792,7 @@ def test_axe_finds_nothing_in_any_state(
     open_map: Callable[..., Opened], current: SystemMap
 ) -> None:
     from sysmap.compare import compare_maps
-    from sysmap.html import diff_from_comparison
+    from sysmap.htmlmap import diff_from_comparison
 
     page = open_map(current)
     p = page.page

@@ -10,7 +10,7 @@ import pytest
 
 import sysmap
 from conftest import OfflinePage
-from sysmap.html import generate_html
+from sysmap.htmlmap import generate_html
 from sysmap.notebook import map_iframe, to_pyvis
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import OfflinePage
-from sysmap.html import export_html
+from sysmap.htmlmap import export_html
 from sysmap.validate import load_map, loads_map
 from sysmap.whatif import Settings, whatif
 

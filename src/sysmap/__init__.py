@@ -54,8 +54,8 @@ _WHERE: dict[str, str] = {
     "import_map": "sysmap.formats",
     "from_graph": "sysmap.graph",
     "to_graph": "sysmap.graph",
-    "export_html": "sysmap.html",
-    "generate_html": "sysmap.html",
+    "export_html": "sysmap.htmlmap",
+    "generate_html": "sysmap.htmlmap",
     "init_map": "sysmap.init",
     "new_map_text": "sysmap.init",
     "map_iframe": "sysmap.notebook",
@@ -123,7 +123,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported he
     from sysmap.examples import copy_examples
     from sysmap.formats import export_map, import_map
     from sysmap.graph import from_graph, to_graph
-    from sysmap.html import export_html, generate_html
+    from sysmap.htmlmap import export_html, generate_html
     from sysmap.init import init_map, new_map_text
     from sysmap.model import (
         CORE_KINDS,

@@ -51,7 +51,7 @@ _STATUS_COLOUR = {"broken": "#999999", "proposed": "#0072B2"}
 
 
 def map_iframe(m: SystemMap, *, height: int = 600, **options: Any) -> str:
-    """The map as an ``<iframe>`` for a notebook: the page of :func:`sysmap.html.generate_html`
+    """The map as an ``<iframe>`` for a notebook: the page of :func:`sysmap.htmlmap.generate_html`
     escaped into ``srcdoc``.
 
     Parameters
@@ -61,14 +61,14 @@ def map_iframe(m: SystemMap, *, height: int = 600, **options: Any) -> str:
     height : int, default 600
         The frame's height in pixels (it takes the notebook's full width).
     **options
-        Passed to :func:`sysmap.html.generate_html` (``size_by``, ``redact`` …).
+        Passed to :func:`sysmap.htmlmap.generate_html` (``size_by``, ``redact`` …).
 
     Returns
     -------
     str
         One ``<iframe>`` element; everything from the map inside it is escaped.
     """
-    from sysmap.html import generate_html
+    from sysmap.htmlmap import generate_html
 
     page = generate_html(m, **options)
     return (

@@ -21,7 +21,7 @@ the report holds:
   matrix and coverage (:mod:`sysmap.roles`).
 
 An HTML report is one self-contained page that works offline: the charts are
-inline SVG drawn here, the map is the page of :func:`sysmap.html.generate_html`
+inline SVG drawn here, the map is the page of :func:`sysmap.htmlmap.generate_html`
 embedded in a sandboxed ``<iframe srcdoc>``, and a Content-Security-Policy
 allows only the map's own two scripts and forbids every request. It prints
 well: each stage starts a new page, the interactive parts are left out, and
@@ -1044,7 +1044,7 @@ def _how(x: _Inputs) -> Section:
 
 
 def _map_section(x: _Inputs, html_format: bool) -> Section:
-    from sysmap.html import diff_from_comparison, generate_html
+    from sysmap.htmlmap import diff_from_comparison, generate_html
 
     if x.comparison is not None and x.redesign is not None:
         title = "The redesign, with what changes from today"

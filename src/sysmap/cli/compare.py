@@ -79,7 +79,7 @@ def compare_cmd(
     maps = shown_maps(*(load_map(p) for p in (current, redesign, *more)), redact=redact)
     result = compare_maps(*maps, mapping=mapping, shifts=not no_shifts)
     if html_path is not None:
-        from sysmap.html import diff_from_comparison, export_html
+        from sysmap.htmlmap import diff_from_comparison, export_html
 
         # The diff map draws the last map against the one before it.
         last_pair = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sysmap.cli.options import map_argument, note, redact_option, stage
-from sysmap.html import SIZE_BY
+from sysmap.htmlmap import SIZE_BY
 from sysmap.validate import load_map
 
 __all__ = ["map_cmd"]
@@ -57,7 +57,7 @@ def map_cmd(
       sysmap map examples/homelessness-current.yaml -o brokers.html --size-by betweenness
       sysmap map examples/homelessness-redesign.yaml --diff examples/homelessness-current.yaml -o changes.html
     """
-    from sysmap.html import diff_from_comparison, export_html
+    from sysmap.htmlmap import diff_from_comparison, export_html
 
     stage(f"Reading {map_file}")
     m = load_map(map_file)

@@ -1,7 +1,7 @@
 """What the workshop's pages show: the map as each audience may see it.
 
 The facilitator sees the whole map; participants see it with sensitive
-stakeholders redacted (:func:`sysmap.html.redact_map`) unless the facilitator
+stakeholders redacted (:func:`sysmap.htmlmap.redact_map`) unless the facilitator
 chooses otherwise. Each relationship carries a *key* (``from->to:kind#n``,
 the n-th entry with those ends and kind) that a participant's confirmation
 names; :func:`resolve_edge` turns it back into the entry in the file.

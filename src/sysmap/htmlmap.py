@@ -783,7 +783,7 @@ def _register() -> None:
 
     register_export(
         "html",
-        "sysmap.html:write_html",
+        "sysmap.htmlmap:write_html",
         "an interactive HTML map: offline, self-contained (sysmap map has the options)",
         suffix=".html",
         options=("size_by", "redact", "title"),
