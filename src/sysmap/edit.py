@@ -530,7 +530,7 @@ def _ids_in(doc: _Doc, key: str, ident: str) -> list[tuple[str, int]] | None:
         index = section.index_at(m.start()) if section is not None else None
         if index is not None:
             found.append((block.key, index))
-    return found or None
+    return found
 
 
 def _matching(
@@ -847,9 +847,24 @@ def _drop_id(node: Any, ident: str) -> None:
                     _delete(rows, i)
 
 
+def _involving_quickly(doc: _Doc, ident: str) -> tuple[list[int], list[int]] | None:
+    """The relationships and loops that involve ``ident``, from a search of the text
+    (None when the text cannot be searched that way)."""
+    froms, tos = _ids_in(doc, "from", ident), _ids_in(doc, "to", ident)
+    if froms is None or tos is None:
+        return None
+    rels = sorted({i for _, i in froms + tos})
+    loops = [
+        i
+        for i in range(doc.count("loops"))
+        if ident in [str(x) for x in doc.item("loops", i).get("path") or []]
+    ]
+    return rels, loops
+
+
 def _cascade(doc: _Doc, ident: str, cascade: bool) -> list[str]:
-    data = doc.all_data()
-    rels, loops = _involving(data, ident)
+    found = _involving_quickly(doc, ident)
+    rels, loops = found if found is not None else _involving(doc.all_data(), ident)
     if (rels or loops) and not cascade:
         raise EditError(
             f"'{ident}' is in {len(rels)} relationship(s) and {len(loops)} "
@@ -858,10 +873,11 @@ def _cascade(doc: _Doc, ident: str, cascade: bool) -> list[str]:
     removed = []
     for section, indices in (("relationships", rels), ("loops", loops)):
         for i in reversed(indices):
-            removed.append(f"{_noun(section)}: {_label(data[section][i])}")
+            removed.append(f"{_noun(section)}: {_label(doc.item(section, i))}")
             doc.delete(section, i)
     for section in ("guiding_team", "assessments"):
-        for i, node in enumerate(data.get(section) or []):
+        for i in range(doc.count(section)):
+            node = doc.item(section, i)
             if isinstance(node, dict) and ident in json.dumps(node, default=str):
                 doc.update(section, i, lambda n: _drop_id(n, ident))
     return removed
@@ -1072,20 +1088,34 @@ _REF_LISTS = {"path", "accepted_by", "measures"}
 _REF_KEYS = {"hold", "proficiency"}
 
 
-def _rename_in(node: Any, old: str, new: str, kind: bool) -> bool:
-    """Replace references to ``old`` inside one item; True if any changed."""
-    changed = False
+def _mentions(node: Any, old: str, kind: bool) -> bool:
+    """Whether one item refers to ``old`` (where :func:`_rename_in` would change it)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if (key in _REF_VALUES or (kind and key == "kind")) and value == old:
+                return True
+            if key in _REF_LISTS and isinstance(value, list) and old in value:
+                return True
+            if key in _REF_KEYS and isinstance(value, dict) and old in value:
+                return True
+            if isinstance(value, (dict, list)) and _mentions(value, old, kind):
+                return True
+    elif isinstance(node, list):
+        return any(_mentions(v, old, kind) for v in node)
+    return False
+
+
+def _rename_in(node: Any, old: str, new: str, kind: bool) -> None:
+    """Replace references to ``old`` inside one item."""
     if isinstance(node, dict):
         for key in list(node.keys()):
             value = node[key]
             if (key in _REF_VALUES or (kind and key == "kind")) and value == old:
                 node[key] = new
-                changed = True
             elif key in _REF_LISTS and isinstance(value, list) and old in value:
                 for i, v in enumerate(value):
                     if v == old:
                         value[i] = new
-                changed = True
             elif key in _REF_KEYS and isinstance(value, dict) and old in value:
                 position = list(value.keys()).index(old)
                 moved = value.pop(old)
@@ -1093,13 +1123,11 @@ def _rename_in(node: Any, old: str, new: str, kind: bool) -> bool:
                     value.insert(position, new, moved)
                 else:
                     value[new] = moved
-                changed = True
             if isinstance(node[key], (dict, list)):
-                changed = _rename_in(node[key], old, new, kind) or changed
+                _rename_in(node[key], old, new, kind)
     elif isinstance(node, list):
         for v in node:
-            changed = _rename_in(v, old, new, kind) or changed
-    return changed
+            _rename_in(v, old, new, kind)
 
 
 def rename(path: str | os.PathLike[str], old: str, new: str, *, timeout: float = 30.0) -> list[str]:
@@ -1126,8 +1154,7 @@ def rename(path: str | os.PathLike[str], old: str, new: str, *, timeout: float =
         is_kind = section == "kinds"
         for name in SECTIONS:
             for i, item in enumerate(data.get(name) or []):
-                copy = json.loads(json.dumps(item, default=str))
-                if isinstance(item, dict) and _rename_in(copy, old, new, is_kind):
+                if isinstance(item, dict) and _mentions(item, old, is_kind):
                     edit.doc.update(name, i, lambda n: _rename_in(n, old, new, is_kind))
                     done.append(f"{_noun(name)}: {_label(item)}")
         if str(data.get("based_on")) == old:
