@@ -30,13 +30,21 @@ Measured in the page (``performance.now()`` from navigation start):
   frame it causes (two animation frames and a task after the key), opening
   its group on an overview;
 - *click*: the same from a click on a stakeholder drawn on the map;
-- *filter*: the same from switching the first role filter off;
+- *filter*: the same from switching the first role filter off (and on again
+  in the next run);
 - *heap*: the JS heap in use after idle (Chrome DevTools ``JSHeapUsedSize``).
+
+Search, click and filter are repeated ``--runs`` times (a different
+stakeholder each time); the table shows the median and the range.
+``--baseline-js`` times a second page beside the first, the same map with an
+earlier ``map.js`` swapped in, the two taking turns run by run.
 
 Usage::
 
     python benchmarks/bench_html.py                    # 1k, 5k, 20k
     python benchmarks/bench_html.py --sizes 1000 5000 --sigma
+    git show HEAD~3:src/sysmap/templates/map.js > /tmp/old-map.js
+    python benchmarks/bench_html.py --sizes 5000 20000 --baseline-js /tmp/old-map.js
 """
 
 from __future__ import annotations
@@ -45,9 +53,11 @@ import argparse
 import json
 import random
 import re
+import statistics
 import sys
 import tempfile
 import time
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -193,10 +203,11 @@ SEARCH = (
 }"""
 )
 
-CLICK = """async () => {
+CLICK = """async k => {
     const net = sysmapMap.network;
-    const drawn = Object.keys(net.body.nodes).filter(id => sysmapMap.data.nodes.some(n => n.id === id));
-    const id = drawn[drawn.length - 1];
+    const known = new Set(sysmapMap.data.nodes.map(n => n.id));
+    const drawn = Object.keys(net.body.nodes).filter(id => known.has(id));
+    const id = drawn[Math.max(0, drawn.length - 1 - k)];
     const p = net.canvasToDOM(net.getPositions([id])[id]);
     const box = document.querySelector('#map canvas').getBoundingClientRect();
     return {x: box.left + p.x, y: box.top + p.y, id: id};
@@ -254,20 +265,51 @@ def time_floor(browser: Any, path: Path) -> dict[str, float]:
     return dict(out)
 
 
-def time_sysmap(browser: Any, path: Path, name: str) -> dict[str, float]:
-    context, page = open_page(browser, path)
-    out = dict(page.evaluate(TIMES))
-    out["heap"] = heap_mb(context, page)
-    out["search"] = page.evaluate(SEARCH, name)
-    spot = page.evaluate(CLICK)
+def interactions(page: Any, n: int, k: int) -> dict[str, float]:
+    """Run ``k`` (from 0): a search + Enter, a click on a drawn stakeholder, a filter change."""
+    out = {"search": page.evaluate(SEARCH, f"Stakeholder {(n // 2 + 7919 * k) % n}")}
+    spot = page.evaluate(CLICK, k)
     page.evaluate("() => { window.__clickAt = performance.now(); }")
     page.mouse.click(spot["x"], spot["y"])
     out["click"] = page.evaluate(AFTER_CLICK)
     chosen = page.evaluate("() => document.querySelector('#details-body h3')?.textContent")
     out["clicked_ok"] = float(chosen is not None)
-    out["filter"] = page.evaluate(FILTER)
-    context.close()
+    out["filter"] = page.evaluate(FILTER)  # switches the first role off, then on again, …
     return out
+
+
+def time_sysmap(browser: Any, paths: dict[str, Path], n: int, runs: int) -> dict[str, Any]:
+    """Each page's load figures, then ``runs`` rounds of interactions, the pages
+    taking turns (and swapping who goes first) so that load on the machine
+    falls on each alike."""
+    opened, out = {}, {}
+    for label, path in paths.items():  # each page loads alone: times to first frame and idle
+        context, page = opened[label] = open_page(browser, path)
+        out[label] = dict(page.evaluate(TIMES))
+        out[label]["heap"] = heap_mb(context, page)
+    labels = list(paths)
+    for k in range(runs):
+        for label in labels if k % 2 == 0 else labels[::-1]:
+            for key, value in interactions(opened[label][1], n, k).items():
+                out[label].setdefault(key, []).append(value)
+    for context, _ in opened.values():
+        context.close()
+    return out
+
+
+def baseline_page(page: str, js: str) -> str:
+    """The page with sysmap's map script swapped for ``js`` (an earlier map.js)."""
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    own = resources.files("sysmap").joinpath("templates", "map.js").read_text(encoding="utf-8")
+    assert page.count(own) == 1, "the page does not hold this checkout's map.js"
+    return page.replace(own, js)
+
+
+def spread(values: list[float]) -> str:
+    """Median (min–max) of the runs."""
+    if len(values) == 1:
+        return f"{values[0]:.0f}"
+    return f"{statistics.median(values):.0f} ({min(values):.0f}–{max(values):.0f})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,7 +317,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     parser.add_argument("--sigma", action="store_true", help="also time the sigma.js floor")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="searches, clicks and filter changes per page"
+    )
+    parser.add_argument(
+        "--baseline-js",
+        type=Path,
+        help="also time the page with this map.js instead (e.g. an earlier commit's, from "
+        "git show REV:src/sysmap/templates/map.js), taking turns with the current one",
+    )
     args = parser.parse_args(argv)
+    baseline = args.baseline_js.read_text(encoding="utf-8") if args.baseline_js else None
 
     from playwright.sync_api import sync_playwright
 
@@ -292,12 +344,16 @@ def main(argv: list[str] | None = None) -> int:
             text = out.read_text(encoding="utf-8")
             floor = folder / f"floor-{n}.html"
             floor.write_text(floor_page(text), encoding="utf-8")
+            pages = {"sysmap": out}
+            if baseline is not None:
+                pages["baseline"] = folder / f"baseline-{n}.html"
+                pages["baseline"].write_text(baseline_page(text, baseline), encoding="utf-8")
             row: dict[str, Any] = {
                 "n": n,
                 "relationships": len(m.relationships),
                 "export_s": export_s,
                 "file_mb": out.stat().st_size / 1e6,
-                "sysmap": time_sysmap(browser, out, f"Stakeholder {n // 2}"),
+                **time_sysmap(browser, pages, n, args.runs),
                 "floor": time_floor(browser, floor),
             }
             if args.sigma:
@@ -312,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
 
     headers = ["stakeholders", "export s", "file MB", "first frame ms (floor, ×)"]
     headers += ["idle ms (floor, ×)", "search ms", "click ms", "filter ms", "heap MB"]
+    if baseline is not None:
+        headers += ["baseline search ms", "baseline click ms", "baseline filter ms"]
     if args.sigma:
         headers += ["sigma floor first / idle ms", "sigma heap MB"]
     table = []
@@ -323,11 +381,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['file_mb']:.1f}",
             f"{s['first']:.0f} ({f['first']:.0f}, {s['first'] / f['first']:.2f})",
             f"{s['idle']:.0f} ({f['idle']:.0f}, {s['idle'] / f['idle']:.2f})",
-            f"{s['search']:.0f}",
-            f"{s['click']:.0f}",
-            f"{s['filter']:.0f}",
+            spread(s["search"]),
+            spread(s["click"]),
+            spread(s["filter"]),
             f"{s['heap']:.0f} (floor {f['heap']:.0f})",
         ]
+        if baseline is not None:
+            line += [spread(r["baseline"][k]) for k in ("search", "click", "filter")]
         if args.sigma:
             g = r["sigma"]
             line += [f"{g['first']:.0f} / {g['idle']:.0f}", f"{g['heap']:.0f}"]
