@@ -16,6 +16,7 @@ edge: only the imports a module writes are.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator, Set
 from pathlib import Path
 
@@ -206,3 +207,10 @@ def test_the_checker_catches_what_it_is_for(
     monkeypatch.setitem(globals(), "MODULES", _modules())
     assert bool(private_imports()) is expected_private
     assert bool(import_cycles()) is expected_cycle
+
+
+def test_no_module_hides_a_standard_library_module() -> None:
+    # Python puts the folder of the script it runs first on the path: a sysmap/html.py
+    # made `import html.entities` fail for anything run from inside the package folder.
+    hiding = sorted(name for name in MODULES if name.rpartition(".")[2] in sys.stdlib_module_names)
+    assert not hiding, f"named like a standard library module: {hiding}"

@@ -56,7 +56,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "compare": ("sysmap.cli.compare", "compare_cmd", "Today's system beside its redesign."),
     "plan": ("sysmap.cli.compare", "plan_cmd", "The change plan from today to the redesign."),
-    "map": ("sysmap.cli.html", "map_cmd", "An interactive HTML map in one file."),
+    "map": ("sysmap.cli.htmlmap", "map_cmd", "An interactive HTML map in one file."),
     "report": ("sysmap.cli.report", "report_cmd", "The workshop report, on screen and on paper."),
     "whatif": (
         "sysmap.cli.whatif",
