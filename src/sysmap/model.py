@@ -551,7 +551,9 @@ class CharterStatus(_Model):
     stakeholder: Id = Field(description="The organisation (stakeholder id).")
     status: Annotated[
         Literal["not started", "reviewing", "adopted"], BeforeValidator(_charter_status)
-    ] = Field(description="not started, reviewing (its policies, workplace and practice) or adopted.")
+    ] = Field(
+        description="not started, reviewing (its policies, workplace and practice) or adopted."
+    )
     date: _dt.date | None = None
     note: str | None = None
 

@@ -509,7 +509,8 @@ class PowerResult:
         if self.unserved:
             out += [
                 "",
-                "**Served or referred by nobody:** " + markdown_text(_names(self.unserved, self.names, 25)),
+                "**Served or referred by nobody:** "
+                + markdown_text(_names(self.unserved, self.names, 25)),
             ]
         return "\n".join(out)
 

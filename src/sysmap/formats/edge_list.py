@@ -71,6 +71,8 @@ def _directions(rows: list[list[str]], i: int) -> bool:
     """Whether a column holds only directions (Gephi's Type column)."""
     values = {r[i].strip().lower() for r in rows if i < len(r) and r[i].strip()}
     return bool(values) and values <= _DIRECTIONS
+
+
 _TRUE = {"true", "yes", "1", "directed"}
 _FALSE = {"false", "no", "0", "undirected"}
 
