@@ -514,8 +514,11 @@ def _ids_in(doc: _Doc, key: str, ident: str) -> list[tuple[str, int]] | None:
         section = layout.section(name) if block is not None else None
         if block is None or section is None:
             continue
-        odd = re.compile(rf"\n {{{section.dash}}}-[ \t]+\{{|['\"]{key}['\"][ \t]*:")
-        if odd.search(layout.text, max(block.start - 1, 0), block.end):
+        # (each search starts with a literal, which Python's regular expressions find fast)
+        flow = re.compile(rf"\n {{{section.dash}}}-[ \t]+\{{")
+        start, end = max(block.start - 1, 0), block.end
+        quoted = (layout.text.find(f"{q}{key}{q}", start, end) >= 0 for q in "\"'")
+        if flow.search(layout.text, start, end) or any(quoted):
             return None
     found = []
     text = layout.text
