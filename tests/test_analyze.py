@@ -7,7 +7,7 @@ import json
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.analysis import ANALYSES, AnalysisResult
 from sysmap.cli import main
 

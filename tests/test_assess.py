@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.assess import add_assessment, assess
 from sysmap.cli import cli, main
 from sysmap.errors import EditError, SysmapError

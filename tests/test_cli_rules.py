@@ -17,9 +17,9 @@ from pathlib import Path
 import click
 import pytest
 
+from helpers import EXAMPLES
 from sysmap.cli import COMMANDS, cli, main
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
 CURRENT = str(EXAMPLES / "homelessness-current.yaml")
 REDESIGN = str(EXAMPLES / "homelessness-redesign.yaml")
 SMALL = str(EXAMPLES / "small.yaml")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap import SysmapError, compare_maps, load_map, loads_map
 from sysmap.cli import main
 from sysmap.compare import RELATIONSHIP_CHANGES, Comparison, load_mapping

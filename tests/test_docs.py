@@ -11,7 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from helpers import ROOT
 from sysmap.cli import cli
 from sysmap.examples import copy_examples
 

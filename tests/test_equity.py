@@ -7,7 +7,7 @@ import json
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis._graph import working_digraph
 from sysmap.analysis.equity import default_metrics, equity

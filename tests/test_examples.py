@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 MAPS = sorted(EXAMPLES.glob("*.yaml"))
 

@@ -28,11 +28,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT
 from sysmap.cli import main
 from sysmap.errors import LockTimeout, OutputError
 from sysmap.storage import lock_path, map_lock, write_atomic, write_folder_atomic
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 #: Every command that writes a file, and the file (or folder) it writes.

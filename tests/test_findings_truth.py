@@ -3,17 +3,16 @@ whose answer is worked out by hand in the comments."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import sysmap
+from helpers import EXAMPLES as EXAMPLE_FOLDER
 from sysmap.analysis.loops import loops
 from sysmap.analysis.suite import analyze
 from sysmap.analysis.voice import voice
 from sysmap.validate import load_map
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
+EXAMPLES = sorted(EXAMPLE_FOLDER.glob("*.yaml"))
 
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=lambda p: p.name)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pydantic
 import pytest
 
+from helpers import EXAMPLES
 from sysmap.formats.cypher import (
     CUSTOM_KIND_TYPE,
     KIND_TYPES,
@@ -25,8 +25,6 @@ from sysmap.formats.cypher import (
 )
 from sysmap.model import Relationship, Stakeholder, SystemMap
 from sysmap.validate import load_map
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 _UNESCAPE = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
 

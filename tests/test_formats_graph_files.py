@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
+from helpers import EXAMPLES
 from sysmap.formats import export_map
 from sysmap.formats._xml import edge_columns, node_columns
 from sysmap.validate import load_map
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MAPS = sorted(EXAMPLES.glob("*.yaml"))
 
 

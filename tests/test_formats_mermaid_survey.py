@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLES
 from sysmap.cli import main
 from sysmap.formats import export_map, import_map
 from sysmap.formats.mermaid import generate_mermaid
 from sysmap.formats.survey import parse_survey
 from sysmap.model import Relationship, Stakeholder, SystemMap
 from sysmap.validate import load_map
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 NASTY = [
     'A"] --> B[evil',

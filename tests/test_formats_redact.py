@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLES
 from sysmap.cli import main
 from sysmap.errors import SysmapError, UnknownOption
 from sysmap.formats import EXPORT_FORMATS, export_map, import_map
 from sysmap.model import SystemMap
 from sysmap.redact import SECTIONS_LEFT_OUT
 from sysmap.validate import load_map
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="module")

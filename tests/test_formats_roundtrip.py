@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import EXAMPLES
 from sysmap.cli import main
 from sysmap.errors import UnknownFormat
 from sysmap.formats import EXPORT_FORMATS, export_map, import_map
 from sysmap.formats._common import strip_dropped
 from sysmap.validate import load_map
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MAPS = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
 
 SHEET_DROPS = ["guiding_team", "outcomes", "measures", "indicators", "assessments"]

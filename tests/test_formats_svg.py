@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import sysmap
-from conftest import EXAMPLES, OfflinePage
+from helpers import EXAMPLES, OfflinePage
 from sysmap.cli import main
 from sysmap.formats import export_map
 from sysmap.formats.svg import LABEL_LIMIT, generate_svg

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.cli import cli
 
 COORDINATOR = EXAMPLES / "roles" / "lived-experience-engagement-coordinator.yaml"

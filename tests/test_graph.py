@@ -6,7 +6,7 @@ import networkx as nx
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 MAP = """\
 id: g

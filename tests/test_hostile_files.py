@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROOT
 from sysmap.cli import main
 from sysmap.errors import MapFileError
 from sysmap.formats import import_map
 from sysmap.formats.xlsx import generate_xlsx
 from sysmap.validate import load_map, validate_file, validate_text
 
-ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "examples" / "small.yaml"
 GIB = 1 << 30
 MIB = 1 << 20

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import sysmap
+from helpers import ROOT
 from sysmap.cli import cli
 from sysmap.errors import SysmapError
 from sysmap.htmlmap import (
@@ -24,7 +25,6 @@ from sysmap.htmlmap import (
 )
 from sysmap.model import Relationship, Stakeholder, SystemMap
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 

@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 
 import sysmap
-from conftest import OfflinePage
+from helpers import ROOT, OfflinePage
 from sysmap.htmlmap import export_html, relationship_key
 from sysmap.model import FeedbackLoop, Relationship, Stakeholder, SystemMap
 
-ROOT = Path(__file__).resolve().parent.parent
 DIM = "rgba(200,200,200,0.35)"
 
 

@@ -23,7 +23,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+from helpers import ROOT
+
+SRC = ROOT / "src"
 PACKAGE = "sysmap"
 
 #: Imports known to close a cycle, to be removed; any other cycle fails. Listed as edges

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis.influence import QUADRANTS, InfluenceResult, influence
 from sysmap.errors import SysmapError

@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 import neo4j_engines
+from helpers import EXAMPLES
 from hostile import FORMULAS, HTML, PAYLOADS, TERMINAL, hostile_map, redesign_of
 from sysmap.analysis.paths import paths
 from sysmap.analysis.suite import analyze
@@ -50,7 +51,6 @@ from sysmap.validate import load_map
 from sysmap.whatif import fragile, network_whatif
 from test_neo4j_cypher_script import elements, graph, relationships, run_script, statements
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 falkordb_folder = neo4j_engines.falkordb_folder
 __all__ = ["graph", "falkordb_folder"]  # fixtures used here
 

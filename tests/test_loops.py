@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.analysis.loops import LoopsResult, loops
 from sysmap.errors import SysmapError
 from sysmap.model import SystemMap

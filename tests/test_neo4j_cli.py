@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 import neo4j_engines
+from helpers import ROOT
 from neo4j_engines import HAVE_FALKORDBLITE, falkordb_uri
 from sysmap.cli import main
 from sysmap.validate import load_map
 
-ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "examples" / "small.yaml"
 CURRENT = ROOT / "examples" / "homelessness-current.yaml"
 
@@ -214,7 +214,7 @@ def test_the_password_is_asked_for_not_taken_from_the_command_line(capsys, monke
 @pytest.fixture
 def falkordb_server_with_password(tmp_path: Path):
     """A real FalkorDB server (from falkordblite) on a TCP port, with a password."""
-    from conftest import need
+    from helpers import need
 
     need(HAVE_FALKORDBLITE, "FalkorDB embedded is not installed (scripts/install-test)")
     from redislite.falkordb_client import FalkorDB

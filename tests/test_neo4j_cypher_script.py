@@ -16,12 +16,11 @@ from typing import Any
 import pytest
 
 import neo4j_engines
+from helpers import EXAMPLES
 from neo4j_engines import falkordb_uri
 from sysmap.formats.cypher import CUSTOM_KIND_TYPE, KIND_TYPES, ROLE_LABELS, generate_cypher
 from sysmap.model import Relationship, Stakeholder, SystemMap
 from sysmap.validate import load_map
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 # the engine fixtures, shared with the other Neo4j tests
 falkordb_folder = neo4j_engines.falkordb_folder

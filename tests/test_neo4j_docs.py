@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 import neo4j_engines
+from helpers import ROOT
 from neo4j_engines import falkordb_uri
 from sysmap.validate import load_map
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "neo4j.md"
 
 falkordb_folder = neo4j_engines.falkordb_folder

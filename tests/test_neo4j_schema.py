@@ -8,13 +8,13 @@ test_neo4j_store.py.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from helpers import EXAMPLES
 from sysmap.model import CORE_KINDS, Relationship, Stakeholder, SystemMap
 from sysmap.neo4j.schema import (
     BOOKKEEPING,
@@ -33,8 +33,6 @@ from sysmap.neo4j.schema import (
 )
 from sysmap.neo4j.store import _rounding_warnings
 from sysmap.validate import load_map
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def test_every_section_of_a_map_has_a_place_in_the_graph():

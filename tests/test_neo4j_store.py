@@ -7,12 +7,12 @@ versions side by side, injection attempts, and a push that fails half-way.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import neo4j_engines
+from helpers import EXAMPLES
 from neo4j_engines import Pushed, count
 from sysmap.model import (
     Factor,
@@ -34,7 +34,6 @@ from sysmap.neo4j import (
 from sysmap.neo4j import store as store_module
 from sysmap.validate import load_map
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_FILES = ["small.yaml", "homelessness-current.yaml", "homelessness-redesign.yaml"]
 
 # the engine fixtures, shared with the other Neo4j tests

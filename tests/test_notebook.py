@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 
 import sysmap
-from conftest import OfflinePage
+from helpers import ROOT, OfflinePage
 from sysmap.htmlmap import generate_html
 from sysmap.notebook import map_iframe, to_pyvis
 
-ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<img src=x onerror=alert(1)>"
 MAP = f"""\
 id: nb

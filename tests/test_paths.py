@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis._graph import working_digraph
 from sysmap.analysis.paths import PathsResult, paths

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis.perspectives import perspectives
 from sysmap.errors import SysmapError

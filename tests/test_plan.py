@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap import UnknownFormat, change_plan, compare_maps, load_map, loads_map
 from sysmap.cli import main
 from sysmap.model import Relationship

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis.power import PowerResult, gini, power
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.cli import cli
 from sysmap.model import SystemMap
 from sysmap.process import STAGES, check_process, format_process
@@ -278,7 +278,7 @@ def test_who_guiding_team():
     st, answer, step = status_of("who.guiding-team", change_current=vacant)
     assert st == "partial"
     assert answer == "1 of 2 roles taken; nobody has accepted Data lead yet."
-    assert step == 'sysmap set MAP gt-data accepted_by ID  # see sysmap roles MAP'
+    assert step == "sysmap set MAP gt-data accepted_by ID  # see sysmap roles MAP"
 
 
 def test_who_lived_experience_on_the_team():

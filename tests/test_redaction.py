@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from helpers import EXAMPLES
 from sysmap.cli import main
 from sysmap.formats import EXPORT_FORMATS, export_map
 from sysmap.model import (
@@ -36,7 +37,6 @@ from sysmap.model import (
 from sysmap.redact import SECTIONS_LEFT_OUT, redact_map, redact_maps, redaction_notes
 from sysmap.validate import load_map
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CURRENT = EXAMPLES / "homelessness-current.yaml"
 REDESIGN = EXAMPLES / "homelessness-redesign.yaml"
 

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import sysmap
+from helpers import ROOT
 from sysmap.charts import bar_chart, line_chart, paired_bar_chart, stacked_bar
 from sysmap.cli import cli
 from sysmap.errors import SysmapError, UnknownFormat
@@ -39,7 +40,6 @@ from sysmap.model import (
 )
 from sysmap.report import ROWS_SHOWN, export_report, generate_report, redact_maps
 
-ROOT = Path(__file__).resolve().parent.parent
 CURRENT = ROOT / "examples" / "homelessness-current.yaml"
 REDESIGN = ROOT / "examples" / "homelessness-redesign.yaml"
 SECTIONS = ["glance", "who", "why", "what", "how", "map", "process", "assessments", "roles"]

@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 
 import sysmap
-from conftest import OfflinePage
+from helpers import ROOT, OfflinePage
 from sysmap.model import SystemMap
 from sysmap.report import export_report
 from test_html_browser import axe_violations, check_names_readable
 from test_report import INJECTIONS, injection_pair
 
-ROOT = Path(__file__).resolve().parent.parent
 STAGES = ["who", "why", "what", "how"]
 
 

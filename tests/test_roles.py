@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.cli import cli, main
 from sysmap.errors import SysmapError
 from sysmap.model import GuidingRole, Responsibility

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 import sysmap
-from conftest import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT
 
 SCHEMA_FILE = ROOT / "schemas" / "sysmap.schema.json"
 

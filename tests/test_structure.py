@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis._graph import working_digraph
 from sysmap.analysis.structure import BROKERAGE_ROLES, StructureResult, structure

@@ -19,7 +19,7 @@ import pytest
 from ruamel.yaml import YAML
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.cli import main
 from sysmap.errors import MapInvalid
 

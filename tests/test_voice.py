@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 import sysmap
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis.voice import RETURN_KINDS, VoiceResult, return_kinds, voice, voice_kinds
 from sysmap.errors import SysmapError

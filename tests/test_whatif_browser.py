@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 
-from conftest import OfflinePage
+from helpers import ROOT, OfflinePage
 from sysmap.htmlmap import export_html
 from sysmap.validate import load_map, loads_map
 from sysmap.whatif import Settings, whatif
 
-ROOT = Path(__file__).resolve().parent.parent
 REDESIGN = ROOT / "examples" / "homelessness-redesign.yaml"
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import COMMENTED_MAP
+from helpers import COMMENTED_MAP
 from sysmap.errors import SysmapError
 from sysmap.validate import load_map, validate_file
 from sysmap.workshop import start_workshop, summarize_journal

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import COMMENTED_MAP
+from helpers import COMMENTED_MAP
 from sysmap.validate import load_map
 from sysmap.workshop import start_workshop
 from test_html_browser import INJECTIONS
