@@ -181,8 +181,12 @@ def map_argument(name: str = "map_file") -> Callable[[F], F]:
 def emit_result(result: Any, fmt: str, output: str | None) -> None:
     """Print (or write) a result as JSON (``.to_dict()``), Markdown or text."""
     if fmt == "json":
-        from sysmap.storage import dump_json  # pydantic-core writes it, 5× json.dumps
+        from sysmap.storage import dump_json, write_json  # pydantic-core: 5× json.dumps
 
+        if output:  # written part by part: a big result is never one string in memory
+            write_json(output, result.to_dict())
+            note(f"Wrote {output}")
+            return
         text = dump_json(result.to_dict())
     elif fmt == "md":
         text = result.format_markdown()
