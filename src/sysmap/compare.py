@@ -1443,8 +1443,9 @@ def compare_maps(
     Example
     -------
     >>> import sysmap
-    >>> current = sysmap.load_map("examples/homelessness-current.yaml")
-    >>> redesign = sysmap.load_map("examples/homelessness-redesign.yaml")
+    >>> from sysmap.examples import examples_folder
+    >>> current = sysmap.load_map(examples_folder() / "homelessness-current.yaml")
+    >>> redesign = sysmap.load_map(examples_folder() / "homelessness-redesign.yaml")
     >>> c = compare_maps(current, redesign, shifts=False)
     >>> c.counts()["stakeholders"]
     {'added': 5, 'removed': 2, 'changed': 4}

@@ -717,7 +717,8 @@ def export_html(m: SystemMap, path: str | os.PathLike[str], **options: Any) -> N
     Example
     -------
     >>> import sysmap, tempfile, pathlib
-    >>> m = sysmap.load_map("examples/small.yaml")
+    >>> from sysmap.examples import examples_folder
+    >>> m = sysmap.load_map(examples_folder() / "small.yaml")
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "map.html"
     >>> export_html(m, out, size_by="betweenness", redact=True)
     >>> out.stat().st_size > 100_000
@@ -740,9 +741,10 @@ def diff_from_comparison(comparison: Any) -> dict[str, Any]:
     Example
     -------
     >>> import sysmap
+    >>> from sysmap.examples import examples_folder
     >>> from sysmap.compare import compare_maps
-    >>> before = sysmap.load_map("examples/homelessness-current.yaml")
-    >>> after = sysmap.load_map("examples/homelessness-redesign.yaml")
+    >>> before = sysmap.load_map(examples_folder() / "homelessness-current.yaml")
+    >>> after = sysmap.load_map(examples_folder() / "homelessness-redesign.yaml")
     >>> diff = diff_from_comparison(compare_maps(before, after, shifts=False))
     >>> sorted(k for k in DIFF_KINDS if diff[k])  # doctest: +NORMALIZE_WHITESPACE
     ['added', 'changed', 'formed', 'removed', 'retired', 'rewired', 'status_changed',

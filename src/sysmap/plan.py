@@ -400,9 +400,10 @@ def change_plan(comparison: Comparison) -> ChangePlan:
     Example
     -------
     >>> import sysmap
+    >>> from sysmap.examples import examples_folder
     >>> c = sysmap.compare_maps(
-    ...     sysmap.load_map("examples/homelessness-current.yaml"),
-    ...     sysmap.load_map("examples/homelessness-redesign.yaml"),
+    ...     sysmap.load_map(examples_folder() / "homelessness-current.yaml"),
+    ...     sysmap.load_map(examples_folder() / "homelessness-redesign.yaml"),
     ...     shifts=False,
     ... )
     >>> plan = change_plan(c)

@@ -1713,7 +1713,8 @@ def generate_report(
     Example
     -------
     >>> import sysmap
-    >>> m = sysmap.load_map("examples/small.yaml")
+    >>> from sysmap.examples import examples_folder
+    >>> m = sysmap.load_map(examples_folder() / "small.yaml")
     >>> page = generate_report(m)
     >>> page.startswith("<!DOCTYPE html>"), 'id="who"' in page, 'src="http' in page
     (True, True, False)
@@ -1750,7 +1751,8 @@ def export_report(
     Example
     -------
     >>> import sysmap, tempfile, pathlib
-    >>> m = sysmap.load_map("examples/small.yaml")
+    >>> from sysmap.examples import examples_folder
+    >>> m = sysmap.load_map(examples_folder() / "small.yaml")
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "report.md"
     >>> export_report(m, out, redact=True)
     >>> out.read_text(encoding="utf-8").startswith("# ")

@@ -580,7 +580,8 @@ def whatif(
     Example
     -------
     >>> import sysmap
-    >>> m = sysmap.load_map("examples/homelessness-redesign.yaml")
+    >>> from sysmap.examples import examples_folder
+    >>> m = sysmap.load_map(examples_folder() / "homelessness-redesign.yaml")
     >>> r = whatif(m, {"f-landlord-participation": 1})
     >>> r.run.describe()
     'settled after 10 steps'
@@ -728,7 +729,8 @@ def whatif_all(m: SystemMap, *, settings: Settings | None = None) -> ScenarioTab
     Example
     -------
     >>> import sysmap
-    >>> table = whatif_all(sysmap.load_map("examples/homelessness-redesign.yaml"))
+    >>> from sysmap.examples import examples_folder
+    >>> table = whatif_all(sysmap.load_map(examples_folder() / "homelessness-redesign.yaml"))
     >>> [r.scenario_id for r in table.results]
     ['landlords-join', 'trusted-outreach']
     """
@@ -755,7 +757,11 @@ def whatif_maps(
     Example
     -------
     >>> import sysmap
-    >>> maps = [sysmap.load_map(f"examples/homelessness-{x}.yaml") for x in ("current", "redesign")]
+    >>> from sysmap.examples import examples_folder
+    >>> maps = [
+    ...     sysmap.load_map(examples_folder() / f"homelessness-{x}.yaml")
+    ...     for x in ("current", "redesign")
+    ... ]
     >>> table = whatif_maps(maps, scenario="landlords-join")
     >>> [r.map_id for r in table.results]
     ['riverton-current', 'riverton-redesign']
@@ -776,7 +782,8 @@ def scenario_panel_data(m: SystemMap, settings: Settings | None = None) -> dict[
     Example
     -------
     >>> import sysmap
-    >>> data = scenario_panel_data(sysmap.load_map("examples/homelessness-current.yaml"))
+    >>> from sysmap.examples import examples_folder
+    >>> data = scenario_panel_data(sysmap.load_map(examples_folder() / "homelessness-current.yaml"))
     >>> len(data["factors"]), len(data["links"]), data["settings"]["range"]
     (7, 11, [0.0, 1.0])
     """

@@ -343,7 +343,8 @@ def network_whatif(
     Example
     -------
     >>> import sysmap
-    >>> m = sysmap.load_map("examples/homelessness-current.yaml")
+    >>> from sysmap.examples import examples_folder
+    >>> m = sysmap.load_map(examples_folder() / "homelessness-current.yaml")
     >>> r = network_whatif(m, without=["coc-lead"])
     >>> len(r.lose_voice), r.lose_voice[:2]
     (9, ['people-unsheltered', 'families-in-shelter'])
@@ -546,7 +547,8 @@ def fragile(m: SystemMap, *, shown: int = 25) -> FragilityResult:
     Example
     -------
     >>> import sysmap
-    >>> r = fragile(sysmap.load_map("examples/homelessness-current.yaml"))
+    >>> from sysmap.examples import examples_folder
+    >>> r = fragile(sysmap.load_map(examples_folder() / "homelessness-current.yaml"))
     >>> r.points[0].id, len(r.points[0].silences)
     ('coc-lead', 9)
     """
