@@ -85,3 +85,16 @@ def test_documented_example_commands_run(command: str, tmp_path, monkeypatch) ->
         args += sorted(glob.glob(word)) if "*" in word else [word]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, f"{command}\n{result.output}"
+
+
+def test_doctests_do_not_depend_on_the_folder_pytest_runs_from():
+    # A doctest that reads "examples/…" passes only when run from the repository's root;
+    # examples_folder() finds the examples wherever sysmap is installed.
+    relative = re.compile(r"""^\s*(>>>|\.\.\.) .*["']examples/""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "src" / "sysmap").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if relative.match(line) and "+SKIP" not in line
+    ]
+    assert not found, f"doctests that read examples/ relative to the working folder: {found}"
