@@ -478,7 +478,7 @@ def big_result(big) -> StructureResult:
 
 
 # Values are rounded to 6 decimals in the result, hence the tolerance of 1e-6
-# (networkx's PageRank iterates to tol=1e-12, igraph's PRPACK solves exactly).
+# (networkx's PageRank iterates to tol=1e-12, igraph's ARPACK to machine precision).
 TOLERANCE = 1e-6
 
 
