@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -305,3 +307,26 @@ def test_export_html_through_the_format_registry(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert page_data(out.read_text(encoding="utf-8"))["size_by"] == "pagerank"
+
+
+def test_export_html_works_in_a_fresh_process(tmp_path: Path) -> None:
+    # In this test process sysmap.htmlmap is already imported; a user's first command is
+    # not, so the format must be known to the registry without that import.
+    out = tmp_path / "map.html"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sysmap",
+            "export",
+            "html",
+            str(ROOT / "examples" / "small.yaml"),
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -43,10 +43,12 @@ from pathlib import Path
 from typing import Any
 
 from sysmap.errors import MissingDependency, SysmapError
+from sysmap.formats._common import ExportResult, write_output
 from sysmap.layout import large_map_positions
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean, one_of
 from sysmap.redact import redact_map, wants_redaction
+from sysmap.storage import write_atomic
 from sysmap.whatif.fcm import scenario_panel_data
 
 __all__ = [
@@ -724,8 +726,6 @@ def export_html(m: SystemMap, path: str | os.PathLike[str], **options: Any) -> N
     >>> out.stat().st_size > 100_000
     True
     """
-    from sysmap.storage import write_atomic
-
     write_atomic(path, generate_html(m, **options))
 
 
@@ -772,24 +772,7 @@ def write_html(m: SystemMap, path_or_file: Any, **options: Any) -> Any:
     Returns an :class:`~sysmap.formats.ExportResult`; options as for
     :func:`generate_html` (``size_by``, ``redact``, ``title``).
     """
-    from sysmap.formats._common import ExportResult, write_output
-
     if isinstance(options.get("redact"), str):
         options["redact"] = options["redact"].strip().lower() in ("1", "true", "yes")
     path = write_output(path_or_file, generate_html(m, **options))
     return ExportResult("html", path)
-
-
-def _register() -> None:
-    from sysmap.formats import register_export
-
-    register_export(
-        "html",
-        "sysmap.htmlmap:write_html",
-        "an interactive HTML map: offline, self-contained (sysmap map has the options)",
-        suffix=".html",
-        options=("size_by", "redact", "title"),
-    )
-
-
-_register()

@@ -321,3 +321,12 @@ for _name, _target, _about, _kw in _EXPORTS:
     register_export(_name, _M + _target, _about, **_kw)
 for _name, _target, _about, _kw in _IMPORTS:
     register_import(_name, _M + _target, _about, **_kw)
+# The HTML map lives outside this package; named here so that `sysmap export html` works
+# in a fresh process, without sysmap.htmlmap having been imported first.
+register_export(
+    "html",
+    "sysmap.htmlmap:write_html",
+    "an interactive HTML map: offline, self-contained (sysmap map has the options)",
+    suffix=".html",
+    options=("size_by", "redact", "title"),
+)
