@@ -890,6 +890,60 @@ def test_overview_at_5000_shows_names_and_relationships(open_map: Callable[..., 
     assert groups_left == powerful
 
 
+#: Counts vis-network's "reprocess everything" events (each walks every node and
+#: relationship it holds) and the items each data-set update sends it.
+COUNT_REPROCESSING = """() => {
+    const em = sysmapMap.network.body.emitter, emit = em.emit;
+    let depth = 0;  // a change reprocesses through an update: count the outer event
+    window.__reprocessed = 0;
+    em.emit = function (name) {
+        const counted = name === '_dataChanged' || name === '_dataUpdated';
+        if (counted && depth === 0) window.__reprocessed++;
+        depth += counted ? 1 : 0;
+        try { return emit.apply(this, arguments); } finally { depth -= counted ? 1 : 0; }
+    };
+}"""
+COUNT_SENT = """() => {
+    window.__sent = {nodes: [], edges: []};
+    for (const name of ['nodes', 'edges']) {
+        const set = sysmapMap[name], update = set.update;
+        set.update = function (items) {
+            window.__sent[name].push(...items.map(x => x.id));
+            return update.apply(this, arguments);
+        };
+    }
+}"""
+
+
+def test_each_change_on_a_large_map_is_reprocessed_once(open_map: Callable[..., Opened]) -> None:
+    m = county_map(1200)
+    page = open_map(m)
+    page.js(COUNT_REPROCESSING)
+    # a search opens a group: nodes and links removed and added, one reprocessing
+    page.page.fill("#search", "Person 617")
+    page.page.press("#search", "Enter")
+    assert page.js("sysmapMap.groups().open") == m.stakeholders[617].organisation
+    assert page.js("window.__reprocessed") == 1
+    page.js("window.__reprocessed = 0")
+    page.page.locator("#role-filter input[data-role=leader]").uncheck()
+    assert page.js("window.__reprocessed") == 1
+    # every stakeholder drawn: a filter sends only those whose visibility changes
+    page.page.locator("#role-filter input[data-role=leader]").check()
+    page.page.select_option("#group-by", "")
+    page.js(COUNT_SENT)
+    page.js("window.__reprocessed = 0")
+    page.page.locator("#role-filter input[data-role=provider]").uncheck()
+    providers = {s.id for s in m.stakeholders if s.role == "provider"}
+    assert set(page.js("window.__sent.nodes")) == providers
+    assert page.js("window.__sent.edges") == []
+    assert page.js("window.__reprocessed") == 1
+    hidden = page.js("sysmapMap.nodes.get({filter: n => n.hidden}).map(n => n.id)")
+    assert set(hidden) == providers
+    page.page.locator("#role-filter input[data-role=provider]").check()
+    assert page.js("sysmapMap.nodes.get({filter: n => n.hidden}).length") == 0
+    assert len(page.js("window.__sent.nodes")) == 2 * len(providers)
+
+
 def test_filters_by_relationships_power_and_metric(
     open_map: Callable[..., Opened], current: SystemMap
 ) -> None:
