@@ -105,25 +105,36 @@ def _edges(module: str) -> Iterator[tuple[str, str | None]]:
             yield source, private
 
 
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of attribute lookups on a name, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return None if head is None else f"{head}.{node.attr}"
+    return None
+
+
 def _private_attributes(module: str) -> Iterator[tuple[str, str]]:
-    """``alias._name`` uses where ``alias`` is a sysmap module this module imported."""
+    """``alias._name`` (or ``sysmap.x._name``) uses on a sysmap module this module imported."""
     bound: dict[str, str] = {}
     for source, name, local in _imports(module):
-        if name is None and local and source in MODULES:
-            bound[local] = source
+        if name is None and source.split(".")[0] == PACKAGE:
+            # `import sysmap.x` binds `sysmap`; `import sysmap.x as y` binds `y`
+            bound[local or PACKAGE] = source if local else PACKAGE
         elif name is not None and local and f"{source}.{name}" in MODULES:
             bound[local] = f"{source}.{name}"
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id in bound
-            and node.attr.startswith("_")
-            and not node.attr.startswith("__")
-            and f"{bound[node.value.id]}.{node.attr}" not in MODULES
-        ):
-            yield bound[node.value.id], node.attr
+        if not isinstance(node, ast.Attribute) or not node.attr.startswith("_"):
+            continue
+        dotted = _dotted(node.value)
+        head, _, rest = (dotted or "").partition(".")
+        if head not in bound or node.attr.startswith("__"):
+            continue
+        target = f"{bound[head]}.{rest}" if rest else bound[head]
+        if target in MODULES and f"{target}.{node.attr}" not in MODULES:
+            yield target, node.attr
 
 
 def _import_graph() -> nx.DiGraph:
@@ -185,6 +196,9 @@ def test_no_import_cycle_among_sysmap_modules() -> None:
     ("source", "expected_private", "expected_cycle"),
     [
         ("from sysmap.model import _whole\n", True, False),
+        ("import sysmap.model\nsysmap.model._whole(1)\n", True, False),
+        ("from sysmap import model as m\nm._whole(1)\n", True, False),
+        ("from sysmap import model\nmodel.__name__\n", False, False),
         ("def f():\n    import sysmap.zz_a\n", False, True),
         ("from sysmap.analysis import _graph\n", False, False),
     ],
