@@ -9,6 +9,7 @@ Fruchterman–Reingold layout here instead.
 from __future__ import annotations
 
 import math
+import random
 
 from sysmap.errors import MissingDependency
 from sysmap.model import SystemMap
@@ -47,7 +48,13 @@ def large_map_positions(m: SystemMap, ids: list[str]) -> list[tuple[float, float
         if r.source in index and r.target in index and r.source != r.target
     }
     g = igraph.Graph(n=len(ids), edges=sorted(edges))
-    layout = g.layout_fruchterman_reingold(grid=True, niter=300, seed=None)
+    # igraph draws from Python's global random state unless told otherwise: a random
+    # generator of our own makes the same map always give the same picture
+    igraph.set_random_number_generator(random.Random(len(ids)))
+    try:
+        layout = g.layout_fruchterman_reingold(grid=True, niter=300)
+    finally:
+        igraph.set_random_number_generator(random)
     coords = layout.coords
     xs = [c[0] for c in coords]
     ys = [c[1] for c in coords]
