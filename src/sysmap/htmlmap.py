@@ -133,9 +133,7 @@ def _vis_assets() -> tuple[str, str]:
     # found, not imported: importing pyvis loads IPython (0.15 s of start-up)
     spec = find_spec("pyvis")
     if spec is None or spec.origin is None:  # pragma: no cover - pyvis is a dependency
-        raise MissingDependency(
-            "HTML maps need pyvis (it bundles vis-network) — pip install pyvis"
-        )
+        raise MissingDependency("HTML maps need pyvis (it bundles vis-network) — pip install pyvis")
     folder = Path(spec.origin).parent / "lib" / _VIS
     try:
         js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
