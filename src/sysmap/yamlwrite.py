@@ -203,4 +203,3 @@ def yaml_text(
             gc.enable()
     writer.lines.append("")
     return "\n".join(writer.lines)
-
