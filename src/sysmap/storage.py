@@ -28,7 +28,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import PydanticSerializationError, from_json, to_json
+from pydantic_core import PydanticSerializationError, to_json
 
 from sysmap.errors import LockTimeout, OutputError
 from sysmap.mapfile import MapFormat, detect_format
@@ -430,27 +430,23 @@ def dumps_map(m: SystemMap, format: MapFormat = "yaml") -> str:
 
 
 def _map_yaml(m: SystemMap) -> str:
-    """The map as YAML text, from plain data pydantic-core makes via JSON.
+    """The map as YAML text: :meth:`SystemMap.to_data`'s data, faster.
 
-    At 60k relationships: 0.25 s for the data (:meth:`SystemMap.to_data` takes
-    1.4 s), 0.5 s to write it (yaml_rs: 1.5 s, and a read-back check).
+    At 60k relationships: 0.15 s for the data (to_data takes 1.4 s, most of
+    it collecting garbage among a million new objects, none in a cycle), 0.45 s
+    to write it (yaml_rs took 1.5 s, and a read-back check).
     """
-    body = m.model_dump_json(by_alias=True, exclude_defaults=True, exclude={"sysmap"})
     enabled = gc.isenabled()
-    gc.disable()  # a million new objects, none in a cycle: collecting them costs 0.5 s
+    gc.disable()
     try:
-        data = {"sysmap": m.sysmap, **from_json(body)}
+        data = m.model_dump(by_alias=True, exclude_defaults=True, exclude={"sysmap"})
     finally:
         if enabled:
             gc.enable()
     try:
-        return yaml_text(data, _DATE_KEYS, whole=True)
+        return yaml_text({"sysmap": m.sysmap, **data}, whole=True)
     except UnwritableValue:
         return dump_yaml(m.to_data())
-
-
-# the map's fields that hold dates: written plain (2026-01-31) though JSON made them text
-_DATE_KEYS = frozenset({"date", "as_of"})
 
 
 def save_map(m: SystemMap, path: str | os.PathLike[str], format: MapFormat | None = None) -> None:

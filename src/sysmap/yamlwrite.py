@@ -34,7 +34,6 @@ _PLAIN = re.compile(r"(?:[^\W\d_]|\d(?=[^\n]*? )(?=[^\n]*?[^\W\d_]))[\w .,/()'-]
 _WORDS = frozenset(
     "y n yes no true false on off null ~ nan inf".split()
 )  # compared in lower case: YAML 1.1 reads Yes, NO, Off ... as true/false
-_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 # characters YAML cannot hold raw in a quoted text, or reads as a line break
 _UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
@@ -62,20 +61,17 @@ def _number(x: float) -> str:
 class _Writer:
     """Writes one document; remembers each text's YAML form (ids repeat a lot)."""
 
-    def __init__(self, date_keys: frozenset[str], whole: bool) -> None:
+    def __init__(self, whole: bool) -> None:
         self.lines: list[str] = []
         self.texts: dict[str, str] = {}
         self.prefixes: dict[str, dict[str, str]] = {}  # indent -> key -> "indent key: "
-        self.date_keys = date_keys
         self.whole = whole
 
-    def scalar(self, value: Any, key: Any = None) -> str:
+    def scalar(self, value: Any) -> str:
         if isinstance(value, str):
             done = self.texts.get(value)
             if done is None:
                 done = self.texts[value] = _text(value)
-            if key in self.date_keys and done[0] == '"' and _ISO_DATE.fullmatch(value):
-                return value  # a date field: sysmap reads dates as text, the model parses them
             return done
         if value is True:
             return "true"
@@ -110,9 +106,7 @@ class _Writer:
             kind = type(value)
             if kind is str:
                 v = texts.get(value)
-                if v is None or v[0] == '"':  # new, or quoted: maybe a date
-                    v = self.scalar(value, key)
-                append(p + v)
+                append(p + (v if v is not None else self.scalar(value)))
             elif kind is int:
                 append(p + str(value))
             elif kind is bool:
@@ -127,7 +121,7 @@ class _Writer:
                 append(p[:-1])
                 self.sequence(value, inner)
             else:
-                append(p + (self.empty(value) or self.scalar(value, key)))
+                append(p + (self.empty(value) or self.scalar(value)))
 
     def sequence(self, items: list[Any], indent: str) -> None:
         out, texts = self.lines, self.texts
@@ -156,18 +150,13 @@ class _Writer:
         return ""
 
 
-def yaml_text(
-    data: dict[Any, Any], date_keys: frozenset[str] = frozenset(), whole: bool = False
-) -> str:
+def yaml_text(data: dict[Any, Any], whole: bool = False) -> str:
     """Block YAML text of a dict of plain data.
 
     Parameters
     ----------
     data
         Dicts, lists, text, numbers, booleans, None and dates, in file order.
-    date_keys
-        Keys whose ISO-date texts (``2026-01-31``) are written plain, as dates
-        are: for data whose dates were turned into text on the way (JSON).
     whole
         Write a float that is a whole number as one (``strength: 3``), as
         people type it; it reads back as an int, equal to the float.
@@ -193,7 +182,7 @@ def yaml_text(
     """
     if not data:
         return "{}\n"
-    writer = _Writer(date_keys, whole)
+    writer = _Writer(whole)
     enabled = gc.isenabled()
     gc.disable()  # lines are never cycles: collecting while adding a million costs 0.5 s
     try:
