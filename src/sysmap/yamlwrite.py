@@ -63,7 +63,7 @@ class _Writer:
 
     def __init__(self, whole: bool) -> None:
         self.lines: list[str] = []
-        self.texts: dict[str, str] = {}
+        self.texts: dict[str | date, str] = {}
         self.prefixes: dict[str, dict[str, str]] = {}  # indent -> key -> "indent key: "
         self.whole = whole
 
@@ -84,7 +84,8 @@ class _Writer:
         if isinstance(value, float):
             return str(int(value)) if self.whole and value.is_integer() else _number(value)
         if isinstance(value, date) and not isinstance(value, datetime):
-            return value.isoformat()
+            done = self.texts[value] = value.isoformat()
+            return done
         raise UnwritableValue(f"cannot write {type(value).__name__} as YAML")
 
     def prefix(self, key: Any, indent: str) -> str:
@@ -104,7 +105,7 @@ class _Writer:
                 if type(key) is str:
                     known[key] = p
             kind = type(value)
-            if kind is str:
+            if kind is str or kind is date:  # never equal to each other: one cache
                 v = texts.get(value)
                 append(p + (v if v is not None else self.scalar(value)))
             elif kind is int:
