@@ -5,9 +5,10 @@ null, dates). This writer lays them out as sysmap writes YAML by hand — block
 style, two-space indent, lists indented under their key — and writes a text
 *plain* only when no YAML reader could take it for anything but that text;
 every other text is written double-quoted with JSON's escapes, which are valid
-YAML. It is about six times faster than a general emitter on a big map, and
-needs no read-back check: ``tests/test_yaml_writer.py`` reads hostile texts
-back with two independent YAML readers.
+YAML. On a 60k-relationship map it takes 0.45 s of CPU where yaml_rs (a
+general emitter, in Rust) took 1.5 s, and it needs no read-back check:
+``tests/test_yaml_writer.py`` reads what it writes of hostile texts back with
+two independent YAML readers.
 """
 
 from __future__ import annotations
