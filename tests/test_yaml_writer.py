@@ -164,6 +164,7 @@ def test_what_is_written_reads_back_the_same_in_two_readers(data: dict[str, Any]
 def test_whole_numbers_are_written_as_ints_and_read_back_equal(data: dict[str, Any]) -> None:
     text = yaml_text(data, whole=True)
     assert ruamel_load(text) == data, text
+    assert rs_load(text) == dates_as_text(data), text
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
