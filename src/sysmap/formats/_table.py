@@ -24,7 +24,7 @@ from typing import Any
 
 from sysmap.errors import MapInvalid
 from sysmap.escape import spreadsheet_value
-from sysmap.formats._common import ImportResult, dropped_fields, slug
+from sysmap.formats._common import SECTIONS, ImportResult, dropped_fields, slug
 from sysmap.model import CORE_KINDS, SystemMap
 from sysmap.problems import Problem, did_you_mean, path_to_str
 from sysmap.validate import MAX_PER_KIND, validate_data
@@ -149,16 +149,7 @@ def sheet_dropped(m: SystemMap) -> list[str]:
 
 
 #: Everything a spreadsheet can leave out.
-SHEET_DROPS: tuple[str, ...] = (
-    "relationships[].change.measures",
-    "guiding_team",
-    "outcomes",
-    "measures",
-    "indicators",
-    "assessments",
-    "answers",
-    "scenarios",
-)
+SHEET_DROPS: tuple[str, ...] = ("relationships[].change.measures", *SECTIONS)
 
 #: The guiding question an import uses when the file has none.
 PLACEHOLDER_QUESTION = "What question are we collectively working to address? (set this)"
