@@ -42,6 +42,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sysmap.compare import RELATIONSHIP_CHANGES
 from sysmap.errors import MissingDependency, SysmapError
 from sysmap.formats._common import ExportResult, write_output
 from sysmap.layout import large_map_positions
@@ -82,27 +83,9 @@ SIZE_BY: tuple[str, ...] = (
 
 #: Change kinds a diff map styles: relationship changes (the same words as
 #: :data:`sysmap.compare.RELATIONSHIP_CHANGES`), then stakeholder changes.
-DIFF_KINDS: tuple[str, ...] = (
-    "formed",
-    "retired",
-    "rewired",
-    "strengthened",
-    "weakened",
-    "status_changed",
-    "changed",
-    "added",
-    "removed",
-)
-_REL_CHANGES = (
-    "formed",
-    "retired",
-    "rewired",
-    "strengthened",
-    "weakened",
-    "status_changed",
-    "changed",
-)
+_REL_CHANGES = RELATIONSHIP_CHANGES
 _NODE_CHANGES = ("added", "removed")
+DIFF_KINDS: tuple[str, ...] = (*_REL_CHANGES, *_NODE_CHANGES)
 
 #: Above this many stakeholders and factors, positions are computed before export.
 LAYOUT_THRESHOLD = 300
