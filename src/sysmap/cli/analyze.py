@@ -44,6 +44,9 @@ class _Progress:
 
     def close(self) -> None:
         if self.bar is not None:
+            # the search is over, also when it stopped at --loop-cap (the findings say
+            # so): never leave the bar standing part-way
+            self.bar.update(max(0, self.bar.length - self.done))
             self.bar.__exit__(None, None, None)
 
 
