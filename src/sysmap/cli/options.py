@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -126,7 +127,7 @@ def say(text: str) -> None:
 def stage(name: str) -> None:
     """Say which stage a long command has reached — on a terminal only (nothing
     when stderr is piped or with --quiet), overwriting the previous stage."""
-    stream = click.get_text_stream("stderr")
+    stream = _stderr()
     if is_quiet() or not stream.isatty():
         return
     stream.write(f"\r\x1b[K{name} …")
@@ -137,10 +138,15 @@ def stage(name: str) -> None:
 _shown = {"line": False}
 
 
+def _stderr() -> TextIO:
+    # looked up at each call: click's test runner (and --quiet tests) swap it
+    return sys.stderr
+
+
 def stage_done() -> None:
     """Clear the progress line, if one is shown."""
     if _shown["line"]:
-        stream = click.get_text_stream("stderr")
+        stream = _stderr()
         stream.write("\r\x1b[K")
         stream.flush()
         _shown["line"] = False
