@@ -14,7 +14,7 @@ import pytest
 from helpers import COMMENTED_MAP
 from sysmap.validate import load_map
 from sysmap.workshop import start_workshop
-from test_html_browser import INJECTIONS
+from test_html_browser import DRAWN_TEXT, INJECTIONS
 
 PHONE = {"width": 390, "height": 844}
 GROUPS = ("beneficiary", "provider", "leader")
@@ -205,3 +205,70 @@ def test_hostile_text_from_participants_never_runs_in_any_view(room: dict[str, A
         assert page.page.evaluate(handlers) == 0
         page.check()
     hostile.context.close()
+
+
+# ------------------------------------------------------------ names in the room
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "homelessness-current.yaml"
+
+
+def drawn_names(page: Any, getter: str) -> list[dict[str, Any]]:
+    """The names the map drew in one frame, measured from the canvas itself
+    (the same probe as the exported map's test), kept to stakeholders' names."""
+    probe = DRAWN_TEXT.replace("sysmapMap.network", getter + ".network")
+    drawn = page.evaluate(probe)
+    names = set(page.evaluate(f"Object.values({getter}.names)"))
+    return [d for d in drawn if d["text"] in names]
+
+
+def check_readable(shown: list[dict[str, Any]], least: int, px: float) -> None:
+    assert len(shown) >= least, [d["text"] for d in shown]
+    for d in shown:
+        assert d["px"] >= px, d
+        assert d["left"] >= 0 and d["top"] >= 0, d
+        assert d["right"] <= d["width"] and d["bottom"] <= d["height"], d
+    for i, a in enumerate(shown):
+        for b in shown[i + 1 :]:
+            overlap_x = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            assert overlap_x <= 0 or overlap_y <= 0, (a["text"], b["text"])
+
+
+def test_names_on_the_projected_map_are_readable_and_never_pile_up(
+    browser: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    w = start_workshop(path)
+    fac = Page(browser, w.facilitator_url, w.workshop.base_url, {"width": 1280, "height": 720})
+    phone = Page(browser, w.join_url, w.workshop.base_url, PHONE)
+    try:
+        fac.page.wait_for_selector("#queue li")
+        fac.page.wait_for_timeout(2500)  # the map settles and is fitted
+        shown = drawn_names(fac.page, "sysmapWorkshop.map")
+        check_readable(shown, least=10, px=12)
+        # chosen by importance: the most powerful stakeholder is named
+        data = fac.page.evaluate("sysmapWorkshop.map.data.nodes")
+        names = fac.page.evaluate("sysmapWorkshop.map.names")
+        top = max(data, key=lambda n: n.get("power") or 0)
+        assert names[top["id"]] in {d["text"] for d in shown}
+        # a name left out is shown while the pointer is on its stakeholder
+        hidden = next(i for i, n in names.items() if n not in {d["text"] for d in shown})
+        fac.page.evaluate(
+            f"sysmapWorkshop.map.hover = {hidden!r}; sysmapWorkshop.map.network.redraw()"
+        )
+        assert names[hidden] in {d["text"] for d in drawn_names(fac.page, "sysmapWorkshop.map")}
+        # the phone map shows only the names that fit
+        phone.page.fill("#name", "Ana")
+        phone.page.click("#join-form button[type=submit]")
+        phone.page.wait_for_selector("#rel-list li button")
+        phone.page.wait_for_timeout(2500)
+        small = drawn_names(phone.page, "sysmapWorkshop.map()")
+        check_readable(small, least=3, px=12)
+        assert len(small) < len(data)
+        fac.check()
+        phone.check()
+    finally:
+        fac.context.close()
+        phone.context.close()
+        w.stop()

@@ -59,48 +59,104 @@
     return api;
   }
 
+  // Names on the map are drawn by sysmap, not by vis-network: px CSS pixels
+  // high on screen whatever the zoom, in the order given (most important
+  // first); a name whose box would overlap one already drawn, or leave the
+  // map, is left out. Returns what was drawn: [{id, text, box}] in CSS px.
+  var NAME_FONT = "px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+  function drawNames(ctx, network, order, names, px) {
+    var canvas = ctx.canvas, W = canvas.clientWidth, H = canvas.clientHeight;
+    var pr = canvas.width / (W || 1) || 1;
+    var t = ctx.getTransform(), s = t.a / pr, tx = t.e / pr, ty = t.f / pr;
+    var bodies = network.body.nodes, placed = [];
+    ctx.save();
+    ctx.setTransform(pr, 0, 0, pr, 0, 0);
+    ctx.font = px + NAME_FONT;
+    order.forEach(function (id) {
+      var node = bodies[id], text = names[id];
+      if (!node || !text || placed.length >= 300) return;
+      var x = node.x * s + tx, top = node.y * s + ty + (node.options.size || 10) * s + 3;
+      var w = ctx.measureText(text).width;
+      var b = [x - w / 2 - 2, top, x + w / 2 + 2, top + px + 4];
+      if (b[0] < 0 || b[2] > W || b[1] < 0 || b[3] > H) return;
+      for (var i = 0; i < placed.length; i++) {
+        var o = placed[i].box;
+        if (b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3]) return;
+      }
+      placed.push({ id: id, text: text, x: x, y: top + 2, box: b });
+    });
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = "rgba(255,255,255,0.92)";
+    ctx.fillStyle = "#111";
+    placed.forEach(function (l) {
+      ctx.strokeText(l.text, l.x, l.y);
+      ctx.fillText(l.text, l.x, l.y);
+    });
+    ctx.restore();
+    return placed.map(function (l) { return { id: l.id, text: l.text, box: l.box }; });
+  }
+
   // The live map: vis-network data sets updated in place, so nothing jumps.
+  // opts.namePx: how high names are drawn on screen (CSS px).
   function MapView(container, opts) {
     opts = opts || {};
     this.nodes = new vis.DataSet();
     this.edges = new vis.DataSet();
     this.data = null;
     this.stage = "who";
+    this.names = {};       // id -> the name drawn on the map
+    this.importance = [];  // ids: most power first, then most relationships
+    this.drawn = [];       // the names drawn in the last frame (for the tests)
+    this.hover = null;
+    this.userView = false;
     this.fontSize = opts.fontSize || 16;
+    this.namePx = opts.namePx || 14;
     this.network = new vis.Network(container, { nodes: this.nodes, edges: this.edges }, {
       autoResize: true,
-      interaction: { hover: false, tooltipDelay: 100000, navigationButtons: false },
+      interaction: { hover: true, tooltipDelay: 100000, navigationButtons: false },
       layout: { improvedLayout: false, randomSeed: 7 },
       physics: { solver: "forceAtlas2Based", stabilization: { iterations: 250, fit: true },
                  forceAtlas2Based: { gravitationalConstant: -110, springLength: 140,
                                      centralGravity: 0.006, avoidOverlap: 0.7 } },
-      nodes: { font: { size: this.fontSize, face: "system-ui, sans-serif", color: "#111",
-                       strokeWidth: 5, strokeColor: "#fff" } },
       edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.6 } },
                font: { size: Math.round(this.fontSize * 0.7), strokeWidth: 3 } }
     });
-    var net = this.network;
-    // fit the whole map once it has settled, and again while the room adds to it
-    var self = this;
-    net.on("stabilizationIterationsDone", function () { net.fit(); self.readable(); });
+    var net = this.network, self = this;
+    // fit the whole map once it has settled, and again when the map's box
+    // changes size (window, presenting), unless someone has zoomed
+    net.on("stabilizationIterationsDone", function () { net.fit(); });
+    net.on("zoom", function () { self.userView = true; });
+    net.on("hoverNode", function (p) { self.hover = p.node; net.redraw(); });
+    net.on("blurNode", function () { self.hover = null; net.redraw(); });
+    net.on("afterDrawing", function (ctx) {
+      var first = net.getSelectedNodes().concat(self.hover ? [self.hover] : []);
+      self.drawn = drawNames(ctx, net, first.concat(self.importance), self.names, self.namePx);
+    });
+    if (window.ResizeObserver) {
+      var timer = null;
+      new ResizeObserver(function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { if (!self.userView) net.fit(); net.redraw(); }, 120);
+      }).observe(container);
+    }
     this.fitted = false;
-    this.minScreenFont = opts.minScreenFont || 0;
   }
-  // Keep names readable from the back of the room: after fitting the map,
-  // draw labels at least minScreenFont pixels high; long names are shortened
-  // on a crowded map (the full name is in the lists and the file).
-  MapView.prototype.readable = function () {
-    if (!this.minScreenFont) return;
-    var size = Math.max(this.fontSize, Math.round(this.minScreenFont / this.network.getScale()));
-    this.network.setOptions({ nodes: { font: { size: size } } });
+  MapView.prototype.refit = function () {
+    this.userView = false;
+    this.network.fit();
   };
+  // On a crowded map long names are shortened (the full name is in the
+  // lists and the file).
   MapView.prototype.label = function (name) {
     var crowded = this.data && this.data.nodes.length > 25;
     return crowded && name.length > 24 ? name.slice(0, 22) + "…" : name;
   };
   MapView.prototype.nodeStyle = function (n) {
     var r = ROLES[n.role] || ROLES.factor;
-    var v = { id: n.id, label: this.label(n.name), shape: r.shape, size: 14 + 3 * (n.power || 0),
+    var v = { id: n.id, shape: r.shape, size: 14 + 3 * (n.power || 0),
               color: { background: r.color, border: r.border }, borderWidth: 2 };
     if (n.new) { v.borderWidth = 6; v.color = { background: r.color, border: "#0072B2" }; }
     var faint = (this.stage === "what" || this.stage === "how") && !n.new && !this.touched[n.id];
@@ -129,13 +185,20 @@
     var touched = {};
     data.edges.forEach(function (e) { if (e.workshop || e.status === "proposed") { touched[e.from] = 1; touched[e.to] = 1; } });
     this.touched = touched;
+    var names = {}, degree = {}, power = {};
+    data.nodes.forEach(function (n) { names[n.id] = this.label(n.name); degree[n.id] = 0; power[n.id] = n.power || 0; }, this);
+    data.edges.forEach(function (e) { degree[e.from] = (degree[e.from] || 0) + 1; degree[e.to] = (degree[e.to] || 0) + 1; });
+    this.names = names;
+    this.importance = Object.keys(names).sort(function (a, b) {
+      return (power[b] - power[a]) || (degree[b] - degree[a]) || (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0);
+    });
     sync(this.nodes, data.nodes.map(this.nodeStyle, this));
     sync(this.edges, data.edges.map(this.edgeStyle, this));
     if (!this.fitted) {
       this.fitted = true;
       var net = this.network;
       var self = this;
-      setTimeout(function () { net.fit(); self.readable(); }, 1500);
+      setTimeout(function () { if (!self.userView) net.fit(); }, 1500);
     }
   };
   MapView.prototype.setStage = function (stage) {

@@ -4,7 +4,7 @@
   var el = SM.el, clear = SM.clear;
   var $ = function (id) { return document.getElementById(id); };
   var token = location.pathname.split("/")[2];
-  var map = new SM.MapView($("map"), { fontSize: 20, minScreenFont: 15 });
+  var map = new SM.MapView($("map"), { fontSize: 20, namePx: 16 });
   var view = null, stage = null, editable = {};
   SM.legend($("legend"));
   $("qr").src = "/f/" + token + "/qr.svg";
@@ -79,7 +79,7 @@
   function togglePresent(on) {
     document.body.classList.toggle("presenting", on);
     $("present").setAttribute("aria-pressed", on ? "true" : "false");
-    setTimeout(function () { map.network.setSize("100%", "100%"); map.network.fit(); map.readable(); }, 300);
+    setTimeout(function () { map.network.setSize("100%", "100%"); map.refit(); }, 300);
   }
   $("present").addEventListener("click", function () {
     togglePresent(!document.body.classList.contains("presenting"));

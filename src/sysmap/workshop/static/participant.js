@@ -7,7 +7,8 @@
   var live = null, view = null, map = null, stage = null, rating = null, session = null;
   // what the map draws, for the browser tests
   window.sysmapWorkshop = {
-    labels: function () { return map ? map.nodes.get().map(function (n) { return n.label; }) : []; }
+    labels: function () { return map ? Object.keys(map.names).map(function (id) { return map.names[id]; }) : []; },
+    map: function () { return map; }
   };
 
   function fill(select, items, blank) {
@@ -81,7 +82,7 @@
         x.setAttribute("aria-selected", x === b ? "true" : "false");
         $("tab-" + x.dataset.tab).hidden = x !== b;
       });
-      if (b.dataset.tab === "map" && map) map.network.fit();
+      if (b.dataset.tab === "map" && map) map.refit();
     });
   });
 
@@ -92,7 +93,7 @@
   }
   function drawMap() {
     $("title").textContent = view.title;
-    if (!map) map = new SM.MapView($("map"), { fontSize: 14, minScreenFont: 11 });
+    if (!map) map = new SM.MapView($("map"), { fontSize: 14, namePx: 13 });
     map.update(view);
     $("map-note").textContent = view.redacted ? "Some people are shown as “Stakeholder n” to protect them." : "";
     var who = view.nodes.map(function (n) { return [n.id, n.name]; })
