@@ -168,6 +168,7 @@ def test_block_style_files_are_edited_line_by_line(tmp_path: Path, monkeypatch):
             path = tmp_path / f"{name}-{source.name}"
             shutil.copy(source, path)
             change(path)
+            assert path.read_text() != source.read_text(), f"{name} changed nothing"
 
 
 def test_a_symbolic_link_is_edited_through(tmp_path: Path):

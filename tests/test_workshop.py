@@ -461,7 +461,9 @@ def test_an_edit_in_a_terminal_shows_up_in_the_room(running: Any, map_file: Path
     p = participant(running, join(running))
     p.wait("map")
     add_stakeholder(map_file, "clinic", "Street clinic", "provider")
-    p.wait("map", lambda m: "Street clinic" in {n["name"] for n in m["map"]["nodes"]})
+    shown = p.wait("map", lambda m: "Street clinic" in {n["name"] for n in m["map"]["nodes"]})
+    clinic = [n for n in shown["map"]["nodes"] if n["name"] == "Street clinic"]
+    assert len(clinic) == 1 and clinic[0]["role"] == "provider"
 
 
 def test_a_restarted_server_keeps_its_queue_and_what_it_accepted(map_file: Path) -> None:

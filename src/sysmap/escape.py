@@ -103,7 +103,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u2
 
 
 def _shown(match: re.Match[str]) -> str:
-    # \uXXXX reads the same in text and is a valid escape inside printed JSON
+    # a \u escape with four hex digits reads the same in text and is valid inside printed JSON
     return f"\\u{ord(match.group(0)):04x}"
 
 
