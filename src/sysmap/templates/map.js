@@ -347,15 +347,19 @@
       if (!node) continue;
       var x = node.x * s + tx, y = node.y * s + ty;
       var r = (node.options.size || 10) * s;
-      if (x < -100 || x > W + 100 || y < -r - 30 || y > H + 10) continue;
+      if (x < 0 || x > W || y < -r - 30 || y > H + 10) continue;  // its shape is off the map
       var w = textWidth[id];
       if (w === undefined) w = textWidth[id] = ctx.measureText(shownName[id]).width;
       var top = y + r + 3;
-      var b = [x - w / 2 - 2, top, x + w / 2 + 2, top + LABEL_PX + 4];
+      // a name that would run off the map moves inside it (above its shape at the bottom
+      // edge, sideways at the left and right) rather than being left out
+      if (top + LABEL_PX + 4 > H) top = y - r - 3 - (LABEL_PX + 4);
+      var cx = Math.min(Math.max(x, w / 2 + 2), W - w / 2 - 2);
+      var b = [cx - w / 2 - 2, top, cx + w / 2 + 2, top + LABEL_PX + 4];
       if (b[0] < 0 || b[2] > W || b[1] < 0 || b[3] > H) continue;
       if (cells(b, false)) continue;
       cells(b, true);
-      out.push({ id: id, x: x, y: top + 2, box: b });
+      out.push({ id: id, x: cx, y: top + 2, box: b });
     }
     return out;
   }
