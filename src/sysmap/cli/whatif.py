@@ -87,7 +87,7 @@ def _held(values: tuple[str, ...]) -> dict[str, float]:
     type=click.IntRange(1, 100_000),
     default=100,
     show_default=True,
-    help="Step limit.",
+    help="Stop after this many steps if the factors have not settled (the output says so).",
 )
 @click.option(
     "--tolerance",
