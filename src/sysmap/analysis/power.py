@@ -42,10 +42,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
+from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import working_relationships
-from sysmap.escape import markdown_text
-from sysmap.model import POWER_CARRIERS, ROLES, Stakeholder, SystemMap
+from sysmap.model import POWER_CARRIERS, ROLES, Relationship, Stakeholder, SystemMap
+from sysmap.render import (
+    Block,
+    Bullets,
+    Heading,
+    Lines,
+    Para,
+    Rendered,
+    Table,
+    fmt_number,
+    pct,
+    plural,
+)
 
 __all__ = ["PowerResult", "power", "gini", "MONEY_KINDS", "GATEKEEPER_KINDS"]
 
@@ -95,18 +106,6 @@ def gini(values: Sequence[float]) -> float | None:
     return max(0.0, (2 * weighted - (n + 1) * total) / (n * total))
 
 
-def _pct(share: float | None) -> str:
-    """A share as a whole percentage for people; tiny shares are not shown as 0%."""
-    if share is None:
-        return "—"
-    p = share * 100
-    if 0 < p < 0.5:
-        return "<1%"
-    if 99.5 <= p < 100:
-        return ">99%"
-    return f"{math.floor(p + 0.5)}%"
-
-
 def _names(ids: list[str], names: dict[str, str], limit: int = 5) -> str:
     shown = [names.get(i, i) for i in ids[:limit]]
     more = len(ids) - len(shown)
@@ -126,7 +125,7 @@ def _matrix() -> dict[str, dict[str, float]]:
 
 
 @dataclass
-class PowerResult:
+class PowerResult(Rendered):
     """Power held by role groups, its concentration, its flows and dependence.
 
     See the module notes for how each figure is defined. :meth:`to_dict` gives
@@ -137,6 +136,12 @@ class PowerResult:
     """
 
     name: ClassVar[str] = "power"
+    #: The JSON keys after ``analysis`` and ``findings``, in order.
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "stakeholders", "recorded", "missing", "total_power", "by_role", "concentration",
+        "flow_total", "flows", "decision_power", "single_funder", "single_gatekeeper",
+        "unserved", "funding",
+    )  # fmt: skip
 
     stakeholders: int
     recorded: int
@@ -157,163 +162,143 @@ class PowerResult:
         """Stakeholders with no power recorded."""
         return self.stakeholders - self.recorded
 
+    def _name(self, sid: str) -> str:
+        return self.names.get(sid, sid)
+
     # ------------------------------------------------------------- findings
 
     def findings(self) -> list[Finding]:
         """What a guiding team should know, headlines first."""
-        out: list[Finding] = []
-        add = out.append
-        names = self.names
-
-        present = [r for r in ROLES if self.by_role[r]["stakeholders"]]
-        top = ""
         if self.stakeholders == 0:
-            add(Finding("The map has no stakeholders yet", self.name, 3))
-            return out
-        if self.total_power > 0:
-            ranked = sorted(present, key=lambda r: -(self.by_role[r]["share"] or 0))
-            top, rest = ranked[0], ranked[1:]
-            text = (
-                f"{_PLURAL[top].capitalize()} hold {_pct(self.by_role[top]['share'])} "
-                "of the power in this map"
-            )
-            if rest:
-                text += "; " + ", ".join(
-                    f"{_PLURAL[r]} {_pct(self.by_role[r]['share'])}" for r in rest
-                )
-            add(Finding(text, self.name, 3))
-        elif self.recorded == 0:
-            add(
-                Finding(
-                    "No stakeholder has power recorded: add power (0–5) to see who holds it",
-                    self.name,
-                    3,
-                )
-            )
-        else:
-            add(Finding("Every recorded power is 0", self.name, 2))
+            return [Finding("The map has no stakeholders yet", self.name, 3)]
+        out = [
+            *self._held_findings(),
+            *self._decision_findings(),
+            *self._concentration_findings(),
+            *self._flow_findings(),
+            *self._funder_findings(),
+            *self._gatekeeper_findings(),
+        ]
+        out.sort(key=lambda x: -x.importance)
+        return out
 
+    def _held_findings(self) -> list[Finding]:
+        """Which role group holds most, what each of its members holds, what is missing."""
+        out = self._share_findings()
+        if self.missing and self.recorded:
+            parts = ", ".join(
+                plural(n, r, _PLURAL[r]) for r in ROLES if (n := self.by_role[r]["missing"])
+            )
+            text = (
+                f"Power is not recorded for {self.missing:,} of {self.stakeholders:,} "
+                f"stakeholders ({parts}); shares and the Gini leave them out"
+            )
+            out.append(Finding(text, self.name, 2))
+        return out
+
+    def _share_findings(self) -> list[Finding]:
+        present = [r for r in ROLES if self.by_role[r]["stakeholders"]]
+        if self.total_power <= 0:
+            if self.recorded == 0:
+                text = "No stakeholder has power recorded: add power (0–5) to see who holds it"
+                return [Finding(text, self.name, 3)]
+            return [Finding("Every recorded power is 0", self.name, 2)]
+        ranked = sorted(present, key=lambda r: -(self.by_role[r]["share"] or 0))
+        top, rest = ranked[0], ranked[1:]
+        text = f"{_PLURAL[top].capitalize()} hold {pct(self.by_role[top]['share'])} of the power in this map"
+        if rest:
+            text += "; " + ", ".join(f"{_PLURAL[r]} {pct(self.by_role[r]['share'])}" for r in rest)
+        out = [Finding(text, self.name, 3)]
         # a group of many may hold most in sum while each of a few holds more
         means = [(r, m) for r in present if (m := self.by_role[r]["mean"]) is not None]
         means.sort(key=lambda rm: -rm[1])
-        if self.total_power > 0 and len(means) > 1 and means[0][0] != top:
+        if len(means) > 1 and means[0][0] != top:
             (r0, m0), others = means[0], means[1:]
-            add(
-                Finding(
-                    f"On average a {r0} holds {round(m0, 1):g} of 5; "
-                    + ", ".join(f"a {r} {round(m, 1):g}" for r, m in others),
-                    self.name,
-                    2,
-                )
+            text = f"On average a {r0} holds {round(m0, 1):g} of 5; " + ", ".join(
+                f"a {r} {round(m, 1):g}" for r, m in others
             )
+            out.append(Finding(text, self.name, 2))
+        return out
 
+    def _decision_findings(self) -> list[Finding]:
         dp = self.decision_power
         if dp["total"] > 0:
-            add(
-                Finding(
-                    f"Beneficiaries carry {_pct(dp['beneficiary_share'])} of decision power",
-                    self.name,
-                    3,
-                )
-            )
-        else:
-            add(
-                Finding(
-                    "No relationship carries decisions or authority, so nobody's share "
-                    "of decision power can be measured",
-                    self.name,
-                    1,
-                )
-            )
+            text = f"Beneficiaries carry {pct(dp['beneficiary_share'])} of decision power"
+            return [Finding(text, self.name, 3)]
+        text = (
+            "No relationship carries decisions or authority, so nobody's share "
+            "of decision power can be measured"
+        )
+        return [Finding(text, self.name, 1)]
 
-        if self.missing and self.recorded:
-            parts = ", ".join(
-                f"{n:,} {_PLURAL[r] if n != 1 else r}"
-                for r in ROLES
-                if (n := self.by_role[r]["missing"])
-            )
-            add(
-                Finding(
-                    f"Power is not recorded for {self.missing:,} of {self.stakeholders:,} "
-                    f"stakeholders ({parts}); shares and the Gini leave them out",
-                    self.name,
-                    2,
-                )
-            )
-
+    def _concentration_findings(self) -> list[Finding]:
         c = self.concentration
-        if c["gini"] is not None and c["stakeholders"] > 3:
-            g = c["gini"]
-            if g < 0.2:
-                words = "Power is spread fairly evenly"
-            elif g < 0.4:
-                words = "Power is unevenly spread"
-            else:
-                words = "Power is concentrated"
-            top3, top10 = c["top3"], c["top10"]
-            if c["stakeholders"] <= 30:  # a handful: name them
-                text = (
-                    f"{words} (Gini {g:.2f}): the top 3 — {_names(top3['stakeholders'], names)} "
-                    f"— hold {_pct(top3['share'])} of it"
-                )
-            else:
-                text = (
-                    f"{words} (Gini {g:.2f}): the top 10% ({top10['count']:,} stakeholders) "
-                    f"hold {_pct(top10['share'])} of it"
-                )
-            add(Finding(text, self.name, 2, list(top3["stakeholders"])))
-
-        if self.flow_total > 0:
-            pairs = sorted(
-                ((a, b, v) for a, row in self.flows["all"].items() for b, v in row.items() if v),
-                key=lambda t: -t[2],
-            )
-            shown = ", ".join(
-                f"{_pct(v / self.flow_total)}{' flows' if i == 0 else ''} {a} → {b}"
-                for i, (a, b, v) in enumerate(pairs[:2])
-            )
-            from_b = sum(self.flows["all"]["beneficiary"].values())
-            add(
-                Finding(
-                    f"Of the power carried by relationships, {shown}; "
-                    f"{_pct(from_b / self.flow_total)} starts with beneficiaries",
-                    self.name,
-                    2,
-                )
-            )
+        g = c["gini"]
+        if g is None or c["stakeholders"] <= 3:
+            return []
+        if g < 0.2:
+            words = "Power is spread fairly evenly"
+        elif g < 0.4:
+            words = "Power is unevenly spread"
         else:
-            add(
-                Finding(
-                    "No relationship records the power it carries: add power "
-                    "{amount, carries} to see how power flows",
-                    self.name,
-                    1,
-                )
-            )
+            words = "Power is concentrated"
+        top3, top10 = c["top3"], c["top10"]
+        if c["stakeholders"] <= 30:  # a handful: name them
+            who = f"the top 3 — {_names(top3['stakeholders'], self.names)} —"
+            share = top3["share"]
+        else:
+            who = f"the top 10% ({top10['count']:,} stakeholders)"
+            share = top10["share"]
+        text = f"{words} (Gini {g:.2f}): {who} hold {pct(share)} of it"
+        return [Finding(text, self.name, 2, list(top3["stakeholders"]))]
 
+    def _flow_findings(self) -> list[Finding]:
+        if self.flow_total <= 0:
+            text = (
+                "No relationship records the power it carries: add power "
+                "{amount, carries} to see how power flows"
+            )
+            return [Finding(text, self.name, 1)]
+        pairs = sorted(
+            ((a, b, v) for a, row in self.flows["all"].items() for b, v in row.items() if v),
+            key=lambda t: -t[2],
+        )
+        shown = ", ".join(
+            f"{pct(v / self.flow_total)}{' flows' if i == 0 else ''} {a} → {b}"
+            for i, (a, b, v) in enumerate(pairs[:2])
+        )
+        from_b = sum(self.flows["all"]["beneficiary"].values())
+        text = (
+            f"Of the power carried by relationships, {shown}; "
+            f"{pct(from_b / self.flow_total)} starts with beneficiaries"
+        )
+        return [Finding(text, self.name, 2)]
+
+    def _funder_findings(self) -> list[Finding]:
+        """Who depends on a single funder, and who funds most."""
+        out: list[Finding] = []
         if len(self.single_funder) <= _FINDINGS_EACH:
             for d in self.single_funder:
-                add(
-                    Finding(
-                        f"{d['name']} depends on a single funder: {d['funder_name']}",
-                        self.name,
-                        2,
-                        [d["stakeholder"], d["funder"]],
-                    )
-                )
+                text = f"{d['name']} depends on a single funder: {d['funder_name']}"
+                out.append(Finding(text, self.name, 2, [d["stakeholder"], d["funder"]]))
         else:
             common = Counter(d["funder"] for d in self.single_funder).most_common(3)
-            add(
-                Finding(
-                    f"{len(self.single_funder):,} stakeholders depend on a single funder: "
-                    + ", ".join(f"{n:,} on {names.get(f, f)}" for f, n in common)
-                    + (", …" if len(set(d["funder"] for d in self.single_funder)) > 3 else ""),
-                    self.name,
-                    2,
-                    [f for f, _ in common],
-                )
+            text = (
+                f"{len(self.single_funder):,} stakeholders depend on a single funder: "
+                + ", ".join(f"{n:,} on {self._name(f)}" for f, n in common)
+                + (", …" if len({d["funder"] for d in self.single_funder}) > 3 else "")
             )
+            out.append(Finding(text, self.name, 2, [f for f, _ in common]))
+        if self.funding:
+            f, n = Counter(d["funder"] for d in self.funding).most_common(1)[0]
+            if n > 1:
+                text = f"{self._name(f)} funds {n:,} stakeholders, more than any other funder"
+                out.append(Finding(text, self.name, 1, [f]))
+        return out
 
+    def _gatekeeper_findings(self) -> list[Finding]:
+        """Beneficiaries with a single way in, and those nobody serves."""
+        out: list[Finding] = []
         by_keeper: dict[str, list[str]] = defaultdict(list)
         for d in self.single_gatekeeper:
             by_keeper[d["gatekeeper"]].append(d["beneficiary"])
@@ -321,90 +306,47 @@ class PowerResult:
         for keeper, bens in keepers[:_FINDINGS_EACH]:
             if len(bens) == 1:
                 text = (
-                    f"Only {names.get(keeper, keeper)} serves or refers "
-                    f"{names.get(bens[0], bens[0])}: a single gatekeeper"
+                    f"Only {self._name(keeper)} serves or refers "
+                    f"{self._name(bens[0])}: a single gatekeeper"
                 )
             else:
                 text = (
-                    f"{names.get(keeper, keeper)} is the only way in for {len(bens):,} "
-                    f"beneficiaries: {_names(bens, names)}"
+                    f"{self._name(keeper)} is the only way in for {len(bens):,} "
+                    f"beneficiaries: {_names(bens, self.names)}"
                 )
-            add(Finding(text, self.name, 2, [keeper, *bens[:_FINDINGS_EACH]]))
+            out.append(Finding(text, self.name, 2, [keeper, *bens[:_FINDINGS_EACH]]))
         if len(keepers) > _FINDINGS_EACH:
             more = sum(len(b) for _, b in keepers[_FINDINGS_EACH:])
-            add(
-                Finding(
-                    f"{more:,} more beneficiaries are reached by a single provider",
-                    self.name,
-                    2,
-                )
-            )
-
+            text = f"{more:,} more beneficiaries are reached by a single provider"
+            out.append(Finding(text, self.name, 2))
         if self.unserved:
-            add(
-                Finding(
-                    f"Nobody serves or refers {len(self.unserved):,} "
-                    f"{'beneficiary' if len(self.unserved) == 1 else 'beneficiaries'}: "
-                    f"{_names(self.unserved, names)}",
-                    self.name,
-                    2,
-                    self.unserved[:_FINDINGS_EACH],
-                )
+            k = len(self.unserved)
+            text = (
+                f"Nobody serves or refers {k:,} {'beneficiary' if k == 1 else 'beneficiaries'}: "
+                f"{_names(self.unserved, self.names)}"
             )
-
-        if self.funding:
-            funded = Counter(d["funder"] for d in self.funding)
-            f, n = funded.most_common(1)[0]
-            if n > 1:
-                add(
-                    Finding(
-                        f"{names.get(f, f)} funds {n:,} stakeholders, more than any other funder",
-                        self.name,
-                        1,
-                        [f],
-                    )
-                )
-        out.sort(key=lambda x: -x.importance)
+            out.append(Finding(text, self.name, 2, self.unserved[:_FINDINGS_EACH]))
         return out
 
     # --------------------------------------------------------------- output
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (see the class notes for the keys)."""
-        return {
-            "analysis": self.name,
-            "findings": [f.to_dict() for f in self.findings()],
-            "stakeholders": self.stakeholders,
-            "recorded": self.recorded,
-            "missing": self.missing,
-            "total_power": self.total_power,
-            "by_role": self.by_role,
-            "concentration": self.concentration,
-            "flow_total": self.flow_total,
-            "flows": self.flows,
-            "decision_power": self.decision_power,
-            "single_funder": self.single_funder,
-            "single_gatekeeper": self.single_gatekeeper,
-            "unserved": self.unserved,
-            "funding": self.funding,
-        }
+        data: dict[str, Any] = {"analysis": self.name}
+        data["findings"] = [f.to_dict() for f in self.findings()]
+        return data | {key: getattr(self, key) for key in self.FIELDS}
 
     def _role_rows(self) -> list[list[Any]]:
         return [
-            [
-                r,
-                d["stakeholders"],
-                d["power"],
-                _pct(d["share"]),
-                d["mean"] if d["mean"] is None else round(d["mean"], 2),
-                d["missing"],
-            ]
+            [r, d["stakeholders"], d["power"], pct(d["share"]),
+             d["mean"] if d["mean"] is None else round(d["mean"], 2), d["missing"]]
             for r, d in self.by_role.items()
-        ]
+        ]  # fmt: skip
 
-    def _flow_rows(self, carried: str) -> list[list[Any]]:
+    def _flow_table(self, carried: str) -> Table:
         mat = self.flows[carried]
-        return [[f"from {a}", *(mat[a][b] for b in ROLES)] for a in ROLES]
+        rows = [[f"from {a}", *(mat[a][b] for b in ROLES)] for a in ROLES]
+        return Table(["", *(f"to {b}" for b in ROLES)], rows)
 
     def _concentration_lines(self) -> list[str]:
         c = self.concentration
@@ -414,105 +356,54 @@ class PowerResult:
         return [
             f"Gini over {c['stakeholders']:,} stakeholders with power recorded "
             f"({c['missing_excluded']:,} missing, left out): {c['gini']:.2f}",
-            f"Top 10% ({t10['count']:,}) hold {_pct(t10['share'])}; "
+            f"Top 10% ({t10['count']:,}) hold {pct(t10['share'])}; "
             f"top {t3['count']} ({_names(t3['stakeholders'], self.names)}) hold "
-            f"{_pct(t3['share'])}",
+            f"{pct(t3['share'])}",
         ]
 
-    def _dependence_rows(self) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
-        n = self.names
-        funders = [[d["name"], d["funder_name"]] for d in self.single_funder]
-        keepers = [[d["name"], d["gatekeeper_name"]] for d in self.single_gatekeeper]
+    def _dependence_tables(self) -> list[tuple[str, list[str], list[list[Any]]]]:
         funding = [
-            [n.get(d["funder"], d["funder"]), n.get(d["funded"], d["funded"]),
-             ", ".join(d["kinds"]), d["amount"]]
+            [self._name(d["funder"]), self._name(d["funded"]), ", ".join(d["kinds"]), d["amount"]]
             for d in self.funding
+        ]
+        return [
+            ("Single funder", ["stakeholder", "only funder"],
+             [[d["name"], d["funder_name"]] for d in self.single_funder]),
+            ("Single gatekeeper", ["beneficiary", "only provider"],
+             [[d["name"], d["gatekeeper_name"]] for d in self.single_gatekeeper]),
+            ("Who funds whom", ["funder", "funded", "kinds", "power"], funding),
         ]  # fmt: skip
-        return funders, keepers, funding
 
-    @staticmethod
-    def _cap(rows: list[list[Any]]) -> tuple[list[list[Any]], str | None]:
-        if len(rows) <= _ROWS_SHOWN:
-            return rows, None
-        return rows[:_ROWS_SHOWN], f"… and {len(rows) - _ROWS_SHOWN:,} more (all in the JSON)"
-
-    def format_text(self) -> str:
-        """A plain-text report: findings, then the tables."""
-        lines = ["Power", "", "Findings:"]
-        lines += [f"- {f.text}" for f in self.findings()]
-        lines += ["", "Power held by role group:"]
-        lines.append(
-            text_table(["role", "stakeholders", "power", "share", "mean", "missing"],
-                       self._role_rows())
-        )  # fmt: skip
-        lines += ["", *self._concentration_lines()]
-        lines += ["", f"Power carried by relationships (total {fmt_number(self.flow_total)}):"]
-        lines.append(text_table(["", *(f"to {b}" for b in ROLES)], self._flow_rows("all")))
-        for carried in POWER_CARRIERS:
-            lines += ["", f"  carrying {carried}:"]
-            lines.append(text_table(["", *(f"to {b}" for b in ROLES)], self._flow_rows(carried)))
+    def blocks(self) -> list[Block]:
+        """Findings, then the tables: held, carried, decision power, dependence."""
         dp = self.decision_power
-        lines += [
-            "",
-            f"Decision power (decisions or authority): {fmt_number(dp['total'])}; "
-            f"from beneficiaries {fmt_number(dp['by_role']['beneficiary'])} "
-            f"({_pct(dp['beneficiary_share'])})",
+        out: list[Block] = [
+            Heading("Power", 2),
+            Heading("Findings"),
+            Bullets([f.text for f in self.findings()]),
+            Heading("Power held by role group"),
+            Table(["role", "stakeholders", "power", "share", "mean", "missing"], self._role_rows()),
+            Lines(self._concentration_lines()),
+            Heading(f"Power carried by relationships (total {fmt_number(self.flow_total)})"),
+            self._flow_table("all"),
         ]
-        funders, keepers, funding = self._dependence_rows()
-        for title, headers, rows in (
-            ("Single funder", ["stakeholder", "only funder"], funders),
-            ("Single gatekeeper", ["beneficiary", "only provider"], keepers),
-            ("Who funds whom", ["funder", "funded", "kinds", "power"], funding),
-        ):
-            if rows:
-                shown, more = self._cap(rows)
-                lines += ["", f"{title}:", text_table(headers, shown)]
-                if more:
-                    lines.append(more)
-        if self.unserved:
-            lines += ["", "Served or referred by nobody: " + _names(self.unserved, self.names, 25)]
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        """A Markdown report: findings, then the tables."""
-        out = ["## Power", "", "### Findings", ""]
-        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
-        out += ["", "### Power held by role group", ""]
+        for carried in POWER_CARRIERS:
+            out += [Heading(f"Carrying {carried}", 4), self._flow_table(carried)]
         out.append(
-            md_table(["role", "stakeholders", "power", "share", "mean", "missing"],
-                     self._role_rows())
-        )  # fmt: skip
-        out += [""] + [f"{line}  " for line in self._concentration_lines()]
-        out += ["", f"### Power carried by relationships (total {fmt_number(self.flow_total)})", ""]
-        out.append(md_table(["", *(f"to {b}" for b in ROLES)], self._flow_rows("all")))
-        for carried in POWER_CARRIERS:
-            out += ["", f"Carrying **{carried}**:", ""]
-            out.append(md_table(["", *(f"to {b}" for b in ROLES)], self._flow_rows(carried)))
-        dp = self.decision_power
-        out += [
-            "",
-            f"**Decision power** (decisions or authority): {fmt_number(dp['total'])}; from "
-            f"beneficiaries {fmt_number(dp['by_role']['beneficiary'])} "
-            f"({_pct(dp['beneficiary_share'])})",
-        ]
-        funders, keepers, funding = self._dependence_rows()
-        for title, headers, rows in (
-            ("Single funder", ["stakeholder", "only funder"], funders),
-            ("Single gatekeeper", ["beneficiary", "only provider"], keepers),
-            ("Who funds whom", ["funder", "funded", "kinds", "power"], funding),
-        ):
+            Para(
+                f"(decisions or authority): {fmt_number(dp['total'])}; from beneficiaries "
+                f"{fmt_number(dp['by_role']['beneficiary'])} ({pct(dp['beneficiary_share'])})",
+                label="Decision power",
+            )
+        )
+        for title, headers, rows in self._dependence_tables():
             if rows:
-                shown, more = self._cap(rows)
-                out += ["", f"### {title}", "", md_table(headers, shown)]
-                if more:
-                    out += ["", more]
+                shown = Table(headers, rows[:_ROWS_SHOWN], total=len(rows), more="all in the JSON")
+                out += [Heading(title), shown]
         if self.unserved:
-            out += [
-                "",
-                "**Served or referred by nobody:** "
-                + markdown_text(_names(self.unserved, self.names, 25)),
-            ]
-        return "\n".join(out)
+            names = _names(self.unserved, self.names, 25)
+            out.append(Para(names, label="Served or referred by nobody:"))
+        return out
 
 
 # ------------------------------------------------------------------ analysis
@@ -541,6 +432,123 @@ def _concentration(held: list[tuple[Stakeholder, int]], missing: int) -> dict[st
         "top10": top(n10),
         "top3": top(n3),
     }
+
+
+def _held(m: SystemMap) -> dict[str, Any]:
+    """Power held: per role group, in all, and how concentrated (the result's fields)."""
+    held = [(s, s.power) for s in m.stakeholders if s.power is not None]
+    total = sum(p for _, p in held)
+    by_role: dict[str, dict[str, Any]] = {}
+    for role in ROLES:
+        members = [s for s in m.stakeholders if s.role == role]
+        values = [s.power for s in members if s.power is not None]
+        amount = sum(values)
+        by_role[role] = {
+            "stakeholders": len(members),
+            "recorded": len(values),
+            "missing": len(members) - len(values),
+            "power": amount,
+            "share": _share(amount, total),
+            "mean": amount / len(values) if values else None,
+        }
+    missing = len(m.stakeholders) - len(held)
+    return {
+        "stakeholders": len(m.stakeholders),
+        "recorded": len(held),
+        "total_power": total,
+        "by_role": by_role,
+        "concentration": _concentration([(s, p) for s, p in held if p is not None], missing),
+    }
+
+
+class _Carried:
+    """Power carried by relationships, and who gets money from whom and who
+    reaches each beneficiary: one pass over the working relationships."""
+
+    def __init__(self, m: SystemMap) -> None:
+        self.flows: dict[str, dict[str, dict[str, float]]] = {"all": _matrix()}
+        for carried in POWER_CARRIERS:
+            self.flows[carried] = _matrix()
+        self.decision: dict[str, float] = dict.fromkeys(ROLES, 0)
+        # funded -> funder -> kinds, amount and relationships
+        self.money_from: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self.reached_by: dict[str, set[str]] = defaultdict(set)
+        people = {s.id: s for s in m.stakeholders}
+        for r in working_relationships(m):
+            ends = [(r.source, r.target)]
+            if r.direction == "mutual":
+                ends.append((r.target, r.source))
+            for u, v in ends:
+                su, sv = people.get(u), people.get(v)
+                if su is not None and sv is not None and u != v:
+                    self._add(r, su, sv)
+
+    def _add(self, r: Relationship, su: Stakeholder, sv: Stakeholder) -> None:
+        pw = r.power
+        if pw is not None:
+            self.flows["all"][su.role][sv.role] += pw.amount
+            for carried in dict.fromkeys(pw.carries):
+                self.flows[carried][su.role][sv.role] += pw.amount
+            if _DECISION.intersection(pw.carries):
+                self.decision[su.role] += pw.amount
+        if r.kind in MONEY_KINDS or (pw is not None and "money" in pw.carries):
+            blank = {"kinds": [], "amount": 0, "relationships": 0}
+            link = self.money_from[sv.id].setdefault(su.id, blank)
+            if r.kind not in link["kinds"]:
+                link["kinds"].append(r.kind)
+            link["amount"] += pw.amount if pw is not None else 0
+            link["relationships"] += 1
+        if r.kind in GATEKEEPER_KINDS and sv.role == "beneficiary" and su.role != "beneficiary":
+            self.reached_by[sv.id].add(su.id)
+
+    def decision_power(self) -> dict[str, Any]:
+        total = sum(self.decision.values())
+        return {
+            "total": total,
+            "by_role": self.decision,
+            "beneficiary_share": _share(self.decision["beneficiary"], total),
+        }
+
+
+def _funding(m: SystemMap, carried: _Carried, names: dict[str, str]) -> dict[str, Any]:
+    """Every funder → funded pair, and those with one funder only, in map order."""
+    order = {s.id: i for i, s in enumerate(m.stakeholders)}
+    single_funder = []
+    funding = []
+    for funded in sorted(carried.money_from, key=order.__getitem__):
+        sources = carried.money_from[funded]
+        for funder in sorted(sources, key=order.__getitem__):
+            d = sources[funder]
+            funding.append(
+                {"funder": funder, "funded": funded, "kinds": sorted(d["kinds"]),
+                 "amount": d["amount"], "relationships": d["relationships"]}
+            )  # fmt: skip
+        if len(sources) == 1:
+            (funder,) = sources
+            single_funder.append(
+                {"stakeholder": funded, "name": names[funded],
+                 "funder": funder, "funder_name": names[funder]}
+            )  # fmt: skip
+    return {"single_funder": single_funder, "funding": funding}
+
+
+def _gatekeepers(m: SystemMap, carried: _Carried, names: dict[str, str]) -> dict[str, Any]:
+    """Beneficiaries served or referred by one stakeholder only, or by nobody."""
+    single_gatekeeper = []
+    unserved = []
+    for s in m.stakeholders:
+        if s.role != "beneficiary":
+            continue
+        keepers = carried.reached_by.get(s.id, set())
+        if not keepers:
+            unserved.append(s.id)
+        elif len(keepers) == 1:
+            (keeper,) = keepers
+            single_gatekeeper.append(
+                {"beneficiary": s.id, "name": s.name,
+                 "gatekeeper": keeper, "gatekeeper_name": names[keeper]}
+            )  # fmt: skip
+    return {"single_gatekeeper": single_gatekeeper, "unserved": unserved}
 
 
 def power(m: SystemMap) -> PowerResult:
@@ -581,123 +589,14 @@ def power(m: SystemMap) -> PowerResult:
     >>> round(result.concentration["gini"], 3), result.flows["money"]["leader"]["provider"]
     (0.333, 4)
     """
-    people = {s.id: s for s in m.stakeholders}
     names = {s.id: s.name for s in m.stakeholders}
-
-    # -- held
-    by_role: dict[str, dict[str, Any]] = {}
-    held = [(s, s.power) for s in m.stakeholders if s.power is not None]
-    total = sum(p for _, p in held)
-    for role in ROLES:
-        members = [s for s in m.stakeholders if s.role == role]
-        values = [s.power for s in members if s.power is not None]
-        amount = sum(values)
-        by_role[role] = {
-            "stakeholders": len(members),
-            "recorded": len(values),
-            "missing": len(members) - len(values),
-            "power": amount,
-            "share": _share(amount, total),
-            "mean": amount / len(values) if values else None,
-        }
-    missing = len(m.stakeholders) - len(held)
-    concentration = _concentration([(s, p) for s, p in held if p is not None], missing)
-
-    # -- carried, dependence
-    flows: dict[str, dict[str, dict[str, float]]] = {"all": _matrix()}
-    for carried in POWER_CARRIERS:
-        flows[carried] = _matrix()
-    decision: dict[str, float] = dict.fromkeys(ROLES, 0)
-    money_from: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # funded -> funder -> …
-    reached_by: dict[str, set[str]] = defaultdict(set)
-    for r in working_relationships(m):
-        ends = [(r.source, r.target)]
-        if r.direction == "mutual":
-            ends.append((r.target, r.source))
-        for u, v in ends:
-            su, sv = people.get(u), people.get(v)
-            if su is None or sv is None or u == v:
-                continue
-            pw = r.power
-            if pw is not None:
-                flows["all"][su.role][sv.role] += pw.amount
-                for carried in dict.fromkeys(pw.carries):
-                    flows[carried][su.role][sv.role] += pw.amount
-                if _DECISION.intersection(pw.carries):
-                    decision[su.role] += pw.amount
-            if r.kind in MONEY_KINDS or (pw is not None and "money" in pw.carries):
-                link = money_from[v].setdefault(u, {"kinds": [], "amount": 0, "relationships": 0})
-                if r.kind not in link["kinds"]:
-                    link["kinds"].append(r.kind)
-                link["amount"] += pw.amount if pw is not None else 0
-                link["relationships"] += 1
-            if r.kind in GATEKEEPER_KINDS and sv.role == "beneficiary" and su.role != "beneficiary":
-                reached_by[v].add(u)
-
-    flow_total = sum(sum(row.values()) for row in flows["all"].values())
-    decision_total = sum(decision.values())
-
-    order = {s.id: i for i, s in enumerate(m.stakeholders)}
-    single_funder = []
-    funding = []
-    for funded in sorted(money_from, key=order.__getitem__):
-        sources = money_from[funded]
-        for funder in sorted(sources, key=order.__getitem__):
-            d = sources[funder]
-            funding.append(
-                {
-                    "funder": funder,
-                    "funded": funded,
-                    "kinds": sorted(d["kinds"]),
-                    "amount": d["amount"],
-                    "relationships": d["relationships"],
-                }
-            )
-        if len(sources) == 1:
-            (funder,) = sources
-            single_funder.append(
-                {
-                    "stakeholder": funded,
-                    "name": names[funded],
-                    "funder": funder,
-                    "funder_name": names[funder],
-                }
-            )
-    single_gatekeeper = []
-    unserved = []
-    for s in m.stakeholders:
-        if s.role != "beneficiary":
-            continue
-        keepers = reached_by.get(s.id, set())
-        if not keepers:
-            unserved.append(s.id)
-        elif len(keepers) == 1:
-            (keeper,) = keepers
-            single_gatekeeper.append(
-                {
-                    "beneficiary": s.id,
-                    "name": s.name,
-                    "gatekeeper": keeper,
-                    "gatekeeper_name": names[keeper],
-                }
-            )
-
+    carried = _Carried(m)
     return PowerResult(
-        stakeholders=len(m.stakeholders),
-        recorded=len(held),
-        total_power=total,
-        by_role=by_role,
-        concentration=concentration,
-        flows=flows,
-        flow_total=flow_total,
-        decision_power={
-            "total": decision_total,
-            "by_role": decision,
-            "beneficiary_share": _share(decision["beneficiary"], decision_total),
-        },
-        single_funder=single_funder,
-        single_gatekeeper=single_gatekeeper,
-        unserved=unserved,
-        funding=funding,
+        **_held(m),
+        flows=carried.flows,
+        flow_total=sum(sum(row.values()) for row in carried.flows["all"].values()),
+        decision_power=carried.decision_power(),
+        **_funding(m, carried, names),
+        **_gatekeepers(m, carried, names),
         names=names,
     )
