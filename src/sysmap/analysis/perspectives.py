@@ -43,18 +43,29 @@ mutual relationship's key has its ends in sorted order):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any, ClassVar
 
 import numpy as np
 
-from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
+from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import BadArgument
 from sysmap.model import ROLES, Relationship, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean, one_of
+from sysmap.render import (
+    Block,
+    Bullets,
+    Heading,
+    Para,
+    Rendered,
+    Table,
+    fmt_number,
+    pct,
+    render_markdown,
+    render_text,
+)
 
 __all__ = [
     "perspectives",
@@ -99,18 +110,7 @@ class ViewSummary:
         return self.weak_or_broken / self.relationships if self.relationships else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "view": self.view,
-            "label": self.label,
-            "relationships": self.relationships,
-            "elements": self.elements,
-            "links": self.links,
-            "density": self.density,
-            "mean_strength": self.mean_strength,
-            "mean_trust": self.mean_trust,
-            "weak_or_broken": self.weak_or_broken,
-            "share_weak_or_broken": self.share_weak_or_broken,
-        }
+        return asdict(self) | {"share_weak_or_broken": self.share_weak_or_broken}
 
 
 @dataclass
@@ -124,16 +124,10 @@ class Rating:
     entries: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "view": self.view,
-            "strength": self.strength,
-            "trust": self.trust,
-            "status": self.status,
-            "entries": self.entries,
-        }
+        return asdict(self)
 
     def short(self) -> str:
-        return f"{_num(self.strength)} / {_num(self.trust)} / {self.status}"
+        return f"{fmt_number(self.strength, 1)} / {fmt_number(self.trust, 1)} / {self.status}"
 
 
 @dataclass
@@ -196,7 +190,7 @@ class ViewComparison:
 
 
 @dataclass
-class PerspectivesResult:
+class PerspectivesResult(Rendered):
     """Each view's headline figures, and how pairs of views differ.
 
     JSON (:meth:`to_dict`) keys: ``analysis``, ``threshold``, ``views`` (each:
@@ -227,17 +221,30 @@ class PerspectivesResult:
         return verb if self.plural.get(view, True) else verb + "s"
 
     def findings(self) -> list[Finding]:
+        """What the views say differently, headlines first within each kind."""
         out: list[Finding] = []
         attributed = self.total_relationships - self.unattributed.relationships
         if self.total_relationships and attributed == 0:
-            out.append(
-                Finding(
-                    "No relationship records who asserted it (evidence asserted_by), so the map "
-                    "shows one view of the system — record who told you, to compare views",
-                    self.name,
-                    2,
-                )
+            text = (
+                "No relationship records who asserted it (evidence asserted_by), so the map "
+                "shows one view of the system — record who told you, to compare views"
             )
+            out.append(Finding(text, self.name, 2))
+        out += self._disagreement_findings()
+        out += self._weak_share_findings()
+        out += self._coverage_findings()
+        u = self.unattributed.relationships
+        if u and attributed:
+            text = (
+                f"{u} of {self.total_relationships} relationships do not say who asserted "
+                "them (the unattributed view)"
+            )
+            out.append(Finding(text, self.name, 1))
+        return out
+
+    def _disagreement_findings(self) -> list[Finding]:
+        """Per pair of views, how many relationships they rate differently."""
+        out: list[Finding] = []
         # The lived-experience view contains the beneficiary view, so their
         # comparisons with a third view often say the same thing: say it once.
         said: set[Any] = set()
@@ -248,36 +255,37 @@ class PerspectivesResult:
             said.add(sig)
             x, y = c.views
             n = len(c.disagreements)
-            top = c.disagreements[0]
             important = {"lived_experience", "beneficiary"} & set(c.views)
-            out.append(
-                Finding(
-                    f"{self.label(x, True)} and {self.label(y)} disagree on {n} "
-                    f"relationship{'s' if n != 1 else ''}: {self._detail(top)}",
-                    self.name,
-                    3 if important else 2,
-                    [x, y],
-                )
+            text = (
+                f"{self.label(x, True)} and {self.label(y)} disagree on {n} "
+                f"relationship{'s' if n != 1 else ''}: {self._detail(c.disagreements[0])}"
             )
+            out.append(Finding(text, self.name, 3 if important else 2, [x, y]))
+        return out
+
+    def _weak_share_findings(self) -> list[Finding]:
+        """The views that see most and least of their relationships as weak or broken."""
         shares = [
             v for v in self.views if v.relationships >= 3 and v.share_weak_or_broken is not None
         ]
-        if len(shares) >= 2:
-            hi = max(shares, key=lambda v: v.share_weak_or_broken or 0.0)
-            lo = min(shares, key=lambda v: v.share_weak_or_broken or 0.0)
-            if (hi.share_weak_or_broken or 0.0) - (lo.share_weak_or_broken or 0.0) >= 0.2:
-                out.append(
-                    Finding(
-                        f"{self.label(hi.view, True)} {self._verb(hi.view, 'see')} "
-                        f"{_pct(hi.share_weak_or_broken)} of the relationships "
-                        f"{'they' if self.plural.get(hi.view, True) else 'it'} "
-                        f"{self._verb(hi.view, 'assert')} as weak or broken, "
-                        f"{self.label(lo.view)} {_pct(lo.share_weak_or_broken)}",
-                        self.name,
-                        2,
-                        [hi.view, lo.view],
-                    )
-                )
+        if len(shares) < 2:
+            return []
+        hi = max(shares, key=lambda v: v.share_weak_or_broken or 0.0)
+        lo = min(shares, key=lambda v: v.share_weak_or_broken or 0.0)
+        if (hi.share_weak_or_broken or 0.0) - (lo.share_weak_or_broken or 0.0) < 0.2:
+            return []
+        text = (
+            f"{self.label(hi.view, True)} {self._verb(hi.view, 'see')} "
+            f"{pct(hi.share_weak_or_broken)} of the relationships "
+            f"{'they' if self.plural.get(hi.view, True) else 'it'} "
+            f"{self._verb(hi.view, 'assert')} as weak or broken, "
+            f"{self.label(lo.view)} {pct(lo.share_weak_or_broken)}"
+        )
+        return [Finding(text, self.name, 2, [hi.view, lo.view])]
+
+    def _coverage_findings(self) -> list[Finding]:
+        """Per pair of views, the relationships only one of them asserts."""
+        out: list[Finding] = []
         shown: set[Any] = set()
         size = {v.view: v.relationships for v in self.views}
         for c in self.comparisons:
@@ -287,27 +295,13 @@ class PerspectivesResult:
             if a + b == 0 or key in shown or not size.get(x) or not size.get(y):
                 continue  # a view that asserts nothing differs from everyone: not news
             shown.add(key)
-            out.append(
-                Finding(
-                    f"{self.label(x, True)} {self._verb(x, 'assert')} {a} relationship"
-                    f"{'s' if a != 1 else ''} that {self.label(y)} "
-                    f"{'do' if self.plural.get(y, True) else 'does'} not, and {self.label(y)} "
-                    f"{b} that {self.label(x)} {'do' if self.plural.get(x, True) else 'does'} not",
-                    self.name,
-                    1,
-                    [x, y],
-                )
+            text = (
+                f"{self.label(x, True)} {self._verb(x, 'assert')} {a} relationship"
+                f"{'s' if a != 1 else ''} that {self.label(y)} "
+                f"{'do' if self.plural.get(y, True) else 'does'} not, and {self.label(y)} "
+                f"{b} that {self.label(x)} {'do' if self.plural.get(x, True) else 'does'} not"
             )
-        u = self.unattributed.relationships
-        if u and attributed:
-            out.append(
-                Finding(
-                    f"{u} of {self.total_relationships} relationships do not say who asserted "
-                    "them (the unattributed view)",
-                    self.name,
-                    1,
-                )
-            )
+            out.append(Finding(text, self.name, 1, [x, y]))
         return out
 
     def _detail(self, d: Disagreement) -> str:
@@ -320,8 +314,8 @@ class PerspectivesResult:
                 verb = self._verb(hi.view, "rate")
                 on = f"trust on {link}" if what == "trust" else link
                 return (
-                    f"{self.label(hi.view)} {verb} {on} {_num(getattr(hi, what))}/5, "
-                    f"{self.label(lo.view)} {_num(getattr(lo, what))}/5"
+                    f"{self.label(hi.view)} {verb} {on} {fmt_number(getattr(hi, what), 1)}/5, "
+                    f"{self.label(lo.view)} {fmt_number(getattr(lo, what), 1)}/5"
                 )
         hi, lo = (a, b) if _HEALTH[a.status] >= _HEALTH[b.status] else (b, a)
         return (
@@ -346,10 +340,10 @@ class PerspectivesResult:
                 v.label,
                 v.relationships,
                 v.elements,
-                _num(v.density, 3),
-                _num(v.mean_strength),
-                _num(v.mean_trust),
-                _pct(v.share_weak_or_broken),
+                fmt_number(v.density, 3),
+                fmt_number(v.mean_strength, 1),
+                fmt_number(v.mean_trust, 1),
+                pct(v.share_weak_or_broken),
             ]
             for v in [*self.views, self.unattributed]
         ]
@@ -364,64 +358,49 @@ class PerspectivesResult:
         "weak or broken",
     ]
 
-    def _comparison_lines(self, c: ViewComparison) -> tuple[str, list[str], list[list[Any]]]:
+    def _comparison_blocks(self, c: ViewComparison, limit: int) -> list[Block]:
         x, y = c.views
-        head = (
-            f"{self.label(x, True)} vs {self.label(y)}: {len(c.disagreements)} rated differently, "
-            f"{c.shared} asserted by both, {len(c.only_first)} only by {self.label(x)}, "
-            f"{len(c.only_second)} only by {self.label(y)}"
+        said = (
+            f"{len(c.disagreements)} rated differently, {c.shared} asserted by both, "
+            f"{len(c.only_first)} only by {self.label(x)}, "
+            f"{len(c.only_second)} only by {self.label(y)}."
         )
-        headers = [
-            "relationship",
-            "kind",
-            f"{self.label(x)} (strength / trust / status)",
-            self.label(y),
-            "differs in",
-        ]
-        rows = [
-            [
-                f"{d.source_name} → {d.target_name}",
-                d.kind,
-                d.ratings[0].short(),
-                d.ratings[1].short(),
-                ", ".join(d.differs),
+        out: list[Block] = [Para(said, label=f"{self.label(x, True)} vs {self.label(y)}:")]
+        if c.disagreements:
+            headers = [
+                "relationship",
+                "kind",
+                f"{self.label(x)} (strength / trust / status)",
+                self.label(y),
+                "differs in",
             ]
-            for d in c.disagreements
+            rows = [
+                [f"{d.source_name} → {d.target_name}", d.kind, d.ratings[0].short(),
+                 d.ratings[1].short(), ", ".join(d.differs)]
+                for d in c.disagreements[:limit]
+            ]  # fmt: skip
+            out.append(Table(headers, rows, total=len(c.disagreements)))
+        return out
+
+    def blocks(self, limit: int = 50) -> list[Block]:
+        """Findings, the views' figures, and each comparison's disagreements (the
+        first ``limit`` of each)."""
+        out: list[Block] = [
+            Heading("Perspectives: the system as each source sees it", 2),
+            Bullets([f.text for f in self.findings()]),
+            Table(self._VIEW_HEADERS, self._view_rows()),
         ]
-        return head, headers, rows
+        for c in self.comparisons:
+            out += self._comparison_blocks(c, limit)
+        return out
 
     def format_text(self, limit: int = 20) -> str:
         """Findings, the views' figures, and each comparison's disagreements."""
-        lines = ["Perspectives: the system as each source sees it", ""]
-        lines += [f"- {f.text}" for f in self.findings()]
-        lines += ["", text_table(self._VIEW_HEADERS, self._view_rows())]
-        for c in self.comparisons:
-            head, headers, rows = self._comparison_lines(c)
-            lines += ["", head]
-            if rows:
-                lines.append(text_table(headers, rows[:limit]))
-                if len(rows) > limit:
-                    lines.append(f"… and {len(rows) - limit} more")
-        return "\n".join(lines)
+        return render_text(self.blocks(limit))
 
     def format_markdown(self, limit: int = 50) -> str:
         """The same as :meth:`format_text`, as Markdown."""
-        lines = ["## Perspectives", ""]
-        lines += [f"- {markdown_text(f.text)}" for f in self.findings()]
-        lines += ["", md_table(self._VIEW_HEADERS, self._view_rows())]
-        for c in self.comparisons:
-            head, headers, rows = self._comparison_lines(c)
-            lines += [
-                "",
-                f"### {self.label(c.views[0], True)} vs {self.label(c.views[1])}",
-                "",
-                head + ".",
-            ]
-            if rows:
-                lines += ["", md_table(headers, rows[:limit])]
-                if len(rows) > limit:
-                    lines.append(f"\n… and {len(rows) - limit} more")
-        return "\n".join(lines)
+        return render_markdown(self.blocks(limit))
 
 
 def _signature(c: ViewComparison) -> Any:
@@ -430,14 +409,6 @@ def _signature(c: ViewComparison) -> Any:
         + tuple((r.strength, r.trust, r.status) for r in d.ratings)
         for d in c.disagreements
     )
-
-
-def _num(value: float | None, digits: int = 1) -> str:
-    return fmt_number(None if value is None else round(value, digits), digits)
-
-
-def _pct(share: float | None) -> str:
-    return "—" if share is None else f"{round(100 * share)}%"
 
 
 def _mean(values: list[float]) -> float | None:
@@ -474,7 +445,7 @@ def perspectives(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         When a group is not a view name or a stakeholder id.
 
     Example
@@ -536,9 +507,11 @@ def _choose_views(groups: Iterable[str] | None, stakeholders: dict[str, Stakehol
             choices = [*STANDARD_VIEWS, *stakeholders]
             guess = did_you_mean(g, choices)
             hint = f"did you mean '{guess}'? " if guess else ""
-            raise SysmapError(
+            raise BadArgument(
                 f"unknown perspective '{g}' — {hint}use {one_of(list(STANDARD_VIEWS))}, "
-                "or a stakeholder's id"
+                "or a stakeholder's id",
+                argument="groups",
+                choices=STANDARD_VIEWS,
             )
         if g not in out:
             out.append(g)
