@@ -54,16 +54,17 @@ import statistics
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
+from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import BadArgument
 from sysmap.model import ROLES, Indicator, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean, one_of
+from sysmap.render import Block, Bullets, Heading, Para, Rendered, Table, fmt_number, pct
 
 __all__ = [
     "equity",
@@ -156,16 +157,13 @@ class Gap:
     category: str | None
     text: str
 
+    #: The JSON keys, in order.
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "metric", "group", "category", "value", "compare_to", "compare_value", "text",
+    )  # fmt: skip
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "metric": self.metric,
-            "group": self.group,
-            "category": self.category,
-            "value": self.value,
-            "compare_to": self.compare_to,
-            "compare_value": self.compare_value,
-            "text": self.text,
-        }
+        return {key: getattr(self, key) for key in self.FIELDS}
 
 
 @dataclass
@@ -209,22 +207,18 @@ class IndicatorBreakdown:
     compared_with: str | None = None
     gap_ratio: float = 0.8
 
+    #: The JSON keys before ``groups``, in order.
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "name", "by", "unit", "value", "measure", "total", "compared_with",
+    )  # fmt: skip
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "by": self.by,
-            "unit": self.unit,
-            "value": self.value,
-            "measure": self.measure,
-            "total": self.total,
-            "compared_with": self.compared_with,
-            "groups": [dict(g) for g in self.groups],
-        }
+        data = {key: getattr(self, key) for key in self.FIELDS}
+        return data | {"groups": [dict(g) for g in self.groups]}
 
 
 @dataclass
-class EquityResult:
+class EquityResult(Rendered):
     """Metrics and indicators broken down by one attribute, with gaps flagged.
 
     JSON (:meth:`to_dict`) keys: ``analysis``, ``by``, ``roles`` (the roles
@@ -274,8 +268,8 @@ class EquityResult:
                 if g.get("under_represented"):
                     out.append(
                         Finding(
-                            f"{_capital(str(g['group']))}: {_pct(g['share'])} of '{ib.name}', "
-                            f"{_pct(g['stakeholder_share'])} of the {ib.compared_with} on "
+                            f"{_capital(str(g['group']))}: {pct(g['share'])} of '{ib.name}', "
+                            f"{pct(g['stakeholder_share'])} of the {ib.compared_with} on "
                             "this map — under-represented",
                             self.name,
                             3,
@@ -359,14 +353,21 @@ class EquityResult:
                 headers = ["group", "n", "mean", "median", "min", "max", "note"]
                 for g in [*mb.groups, mb.overall]:
                     rows.append(
-                        [g.group, g.n_values, _num(g.mean, 2), _num(g.median, 2), g.min, g.max]
+                        [
+                            g.group,
+                            g.n_values,
+                            fmt_number(g.mean),
+                            fmt_number(g.median),
+                            g.min,
+                            g.max,
+                        ]
                         + [_note(g, gapped, mb.reference) if g is not mb.overall else ""]
                     )
             else:
                 headers = ["group", "n", *mb.categories, "note"]
                 for g in [*mb.groups, mb.overall]:
                     rows.append(
-                        [g.group, g.n_values, *(_pct(g.share(c)) for c in mb.categories)]
+                        [g.group, g.n_values, *(pct(g.share(c)) for c in mb.categories)]
                         + [_note(g, gapped, None) if g is not mb.overall else ""]
                     )
             title = _metric_words(mb.metric) + (" (lower is better)" if mb.lower_is_better else "")
@@ -381,11 +382,11 @@ class EquityResult:
                 row = [
                     item["group"],
                     item["value"],
-                    _pct(item["share"]) if ib.measure == "share" else _times(item["ratio"]),
+                    pct(item["share"]) if ib.measure == "share" else _times(item["ratio"]),
                 ]
                 if with_stakeholders:
                     row += [
-                        _pct(item.get("stakeholder_share")),
+                        pct(item.get("stakeholder_share")),
                         "under-represented" if item.get("under_represented") else "",
                     ]
                 rows.append(row)
@@ -401,23 +402,16 @@ class EquityResult:
             f"{self.min_group} not judged"
         )
 
-    def format_text(self) -> str:
+    def blocks(self) -> list[Block]:
         """Findings, the scope and rules, then one table per metric and indicator."""
-        lines = [f"Equity lens: by {self.by}", ""]
-        lines += [f"- {f.text}" for f in self.findings()]
-        lines += ["", self._scope()]
+        out: list[Block] = [
+            Heading(f"Equity lens: by {self.by}", 2),
+            Bullets([f.text for f in self.findings()]),
+            Para(self._scope() + "."),
+        ]
         for title, headers, rows in self._tables():
-            lines += ["", title, text_table(headers, rows)]
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        """The same as :meth:`format_text`, as Markdown."""
-        lines = [f"## Equity lens: by {self.by}", ""]
-        lines += [f"- {markdown_text(f.text)}" for f in self.findings()]
-        lines += ["", self._scope() + "."]
-        for title, headers, rows in self._tables():
-            lines += ["", f"### {title}", "", md_table(headers, rows)]
-        return "\n".join(lines)
+            out += [Heading(title), Table(headers, rows)]
+        return out
 
 
 def _note(g: GroupStats, gapped: set[str], reference: str | None) -> str:
@@ -443,9 +437,10 @@ def pair_text(a: float, b: float) -> tuple[str, str]:
     >>> pair_text(0.4, 0.7), pair_text(0.00012, 0.0031), pair_text(2.0, 3.0)
     (('0.4', '0.7'), ('0.00012', '0.0031'), ('2', '3'))
     """
+    # to one decimal, a figure that rounds to a whole number written as one
+    first = (fmt_number(round(a, 1), 1), fmt_number(round(b, 1), 1))
     if a == b:
-        return _num(a), _num(b)
-    first = (_num(a), _num(b))
+        return first
     if first[0] != first[1] and (a == 0 or first[0] != "0") and (b == 0 or first[1] != "0"):
         return first
     for digits in range(2, 7):
@@ -457,20 +452,12 @@ def pair_text(a: float, b: float) -> tuple[str, str]:
 
 def _sig(value: float, digits: int) -> str:
     if value == 0 or float(value).is_integer():
-        return _num(value)
+        return fmt_number(value)
     return f"{value:.{digits}g}"
 
 
 def _metric_words(metric: str) -> str:
     return metric.replace("_", " ")
-
-
-def _num(value: float | None, digits: int = 1) -> str:
-    return fmt_number(None if value is None else round(value, digits), digits)
-
-
-def _pct(share: float | None) -> str:
-    return "—" if share is None else f"{round(100 * share)}%"
 
 
 def _times(ratio: float | None) -> str:
@@ -480,7 +467,7 @@ def _times(ratio: float | None) -> str:
 def _indicator_text(ib: IndicatorBreakdown) -> str:
     groups = sorted(ib.groups, key=lambda g: -(g["value"] or 0))
     if ib.measure == "share":
-        parts = [f"{g['group']} {_pct(g['share'])}" for g in groups]
+        parts = [f"{g['group']} {pct(g['share'])}" for g in groups]
         return f"Indicator '{ib.name}' by {ib.by}: " + ", ".join(parts) + " of the total"
     overall = _with_unit(ib.value, ib.unit)
     if ib.value is None:
@@ -503,7 +490,7 @@ def _rate_gap_text(ib: IndicatorBreakdown, g: dict[str, Any]) -> str:
 
 
 def _with_unit(value: float | None, unit: str | None) -> str:
-    text = _num(value, 2)
+    text = fmt_number(value)
     if unit in ("%", "percent"):
         return text + "%"
     return f"{text} {unit}" if unit else text
@@ -520,20 +507,14 @@ def default_metrics(m: SystemMap) -> dict[str, dict[str, Value]]:
 
     Example
     -------
+    The in-degrees noted at the top of ``examples/small.yaml``:
+
     >>> import sysmap
-    >>> m = sysmap.loads_map('''
-    ... id: demo
-    ... title: Demo
-    ... guiding_question: Q?
-    ... stakeholders:
-    ...   - {id: a, name: A, role: beneficiary, power: 1}
-    ...   - {id: b, name: B, role: provider, power: 3, interest: 4}
-    ... relationships:
-    ...   - {from: b, to: a, kind: serves}
-    ...   - {from: b, to: a, kind: informs}
-    ... ''')
-    >>> default_metrics(m)
-    {'power': {'a': 1, 'b': 3}, 'interest': {'a': None, 'b': 4}, 'in_degree': {'a': 1, 'b': 0}, 'out_degree': {'a': 0, 'b': 1}}
+    >>> from sysmap.examples import examples_folder
+    >>> m = sysmap.load_map(examples_folder() / "small.yaml")
+    >>> heard = default_metrics(m)["in_degree"]
+    >>> heard["shelter"], heard["board"], heard["youth"], heard["foundation"]
+    (3, 3, 1, 0)
     """
     ids = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
     index = {ident: i for i, ident in enumerate(ids)}
@@ -608,80 +589,95 @@ def equity(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         When ``by`` is not an attribute of any stakeholder, or a role is unknown.
 
     Example
     -------
+    In ``examples/small.yaml`` two beneficiaries are Black (power 1 and 0), one
+    White (power 1); groups of one are judged here:
+
     >>> import sysmap
-    >>> m = sysmap.loads_map('''
-    ... id: demo
-    ... title: Demo
-    ... guiding_question: Who holds power?
-    ... stakeholders:
-    ...   - {id: b1, name: B1, role: beneficiary, power: 1, attributes: {race: Black}}
-    ...   - {id: b2, name: B2, role: beneficiary, power: 0, attributes: {race: Black}}
-    ...   - {id: b3, name: B3, role: beneficiary, power: 1, attributes: {race: Black}}
-    ...   - {id: w1, name: W1, role: beneficiary, power: 2, attributes: {race: White}}
-    ...   - {id: w2, name: W2, role: beneficiary, power: 2, attributes: {race: White}}
-    ...   - {id: w3, name: W3, role: beneficiary, power: 3, attributes: {race: White}}
-    ... ''')
-    >>> r = equity(m, "race", metrics={"power": {s.id: s.power for s in m.stakeholders}})
+    >>> from sysmap.examples import examples_folder
+    >>> m = sysmap.load_map(examples_folder() / "small.yaml")
+    >>> power = {s.id: s.power for s in m.stakeholders}
+    >>> r = equity(m, "race", metrics={"power": power}, roles=["beneficiary"], min_group=1)
     >>> print(r.findings()[0].text)
-    Black beneficiaries: mean power 0.7 vs 2.3 for White beneficiaries — a gap
+    Black beneficiaries: mean power 0.5 vs 1 for White beneficiaries — a gap
     """
-    stakeholders = list(m.stakeholders)
-    role_list = _check_roles(roles)
-    attribute = _check_attribute(by, stakeholders)
-    scope = [s for s in stakeholders if s.role in role_list]
-    present = sorted({s.role for s in scope})
-    noun = _PLURAL[present[0]] if len(present) == 1 else "stakeholders"
-
-    group_of: dict[str, str | None] = {s.id: _group_value(s, by, attribute) for s in scope}
-    sizes = Counter(group_of.values())
-    order = sorted((g for g in sizes if g is not None), key=lambda g: (-sizes[g], g))
-    labels = [*order, *([None] if None in sizes else [])]
-    groups = [{"group": _label(g), "n": sizes[g], "recorded": g is not None} for g in labels]
-
-    if metrics is None:
-        metrics = default_metrics(m)
+    lens = _Lens.of(m, by, roles, gap_ratio=gap_ratio, gap_points=gap_points, min_group=min_group)
     watch: dict[str, Collection[str]] = {**DEFAULT_CONCERNS, **(concerns or {})}
     breakdowns = [
-        _breakdown(
-            name,
-            values,
-            scope,
-            group_of,
-            labels,
-            noun=noun,
-            by=by,
-            gap_ratio=gap_ratio,
-            gap_points=gap_points,
-            min_group=min_group,
-            lower_is_better=name in lower_is_better,
-            concerns=watch.get(name),
-        )
-        for name, values in metrics.items()
+        _breakdown(name, values, lens, name in lower_is_better, watch.get(name))
+        for name, values in (default_metrics(m) if metrics is None else metrics).items()
     ]
-    # The people an indicator counts are people the system serves: compare their
-    # groups with the beneficiaries in scope (or, without any, everyone in scope).
-    served = {s.id: group_of[s.id] for s in scope if s.role == "beneficiary"}
-    at_table, among = (served, "beneficiaries") if served else (group_of, noun)
-    indicators = [
-        ib for ind in m.indicators for ib in _indicator(ind, by, at_table, among, gap_ratio)
-    ]
-    return EquityResult(
-        by=by,
-        roles=role_list,
-        stakeholders=len(scope),
-        groups=groups,
-        metrics=breakdowns,
-        indicators=indicators,
-        gap_ratio=gap_ratio,
-        gap_points=gap_points,
-        min_group=min_group,
-        noun=noun,
-    )
+    return EquityResult(metrics=breakdowns, indicators=lens.indicators(m), **lens.figures())
+
+
+@dataclass
+class _Lens:
+    """Who is in scope, the group of each, and the gap rules: what every
+    breakdown needs."""
+
+    by: str
+    roles: list[str]
+    scope: list[Stakeholder]
+    group_of: dict[str, str | None]
+    noun: str
+    gap_ratio: float
+    gap_points: float
+    min_group: int
+
+    @classmethod
+    def of(
+        cls,
+        m: SystemMap,
+        by: str,
+        roles: Iterable[str] | None,
+        *,
+        gap_ratio: float,
+        gap_points: float,
+        min_group: int,
+    ) -> _Lens:
+        """The lens for ``equity`` (which checks ``by`` and ``roles`` here)."""
+        role_list = _check_roles(roles)
+        attribute = _check_attribute(by, list(m.stakeholders))
+        scope = [s for s in m.stakeholders if s.role in role_list]
+        present = sorted({s.role for s in scope})
+        noun = _PLURAL[present[0]] if len(present) == 1 else "stakeholders"
+        group_of = {s.id: _group_value(s, by, attribute) for s in scope}
+        return cls(by, role_list, scope, group_of, noun, gap_ratio, gap_points, min_group)
+
+    @cached_property
+    def labels(self) -> list[str | None]:
+        """The groups, largest first, then stakeholders without the attribute (None)."""
+        sizes = Counter(self.group_of.values())
+        order = sorted((g for g in sizes if g is not None), key=lambda g: (-sizes[g], g))
+        return [*order, *([None] if None in sizes else [])]
+
+    def figures(self) -> dict[str, Any]:
+        """The result's fields that describe the lens itself."""
+        sizes = Counter(self.group_of.values())
+        groups = [
+            {"group": _label(g), "n": sizes[g], "recorded": g is not None} for g in self.labels
+        ]
+        return {
+            "by": self.by, "roles": self.roles, "stakeholders": len(self.scope),
+            "groups": groups, "gap_ratio": self.gap_ratio, "gap_points": self.gap_points,
+            "min_group": self.min_group, "noun": self.noun,
+        }  # fmt: skip
+
+    def indicators(self, m: SystemMap) -> list[IndicatorBreakdown]:
+        """Every disaggregation of the map's indicators, compared with the groups."""
+        # The people an indicator counts are people the system serves: compare their
+        # groups with the beneficiaries in scope (or, without any, everyone in scope).
+        served = {s.id: self.group_of[s.id] for s in self.scope if s.role == "beneficiary"}
+        at_table, among = (served, "beneficiaries") if served else (self.group_of, self.noun)
+        return [
+            ib
+            for ind in m.indicators
+            for ib in _indicator(ind, self.by, at_table, among, self.gap_ratio)
+        ]
 
 
 def _check_roles(roles: Iterable[str] | None) -> list[str]:
@@ -694,7 +690,8 @@ def _check_roles(roles: Iterable[str] | None) -> list[str]:
         if role not in ROLES:
             guess = did_you_mean(role, ROLES)
             hint = f"did you mean '{guess}'? " if guess else ""
-            raise SysmapError(f"unknown role '{role}' — {hint}use {one_of(list(ROLES))}")
+            message = f"unknown role '{role}' — {hint}use {one_of(list(ROLES))}"
+            raise BadArgument(message, argument="roles", choices=ROLES)
         if role not in out:
             out.append(role)
     return [r for r in ROLES if r in out]
@@ -714,8 +711,10 @@ def _check_attribute(by: str, stakeholders: list[Stakeholder]) -> bool:
         if known
         else "the map's stakeholders have no attributes (add them under attributes:, e.g. race)"
     )
-    raise SysmapError(
-        f"unknown attribute '{by}' — {hint}{have}; or use {one_of(list(BUILT_IN_ATTRIBUTES))}"
+    raise BadArgument(
+        f"unknown attribute '{by}' — {hint}{have}; or use {one_of(list(BUILT_IN_ATTRIBUTES))}",
+        argument="by",
+        choices=[*known, *BUILT_IN_ATTRIBUTES],
     )
 
 
@@ -758,32 +757,27 @@ def _is_number(value: Any) -> bool:
 def _breakdown(
     name: str,
     values: Mapping[str, Value],
-    scope: list[Stakeholder],
-    group_of: dict[str, str | None],
-    labels: list[str | None],
-    *,
-    noun: str,
-    by: str,
-    gap_ratio: float,
-    gap_points: float,
-    min_group: int,
+    lens: _Lens,
     lower_is_better: bool,
     concerns: Collection[str] | None,
 ) -> MetricBreakdown:
+    """One metric per group, overall, and the groups that fare worse than the rule allows."""
+    labels = lens.labels
     per_group: dict[str | None, list[Any]] = {g: [] for g in labels}
-    size = Counter(group_of.values())
+    size = Counter(lens.group_of.values())
     everyone: list[Any] = []
-    for s in scope:
+    for s in lens.scope:
         v = values.get(s.id)
         if v is None or (isinstance(v, float) and math.isnan(v)):
             continue
-        per_group[group_of[s.id]].append(v)
+        per_group[lens.group_of[s.id]].append(v)
         everyone.append(v)
     numeric = all(_is_number(v) for v in everyone)
     kind: Literal["numeric", "categorical"] = "numeric" if numeric else "categorical"
 
     def stats(label: str, recorded: bool, n: int, vs: list[Any]) -> GroupStats:
-        g = GroupStats(label, recorded, n, len(vs), too_small=recorded and len(vs) < min_group)
+        small = recorded and len(vs) < lens.min_group
+        g = GroupStats(label, recorded, n, len(vs), too_small=small)
         if numeric and vs:
             g.mean = statistics.fmean(vs)
             g.median = float(statistics.median(vs))
@@ -793,45 +787,62 @@ def _breakdown(
         return g
 
     stats_list = [stats(_label(g), g is not None, size[g], per_group[g]) for g in labels]
-    overall = stats("all", False, len(scope), everyone)
+    overall = stats("all", False, len(lens.scope), everyone)
     mb = MetricBreakdown(name, kind, overall, stats_list, lower_is_better=lower_is_better)
     judged = [g for g in stats_list if g.recorded and not g.too_small and g.n_values]
-    words = _metric_words(name)
     if numeric:
-        means = [g for g in judged if g.mean is not None]
-        if means:
-            best = (min if lower_is_better else max)(means, key=lambda g: g.mean or 0.0)
-            mb.reference = best.group
-            bm = best.mean or 0.0
-            for g in means:
-                gm = g.mean or 0.0
-                worse = gm > bm / gap_ratio if lower_is_better else gm < gap_ratio * bm
-                if g is best or not worse or (not lower_is_better and bm <= 0):
-                    continue
-                mine, theirs = pair_text(gm, bm)
-                text = (
-                    f"{_capital(_who(g.group, noun, by))}: mean {words} {mine} vs "
-                    f"{theirs} for {_who(best.group, noun, by)} — a gap"
-                )
-                mb.gaps.append(Gap(name, g.group, gm, best.group, bm, None, text))
+        _mean_gaps(mb, judged, lens)
     else:
-        total = Counter(_text(v) for v in everyone)
-        mb.categories = [c for c, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))]
-        watch = mb.categories if concerns is None else [c for c in mb.categories if c in concerns]
-        for g in judged:
-            rest_n = len(everyone) - g.n_values
-            if rest_n == 0:
-                continue
-            for c in watch:
-                share = g.share(c) or 0.0
-                rest = (total[c] - g.counts.get(c, 0)) / rest_n
-                if share - rest >= gap_points / 100 - 1e-9:
-                    text = (
-                        f"{_capital(_who(g.group, noun, by))}: {_pct(share)} '{c}' vs "
-                        f"{_pct(rest)} for other {noun} — a gap"
-                    )
-                    mb.gaps.append(Gap(name, g.group, share, "rest", rest, c, text))
+        _share_gaps(mb, judged, everyone, lens, concerns)
     return mb
+
+
+def _mean_gaps(mb: MetricBreakdown, judged: list[GroupStats], lens: _Lens) -> None:
+    """Groups whose mean is outside ``gap_ratio`` of the best group's."""
+    means = [g for g in judged if g.mean is not None]
+    if not means:
+        return
+    lower = mb.lower_is_better
+    best = (min if lower else max)(means, key=lambda g: g.mean or 0.0)
+    mb.reference = best.group
+    bm = best.mean or 0.0
+    for g in means:
+        gm = g.mean or 0.0
+        worse = gm > bm / lens.gap_ratio if lower else gm < lens.gap_ratio * bm
+        if g is best or not worse or (not lower and bm <= 0):
+            continue
+        mine, theirs = pair_text(gm, bm)
+        text = (
+            f"{_capital(_who(g.group, lens.noun, lens.by))}: mean {_metric_words(mb.metric)} "
+            f"{mine} vs {theirs} for {_who(best.group, lens.noun, lens.by)} — a gap"
+        )
+        mb.gaps.append(Gap(mb.metric, g.group, gm, best.group, bm, None, text))
+
+
+def _share_gaps(
+    mb: MetricBreakdown,
+    judged: list[GroupStats],
+    everyone: list[Any],
+    lens: _Lens,
+    concerns: Collection[str] | None,
+) -> None:
+    """Groups whose share of a category is ``gap_points`` above the rest's."""
+    total = Counter(_text(v) for v in everyone)
+    mb.categories = [c for c, _ in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))]
+    watch = mb.categories if concerns is None else [c for c in mb.categories if c in concerns]
+    for g in judged:
+        rest_n = len(everyone) - g.n_values
+        if rest_n == 0:
+            continue
+        for c in watch:
+            share = g.share(c) or 0.0
+            rest = (total[c] - g.counts.get(c, 0)) / rest_n
+            if share - rest >= lens.gap_points / 100 - 1e-9:
+                text = (
+                    f"{_capital(_who(g.group, lens.noun, lens.by))}: {pct(share)} '{c}' vs "
+                    f"{pct(rest)} for other {lens.noun} — a gap"
+                )
+                mb.gaps.append(Gap(mb.metric, g.group, share, "rest", rest, c, text))
 
 
 def _indicator(
