@@ -75,11 +75,11 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
+from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import BadArgument
 from sysmap.model import VOICE_KINDS, Relationship, SystemMap
+from sysmap.render import Block, Bullets, Heading, Rendered, Table, fmt_number, plural
 
 __all__ = [
     "RETURN_KINDS",
@@ -449,8 +449,18 @@ def _group_order(label: str | None) -> tuple[int, float, str]:
 # ------------------------------------------------------------------ result
 
 
+def _count_key(verdict: str) -> str:
+    """A verdict as a JSON key: "no voice" → "no_voice", "one-way" → "one_way"."""
+    return verdict.replace(" ", "_").replace("-", "_")
+
+
+def _is_weak(link: dict[str, Any] | None) -> bool:
+    """A recorded link of strength 1 or less."""
+    return bool(link and link["recorded"] and link["strength"] <= 1)
+
+
 @dataclass
-class VoiceResult:
+class VoiceResult(Rendered):
     """Voice paths, return paths and a verdict for every beneficiary.
 
     :meth:`to_dict` gives the JSON: ``analysis``, ``findings``, ``stage``,
@@ -472,6 +482,12 @@ class VoiceResult:
     """
 
     name: ClassVar[str] = "voice"
+    #: The JSON keys after ``analysis`` and ``findings``, in order.
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "stage", "max_length", "voice_kinds", "return_kinds", "detailed", "detail_limit",
+        "by", "counts", "beneficiaries", "leaders", "paths", "groups",
+        "unknown_strength_links", "notes",
+    )  # fmt: skip
 
     stage: str
     max_length: int
@@ -496,9 +512,7 @@ class VoiceResult:
         """How many beneficiaries got each verdict."""
         c = {"beneficiaries": len(self.beneficiaries), "leaders": len(self.leaders)}
         for v in VERDICTS:
-            c[v.replace(" ", "_").replace("-", "_")] = sum(
-                1 for b in self.beneficiaries if b["verdict"] == v
-            )
+            c[_count_key(v)] = sum(1 for b in self.beneficiaries if b["verdict"] == v)
         return c
 
     def _n(self, count: int) -> str:
@@ -513,16 +527,11 @@ class VoiceResult:
 
     def _links(self, links: list[dict[str, Any]], subject: str = "") -> str:
         """'broken at A → B; waits on the proposed link C → D' (after ``subject``)."""
-        broken = [
-            f"{self._name(x['from'])} → {self._name(x['to'])}"
-            for x in links
-            if x["status"] != "proposed"
-        ]
-        proposed = [
-            f"{self._name(x['from'])} → {self._name(x['to'])}"
-            for x in links
-            if x["status"] == "proposed"
-        ]
+        broken: list[str] = []
+        proposed: list[str] = []
+        for x in links:
+            step = f"{self._name(x['from'])} → {self._name(x['to'])}"
+            (proposed if x["status"] == "proposed" else broken).append(step)
         parts = []
         if broken:
             parts.append(f"{subject}{'is ' if subject else ''}broken at " + _and(broken, 3))
@@ -535,37 +544,58 @@ class VoiceResult:
 
     def findings(self) -> list[Finding]:
         """What a guiding team should know, headlines first."""
-        out: list[Finding] = []
-        add = out.append
-        c = self.counts
-        n = c["beneficiaries"]
-        one, many = self.group_noun
-        bens = self.beneficiaries
-        if n == 0:
-            add(
-                Finding(
-                    "The map has no beneficiaries: add whom the system serves to see "
-                    "whose voice reaches the leaders",
-                    self.name,
-                    3,
-                )
+        if not self.beneficiaries:
+            text = (
+                "The map has no beneficiaries: add whom the system serves to see "
+                "whose voice reaches the leaders"
             )
-            return out
+            return [Finding(text, self.name, 3)]
         if not self.leaders:
-            add(
-                Finding(
-                    "The map has no leaders: add who can change the system to see whose "
-                    "voice reaches them",
-                    self.name,
-                    3,
-                )
+            text = (
+                "The map has no leaders: add who can change the system to see whose "
+                "voice reaches them"
             )
-            return out
+            return [Finding(text, self.name, 3)]
+        by_verdict: dict[str, list[dict[str, Any]]] = {v: [] for v in VERDICTS}
+        for b in self.beneficiaries:
+            by_verdict[b["verdict"]].append(b)
+        no_voice, one_way, two_way = (by_verdict[v] for v in VERDICTS)
+        out = [
+            *self._headline_findings(no_voice, two_way),
+            *self._deaf_findings(),
+            *self._broken_findings(no_voice),
+            *self._one_way_findings(one_way),
+            *self._partial_findings(len(no_voice)),
+            *self._weak_findings(two_way),
+            *self._long_findings(),
+            *self._group_findings(len(no_voice), len(two_way)),
+            *self._reading_findings(),
+        ]
+        out.sort(key=lambda f: -f.importance)
+        return out
 
-        # -- headlines: who has a voice, who has a loop
-        no_voice = [b for b in bens if b["verdict"] == "no voice"]
-        two_way = [b for b in bens if b["verdict"] == "two-way"]
-        one_way = [b for b in bens if b["verdict"] == "one-way"]
+    def _first(
+        self,
+        items: list[dict[str, Any]],
+        each: Callable[[dict[str, Any]], Finding],
+        rest: Callable[[int], str],
+        *,
+        limit: int = _FINDINGS_EACH,
+        importance: int = 2,
+    ) -> list[Finding]:
+        """A finding for each of the first ``limit`` items, then one for the rest."""
+        out = [each(x) for x in items[:limit]]
+        if len(items) > limit:
+            out.append(Finding(rest(len(items) - limit), self.name, importance))
+        return out
+
+    def _headline_findings(
+        self, no_voice: list[dict[str, Any]], two_way: list[dict[str, Any]]
+    ) -> list[Finding]:
+        """Who has a voice, who has a loop."""
+        bens = self.beneficiaries
+        n = len(bens)
+        one, many = self.group_noun
         if n == 1:
             b = bens[0]
             text = {
@@ -573,72 +603,65 @@ class VoiceResult:
                 "one-way": f"The voice of {b['name']} reaches a leader, but nothing comes back",
                 "two-way": f"{b['name']} has a two-way loop with {self._name(b['loop_leader'])}",
             }[b["verdict"]]
-            add(Finding(text, self.name, 3, [b["id"]]))
+            return [Finding(text, self.name, 3, [b["id"]])]
+        if not no_voice:
+            out = [Finding(f"The voice of every {one} reaches a leader", self.name, 3)]
         else:
-            if no_voice:
-                text = (
-                    f"None of the {n:,} {many} has a voice path to any leader"
-                    if len(no_voice) == n
-                    else f"{self._of(len(no_voice), n)} no voice path to any leader: "
-                    + _and([b["name"] for b in no_voice], 5)
-                )
-                add(Finding(text, self.name, 3, [b["id"] for b in no_voice[:_FINDINGS_EACH]]))
+            text = (
+                f"None of the {n:,} {many} has a voice path to any leader"
+                if len(no_voice) == n
+                else f"{self._of(len(no_voice), n)} no voice path to any leader: "
+                + _and([b["name"] for b in no_voice], 5)
+            )
+            out = [Finding(text, self.name, 3, [b["id"] for b in no_voice[:_FINDINGS_EACH]])]
+        if len(no_voice) < n:
+            if not two_way:
+                text = f"No {one} has a two-way loop with a leader: nothing decided comes back"
+            elif len(two_way) == 1:
+                text = f"Only {two_way[0]['name']} has a two-way loop with a leader"
+            elif len(two_way) == n:
+                text = f"Every {one} has a two-way loop with a leader"
             else:
-                add(Finding(f"The voice of every {one} reaches a leader", self.name, 3))
-            if len(no_voice) < n:
-                ids = [b["id"] for b in two_way[:_FINDINGS_EACH]]
-                if not two_way:
-                    text = f"No {one} has a two-way loop with a leader: nothing decided comes back"
-                elif len(two_way) == 1:
-                    text = f"Only {two_way[0]['name']} has a two-way loop with a leader"
-                elif len(two_way) == n:
-                    text = f"Every {one} has a two-way loop with a leader"
-                else:
-                    text = f"{self._of(len(two_way), n)} a two-way loop with a leader: " + _and(
-                        [b["name"] for b in two_way], 5
-                    )
-                add(Finding(text, self.name, 3, ids))
+                text = f"{self._of(len(two_way), n)} a two-way loop with a leader: " + _and(
+                    [b["name"] for b in two_way], 5
+                )
+            out.append(Finding(text, self.name, 3, [b["id"] for b in two_way[:_FINDINGS_EACH]]))
+        return out
 
-        # -- leaders who hear nobody
+    def _deaf_findings(self) -> list[Finding]:
+        """Leaders who hear no beneficiary."""
         deaf = [ld for ld in self.leaders if not ld["hears"]]
         if len(deaf) <= _FINDINGS_EACH:
-            for ld in deaf:
-                add(Finding(f"{ld['name']} hears no beneficiary", self.name, 3, [ld["id"]]))
-        else:
-            add(
-                Finding(
-                    f"{len(deaf):,} of {len(self.leaders):,} leaders hear no beneficiary, "
-                    "including " + _and([ld["name"] for ld in deaf], 3, "").rstrip(),
-                    self.name,
-                    3,
-                    [ld["id"] for ld in deaf[:_FINDINGS_EACH]],
-                )
+            return [
+                Finding(f"{ld['name']} hears no beneficiary", self.name, 3, [ld["id"]])
+                for ld in deaf
+            ]
+        text = (
+            f"{len(deaf):,} of {len(self.leaders):,} leaders hear no beneficiary, "
+            "including " + _and([ld["name"] for ld in deaf], 3, "").rstrip()
+        )
+        return [Finding(text, self.name, 3, [ld["id"] for ld in deaf[:_FINDINGS_EACH]])]
+
+    def _broken_findings(self, no_voice: list[dict[str, Any]]) -> list[Finding]:
+        """Where the voice of those with none is broken."""
+
+        def each(b: dict[str, Any]) -> Finding:
+            ids = list(dict.fromkeys([b["id"], *(x["to"] for x in b["broken_at"])]))
+            text = f"No voice path for {b['name']}: {self._links(b['broken_at'])}"
+            return Finding(text, self.name, 3, ids)
+
+        def rest(more: int) -> str:
+            return (
+                f"{more:,} more {self._n(more)} would have a voice path if broken or "
+                "proposed links worked"
             )
 
-        # -- where voice is broken
-        broken = [b for b in no_voice if b["broken_at"]]
-        for b in broken[:_FINDINGS_EACH]:
-            add(
-                Finding(
-                    f"No voice path for {b['name']}: {self._links(b['broken_at'])}",
-                    self.name,
-                    3,
-                    list(dict.fromkeys([b["id"], *(x["to"] for x in b["broken_at"])])),
-                )
-            )
-        if len(broken) > _FINDINGS_EACH:
-            more = len(broken) - _FINDINGS_EACH
-            add(
-                Finding(
-                    f"{more:,} more {self._n(more)} would have a voice path if broken or "
-                    "proposed links worked",
-                    self.name,
-                    2,
-                )
-            )
+        return self._first([b for b in no_voice if b["broken_at"]], each, rest)
 
-        # -- nothing comes back
-        for b in one_way[:_FINDINGS_EACH]:
+    def _one_way_findings(self, one_way: list[dict[str, Any]]) -> list[Finding]:
+        """Those heard by a leader to whom nothing comes back."""
+
+        def each(b: dict[str, Any]) -> Finding:
             reached = b["leaders_reached"] or [b["nearest_leader"]]
             text = (
                 f"Nothing comes back to {b['name']}: their voice reaches "
@@ -647,187 +670,151 @@ class VoiceResult:
             )
             if b["return_broken_at"]:
                 text += f" ({self._links(b['return_broken_at'], 'the return ')})"
-            add(Finding(text, self.name, 2, [b["id"], *reached[:_FINDINGS_EACH]]))
-        if len(one_way) > _FINDINGS_EACH:
-            more = len(one_way) - _FINDINGS_EACH
-            add(
-                Finding(
-                    f"{more:,} more {self._n(more)} {'is' if more == 1 else 'are'} heard by a "
-                    f"leader but {'gets' if more == 1 else 'get'} nothing back",
-                    self.name,
-                    2,
-                )
+            return Finding(text, self.name, 2, [b["id"], *reached[:_FINDINGS_EACH]])
+
+        def rest(more: int) -> str:
+            return (
+                f"{more:,} more {self._n(more)} {'is' if more == 1 else 'are'} heard by a "
+                f"leader but {'gets' if more == 1 else 'get'} nothing back"
             )
 
-        # -- leaders some beneficiaries cannot reach (needs per-leader detail)
-        if self.detailed:
-            partial = [
-                ld
-                for ld in self.leaders
-                # a leader some reach and others cannot, beyond those with no voice at all
-                if ld["beneficiaries_heard"] and n - ld["beneficiaries_heard"] > len(no_voice)
-            ]
-            # the leaders with most power first: they decide most
-            partial.sort(
-                key=lambda ld: (-(self.leader_power.get(ld["id"]) or -1), ld["beneficiaries_heard"])
-            )
-            for ld in partial[:_FINDINGS_EACH]:
-                add(
-                    Finding(
-                        f"{self._of(n - ld['beneficiaries_heard'], n)} no voice path to "
-                        f"{ld['name']}",
-                        self.name,
-                        2,
-                        [ld["id"]],
-                    )
-                )
+        return self._first(one_way, each, rest)
 
-        # -- weak and long paths
-        weak = [
-            b
-            for b in bens
-            if b["weakest_link"]
-            and b["weakest_link"]["recorded"]
-            and b["weakest_link"]["strength"] <= 1
+    def _partial_findings(self, no_voice: int) -> list[Finding]:
+        """Leaders some beneficiaries cannot reach (needs per-leader detail)."""
+        if not self.detailed:
+            return []
+        n = len(self.beneficiaries)
+        partial = [
+            ld
+            for ld in self.leaders
+            # a leader some reach and others cannot, beyond those with no voice at all
+            if ld["beneficiaries_heard"] and n - ld["beneficiaries_heard"] > no_voice
         ]
-        for b in weak[:_FINDINGS_EACH]:
-            wl = b["weakest_link"]
-            add(
-                Finding(
-                    f"The voice of {b['name']} reaches {self._name(b['nearest_leader'])} only "
-                    f"through a weak link: {self._name(wl['from'])} → {self._name(wl['to'])} "
-                    f"(strength {fmt_number(wl['strength'])})",
-                    self.name,
-                    2,
-                    [b["id"], wl["from"], wl["to"]],
-                )
+        # the leaders with most power first: they decide most
+        partial.sort(
+            key=lambda ld: (-(self.leader_power.get(ld["id"]) or -1), ld["beneficiaries_heard"])
+        )
+        return [
+            Finding(
+                f"{self._of(n - ld['beneficiaries_heard'], n)} no voice path to {ld['name']}",
+                self.name,
+                2,
+                [ld["id"]],
             )
-        if len(weak) > _FINDINGS_EACH:
-            more = len(weak) - _FINDINGS_EACH
-            add(
-                Finding(
-                    f"{more:,} more voice {'path hangs' if more == 1 else 'paths hang'} on a "
-                    "link of strength 1 or less",
-                    self.name,
-                    2,
-                )
-            )
-        weak_back = [
-            b
-            for b in two_way
-            if b["return_weakest_link"]
-            and b["return_weakest_link"]["recorded"]
-            and b["return_weakest_link"]["strength"] <= 1
+            for ld in partial[:_FINDINGS_EACH]
         ]
+
+    def _weak_link(self, b: dict[str, Any], key: str, lead: str) -> Finding:
+        """'<lead>: A → B (strength 1)' for the weakest link under ``key``."""
+        wl = b[key]
+        text = (
+            f"{lead}: {self._name(wl['from'])} → {self._name(wl['to'])} "
+            f"(strength {fmt_number(wl['strength'])})"
+        )
+        return Finding(text, self.name, 2, [b["id"], wl["from"], wl["to"]])
+
+    def _weak_findings(self, two_way: list[dict[str, Any]]) -> list[Finding]:
+        """Voice paths, and ways back, that hang on a weak link."""
+
+        def each(b: dict[str, Any]) -> Finding:
+            lead = (
+                f"The voice of {b['name']} reaches {self._name(b['nearest_leader'])} "
+                "only through a weak link"
+            )
+            return self._weak_link(b, "weakest_link", lead)
+
+        def rest(more: int) -> str:
+            paths = "path hangs" if more == 1 else "paths hang"
+            return f"{more:,} more voice {paths} on a link of strength 1 or less"
+
+        weak = [b for b in self.beneficiaries if _is_weak(b["weakest_link"])]
+        out = self._first(weak, each, rest)
+        weak_back = [b for b in two_way if _is_weak(b["return_weakest_link"])]
         for b in weak_back[:_FINDINGS_EACH]:
-            wl = b["return_weakest_link"]
-            add(
-                Finding(
-                    f"What comes back to {b['name']} from {self._name(b['loop_leader'])} hangs "
-                    f"on a weak link: {self._name(wl['from'])} → {self._name(wl['to'])} "
-                    f"(strength {fmt_number(wl['strength'])})",
-                    self.name,
-                    2,
-                    [b["id"], wl["from"], wl["to"]],
-                )
+            lead = (
+                f"What comes back to {b['name']} from {self._name(b['loop_leader'])} "
+                "hangs on a weak link"
             )
-        long = [b for b in bens if b["length"] is not None and b["length"] >= 4]
-        for b in long[:3]:
-            add(
-                Finding(
-                    f"The voice of {b['name']} takes {b['length']} steps to reach a leader "
-                    f"({self._name(b['nearest_leader'])})",
-                    self.name,
-                    1,
-                    [b["id"]],
-                )
+            out.append(self._weak_link(b, "return_weakest_link", lead))
+        return out
+
+    def _long_findings(self) -> list[Finding]:
+        """Voice paths of four steps or more."""
+
+        def each(b: dict[str, Any]) -> Finding:
+            text = (
+                f"The voice of {b['name']} takes {b['length']} steps to reach a leader "
+                f"({self._name(b['nearest_leader'])})"
             )
-        if len(long) > 3:
-            add(Finding(f"{len(long) - 3:,} more voice paths take 4 steps or more", self.name, 1))
+            return Finding(text, self.name, 1, [b["id"]])
 
-        # -- the equity lens
-        if self.by is not None and self.groups is not None:
-            nv, tw = len(no_voice), len(two_way)
-            for g in self.groups:
-                if g["value"] is None:
-                    continue
-                who = f"{self.by} = {g['value']}"
-                # a gap: 10 percentage points or more worse than the share overall
-                if g["no_voice"] and g["no_voice"] / g["beneficiaries"] - nv / n >= _GAP:
-                    add(
-                        Finding(
-                            f"{who}: {self._of(g['no_voice'], g['beneficiaries'])} no voice "
-                            f"path to a leader (overall {nv:,} of {n:,})",
-                            self.name,
-                            2,
-                        )
-                    )
-                elif tw / n - g["two_way"] / g["beneficiaries"] >= _GAP:
-                    text = (
-                        f"No {one} with {who} has a two-way loop with a leader"
-                        if not g["two_way"]
-                        else f"{who}: {self._of(g['two_way'], g['beneficiaries'])} a two-way "
-                        "loop with a leader"
-                    )
-                    add(Finding(f"{text} (overall {tw:,} of {n:,})", self.name, 2))
-            missing = next((g for g in self.groups if g["value"] is None), None)
-            if missing:
-                k = missing["beneficiaries"]
-                add(
-                    Finding(
-                        f"{k:,} {self._n(k)} {'has' if k == 1 else 'have'} no {self.by} "
-                        f"recorded; they are counted under {_MISSING}",
-                        self.name,
-                        1,
-                    )
+        def rest(more: int) -> str:
+            return f"{more:,} more voice paths take 4 steps or more"
+
+        long = [b for b in self.beneficiaries if b["length"] is not None and b["length"] >= 4]
+        return self._first(long, each, rest, limit=3, importance=1)
+
+    def _group_findings(self, nv: int, tw: int) -> list[Finding]:
+        """The equity lens: groups 10 points or more worse off than all beneficiaries."""
+        if self.by is None or self.groups is None:
+            return []
+        out: list[Finding] = []
+        n = len(self.beneficiaries)
+        for g in self.groups:
+            if g["value"] is None:
+                continue
+            who, k = f"{self.by} = {g['value']}", g["beneficiaries"]
+            if g["no_voice"] and g["no_voice"] / k - nv / n >= _GAP:
+                text = (
+                    f"{who}: {self._of(g['no_voice'], k)} no voice path to a leader "
+                    f"(overall {nv:,} of {n:,})"
                 )
+            elif tw / n - g["two_way"] / k >= _GAP:
+                text = (
+                    f"No {self.group_noun[0]} with {who} has a two-way loop with a leader"
+                    if not g["two_way"]
+                    else f"{who}: {self._of(g['two_way'], k)} a two-way loop with a leader"
+                ) + f" (overall {tw:,} of {n:,})"
+            else:
+                continue
+            out.append(Finding(text, self.name, 2))
+        missing = next((g for g in self.groups if g["value"] is None), None)
+        if missing:
+            k = missing["beneficiaries"]
+            text = (
+                f"{k:,} {self._n(k)} {'has' if k == 1 else 'have'} no {self.by} "
+                f"recorded; they are counted under {_MISSING}"
+            )
+            out.append(Finding(text, self.name, 1))
+        return out
 
-        # -- how to read the figures
+    def _reading_findings(self) -> list[Finding]:
+        """How to read the figures: guessed strengths, limited details."""
+        out: list[Finding] = []
         if self.unknown_strength_links:
             k = self.unknown_strength_links
-            add(
-                Finding(
-                    f"Strength is not recorded on {k:,} {'link' if k == 1 else 'links'} "
-                    "of these paths; each counts as 1 (weak)",
-                    self.name,
-                    1,
-                )
+            text = (
+                f"Strength is not recorded on {plural(k, 'link')} of these paths; "
+                "each counts as 1 (weak)"
             )
+            out.append(Finding(text, self.name, 1))
         if not self.detailed:
-            add(
-                Finding(
-                    f"This map has {self.stakeholders:,} stakeholders, more than "
-                    f"{self.detail_limit:,}: each beneficiary's path is shown to its nearest "
-                    "leader only, without paths to each leader or where return paths break",
-                    self.name,
-                    1,
-                )
+            text = (
+                f"This map has {self.stakeholders:,} stakeholders, more than "
+                f"{self.detail_limit:,}: each beneficiary's path is shown to its nearest "
+                "leader only, without paths to each leader or where return paths break"
             )
-        out.sort(key=lambda f: -f.importance)
+            out.append(Finding(text, self.name, 1))
         return out
 
     # --------------------------------------------------------------- output
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (see the class notes for the keys)."""
-        return {
-            "analysis": self.name,
-            "findings": [f.to_dict() for f in self.findings()],
-            "stage": self.stage,
-            "max_length": self.max_length,
-            "voice_kinds": self.voice_kinds,
-            "return_kinds": self.return_kinds,
-            "detailed": self.detailed,
-            "detail_limit": self.detail_limit,
-            "by": self.by,
-            "counts": self.counts,
-            "beneficiaries": self.beneficiaries,
-            "leaders": self.leaders,
-            "paths": self.paths,
-            "groups": self.groups,
-            "unknown_strength_links": self.unknown_strength_links,
-            "notes": self.notes,
-        }
+        data: dict[str, Any] = {"analysis": self.name}
+        data["findings"] = [f.to_dict() for f in self.findings()]
+        return data | {key: getattr(self, key) for key in self.FIELDS}
 
     def _path(self, ids: list[str] | None) -> str:
         return "—" if not ids else " → ".join(self._name(x) for x in ids)
@@ -838,112 +825,350 @@ class VoiceResult:
         s = fmt_number(wl["strength"]) if wl["recorded"] else "1 (not recorded)"
         return f"{self._name(wl['from'])} → {self._name(wl['to'])}: {s}"
 
+    def _beneficiary_row(self, b: dict[str, Any]) -> list[Any]:
+        where = self._links(b["broken_at"] or b["return_broken_at"])
+        back = self._path(b["return_path"]) if b["return_path"] else None
+        if back is None and b["loop_leader"]:
+            back = f"from {self._name(b['loop_leader'])}"
+        return [
+            b["name"], b["verdict"], self._path(b["path"]), b["length"],
+            self._weakest(b["weakest_link"]), back or "—",
+            self._weakest(b["return_weakest_link"]), where or "—",
+        ]  # fmt: skip
+
+    def _path_row(self, p: dict[str, Any]) -> list[Any]:
+        return [
+            self._name(p["beneficiary"]), self._name(p["leader"]), p["length"],
+            self._path(p["path"]), self._weakest(p["weakest_link"]), p["returns"],
+            self._path(p["return_path"]), self._weakest(p["return_weakest_link"]),
+        ]  # fmt: skip
+
     def _tables(self) -> list[tuple[str, list[str], list[list[Any]]]]:
         c = self.counts
         tables: list[tuple[str, list[str], list[list[Any]]]] = [
-            (
-                "Verdicts",
-                ["beneficiaries", "no voice", "one-way", "two-way"],
-                [[c["beneficiaries"], c["no_voice"], c["one_way"], c["two_way"]]],
-            )
-        ]
-        rows = []
-        for b in self.beneficiaries:
-            where = self._links(b["broken_at"] or b["return_broken_at"])
-            back = self._path(b["return_path"]) if b["return_path"] else None
-            if back is None and b["loop_leader"]:
-                back = f"from {self._name(b['loop_leader'])}"
-            rows.append(
-                [
-                    b["name"],
-                    b["verdict"],
-                    self._path(b["path"]),
-                    b["length"],
-                    self._weakest(b["weakest_link"]),
-                    back or "—",
-                    self._weakest(b["return_weakest_link"]),
-                    where or "—",
-                ]
-            )
-        tables.append(
-            (
-                "Each beneficiary's shortest voice path to a leader",
-                ["beneficiary", "verdict", "voice path", "steps", "weakest link",
-                 "comes back", "weakest link back", "where it breaks"],
-                rows,
-            )
-        )  # fmt: skip
-        tables.append(
-            (
-                "Leaders",
-                ["leader", "hears a beneficiary", "beneficiaries heard", "two-way loops"],
-                [
-                    [ld["name"], ld["hears"], ld["beneficiaries_heard"], ld["loops"]]
-                    for ld in self.leaders
-                ],
-            )
-        )
+            ("Verdicts", ["beneficiaries", "no voice", "one-way", "two-way"],
+             [[c["beneficiaries"], c["no_voice"], c["one_way"], c["two_way"]]]),
+            ("Each beneficiary's shortest voice path to a leader",
+             ["beneficiary", "verdict", "voice path", "steps", "weakest link",
+              "comes back", "weakest link back", "where it breaks"],
+             [self._beneficiary_row(b) for b in self.beneficiaries]),
+            ("Leaders",
+             ["leader", "hears a beneficiary", "beneficiaries heard", "two-way loops"],
+             [[ld["name"], ld["hears"], ld["beneficiaries_heard"], ld["loops"]]
+              for ld in self.leaders]),
+        ]  # fmt: skip
         if self.paths is not None:
             tables.append(
-                (
-                    "Voice paths to each leader",
-                    ["beneficiary", "leader", "steps", "voice path", "weakest link",
-                     "comes back", "return path", "weakest link back"],
-                    [
-                        [self._name(p["beneficiary"]), self._name(p["leader"]), p["length"],
-                         self._path(p["path"]), self._weakest(p["weakest_link"]),
-                         p["returns"], self._path(p["return_path"]),
-                         self._weakest(p["return_weakest_link"])]
-                        for p in self.paths
-                    ],
-                )
+                ("Voice paths to each leader",
+                 ["beneficiary", "leader", "steps", "voice path", "weakest link",
+                  "comes back", "return path", "weakest link back"],
+                 [self._path_row(p) for p in self.paths])
             )  # fmt: skip
         if self.groups is not None:
             tables.append(
-                (
-                    f"By {self.by}",
-                    [str(self.by), "beneficiaries", "no voice", "one-way", "two-way"],
-                    [
-                        [g["value"] if g["value"] is not None else _MISSING,
-                         g["beneficiaries"], g["no_voice"], g["one_way"], g["two_way"]]
-                        for g in self.groups
-                    ],
-                )
+                (f"By {self.by}",
+                 [str(self.by), "beneficiaries", "no voice", "one-way", "two-way"],
+                 [[g["value"] if g["value"] is not None else _MISSING,
+                   g["beneficiaries"], g["no_voice"], g["one_way"], g["two_way"]]
+                  for g in self.groups])
             )  # fmt: skip
         return tables
 
-    @staticmethod
-    def _cap(rows: list[list[Any]]) -> tuple[list[list[Any]], str | None]:
-        if len(rows) <= _ROWS_SHOWN:
-            return rows, None
-        return rows[:_ROWS_SHOWN], f"… and {len(rows) - _ROWS_SHOWN:,} more (all in the JSON)"
-
-    def format_text(self) -> str:
-        """A plain-text report: findings, then the tables and how to read them."""
-        lines = ["Voice and two-way feedback", "", "Findings:"]
-        lines += [f"- {f.text}" for f in self.findings()]
+    def blocks(self) -> list[Block]:
+        """Findings, then the tables and how to read them."""
+        out: list[Block] = [
+            Heading("Voice and two-way feedback", 2),
+            Heading("Findings"),
+            Bullets([f.text for f in self.findings()]),
+        ]
         for title, headers, rows in self._tables():
-            shown, more = self._cap(rows)
-            lines += ["", f"{title}:", text_table(headers, shown)]
-            if more:
-                lines.append(more)
-        lines += ["", "How to read this:"] + [f"- {note}" for note in self.notes]
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        """A Markdown report: findings, then the tables and how to read them."""
-        out = ["## Voice and two-way feedback", "", "### Findings", ""]
-        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
-        for title, headers, rows in self._tables():
-            shown, more = self._cap(rows)
-            out += ["", f"### {title}", "", md_table(headers, shown)]
-            if more:
-                out += ["", more]
-        out += ["", "### How to read this", ""] + [f"- {note}" for note in self.notes]
-        return "\n".join(out)
+            shown = Table(headers, rows[:_ROWS_SHOWN], total=len(rows), more="all in the JSON")
+            out += [Heading(title), shown]
+        out += [Heading("How to read this"), Bullets(list(self.notes))]
+        return out
 
 
 # ------------------------------------------------------------------ analysis
+
+
+def _walk_back(pred: np.ndarray, lead: int, b: int) -> list[int]:
+    """The path from ``lead`` to ``b`` along a search's predecessors."""
+    path = [b]
+    while path[-1] != lead:
+        path.append(int(pred[path[-1]]))
+    return path[::-1]
+
+
+def _groups(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The verdicts counted per group, numbers first, then text, then not recorded."""
+    table: dict[str | None, dict[str, Any]] = {}
+    for rec in records:
+        row = table.setdefault(
+            rec["group"],
+            {"value": rec["group"], "beneficiaries": 0, "no_voice": 0, "one_way": 0,
+             "two_way": 0},
+        )  # fmt: skip
+        row["beneficiaries"] += 1
+        row[_count_key(rec["verdict"])] += 1
+    return sorted(table.values(), key=lambda r: _group_order(r["value"]))
+
+
+class _Run:
+    """One voice analysis of one map: the searches and what they found.
+
+    Each beneficiary's nearest leader is known from the start; with
+    :meth:`per_leader` and :meth:`return_breaks` (small maps) or
+    :meth:`at_scale` (large ones) the loops are found, and :meth:`result`
+    writes the records.
+    """
+
+    def __init__(self, m: SystemMap, k: int, detail_limit: int) -> None:
+        self.m, self.k, self.detail_limit = m, k, detail_limit
+        self.g = g = _Graphs(m)
+        self.people = people = m.stakeholders
+        self.ids = g.ids
+        self.bens = [i for i, s in enumerate(people) if s.role == "beneficiary"]
+        self.leaders = [i for i, s in enumerate(people) if s.role == "leader"]
+        self.detailed = len(people) <= detail_limit
+        self.voice_fwd = g.csr(g.voice_u, g.voice_v)
+        self.ret_fwd = g.csr(g.ret_u, g.ret_v)
+        # each beneficiary's nearest leader: one search back from all leaders at once
+        self.near = _layered(self.leaders, g.voice_in, k)
+        from_bens = _within(self.voice_fwd, self.bens, k)
+        self.heard = {i for i in self.leaders if from_bens[i] <= k}
+        self.unknown_links: set[tuple[int, int]] = set()
+        self.reached: dict[int, list[int]] = {b: [] for b in self.bens}
+        self.paths: list[dict[str, Any]] | None = None
+        self.heard_count: dict[int, int] = {}
+        self.loops_count: dict[int, int] = {}
+        self.loop_with: dict[int, int] = {}
+        self.return_path: dict[int, list[int]] = {}
+        self.return_broken: dict[int, list[dict[str, Any]]] = {}
+        self.links = g.return_links() if self.detailed else {}
+
+    def _voice_link(self, u: int, v: int) -> _Link:
+        return self.g.voice_in[v][u]
+
+    def _return_link(self, u: int, v: int) -> _Link:
+        return self.links[(u, v)]
+
+    def weakest_link(
+        self, path: list[int], lookup: Callable[[int, int], _Link] | None = None
+    ) -> dict[str, Any] | None:
+        """The path's weakest link (the first among equals); links with no
+        strength recorded are noted."""
+        weakest: tuple[float, int, int, bool] | None = None
+        for u, v in zip(path, path[1:], strict=False):
+            link = (lookup or self._voice_link)(u, v)
+            if not link.known:
+                self.unknown_links.add((u, v))
+            if weakest is None or link.strength < weakest[0]:
+                weakest = (link.strength, u, v, link.known)
+        if weakest is None:
+            return None
+        s, u, v, known = weakest
+        return {"from": self.ids[u], "to": self.ids[v], "strength": s, "recorded": known}
+
+    def broken(self, u: int, v: int, r: Relationship) -> dict[str, Any]:
+        return {"from": self.ids[u], "to": self.ids[v], "kind": r.kind, "status": r.status}
+
+    # -- paths to each leader, when the map is small enough
+
+    def per_leader(self) -> None:
+        """Voice paths to each leader and back, and each beneficiary's shortest loop."""
+        from scipy.sparse.csgraph import dijkstra  # scipy is heavy: loaded when used
+
+        g, k, leaders = self.g, self.k, self.leaders
+        if leaders:
+            back_d, back_p = dijkstra(
+                self.ret_fwd, indices=leaders, unweighted=True, limit=k, return_predecessors=True
+            )
+        else:
+            back_d, back_p = np.zeros((0, g.n)), np.zeros((0, g.n), dtype=np.int64)
+        self.paths = []
+        best_loop: dict[int, tuple[int, int, list[int]]] = {}
+        for li, lead in enumerate(leaders):
+            sv = _layered([lead], g.voice_in, k)
+            self.heard_count[lead] = self.loops_count[lead] = 0
+            for b in (b for b in self.bens if b in sv.dist):
+                self.heard_count[lead] += 1
+                self.reached[b].append(lead)
+                back = bool(back_d[li, b] <= k)
+                rpath = _walk_back(back_p[li], lead, b) if back else None
+                self.paths.append(self._path(b, lead, _walk(sv, b), rpath))
+                if rpath is not None:
+                    self.loops_count[lead] += 1
+                    total = sv.dist[b] + len(rpath) - 1
+                    if b not in best_loop or total < best_loop[b][0]:
+                        best_loop[b] = (total, lead, rpath)
+        for b, (_, lead, rpath) in best_loop.items():
+            self.loop_with[b] = lead
+            self.return_path[b] = rpath
+
+    def _path(self, b: int, lead: int, vpath: list[int], rpath: list[int] | None) -> dict[str, Any]:
+        ids = self.ids
+        return {
+            "beneficiary": ids[b],
+            "leader": ids[lead],
+            "length": len(vpath) - 1,
+            "path": [ids[x] for x in vpath],
+            "weakest_link": self.weakest_link(vpath),
+            "returns": rpath is not None,
+            "return_length": len(rpath) - 1 if rpath else None,
+            "return_path": [ids[x] for x in rpath] if rpath else None,
+            "return_weakest_link": self.weakest_link(rpath, self._return_link) if rpath else None,
+        }
+
+    def return_breaks(self) -> None:
+        """Where the return breaks, for those heard but answered by nobody."""
+        from scipy.sparse.csgraph import dijkstra  # scipy is heavy: loaded when used
+
+        g, k, links = self.g, self.k, self.links
+        one_way = [b for b in self.bens if self.reached[b] and b not in self.loop_with]
+        if not one_way or not g.has_nonworking:
+            return
+        pairs = list(links)
+        # shortest first, then fewest non-working links: each costs a little more than 1
+        delta = 1 / (k + 2)
+        cost = np.array([1.0 if links[p].working else 1.0 + delta for p in pairs])
+        arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        ext = g.csr(arr[:, 0], arr[:, 1], cost)
+        needed = sorted({lead for b in one_way for lead in self.reached[b]})
+        ext_d, ext_p = dijkstra(
+            ext, indices=needed, limit=k + 1 - delta / 2, return_predecessors=True
+        )
+        row_of = {lead: i for i, lead in enumerate(needed)}
+        for b in one_way:
+            best, lead = min((ext_d[row_of[lead], b], lead) for lead in self.reached[b])
+            if np.isfinite(best):
+                rpath = _walk_back(ext_p[row_of[lead]], lead, b)
+                self.return_broken[b] = [
+                    self.broken(u, v, links[(u, v)].rel)
+                    for u, v in zip(rpath, rpath[1:], strict=False)
+                    if not links[(u, v)].working
+                ]
+
+    # -- the loops at scale, without paths
+
+    def at_scale(self) -> None:
+        """For each beneficiary that closes a loop, one leader it closes it with."""
+        g, k, near = self.g, self.k, self.near
+        back_any = _within(self.ret_fwd, self.leaders, k)
+        candidates = [b for b in self.bens if b in near.dist and back_any[b] <= k]
+        # only leaders some candidate reaches and that reach some candidate back can
+        # close a loop; those that are many candidates' nearest leader go first
+        hears = _within(self.voice_fwd, candidates, k)
+        answers = _within(g.csr(g.ret_v, g.ret_u), candidates, k)
+        priority: dict[int, int] = {}
+        for b in candidates:
+            lead = _walk(near, b)[-1]
+            priority[lead] = priority.get(lead, 0) + 1
+        useful = [x for x in self.leaders if hears[x] <= k and answers[x] <= k]
+        useful.sort(key=lambda x: -priority.get(x, 0))
+        self.loop_with = _two_way_at_scale(g, useful, candidates, k)
+
+    # -- the result
+
+    def _record(self, b: int, ext_voice: _Search | None, by: str | None) -> dict[str, Any]:
+        """One beneficiary's verdict, paths and breaks."""
+        s, ids = self.people[b], self.ids
+        rec: dict[str, Any] = {"id": s.id, "name": s.name}
+        if b in self.near.dist:
+            path = _walk(self.near, b)
+            rec.update(
+                verdict="two-way" if b in self.loop_with else "one-way",
+                nearest_leader=ids[path[-1]],
+                length=self.near.dist[b],
+                path=[ids[x] for x in path],
+                weakest_link=self.weakest_link(path),
+            )
+        else:
+            rec.update(
+                verdict="no voice", nearest_leader=None, length=None, path=None, weakest_link=None
+            )
+        rec["leaders_reached"] = [ids[x] for x in self.reached[b]] if self.detailed else None
+        rec["loop_leader"] = ids[self.loop_with[b]] if b in self.loop_with else None
+        rp = self.return_path.get(b)
+        rec["return_path"] = [ids[x] for x in rp] if rp else None
+        rec["return_weakest_link"] = self.weakest_link(rp, self._return_link) if rp else None
+        rec["broken_at"] = []
+        if rec["verdict"] == "no voice" and ext_voice is not None and b in ext_voice.dist:
+            xpath = _walk(ext_voice, b)
+            rec["broken_at"] = [
+                self.broken(u, v, self.g.voice_in_extra[v][u].rel)
+                for u, v in zip(xpath, xpath[1:], strict=False)
+                if u not in self.g.voice_in[v]
+            ]
+        rec["return_broken_at"] = self.return_broken.get(b, [])
+        rec["group"] = _label(s.attributes.get(by)) if by is not None else None
+        return rec
+
+    def _leader_rows(self) -> list[dict[str, Any]]:
+        detailed = self.detailed
+        return [
+            {"id": self.ids[i], "name": self.people[i].name, "hears": i in self.heard,
+             "beneficiaries_heard": self.heard_count.get(i) if detailed else None,
+             "loops": self.loops_count.get(i) if detailed else None}
+            for i in self.leaders
+        ]  # fmt: skip
+
+    def _notes(self, vk: list[str], rk: list[str]) -> list[str]:
+        """How to read the result: what counted, and what was left out."""
+        redesign = self.m.stage == "redesign"
+        counted = "existing and weak relationships" + (
+            " and proposed ones (this is a redesign)" if redesign else ""
+        )
+        not_counted = "broken ones" + ("" if redesign else " and proposed ones")
+        notes = [
+            f"Voice travels through: {', '.join(vk)}.",
+            f"Decisions come back through: {', '.join(rk)}; and any relationship whose power "
+            "carries decisions or information.",
+            f"Counted: {counted}; {not_counted} only show where voice is broken.",
+            f"Paths have at most {self.k} steps each way. Each is the shortest; among equally "
+            "short paths, the one whose weakest link is strongest.",
+            "A link with no strength recorded counts as 1.",
+        ]
+        if not self.detailed:
+            notes.append(
+                f"Details limited: the map has {len(self.people):,} stakeholders (more than "
+                f"{self.detail_limit:,}), so only each beneficiary's nearest leader is shown."
+            )
+        return notes
+
+    def result(self, by: str | None) -> VoiceResult:
+        """The records, the leaders, the groups and the notes, as a result."""
+        g, m, people = self.g, self.m, self.people
+        ext_voice: _Search | None = None
+        # where voice is broken: the search again, with non-working links allowed
+        if g.has_nonworking and any(b not in self.near.dist for b in self.bens):
+            ext_voice = _layered(self.leaders, g.voice_in, self.k, extra=g.voice_in_extra)
+        records = [self._record(b, ext_voice, by) for b in self.bens]
+        vk, rk = sorted(voice_kinds(m)), sorted(return_kinds(m))
+        types = {(people[b].type or "").strip().lower() for b in self.bens}
+        persons = bool(types & {"person", "individual"})
+        return VoiceResult(
+            stage=m.stage,
+            max_length=self.k,
+            voice_kinds=vk,
+            return_kinds=rk,
+            detailed=self.detailed,
+            detail_limit=self.detail_limit,
+            stakeholders=len(people),
+            beneficiaries=records,
+            leaders=self._leader_rows(),
+            paths=self.paths,
+            by=by,
+            groups=_groups(records) if by is not None else None,
+            unknown_strength_links=len(self.unknown_links),
+            notes=self._notes(vk, rk),
+            names={s.id: s.name for s in people},
+            leader_power={people[i].id: people[i].power for i in self.leaders},
+            group_noun=(
+                ("beneficiary", "beneficiaries")
+                if persons
+                else ("beneficiary group", "beneficiary groups")
+            ),
+        )
 
 
 def voice(
@@ -978,284 +1203,32 @@ def voice(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         When ``max_length`` is less than 1.
 
     Example
     -------
+    The three beneficiaries of ``examples/small.yaml``, worked out by hand in
+    the comment at the top of that file:
+
     >>> import sysmap
-    >>> m = sysmap.loads_map('''
-    ... id: demo
-    ... title: Demo
-    ... guiding_question: Whose voice reaches the board?
-    ... stakeholders:
-    ...   - {id: lewg, name: Lived Experience Working Group, role: beneficiary}
-    ...   - {id: youth, name: Youth experiencing homelessness, role: beneficiary}
-    ...   - {id: board, name: CoC board, role: leader}
-    ...   - {id: council, name: City Council, role: leader}
-    ... relationships:
-    ...   - {from: lewg, to: board, kind: feedback, strength: 3}
-    ...   - {from: board, to: lewg, kind: informs, strength: 2}
-    ...   - {from: youth, to: lewg, kind: informs, strength: 4, status: broken}
-    ... ''')
-    >>> result = voice(m)
-    >>> for f in result.findings():
+    >>> from sysmap.examples import examples_folder
+    >>> result = voice(sysmap.load_map(examples_folder() / "small.yaml"))
+    >>> for f in result.findings()[:3]:
     ...     print(f.text)
-    1 of 2 beneficiary groups has no voice path to any leader: Youth experiencing homelessness
-    Only Lived Experience Working Group has a two-way loop with a leader
-    City Council hears no beneficiary
-    No voice path for Youth experiencing homelessness: broken at Youth experiencing homelessness → Lived Experience Working Group
+    1 of 3 beneficiary groups has no voice path to any leader: Young people experiencing homelessness
+    Only People with lived experience has a two-way loop with a leader
+    City council hears no beneficiary
     >>> [(b["id"], b["verdict"], b["length"]) for b in result.beneficiaries]
-    [('lewg', 'two-way', 1), ('youth', 'no voice', None)]
+    [('pwle', 'two-way', 1), ('families', 'one-way', 2), ('youth', 'no voice', None)]
     """
     if max_length < 1:
-        raise SysmapError(f"max_length must be at least 1 (got {max_length})")
-    k = max_length
-    g = _Graphs(m)
-    people = m.stakeholders
-    names = {s.id: s.name for s in people}
-    ids = g.ids
-    bens = [i for i, s in enumerate(people) if s.role == "beneficiary"]
-    leaders = [i for i, s in enumerate(people) if s.role == "leader"]
-    detailed = len(people) <= detail_limit
-    voice_fwd = g.csr(g.voice_u, g.voice_v)
-    ret_fwd = g.csr(g.ret_u, g.ret_v)
-
-    # -- each beneficiary's nearest leader: one search back from all leaders at once
-    near = _layered(leaders, g.voice_in, k)
-    from_bens = _within(voice_fwd, bens, k)
-    heard = {i for i in leaders if from_bens[i] <= k}
-    unknown_links: set[tuple[int, int]] = set()
-
-    def voice_link(u: int, v: int) -> _Link:
-        return g.voice_in[v][u]
-
-    def weakest_link(
-        path: list[int], lookup: Callable[[int, int], _Link] = voice_link
-    ) -> dict[str, Any] | None:
-        weakest: tuple[float, int, int, bool] | None = None
-        for u, v in zip(path, path[1:], strict=False):
-            link = lookup(u, v)
-            if not link.known:
-                unknown_links.add((u, v))
-            if weakest is None or link.strength < weakest[0]:
-                weakest = (link.strength, u, v, link.known)
-        if weakest is None:
-            return None
-        s, u, v, known = weakest
-        return {"from": ids[u], "to": ids[v], "strength": s, "recorded": known}
-
-    def broken(u: int, v: int, r: Relationship) -> dict[str, Any]:
-        return {"from": ids[u], "to": ids[v], "kind": r.kind, "status": r.status}
-
-    # -- paths to each leader, when the map is small enough
-    reached: dict[int, list[int]] = {b: [] for b in bens}
-    paths: list[dict[str, Any]] | None = None
-    heard_count: dict[int, int] = {}
-    loops_count: dict[int, int] = {}
-    loop_with: dict[int, int] = {}
-    return_path: dict[int, list[int]] = {}
-    return_broken: dict[int, list[dict[str, Any]]] = {}
-    links = g.return_links() if detailed else {}
-
-    def ret_link(u: int, v: int) -> _Link:
-        return links[(u, v)]
-
-    if detailed:
-        from scipy.sparse.csgraph import dijkstra
-
-        paths = []
-        back_d, back_p = (
-            dijkstra(ret_fwd, indices=leaders, unweighted=True, limit=k, return_predecessors=True)
-            if leaders
-            else (np.zeros((0, g.n)), np.zeros((0, g.n), dtype=np.int64))
-        )
-
-        def walk_back(pred: np.ndarray, lead: int, b: int) -> list[int]:
-            path = [b]
-            while path[-1] != lead:
-                path.append(int(pred[path[-1]]))
-            return path[::-1]
-
-        best_loop: dict[int, tuple[int, int, list[int]]] = {}
-        for li, lead in enumerate(leaders):
-            sv = _layered([lead], g.voice_in, k)
-            heard_count[lead] = loops_count[lead] = 0
-            for b in bens:
-                if b not in sv.dist:
-                    continue
-                heard_count[lead] += 1
-                reached[b].append(lead)
-                vpath = _walk(sv, b)
-                back = bool(back_d[li, b] <= k)
-                rpath = walk_back(back_p[li], lead, b) if back else None
-                paths.append(
-                    {
-                        "beneficiary": ids[b],
-                        "leader": ids[lead],
-                        "length": sv.dist[b],
-                        "path": [ids[x] for x in vpath],
-                        "weakest_link": weakest_link(vpath),
-                        "returns": back,
-                        "return_length": int(back_d[li, b]) if back else None,
-                        "return_path": [ids[x] for x in rpath] if rpath else None,
-                        "return_weakest_link": weakest_link(rpath, ret_link) if rpath else None,
-                    }
-                )
-                if rpath is not None:
-                    loops_count[lead] += 1
-                    total = sv.dist[b] + len(rpath) - 1
-                    if b not in best_loop or total < best_loop[b][0]:
-                        best_loop[b] = (total, lead, rpath)
-        for b, (_, lead, rpath) in best_loop.items():
-            loop_with[b] = lead
-            return_path[b] = rpath
-
-        # where the return breaks, for those heard but answered by nobody
-        one_way = [b for b in bens if reached[b] and b not in loop_with]
-        if one_way and g.has_nonworking:
-            pairs = list(links)
-            # shortest first, then fewest non-working links: each costs a little more than 1
-            delta = 1 / (k + 2)
-            cost = np.array([1.0 if links[p].working else 1.0 + delta for p in pairs])
-            arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-            ext = g.csr(arr[:, 0], arr[:, 1], cost)
-            needed = sorted({lead for b in one_way for lead in reached[b]})
-            ext_d, ext_p = dijkstra(
-                ext, indices=needed, limit=k + 1 - delta / 2, return_predecessors=True
-            )
-            row_of = {lead: i for i, lead in enumerate(needed)}
-            for b in one_way:
-                options = [(ext_d[row_of[lead], b], lead) for lead in reached[b]]
-                best, lead = min(options)
-                if np.isfinite(best):
-                    rpath = walk_back(ext_p[row_of[lead]], lead, b)
-                    return_broken[b] = [
-                        broken(u, v, links[(u, v)].rel)
-                        for u, v in zip(rpath, rpath[1:], strict=False)
-                        if not links[(u, v)].working
-                    ]
+        message = f"max_length must be at least 1 (got {max_length})"
+        raise BadArgument(message, argument="max_length")
+    run = _Run(m, max_length, detail_limit)
+    if run.detailed:
+        run.per_leader()
+        run.return_breaks()
     else:
-        back_any = _within(ret_fwd, leaders, k)
-        candidates = [b for b in bens if b in near.dist and back_any[b] <= k]
-        # only leaders some candidate reaches and that reach some candidate back can
-        # close a loop; those that are many candidates' nearest leader go first
-        hears = _within(voice_fwd, candidates, k)
-        answers = _within(g.csr(g.ret_v, g.ret_u), candidates, k)
-        priority: dict[int, int] = {}
-        for b in candidates:
-            lead = _walk(near, b)[-1]
-            priority[lead] = priority.get(lead, 0) + 1
-        useful = [x for x in leaders if hears[x] <= k and answers[x] <= k]
-        useful.sort(key=lambda x: -priority.get(x, 0))
-        loop_with = _two_way_at_scale(g, useful, candidates, k)
-
-    # -- where voice is broken: the search again, with non-working links allowed
-    ext_voice: _Search | None = None
-    if g.has_nonworking and any(b not in near.dist for b in bens):
-        ext_voice = _layered(leaders, g.voice_in, k, extra=g.voice_in_extra)
-
-    # -- the per-beneficiary records
-    records = []
-    for b in bens:
-        s = people[b]
-        rec: dict[str, Any] = {"id": s.id, "name": s.name}
-        if b in near.dist:
-            path = _walk(near, b)
-            rec.update(
-                verdict="two-way" if b in loop_with else "one-way",
-                nearest_leader=ids[path[-1]],
-                length=near.dist[b],
-                path=[ids[x] for x in path],
-                weakest_link=weakest_link(path),
-            )
-        else:
-            rec.update(
-                verdict="no voice", nearest_leader=None, length=None, path=None, weakest_link=None
-            )
-        rec["leaders_reached"] = [ids[x] for x in reached[b]] if detailed else None
-        rec["loop_leader"] = ids[loop_with[b]] if b in loop_with else None
-        rp = return_path.get(b)
-        rec["return_path"] = [ids[x] for x in rp] if rp else None
-        rec["return_weakest_link"] = weakest_link(rp, ret_link) if rp else None
-        rec["broken_at"] = []
-        if rec["verdict"] == "no voice" and ext_voice is not None and b in ext_voice.dist:
-            xpath = _walk(ext_voice, b)
-            rec["broken_at"] = [
-                broken(u, v, g.voice_in_extra[v][u].rel)
-                for u, v in zip(xpath, xpath[1:], strict=False)
-                if u not in g.voice_in[v]
-            ]
-        rec["return_broken_at"] = return_broken.get(b, [])
-        rec["group"] = _label(s.attributes.get(by)) if by is not None else None
-        records.append(rec)
-
-    leader_rows = [
-        {
-            "id": ids[i],
-            "name": people[i].name,
-            "hears": i in heard,
-            "beneficiaries_heard": heard_count.get(i) if detailed else None,
-            "loops": loops_count.get(i) if detailed else None,
-        }
-        for i in leaders
-    ]
-
-    groups: list[dict[str, Any]] | None = None
-    if by is not None:
-        table: dict[str | None, dict[str, Any]] = {}
-        for rec in records:
-            row = table.setdefault(
-                rec["group"],
-                {"value": rec["group"], "beneficiaries": 0, "no_voice": 0, "one_way": 0,
-                 "two_way": 0},
-            )  # fmt: skip
-            row["beneficiaries"] += 1
-            row[rec["verdict"].replace(" ", "_").replace("-", "_")] += 1
-        groups = sorted(table.values(), key=lambda r: _group_order(r["value"]))
-
-    vk = sorted(voice_kinds(m))
-    rk = sorted(return_kinds(m))
-    counted = "existing and weak relationships" + (
-        " and proposed ones (this is a redesign)" if m.stage == "redesign" else ""
-    )
-    not_counted = "broken ones" + (" and proposed ones" if m.stage != "redesign" else "")
-    notes = [
-        f"Voice travels through: {', '.join(vk)}.",
-        f"Decisions come back through: {', '.join(rk)}; and any relationship whose power "
-        "carries decisions or information.",
-        f"Counted: {counted}; {not_counted} only show where voice is broken.",
-        f"Paths have at most {k} steps each way. Each is the shortest; among equally short "
-        "paths, the one whose weakest link is strongest.",
-        "A link with no strength recorded counts as 1.",
-    ]
-    if not detailed:
-        notes.append(
-            f"Details limited: the map has {len(people):,} stakeholders (more than "
-            f"{detail_limit:,}), so only each beneficiary's nearest leader is shown."
-        )
-    people_types = {(people[b].type or "").strip().lower() for b in bens}
-    noun = (
-        ("beneficiary", "beneficiaries")
-        if people_types & {"person", "individual"}
-        else ("beneficiary group", "beneficiary groups")
-    )
-    return VoiceResult(
-        stage=m.stage,
-        max_length=k,
-        voice_kinds=vk,
-        return_kinds=rk,
-        detailed=detailed,
-        detail_limit=detail_limit,
-        stakeholders=len(people),
-        beneficiaries=records,
-        leaders=leader_rows,
-        paths=paths,
-        by=by,
-        groups=groups,
-        unknown_strength_links=len(unknown_links),
-        notes=notes,
-        names=names,
-        leader_power={people[i].id: people[i].power for i in leaders},
-        group_noun=noun,
-    )
+        run.at_scale()
+    return run.result(by)
