@@ -10,8 +10,9 @@ import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis._graph import working_digraph
-from sysmap.analysis.equity import default_metrics, equity
-from sysmap.errors import SysmapError
+from sysmap.analysis.equity import BUILT_IN_ATTRIBUTES, default_metrics, equity
+from sysmap.errors import BadArgument, SysmapError
+from sysmap.model import ROLES
 
 MAP = """\
 id: eq
@@ -276,14 +277,18 @@ def test_built_in_attributes(m):
 
 
 def test_unknown_attribute_and_role(m):
-    with pytest.raises(SysmapError) as e:
+    with pytest.raises(BadArgument) as e:
         equity(m, "rase")
     assert str(e.value) == (
         "unknown attribute 'rase' — did you mean 'race'? the map's stakeholders have these "
         "attributes: age_group, race; or use role, lived_experience, type or organisation"
     )
-    with pytest.raises(SysmapError, match="did you mean 'beneficiary'"):
+    assert e.value.argument == "by"
+    assert e.value.choices == ("age_group", "race", *BUILT_IN_ATTRIBUTES)
+    assert isinstance(e.value, SysmapError)
+    with pytest.raises(BadArgument, match="did you mean 'beneficiary'") as e:
         equity(m, "race", roles=["benificiary"])
+    assert (e.value.argument, e.value.choices) == ("roles", ROLES)
 
 
 def test_to_dict_is_json_with_stable_keys(m):

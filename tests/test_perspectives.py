@@ -10,7 +10,7 @@ import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis.perspectives import perspectives
-from sysmap.errors import SysmapError
+from sysmap.errors import BadArgument, SysmapError
 
 # Who asserts what (views: LE = lived experience, B = beneficiary, P = provider, L = leader):
 #   council: a beneficiary with lived experience -> B and LE
@@ -211,12 +211,15 @@ def test_a_stakeholder_as_a_view(m):
 
 
 def test_unknown_group(m):
-    with pytest.raises(SysmapError) as e:
+    with pytest.raises(BadArgument) as e:
         perspectives(m, groups=["provder"])
     assert str(e.value) == (
         "unknown perspective 'provder' — did you mean 'provider'? use lived_experience, "
         "beneficiary, provider or leader, or a stakeholder's id"
     )
+    assert isinstance(e.value, SysmapError)
+    assert e.value.argument == "groups"
+    assert e.value.choices == ("lived_experience", "beneficiary", "provider", "leader")
 
 
 def test_no_attribution():
@@ -307,6 +310,7 @@ def test_text_and_markdown_show_the_key_figures(m):
     ) in text
     assert "Coordinated entry → Shelter" in text and "1 / 2 / existing" in text
     md = perspectives(m).format_markdown()
+    assert "**People with lived experience vs providers:** 2 rated differently, 4 " in md
     assert "| providers | 5 | 6 | 0.133 | 3.4 | 2.7 | 20% |" in md
     assert (
         "| Coordinated entry → Shelter | refers | 1 / 2 / existing | 4 / 3 / existing | strength |"

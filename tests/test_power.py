@@ -349,6 +349,19 @@ def test_beneficiaries_with_no_decision_power():
     assert texts[1] == "Beneficiaries carry 0% of decision power"
 
 
+def test_tiny_and_near_total_shares_read_as_words():
+    # 1 of 1 + 5 × 250 = 1,251 is 0.08%: not 0%; the leaders' 1,250 / 1,251 is not 100%
+    leaders = "".join(
+        f"  - {{id: l{i}, name: Leader {i}, role: leader, power: 5}}\n" for i in range(250)
+    )
+    m = _map("  - {id: b, name: Youth, role: beneficiary, power: 1}\n" + leaders, "")
+    r = power(m)
+    assert r.findings()[0].text == (
+        "Leaders hold over 99% of the power in this map; beneficiaries under 1%"
+    )
+    assert "beneficiary  1             1      under 1%" in r.format_text()
+
+
 def test_many_single_funders_and_a_shared_gatekeeper_are_summed_up():
     people = "".join(f"  - {{id: p{i}, name: P{i}, role: provider}}\n" for i in range(7))
     people += (

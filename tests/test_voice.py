@@ -13,7 +13,7 @@ import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis.voice import RETURN_KINDS, VoiceResult, return_kinds, voice, voice_kinds
-from sysmap.errors import SysmapError
+from sysmap.errors import BadArgument, SysmapError
 from sysmap.model import VOICE_KINDS
 
 # the module itself (``sysmap.analysis.voice`` may name the function or the module)
@@ -418,8 +418,9 @@ def test_max_length_counts_steps_each_way():
     assert voice(m, max_length=4).beneficiaries[0]["verdict"] == "two-way"
     assert voice(m, max_length=4, detail_limit=0).beneficiaries[0]["verdict"] == "two-way"
     assert voice(m).beneficiaries[0]["return_path"] == ["l", "p3", "b"]
-    with pytest.raises(SysmapError, match="max_length must be at least 1"):
+    with pytest.raises(BadArgument, match="max_length must be at least 1") as e:
         voice(m, max_length=0)
+    assert isinstance(e.value, SysmapError) and e.value.argument == "max_length"
 
 
 def test_shortest_path_first_then_the_strongest_weakest_link():

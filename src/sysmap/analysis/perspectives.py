@@ -450,6 +450,8 @@ def perspectives(
 
     Example
     -------
+    Providers and the lived experience council rate one referral differently:
+
     >>> import sysmap
     >>> m = sysmap.loads_map('''
     ... id: demo

@@ -185,16 +185,16 @@ class PowerResult(Rendered):
     def _held_findings(self) -> list[Finding]:
         """Which role group holds most, what each of its members holds, what is missing."""
         out = self._share_findings()
-        if self.missing and self.recorded:
-            parts = ", ".join(
-                plural(n, r, _PLURAL[r]) for r in ROLES if (n := self.by_role[r]["missing"])
-            )
-            text = (
-                f"Power is not recorded for {self.missing:,} of {self.stakeholders:,} "
-                f"stakeholders ({parts}); shares and the Gini leave them out"
-            )
-            out.append(Finding(text, self.name, 2))
-        return out
+        if not (self.missing and self.recorded):
+            return out
+        parts = ", ".join(
+            plural(n, r, _PLURAL[r]) for r in ROLES if (n := self.by_role[r]["missing"])
+        )
+        text = (
+            f"Power is not recorded for {self.missing:,} of {self.stakeholders:,} "
+            f"stakeholders ({parts}); shares and the Gini leave them out"
+        )
+        return [*out, Finding(text, self.name, 2)]
 
     def _share_findings(self) -> list[Finding]:
         present = [r for r in ROLES if self.by_role[r]["stakeholders"]]
