@@ -248,7 +248,7 @@ class _Graphs:
 
     def csr(self, u: np.ndarray, v: np.ndarray, weights: np.ndarray | None = None) -> Any:
         """A sparse matrix with one entry per directed (u, v) link."""
-        from scipy.sparse import csr_matrix
+        from scipy.sparse import csr_matrix  # scipy is heavy: loaded when used
 
         data = np.ones(len(u)) if weights is None else weights
         return csr_matrix((data, (u, v)), shape=(self.n, self.n))
@@ -277,7 +277,7 @@ def _unique_pairs(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.
 
 def _within(csr: Any, sources: Sequence[int], k: int) -> np.ndarray:
     """Hops from the nearest of ``sources`` (inf beyond ``k``), in one search."""
-    from scipy.sparse.csgraph import dijkstra
+    from scipy.sparse.csgraph import dijkstra  # scipy is heavy: loaded when used
 
     n = csr.shape[0]
     if not len(sources) or n == 0:
