@@ -31,6 +31,7 @@ Numbers for people go through :func:`fmt_number` and shares through
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any, TypeAlias
@@ -56,6 +57,7 @@ __all__ = [
     "md_table",
     "pct",
     "plural",
+    "and_list",
     "render_html",
     "render_markdown",
     "render_text",
@@ -115,6 +117,23 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     ('1 loop', '1,200 loops', '2 people')
     """
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def and_list(items: Sequence[str], limit: int = 5, noun: str = "") -> str:
+    """Names as people list them: "A, B and C", or "A, B and 3 more" past ``limit``.
+
+    Example
+    -------
+    >>> and_list(["Ana"]), and_list(["Ana", "Ben", "Cy"]), and_list(list("abcdefg"), 2, "people")
+    ('Ana', 'Ana, Ben and Cy', 'a, b and 5 more people')
+    """
+    items = list(items)
+    if len(items) > limit:
+        more = len(items) - limit
+        return ", ".join(items[:limit]) + f" and {more:,} more{' ' + noun if noun else ''}"
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # ----------------------------------------------------------------- blocks

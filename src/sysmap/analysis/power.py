@@ -53,6 +53,7 @@ from sysmap.render import (
     Para,
     Rendered,
     Table,
+    and_list,
     fmt_number,
     pct,
     plural,
@@ -107,13 +108,7 @@ def gini(values: Sequence[float]) -> float | None:
 
 
 def _names(ids: list[str], names: dict[str, str], limit: int = 5) -> str:
-    shown = [names.get(i, i) for i in ids[:limit]]
-    more = len(ids) - len(shown)
-    if more > 0:
-        return ", ".join(shown) + f" and {more:,} more"
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
+    return and_list([names.get(i, i) for i in ids], limit)
 
 
 def _share(part: float, whole: float) -> float | None:

@@ -79,7 +79,7 @@ from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
 from sysmap.errors import BadArgument
 from sysmap.model import VOICE_KINDS, Relationship, SystemMap
-from sysmap.render import Block, Bullets, Heading, Rendered, Table, fmt_number, plural
+from sysmap.render import Block, Bullets, Heading, Rendered, Table, and_list, fmt_number, plural
 
 __all__ = [
     "RETURN_KINDS",
@@ -415,16 +415,6 @@ def _two_way_at_scale(
 # ------------------------------------------------------------------ words
 
 
-def _and(items: Sequence[str], limit: int = 3, noun: str = "") -> str:
-    items = list(items)
-    if len(items) > limit:
-        more = len(items) - limit
-        return ", ".join(items[:limit]) + f" and {more:,} more{' ' + noun if noun else ''}"
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _label(value: Any) -> str | None:
     """An attribute value as a group label, written as in the map file."""
     if value is None:
@@ -534,10 +524,10 @@ class VoiceResult(Rendered):
             (proposed if x["status"] == "proposed" else broken).append(step)
         parts = []
         if broken:
-            parts.append(f"{subject}{'is ' if subject else ''}broken at " + _and(broken, 3))
+            parts.append(f"{subject}{'is ' if subject else ''}broken at " + and_list(broken, 3))
         if proposed:
             word = "link" if len(proposed) == 1 else "links"
-            parts.append(f"{subject}waits on the proposed {word} " + _and(proposed, 3))
+            parts.append(f"{subject}waits on the proposed {word} " + and_list(proposed, 3))
         return "; ".join(parts)
 
     # ------------------------------------------------------------- findings
@@ -611,7 +601,7 @@ class VoiceResult(Rendered):
                 f"None of the {n:,} {many} has a voice path to any leader"
                 if len(no_voice) == n
                 else f"{self._of(len(no_voice), n)} no voice path to any leader: "
-                + _and([b["name"] for b in no_voice], 5)
+                + and_list([b["name"] for b in no_voice], 5)
             )
             out = [Finding(text, self.name, 3, [b["id"] for b in no_voice[:_FINDINGS_EACH]])]
         if len(no_voice) < n:
@@ -622,7 +612,7 @@ class VoiceResult(Rendered):
             elif len(two_way) == n:
                 text = f"Every {one} has a two-way loop with a leader"
             else:
-                text = f"{self._of(len(two_way), n)} a two-way loop with a leader: " + _and(
+                text = f"{self._of(len(two_way), n)} a two-way loop with a leader: " + and_list(
                     [b["name"] for b in two_way], 5
                 )
             out.append(Finding(text, self.name, 3, [b["id"] for b in two_way[:_FINDINGS_EACH]]))
@@ -638,7 +628,7 @@ class VoiceResult(Rendered):
             ]
         text = (
             f"{len(deaf):,} of {len(self.leaders):,} leaders hear no beneficiary, "
-            "including " + _and([ld["name"] for ld in deaf], 3, "").rstrip()
+            "including " + and_list([ld["name"] for ld in deaf], 3, "").rstrip()
         )
         return [Finding(text, self.name, 3, [ld["id"] for ld in deaf[:_FINDINGS_EACH]])]
 
@@ -665,7 +655,7 @@ class VoiceResult(Rendered):
             reached = b["leaders_reached"] or [b["nearest_leader"]]
             text = (
                 f"Nothing comes back to {b['name']}: their voice reaches "
-                f"{_and([self._name(x) for x in reached], 3, 'leaders')} "
+                f"{and_list([self._name(x) for x in reached], 3, 'leaders')} "
                 "but no decisions return"
             )
             if b["return_broken_at"]:
