@@ -241,6 +241,9 @@ class _Steps:
         self.back = sp.csr_matrix((ones, (ties.dst, ties.src)), shape=(n, n))
         self.fwd.sort_indices()
         self.back.sort_indices()
+        self.names = {s.id: s.name for s in m.stakeholders}
+        self.names.update({f.id: f.name for f in m.factors})
+        self.kinds = ["stakeholder"] * len(m.stakeholders) + ["factor"] * len(m.factors)
         self._succ: dict[int, list[int]] = {}
         self._details: dict[tuple[int, int], dict[str, Any]] | None = None
 
@@ -251,6 +254,22 @@ class _Steps:
         graph = self.fwd if forward else self.back
         d = shortest_path(graph, method="D", unweighted=True, indices=[start])[0]
         return np.where(np.isfinite(d), d, -1).astype(np.int64)
+
+    def listing(self, dist: np.ndarray) -> list[dict[str, Any]]:
+        """The elements reached (``dist`` > 0), nearest first, then in map order."""
+        found = np.flatnonzero(dist > 0)
+        found = found[np.argsort(dist[found], kind="stable")]
+        d = dist[found].tolist()
+        kinds = self.kinds
+        return [
+            {
+                "id": self.ids[i],
+                "name": self.names[self.ids[i]],
+                "element": kinds[i],
+                "distance": d[k],
+            }
+            for k, i in enumerate(found.tolist())
+        ]
 
     def succ(self, u: int) -> list[int]:
         out = self._succ.get(u)
@@ -432,19 +451,6 @@ def paths(
     _check_arguments(m, source, target, max_length=max_length, limit=limit)
     resolved = m.stage == "redesign" if include_proposed is None else include_proposed
     g = _Steps(m, resolved)
-    names = {s.id: s.name for s in m.stakeholders}
-    names.update({f.id: f.name for f in m.factors})
-    kind = ["stakeholder"] * len(m.stakeholders) + ["factor"] * len(m.factors)
-
-    def listing(dist: np.ndarray) -> list[dict[str, Any]]:
-        found = np.flatnonzero(dist > 0)
-        found = found[np.argsort(dist[found], kind="stable")]  # nearest, then map order
-        d = dist[found].tolist()
-        return [
-            {"id": g.ids[i], "name": names[g.ids[i]], "element": kind[i], "distance": d[k]}
-            for k, i in enumerate(found.tolist())
-        ]
-
     down = g.distances(g.index[source], forward=True)
     result = PathsResult(
         source=source,
@@ -452,9 +458,9 @@ def paths(
         include_proposed=resolved,
         max_length=max_length,
         limit=limit,
-        upstream=listing(g.distances(g.index[source], forward=False)),
-        downstream=listing(down),
-        names=names,
+        upstream=g.listing(g.distances(g.index[source], forward=False)),
+        downstream=g.listing(down),
+        names=g.names,
     )
     if target is not None and down[g.index[target]] >= 0:
         _find_paths(g, result, int(down[g.index[target]]))
