@@ -72,7 +72,7 @@ def test_bad_requests_are_clear_errors(kwargs, message):
 def test_cli_analyze_text_json_md(capsys):
     code, out, _ = invoke(["analyze", str(SMALL)], capsys)
     assert code == 0
-    assert out.startswith("Small hand-checkable map (small, current)\nGuiding question:")
+    assert out.startswith("Small hand-checkable map (small, current)\n\nGuiding question:")
     code, out, _ = invoke(["analyze", str(SMALL), "--format", "json", "--only", "voice"], capsys)
     assert code == 0 and list(json.loads(out)["analyses"]) == ["voice"]
     code, out, _ = invoke(["analyze", str(SMALL), "--format", "md", "--only", "power"], capsys)
