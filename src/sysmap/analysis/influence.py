@@ -286,8 +286,7 @@ def influence(
     depth : int, default 3
         The longest chain of relationships counted (1 gives the direct figures).
     include_proposed : bool, optional
-        Whether proposed relationships count; by default they do in a redesign
-        and do not in a current map.
+        Whether proposed relationships count (by default: only in a redesign).
 
     Returns
     -------

@@ -411,8 +411,7 @@ def paths(
     limit : int, default 100
         The most paths listed in each list; the result says when it stopped there.
     include_proposed : bool, optional
-        Whether proposed relationships count; by default they do in a redesign
-        and do not in a current map.
+        Whether proposed relationships count (by default: only in a redesign).
 
     Returns
     -------
@@ -430,23 +429,22 @@ def paths(
     Example
     -------
     >>> from sysmap.model import Relationship, Stakeholder, SystemMap
-    >>> m = SystemMap(id="m", title="M", guiding_question="Q?",
-    ...     stakeholders=[
-    ...         Stakeholder(id="pwle", name="People with lived experience", role="beneficiary"),
-    ...         Stakeholder(id="ce", name="Coordinated entry", role="provider"),
-    ...         Stakeholder(id="board", name="CoC board", role="leader")],
-    ...     relationships=[
-    ...         Relationship(source="pwle", target="ce", kind="feedback", strength=2),
-    ...         Relationship(source="ce", target="board", kind="informs", strength=4)])
-    >>> result = paths(m, "pwle", "board")
+    >>> people = [Stakeholder(id=i, name=n, role=r) for i, n, r in [
+    ...     ("forum", "Youth forum", "beneficiary"), ("dropin", "Drop-in centre", "provider"),
+    ...     ("council", "Youth council", "leader")]]
+    >>> ties = [("forum", "dropin", "feedback", 2), ("dropin", "council", "informs", 4)]
+    >>> m = SystemMap(id="m", title="M", guiding_question="Q?", stakeholders=people,
+    ...     relationships=[Relationship(source=a, target=b, kind=k, strength=w)
+    ...                    for a, b, k, w in ties])
+    >>> result = paths(m, "forum", "council")
     >>> print(result.findings()[0].text)
-    People with lived experience reaches CoC board in 2 steps: People with lived experience → Coordinated entry → CoC board (feedback, informs; weakest strength 2)
+    Youth forum reaches Youth council in 2 steps: Youth forum → Drop-in centre → Youth council (feedback, informs; weakest strength 2)
     >>> [(d["id"], d["distance"]) for d in result.downstream]
-    [('ce', 1), ('board', 2)]
-    >>> paths(m, "bord")
+    [('dropin', 1), ('council', 2)]
+    >>> paths(m, "councl")
     Traceback (most recent call last):
     ...
-    sysmap.errors.BadArgument: unknown source 'bord' — did you mean 'board'?
+    sysmap.errors.BadArgument: unknown source 'councl' — did you mean 'council'?
     """
     _check_arguments(m, source, target, max_length=max_length, limit=limit)
     resolved = m.stage == "redesign" if include_proposed is None else include_proposed
