@@ -129,15 +129,16 @@ class Analysis(Rendered):
 def _result_blocks(result: AnalysisResult, text: bool) -> list[Block]:
     """One analysis's part of the report.
 
-    A result whose ``format_text`` takes a ``limit`` shows fewer rows in plain
-    text than in Markdown (:mod:`sysmap.render`): for text, its blocks are asked
-    for that many.
+    A result whose ``format_text`` and ``blocks`` take a ``limit`` shows fewer
+    rows in plain text than in Markdown (:mod:`sysmap.render`): for text, its
+    blocks are asked for as many as its ``format_text`` shows.
     """
     if not hasattr(result, "blocks"):  # a result that still renders itself by hand
         md, plain = result.format_markdown().rstrip(), result.format_text().rstrip()
         return [Embed("", md, text=plain)]
     limit = inspect.signature(result.format_text).parameters.get("limit")
-    if text and limit is not None and isinstance(limit.default, int):
+    takes_limit = "limit" in inspect.signature(result.blocks).parameters
+    if text and takes_limit and limit is not None and isinstance(limit.default, int):
         blocks: Callable[..., list[Block]] = result.blocks  # this one takes a limit
         return blocks(limit=limit.default)
     return result.blocks()
