@@ -859,6 +859,7 @@ def _simple_cycles(
     (through vertices > s) joined, at its end vertex, with a path of floor(L/2)
     edges back into s whose inner vertices differ from the first path's.
     """
+    # scipy is heavy: it loads with the first search
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 

@@ -225,7 +225,7 @@ class _Steps:
     """The working graph as sparse adjacency; step details only for reported paths."""
 
     def __init__(self, m: SystemMap, include_proposed: bool) -> None:
-        import scipy.sparse as sp
+        import scipy.sparse as sp  # heavy: loaded on first use
 
         self.m = m
         self.include_proposed = include_proposed
@@ -249,7 +249,7 @@ class _Steps:
 
     def distances(self, start: int, forward: bool) -> np.ndarray:
         """Steps from ``start`` (forward) or to it (backward); -1 when unreachable."""
-        from scipy.sparse.csgraph import shortest_path
+        from scipy.sparse.csgraph import shortest_path  # heavy: loaded on first use
 
         graph = self.fwd if forward else self.back
         d = shortest_path(graph, method="D", unweighted=True, indices=[start])[0]

@@ -169,7 +169,7 @@ _EXACT_BETWEENNESS: dict[str, Any] = {
 
 
 def _igraph(ties: Ties) -> Any:
-    import igraph
+    import igraph  # heavy: loaded on first use
 
     # zip of plain lists: ten times faster than a nested .tolist() at 50k ties
     edges = list(zip(ties.src.tolist(), ties.dst.tolist(), strict=True))
@@ -177,7 +177,7 @@ def _igraph(ties: Ties) -> Any:
 
 
 def _csr(n: int, src: np.ndarray, dst: np.ndarray, data: np.ndarray | None = None) -> Any:
-    import scipy.sparse as sp
+    import scipy.sparse as sp  # heavy: loaded on first use
 
     if data is None:
         data = np.ones(len(src), dtype=np.float64)
@@ -765,7 +765,7 @@ def _closeness(
     estimates the share reached and the mean distance. ``length`` gives each
     tie's length (weighted closeness); without it every tie is one step.
     """
-    from scipy.sparse.csgraph import shortest_path
+    from scipy.sparse.csgraph import shortest_path  # heavy: loaded on first use
 
     if n < 2:
         return np.zeros(n), dict(_EXACT_CLOSENESS)
@@ -864,7 +864,7 @@ def _brokerage(
 
 
 def _communities(g: Any) -> tuple[np.ndarray, float | None]:
-    import igraph
+    import igraph  # heavy: loaded on first use
 
     if g.ecount() == 0:
         return np.arange(g.vcount()), None
