@@ -10,6 +10,7 @@ import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis import ANALYSES, AnalysisResult
 from sysmap.cli import main
+from sysmap.errors import BadArgument
 
 SMALL = EXAMPLES / "small.yaml"
 CURRENT = EXAMPLES / "homelessness-current.yaml"
@@ -72,7 +73,7 @@ def test_bad_requests_are_clear_errors(kwargs, message):
 def test_cli_analyze_text_json_md(capsys):
     code, out, _ = invoke(["analyze", str(SMALL)], capsys)
     assert code == 0
-    assert out.startswith("Small hand-checkable map (small, current)\nGuiding question:")
+    assert out.startswith("Small hand-checkable map (small, current)\n\nGuiding question:")
     code, out, _ = invoke(["analyze", str(SMALL), "--format", "json", "--only", "voice"], capsys)
     assert code == 0 and list(json.loads(out)["analyses"]) == ["voice"]
     code, out, _ = invoke(["analyze", str(SMALL), "--format", "md", "--only", "power"], capsys)
@@ -98,3 +99,33 @@ def test_the_current_example_gives_actionable_findings():
     texts = [f.text for f in result.headlines()]
     assert any("voice" in t for t in texts)
     assert any("power" in t for t in texts)
+
+
+def test_the_report_lists_as_many_cycles_as_the_loops_analysis_does():
+    # the current example has 386 cycles: text shows the first 20, Markdown the first 50
+    result = sysmap.analyze(sysmap.load_map(CURRENT), only=["loops"])
+    loops = result.results["loops"]
+    assert "Cycles (first 20 of 386):" in result.format_text()
+    assert "### Cycles (first 50 of 386)" in result.format_markdown()
+    assert loops.format_text() in result.format_text()
+    assert loops.format_markdown() in result.format_markdown()
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda m: sysmap.analyze(m, only=["voices"]), "only"),
+        (lambda m: sysmap.analyze(m, only=["equity"]), "by"),
+        (lambda m: sysmap.analysis.paths(m, "pwle", "pwle"), "target"),
+        (lambda m: sysmap.analysis.paths(m, "nobody"), "source"),
+        (lambda m: sysmap.analysis.paths(m, "pwle", limit=0), "limit"),
+        (lambda m: sysmap.analysis.loops(m, max_length=1), "max_length"),
+        (lambda m: sysmap.analysis.loops(m, cap=0), "cap"),
+        (lambda m: sysmap.analysis.influence(m, depth=0), "depth"),
+    ],
+)
+def test_a_bad_argument_names_the_argument(call, argument):
+    with pytest.raises(BadArgument) as err:
+        call(sysmap.load_map(SMALL))
+    assert err.value.argument == argument
+    assert isinstance(err.value, ValueError)

@@ -375,7 +375,10 @@ def test_text_and_markdown_show_the_key_figures(m):
     text = loops(m).format_text()
     assert "Voice to policy    no     CoC board → Street outreach (funds carries no answer" in text
     assert "Cycles up to 8 elements: 6" in text
-    assert "reinforcing 0, balancing 1, untyped 5, undetermined 0" in text
+    # the counts by type are one table, in text as in Markdown
+    lines = text.splitlines()
+    head = lines.index("reinforcing  balancing  untyped  undetermined  beneficiaries + leaders")
+    assert lines[head + 1].split() == ["0", "1", "5", "0", "4"]
     # 'Voice to policy' runs pwle (beneficiary) → board (leader): the rule is stated
     assert (
         "the steps to the leader take advocates, feedback, informs or represents; the steps "

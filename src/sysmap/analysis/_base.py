@@ -2,18 +2,35 @@
 
 An analysis is a function that takes the map first and returns a result
 object with :meth:`findings` (plain-language headlines a facilitator reads
-first), :meth:`to_dict` (the documented JSON), :meth:`format_text` and
-:meth:`format_markdown`.
+first), :meth:`to_dict` (the documented JSON) and :meth:`blocks` (what it
+shows, as :mod:`sysmap.render` blocks); :meth:`format_text` and
+:meth:`format_markdown` come from :class:`sysmap.render.Rendered`.
+
+The pieces the results share live here: :func:`result_dict` (the JSON's
+common keys), :func:`findings_blocks` (the title and the findings) and
+:func:`join_names` (a short list of names in a sentence).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from sysmap.render import fmt_number, md_table, text_table
+from sysmap.render import Block, Bullets, Heading, fmt_number, md_table, text_table
 
-__all__ = ["Finding", "AnalysisResult", "md_table", "text_table", "fmt_number"]
+__all__ = [
+    "Finding",
+    "AnalysisResult",
+    "result_dict",
+    "findings_blocks",
+    "join_names",
+    # kept for older imports: the renderer's helpers (sysmap.render)
+    "md_table",
+    "text_table",
+    "fmt_number",
+]
 
 
 @dataclass
@@ -35,7 +52,8 @@ class Finding:
 
 @runtime_checkable
 class AnalysisResult(Protocol):
-    """The shape shared by every analysis result."""
+    """The shape shared by every analysis result: a :class:`sysmap.render.Rendered`
+    with findings and a JSON form."""
 
     name: ClassVar[str]
 
@@ -43,6 +61,58 @@ class AnalysisResult(Protocol):
 
     def to_dict(self) -> dict[str, Any]: ...
 
+    def blocks(self) -> list[Block]: ...
+
     def format_text(self) -> str: ...
 
     def format_markdown(self) -> str: ...
+
+
+def result_dict(result: Any, **values: Any) -> dict[str, Any]:
+    """A result's JSON: ``analysis`` and ``findings``, then each dataclass field
+    shown in its repr, in field order (``values`` replaces a field's own value).
+
+    Example
+    -------
+    >>> @dataclass
+    ... class Count:
+    ...     name: ClassVar[str] = "count"
+    ...     n: int
+    ...     names: dict = field(default_factory=dict, repr=False)
+    ...     def findings(self): return [Finding(f"{self.n} things", self.name)]
+    >>> result_dict(Count(3), n=4)["n"], list(result_dict(Count(3)))
+    (4, ['analysis', 'findings', 'n'])
+    """
+    out: dict[str, Any] = {
+        "analysis": result.name,
+        "findings": [f.to_dict() for f in result.findings()],
+    }
+    for f in dataclasses.fields(result):
+        if f.repr:
+            out[f.name] = values[f.name] if f.name in values else getattr(result, f.name)
+    return out
+
+
+def findings_blocks(title: str, findings: list[Finding], label: str = "Findings") -> list[Block]:
+    """The result's title, then its findings as a list (under ``label`` unless empty)."""
+    head: list[Block] = [Heading(title, 2)]
+    if label:
+        head.append(Heading(label))
+    return [*head, Bullets([f.text for f in findings])]
+
+
+def join_names(names: Sequence[str], limit: int = 5) -> str:
+    """Names in a sentence, at most ``limit`` of them.
+
+    Example
+    -------
+    >>> join_names(["A"]), join_names(["A", "B", "C"]), join_names(list("ABCDEFG"), 3)
+    ('A', 'A, B and C', 'A, B, C and 4 more')
+    """
+    shown = list(names[:limit])
+    more = len(names) - len(shown)
+    if more > 0:
+        return ", ".join(shown) + f" and {more:,} more"
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]

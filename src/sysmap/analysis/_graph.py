@@ -58,7 +58,7 @@ def working_multigraph(
 
     ``kinds`` keeps only relationships of those kinds.
     """
-    import networkx as nx
+    import networkx as nx  # heavy: loaded on first use
 
     keep = set(kinds) if kinds is not None else None
     g = nx.MultiDiGraph()
@@ -85,7 +85,7 @@ def working_digraph(
     (the weakest recorded strength), ``power`` (sum of power amounts),
     ``polarity`` ("+" / "-" when all merged links agree, else None).
     """
-    import networkx as nx
+    import networkx as nx  # heavy: loaded on first use
 
     keep = set(kinds) if kinds is not None else None
     g = nx.DiGraph()
@@ -127,7 +127,7 @@ def working_digraph(
 
 def to_igraph(g: nx.DiGraph, weight: str | None = None) -> tuple[Any, list[str]]:
     """An igraph copy of a simple digraph, and the node ids by igraph index."""
-    import igraph
+    import igraph  # heavy: loaded on first use
 
     nodes = list(g.nodes)
     index = {n: i for i, n in enumerate(nodes)}

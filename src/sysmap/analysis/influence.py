@@ -51,11 +51,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
+from sysmap.analysis._base import Finding, findings_blocks, join_names, result_dict
 from sysmap.analysis._graph import working_ties
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import BadArgument
 from sysmap.model import SystemMap
+from sysmap.render import Block, Heading, Lines, Rendered, Table, fmt_number, plural
 
 __all__ = ["InfluenceResult", "influence", "QUADRANTS", "MAX_DEPTH"]
 
@@ -75,16 +75,6 @@ _ROWS_SHOWN = 20
 _NAMED = 5
 
 
-def _names(names: list[str], limit: int = _NAMED) -> str:
-    shown = names[:limit]
-    more = len(names) - len(shown)
-    if more > 0:
-        return ", ".join(shown) + f" and {more:,} more"
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
 def _quadrant(high_influence: bool, high_dependence: bool) -> str:
     if high_influence:
         return "linkage" if high_dependence else "driver"
@@ -92,7 +82,7 @@ def _quadrant(high_influence: bool, high_dependence: bool) -> str:
 
 
 @dataclass
-class InfluenceResult:
+class InfluenceResult(Rendered):
     """MICMAC influence and dependence of every element; see the module notes.
 
     :meth:`to_dict` gives the JSON, with these keys: ``analysis``,
@@ -131,136 +121,116 @@ class InfluenceResult:
 
     def findings(self) -> list[Finding]:
         """The drivers and the linkage elements first, then quadrant changes."""
-        out: list[Finding] = []
-        add = out.append
         if not self.elements:
-            add(Finding("The map has no stakeholders or factors yet", self.name, 3))
-            return out
+            return [Finding("The map has no stakeholders or factors yet", self.name, 3)]
         if self.counts["ties"] == 0:
-            add(
-                Finding(
-                    "No element acts on another: the map has no working relationships",
-                    self.name,
-                    3,
-                )
-            )
-            return out
-        chains = "directly" if self.depth == 1 else f"through chains of up to {self.depth} steps"
+            text = "No element acts on another: the map has no working relationships"
+            return [Finding(text, self.name, 3)]
+        out = [
+            self._driver_finding(),
+            self._linkage_finding(),
+            *self._leverage_findings(),
+            *self._dependent_findings(),
+            *self._moved_findings(),
+        ]
+        out.sort(key=lambda f: -f.importance)
+        return out
+
+    @property
+    def _through(self) -> str:
+        return "directly" if self.depth == 1 else f"through chains of up to {self.depth} steps"
+
+    def _driver_finding(self) -> Finding:
         drivers = self.members("driver")
-        if drivers:
-            add(
-                Finding(
-                    f"{len(drivers):,} {'element drives' if len(drivers) == 1 else 'elements drive'}"
-                    f" the system ({_MEANING['driver']} {chains}): "
-                    + _names([e["name"] for e in drivers]),
-                    self.name,
-                    3,
-                    [e["id"] for e in drivers[:_NAMED]],
-                )
+        if not drivers:
+            text = (
+                "No element drives the system: none has high influence and low dependence "
+                f"{self._through}"
             )
-        else:
-            add(
-                Finding(
-                    f"No element drives the system: none has high influence and low dependence "
-                    f"{chains}",
-                    self.name,
-                    2,
-                )
-            )
+            return Finding(text, self.name, 2)
+        text = (
+            f"{len(drivers):,} {'element drives' if len(drivers) == 1 else 'elements drive'}"
+            f" the system ({_MEANING['driver']} {self._through}): "
+            + join_names([e["name"] for e in drivers])
+        )
+        return Finding(text, self.name, 3, [e["id"] for e in drivers[:_NAMED]])
+
+    def _linkage_finding(self) -> Finding:
         linkage = self.members("linkage")
-        if linkage:
-            add(
-                Finding(
-                    f"{len(linkage):,} linkage {'element' if len(linkage) == 1 else 'elements'} "
-                    f"({_MEANING['linkage']}): changes there ripple back — "
-                    + _names([e["name"] for e in linkage]),
-                    self.name,
-                    3,
-                    [e["id"] for e in linkage[:_NAMED]],
-                )
-            )
-        else:
-            add(
-                Finding(
-                    f"No element is a linkage element ({_MEANING['linkage']})",
-                    self.name,
-                    1,
-                )
-            )
+        if not linkage:
+            return Finding(f"No element is a linkage element ({_MEANING['linkage']})", self.name, 1)
+        text = (
+            f"{len(linkage):,} linkage {'element' if len(linkage) == 1 else 'elements'} "
+            f"({_MEANING['linkage']}): changes there ripple back — "
+            + join_names([e["name"] for e in linkage])
+        )
+        return Finding(text, self.name, 3, [e["id"] for e in linkage[:_NAMED]])
+
+    def _leverage_findings(self) -> list[Finding]:
         levers = sorted(self.elements, key=lambda e: -e["leverage"])
         levers = [e for e in levers if e["leverage"] > 0][:3]
-        if levers:
-            add(
-                Finding(
-                    "The most leverage (leverage = influence − dependence, "
-                    f"{chains}): "
-                    + ", ".join(f"{e['name']} {fmt_number(e['leverage'])}" for e in levers),
-                    self.name,
-                    2,
-                    [e["id"] for e in levers],
-                )
-            )
+        if not levers:
+            return []
+        text = (
+            f"The most leverage (leverage = influence − dependence, {self._through}): "
+            + ", ".join(f"{e['name']} {fmt_number(e['leverage'])}" for e in levers)
+        )
+        return [Finding(text, self.name, 2, [e["id"] for e in levers])]
+
+    def _dependent_findings(self) -> list[Finding]:
         dependent = self.members("dependent")
-        if dependent:
-            add(
-                Finding(
-                    f"Most dependent ({_MEANING['dependent']}): "
-                    + _names([e["name"] for e in dependent], 3),
-                    self.name,
-                    1,
-                    [e["id"] for e in dependent[:3]],
-                )
-            )
+        if not dependent:
+            return []
+        text = f"Most dependent ({_MEANING['dependent']}): " + join_names(
+            [e["name"] for e in dependent], 3
+        )
+        return [Finding(text, self.name, 1, [e["id"] for e in dependent[:3]])]
+
+    def _moved_findings(self) -> list[Finding]:
+        """Elements that only drive or link through chains (their direct quadrant differs)."""
         moved = [
             e
             for e in self.elements
             if e["direct_quadrant"] != e["quadrant"] and e["quadrant"] in ("driver", "linkage")
         ]
+        if not moved:
+            return []
         moved.sort(key=lambda e: -e["influence"])
-        if moved:
-            shown = ", ".join(
-                f"{e['name']} ({e['direct_quadrant']} → {e['quadrant']})" for e in moved[:_NAMED]
-            )
-            more = f" and {len(moved) - _NAMED:,} more" if len(moved) > _NAMED else ""
-            add(
-                Finding(
-                    f"Counting chains of up to {self.depth} steps moves {len(moved):,} "
-                    f"{'element' if len(moved) == 1 else 'elements'} into another quadrant: "
-                    f"{shown}{more}",
-                    self.name,
-                    2,
-                    [e["id"] for e in moved[:_NAMED]],
-                )
-            )
-        out.sort(key=lambda f: -f.importance)
-        return out
+        shown = ", ".join(
+            f"{e['name']} ({e['direct_quadrant']} → {e['quadrant']})" for e in moved[:_NAMED]
+        )
+        more = f" and {len(moved) - _NAMED:,} more" if len(moved) > _NAMED else ""
+        text = (
+            f"Counting chains of up to {self.depth} steps moves {len(moved):,} "
+            f"{'element' if len(moved) == 1 else 'elements'} into another quadrant: "
+            f"{shown}{more}"
+        )
+        return [Finding(text, self.name, 2, [e["id"] for e in moved[:_NAMED]])]
 
     # -------------------------------------------------------------- output
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (see the class notes for the keys)."""
-        return {
-            "analysis": self.name,
-            "findings": [f.to_dict() for f in self.findings()],
-            "depth": self.depth,
-            "include_proposed": self.include_proposed,
-            "counts": self.counts,
-            "quadrants": self.quadrants,
-            "elements": self.elements,
-        }
+        out = result_dict(self)
+        elements = out.pop("elements")  # the quadrant counts come before the elements
+        return {**out, "quadrants": self.quadrants, "elements": elements}
 
-    def _summary(self) -> list[str]:
+    def blocks(self) -> list[Block]:
+        """Findings, the quadrant counts, then the elements by influence."""
         c = self.counts
         q = self.quadrants
-        return [
+        summary = [
             f"Elements: {c['elements']:,} ({c['stakeholders']:,} stakeholders, "
             f"{c['factors']:,} factors); ties: {c['ties']:,}; chains of up to "
-            f"{self.depth} step{'' if self.depth == 1 else 's'}; influence and dependence: "
-            "1 = the average",
+            f"{plural(self.depth, 'step')}; influence and dependence: 1 = the average",
             "Quadrants: " + ", ".join(f"{k} {q[k]:,}" for k in QUADRANTS),
         ]
+        out = [*findings_blocks("Influence (MICMAC)", self.findings()), Lines(summary)]
+        if self.elements:
+            out += self._element_table()
+        return out
 
-    def _rows(self) -> tuple[list[str], list[list[Any]], str]:
+    def _element_table(self) -> list[Block]:
         headers = [
             "element", "role", "quadrant", "influence", "dependence",
             "leverage (influence − dependence)",
@@ -280,27 +250,7 @@ class InfluenceResult:
             title = f"Elements (top {len(rows):,} of {len(ranked):,} by influence)"
         else:
             title = "Elements (by influence)"
-        return headers, rows, title
-
-    def format_text(self) -> str:
-        """A plain-text report: findings, the quadrant counts, then the table."""
-        lines = ["Influence (MICMAC)", "", "Findings:"]
-        lines += [f"- {f.text}" for f in self.findings()]
-        lines += ["", *self._summary()]
-        if self.elements:
-            headers, rows, title = self._rows()
-            lines += ["", f"{title}:", text_table(headers, rows)]
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        """A Markdown report: findings, the quadrant counts, then the table."""
-        out = ["## Influence (MICMAC)", "", "### Findings", ""]
-        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
-        out += ["", *(f"{line}  " for line in self._summary())]
-        if self.elements:
-            headers, rows, title = self._rows()
-            out += ["", f"### {title}", "", md_table(headers, rows)]
-        return "\n".join(out)
+        return [Heading(title), Table(headers, rows)]
 
 
 def _chains(matrix: Any, depth: int) -> np.ndarray:
@@ -336,8 +286,7 @@ def influence(
     depth : int, default 3
         The longest chain of relationships counted (1 gives the direct figures).
     include_proposed : bool, optional
-        Whether proposed relationships count; by default they do in a redesign
-        and do not in a current map.
+        Whether proposed relationships count (by default: only in a redesign).
 
     Returns
     -------
@@ -347,7 +296,7 @@ def influence(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         When ``depth`` is not between 1 and :data:`MAX_DEPTH`.
 
     Example
@@ -367,31 +316,51 @@ def influence(
     1 element drives the system (high influence, low dependence through chains of up to 2 steps): Housing stock
     """
     if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= MAX_DEPTH:
-        raise SysmapError(
+        raise BadArgument(
             f"depth must be a whole number from 1 to {MAX_DEPTH} (the longest chain of "
-            f"relationships counted); got {depth!r}"
+            f"relationships counted); got {depth!r}",
+            argument="depth",
         )
-    import scipy.sparse as sp
+    import scipy.sparse as sp  # scipy loads with the first analysis that needs it
 
     resolved = m.stage == "redesign" if include_proposed is None else include_proposed
     ties = working_ties(m, resolved, stakeholders_only=False)
     n = ties.n
     matrix = sp.csr_matrix((ties.strength, (ties.src, ties.dst)), shape=(n, n))
-    direct_inf = np.asarray(matrix.sum(axis=1)).ravel()
-    direct_dep = np.asarray(matrix.sum(axis=0)).ravel()
-    inf = _normalised(_chains(matrix, depth))
-    dep = _normalised(_chains(matrix.T.tocsr(), depth))
+    figures = {
+        "direct_influence": np.asarray(matrix.sum(axis=1)).ravel(),
+        "direct_dependence": np.asarray(matrix.sum(axis=0)).ravel(),
+        "influence": _normalised(_chains(matrix, depth)),
+        "dependence": _normalised(_chains(matrix.T.tocsr(), depth)),
+    }
+    return InfluenceResult(
+        depth=depth,
+        include_proposed=resolved,
+        counts={
+            "elements": n,
+            "stakeholders": len(m.stakeholders),
+            "factors": len(m.factors),
+            "ties": len(ties.src),
+        },
+        elements=_element_rows(m, ties.ids, figures),
+    )
+
+
+def _element_rows(
+    m: SystemMap, ids: list[str], figures: dict[str, np.ndarray]
+) -> list[dict[str, Any]]:
+    """One entry per element (stakeholders, then factors) with its figures and quadrants."""
+    inf, dep = figures["influence"], figures["dependence"]
     quadrant = [
         _quadrant(a, b) for a, b in zip((inf > 1).tolist(), (dep > 1).tolist(), strict=True)
     ]
-    direct_quadrant = _direct_quadrants(direct_inf, direct_dep)
-
+    direct_quadrant = _direct_quadrants(figures["direct_influence"], figures["direct_dependence"])
     kinds: list[tuple[str, str, str]] = [("stakeholder", s.role, s.name) for s in m.stakeholders]
     kinds += [("factor", "factor", f.name) for f in m.factors]
-    rows = []
-    di, dd = direct_inf.tolist(), direct_dep.tolist()
+    di, dd = figures["direct_influence"].tolist(), figures["direct_dependence"].tolist()
     ii, id_ = np.round(inf, 6).tolist(), np.round(dep, 6).tolist()
-    for i, ident in enumerate(ties.ids):
+    rows = []
+    for i, ident in enumerate(ids):
         element, role, name = kinds[i]
         rows.append(
             {
@@ -408,14 +377,4 @@ def influence(
                 "quadrant": quadrant[i],
             }
         )
-    return InfluenceResult(
-        depth=depth,
-        include_proposed=resolved,
-        counts={
-            "elements": n,
-            "stakeholders": len(m.stakeholders),
-            "factors": len(m.factors),
-            "ties": len(ties.src),
-        },
-        elements=rows,
-    )
+    return rows

@@ -70,12 +70,20 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from sysmap.analysis._base import Finding, md_table, text_table
+from sysmap.analysis._base import Finding, findings_blocks
 from sysmap.analysis._graph import counts
 from sysmap.analysis.voice import carries_return, return_kinds, voice_kinds
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import BadArgument
 from sysmap.model import FeedbackLoop, Relationship, SystemMap
+from sysmap.render import (
+    Block,
+    Heading,
+    Para,
+    Rendered,
+    Table,
+    render_markdown,
+    render_text,
+)
 
 __all__ = ["loops", "LoopsResult", "DeclaredLoop", "LoopBreak", "Cycle", "WORK_LIMIT"]
 
@@ -228,7 +236,7 @@ class Cycle:
 
 
 @dataclass
-class LoopsResult:
+class LoopsResult(Rendered):
     """Declared loops checked, detected cycles classified.
 
     JSON (:meth:`to_dict`) keys: ``analysis``, ``max_length``, ``cap``,
@@ -285,110 +293,101 @@ class LoopsResult:
         return " → ".join(self._name(p) for p in path)
 
     def findings(self) -> list[Finding]:
+        """Declared loops first, then whether the search stopped, the cycles found
+        and the elements on the most of them."""
+        return [
+            *self._declared_findings(),
+            *self._stop_findings(),
+            *self._cycle_findings(),
+            *self._busiest_findings(),
+        ]
+
+    def _declared_findings(self) -> list[Finding]:
+        """Which declared loops break (and where), and types the polarities contradict."""
         out: list[Finding] = []
         broken = self.broken
+        n = len(self.declared)
         if broken:
-            n = len(self.declared)
-            verb = "is" if len(broken) == 1 else "are"
-            loops_word = "loop" if n == 1 else "loops"
             parts = []
             for d in broken[:3]:
                 at = " and ".join(b.describe() for b in d.breaks)
                 parts.append(f"'{d.name}' breaks at {at}")
             more = f"; and {len(broken) - 3} more" if len(broken) > 3 else ""
-            out.append(
-                Finding(
-                    f"{len(broken)} of {n} declared {loops_word} {verb} broken: "
-                    + "; ".join(parts)
-                    + more,
-                    self.name,
-                    3,
-                    [d.id for d in broken],
-                )
+            text = (
+                f"{len(broken)} of {n} declared {'loop' if n == 1 else 'loops'} "
+                f"{'is' if len(broken) == 1 else 'are'} broken: " + "; ".join(parts) + more
             )
+            out.append(Finding(text, self.name, 3, [d.id for d in broken]))
         elif self.declared:
-            n = len(self.declared)
             text = "The declared loop holds" if n == 1 else f"All {n} declared loops hold"
             out.append(Finding(text, self.name, 2, [d.id for d in self.declared]))
         for d in self.declared:
             if d.type_matches is False:
-                out.append(
-                    Finding(
-                        f"'{d.name}' is declared {d.declared_type}, but its link polarities "
-                        f"make it {d.type}",
-                        self.name,
-                        2,
-                        [d.id],
-                    )
+                text = (
+                    f"'{d.name}' is declared {d.declared_type}, but its link polarities "
+                    f"make it {d.type}"
                 )
+                out.append(Finding(text, self.name, 2, [d.id]))
+        return out
+
+    def _stop_findings(self) -> list[Finding]:
         if self.stop_reason == "cap":
-            out.append(
-                Finding(
-                    f"The loop search stopped at the cap of {self.cap:,} cycles; the figures "
-                    "below count only those — for all of them raise --loop-cap (loop_cap= in "
-                    "Python) or lower --max-loop-length (max_loop_length=)",
-                    self.name,
-                    3,
-                )
+            text = (
+                f"The loop search stopped at the cap of {self.cap:,} cycles; the figures "
+                "below count only those — for all of them raise --loop-cap (loop_cap= in "
+                "Python) or lower --max-loop-length (max_loop_length=)"
             )
         elif self.stop_reason == "work limit":
-            out.append(
-                Finding(
-                    f"The loop search stopped early ({len(self.cycles):,} cycles found): the map "
-                    "is too dense to list every cycle — lower --max-loop-length (max_loop_length= in "
-                    "Python)",
-                    self.name,
-                    3,
-                )
-            )
-        c = self.counts()
-        if not self.cycles:
-            out.append(
-                Finding(
-                    f"No feedback loops found up to {self.max_length} elements long",
-                    self.name,
-                    2,
-                )
+            text = (
+                f"The loop search stopped early ({len(self.cycles):,} cycles found): the map "
+                "is too dense to list every cycle — lower --max-loop-length (max_loop_length= in "
+                "Python)"
             )
         else:
-            n = c["cycles"]
-            both = c["beneficiary_and_leader"]
-            if n == 1:
-                tail = "it passes" if both else "it does not pass"
-            elif both == 0:
-                tail = "none of them pass"
-            else:
-                tail = f"{both:,} of them pass{'es' if both == 1 else ''}"
-            tail += " through both beneficiaries and leaders"
-            loops_word = "feedback loop" if n == 1 else "feedback loops"
-            out.append(
-                Finding(f"{n:,} {loops_word} found ({_type_counts(c)}), {tail}", self.name, 3)
+            return []
+        return [Finding(text, self.name, 3)]
+
+    def _cycle_findings(self) -> list[Finding]:
+        """How many cycles, of which types, and how many join beneficiaries and leaders."""
+        if not self.cycles:
+            text = f"No feedback loops found up to {self.max_length} elements long"
+            return [Finding(text, self.name, 2)]
+        c = self.counts()
+        n = c["cycles"]
+        both = c["beneficiary_and_leader"]
+        if n == 1:
+            tail = "it passes" if both else "it does not pass"
+        elif both == 0:
+            tail = "none of them pass"
+        else:
+            tail = f"{both:,} of them pass{'es' if both == 1 else ''}"
+        tail += " through both beneficiaries and leaders"
+        loops_word = "feedback loop" if n == 1 else "feedback loops"
+        out = [Finding(f"{n:,} {loops_word} found ({_type_counts(c)}), {tail}", self.name, 3)]
+        if c["untyped"]:
+            text = (
+                "A loop is typed only when every link on it has a polarity (+ or −); "
+                + ("it has" if n == 1 else f"{c['untyped']:,} have")
+                + " a link without one, so "
+                + ("it is" if n == 1 else "they are")
+                + " counted as untyped"
             )
-            if c["untyped"]:
-                out.append(
-                    Finding(
-                        "A loop is typed only when every link on it has a polarity (+ or −); "
-                        + ("it has" if n == 1 else f"{c['untyped']:,} have")
-                        + " a link without one, so "
-                        + ("it is" if n == 1 else "they are")
-                        + " counted as untyped",
-                        self.name,
-                        1,
-                    )
-                )
-        if self.on_most_loops:
-            top = self.on_most_loops[0]["loops"]
-            tied = [e for e in self.on_most_loops if e["loops"] == top]
-            names = [e["name"] for e in tied]
-            if len(names) == 1:
-                text = f"{names[0]} sits on the most loops ({top:,})"
-            else:
-                shown = names if len(names) <= 3 else [*names[:3], f"{len(names) - 3} others"]
-                text = (
-                    ", ".join(shown[:-1]) + f" and {shown[-1]} sit on the most loops ({top:,} each)"
-                )
-            out.append(Finding(text, self.name, 2, [e["id"] for e in tied]))
+            out.append(Finding(text, self.name, 1))
         return out
+
+    def _busiest_findings(self) -> list[Finding]:
+        """The element (or elements, tied) on the most cycles."""
+        if not self.on_most_loops:
+            return []
+        top = self.on_most_loops[0]["loops"]
+        tied = [e for e in self.on_most_loops if e["loops"] == top]
+        names = [e["name"] for e in tied]
+        if len(names) == 1:
+            text = f"{names[0]} sits on the most loops ({top:,})"
+        else:
+            shown = names if len(names) <= 3 else [*names[:3], f"{len(names) - 3} others"]
+            text = ", ".join(shown[:-1]) + f" and {shown[-1]} sit on the most loops ({top:,} each)"
+        return [Finding(text, self.name, 2, [e["id"] for e in tied])]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -405,23 +404,67 @@ class LoopsResult:
             "findings": [f.to_dict() for f in self.findings()],
         }
 
-    def _step_rule(self) -> list[str]:
+    # -------------------------------------------------------------- output
+
+    def blocks(self, limit: int = 50) -> list[Block]:
+        """Findings, the declared loops, the cycle counts, the elements on the most
+        loops and the first ``limit`` cycles."""
+        out = findings_blocks("Feedback loops", self.findings(), label="")
+        if self.declared:
+            out += [
+                Heading("Declared loops"),
+                Table(["loop", "holds", "breaks at", "type", "declared"], self._declared_rows()),
+            ]
+            rule = self._step_rule()
+            if rule:
+                out.append(Para(rule))
+        c = self.counts()
+        types = ["reinforcing", "balancing", "untyped", "undetermined"]
+        out += [
+            Heading("Detected cycles"),
+            Para(self._status_line()),
+            Table(
+                [*types, "beneficiaries + leaders"],
+                [[*(c[t] for t in types), c["beneficiary_and_leader"]]],
+            ),
+        ]
+        if self.on_most_loops:
+            rows = [[e["name"], e["role"], e["loops"]] for e in self.on_most_loops]
+            out += [Heading("On the most loops"), Table(["element", "role", "loops"], rows)]
+        if self.cycles:
+            shown = min(limit, len(self.cycles))
+            out += [
+                Heading(f"Cycles (first {shown:,} of {len(self.cycles):,})"),
+                Table(
+                    ["cycle", "length", "type", "beneficiaries + leaders"], self._cycle_rows(limit)
+                ),
+            ]
+        return out
+
+    def format_text(self, limit: int = 20) -> str:
+        """Declared loops, the counts, the busiest elements and the first ``limit`` cycles."""
+        return render_text(self.blocks(limit))
+
+    def format_markdown(self, limit: int = 50) -> str:
+        """The same as :meth:`format_text`, as Markdown (with more cycles by default)."""
+        return render_markdown(self.blocks(limit))
+
+    def _step_rule(self) -> str | None:
         """Which kinds close a voice loop's steps, when the map declares one."""
         voice = next((d for d in self.declared if d.reads_as == "voice"), None)
         if voice is None:
-            return []
+            return None
         kinds = {st.needs: st.counting for st in voice.steps}
 
         def either(words: list[str]) -> str:
             return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
 
-        return [
-            "",
+        return (
             "In a voice loop (through a beneficiary and a leader) the steps to the leader "
             f"take {either(kinds.get('voice', []))}; the steps back take "
             f"{either(kinds.get('return', []))} — not money or a service. Other loops take "
-            "any kind.",
-        ]
+            "any kind."
+        )
 
     def _declared_rows(self) -> list[list[Any]]:
         rows = []
@@ -448,94 +491,6 @@ class LoopsResult:
         elif self.stop_reason == "work limit":
             line += " — stopped at the work limit; more may exist"
         return line
-
-    def format_text(self, limit: int = 20) -> str:
-        """Declared loops, the counts, the busiest elements and the first cycles."""
-        lines = ["Feedback loops", ""]
-        lines += [f"- {f.text}" for f in self.findings()]
-        if self.declared:
-            lines += ["", "Declared loops"]
-            lines.append(
-                text_table(
-                    ["loop", "holds", "breaks at", "type", "declared"], self._declared_rows()
-                )
-            )
-            lines += self._step_rule()
-        c = self.counts()
-        lines += ["", self._status_line()]
-        lines.append(
-            f"reinforcing {c['reinforcing']:,}, balancing {c['balancing']:,}, "
-            f"untyped {c['untyped']:,}, undetermined {c['undetermined']:,}; "
-            f"through beneficiaries and leaders {c['beneficiary_and_leader']:,}"
-        )
-        if self.on_most_loops:
-            lines += ["", "On the most loops"]
-            lines.append(
-                text_table(
-                    ["element", "role", "loops"],
-                    [[e["name"], e["role"], e["loops"]] for e in self.on_most_loops],
-                )
-            )
-        if self.cycles:
-            shown = min(limit, len(self.cycles))
-            lines += ["", f"Cycles (first {shown} of {len(self.cycles):,})"]
-            lines.append(
-                text_table(
-                    ["cycle", "length", "type", "beneficiaries + leaders"], self._cycle_rows(limit)
-                )
-            )
-        return "\n".join(lines)
-
-    def format_markdown(self, limit: int = 50) -> str:
-        """The same as :meth:`format_text`, as Markdown."""
-        lines = ["## Feedback loops", ""]
-        lines += [f"- {markdown_text(f.text)}" for f in self.findings()]
-        if self.declared:
-            lines += ["", "### Declared loops", ""]
-            lines.append(
-                md_table(["loop", "holds", "breaks at", "type", "declared"], self._declared_rows())
-            )
-            lines += self._step_rule()
-        c = self.counts()
-        lines += ["", "### Detected cycles", "", self._status_line() + "."]
-        lines.append("")
-        lines.append(
-            md_table(
-                [
-                    "reinforcing",
-                    "balancing",
-                    "untyped",
-                    "undetermined",
-                    "beneficiaries + leaders",
-                ],
-                [
-                    [
-                        c["reinforcing"],
-                        c["balancing"],
-                        c["untyped"],
-                        c["undetermined"],
-                        c["beneficiary_and_leader"],
-                    ]
-                ],
-            )
-        )
-        if self.on_most_loops:
-            lines += ["", "### On the most loops", ""]
-            lines.append(
-                md_table(
-                    ["element", "role", "loops"],
-                    [[e["name"], e["role"], e["loops"]] for e in self.on_most_loops],
-                )
-            )
-        if self.cycles:
-            shown = min(limit, len(self.cycles))
-            lines += ["", f"First {shown} of {len(self.cycles):,} cycles:", ""]
-            lines.append(
-                md_table(
-                    ["cycle", "length", "type", "beneficiaries + leaders"], self._cycle_rows(limit)
-                )
-            )
-        return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- the analysis
@@ -573,107 +528,145 @@ def loops(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         When ``max_length`` < 2 or ``cap`` < 1.
 
     Example
     -------
     >>> import sysmap
     >>> m = sysmap.loads_map('''
-    ... id: demo
-    ... title: Demo
-    ... guiding_question: Whose voice reaches the board?
-    ... stakeholders:
-    ...   - {id: pwle, name: People with lived experience, role: beneficiary}
-    ...   - {id: board, name: CoC board, role: leader}
-    ...   - {id: outreach, name: Street outreach, role: provider}
+    ... title: Youth voice
+    ... id: youth-voice
+    ... guiding_question: Does what young people say come back to them?
+    ... stakeholders: [{id: youth, name: Young people, role: beneficiary},
+    ...   {id: council, name: Youth council, role: leader}, {id: dropin, name: Drop-in, role: provider}]
     ... relationships:
-    ...   - {from: pwle, to: board, kind: feedback}
-    ...   - {from: board, to: outreach, kind: governs, status: weak,
+    ...   - {from: youth, to: council, kind: feedback}
+    ...   - {from: council, to: dropin, kind: governs, status: weak,
     ...      power: {amount: 3, carries: [decisions]}}
-    ...   - {from: outreach, to: pwle, kind: compensates}
-    ... loops:
-    ...   - {id: voice, name: Voice to policy, path: [pwle, board, outreach, pwle]}
+    ...   - {from: dropin, to: youth, kind: compensates}
+    ... loops: [{id: heard, name: Heard and answered, path: [youth, council, dropin, youth]}]
     ... ''')
     >>> result = loops(m)
     >>> for f in result.findings():
     ...     print(f.text)
-    1 of 1 declared loop is broken: 'Voice to policy' breaks at CoC board → Street outreach (weak) and Street outreach → People with lived experience (compensates carries no answer back)
+    1 of 1 declared loop is broken: 'Heard and answered' breaks at Youth council → Drop-in (weak) and Drop-in → Young people (compensates carries no answer back)
     1 feedback loop found (none typed: every one has a link without polarity), it passes through both beneficiaries and leaders
     A loop is typed only when every link on it has a polarity (+ or −); it has a link without one, so it is counted as untyped
-    People with lived experience, CoC board and Street outreach sit on the most loops (1 each)
+    Young people, Youth council and Drop-in sit on the most loops (1 each)
     >>> [step.needs for step in result.declared[0].steps]
     ['voice', 'return', 'return']
     """
-    if max_length < 2:
-        raise SysmapError(
-            f"max_length must be at least 2 (a loop needs two elements), not {max_length}"
-        )
-    if cap < 1:
-        raise SysmapError(f"cap must be at least 1, not {cap}")
-
+    _check_bounds(max_length, cap)
     ids: list[str] = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
     index = {ident: i for i, ident in enumerate(ids)}
     names = {s.id: s.name for s in m.stakeholders} | {f.id: f.name for f in m.factors}
     roles = {s.id: s.role for s in m.stakeholders} | {f.id: "factor" for f in m.factors}
-
     declared = check_declared_loops(m, names)
+    links = _Links(m, index, len(ids))
+    raw, reason = _simple_cycles(*links.ends(), max_length, cap, progress, links.lone_mutual)
+    cycles, on_most = _classify(raw, ids, names, roles, links, _declared_keys(declared, index))
+    return LoopsResult(
+        max_length=max_length,
+        cap=cap,
+        declared=declared,
+        cycles=cycles,
+        on_most_loops=on_most,
+        stopped_at_cap=reason == "cap",
+        stop_reason=reason,
+        names=names,
+    )
 
-    # The working graph (see _graph.counts) as arrays: one entry per
-    # relationship and direction, sorted by link; ints only, so that a big map
-    # does not make the garbage collector walk it again and again.
-    n = len(ids)
-    rels = m.relationships
-    src_l, dst_l, ok_l, mutual_l = [], [], [], []
-    for r in rels:
-        src_l.append(index.get(r.source, -1))
-        dst_l.append(index.get(r.target, -1))
-        ok_l.append(counts(r, m))
-        mutual_l.append(r.direction == "mutual")
-    src, dst = np.array(src_l, dtype=np.int64), np.array(dst_l, dtype=np.int64)
-    ok = np.array(ok_l, dtype=bool) & (src >= 0) & (dst >= 0) & (src != dst)
-    one = np.nonzero(ok)[0]
-    both = one[np.array(mutual_l, dtype=bool)[one]]
-    keys = np.concatenate([src[one] * n + dst[one], dst[both] * n + src[both]])
-    order = np.argsort(keys, kind="stable")
-    rel_of = np.concatenate([one, both])[order]
-    link, first, per_link = np.unique(keys[order], return_index=True, return_counts=True)
-    # A pair joined only by one mutual relationship is not a loop of its own.
-    there = np.searchsorted(link, src[both] * n + dst[both])
-    back = np.searchsorted(link, dst[both] * n + src[both])
-    lone = (per_link[there] == 1) & (per_link[back] == 1)
-    lo, hi = np.minimum(src[both], dst[both]), np.maximum(src[both], dst[both])
-    lone_mutual = np.unique(lo[lone] * n + hi[lone])
-    signs: dict[int, int] = {}
 
-    def sign(u: int, v: int) -> int:
-        key = u * n + v
-        if key not in signs:
-            at = int(np.searchsorted(link, key))
-            ks = rel_of[first[at] : first[at] + per_link[at]]
-            signs[key] = _sign([rels[k] for k in ks.tolist()])
-        return signs[key]
+def _check_bounds(max_length: int, cap: int) -> None:
+    if max_length < 2:
+        raise BadArgument(
+            f"max_length must be at least 2 (a loop needs two elements), not {max_length}",
+            argument="max_length",
+        )
+    if cap < 1:
+        raise BadArgument(f"cap must be at least 1, not {cap}", argument="cap")
 
-    raw, reason = _simple_cycles(n, link // n, link % n, max_length, cap, progress, lone_mutual)
 
-    declared_keys: dict[tuple[int, ...], str] = {}
+class _Links:
+    """The working graph (see ``_graph.counts``) as arrays: one entry per
+    relationship and direction, sorted by link (``u * n + v``); ints only, so
+    that a big map does not make the garbage collector walk it again and again.
+    """
+
+    def __init__(self, m: SystemMap, index: dict[str, int], n: int) -> None:
+        self.n = n
+        self.rels = m.relationships
+        src_l, dst_l, ok_l, mutual_l = [], [], [], []
+        for r in self.rels:
+            src_l.append(index.get(r.source, -1))
+            dst_l.append(index.get(r.target, -1))
+            ok_l.append(counts(r, m))
+            mutual_l.append(r.direction == "mutual")
+        src, dst = np.array(src_l, dtype=np.int64), np.array(dst_l, dtype=np.int64)
+        ok = np.array(ok_l, dtype=bool) & (src >= 0) & (dst >= 0) & (src != dst)
+        one = np.nonzero(ok)[0]
+        both = one[np.array(mutual_l, dtype=bool)[one]]
+        keys = np.concatenate([src[one] * n + dst[one], dst[both] * n + src[both]])
+        order = np.argsort(keys, kind="stable")
+        self.rel_of = np.concatenate([one, both])[order]
+        self.link, self.first, self.per_link = np.unique(
+            keys[order], return_index=True, return_counts=True
+        )
+        # A pair joined only by one mutual relationship is not a loop of its own.
+        there = np.searchsorted(self.link, src[both] * n + dst[both])
+        back = np.searchsorted(self.link, dst[both] * n + src[both])
+        lone = (self.per_link[there] == 1) & (self.per_link[back] == 1)
+        lo, hi = np.minimum(src[both], dst[both]), np.maximum(src[both], dst[both])
+        self.lone_mutual = np.unique(lo[lone] * n + hi[lone])
+        self._signs: dict[int, int] = {}
+
+    def ends(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """The element count, and where each link starts and ends."""
+        return self.n, self.link // self.n, self.link % self.n
+
+    def sign(self, u: int, v: int) -> int:
+        """The sign of the link ``u → v`` (see :func:`_sign`)."""
+        key = u * self.n + v
+        if key not in self._signs:
+            at = int(np.searchsorted(self.link, key))
+            ks = self.rel_of[self.first[at] : self.first[at] + self.per_link[at]]
+            self._signs[key] = _sign([self.rels[k] for k in ks.tolist()])
+        return self._signs[key]
+
+
+def _declared_keys(
+    declared: list[DeclaredLoop], index: dict[str, int]
+) -> dict[tuple[int, ...], str]:
+    """Each declared loop that is a simple cycle, keyed as the search lists cycles."""
+    keys: dict[tuple[int, ...], str] = {}
     for d in declared:
         if all(p in index for p in d.path) and len(set(d.path)) == len(d.path) - 1:
-            declared_keys.setdefault(_canonical([index[p] for p in d.path[:-1]]), d.id)
+            keys.setdefault(_canonical([index[p] for p in d.path[:-1]]), d.id)
+    return keys
 
+
+def _classify(
+    raw: list[tuple[int, ...]],
+    ids: list[str],
+    names: dict[str, str],
+    roles: dict[str, str],
+    links: _Links,
+    declared_keys: dict[tuple[int, ...], str],
+) -> tuple[list[Cycle], list[dict[str, Any]]]:
+    """The cycles found, typed by their links' signs, and the ten elements on the most."""
     is_ben = np.array([roles[i] == "beneficiary" for i in ids], dtype=bool)
     is_lead = np.array([roles[i] == "leader" for i in ids], dtype=bool)
     on_loops: Counter[int] = Counter()
     cycles: list[Cycle] = []
     for cyc in raw:
-        edge_signs = [sign(cyc[i], cyc[(i + 1) % len(cyc)]) for i in range(len(cyc))]
-        negatives = edge_signs.count(_MINUS)
+        edge_signs = [links.sign(cyc[i], cyc[(i + 1) % len(cyc)]) for i in range(len(cyc))]
         on_loops.update(cyc)
         cycles.append(
             Cycle(
                 path=[ids[i] for i in cyc] + [ids[cyc[0]]],
                 type=_loop_type(edge_signs),
-                negative_links=negatives,
+                negative_links=edge_signs.count(_MINUS),
                 unsigned_links=edge_signs.count(_UNSIGNED),
                 beneficiary_and_leader=bool(is_ben[list(cyc)].any() and is_lead[list(cyc)].any()),
                 declared=declared_keys.get(tuple(cyc)),
@@ -690,16 +683,7 @@ def loops(
         }
         for i, count in most
     ]
-    return LoopsResult(
-        max_length=max_length,
-        cap=cap,
-        declared=declared,
-        cycles=cycles,
-        on_most_loops=on_most,
-        stopped_at_cap=reason == "cap",
-        stop_reason=reason,
-        names=names,
-    )
+    return cycles, on_most
 
 
 def _type_counts(c: dict[str, Any]) -> str:
@@ -875,6 +859,7 @@ def _simple_cycles(
     (through vertices > s) joined, at its end vertex, with a path of floor(L/2)
     edges back into s whose inner vertices differ from the first path's.
     """
+    # scipy is heavy: it loads with the first search
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -936,7 +921,6 @@ def _simple_cycles(
         if rows_f + rows_b < _ROW_LIMIT // 8:
             chunk = min(_MAX_CHUNK, chunk * 2)
     return found, "work limit" if partial else None
-    return found, None
 
 
 def _csr(n: int, src: Any, dst: Any) -> tuple[Any, Any]:

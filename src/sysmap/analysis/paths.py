@@ -33,12 +33,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
+from sysmap.analysis._base import Finding, findings_blocks, join_names, result_dict
 from sysmap.analysis._graph import working_relationships, working_ties
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import BadArgument
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean
+from sysmap.render import Block, Heading, Para, Rendered, Table, fmt_number
 
 __all__ = ["PathsResult", "paths"]
 
@@ -46,22 +46,12 @@ _ROWS_SHOWN = 25
 _NAMED = 5
 
 
-def _names(names: list[str], limit: int = _NAMED) -> str:
-    shown = names[:limit]
-    more = len(names) - len(shown)
-    if more > 0:
-        return ", ".join(shown) + f" and {more:,} more"
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
 def _steps(k: int) -> str:
     return "1 step" if k == 1 else f"{k:,} steps"
 
 
 @dataclass
-class PathsResult:
+class PathsResult(Rendered):
     """Upstream, downstream and the paths between two elements.
 
     :meth:`to_dict` gives the JSON, with these keys: ``analysis``,
@@ -112,181 +102,120 @@ class PathsResult:
 
     def findings(self) -> list[Finding]:
         """The route to the target first, then what is upstream and downstream."""
-        out: list[Finding] = []
-        add = out.append
         src = self._name(self.source)
         others = len(self.names) - 1
-        if self.target is not None:
-            tgt = self._name(self.target)
-            if self.shortest_length is None:
-                text = f"{src} does not reach {tgt} through working relationships"
-                back = next((u for u in self.upstream if u["id"] == self.target), None)
-                if back is not None:
-                    text += f"; {tgt} reaches {src} in {_steps(back['distance'])}"
-                add(Finding(text, self.name, 3, [self.source, self.target]))
-            else:
-                first = self.shortest[0]
-                count = len(self.shortest)
-                if not self.shortest_complete:
-                    many = f" (one of at least {count + 1:,} shortest paths)"
-                elif count > 1:
-                    many = f" (one of {count:,} shortest paths)"
-                else:
-                    many = ""
-                add(
-                    Finding(
-                        f"{src} reaches {tgt} in {_steps(self.shortest_length)}: "
-                        f"{self._route(first)} ({self._kinds(first)}; {self._weakest(first)})"
-                        f"{many}",
-                        self.name,
-                        3,
-                        list(first["nodes"]),
-                    )
-                )
-                if self.shortest_length > self.max_length:
-                    add(
-                        Finding(
-                            f"No path from {src} to {tgt} has at most "
-                            f"{_steps(self.max_length)}; the shortest has {self.shortest_length}",
-                            self.name,
-                            2,
-                            [self.source, self.target],
-                        )
-                    )
-                else:
-                    n = len(self.paths)
-                    if self.paths_complete:
-                        text = (
-                            f"{n:,} {'path leads' if n == 1 else 'paths lead'} from {src} to "
-                            f"{tgt} in at most {_steps(self.max_length)}"
-                        )
-                    else:
-                        text = (
-                            f"At least {n:,} paths lead from {src} to {tgt} in at most "
-                            f"{_steps(self.max_length)} (the search stopped at the limit of "
-                            f"{self.limit:,})"
-                        )
-                    if n > 1:
-                        strongest = max(self.paths, key=lambda p: p["weakest"])
-                        text += (
-                            f"; the strongest runs {self._route(strongest)} "
-                            f"({self._weakest(strongest)})"
-                        )
-                    add(Finding(text, self.name, 2, [self.source, self.target]))
-
-        down, up = self.downstream, self.upstream
-        if down:
-            near = [self._name(d["id"]) for d in down if d["distance"] == 1]
-            add(
-                Finding(
-                    f"{src} reaches {len(down):,} of the other {others:,} elements; "
-                    f"{len(near):,} directly: {_names(near)}",
-                    self.name,
-                    2,
-                    [d["id"] for d in down[:_NAMED]],
-                )
+        out = self._route_findings() if self.target is not None else []
+        out.append(
+            self._reach_finding(
+                self.downstream,
+                f"{src} reaches {len(self.downstream):,} of the other {others:,} elements",
+                f"{src} reaches no other element",
             )
-        else:
-            add(Finding(f"{src} reaches no other element", self.name, 2, [self.source]))
-        if up:
-            near = [self._name(d["id"]) for d in up if d["distance"] == 1]
-            add(
-                Finding(
-                    f"{len(up):,} of the other {others:,} elements reach {src}; "
-                    f"{len(near):,} directly: {_names(near)}",
-                    self.name,
-                    2,
-                    [d["id"] for d in up[:_NAMED]],
-                )
+        )
+        out.append(
+            self._reach_finding(
+                self.upstream,
+                f"{len(self.upstream):,} of the other {others:,} elements reach {src}",
+                f"Nothing reaches {src}",
             )
-        else:
-            add(Finding(f"Nothing reaches {src}", self.name, 2, [self.source]))
+        )
         out.sort(key=lambda f: -f.importance)
         return out
+
+    def _reach_finding(self, rows: list[dict[str, Any]], reached: str, nothing: str) -> Finding:
+        if not rows:
+            return Finding(nothing, self.name, 2, [self.source])
+        near = [self._name(d["id"]) for d in rows if d["distance"] == 1]
+        text = f"{reached}; {len(near):,} directly: {join_names(near, _NAMED)}"
+        return Finding(text, self.name, 2, [d["id"] for d in rows[:_NAMED]])
+
+    def _route_findings(self) -> list[Finding]:
+        """Whether and how the source reaches the target, and how many paths lead there."""
+        assert self.target is not None
+        src, tgt = self._name(self.source), self._name(self.target)
+        ends = [self.source, self.target]
+        if self.shortest_length is None:
+            text = f"{src} does not reach {tgt} through working relationships"
+            back = next((u for u in self.upstream if u["id"] == self.target), None)
+            if back is not None:
+                text += f"; {tgt} reaches {src} in {_steps(back['distance'])}"
+            return [Finding(text, self.name, 3, ends)]
+        first = self.shortest[0]
+        count = len(self.shortest)
+        if not self.shortest_complete:
+            many = f" (one of at least {count + 1:,} shortest paths)"
+        elif count > 1:
+            many = f" (one of {count:,} shortest paths)"
+        else:
+            many = ""
+        text = (
+            f"{src} reaches {tgt} in {_steps(self.shortest_length)}: "
+            f"{self._route(first)} ({self._kinds(first)}; {self._weakest(first)}){many}"
+        )
+        out = [Finding(text, self.name, 3, list(first["nodes"]))]
+        if self.shortest_length > self.max_length:
+            text = (
+                f"No path from {src} to {tgt} has at most {_steps(self.max_length)}; "
+                f"the shortest has {self.shortest_length}"
+            )
+            return [*out, Finding(text, self.name, 2, ends)]
+        n = len(self.paths)
+        if self.paths_complete:
+            text = (
+                f"{n:,} {'path leads' if n == 1 else 'paths lead'} from {src} to "
+                f"{tgt} in at most {_steps(self.max_length)}"
+            )
+        else:
+            text = (
+                f"At least {n:,} paths lead from {src} to {tgt} in at most "
+                f"{_steps(self.max_length)} (the search stopped at the limit of {self.limit:,})"
+            )
+        if n > 1:
+            strongest = max(self.paths, key=lambda p: p["weakest"])
+            text += f"; the strongest runs {self._route(strongest)} ({self._weakest(strongest)})"
+        return [*out, Finding(text, self.name, 2, ends)]
 
     # -------------------------------------------------------------- output
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (see the class notes for the keys)."""
-        return {
-            "analysis": self.name,
-            "findings": [f.to_dict() for f in self.findings()],
-            "source": self.source,
-            "target": self.target,
-            "include_proposed": self.include_proposed,
-            "max_length": self.max_length,
-            "limit": self.limit,
-            "upstream": self.upstream,
-            "downstream": self.downstream,
-            "shortest_length": self.shortest_length,
-            "shortest": self.shortest,
-            "paths": self.paths,
-            "shortest_complete": self.shortest_complete,
-            "paths_complete": self.paths_complete,
-        }
+        return result_dict(self)
+
+    def blocks(self) -> list[Block]:
+        """Findings, then the paths and what is up- and downstream."""
+        src = self._name(self.source)
+        title = f"Paths from {src}"
+        out: list[Block] = []
+        heads = ["steps", "path", "kinds", "weakest", "unrecorded"]
+        if self.target is not None:
+            tgt = self._name(self.target)
+            title += f" to {tgt}"
+            out += self._table(f"Shortest paths to {tgt}", heads, self._path_rows(self.shortest))
+            if self.shortest_length is not None and self.shortest_length <= self.max_length:
+                heading = f"All paths to {tgt} of at most {_steps(self.max_length)}"
+                if not self.paths_complete:
+                    heading += f" (stopped at the limit of {self.limit:,})"
+                out += self._table(heading, heads, self._path_rows(self.paths))
+        heads = ["steps", "element", "kind"]
+        out += self._table(f"Downstream of {src}", heads, self._reach_rows(self.downstream))
+        out += self._table(f"Upstream of {src}", heads, self._reach_rows(self.upstream))
+        return [*findings_blocks(title, self.findings()), *out]
+
+    def _table(self, heading: str, headers: list[str], rows: list[list[Any]]) -> list[Block]:
+        """A titled table of the first rows, or "(none)"."""
+        if not rows:
+            return [Heading(heading), Para("(none)")]
+        shown = rows[:_ROWS_SHOWN]
+        return [Heading(heading), Table(headers, shown, total=len(rows), more="all in the JSON")]
 
     def _reach_rows(self, rows: list[dict[str, Any]]) -> list[list[Any]]:
-        return [[d["distance"], self._name(d["id"]), d["element"]] for d in rows[:_ROWS_SHOWN]]
+        return [[d["distance"], self._name(d["id"]), d["element"]] for d in rows]
 
     def _path_rows(self, rows: list[dict[str, Any]]) -> list[list[Any]]:
         return [
             [p["length"], self._route(p), self._kinds(p), p["weakest"], p["unrecorded"]]
-            for p in rows[:_ROWS_SHOWN]
+            for p in rows
         ]
-
-    def _sections(self) -> list[tuple[str, list[str], list[list[Any]], int]]:
-        out = []
-        if self.target is not None:
-            heads = ["steps", "path", "kinds", "weakest", "unrecorded"]
-            tgt = self._name(self.target)
-            out.append(
-                (
-                    f"Shortest paths to {tgt}",
-                    heads,
-                    self._path_rows(self.shortest),
-                    len(self.shortest),
-                )
-            )
-            if self.shortest_length is not None and self.shortest_length <= self.max_length:
-                title = f"All paths to {tgt} of at most {_steps(self.max_length)}"
-                if not self.paths_complete:
-                    title += f" (stopped at the limit of {self.limit:,})"
-                out.append((title, heads, self._path_rows(self.paths), len(self.paths)))
-        heads = ["steps", "element", "kind"]
-        src = self._name(self.source)
-        out.append(
-            (f"Downstream of {src}", heads, self._reach_rows(self.downstream), len(self.downstream))
-        )
-        out.append(
-            (f"Upstream of {src}", heads, self._reach_rows(self.upstream), len(self.upstream))
-        )
-        return out
-
-    def format_text(self) -> str:
-        """A plain-text report: findings, then the paths and what is up- and downstream."""
-        src = self._name(self.source)
-        title = f"Paths from {src}" + (f" to {self._name(self.target)}" if self.target else "")
-        lines = [title, "", "Findings:"]
-        lines += [f"- {f.text}" for f in self.findings()]
-        for heading, heads, rows, total in self._sections():
-            lines += ["", f"{heading}:"]
-            lines.append(text_table(heads, rows) if rows else "(none)")
-            if total > len(rows):
-                lines.append(f"… and {total - len(rows):,} more (all in the JSON)")
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        """A Markdown report: findings, then the paths and what is up- and downstream."""
-        src = self._name(self.source)
-        title = f"## Paths from {src}" + (f" to {self._name(self.target)}" if self.target else "")
-        out = [title, "", "### Findings", ""]
-        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
-        for heading, heads, rows, total in self._sections():
-            out += ["", f"### {heading}", ""]
-            out.append(md_table(heads, rows) if rows else "(none)")
-            if total > len(rows):
-                out += ["", f"… and {total - len(rows):,} more (all in the JSON)"]
-        return "\n".join(out)
 
 
 # ------------------------------------------------------------------ search
@@ -296,7 +225,7 @@ class _Steps:
     """The working graph as sparse adjacency; step details only for reported paths."""
 
     def __init__(self, m: SystemMap, include_proposed: bool) -> None:
-        import scipy.sparse as sp
+        import scipy.sparse as sp  # heavy: loaded on first use
 
         self.m = m
         self.include_proposed = include_proposed
@@ -312,16 +241,35 @@ class _Steps:
         self.back = sp.csr_matrix((ones, (ties.dst, ties.src)), shape=(n, n))
         self.fwd.sort_indices()
         self.back.sort_indices()
+        self.names = {s.id: s.name for s in m.stakeholders}
+        self.names.update({f.id: f.name for f in m.factors})
+        self.kinds = ["stakeholder"] * len(m.stakeholders) + ["factor"] * len(m.factors)
         self._succ: dict[int, list[int]] = {}
         self._details: dict[tuple[int, int], dict[str, Any]] | None = None
 
     def distances(self, start: int, forward: bool) -> np.ndarray:
         """Steps from ``start`` (forward) or to it (backward); -1 when unreachable."""
-        from scipy.sparse.csgraph import shortest_path
+        from scipy.sparse.csgraph import shortest_path  # heavy: loaded on first use
 
         graph = self.fwd if forward else self.back
         d = shortest_path(graph, method="D", unweighted=True, indices=[start])[0]
         return np.where(np.isfinite(d), d, -1).astype(np.int64)
+
+    def listing(self, dist: np.ndarray) -> list[dict[str, Any]]:
+        """The elements reached (``dist`` > 0), nearest first, then in map order."""
+        found = np.flatnonzero(dist > 0)
+        found = found[np.argsort(dist[found], kind="stable")]
+        d = dist[found].tolist()
+        kinds = self.kinds
+        return [
+            {
+                "id": self.ids[i],
+                "name": self.names[self.ids[i]],
+                "element": kinds[i],
+                "distance": d[k],
+            }
+            for k, i in enumerate(found.tolist())
+        ]
 
     def succ(self, u: int) -> list[int]:
         out = self._succ.get(u)
@@ -427,7 +375,7 @@ def _check(m: SystemMap, ident: str, what: str) -> None:
     by_name.update({f.name.casefold(): f.id for f in m.factors})
     named = by_name.get(str(ident).strip().casefold())
     if named is not None:
-        raise SysmapError(f"{what} '{ident}' is a name — use its id: {named}")
+        raise BadArgument(f"{what} '{ident}' is a name — use its id: {named}", argument=what)
     guess = did_you_mean(str(ident), sorted(known))
     if guess is not None:
         hint = f"did you mean '{guess}'?"
@@ -435,7 +383,7 @@ def _check(m: SystemMap, ident: str, what: str) -> None:
         hint = f"did you mean '{by_name[near]}' ({_name_of(m, by_name[near])})?"
     else:
         hint = "use the id of a stakeholder or factor"
-    raise SysmapError(f"unknown {what} '{ident}' — {hint}")
+    raise BadArgument(f"unknown {what} '{ident}' — {hint}", argument=what)
 
 
 def paths(
@@ -463,8 +411,7 @@ def paths(
     limit : int, default 100
         The most paths listed in each list; the result says when it stopped there.
     include_proposed : bool, optional
-        Whether proposed relationships count; by default they do in a redesign
-        and do not in a current map.
+        Whether proposed relationships count (by default: only in a redesign).
 
     Returns
     -------
@@ -474,7 +421,7 @@ def paths(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         When an id is not a stakeholder or factor of the map (with the closest
         id), when source and target are the same, or when ``max_length`` or
         ``limit`` is below 1.
@@ -482,70 +429,68 @@ def paths(
     Example
     -------
     >>> from sysmap.model import Relationship, Stakeholder, SystemMap
-    >>> m = SystemMap(id="m", title="M", guiding_question="Q?",
-    ...     stakeholders=[
-    ...         Stakeholder(id="pwle", name="People with lived experience", role="beneficiary"),
-    ...         Stakeholder(id="ce", name="Coordinated entry", role="provider"),
-    ...         Stakeholder(id="board", name="CoC board", role="leader")],
-    ...     relationships=[
-    ...         Relationship(source="pwle", target="ce", kind="feedback", strength=2),
-    ...         Relationship(source="ce", target="board", kind="informs", strength=4)])
-    >>> result = paths(m, "pwle", "board")
+    >>> people = [Stakeholder(id=i, name=n, role=r) for i, n, r in [
+    ...     ("forum", "Youth forum", "beneficiary"), ("dropin", "Drop-in centre", "provider"),
+    ...     ("council", "Youth council", "leader")]]
+    >>> ties = [("forum", "dropin", "feedback", 2), ("dropin", "council", "informs", 4)]
+    >>> m = SystemMap(id="m", title="M", guiding_question="Q?", stakeholders=people,
+    ...     relationships=[Relationship(source=a, target=b, kind=k, strength=w)
+    ...                    for a, b, k, w in ties])
+    >>> result = paths(m, "forum", "council")
     >>> print(result.findings()[0].text)
-    People with lived experience reaches CoC board in 2 steps: People with lived experience → Coordinated entry → CoC board (feedback, informs; weakest strength 2)
+    Youth forum reaches Youth council in 2 steps: Youth forum → Drop-in centre → Youth council (feedback, informs; weakest strength 2)
     >>> [(d["id"], d["distance"]) for d in result.downstream]
-    [('ce', 1), ('board', 2)]
-    >>> paths(m, "bord")
+    [('dropin', 1), ('council', 2)]
+    >>> paths(m, "councl")
     Traceback (most recent call last):
     ...
-    sysmap.errors.SysmapError: unknown source 'bord' — did you mean 'board'?
+    sysmap.errors.BadArgument: unknown source 'councl' — did you mean 'council'?
     """
-    _check(m, source, "source")
-    if target is not None:
-        _check(m, target, "target")
-        if target == source:
-            raise SysmapError(
-                f"source and target are the same element ('{source}') — choose two different "
-                "elements (loops through one element are in the loops analysis)"
-            )
-    for label, value in (("max_length", max_length), ("limit", limit)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise SysmapError(f"{label} must be a whole number of at least 1; got {value!r}")
-
+    _check_arguments(m, source, target, max_length=max_length, limit=limit)
     resolved = m.stage == "redesign" if include_proposed is None else include_proposed
     g = _Steps(m, resolved)
-    names = {s.id: s.name for s in m.stakeholders}
-    names.update({f.id: f.name for f in m.factors})
-    kind = ["stakeholder"] * len(m.stakeholders) + ["factor"] * len(m.factors)
-    s_index = g.index[source]
-
-    def listing(dist: np.ndarray) -> list[dict[str, Any]]:
-        found = np.flatnonzero(dist > 0)
-        found = found[np.argsort(dist[found], kind="stable")]  # nearest, then map order
-        d = dist[found].tolist()
-        return [
-            {"id": g.ids[i], "name": names[g.ids[i]], "element": kind[i], "distance": d[k]}
-            for k, i in enumerate(found.tolist())
-        ]
-
-    down = g.distances(s_index, forward=True)
-    up = g.distances(s_index, forward=False)
+    down = g.distances(g.index[source], forward=True)
     result = PathsResult(
         source=source,
         target=target,
         include_proposed=resolved,
         max_length=max_length,
         limit=limit,
-        upstream=listing(up),
-        downstream=listing(down),
-        names=names,
+        upstream=g.listing(g.distances(g.index[source], forward=False)),
+        downstream=g.listing(down),
+        names=g.names,
     )
-    if target is None or down[g.index[target]] < 0:
-        return result
+    if target is not None and down[g.index[target]] >= 0:
+        _find_paths(g, result, int(down[g.index[target]]))
+    return result
 
-    t_index = g.index[target]
+
+def _check_arguments(
+    m: SystemMap, source: str, target: str | None, *, max_length: int, limit: int
+) -> None:
+    _check(m, source, "source")
+    if target is not None:
+        _check(m, target, "target")
+        if target == source:
+            raise BadArgument(
+                f"source and target are the same element ('{source}') — choose two different "
+                "elements (loops through one element are in the loops analysis)",
+                argument="target",
+            )
+    for label, value in (("max_length", max_length), ("limit", limit)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise BadArgument(
+                f"{label} must be a whole number of at least 1; got {value!r}", argument=label
+            )
+
+
+def _find_paths(g: _Steps, result: PathsResult, shortest: int) -> None:
+    """The shortest paths to the target, then every path of at most ``max_length``
+    steps, each list cut at ``limit`` (the result says where)."""
+    assert result.target is not None
+    s_index, t_index = g.index[result.source], g.index[result.target]
     to_target = g.distances(t_index, forward=False)
-    shortest = int(down[t_index])
+    limit = result.limit
     result.shortest_length = shortest
     found: list[dict[str, Any]] = []
     for nodes in g.simple_paths(s_index, t_index, shortest, to_target):
@@ -554,9 +499,9 @@ def paths(
             break
         found.append(g.path(nodes))
     result.shortest = found
-    if shortest <= max_length:
+    if shortest <= result.max_length:
         every: list[dict[str, Any]] = []
-        for length in range(shortest, max_length + 1):
+        for length in range(shortest, result.max_length + 1):
             for nodes in g.simple_paths(s_index, t_index, length, to_target):
                 if len(every) == limit:
                     result.paths_complete = False
@@ -566,4 +511,3 @@ def paths(
                 break
         result.paths = every
     g.finish(result.shortest + result.paths)
-    return result

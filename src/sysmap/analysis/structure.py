@@ -93,16 +93,15 @@ from __future__ import annotations
 
 import random
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
-from sysmap.analysis._base import Finding, fmt_number, md_table, text_table
+from sysmap.analysis._base import Finding, findings_blocks, join_names, result_dict
 from sysmap.analysis._graph import Ties, working_ties
-from sysmap.escape import markdown_text
-from sysmap.model import ROLES, SystemMap
+from sysmap.model import ROLES, Stakeholder, SystemMap
+from sysmap.render import Block, Heading, Lines, Rendered, Table, fmt_number, pct, plural
 
 __all__ = [
     "StructureResult",
@@ -155,6 +154,7 @@ _ROWS_SHOWN = 15
 # stakeholders) in a third to an eighth of the time (1k: 0.09 → 0.01 s, 50k: 0.32 → 0.14 s)
 _PAGERANK = "arpack"
 _TOP_ERROR = 10  # the typical betweenness error is taken over this many top brokers
+_EXACT_CLOSENESS: dict[str, Any] = {"method": "exact", "samples": None, "typical_error": None}
 _EXACT_BETWEENNESS: dict[str, Any] = {
     "method": "exact",
     "samples": None,
@@ -169,7 +169,7 @@ _EXACT_BETWEENNESS: dict[str, Any] = {
 
 
 def _igraph(ties: Ties) -> Any:
-    import igraph
+    import igraph  # heavy: loaded on first use
 
     # zip of plain lists: ten times faster than a nested .tolist() at 50k ties
     edges = list(zip(ties.src.tolist(), ties.dst.tolist(), strict=True))
@@ -177,7 +177,7 @@ def _igraph(ties: Ties) -> Any:
 
 
 def _csr(n: int, src: np.ndarray, dst: np.ndarray, data: np.ndarray | None = None) -> Any:
-    import scipy.sparse as sp
+    import scipy.sparse as sp  # heavy: loaded on first use
 
     if data is None:
         data = np.ones(len(src), dtype=np.float64)
@@ -201,31 +201,11 @@ def _sig(value: float | None) -> str:
     return fmt_number(value, 2)
 
 
-def _pct(share: float | None) -> str:
-    if share is None:
-        return "—"
-    p = share * 100
-    if 0 < p < 0.5:
-        return "under 1%"
-    if 99.5 <= p < 100:
-        return "over 99%"
-    return f"{int(p + 0.5)}%"
-
-
-def _names(names: Sequence[str], limit: int = 5) -> str:
-    shown = list(names[:limit])
-    more = len(names) - len(shown)
-    if more > 0:
-        return ", ".join(shown) + f" and {more:,} more"
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    if count == 1:
-        return f"1 {word}"
-    return f"{count:,} {plural or word + 's'}"
+def _error_size(error: float | None, of: str = "") -> str:
+    """A relative error for people: ``±14%`` (``of`` added), ``over ±100%`` or not measurable."""
+    if error is None:
+        return "not measurable"
+    return ("over ±100%" if error >= 1 else f"±{pct(error)}") + of
 
 
 def _round(value: float | None, digits: int = 6) -> float | None:
@@ -238,7 +218,7 @@ def _round(value: float | None, digits: int = 6) -> float | None:
 
 
 @dataclass
-class StructureResult:
+class StructureResult(Rendered):
     """How the stakeholders are connected; see the module notes for every figure.
 
     :meth:`to_dict` gives the JSON, with these keys: ``analysis``,
@@ -300,7 +280,7 @@ class StructureResult:
         names = [s["name"] for s in rows]
         if len(names) == 1:
             return f"{names[0]} {one}"
-        return f"{_names(names)} tie {many}"
+        return f"{join_names(names)} tie {many}"
 
     def _top(self, key: str, reverse: bool = True) -> dict[str, Any] | None:
         rows = [s for s in self.stakeholders if s[key] is not None]
@@ -318,15 +298,9 @@ class StructureResult:
             if e["method"] != "sampled":
                 continue
             err = e["typical_error"]
-            if err is None:
-                size = "not measurable"
-            elif err >= 1:
-                size = "over ±100% of the value"
-            else:
-                size = f"±{_pct(err)} of the value"
             line = (
                 f"{metric} estimated from {e['samples']:,} sampled stakeholders "
-                f"(of {n:,}); typical error {size}"
+                f"(of {n:,}); typical error {_error_size(err, ' of the value')}"
                 + (f" {what}" if what and err is not None else "")
             )
             unsure = e.get("top_ten_unsure")
@@ -342,208 +316,175 @@ class StructureResult:
 
     def findings(self) -> list[Finding]:
         """What a facilitator should know, headlines first."""
-        out: list[Finding] = []
-        add = out.append
-        name = self.name
-        c = self.counts
-        n = c["stakeholders"]
-        if n == 0:
-            add(Finding("The map has no stakeholders yet", name, 3))
-            return out
+        if self.counts["stakeholders"] == 0:
+            return [Finding("The map has no stakeholders yet", self.name, 3)]
+        by_role = self.counts["by_role"]
+        out = [*self._count_findings(), *self._part_findings(), *self._broker_findings()]
+        if by_role["beneficiary"] and by_role["leader"]:
+            out.append(self._brokerage_finding())
+        out += self._density_findings()
+        out += self._centralization_findings()
+        out += self._community_findings()
+        out += self._hole_findings()
+        out += self._reach_findings()
+        out.sort(key=lambda f: -f.importance)
+        return out
 
+    def _count_findings(self) -> list[Finding]:
+        """Who is on the map, and which role group is missing."""
+        c = self.counts
         by_role = c["by_role"]
-        parts = [
-            _n(by_role[r], r, _PLURAL[r]) for r in ROLES if by_role[r]
-        ]  # e.g. "6 beneficiaries"
-        text = f"{_n(n, 'stakeholder')}: {', '.join(parts)}"
+        parts = [plural(by_role[r], r, _PLURAL[r]) for r in ROLES if by_role[r]]
+        text = f"{plural(c['stakeholders'], 'stakeholder')}: {', '.join(parts)}"
         if c["factors"]:
-            text += f"; {_n(c['factors'], 'factor')}"
-        add(Finding(text, name, 1))
+            text += f"; {plural(c['factors'], 'factor')}"
+        out = [Finding(text, self.name, 1)]
         missing = [_PLURAL[r] for r in ROLES if not by_role[r]]
         if missing:
-            add(Finding(f"The map has no {_names(missing)}", name, 3))
+            out.append(Finding(f"The map has no {join_names(missing)}", self.name, 3))
+        return out
 
-        # fragmentation
+    def _part_findings(self) -> list[Finding]:
+        """Fragmentation: the separate parts and the isolates."""
         comp = self.components
-        iso_names = [self._name(i) for i in self.isolates]
-        if comp["count"] > 1:
-            text = f"The map falls into {comp['count']:,} separate parts"
-            if self.isolates:
-                text += (
-                    f"; {_n(len(self.isolates), 'stakeholder')} "
-                    f"{'has' if len(self.isolates) == 1 else 'have'} no relationships "
-                    f"({_names(iso_names)})"
-                )
-            else:
-                text += f"; the largest holds {comp['sizes'][0]:,} of {n:,} stakeholders"
-            add(Finding(text, name, 3, self.isolates[:5]))
-        elif n > 1:
-            add(Finding(f"All {n:,} stakeholders are connected in one part", name, 1))
+        n = self.counts["stakeholders"]
+        if comp["count"] <= 1:
+            if n > 1:
+                return [Finding(f"All {n:,} stakeholders are connected in one part", self.name, 1)]
+            return []
+        text = f"The map falls into {comp['count']:,} separate parts"
+        if self.isolates:
+            iso_names = [self._name(i) for i in self.isolates]
+            text += (
+                f"; {plural(len(self.isolates), 'stakeholder')} "
+                f"{'has' if len(self.isolates) == 1 else 'have'} no relationships "
+                f"({join_names(iso_names)})"
+            )
+        else:
+            text += f"; the largest holds {comp['sizes'][0]:,} of {n:,} stakeholders"
+        return [Finding(text, self.name, 3, self.isolates[:5])]
 
-        # the main broker
+    def _broker_findings(self) -> list[Finding]:
+        """The main broker, or (from a rough estimate) the likeliest ones."""
         top = self._top("betweenness")
+        if top is None or top["betweenness"] <= 0:
+            return []
         est = self.estimates["betweenness"]
         sampled = est["method"] == "sampled"
         err = est["top_error"]
-        clear = not sampled or (est["top_is_clear"] and err is not None and err <= ROUGH)
-        if top is not None and top["betweenness"] > 0 and clear:
-            if sampled and err is not None:
-                b = top["betweenness"]
-                about = f"an estimated {_pct(b * (1 - err))} to {_pct(b * (1 + err))}"
-                tied = [top]
-            else:
-                about = _pct(top["betweenness"])
-                tied = self._tops("betweenness")
-            each = " each" if len(tied) > 1 else ""
-            add(
-                Finding(
-                    self._who(tied, "is the main broker", "as the main broker")
-                    + f": {about} of shortest paths between other stakeholders pass through "
-                    + ("each of them" if each else "it"),
-                    name,
-                    3,
-                    [s["id"] for s in tied],
-                )
-            )
-        elif top is not None and top["betweenness"] > 0:
+        if sampled and not (est["top_is_clear"] and err is not None and err <= ROUGH):
             likely = sorted(self.stakeholders, key=lambda s: -(s["betweenness"] or 0))[:3]
-            typical = est["typical_error"]
-            if typical is None:
-                size = "not measurable"
-            elif typical >= 1:
-                size = "over ±100%"
-            else:
-                size = f"±{_pct(typical)}"
-            add(
-                Finding(
-                    "No single main broker stands out in the estimate (from "
-                    f"{est['samples']:,} sampled stakeholders, typical error {size}); "
-                    "the likeliest "
-                    f"are {_names([s['name'] for s in likely])}",
-                    name,
-                    1,
-                    [s["id"] for s in likely],
-                )
+            text = (
+                "No single main broker stands out in the estimate (from "
+                f"{est['samples']:,} sampled stakeholders, typical error "
+                f"{_error_size(est['typical_error'])}); the likeliest "
+                f"are {join_names([s['name'] for s in likely])}"
             )
+            return [Finding(text, self.name, 1, [s["id"] for s in likely])]
+        if sampled and err is not None:
+            b = top["betweenness"]
+            about = f"an estimated {pct(b * (1 - err))} to {pct(b * (1 + err))}"
+            tied = [top]
+        else:
+            about = pct(top["betweenness"])
+            tied = self._tops("betweenness")
+        text = (
+            self._who(tied, "is the main broker", "as the main broker")
+            + f": {about} of shortest paths between other stakeholders pass through "
+            + ("each of them" if len(tied) > 1 else "it")
+        )
+        return [Finding(text, self.name, 3, [s["id"] for s in tied])]
 
-        # beneficiaries and leaders
-        if by_role["beneficiary"] and by_role["leader"]:
-            add(self._brokerage_finding())
+    def _density_findings(self) -> list[Finding]:
+        """How many of the possible ties exist, and how many are returned."""
+        if self.density is None:
+            return []
+        n, ties = self.counts["stakeholders"], self.counts["ties"]
+        if self.reciprocity == 1:  # an undirected network: count each pair once
+            text = (
+                f"{ties // 2:,} of {n * (n - 1) // 2:,} possible ties exist "
+                f"(density {_sig(self.density)}); every tie runs both ways"
+            )
+        else:
+            text = (
+                f"{ties:,} of {n * (n - 1):,} possible one-way ties exist "
+                f"(density {_sig(self.density)})"
+            )
+        if self.reciprocity is not None and self.reciprocity < 1:
+            text += f"; {pct(self.reciprocity)} of ties are returned"
+        return [Finding(text, self.name, 2)]
 
-        # density and reciprocity
-        if self.density is not None:
-            ties = c["ties"]
-            if self.reciprocity == 1:  # an undirected network: count each pair once
-                text = (
-                    f"{ties // 2:,} of {n * (n - 1) // 2:,} possible ties exist "
-                    f"(density {_sig(self.density)}); every tie runs both ways"
-                )
-            else:
-                text = (
-                    f"{ties:,} of {n * (n - 1):,} possible one-way ties exist "
-                    f"(density {_sig(self.density)})"
-                )
-            if self.reciprocity is not None and self.reciprocity < 1:
-                text += f"; {_pct(self.reciprocity)} of ties are returned"
-            add(Finding(text, name, 2))
-
-        # centralization
+    def _centralization_findings(self) -> list[Finding]:
+        """Whom the relationships centre on (undirected when every tie runs both ways)."""
         cin, cout = self.centralization["in_degree"], self.centralization["out_degree"]
         cdeg = self.centralization.get("degree")
         if self.reciprocity == 1 and cdeg:
-            # every tie runs both ways: in and out are one figure, the undirected one
             hubs = self._tops("degree")
-            add(
-                Finding(
-                    f"Relationships centre on {_names([h['name'] for h in hubs])} "
-                    f"(degree centralization {_sig(cdeg)}; every tie runs both ways)",
-                    name,
-                    2 if cdeg >= 0.5 else 1,
-                    [h["id"] for h in hubs],
-                )
+            text = (
+                f"Relationships centre on {join_names([h['name'] for h in hubs])} "
+                f"(degree centralization {_sig(cdeg)}; every tie runs both ways)"
             )
-        elif cin is not None and cout is not None and max(cin, cout) > 0:
-            if cin >= cout:
-                hub = self._top("in_degree")
-                verb, value, which = "converge on", cin, "in"
-            else:
-                hub = self._top("out_degree")
-                verb, value, which = "fan out from", cout, "out"
-            assert hub is not None
-            add(
-                Finding(
-                    f"Relationships {verb} {hub['name']} "
-                    f"({which}-degree centralization {_sig(value)})",
-                    name,
-                    2 if value >= 0.5 else 1,
-                    [hub["id"]],
-                )
-            )
+            return [Finding(text, self.name, 2 if cdeg >= 0.5 else 1, [h["id"] for h in hubs])]
+        if cin is None or cout is None or max(cin, cout) <= 0:
+            return []
+        if cin >= cout:
+            hub = self._top("in_degree")
+            verb, value, which = "converge on", cin, "in"
+        else:
+            hub = self._top("out_degree")
+            verb, value, which = "fan out from", cout, "out"
+        assert hub is not None
+        text = f"Relationships {verb} {hub['name']} ({which}-degree centralization {_sig(value)})"
+        return [Finding(text, self.name, 2 if value >= 0.5 else 1, [hub["id"]])]
 
-        # communities
+    def _community_findings(self) -> list[Finding]:
         groups = self.communities["groups"]
-        if len(groups) > 1:
-            largest = groups[0]
-            add(
-                Finding(
-                    f"The stakeholders form {len(groups):,} communities (modularity "
-                    f"{fmt_number(self.communities['modularity'])}); the largest, "
-                    f"{largest['size']:,} stakeholders, centres on {self._name(largest['hub'])}",
-                    name,
-                    2,
-                    [largest["hub"]],
-                )
-            )
+        if len(groups) <= 1:
+            return []
+        largest = groups[0]
+        text = (
+            f"The stakeholders form {len(groups):,} communities (modularity "
+            f"{fmt_number(self.communities['modularity'])}); the largest, "
+            f"{largest['size']:,} stakeholders, centres on {self._name(largest['hub'])}"
+        )
+        return [Finding(text, self.name, 2, [largest["hub"]])]
 
-        # structural holes
+    def _hole_findings(self) -> list[Finding]:
+        """Who spans the most structural holes (the lowest constraint)."""
         holes = [s for s in self.stakeholders if s["constraint"] is not None and s["degree"] > 1]
-        if holes:
-            least = min(s["constraint"] for s in holes)
-            lows = [s for s in holes if s["constraint"] == least]
-            add(
-                Finding(
-                    self._who(
-                        lows, "spans the most structural holes", "for the most structural holes"
-                    )
-                    + f" (constraint {_sig(least)}): "
-                    + ("its" if len(lows) == 1 else "their")
-                    + " contacts are the least tied to one another",
-                    name,
-                    1,
-                    [s["id"] for s in lows],
-                )
-            )
+        if not holes:
+            return []
+        least = min(s["constraint"] for s in holes)
+        lows = [s for s in holes if s["constraint"] == least]
+        text = (
+            self._who(lows, "spans the most structural holes", "for the most structural holes")
+            + f" (constraint {_sig(least)}): "
+            + ("its" if len(lows) == 1 else "their")
+            + " contacts are the least tied to one another"
+        )
+        return [Finding(text, self.name, 1, [s["id"] for s in lows])]
 
-        # influence and reach
+    def _reach_findings(self) -> list[Finding]:
+        """The highest PageRank, and who reaches the most within two steps."""
+        out = []
         prs = self._tops("pagerank")
-        if prs and c["ties"]:
-            add(
-                Finding(
-                    self._who(prs, "has the highest PageRank", "for the highest PageRank")
-                    + f" ({_sig(prs[0]['pagerank'])}): relationships lead to "
-                    + ("it" if len(prs) == 1 else "them")
-                    + " from well-connected stakeholders",
-                    name,
-                    1,
-                    [s["id"] for s in prs],
-                )
+        if prs and self.counts["ties"]:
+            text = (
+                self._who(prs, "has the highest PageRank", "for the highest PageRank")
+                + f" ({_sig(prs[0]['pagerank'])}): relationships lead to "
+                + ("it" if len(prs) == 1 else "them")
+                + " from well-connected stakeholders"
             )
+            out.append(Finding(text, self.name, 1, [s["id"] for s in prs]))
         reach = self._tops("reach")
         if reach and reach[0]["reach"] and reach[0]["reach"] > 0:
-            add(
-                Finding(
-                    self._who(
-                        reach,
-                        "reaches the most stakeholders within two steps",
-                        "for reaching the most stakeholders within two steps",
-                    )
-                    + f" ({_pct(reach[0]['reach'])} of the others)",
-                    name,
-                    1,
-                    [s["id"] for s in reach],
-                )
+            text = self._who(
+                reach,
+                "reaches the most stakeholders within two steps",
+                "for reaching the most stakeholders within two steps",
             )
-        out.sort(key=lambda f: -f.importance)
+            text += f" ({pct(reach[0]['reach'])} of the others)"
+            out.append(Finding(text, self.name, 1, [s["id"] for s in reach]))
         return out
 
     def _brokerage_finding(self) -> Finding:
@@ -551,11 +492,13 @@ class StructureResult:
         direct = b["direct_beneficiary_to_leader"] + b["direct_leader_to_beneficiary"]
         brokers = b["beneficiary_leader_brokers"]
         shown = ", ".join(
-            f"{d['name']} ({_n(d['paths'], 'path')})" if i == 0 else f"{d['name']} ({d['paths']:,})"
+            f"{d['name']} ({plural(d['paths'], 'path')})"
+            if i == 0
+            else f"{d['name']} ({d['paths']:,})"
             for i, d in enumerate(brokers[:3])
         )
         link = (
-            f"{_n(len(brokers), 'broker')} {'links' if len(brokers) == 1 else 'link'} "
+            f"{plural(len(brokers), 'broker')} {'links' if len(brokers) == 1 else 'link'} "
             f"them in two steps: {shown}"
         )
         if len(brokers) > 3:
@@ -576,7 +519,7 @@ class StructureResult:
                 subjects,
             )
         text = (
-            f"{_n(direct, 'tie')} {'links' if direct == 1 else 'link'} beneficiaries "
+            f"{plural(direct, 'tie')} {'links' if direct == 1 else 'link'} beneficiaries "
             "and leaders directly"
         )
         text += f"; {link}" if brokers else "; no broker links them in two steps"
@@ -586,63 +529,65 @@ class StructureResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (see the class notes for the keys)."""
-        return {
-            "analysis": self.name,
-            "findings": [f.to_dict() for f in self.findings()],
-            "include_proposed": self.include_proposed,
-            "counts": self.counts,
-            "density": self.density,
-            "reciprocity": self.reciprocity,
-            "components": self.components,
-            "isolates": self.isolates,
-            "centralization": self.centralization,
-            "clustering": self.clustering,
-            "estimates": self.estimates,
-            "communities": {
+        groups = self.communities["groups"]
+        return result_dict(
+            self,
+            communities={
                 **self.communities,
-                "groups": [
-                    {k: v for k, v in g.items() if k != "hub"} for g in self.communities["groups"]
-                ],
+                "groups": [{k: v for k, v in g.items() if k != "hub"} for g in groups],
             },
-            "brokerage": self.brokerage,
-            "stakeholders": [
-                {k: v for k, v in s.items() if k != "degree"} for s in self.stakeholders
-            ],
-        }
+            stakeholders=[{k: v for k, v in s.items() if k != "degree"} for s in self.stakeholders],
+        )
+
+    def blocks(self) -> list[Block]:
+        """Findings, figures, then the stakeholders, the brokers and the communities."""
+        out = findings_blocks("Structure", self.findings())
+        out.append(Lines(self._figure_lines()))
+        if self.stakeholders:
+            out += self._stakeholder_table()
+        brokers = self.brokerage["beneficiary_leader_brokers"]
+        if brokers:
+            rows = [
+                [d["name"], d["role"], d["beneficiary_to_leader"], d["leader_to_beneficiary"]]
+                for d in brokers[:_ROWS_SHOWN]
+            ]
+            out += [
+                Heading("Brokers between beneficiaries and leaders (two-step paths)"),
+                Table(
+                    ["broker", "role", "beneficiary → leader", "leader → beneficiary"],
+                    rows,
+                    total=len(brokers),
+                    more="all in the JSON",
+                ),
+            ]
+        if self.communities["groups"]:
+            out += self._community_table()
+        return out
 
     def _figure_lines(self) -> list[str]:
         c = self.counts
-        roles = ", ".join(f"{_n(c['by_role'][r], r, _PLURAL[r])}" for r in ROLES)
-        lines = [
-            f"Stakeholders: {c['stakeholders']:,} ({roles}); factors: {c['factors']:,}",
-            f"Ties: {c['ties']:,} (from {_n(c['relationships'], 'working relationship')}); "
-            f"density {fmt_number(self.density, 3)}; reciprocity "
-            f"{fmt_number(self.reciprocity, 3)}",
-        ]
+        roles = ", ".join(f"{plural(c['by_role'][r], r, _PLURAL[r])}" for r in ROLES)
         comp = self.components
         sizes = ", ".join(f"{s:,}" for s in comp["sizes"][:10])
         if len(comp["sizes"]) > 10:
             sizes += ", …"
-        lines.append(f"Parts: {comp['count']:,} (sizes {sizes}); isolates: {len(self.isolates):,}")
-        lines.append(
-            "Degree centralization: in "
-            f"{fmt_number(self.centralization['in_degree'], 3)}, out "
-            f"{fmt_number(self.centralization['out_degree'], 3)}, undirected "
-            f"{fmt_number(self.centralization.get('degree'), 3)}"
-        )
-        lines.append(
+        cen, com = self.centralization, self.communities
+        lines = [
+            f"Stakeholders: {c['stakeholders']:,} ({roles}); factors: {c['factors']:,}",
+            f"Ties: {c['ties']:,} (from {plural(c['relationships'], 'working relationship')}); "
+            f"density {fmt_number(self.density, 3)}; reciprocity "
+            f"{fmt_number(self.reciprocity, 3)}",
+            f"Parts: {comp['count']:,} (sizes {sizes}); isolates: {len(self.isolates):,}",
+            f"Degree centralization: in {fmt_number(cen['in_degree'], 3)}, out "
+            f"{fmt_number(cen['out_degree'], 3)}, undirected {fmt_number(cen.get('degree'), 3)}",
             f"Clustering: average {fmt_number(self.clustering['average'], 3)}, transitivity "
-            f"{fmt_number(self.clustering['transitivity'], 3)}"
-        )
-        com = self.communities
-        lines.append(
+            f"{fmt_number(self.clustering['transitivity'], 3)}",
             f"Communities: {len(com['groups']):,} (Leiden, modularity "
-            f"{fmt_number(com['modularity'], 3)})"
-        )
-        lines += [line[0].upper() + line[1:] for line in self.estimate_lines()]
-        return lines
+            f"{fmt_number(com['modularity'], 3)})",
+        ]
+        return lines + [line[0].upper() + line[1:] for line in self.estimate_lines()]
 
-    def _stakeholder_rows(self) -> tuple[list[str], list[list[Any]], str]:
+    def _stakeholder_table(self) -> list[Block]:
         headers = [
             "stakeholder", "role", "in", "out", "betweenness", "closeness",
             "pagerank", "reach", "constraint", "community", "brokerage",
@@ -652,7 +597,7 @@ class StructureResult:
             [
                 s["name"], s["role"], s["in_degree"], s["out_degree"],
                 fmt_number(s["betweenness"], 3), fmt_number(s["closeness"], 3),
-                fmt_number(s["pagerank"], 3), _pct(s["reach"]),
+                fmt_number(s["pagerank"], 3), pct(s["reach"]),
                 fmt_number(s["constraint"], 3), s["community"], s["brokerage"]["total"],
             ]
             for s in ranked[:_ROWS_SHOWN]
@@ -662,85 +607,25 @@ class StructureResult:
             if len(ranked) > _ROWS_SHOWN
             else "Stakeholders (by betweenness)"
         )
-        return headers, rows, title
+        return [Heading(title), Table(headers, rows)]
 
-    def _broker_rows(self) -> list[list[Any]]:
-        return [
-            [d["name"], d["role"], d["beneficiary_to_leader"], d["leader_to_beneficiary"]]
-            for d in self.brokerage["beneficiary_leader_brokers"][:_ROWS_SHOWN]
-        ]
-
-    def _community_rows(self) -> list[list[Any]]:
+    def _community_table(self) -> list[Block]:
         degree = {s["id"]: s["degree"] for s in self.stakeholders}
+        groups = self.communities["groups"]
         rows = []
-        for g in self.communities["groups"][:_ROWS_SHOWN]:
+        for g in groups[:_ROWS_SHOWN]:
             roles = ", ".join(f"{k} {v}" for k, v in g["by_role"].items() if v)
             # the most connected members first
             shown = sorted(g["members"], key=lambda i: -degree.get(i, 0))
-            rows.append(
-                [g["community"], g["size"], roles, _names([self._name(i) for i in shown], 3)]
-            )
-        return rows
-
-    def _more(self, rows: list[Any], total: int) -> list[str]:
-        return [f"… and {total - len(rows):,} more (all in the JSON)"] if total > len(rows) else []
-
-    def format_text(self) -> str:
-        """A plain-text report: findings, figures, then the tables."""
-        lines = ["Structure", "", "Findings:"]
-        lines += [f"- {f.text}" for f in self.findings()]
-        lines += ["", *self._figure_lines()]
-        if self.stakeholders:
-            headers, rows, title = self._stakeholder_rows()
-            lines += ["", f"{title}:", text_table(headers, rows)]
-        if self.brokerage["beneficiary_leader_brokers"]:
-            lines += [
-                "",
-                "Brokers between beneficiaries and leaders (two-step paths):",
-                text_table(
-                    ["broker", "role", "beneficiary → leader", "leader → beneficiary"],
-                    self._broker_rows(),
-                ),
-                *self._more(self._broker_rows(), len(self.brokerage["beneficiary_leader_brokers"])),
-            ]
-        if self.communities["groups"]:
-            lines += [
-                "",
-                "Communities:",
-                text_table(["community", "size", "roles", "members"], self._community_rows()),
-                *self._more(self._community_rows(), len(self.communities["groups"])),
-            ]
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        """A Markdown report: findings, figures, then the tables."""
-        out = ["## Structure", "", "### Findings", ""]
-        out += [f"- {markdown_text(f.text)}" for f in self.findings()]
-        out += ["", "### Figures", ""]
-        out += [f"- {markdown_text(line)}" for line in self._figure_lines()]
-        if self.stakeholders:
-            headers, rows, title = self._stakeholder_rows()
-            out += ["", f"### {title}", "", md_table(headers, rows)]
-        if self.brokerage["beneficiary_leader_brokers"]:
-            out += [
-                "",
-                "### Brokers between beneficiaries and leaders (two-step paths)",
-                "",
-                md_table(
-                    ["broker", "role", "beneficiary → leader", "leader → beneficiary"],
-                    self._broker_rows(),
-                ),
-                *self._more(self._broker_rows(), len(self.brokerage["beneficiary_leader_brokers"])),
-            ]
-        if self.communities["groups"]:
-            out += [
-                "",
-                "### Communities",
-                "",
-                md_table(["community", "size", "roles", "members"], self._community_rows()),
-                *self._more(self._community_rows(), len(self.communities["groups"])),
-            ]
-        return "\n".join(out)
+            members = join_names([self._name(i) for i in shown], 3)
+            rows.append([g["community"], g["size"], roles, members])
+        table = Table(
+            ["community", "size", "roles", "members"],
+            rows,
+            total=len(groups),
+            more="all in the JSON",
+        )
+        return [Heading("Communities"), table]
 
 
 # ----------------------------------------------------------------- metrics
@@ -768,7 +653,8 @@ def _jackknife(full: np.ndarray, leave_out: list[np.ndarray]) -> np.ndarray:
     """Standard errors from leave-one-batch-out estimates."""
     stack = np.vstack(leave_out)
     b = len(leave_out)
-    return np.sqrt((b - 1) / b * ((stack - stack.mean(axis=0)) ** 2).sum(axis=0))
+    spread = ((stack - stack.mean(axis=0)) ** 2).sum(axis=0)
+    return np.asarray(np.sqrt((b - 1) / b * spread), dtype=np.float64)
 
 
 def _typical(se: np.ndarray, value: np.ndarray, among: np.ndarray) -> float | None:
@@ -879,10 +765,10 @@ def _closeness(
     estimates the share reached and the mean distance. ``length`` gives each
     tie's length (weighted closeness); without it every tie is one step.
     """
-    from scipy.sparse.csgraph import shortest_path
+    from scipy.sparse.csgraph import shortest_path  # heavy: loaded on first use
 
     if n < 2:
-        return np.zeros(n), {"method": "exact", "samples": None, "typical_error": None}
+        return np.zeros(n), dict(_EXACT_CLOSENESS)
     back = _csr(n, dst, src, length)
     unweighted = length is None
     sampled = sources is not None
@@ -914,7 +800,7 @@ def _closeness(
     H, D, K = np.sum(hits, axis=0), np.sum(dists, axis=0), np.sum(sizes, axis=0)
     value = estimate(H, D, K)
     if not sampled:
-        return value, {"method": "exact", "samples": None, "typical_error": None}
+        return value, dict(_EXACT_CLOSENESS)
     leave_out = [estimate(H - h, D - d, K - k) for h, d, k in zip(hits, dists, sizes, strict=True)]
     se = _jackknife(value, leave_out)
     info = {
@@ -978,7 +864,7 @@ def _brokerage(
 
 
 def _communities(g: Any) -> tuple[np.ndarray, float | None]:
-    import igraph
+    import igraph  # heavy: loaded on first use
 
     if g.ecount() == 0:
         return np.arange(g.vcount()), None
@@ -1048,6 +934,198 @@ def _weighted_metrics(
     return out
 
 
+_PER_STAKEHOLDER = (
+    "betweenness",
+    "closeness",
+    "pagerank",
+    "reach",
+    "constraint",
+    "clustering",
+    "eigenvector",
+)
+_WEIGHTED = (
+    "strength_in",
+    "strength_out",
+    "betweenness_weighted",
+    "closeness_weighted",
+    "pagerank_weighted",
+)
+
+
+def _centralities(
+    g: Any, ties: Ties
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, Any]], np.ndarray | None]:
+    """Betweenness, closeness, PageRank, reach and constraint, how each was
+    found (``estimates``), and the sample closeness searched from (None: exact).
+
+    Betweenness and closeness are exact, or estimated from a sample (see the
+    module notes).
+    """
+    n, t = ties.n, len(ties.src)
+    sources: np.ndarray | None = None
+    if n * (n + t) > EXACT_WORK:
+        k = min(n, max(MIN_SAMPLES, EXACT_WORK // (n + t)))
+        sources = np.sort(np.random.default_rng(SEED).choice(n, size=k, replace=False))
+    if not n:
+        empty = {key: np.zeros(0) for key in _PER_STAKEHOLDER[:5]}
+        exact = {"betweenness": dict(_EXACT_BETWEENNESS), "closeness": dict(_EXACT_CLOSENESS)}
+        return empty, exact, sources
+    betweenness, b_info = _betweenness(g, n, _broker_sample(n, t, sources))
+    if b_info["top_ten_unsure"] is not None:
+        b_info["top_ten_unsure"] = [ties.ids[i] for i in b_info["top_ten_unsure"]]
+    closeness, c_info = _closeness(n, ties.src, ties.dst, sources)
+    for info in (b_info, c_info):
+        for key in ("typical_error", "top_error"):
+            if key in info:
+                info[key] = _round(info[key], 4)
+    reach2 = np.asarray(g.neighborhood_size(order=2, mode="out")) - 1
+    computed = {
+        "betweenness": betweenness,
+        "closeness": closeness,
+        "pagerank": np.asarray(g.pagerank(directed=True, damping=0.85, implementation=_PAGERANK)),
+        "reach": reach2 / (n - 1) if n > 1 else np.zeros(n),
+        "constraint": np.asarray(g.constraint(), dtype=np.float64),
+    }
+    return computed, {"betweenness": b_info, "closeness": c_info}, sources
+
+
+def _community_groups(
+    membership: np.ndarray, degree: np.ndarray, group: np.ndarray, ids: list[str]
+) -> tuple[list[dict[str, Any]], list[int | None]]:
+    """The communities, numbered by size (then first member in map order), and
+    each stakeholder's number; isolates belong to none."""
+    keep = degree > 0
+    labels = np.unique(membership[keep]) if len(ids) else np.zeros(0, dtype=np.int64)
+    members = {int(lab): np.flatnonzero(keep & (membership == lab)) for lab in labels}
+    ranked = sorted(members, key=lambda lab: (-len(members[lab]), members[lab][0]))
+    number = {lab: i + 1 for i, lab in enumerate(ranked)}
+    groups = []
+    for lab in ranked:
+        idx = members[lab]
+        hub = idx[np.argmax(degree[idx])]
+        groups.append(
+            {
+                "community": number[lab],
+                "size": len(idx),
+                "by_role": {r: int((group[idx] == i).sum()) for i, r in enumerate(ROLES)},
+                "members": [ids[i] for i in idx],
+                "hub": ids[hub],
+            }
+        )
+    community = [
+        number.get(c) if d else None
+        for c, d in zip(membership.tolist(), degree.tolist(), strict=True)
+    ]
+    return groups, community
+
+
+def _brokers(
+    bro: np.ndarray, group: np.ndarray, ties: Ties, people: list[Stakeholder]
+) -> dict[str, Any]:
+    """Direct ties between beneficiaries and leaders, and the brokers on two-step
+    paths between them, most paths first."""
+    ben, lead = ROLES.index("beneficiary"), ROLES.index("leader")
+    gs, gd = group[ties.src], group[ties.dst]
+    between = bro[:, 5] + bro[:, 6]
+    return {
+        "direct_beneficiary_to_leader": int(((gs == ben) & (gd == lead)).sum()),
+        "direct_leader_to_beneficiary": int(((gs == lead) & (gd == ben)).sum()),
+        "beneficiary_leader_brokers": [
+            {
+                "id": ties.ids[i],
+                "name": people[i].name,
+                "role": people[i].role,
+                "paths": int(between[i]),
+                "beneficiary_to_leader": int(bro[i, 5]),
+                "leader_to_beneficiary": int(bro[i, 6]),
+            }
+            for i in np.argsort(-between, kind="stable")
+            if between[i] > 0
+        ],
+    }
+
+
+def _stakeholder_rows(
+    people: list[Stakeholder], cols: dict[str, list[Any]]
+) -> list[dict[str, Any]]:
+    """One entry per stakeholder, in map order, from the per-stakeholder columns."""
+    rows = []
+    for i, s in enumerate(people):
+        b = cols["brokerage"][i]
+        rows.append(
+            {
+                "id": s.id,
+                "name": s.name,
+                "role": s.role,
+                "in_degree": cols["in_degree"][i],
+                "out_degree": cols["out_degree"][i],
+                **{key: cols[key][i] for key in _PER_STAKEHOLDER},
+                "community": cols["community"][i],
+                "brokerage": {
+                    **dict(zip(BROKERAGE_ROLES, b[:5], strict=True)),
+                    "total": sum(b[:5]),
+                    "beneficiary_to_leader": b[5],
+                    "leader_to_beneficiary": b[6],
+                },
+                "weighted": {key: cols[key][i] for key in _WEIGHTED},
+                "degree": cols["degree"][i],
+            }
+        )
+    return rows
+
+
+def _columns(
+    g: Any, ties: Ties, degree: np.ndarray, bro: np.ndarray, local: dict[str, np.ndarray]
+) -> tuple[dict[str, list[Any]], dict[str, dict[str, Any]]]:
+    """Every per-stakeholder figure as a column (a list in map order), and how
+    betweenness and closeness were found."""
+    n = ties.n
+    computed, estimates, sources = _centralities(g, ties)
+    figures: dict[str, np.ndarray | None] = {
+        **computed,
+        "constraint": np.where(degree > 0, computed["constraint"], np.nan),
+        **local,
+        **_weighted_metrics(g, ties, sources, computed),
+    }
+    cols = {key: _column(v) if v is not None else [None] * n for key, v in figures.items()}
+    return {
+        **cols,
+        "in_degree": np.bincount(ties.dst, minlength=n).tolist(),
+        "out_degree": np.bincount(ties.src, minlength=n).tolist(),
+        "degree": degree.tolist(),
+        "brokerage": bro.tolist(),
+    }, estimates
+
+
+def _network_figures(
+    g: Any, ties: Ties, degree: np.ndarray, clustering: np.ndarray
+) -> dict[str, Any]:
+    """Density, reciprocity, parts, isolates, centralization and clustering."""
+    n, t = ties.n, len(ties.src)
+    reciprocity = None
+    if t:
+        returned = int(np.isin(ties.dst * n + ties.src, ties.src * n + ties.dst).sum())
+        reciprocity = _round(returned / t)
+    parts = g.connected_components(mode="weak") if n else []
+    sizes = sorted((len(c) for c in parts), reverse=True)
+    indeg, outdeg = np.bincount(ties.dst, minlength=n), np.bincount(ties.src, minlength=n)
+    return {
+        "density": _round(t / (n * (n - 1))) if n > 1 else None,
+        "reciprocity": reciprocity,
+        "components": {"count": len(sizes), "sizes": sizes},
+        "isolates": [ties.ids[i] for i in np.flatnonzero(degree == 0)],
+        "centralization": {
+            "in_degree": _round(_centralization(indeg)),
+            "out_degree": _round(_centralization(outdeg)),
+            "degree": _round(_centralization(degree, undirected=True)),
+        },
+        "clustering": {
+            "average": _round(float(np.mean(clustering))) if n else None,
+            "transitivity": _round(_transitivity(g)),
+        },
+    }
+
+
 def structure(m: SystemMap, *, include_proposed: bool | None = None) -> StructureResult:
     """How the stakeholders are connected and who holds the network together.
 
@@ -1091,187 +1169,35 @@ def structure(m: SystemMap, *, include_proposed: bool | None = None) -> Structur
     resolved = m.stage == "redesign" if include_proposed is None else include_proposed
     ties = working_ties(m, resolved, stakeholders_only=True)
     n = ties.n
-    src, dst = ties.src, ties.dst
-    t = len(src)
     people = m.stakeholders
-    names = {s.id: s.name for s in people}
-    role_index = {r: i for i, r in enumerate(ROLES)}
-    group = np.asarray([role_index[s.role] for s in people], dtype=np.int64)
-    counts = {
-        "stakeholders": n,
-        "by_role": {r: int((group == i).sum()) for i, r in enumerate(ROLES)},
-        "factors": len(m.factors),
-        "relationships": ties.relationships,
-        "ties": t,
-    }
-    indeg = np.bincount(dst, minlength=n)
-    outdeg = np.bincount(src, minlength=n)
-    density = _round(t / (n * (n - 1))) if n > 1 else None
-    if t:
-        codes = src * n + dst
-        returned = int(np.isin(dst * n + src, codes).sum())
-        reciprocity: float | None = _round(returned / t)
-    else:
-        reciprocity = None
-
+    group = np.asarray([ROLES.index(s.role) for s in people], dtype=np.int64)
     g = _igraph(ties)
-    comps = g.connected_components(mode="weak") if n else []
-    sizes = sorted((len(c) for c in comps), reverse=True)
-    undirected_degree = np.zeros(n, dtype=np.int64)
+    degree = np.zeros(n, dtype=np.int64)
     if n:
-        undirected_degree = np.asarray(g.as_undirected(mode="collapse").degree())
-    isolates = [ties.ids[i] for i in np.flatnonzero(undirected_degree == 0)]
-
-    # betweenness and closeness: exact, or from a sample (see the module notes)
-    sources: np.ndarray | None = None
-    if n * (n + t) > EXACT_WORK:
-        k = min(n, max(MIN_SAMPLES, EXACT_WORK // (n + t)))
-        sources = np.sort(np.random.default_rng(SEED).choice(n, size=k, replace=False))
-    if n:
-        betweenness, b_info = _betweenness(g, n, _broker_sample(n, t, sources))
-        if b_info["top_ten_unsure"] is not None:
-            b_info["top_ten_unsure"] = [ties.ids[i] for i in b_info["top_ten_unsure"]]
-        closeness, c_info = _closeness(n, src, dst, sources)
-        pagerank = np.asarray(g.pagerank(directed=True, damping=0.85, implementation=_PAGERANK))
-        reach2 = np.asarray(g.neighborhood_size(order=2, mode="out")) - 1
-        reach = reach2 / (n - 1) if n > 1 else np.zeros(n)
-        constraint = np.asarray(g.constraint(), dtype=np.float64)
-        membership, modularity = _communities(g)
-    else:
-        betweenness = closeness = pagerank = reach = constraint = np.zeros(0)
-        membership, modularity = np.zeros(0, dtype=np.int64), None
-        b_info = dict(_EXACT_BETWEENNESS)
-        c_info = {"method": "exact", "samples": None, "typical_error": None}
-    for info in (b_info, c_info):
-        for key in ("typical_error", "top_error"):
-            if key in info:
-                info[key] = _round(info[key], 4)
-
-    # communities, numbered by size (then first member in map order), isolates left out
-    keep = undirected_degree > 0
-    labels = np.unique(membership[keep]) if n else np.zeros(0, dtype=np.int64)
-    members = {int(lab): np.flatnonzero(keep & (membership == lab)) for lab in labels}
-    ranked = sorted(members, key=lambda lab: (-len(members[lab]), members[lab][0]))
-    number = {lab: i + 1 for i, lab in enumerate(ranked)}
-    groups = []
-    for lab in ranked:
-        idx = members[lab]
-        hub = idx[np.argmax(undirected_degree[idx])]
-        groups.append(
-            {
-                "community": number[lab],
-                "size": len(idx),
-                "by_role": {r: int((group[idx] == i).sum()) for i, r in enumerate(ROLES)},
-                "members": [ties.ids[i] for i in idx],
-                "hub": ties.ids[hub],
-            }
-        )
-
-    bro = _brokerage(n, src, dst, group)
-    ben, lead = role_index["beneficiary"], role_index["leader"]
-    direct_bl = int(((group[src] == ben) & (group[dst] == lead)).sum()) if t else 0
-    direct_lb = int(((group[src] == lead) & (group[dst] == ben)).sum()) if t else 0
-    between_bl = bro[:, 5] + bro[:, 6]
-    brokers = [
-        {
-            "id": ties.ids[i],
-            "name": people[i].name,
-            "role": people[i].role,
-            "paths": int(between_bl[i]),
-            "beneficiary_to_leader": int(bro[i, 5]),
-            "leader_to_beneficiary": int(bro[i, 6]),
-        }
-        for i in np.argsort(-between_bl, kind="stable")
-        if between_bl[i] > 0
-    ]
-
-    cols = {
-        "betweenness": _column(betweenness),
-        "closeness": _column(closeness),
-        "pagerank": _column(pagerank),
-        "reach": _column(reach),
-        "constraint": _column(np.where(undirected_degree > 0, constraint, np.nan)),
-    }
+        degree = np.asarray(g.as_undirected(mode="collapse").degree())
     local = _undirected_metrics(g, n)
-    plain = {"betweenness": betweenness, "closeness": closeness, "pagerank": pagerank}
-    for key, values in {**local, **_weighted_metrics(g, ties, sources, plain)}.items():
-        cols[key] = _column(values) if values is not None else [None] * n
-    community = [
-        number.get(c) if d else None
-        for c, d in zip(membership.tolist(), undirected_degree.tolist(), strict=True)
-    ]
-    bro_rows = bro.tolist()
-    in_list, out_list, deg_list = indeg.tolist(), outdeg.tolist(), undirected_degree.tolist()
-    rows = []
-    for i, s in enumerate(people):
-        b = bro_rows[i]
-        rows.append(
-            {
-                "id": s.id,
-                "name": s.name,
-                "role": s.role,
-                "in_degree": in_list[i],
-                "out_degree": out_list[i],
-                "betweenness": cols["betweenness"][i],
-                "closeness": cols["closeness"][i],
-                "pagerank": cols["pagerank"][i],
-                "reach": cols["reach"][i],
-                "constraint": cols["constraint"][i],
-                "clustering": cols["clustering"][i],
-                "eigenvector": cols["eigenvector"][i],
-                "community": community[i],
-                "brokerage": {
-                    "coordinator": b[0],
-                    "itinerant": b[1],
-                    "gatekeeper": b[2],
-                    "representative": b[3],
-                    "liaison": b[4],
-                    "total": b[0] + b[1] + b[2] + b[3] + b[4],
-                    "beneficiary_to_leader": b[5],
-                    "leader_to_beneficiary": b[6],
-                },
-                "weighted": {
-                    key: cols[key][i]
-                    for key in (
-                        "strength_in",
-                        "strength_out",
-                        "betweenness_weighted",
-                        "closeness_weighted",
-                        "pagerank_weighted",
-                    )
-                },
-                "degree": deg_list[i],
-            }
-        )
-
+    bro = _brokerage(n, ties.src, ties.dst, group)
+    cols, estimates = _columns(g, ties, degree, bro, local)
+    membership, modularity = _communities(g) if n else (np.zeros(0, dtype=np.int64), None)
+    groups, cols["community"] = _community_groups(membership, degree, group, ties.ids)
     return StructureResult(
         include_proposed=resolved,
-        counts=counts,
-        density=density,
-        reciprocity=reciprocity,
-        components={"count": len(sizes), "sizes": sizes},
-        isolates=isolates,
-        centralization={
-            "in_degree": _round(_centralization(indeg)),
-            "out_degree": _round(_centralization(outdeg)),
-            "degree": _round(_centralization(undirected_degree, undirected=True)),
+        counts={
+            "stakeholders": n,
+            "by_role": {r: int((group == i).sum()) for i, r in enumerate(ROLES)},
+            "factors": len(m.factors),
+            "relationships": ties.relationships,
+            "ties": len(ties.src),
         },
-        clustering={
-            "average": _round(float(np.mean(local["clustering"]))) if n else None,
-            "transitivity": _round(_transitivity(g)),
-        },
-        estimates={"betweenness": b_info, "closeness": c_info},
+        **_network_figures(g, ties, degree, local["clustering"]),
+        estimates=estimates,
         communities={
             "method": "leiden",
             "seed": SEED,
             "modularity": _round(modularity),
             "groups": groups,
         },
-        brokerage={
-            "direct_beneficiary_to_leader": direct_bl,
-            "direct_leader_to_beneficiary": direct_lb,
-            "beneficiary_leader_brokers": brokers,
-        },
-        stakeholders=rows,
-        names=names,
+        brokerage=_brokers(bro, group, ties, people),
+        stakeholders=_stakeholder_rows(people, cols),
+        names={s.id: s.name for s in people},
     )

@@ -7,15 +7,23 @@ findings across all analyses, then each analysis in detail.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sysmap.analysis._base import AnalysisResult, Finding
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.analysis.equity import equity
+from sysmap.analysis.influence import influence
+from sysmap.analysis.loops import loops
+from sysmap.analysis.perspectives import perspectives
+from sysmap.analysis.power import power
+from sysmap.analysis.structure import structure
+from sysmap.analysis.voice import voice
+from sysmap.errors import BadArgument
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean, one_of
+from sysmap.render import Block, Bullets, Embed, Heading, Para, Rendered, render_text
 
 __all__ = ["ANALYSES", "Analysis", "analyze", "STAKEHOLDER_METRICS", "equity_metrics"]
 
@@ -49,7 +57,7 @@ ANALYSIS_JSON_VERSION = 1
 
 
 @dataclass
-class Analysis:
+class Analysis(Rendered):
     """The results of several analyses of one map, with the headlines first."""
 
     map_id: str
@@ -98,32 +106,42 @@ class Analysis:
             "analyses": {name: r.to_dict() for name, r in self.results.items()},
         }
 
-    def format_text(self) -> str:
-        lines = [
-            f"{self.title} ({self.map_id}, {self.stage})",
-            f"Guiding question: {self.guiding_question}",
-            "",
-            "What stands out",
-            "---------------",
+    def blocks(self, *, text: bool = False) -> list[Block]:
+        """The map's title and question, what stands out, then each analysis in
+        report order. With ``text``, an analysis that shows fewer rows in plain
+        text than in Markdown shows as many as its own plain text does."""
+        heads = [f.text for f in self.headlines()] or ["nothing notable"]
+        out: list[Block] = [
+            Heading(f"{self.title} ({self.map_id}, {self.stage})", 1),
+            Para(self.guiding_question, label="Guiding question:"),
+            Heading("What stands out"),
+            Bullets(list(heads)),
         ]
-        lines += [f"- {f.text}" for f in self.headlines()] or ["- nothing notable"]
         for result in self.results.values():
-            lines += ["", "", result.format_text().rstrip()]
-        return "\n".join(lines) + "\n"
+            out += _result_blocks(result, text)
+        return out
 
-    def format_markdown(self) -> str:
-        out = [
-            f"# {markdown_text(self.title)}",
-            "",
-            f"**Guiding question:** {markdown_text(self.guiding_question)}",
-            "",
-            "## What stands out",
-            "",
-        ]
-        out += [f"- {markdown_text(f.text)}" for f in self.headlines()] or ["- nothing notable"]
-        for result in self.results.values():
-            out += ["", result.format_markdown().rstrip()]
-        return "\n".join(out) + "\n"
+    def format_text(self) -> str:
+        """The report as plain text."""
+        return render_text(self.blocks(text=True))
+
+
+def _result_blocks(result: AnalysisResult, text: bool) -> list[Block]:
+    """One analysis's part of the report.
+
+    A result whose ``format_text`` and ``blocks`` take a ``limit`` shows fewer
+    rows in plain text than in Markdown (:mod:`sysmap.render`): for text, its
+    blocks are asked for as many as its ``format_text`` shows.
+    """
+    if not hasattr(result, "blocks"):  # a result that still renders itself by hand
+        md, plain = result.format_markdown().rstrip(), result.format_text().rstrip()
+        return [Embed("", md, text=plain)]
+    limit = inspect.signature(result.format_text).parameters.get("limit")
+    takes_limit = "limit" in inspect.signature(result.blocks).parameters
+    if text and takes_limit and limit is not None and isinstance(limit.default, int):
+        blocks: Callable[..., list[Block]] = result.blocks  # this one takes a limit
+        return blocks(limit=limit.default)
+    return result.blocks()
 
 
 def _check_names(only: Iterable[str] | None, by: str | None) -> list[str]:
@@ -135,13 +153,18 @@ def _check_names(only: Iterable[str] | None, by: str | None) -> list[str]:
             if name not in ANALYSES and name != "paths":
                 guess = did_you_mean(name, ANALYSES)
                 hint = f"did you mean '{guess}'? " if guess else ""
-                raise SysmapError(f"unknown analysis '{name}' — {hint}use {one_of(ANALYSES)}")
+                raise BadArgument(
+                    f"unknown analysis '{name}' — {hint}use {one_of(ANALYSES)}",
+                    argument="only",
+                    choices=ANALYSES,
+                )
             if name not in chosen:
                 chosen.append(name)
         if "equity" in chosen and not by:
-            raise SysmapError(
+            raise BadArgument(
                 "the equity lens needs an attribute to break results down by — add --by, "
-                "e.g. --by race"
+                "e.g. --by race",
+                argument="by",
             )
     return [a for a in ANALYSES if a in chosen]
 
@@ -174,67 +197,44 @@ def analyze(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         An unknown analysis name, equity without ``by``, or an unknown attribute.
 
     Example
     -------
-    >>> from sysmap import loads_map
-    >>> m = loads_map('''
-    ... id: demo
-    ... title: Demo
-    ... guiding_question: Whose voice reaches the board?
-    ... stakeholders:
-    ...   - {id: pwle, name: People with lived experience, role: beneficiary, lived_experience: true}
-    ...   - {id: board, name: CoC board, role: leader, power: 5}
-    ... relationships:
-    ...   - {from: pwle, to: board, kind: feedback}
+    >>> import sysmap
+    >>> m = sysmap.loads_map('''
+    ... title: Tenants and the housing board
+    ... guiding_question: Do tenants hear back?
+    ... id: tenants
+    ... stakeholders: [{id: tenants, name: Tenants, role: beneficiary},
+    ...   {id: board, name: Housing board, role: leader}]
+    ... relationships: [{from: tenants, to: board, kind: feedback}]
     ... ''')
-    >>> result = analyze(m, only=["voice"])
+    >>> result = analyze(m, only=["loops", "voice"])
     >>> list(result.results)
-    ['voice']
+    ['voice', 'loops']
     """
-    chosen = _check_names(only, by)
     out = Analysis(m.id, m.title, m.guiding_question, m.stage)
-    structure_result = None
-    voice_result = None
-    for name in chosen:
-        if name == "structure":
-            from sysmap.analysis.structure import structure
-
-            structure_result = structure(m)
-            out.results[name] = structure_result
-        elif name == "influence":
-            from sysmap.analysis.influence import influence
-
-            out.results[name] = influence(m)
-        elif name == "power":
-            from sysmap.analysis.power import power
-
-            out.results[name] = power(m)
-        elif name == "voice":
-            from sysmap.analysis.voice import voice
-
-            voice_result = voice(m, by=by)
-            out.results[name] = voice_result
-        elif name == "loops":
-            from sysmap.analysis.loops import loops
-
-            out.results[name] = loops(
-                m, max_length=max_loop_length, cap=loop_cap, progress=progress
-            )
-        elif name == "perspectives":
-            from sysmap.analysis.perspectives import perspectives
-
-            out.results[name] = perspectives(m)
-        elif name == "equity":
-            from sysmap.analysis.equity import equity
-
-            assert by is not None
-            out.results[name] = equity(
-                m, by, metrics=equity_metrics(m, structure_result, voice_result)
-            )
+    runs: dict[str, Callable[[], AnalysisResult]] = {
+        "voice": lambda: voice(m, by=by),
+        "power": lambda: power(m),
+        "loops": lambda: loops(m, max_length=max_loop_length, cap=loop_cap, progress=progress),
+        "structure": lambda: structure(m),
+        "influence": lambda: influence(m),
+        "perspectives": lambda: perspectives(m),
+        "equity": lambda: _equity(m, by, out),
+    }
+    for name in _check_names(only, by):
+        out.results[name] = runs[name]()
     return out
+
+
+def _equity(m: SystemMap, by: str | None, done: Analysis) -> AnalysisResult:
+    """The equity lens, run last: it breaks down the structure and voice figures found."""
+    assert by is not None  # _check_names asks for it
+    metrics = equity_metrics(m, done.results.get("structure"), done.results.get("voice"))
+    return equity(m, by, metrics=metrics)
 
 
 def equity_metrics(
