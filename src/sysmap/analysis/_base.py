@@ -14,7 +14,6 @@ common keys), :func:`findings_blocks` (the title and the findings) and
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -25,7 +24,6 @@ __all__ = [
     "AnalysisResult",
     "result_dict",
     "findings_blocks",
-    "join_names",
     # kept for older imports: the renderer's helpers (sysmap.render)
     "md_table",
     "text_table",
@@ -99,20 +97,3 @@ def findings_blocks(title: str, findings: list[Finding], label: str = "Findings"
     if label:
         head.append(Heading(label))
     return [*head, Bullets([f.text for f in findings])]
-
-
-def join_names(names: Sequence[str], limit: int = 5) -> str:
-    """Names in a sentence, at most ``limit`` of them.
-
-    Example
-    -------
-    >>> join_names(["A"]), join_names(["A", "B", "C"]), join_names(list("ABCDEFG"), 3)
-    ('A', 'A, B and C', 'A, B, C and 4 more')
-    """
-    shown = list(names[:limit])
-    more = len(names) - len(shown)
-    if more > 0:
-        return ", ".join(shown) + f" and {more:,} more"
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]

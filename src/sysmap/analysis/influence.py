@@ -51,11 +51,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sysmap.analysis._base import Finding, findings_blocks, join_names, result_dict
+from sysmap.analysis._base import Finding, findings_blocks, result_dict
 from sysmap.analysis._graph import working_ties
 from sysmap.errors import BadArgument
 from sysmap.model import SystemMap
-from sysmap.render import Block, Heading, Lines, Rendered, Table, fmt_number, plural
+from sysmap.render import Block, Heading, Lines, Rendered, Table, and_list, fmt_number, plural
 
 __all__ = ["InfluenceResult", "influence", "QUADRANTS", "MAX_DEPTH"]
 
@@ -151,7 +151,7 @@ class InfluenceResult(Rendered):
         text = (
             f"{len(drivers):,} {'element drives' if len(drivers) == 1 else 'elements drive'}"
             f" the system ({_MEANING['driver']} {self._through}): "
-            + join_names([e["name"] for e in drivers])
+            + and_list([e["name"] for e in drivers])
         )
         return Finding(text, self.name, 3, [e["id"] for e in drivers[:_NAMED]])
 
@@ -162,7 +162,7 @@ class InfluenceResult(Rendered):
         text = (
             f"{len(linkage):,} linkage {'element' if len(linkage) == 1 else 'elements'} "
             f"({_MEANING['linkage']}): changes there ripple back — "
-            + join_names([e["name"] for e in linkage])
+            + and_list([e["name"] for e in linkage])
         )
         return Finding(text, self.name, 3, [e["id"] for e in linkage[:_NAMED]])
 
@@ -181,7 +181,7 @@ class InfluenceResult(Rendered):
         dependent = self.members("dependent")
         if not dependent:
             return []
-        text = f"Most dependent ({_MEANING['dependent']}): " + join_names(
+        text = f"Most dependent ({_MEANING['dependent']}): " + and_list(
             [e["name"] for e in dependent], 3
         )
         return [Finding(text, self.name, 1, [e["id"] for e in dependent[:3]])]

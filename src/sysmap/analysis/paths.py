@@ -33,12 +33,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sysmap.analysis._base import Finding, findings_blocks, join_names, result_dict
+from sysmap.analysis._base import Finding, findings_blocks, result_dict
 from sysmap.analysis._graph import working_relationships, working_ties
 from sysmap.errors import BadArgument
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean
-from sysmap.render import Block, Heading, Para, Rendered, Table, fmt_number
+from sysmap.render import Block, Heading, Para, Rendered, Table, and_list, fmt_number
 
 __all__ = ["PathsResult", "paths"]
 
@@ -126,7 +126,7 @@ class PathsResult(Rendered):
         if not rows:
             return Finding(nothing, self.name, 2, [self.source])
         near = [self._name(d["id"]) for d in rows if d["distance"] == 1]
-        text = f"{reached}; {len(near):,} directly: {join_names(near, _NAMED)}"
+        text = f"{reached}; {len(near):,} directly: {and_list(near, _NAMED)}"
         return Finding(text, self.name, 2, [d["id"] for d in rows[:_NAMED]])
 
     def _route_findings(self) -> list[Finding]:
