@@ -60,7 +60,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sysmap.errors import SysmapError
+from sysmap.errors import BadArgument, UnknownFormat
 from sysmap.escape import markdown_text, spreadsheet_cell
 from sysmap.model import CHARTER_STATUSES, Assessment, AssessmentScore, SystemMap
 
@@ -736,7 +736,7 @@ def assess(
                 if guess
                 else ("use one of " + ", ".join(ids) if ids else "the map has no assessments")
             )
-            raise SysmapError(f"no assessment '{only}' in {m.id} — {hint}")
+            raise BadArgument(f"no assessment '{only}' in {m.id} — {hint}", argument="only")
     wanted = list(organisations) if organisations is not None else None
     return AssessmentReport(m.id, m.title, [_cover(a, m, wanted) for a in chosen])
 
@@ -751,7 +751,11 @@ def format_assessments(report: AssessmentReport, fmt: str = "text") -> str:
         return json.dumps(report.to_data(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return report.format_csv()
-    raise SysmapError(f"unknown format '{fmt}' — use text, md, json or csv")
+    raise UnknownFormat(
+        f"unknown format '{fmt}' — use text, md, json or csv",
+        value=fmt,
+        choices=("text", "md", "json", "csv"),
+    )
 
 
 # ---------------------------------------------------------------- templates

@@ -50,7 +50,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sysmap.errors import SysmapError
+from sysmap.errors import SysmapError, UnknownFormat
 from sysmap.escape import markdown_text
 from sysmap.model import MEASURE_SHIFTS, ROLES, VOICE_KINDS, SystemMap
 from sysmap.questions import QUESTIONS, STAGE_TITLES
@@ -1175,4 +1175,6 @@ def format_process(status: ProcessStatus, fmt: str = "text") -> str:
         return status.format_markdown()
     if fmt == "json":
         return json.dumps(status.to_data(), indent=2, ensure_ascii=False) + "\n"
-    raise SysmapError(f"unknown format '{fmt}' — use text, md or json")
+    raise UnknownFormat(
+        f"unknown format '{fmt}' — use text, md or json", value=fmt, choices=("text", "md", "json")
+    )

@@ -51,7 +51,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sysmap.errors import SysmapError
+from sysmap.errors import BadArgument, UnknownFormat
 from sysmap.escape import spreadsheet_cell
 from sysmap.model import LEVELS, OWN_LEVELS, GuidingRole, Responsibility, SystemMap
 from sysmap.problems import PathPart, Problem, did_you_mean, one_of
@@ -553,7 +553,11 @@ def development_plan(
     """
     for c, lv in levels.items():
         if lv not in OWN_LEVELS:
-            raise SysmapError(f"unknown level '{lv}' for {c} — use none, practical or strategic")
+            raise BadArgument(
+                f"unknown level '{lv}' for {c} — use none, practical or strategic",
+                argument="levels",
+                choices=("none", "practical", "strategic"),
+            )
     matrix = role_matrix([role])
     gaps: list[Gap] = []
     for r in matrix.rows:
@@ -1083,11 +1087,16 @@ def format_roles(
         An unknown format or table, or a map's table asked of an archetype.
     """
     if table is not None and table not in TABLES:
-        raise SysmapError(f"unknown table '{table}' — use {one_of(TABLES)}")
+        raise BadArgument(
+            f"unknown table '{table}' — use {one_of(TABLES)}",
+            argument="table",
+            choices=tuple(TABLES),
+        )
     if table in ("team", "development") and coverage is None:
-        raise SysmapError(
+        raise BadArgument(
             f"an archetype has no team — '{table}' needs a map whose guiding_team says who "
-            "accepted each role (and their own levels)"
+            "accepted each role (and their own levels)",
+            argument="table",
         )
     parts = (
         [table]
@@ -1105,7 +1114,11 @@ def format_roles(
     if fmt == "csv":
         return _csv(matrix, coverage, table or "matrix")
     if fmt not in ("text", "md", "markdown"):
-        raise SysmapError(f"unknown format '{fmt}' — use text, md, json or csv")
+        raise UnknownFormat(
+            f"unknown format '{fmt}' — use text, md, json or csv",
+            value=fmt,
+            choices=("text", "md", "json", "csv"),
+        )
     md = fmt != "text"
     out: list[str] = []
     if title:

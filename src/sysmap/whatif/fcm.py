@@ -60,7 +60,7 @@ import scipy.sparse as sp
 
 from sysmap.analysis._base import Finding, md_table, text_table
 from sysmap.analysis._graph import counts
-from sysmap.errors import SysmapError
+from sysmap.errors import BadArgument
 from sysmap.escape import markdown_text
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
@@ -116,20 +116,28 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.squashing not in SQUASHING:
-            raise SysmapError(
+            raise BadArgument(
                 f"unknown squashing function '{self.squashing}' — use one of "
-                + ", ".join(SQUASHING)
+                + ", ".join(SQUASHING),
+                argument="squashing",
+                choices=tuple(SQUASHING),
             )
         if self.rule not in RULES:
-            raise SysmapError(
-                f"unknown inference rule '{self.rule}' — use one of " + ", ".join(RULES)
+            raise BadArgument(
+                f"unknown inference rule '{self.rule}' — use one of " + ", ".join(RULES),
+                argument="rule",
+                choices=tuple(RULES),
             )
         if not (self.lam > 0 and math.isfinite(self.lam)):
-            raise SysmapError(f"λ (lam) must be a positive number (got {self.lam})")
+            raise BadArgument(f"λ (lam) must be a positive number (got {self.lam})", argument="lam")
         if self.max_steps < 1:
-            raise SysmapError(f"the step limit must be at least 1 (got {self.max_steps})")
+            raise BadArgument(
+                f"the step limit must be at least 1 (got {self.max_steps})", argument="max_steps"
+            )
         if not self.tolerance > 0:
-            raise SysmapError(f"the tolerance must be above 0 (got {self.tolerance})")
+            raise BadArgument(
+                f"the tolerance must be above 0 (got {self.tolerance})", argument="tolerance"
+            )
         if self.initial is not None:
             self.check_value(self.initial, "the initial value")
 
@@ -144,9 +152,10 @@ class Settings:
         """Raise :class:`SysmapError` when ``value`` is outside the squashing's range."""
         low, high = SQUASHING[self.squashing]
         if not (isinstance(value, (int, float)) and low <= value <= high):
-            raise SysmapError(
+            raise BadArgument(
                 f"{what} is {value:g}, outside {low:g} to {high:g} (the range of "
-                f"{self.squashing} squashing) — use a value from {low:g} to {high:g}"
+                f"{self.squashing} squashing) — use a value from {low:g} to {high:g}",
+                argument=what,
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -206,7 +215,7 @@ class KeyFactorModel:
         hint = (
             f"did you mean '{guess}'?" if guess else "use a factor's id (sysmap summary lists them)"
         )
-        raise SysmapError(f"unknown factor '{factor}' — {hint}")
+        raise BadArgument(f"unknown factor '{factor}' — {hint}", argument="hold")
 
     def __post_init__(self) -> None:
         self._pos = {f: i for i, f in enumerate(self.ids)}
@@ -221,9 +230,10 @@ def key_factor_model(m: SystemMap) -> KeyFactorModel:
         When the map has no factors.
     """
     if not m.factors:
-        raise SysmapError(
+        raise BadArgument(
             f"the map '{m.id}' has no factors — a what-if scenario needs a key-factor model "
-            "(add factors and causal links with kind: influences and a polarity)"
+            "(add factors and causal links with kind: influences and a polarity)",
+            argument="map",
         )
     ids = [f.id for f in m.factors]
     pos = {f: i for i, f in enumerate(ids)}
@@ -527,7 +537,9 @@ def _scenario(m: SystemMap, name: str) -> tuple[str, str | None, dict[str, float
         if sc.id == name or (sc.name or "").casefold() == folded:
             return sc.id, sc.name, dict(sc.hold), sc.note
     known = ", ".join(sc.id for sc in m.scenarios) or "none (add them under scenarios:)"
-    raise SysmapError(f"the map '{m.id}' has no scenario '{name}' — its scenarios: {known}")
+    raise BadArgument(
+        f"the map '{m.id}' has no scenario '{name}' — its scenarios: {known}", argument="scenario"
+    )
 
 
 def _positions(kfm: KeyFactorModel, wanted: Mapping[str, float], s: Settings) -> dict[int, float]:
@@ -596,9 +608,10 @@ def whatif(
         sid, name, wanted, note = _scenario(m, scenario)
     wanted.update(hold or {})
     if not wanted:
-        raise SysmapError(
+        raise BadArgument(
             "nothing is held — name at least one factor and its value (e.g. "
-            f"{kfm.ids[0]}=1) or a scenario declared in the map"
+            f"{kfm.ids[0]}=1) or a scenario declared in the map",
+            argument="hold",
         )
     by_pos = _positions(kfm, wanted, s)
     base = infer(kfm, None, s)
@@ -767,7 +780,7 @@ def whatif_maps(
     ['riverton-current', 'riverton-redesign']
     """
     if not maps:
-        raise SysmapError("no maps given — name at least one map")
+        raise BadArgument("no maps given — name at least one map", argument="maps")
     results = [whatif(m, hold, scenario=scenario, settings=settings) for m in maps]
     return ScenarioTable(maps[0].id, results, by_map=True)
 

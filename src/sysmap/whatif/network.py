@@ -41,7 +41,7 @@ from sysmap.analysis._base import Finding, md_table, text_table
 from sysmap.analysis._graph import counts
 from sysmap.analysis.loops import loops
 from sysmap.analysis.voice import voice, voice_kinds
-from sysmap.errors import SysmapError
+from sysmap.errors import BadArgument
 from sysmap.escape import markdown_text
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
@@ -243,7 +243,9 @@ def _find_relationships(m: SystemMap, ids: Iterable[str], what: str) -> set[str]
         if ident not in known:
             guess = did_you_mean(ident, sorted(known))
             hint = f"did you mean '{guess}'?" if guess else "give the relationship an id in the map"
-            raise SysmapError(f"{what}: the map '{m.id}' has no relationship '{ident}' — {hint}")
+            raise BadArgument(
+                f"{what}: the map '{m.id}' has no relationship '{ident}' — {hint}", argument=what
+            )
         out.add(ident)
     return out
 
@@ -260,9 +262,10 @@ def _borrowed(
     for r in borrowed:
         for end in (r.source, r.target):
             if end not in elements:
-                raise SysmapError(
+                raise BadArgument(
                     f"--with: the relationship '{r.id}' from '{source.id if source else ''}' "
-                    f"joins '{end}', who is not in the map '{m.id}' — add them to it first"
+                    f"joins '{end}', who is not in the map '{m.id}' — add them to it first",
+                    argument="--with",
                 )
     return _find_relationships(m, mine, "--with"), borrowed
 
@@ -273,7 +276,9 @@ def _check_stakeholders(m: SystemMap, ids: Iterable[str]) -> None:
         if sid not in people:
             guess = did_you_mean(sid, sorted(people))
             hint = f"did you mean '{guess}'?" if guess else "use a stakeholder's id"
-            raise SysmapError(f"the map '{m.id}' has no stakeholder '{sid}' — {hint}")
+            raise BadArgument(
+                f"the map '{m.id}' has no stakeholder '{sid}' — {hint}", argument="without"
+            )
 
 
 def _voice_moves(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
@@ -350,9 +355,10 @@ def network_whatif(
     (9, ['people-unsheltered', 'families-in-shelter'])
     """
     if not (without or without_relationships or with_relationships):
-        raise SysmapError(
+        raise BadArgument(
             "nothing to change — name a stakeholder to take out (--without), a "
-            "relationship to stop (--without-relationship) or one to form (--with)"
+            "relationship to stop (--without-relationship) or one to form (--with)",
+            argument="without",
         )
     _check_stakeholders(m, without)
     gone = _find_relationships(m, without_relationships, "--without-relationship")

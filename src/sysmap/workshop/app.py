@@ -32,7 +32,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from sysmap.errors import SysmapError
+from sysmap.errors import SysmapError, WorkshopError
 from sysmap.workshop import protocol as p
 from sysmap.workshop.hub import Client, Workshop
 
@@ -76,7 +76,7 @@ def _same_origin(headers: Any) -> bool:
     origin = headers.get("origin")
     if origin is None:
         return True  # not a browser: browsers always send Origin here
-    return urlsplit(origin).netloc == headers.get("host", "")
+    return bool(urlsplit(origin).netloc == headers.get("host", ""))
 
 
 def create_app(workshop: Workshop) -> Starlette:
@@ -133,7 +133,8 @@ def create_app(workshop: Workshop) -> Starlette:
         try:
             return JSONResponse(workshop.join(body, address), headers=_HEADERS)
         except SysmapError as exc:
-            code = 429 if "too many" in str(exc) else 403
+            tries = isinstance(exc, WorkshopError) and exc.code == "too-many-tries"
+            code = 429 if tries else 403
             return JSONResponse({"error": str(exc)}, status_code=code, headers=_HEADERS)
 
     async def live(ws: WebSocket) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pydantic
 
-from sysmap.errors import SysmapError
+from sysmap.errors import EditError
 from sysmap.model import FeedbackLoop, Relationship, Stakeholder
 from sysmap.workshop.steps import (
     Step,
@@ -84,14 +84,14 @@ def _check(model: Any, fields: dict[str, Any]) -> None:
     except pydantic.ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "value"
-        raise SysmapError(f"{where}: {err['msg']}") from None
+        raise EditError(f"{where}: {err['msg']}", where=where) from None
 
 
 def _element(data: dict[str, Any], ident: str) -> None:
     for section in ("stakeholders", "factors"):
         if any(isinstance(x, dict) and str(x.get("id")) == ident for x in data.get(section) or []):
             return
-    raise SysmapError(f"'{ident}' is not on the map — pick a stakeholder from the list")
+    raise EditError(f"'{ident}' is not on the map — pick a stakeholder from the list", where=ident)
 
 
 def plan_steps(
@@ -134,8 +134,8 @@ def plan_steps(
             isinstance(s, dict) and str(s.get("id")) == ident
             for s in data.get("stakeholders") or []
         ):
-            raise SysmapError(
-                f"'{ident}' is already on the map — merge into it, or give another id"
+            raise EditError(
+                f"'{ident}' is already on the map — merge into it, or give another id", where=ident
             )
         return [{"op": "add_stakeholder", "item": item}]
     if kind == "add_loop":
@@ -157,7 +157,9 @@ def plan_steps(
         _element(data, str(payload["from"]))
         _element(data, str(payload["to"]))
         if payload["kind"] not in known_kinds(data):
-            raise SysmapError(f"'{payload['kind']}' is not a relationship kind of this map")
+            raise EditError(
+                f"'{payload['kind']}' is not a relationship kind of this map", where="kind"
+            )
         rel: dict[str, Any] = {
             "from": payload["from"],
             "to": payload["to"],
@@ -175,14 +177,14 @@ def plan_steps(
         return [{"op": "add_relationship", "item": rel}]
     shown = resolve_edge(data, str(payload["edge"]))
     if shown is None:
-        raise SysmapError("that relationship is no longer on the map")
+        raise EditError("that relationship is no longer on the map", where="relationship")
     status = (
         payload.get("status") if kind == "mark_relationship" else shown.get("status", "existing")
     )
     if status not in ("existing", "proposed", "weak", "broken"):
-        raise SysmapError("status: use weak or broken")
+        raise EditError("status: use weak or broken", where="status")
     ratings = {k: payload.get(k) for k in ("strength", "trust")}
     for key, value in ratings.items():
         if value is not None and not (isinstance(value, int) and 0 <= value <= 5):
-            raise SysmapError(f"{key}: give a whole number from 0 to 5")
+            raise EditError(f"{key}: give a whole number from 0 to 5", where=key)
     return [plan_relationship(data, shown, str(status), ratings, ev)]

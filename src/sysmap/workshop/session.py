@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sysmap.errors import SysmapError
+from sysmap.errors import WorkshopError
 from sysmap.workshop.steps import Step
 
 __all__ = ["Participant", "Contribution", "SessionState", "Journal", "apply_event", "replay"]
@@ -252,8 +252,9 @@ def replay(path: str | os.PathLike[str]) -> SessionState:
         except (ValueError, KeyError, TypeError) as exc:
             if number >= len(lines) - 1:
                 break  # torn last line
-            raise SysmapError(
+            raise WorkshopError(
                 f"{path}:{number}: the workshop journal is damaged ({exc}) — move it "
-                "aside to start a new session"
+                "aside to start a new session",
+                code="damaged-journal",
             ) from None
     return state
