@@ -548,7 +548,7 @@ def development_plan(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         A level other than none, practical or strategic.
     """
     for c, lv in levels.items():
@@ -1083,7 +1083,7 @@ def format_roles(
 
     Raises
     ------
-    SysmapError
+    UnknownFormat, BadArgument
         An unknown format or table, or a map's table asked of an archetype.
     """
     if table is not None and table not in TABLES:

@@ -149,7 +149,7 @@ class Settings:
         return 0.5 if self.squashing == "sigmoid" else 0.0
 
     def check_value(self, value: float, what: str) -> None:
-        """Raise :class:`SysmapError` when ``value`` is outside the squashing's range."""
+        """Raise :class:`~sysmap.errors.BadArgument` when ``value`` is outside the squashing's range."""
         low, high = SQUASHING[self.squashing]
         if not (isinstance(value, (int, float)) and low <= value <= high):
             raise BadArgument(
@@ -204,7 +204,7 @@ class KeyFactorModel:
         return int(self.weights.nnz)
 
     def index(self, factor: str) -> int:
-        """The position of a factor, by id or name (:class:`SysmapError` if unknown)."""
+        """The position of a factor, by id or name (:class:`~sysmap.errors.BadArgument` if unknown)."""
         if factor in self._pos:
             return self._pos[factor]
         folded = factor.strip().casefold()
@@ -226,7 +226,7 @@ def key_factor_model(m: SystemMap) -> KeyFactorModel:
 
     Raises
     ------
-    SysmapError
+    BadArgument
         When the map has no factors.
     """
     if not m.factors:
@@ -542,6 +542,24 @@ def _scenario(m: SystemMap, name: str) -> tuple[str, str | None, dict[str, float
     )
 
 
+def _held(
+    m: SystemMap, kfm: KeyFactorModel, hold: Mapping[str, float] | None, scenario: str | None
+) -> tuple[str | None, str | None, dict[str, float], str | None]:
+    """The scenario's id, name, held values (``hold`` added to the scenario's) and note."""
+    sid, name, note = None, None, None
+    wanted: dict[str, float] = {}
+    if scenario is not None:
+        sid, name, wanted, note = _scenario(m, scenario)
+    wanted.update(hold or {})
+    if not wanted:
+        raise BadArgument(
+            "nothing is held — name at least one factor and its value (e.g. "
+            f"{kfm.ids[0]}=1) or a scenario declared in the map",
+            argument="hold",
+        )
+    return sid, name, wanted, note
+
+
 def _positions(kfm: KeyFactorModel, wanted: Mapping[str, float], s: Settings) -> dict[int, float]:
     """Held factors by position, each value checked against the squashing's range."""
     by_pos: dict[int, float] = {}
@@ -585,7 +603,7 @@ def whatif(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         An unknown factor or scenario, a value outside the squashing's range,
         nothing held, or a map with no factors.
 
@@ -602,17 +620,7 @@ def whatif(
     """
     s = settings or Settings()
     kfm = model or key_factor_model(m)
-    sid, name, note = None, None, None
-    wanted: dict[str, float] = {}
-    if scenario is not None:
-        sid, name, wanted, note = _scenario(m, scenario)
-    wanted.update(hold or {})
-    if not wanted:
-        raise BadArgument(
-            "nothing is held — name at least one factor and its value (e.g. "
-            f"{kfm.ids[0]}=1) or a scenario declared in the map",
-            argument="hold",
-        )
+    sid, name, wanted, note = _held(m, kfm, hold, scenario)
     by_pos = _positions(kfm, wanted, s)
     base = infer(kfm, None, s)
     run = infer(kfm, by_pos, s)

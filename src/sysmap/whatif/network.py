@@ -342,7 +342,7 @@ def network_whatif(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         An unknown stakeholder or relationship id, or nothing to change.
 
     Example

@@ -35,6 +35,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from sysmap.errors import SysmapError, WorkshopError
 from sysmap.workshop import protocol as p
 from sysmap.workshop.hub import Client, Workshop
+from sysmap.workshop.views import groups_of
 
 __all__ = ["create_app", "CONTENT_SECURITY_POLICY"]
 
@@ -81,29 +82,62 @@ def _same_origin(headers: Any) -> bool:
 
 def create_app(workshop: Workshop) -> Starlette:
     """The Starlette application serving one :class:`Workshop`."""
+    site = _Site(workshop)
 
-    async def participant_page(request: Request) -> Response:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await workshop.start()
+        try:
+            yield
+        finally:
+            await workshop.stop()
+
+    routes = [
+        Route("/", site.participant_page),
+        Route("/f/{token}", site.facilitator_page),
+        Route("/f/{token}/qr.svg", site.qr),
+        Route("/static/{name}", site.static),
+        Route("/favicon.ico", site.no_icon),
+        Route("/groups", site.groups),
+        Route("/join", site.join, methods=["POST"]),
+        WebSocketRoute("/ws", site.live),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _not_found() -> Response:
+    return PlainTextResponse("Not found", status_code=404, headers=_HEADERS)
+
+
+class _Site:
+    """The pages, files and channels one workshop serves (one method a route)."""
+
+    def __init__(self, workshop: Workshop) -> None:
+        self.workshop = workshop
+
+    async def participant_page(self, request: Request) -> Response:
         return _page("participant.html")
 
-    async def facilitator_page(request: Request) -> Response:
-        if not workshop.check_facilitator(request.path_params["token"]):
-            return PlainTextResponse("Not found", status_code=404, headers=_HEADERS)
+    async def facilitator_page(self, request: Request) -> Response:
+        if not self.workshop.check_facilitator(request.path_params["token"]):
+            return _not_found()
         return _page("facilitator.html")
 
-    async def qr(request: Request) -> Response:
-        if not workshop.check_facilitator(request.path_params["token"]):
-            return PlainTextResponse("Not found", status_code=404, headers=_HEADERS)
+    async def qr(self, request: Request) -> Response:
+        if not self.workshop.check_facilitator(request.path_params["token"]):
+            return _not_found()
+        # segno is needed only for this picture
         import io
 
         import segno
 
         out = io.BytesIO()
-        segno.make(workshop.join_url, error="m").save(
+        segno.make(self.workshop.join_url, error="m").save(
             out, kind="svg", scale=8, border=2, xmldecl=False
         )
         return Response(out.getvalue(), media_type="image/svg+xml", headers=_HEADERS)
 
-    async def static(request: Request) -> Response:
+    async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name in _STATIC:
             return Response(_static(name), media_type=_STATIC[name], headers=_HEADERS)
@@ -112,17 +146,15 @@ def create_app(workshop: Workshop) -> Starlette:
             return Response(
                 _vis(name), media_type=kind, headers={**_HEADERS, "Cache-Control": "max-age=3600"}
             )
-        return PlainTextResponse("Not found", status_code=404, headers=_HEADERS)
+        return _not_found()
 
-    async def no_icon(request: Request) -> Response:
+    async def no_icon(self, request: Request) -> Response:
         return Response(status_code=204, headers=_HEADERS)
 
-    async def groups(request: Request) -> Response:
-        from sysmap.workshop.views import groups_of
+    async def groups(self, request: Request) -> Response:
+        return JSONResponse({"groups": groups_of(self.workshop.data)}, headers=_HEADERS)
 
-        return JSONResponse({"groups": groups_of(workshop.data)}, headers=_HEADERS)
-
-    async def join(request: Request) -> Response:
+    async def join(self, request: Request) -> Response:
         if not _same_origin(request.headers):
             return JSONResponse({"error": "wrong origin"}, status_code=403, headers=_HEADERS)
         try:
@@ -131,13 +163,14 @@ def create_app(workshop: Workshop) -> Starlette:
             body = None
         address = request.client.host if request.client else "?"
         try:
-            return JSONResponse(workshop.join(body, address), headers=_HEADERS)
+            return JSONResponse(self.workshop.join(body, address), headers=_HEADERS)
         except SysmapError as exc:
             tries = isinstance(exc, WorkshopError) and exc.code == "too-many-tries"
             code = 429 if tries else 403
             return JSONResponse({"error": str(exc)}, status_code=code, headers=_HEADERS)
 
-    async def live(ws: WebSocket) -> None:
+    async def live(self, ws: WebSocket) -> None:
+        workshop = self.workshop
         if not _same_origin(ws.headers):
             await ws.close(code=1008)
             return
@@ -162,26 +195,6 @@ def create_app(workshop: Workshop) -> Starlette:
         finally:
             workshop.clients.pop(key, None)
             workshop._touch("status")
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await workshop.start()
-        try:
-            yield
-        finally:
-            await workshop.stop()
-
-    routes = [
-        Route("/", participant_page),
-        Route("/f/{token}", facilitator_page),
-        Route("/f/{token}/qr.svg", qr),
-        Route("/static/{name}", static),
-        Route("/favicon.ico", no_icon),
-        Route("/groups", groups),
-        Route("/join", join, methods=["POST"]),
-        WebSocketRoute("/ws", live),
-    ]
-    return Starlette(routes=routes, lifespan=lifespan)
 
 
 async def _hello(ws: WebSocket, workshop: Workshop) -> Client | None:

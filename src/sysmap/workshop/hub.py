@@ -276,7 +276,7 @@ class Workshop:
             self.record({"e": "end", "at": now()})
         await self.flush()
         result = self.summary()
-        text = result.format_markdown()
+        text = result.format_markdown() + "\n"
         write_atomic(self.folder / "summary.md", text)
         if self.summary_file is not None:
             write_atomic(self.summary_file, text)
@@ -293,7 +293,7 @@ class Workshop:
 
         Raises
         ------
-        SysmapError
+        WorkshopError
             A wrong or revoked code, too many tries, the session over, an
             unknown group.
         """
@@ -448,7 +448,7 @@ class Workshop:
 
         Raises
         ------
-        SysmapError
+        WorkshopError, EditError
             Not in the queue, a field that cannot be corrected, or the
             proposal does not fit the map; it stays in the queue.
         """
@@ -528,7 +528,7 @@ class Workshop:
 
         Raises
         ------
-        SysmapError
+        WorkshopError
             Nothing to undo, or the change cannot be taken back any more.
         """
         if not self.state.accepted:

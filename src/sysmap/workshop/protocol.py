@@ -3,7 +3,7 @@
 Participants may only *propose*; the facilitator decides. Every message is
 one JSON object with a ``type``; :func:`read_participant` and
 :func:`read_facilitator` turn it into a model or raise
-:class:`~sysmap.errors.SysmapError` with a message the page can show (bad
+:class:`~sysmap.errors.WorkshopError` with a message the page can show (bad
 input never becomes a server error).
 
 Example
@@ -13,7 +13,7 @@ Example
 >>> read_participant('{"type": "accept", "cid": "c1"}')
 Traceback (most recent call last):
 ...
-sysmap.errors.SysmapError: a participant cannot send 'accept' — participants propose; the facilitator decides
+sysmap.errors.WorkshopError: a participant cannot send 'accept' — participants propose; the facilitator decides
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ def read_participant(raw: str | bytes) -> Any:
 
     Raises
     ------
-    SysmapError
+    WorkshopError
         Not JSON, an unknown or facilitator-only type, or a bad field (the
         message names the field).
     """

@@ -120,7 +120,7 @@ def run_workshop(
 
     Raises
     ------
-    SysmapError
+    MapInvalid, BadArgument
         The map has problems, or the port is taken.
     """
     workshop = Workshop(
