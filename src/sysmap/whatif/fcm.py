@@ -58,12 +58,12 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from sysmap.analysis._base import Finding, md_table, text_table
+from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
 from sysmap.errors import BadArgument
-from sysmap.escape import markdown_text
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
+from sysmap.render import Block, Bullets, Heading, Lines, Note, Para, Rendered, Table
 
 __all__ = [
     "SQUASHING",
@@ -397,7 +397,7 @@ class FactorChange:
 
 
 @dataclass
-class WhatIfResult:
+class WhatIfResult(Rendered):
     """The answer to one scenario: every factor's change, largest first.
 
     :meth:`to_dict` gives the JSON: ``analysis`` (``"whatif"``), ``map``,
@@ -471,10 +471,7 @@ class WhatIfResult:
 
     def _head(self) -> list[str]:
         s = self.settings
-        lines = [
-            f"What if: {self.title}" + (f" ({self.scenario_id})" if self.scenario_id else ""),
-            f"Held: {self._held_names()}",
-        ]
+        lines = [f"Held: {self._held_names()}"]
         if self.note:
             lines.append(f"Note: {self.note}")
         lines.append(
@@ -496,25 +493,24 @@ class WhatIfResult:
             for c in self.changes
         ]
 
-    def format_text(self) -> str:
-        lines = self._head()
+    def blocks(self) -> list[Block]:
+        """What was held and how the runs ended, then every factor's change."""
+        title = f"What if: {self.title}" + (f" ({self.scenario_id})" if self.scenario_id else "")
+        out: list[Block] = [Heading(title, 2), Lines(self._head())]
         if not self.settled:
-            lines.append("No changes are shown: a run that does not settle has no single answer.")
-            return "\n".join(lines)
-        lines.append("")
-        lines += [c.describe() for c in self.changes]
-        lines.append("")
-        lines.append("Direction and relative size, not a forecast.")
-        return "\n".join(lines)
+            out.append(
+                Note("No changes are shown: a run that does not settle has no single answer.")
+            )
+            return out
+        moved = [c.describe() for c in self.changes if c.direction != "no change"]
+        if moved:
+            out += [Heading("What moves", 3), Bullets(list(moved))]
+        headers = ["factor", "baseline", "scenario", "change", "direction", ""]
+        return [*out, Table(headers, self._rows()), Para(NOT_A_FORECAST)]
 
-    def format_markdown(self) -> str:
-        head = [markdown_text(x) for x in self._head()]
-        lines = [f"## {head[0]}", ""] + [f"- {x}" for x in head[1:]]
-        if self.settled:
-            headers = ["factor", "baseline", "scenario", "change", "direction", ""]
-            lines += ["", md_table(headers, self._rows())]
-        lines += ["", "Direction and relative size, not a forecast."]
-        return "\n".join(lines)
+
+#: What the numbers of a what-if are, said under every table of them.
+NOT_A_FORECAST = "Direction and relative size, not a forecast."
 
 
 def _signed(x: float) -> str:
@@ -645,7 +641,7 @@ def whatif(
 
 
 @dataclass
-class ScenarioTable:
+class ScenarioTable(Rendered):
     """Every declared scenario side by side: one column of changes per scenario.
 
     :meth:`to_dict` gives ``analysis`` (``"whatif-all"``), ``map`` and
@@ -712,36 +708,17 @@ class ScenarioTable:
             for r in self.results
         ]
 
-    def format_text(self) -> str:
+    def blocks(self) -> list[Block]:
+        """Each column's scenario and how it ended, then the changes side by side."""
         if not self.results:
-            return f"The map '{self.map_id}' declares no scenarios."
+            return [Para(f"The map '{self.map_id}' declares no scenarios.")]
         headers, rows = self._table()
-        return "\n".join(
-            [
-                f"{self.heading}: change from the baseline",
-                *self._lines(),
-                "",
-                text_table(headers, rows),
-                "",
-                "Direction and relative size, not a forecast.",
-            ]
-        )
-
-    def format_markdown(self) -> str:
-        if not self.results:
-            return f"The map '{self.map_id}' declares no scenarios."
-        headers, rows = self._table()
-        return "\n".join(
-            [
-                f"## {markdown_text(self.heading)}",
-                "",
-                *[f"- {markdown_text(x)}" for x in self._lines()],
-                "",
-                md_table(headers, rows),
-                "",
-                "Direction and relative size, not a forecast.",
-            ]
-        )
+        return [
+            Heading(f"{self.heading}: change from the baseline", 2),
+            Lines(self._lines()),
+            Table(headers, rows),
+            Para(NOT_A_FORECAST),
+        ]
 
 
 def whatif_all(m: SystemMap, *, settings: Settings | None = None) -> ScenarioTable:

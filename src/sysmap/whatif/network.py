@@ -37,14 +37,14 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
-from sysmap.analysis._base import Finding, md_table, text_table
+from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
 from sysmap.analysis.loops import loops
 from sysmap.analysis.voice import voice, voice_kinds
 from sysmap.errors import BadArgument
-from sysmap.escape import markdown_text
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
+from sysmap.render import Block, Heading, Lines, Rendered, Table
 
 __all__ = [
     "NetworkWhatIfResult",
@@ -140,7 +140,7 @@ def _connected(m: SystemMap) -> set[str]:
 
 
 @dataclass
-class NetworkWhatIfResult:
+class NetworkWhatIfResult(Rendered):
     """What changes in the stakeholder network.
 
     :meth:`to_dict` gives ``analysis`` (``"whatif-network"``), ``map``,
@@ -223,17 +223,10 @@ class NetworkWhatIfResult:
             "findings": [f.to_dict() for f in self.findings()],
         }
 
-    def format_text(self) -> str:
-        lines = [f"What if on {self.map_id}: {self.change_text()}", ""]
-        for title, ids in self._sections():
-            lines.append(f"{title}: {self._n(ids) if ids else 'none'}")
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        lines = [f"## What if on {self.map_id}", "", markdown_text(self.change_text()), ""]
-        for title, ids in self._sections():
-            lines.append(f"- **{title}**: {markdown_text(self._n(ids)) if ids else 'none'}")
-        return "\n".join(lines)
+    def blocks(self) -> list[Block]:
+        """What was changed, then who and what it touches, section by section."""
+        lines = [f"{title}: {self._n(ids) if ids else 'none'}" for title, ids in self._sections()]
+        return [Heading(f"What if on {self.map_id}: {self.change_text()}", 2), Lines(lines)]
 
 
 def _find_relationships(m: SystemMap, ids: Iterable[str], what: str) -> set[str]:
@@ -421,7 +414,7 @@ class WeakPoint:
 
 
 @dataclass
-class FragilityResult:
+class FragilityResult(Rendered):
     """Single points of failure, ranked (most beneficiaries silenced first).
 
     :meth:`to_dict` gives ``analysis`` (``"fragile"``), ``map``,
@@ -488,19 +481,13 @@ class FragilityResult:
             f"{self.loops_holding} declared loops holding)"
         )
 
-    def format_text(self) -> str:
+    def blocks(self) -> list[Block]:
+        """The ranking (cut to :attr:`shown` rows), then what each loss does."""
         headers = ["#", "what", "name", "silences", "loops broken", "left unfunded"]
-        lines = [self._head(), "", text_table(headers, self._rows()), ""]
-        lines += [f"{p.label}: {self._what(p)}" for p in self.points[: self.shown]]
-        if len(self.points) > self.shown:
-            lines.append(f"… and {len(self.points) - self.shown} more (--format json lists all)")
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        headers = ["#", "what", "name", "silences", "loops broken", "left unfunded"]
-        lines = [f"## {markdown_text(self._head())}", "", md_table(headers, self._rows()), ""]
-        lines += [f"- **{p.label}**: {self._what(p)}" for p in self.points[: self.shown]]
-        return "\n".join(lines)
+        table = Table(headers, self._rows(), total=len(self.points), more="--format json lists all")
+        out: list[Block] = [Heading(self._head(), 2), table]
+        harm = [f"{p.label}: {self._what(p)}" for p in self.points[: self.shown]]
+        return out + ([Lines(harm)] if harm else [])
 
 
 def _voice_dominators(m: SystemMap) -> tuple[dict[str, str], set[str]]:
