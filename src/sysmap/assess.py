@@ -31,17 +31,12 @@ Example
 -------
 >>> from sysmap import loads_map
 >>> m = loads_map('''
-... id: demo
-... title: Demo
-... guiding_question: Is lived experience involvement effective?
-... stakeholders:
-...   - {id: shelter, name: Family shelter, role: provider}
-...   - {id: board, name: CoC board, role: leader}
-... assessments:
-...   - id: ready
-...     name: Ready for lived experience
-...     items: [{id: pay, text: Experts are paid}, {id: act, text: Leaders act on advice}]
-...     results: [{stakeholder: shelter, scores: {pay: 2, act: 1}}]
+... {id: a, title: A, guiding_question: Are Experts heard?,
+...  stakeholders: [{id: shelter, name: Family shelter, role: provider},
+...                 {id: board, name: CoC board, role: leader}],
+...  assessments: [{id: ready, name: Ready,
+...    items: [{id: pay, text: Experts are paid}, {id: act, text: Leaders act on advice}],
+...    results: [{stakeholder: shelter, scores: {pay: 2, act: 1}}]}]}
 ... ''')
 >>> report = assess(m)
 >>> a = report.assessments[0]
@@ -87,6 +82,11 @@ __all__ = [
 
 ASSESS_JSON_VERSION = 1
 
+
+#: What a checklist file that is not a block of fields is told.
+_NOT_A_CHECKLIST = (
+    "a checklist is a block of fields (id, name, scale, items) — see examples/assessments/"
+)
 
 #: The area of items that name none.
 NO_AREA = "other"
@@ -747,13 +747,7 @@ def load_assessment_template(path: str | os.PathLike[str]) -> Assessment:
     data = parse_text(text, detect_format(path, text), name)
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        problems.append(
-            Problem(
-                "a checklist is a block of fields (id, name, scale, items) — see "
-                "examples/assessments/",
-                code="not-a-checklist",
-            )
-        )
+        problems.append(Problem(_NOT_A_CHECKLIST, code="not-a-checklist"))
     else:
         # checked as the one assessment of a map, so the messages are the map's own
         wrapper = {"id": "x", "title": "x", "guiding_question": "x", "assessments": [data]}

@@ -24,21 +24,12 @@ question by the From → To shifts each shared measure makes.
 
 Example
 -------
->>> from sysmap import loads_map
->>> m = loads_map('''
-... id: demo
-... title: Demo
-... guiding_question: Whose voice reaches the board?
-... stakeholders:
-...   - {id: pwle, name: People with lived experience, role: beneficiary, lived_experience: true}
-...   - {id: board, name: CoC board, role: leader}
-... relationships:
-...   - {from: pwle, to: board, kind: feedback, evidence: [{source: workshop, asserted_by: pwle}]}
-... ''')
->>> status = check_process(m)
+>>> import sysmap
+>>> from sysmap.examples import examples_folder
+>>> status = check_process(sysmap.load_map(examples_folder() / "small.yaml"))
 >>> who = status.stages[1]
->>> [(c.id, c.status) for c in who.checks if c.id in ("who.roles", "who.lived-experience")]
-[('who.roles', 'partial'), ('who.lived-experience', 'done')]
+>>> [(c.id, c.status) for c in who.checks if c.id in ("who.guiding-team", "who.roles")]
+[('who.guiding-team', 'partial'), ('who.roles', 'done')]
 >>> status.current_stage
 'who'
 """
@@ -138,13 +129,8 @@ class Stage:
         return "partial"
 
     def to_data(self) -> dict[str, Any]:
-        return {
-            "stage": self.stage,
-            "title": self.title,
-            "question": self.question,
-            "status": self.status,
-            "checks": [c.to_data() for c in self.checks],
-        }
+        data: dict[str, Any] = {k: getattr(self, k) for k in ("stage", "title", "question")}
+        return data | {"status": self.status, "checks": [c.to_data() for c in self.checks]}
 
 
 @dataclass
@@ -229,14 +215,14 @@ def _check_lines(c: Check) -> list[str]:
     """One check as lines: the status and question (``↳`` for a sub-question),
     then what is known, indented under the question."""
     indent = " " * 11
-    lines = [f"  {c.status:<8} {'↳ ' if c.parent else ''}{c.question}", indent + c.answer]
-    if c.how:
-        lines.append(f"{indent}From the map: {c.how}.")
-    if c.team_answer:
-        lines.append(f"{indent}Team's answer: {c.team_answer}")
-    if c.next_step:
-        lines.append(f"{indent}Next: {c.next_step}")
-    return lines
+    known = [
+        ("", c.answer),
+        ("From the map: ", f"{c.how}." if c.how else ""),
+        ("Team's answer: ", c.team_answer),
+        ("Next: ", c.next_step),
+    ]
+    lines = [f"  {c.status:<8} {'↳ ' if c.parent else ''}{c.question}"]
+    return lines + [indent + label + text for label, text in known if text]
 
 
 def _names(names: list[str], limit: int = NAMES_SHOWN) -> str:

@@ -438,14 +438,12 @@ class FragilityResult(Rendered):
         return ", ".join(words) + (f" and {more} more" if more > 0 else "")
 
     def _what(self, p: WeakPoint) -> str:
-        parts = []
-        if p.silences:
-            parts.append(f"silences {self._n(p.silences)}")
-        if p.breaks:
-            parts.append(f"breaks the loop {self._n(p.breaks)}")
-        if p.unfunds:
-            parts.append(f"leaves {self._n(p.unfunds)} with no funder")
-        return "; ".join(parts)
+        harm = [
+            ("silences {}", p.silences),
+            ("breaks the loop {}", p.breaks),
+            ("leaves {} with no funder", p.unfunds),
+        ]
+        return "; ".join(said.format(self._n(ids)) for said, ids in harm if ids)
 
     def findings(self) -> list[Finding]:
         top = [p for p in self.points if p.silences][:3]

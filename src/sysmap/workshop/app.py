@@ -69,8 +69,23 @@ def _vis(name: str) -> str:
     return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
-def _page(name: str) -> Response:
-    return Response(_static(name), media_type="text/html; charset=utf-8", headers=_HEADERS)
+#: Each page's title; its body is static/ROLE.html, set in the shell static/page.html
+#: (which loads the shared style and scripts, then ROLE.js).
+_TITLES = {
+    "participant": "Join the workshop — sysmap",
+    "facilitator": "Workshop — facilitator — sysmap",
+}
+
+
+def _page_html(role: str) -> str:
+    """The whole page for ``participant`` or ``facilitator``."""
+    body = _static(f"{role}.html").split("\n", 1)[1]  # the first line says what the file is
+    shell = _static("page.html").replace("{{title}}", _TITLES[role]).replace("{{role}}", role)
+    return shell.replace("{{body}}", body)
+
+
+def _page(role: str) -> Response:
+    return Response(_page_html(role), media_type="text/html; charset=utf-8", headers=_HEADERS)
 
 
 def _same_origin(headers: Any) -> bool:
@@ -116,12 +131,12 @@ class _Site:
         self.workshop = workshop
 
     async def participant_page(self, request: Request) -> Response:
-        return _page("participant.html")
+        return _page("participant")
 
     async def facilitator_page(self, request: Request) -> Response:
         if not self.workshop.check_facilitator(request.path_params["token"]):
             return _not_found()
-        return _page("facilitator.html")
+        return _page("facilitator")
 
     async def qr(self, request: Request) -> Response:
         if not self.workshop.check_facilitator(request.path_params["token"]):

@@ -265,10 +265,7 @@ def read_participant(raw: str | bytes) -> Any:
         raise WorkshopError(
             f"unknown message '{kind[:40]}' — reload the page", code="unknown-message"
         )
-    try:
-        return _PARTICIPANT.validate_python(data)
-    except pydantic.ValidationError as exc:
-        raise WorkshopError(_explain(exc), code="invalid") from None
+    return _validate(_PARTICIPANT, data)
 
 
 def read_facilitator(raw: str | bytes) -> Any:
@@ -278,7 +275,12 @@ def read_facilitator(raw: str | bytes) -> Any:
         raise WorkshopError(
             f"unknown message '{str(data['type'])[:40]}' — reload the page", code="unknown-message"
         )
+    return _validate(_FACILITATOR, data)
+
+
+def _validate(adapter: Any, data: dict[str, Any]) -> Any:
+    """The message as its model, or a refusal that names the bad field."""
     try:
-        return _FACILITATOR.validate_python(data)
+        return adapter.validate_python(data)
     except pydantic.ValidationError as exc:
         raise WorkshopError(_explain(exc), code="invalid") from None
