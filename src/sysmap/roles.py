@@ -515,6 +515,16 @@ class DevelopmentPlan:
         return headers, rows
 
 
+def _own_levels_known(levels: Mapping[str, str]) -> None:
+    for c, lv in levels.items():
+        if lv not in OWN_LEVELS:
+            raise BadArgument(
+                f"unknown level '{lv}' for {c} — use none, practical or strategic",
+                argument="levels",
+                choices=OWN_LEVELS,
+            )
+
+
 def development_plan(
     role: GuidingRole,
     levels: Mapping[str, str],
@@ -551,13 +561,7 @@ def development_plan(
     BadArgument
         A level other than none, practical or strategic.
     """
-    for c, lv in levels.items():
-        if lv not in OWN_LEVELS:
-            raise BadArgument(
-                f"unknown level '{lv}' for {c} — use none, practical or strategic",
-                argument="levels",
-                choices=("none", "practical", "strategic"),
-            )
+    _own_levels_known(levels)
     matrix = role_matrix([role])
     gaps: list[Gap] = []
     for r in matrix.rows:
