@@ -44,7 +44,7 @@ from sysmap.analysis.voice import voice, voice_kinds
 from sysmap.errors import BadArgument
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
-from sysmap.render import Block, Heading, Lines, Rendered, Table
+from sysmap.render import Block, Bullets, Heading, Rendered, Table
 
 __all__ = [
     "NetworkWhatIfResult",
@@ -226,7 +226,7 @@ class NetworkWhatIfResult(Rendered):
     def blocks(self) -> list[Block]:
         """What was changed, then who and what it touches, section by section."""
         lines = [f"{title}: {self._n(ids) if ids else 'none'}" for title, ids in self._sections()]
-        return [Heading(f"What if on {self.map_id}: {self.change_text()}", 2), Lines(lines)]
+        return [Heading(f"What if on {self.map_id}: {self.change_text()}", 2), Bullets(list(lines))]
 
 
 def _find_relationships(m: SystemMap, ids: Iterable[str], what: str) -> set[str]:
@@ -485,7 +485,7 @@ class FragilityResult(Rendered):
         table = Table(headers, self._rows(), total=len(self.points), more="--format json lists all")
         out: list[Block] = [Heading(self._head(), 2), table]
         harm = [f"{p.label}: {self._what(p)}" for p in self.points[: self.shown]]
-        return out + ([Lines(harm)] if harm else [])
+        return out + ([Bullets(list(harm))] if harm else [])
 
 
 def _voice_dominators(m: SystemMap) -> tuple[dict[str, str], set[str]]:
