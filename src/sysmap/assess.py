@@ -61,7 +61,7 @@ from sysmap.model import CHARTER_STATUSES, Assessment, AssessmentScore, SystemMa
 from sysmap.render import Block, Bullets, Heading, Para, Rendered, Table, fmt_number, pct
 
 if TYPE_CHECKING:
-    from sysmap.analysis._base import Finding
+    from sysmap.analysis import Finding
 
 __all__ = [
     "ASSESS_JSON_VERSION",
@@ -280,7 +280,8 @@ class AssessmentCoverage:
         )
 
     def findings(self) -> list[Finding]:
-        from sysmap.analysis._base import Finding
+        # sysmap.analysis loads numpy and igraph: only when findings are asked for
+        from sysmap.analysis import Finding
 
         out: list[Finding] = []
         if not self.organisations:

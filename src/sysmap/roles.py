@@ -55,6 +55,7 @@ from sysmap.errors import BadArgument, UnknownFormat
 from sysmap.escape import spreadsheet_cell
 from sysmap.model import LEVELS, OWN_LEVELS, GuidingRole, Responsibility, SystemMap
 from sysmap.problems import PathPart, Problem, did_you_mean, one_of
+from sysmap.render import md_table, text_table
 
 __all__ = [
     "ROLES_JSON_VERSION",
@@ -1145,8 +1146,6 @@ def format_roles(
 
 
 def _tables(md: bool) -> Any:
-    from sysmap.analysis._base import md_table, text_table
-
     return md_table if md else text_table
 
 
