@@ -264,7 +264,7 @@ def test_charter_status_beside_the_scores():
     texts = [f.text for f in report.findings()]
     assert "Charter status: 1 of 2 organisations adopted, 0 reviewing, 1 not started." in texts
     text = assess(sysmap.loads_map(CHARTER)).format_text()
-    assert "Charter status\norganisation" in text
+    assert "Charter status:\norganisation" in text
     data = assess(sysmap.loads_map(CHARTER)).to_data()["assessments"][0]
     assert data["charter_status"][0]["history"] == [{"status": "reviewing", "date": "2025-01-15"}]
     rows = list(csv.reader(io.StringIO(assess(sysmap.loads_map(CHARTER)).format_csv())))

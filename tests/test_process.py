@@ -573,11 +573,12 @@ def test_formats_and_unknown_format():
     current, redesign = build(complete, redesign=False)
     status = check_process(current, redesign, current_file="today.yaml")
     text = format_process(status)
-    assert text.splitlines()[:4] == [
-        "Where the guiding team stands: Today (today)",
-        "Guiding question: How do people find housing?",
-        "Redesign: none yet",
+    assert text.splitlines()[:5] == [
+        "Where the guiding team stands: Today",
+        "",
         "Now at: What (19 of 30 checks done, 0 partly, 11 open)",
+        "Guiding question: How do people find housing?",
+        "Map: today; redesign: none yet",
     ]
     assert (
         "           Next: sysmap plan today.yaml REDESIGN -o plan.md  # once the redesign is drawn"
@@ -636,7 +637,7 @@ def test_cli_exit_codes_and_strict(tmp_path: Path):
     path.write_text(json.dumps(current.model_dump(mode="json", by_alias=True)), encoding="utf-8")
     result = runner.invoke(cli, ["process", str(path)])
     assert result.exit_code == 0
-    assert result.output.splitlines()[3] == "Now at: What (19 of 30 checks done, 0 partly, 11 open)"
+    assert result.output.splitlines()[2] == "Now at: What (19 of 30 checks done, 0 partly, 11 open)"
     assert f"cp {path} {tmp_path / 'today-redesign.yaml'}" in result.output
     assert runner.invoke(cli, ["process", str(path), "--strict"]).exit_code == 1
     red = tmp_path / "redesign.yaml"

@@ -31,17 +31,12 @@ Example
 -------
 >>> from sysmap import loads_map
 >>> m = loads_map('''
-... id: demo
-... title: Demo
-... guiding_question: Is lived experience involvement effective?
-... stakeholders:
-...   - {id: shelter, name: Family shelter, role: provider}
-...   - {id: board, name: CoC board, role: leader}
-... assessments:
-...   - id: ready
-...     name: Ready for lived experience
-...     items: [{id: pay, text: Experts are paid}, {id: act, text: Leaders act on advice}]
-...     results: [{stakeholder: shelter, scores: {pay: 2, act: 1}}]
+... {id: a, title: A, guiding_question: Are Experts heard?,
+...  stakeholders: [{id: shelter, name: Family shelter, role: provider},
+...                 {id: board, name: CoC board, role: leader}],
+...  assessments: [{id: ready, name: Ready,
+...    items: [{id: pay, text: Experts are paid}, {id: act, text: Leaders act on advice}],
+...    results: [{stakeholder: shelter, scores: {pay: 2, act: 1}}]}]}
 ... ''')
 >>> report = assess(m)
 >>> a = report.assessments[0]
@@ -60,12 +55,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text, spreadsheet_cell
+from sysmap.errors import BadArgument, UnknownFormat
+from sysmap.escape import spreadsheet_cell
 from sysmap.model import CHARTER_STATUSES, Assessment, AssessmentScore, SystemMap
+from sysmap.render import Block, Bullets, Heading, Para, Rendered, Table, fmt_number, pct
 
 if TYPE_CHECKING:
-    from sysmap.analysis._base import Finding
+    from sysmap.analysis import Finding
 
 __all__ = [
     "ASSESS_JSON_VERSION",
@@ -87,24 +83,10 @@ __all__ = [
 ASSESS_JSON_VERSION = 1
 
 
-def fmt_number(value: Any, digits: int = 2) -> str:
-    # sysmap.analysis loads numpy and igraph; import it only when printing
-    from sysmap.analysis._base import fmt_number as fmt
-
-    return fmt(value, digits)
-
-
-def md_table(headers: list[str], rows: list[list[Any]]) -> str:
-    from sysmap.analysis._base import md_table as table
-
-    return table(headers, rows)
-
-
-def text_table(headers: list[str], rows: list[list[Any]]) -> str:
-    from sysmap.analysis._base import text_table as table
-
-    return table(headers, rows)
-
+#: What a checklist file that is not a block of fields is told.
+_NOT_A_CHECKLIST = (
+    "a checklist is a block of fields (id, name, scale, items) — see examples/assessments/"
+)
 
 #: The area of items that name none.
 NO_AREA = "other"
@@ -298,7 +280,8 @@ class AssessmentCoverage:
         )
 
     def findings(self) -> list[Finding]:
-        from sysmap.analysis._base import Finding
+        # sysmap.analysis loads numpy and igraph: only when findings are asked for
+        from sysmap.analysis import Finding
 
         out: list[Finding] = []
         if not self.organisations:
@@ -309,7 +292,7 @@ class AssessmentCoverage:
         out.append(
             Finding(
                 f"'{self.name}': across {n} organisation{'s' if n != 1 else ''}, "
-                f"{_pct(t.percent)} of what needs to be in place is in place "
+                f"{_percent100(t.percent)} of what needs to be in place is in place "
                 f"({t.fully} item scores fully, {t.partly} partly, {t.not_in_place} not).",
                 "assess",
                 3,
@@ -332,7 +315,7 @@ class AssessmentCoverage:
             weakest = min(scored_areas, key=lambda a: a.percent or 0.0)
             out.append(
                 Finding(
-                    f"The weakest area is {weakest.area} ({_pct(weakest.percent)} in place).",
+                    f"The weakest area is {weakest.area} ({_percent100(weakest.percent)} in place).",
                     "assess",
                     2,
                 )
@@ -369,12 +352,13 @@ class AssessmentCoverage:
         }
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{fmt_number(value, 0)}%"
+def _percent100(value: float | None) -> str:
+    """A percentage kept from 0 to 100 as people read it (see :func:`sysmap.render.pct`)."""
+    return pct(None if value is None else value / 100)
 
 
 @dataclass
-class AssessmentReport:
+class AssessmentReport(Rendered):
     """Coverage of every checklist in a map."""
 
     map_id: str
@@ -394,44 +378,28 @@ class AssessmentReport:
             "assessments": [a.to_data() for a in self.assessments],
         }
 
-    def format_text(self) -> str:
-        lines = [f"Assessments: {self.title} ({self.map_id})"]
+    def blocks(self) -> list[Block]:
+        """Each checklist: its headlines, then tables by organisation, area and
+        item, the charter status, and who is not scored yet."""
+        out: list[Block] = [Heading(f"Assessments: {self.title} ({self.map_id})", 1)]
         if not self.assessments:
-            lines += ["", "The map has no assessments yet."]
+            out.append(Para("The map has no assessments yet."))
         for a in self.assessments:
             lo, hi = (fmt_number(x) for x in a.scale)
-            lines += ["", f"{a.name} ({a.id}), scale {lo} to {hi}", ""]
-            lines += [f"- {f.text}" for f in a.findings() if f.importance >= 2]
+            out += [
+                Heading(f"{a.name} ({a.id}), scale {lo} to {hi}", 2),
+                Bullets([f.text for f in a.findings() if f.importance >= 2]),
+            ]
             if a.organisations:
-                lines += ["", "By organisation", text_table(*_org_table(a))]
-                lines += ["", "By area", text_table(*_area_table(a, md=False))]
-                lines += ["", "By item, weakest first", text_table(*_item_table(a))]
+                out += [Heading("By organisation", 3), Table(*_org_table(a))]
+                out += [Heading("By area", 3), Table(*_area_table(a))]
+                out += [Heading("By item, weakest first", 3), Table(*_item_table(a))]
             if a.charter:
-                lines += ["", "Charter status", text_table(*_charter_table(a))]
+                out += [Heading("Charter status", 3), Table(*_charter_table(a))]
             if a.not_assessed:
                 names = ", ".join(o.name for o in a.not_assessed)
-                lines += ["", f"Not assessed yet ({len(a.not_assessed)}): {names}"]
-        return "\n".join(lines) + "\n"
-
-    def format_markdown(self) -> str:
-        md = markdown_text
-        out = [f"# Assessments: {md(self.title)}"]
-        if not self.assessments:
-            out += ["", "The map has no assessments yet."]
-        for a in self.assessments:
-            lo, hi = (fmt_number(x) for x in a.scale)
-            out += ["", f"## {md(a.name)}", "", f"`{a.id}`, scale {lo} to {hi}.", ""]
-            out += [f"- {md(f.text)}" for f in a.findings() if f.importance >= 2]
-            if a.organisations:
-                out += ["", "### By organisation", "", md_table(*_org_table(a))]
-                out += ["", "### By area", "", md_table(*_area_table(a, md=True))]
-                out += ["", "### By item, weakest first", "", md_table(*_item_table(a))]
-            if a.charter:
-                out += ["", "### Charter status", "", md_table(*_charter_table(a))]
-            if a.not_assessed:
-                names = ", ".join(o.name for o in a.not_assessed)
-                out += ["", f"**Not assessed yet ({len(a.not_assessed)}):** {md(names)}"]
-        return "\n".join(out) + "\n"
+                out.append(Para(names, label=f"Not assessed yet ({len(a.not_assessed)}):"))
+        return out
 
     def format_csv(self) -> str:
         """One row per organisation and checklist, then one per checklist ("system")."""
@@ -503,7 +471,7 @@ def _org_table(a: AssessmentCoverage) -> tuple[list[str], list[list[Any]]]:
                 o.name,
                 o.date.isoformat() if o.date else "—",
                 score,
-                _pct(o.percent) + trend,
+                _percent100(o.percent) + trend,
                 o.tally.fully,
                 o.tally.partly,
                 o.tally.not_in_place,
@@ -514,7 +482,7 @@ def _org_table(a: AssessmentCoverage) -> tuple[list[str], list[list[Any]]]:
             "across the system",
             "",
             "",
-            _pct(a.percent),
+            _percent100(a.percent),
             a.tally.fully,
             a.tally.partly,
             a.tally.not_in_place,
@@ -529,7 +497,7 @@ def _charter_table(a: AssessmentCoverage) -> tuple[list[str], list[list[Any]]]:
             c.name,
             c.status,
             c.date.isoformat() if c.date else "—",
-            _pct(c.percent),
+            _percent100(c.percent),
             "; ".join(f"{st} {d.isoformat() if d else ''}".strip() for st, d in c.history) or "—",
         ]
         for c in a.charter
@@ -564,17 +532,12 @@ def _charter(
     return rows
 
 
-def _area_table(a: AssessmentCoverage, md: bool) -> tuple[list[str], list[list[Any]]]:
+def _area_table(a: AssessmentCoverage) -> tuple[list[str], list[list[Any]]]:
     text = {i.id: i.text for i in a.items}
-    rows = [
-        [
-            ar.area,
-            len(ar.items),
-            _pct(ar.percent),
-            ("; " if md else ", ").join(text[g] if md else g for g in ar.gaps) or "none",
-        ]
-        for ar in a.areas
-    ]
+    rows: list[list[Any]] = []
+    for ar in a.areas:
+        gaps = "; ".join(text[g] for g in ar.gaps) or "none"
+        rows.append([ar.area, len(ar.items), _percent100(ar.percent), gaps])
     return ["area", "items", "in place", "gaps (under half way)"], rows
 
 
@@ -583,7 +546,7 @@ def _item_table(a: AssessmentCoverage) -> tuple[list[str], list[list[Any]]]:
         (i for i in a.items if i.tally.scored), key=lambda i: (i.percent or 0.0, i.area)
     )
     rows = [
-        [i.id, i.area, _pct(i.percent), i.tally.fully, i.tally.partly, i.tally.not_in_place]
+        [i.id, i.area, _percent100(i.percent), i.tally.fully, i.tally.partly, i.tally.not_in_place]
         for i in ranked
     ]
     return ["item", "area", "in place", "fully", "partly", "not"], rows
@@ -720,7 +683,7 @@ def assess(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         ``only`` names no assessment of the map.
     """
     chosen = list(m.assessments)
@@ -736,7 +699,7 @@ def assess(
                 if guess
                 else ("use one of " + ", ".join(ids) if ids else "the map has no assessments")
             )
-            raise SysmapError(f"no assessment '{only}' in {m.id} — {hint}")
+            raise BadArgument(f"no assessment '{only}' in {m.id} — {hint}", argument="only")
     wanted = list(organisations) if organisations is not None else None
     return AssessmentReport(m.id, m.title, [_cover(a, m, wanted) for a in chosen])
 
@@ -751,7 +714,11 @@ def format_assessments(report: AssessmentReport, fmt: str = "text") -> str:
         return json.dumps(report.to_data(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return report.format_csv()
-    raise SysmapError(f"unknown format '{fmt}' — use text, md, json or csv")
+    raise UnknownFormat(
+        f"unknown format '{fmt}' — use text, md, json or csv",
+        value=fmt,
+        choices=("text", "md", "json", "csv"),
+    )
 
 
 # ---------------------------------------------------------------- templates
@@ -781,13 +748,7 @@ def load_assessment_template(path: str | os.PathLike[str]) -> Assessment:
     data = parse_text(text, detect_format(path, text), name)
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        problems.append(
-            Problem(
-                "a checklist is a block of fields (id, name, scale, items) — see "
-                "examples/assessments/",
-                code="not-a-checklist",
-            )
-        )
+        problems.append(Problem(_NOT_A_CHECKLIST, code="not-a-checklist"))
     else:
         # checked as the one assessment of a map, so the messages are the map's own
         wrapper = {"id": "x", "title": "x", "guiding_question": "x", "assessments": [data]}

@@ -24,21 +24,12 @@ question by the From → To shifts each shared measure makes.
 
 Example
 -------
->>> from sysmap import loads_map
->>> m = loads_map('''
-... id: demo
-... title: Demo
-... guiding_question: Whose voice reaches the board?
-... stakeholders:
-...   - {id: pwle, name: People with lived experience, role: beneficiary, lived_experience: true}
-...   - {id: board, name: CoC board, role: leader}
-... relationships:
-...   - {from: pwle, to: board, kind: feedback, evidence: [{source: workshop, asserted_by: pwle}]}
-... ''')
->>> status = check_process(m)
+>>> import sysmap
+>>> from sysmap.examples import examples_folder
+>>> status = check_process(sysmap.load_map(examples_folder() / "small.yaml"))
 >>> who = status.stages[1]
->>> [(c.id, c.status) for c in who.checks if c.id in ("who.roles", "who.lived-experience")]
-[('who.roles', 'partial'), ('who.lived-experience', 'done')]
+>>> [(c.id, c.status) for c in who.checks if c.id in ("who.guiding-team", "who.roles")]
+[('who.guiding-team', 'partial'), ('who.roles', 'done')]
 >>> status.current_stage
 'who'
 """
@@ -50,10 +41,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import SysmapError, UnknownFormat
 from sysmap.model import MEASURE_SHIFTS, ROLES, VOICE_KINDS, SystemMap
 from sysmap.questions import QUESTIONS, STAGE_TITLES
+from sysmap.render import Block, Heading, Lines, Note, Para, Rendered, plural
 
 __all__ = [
     "PROCESS_JSON_VERSION",
@@ -138,17 +129,12 @@ class Stage:
         return "partial"
 
     def to_data(self) -> dict[str, Any]:
-        return {
-            "stage": self.stage,
-            "title": self.title,
-            "question": self.question,
-            "status": self.status,
-            "checks": [c.to_data() for c in self.checks],
-        }
+        data: dict[str, Any] = {k: getattr(self, k) for k in ("stage", "title", "question")}
+        return data | {"status": self.status, "checks": [c.to_data() for c in self.checks]}
 
 
 @dataclass
-class ProcessStatus:
+class ProcessStatus(Rendered):
     """Where the guiding team stands: every stage with its checks."""
 
     map_id: str
@@ -205,66 +191,38 @@ class ProcessStatus:
             "unknown_answers": list(self.unknown_answers),
         }
 
-    def format_text(self) -> str:
-        lines = [
-            f"Where the guiding team stands: {self.title} ({self.map_id})",
-            f"Guiding question: {self.guiding_question}",
-            f"Redesign: {self.redesign_id or 'none yet'}",
-            self.headline(),
+    def blocks(self) -> list[Block]:
+        """The headline, then each stage with every check: its status, what
+        the maps say, the team's answer and the next step."""
+        out: list[Block] = [
+            Heading(f"Where the guiding team stands: {self.title}", 1),
+            Lines(
+                [
+                    self.headline(),
+                    f"Guiding question: {self.guiding_question}",
+                    f"Map: {self.map_id}; redesign: {self.redesign_id or 'none yet'}",
+                ]
+            ),
         ]
         for s in self.stages:
-            lines += ["", f"{s.title.upper()} [{s.status}] {s.question}"]
-            for c in s.checks:
-                pad = "  " if c.parent else ""
-                lines.append(f"  {pad}{c.status:<8} {c.question}")
-                lines.append(f"  {pad}         {c.answer}")
-                if c.how:
-                    lines.append(f"  {pad}         From the map: {c.how}.")
-                if c.team_answer:
-                    lines.append(f"  {pad}         Team's answer: {c.team_answer}")
-                if c.next_step:
-                    lines.append(f"  {pad}         Next: {c.next_step}")
-        lines += [f"Note: {u}" for u in self.unknown_answers]
-        return "\n".join(lines) + "\n"
-
-    def format_markdown(self) -> str:
-        out = [
-            f"# Where the guiding team stands: {_md(self.title)}",
-            "",
-            f"**Guiding question:** {_md(self.guiding_question)}",
-            "",
-            f"Map `{self.map_id}`; redesign "
-            + (f"`{self.redesign_id}`." if self.redesign_id else "none yet."),
-            "",
-            f"**{self.headline()}**",
-        ]
-        for s in self.stages:
-            out += ["", f"## {s.title} — {s.status}", "", f"*{_md(s.question)}*", ""]
-            out += [
-                "| | question | what the maps say | team's answer | next step |",
-                "|---|---|---|---|---|",
-            ]
-            for c in s.checks:
-                step = (
-                    f"`{_code(c.next_step)}`"
-                    if c.next_step and c.next_step.startswith("sysmap ")
-                    else _md(c.next_step or "")
-                )
-                said = _md(c.answer) + (f" *(from {_md(c.how)})*" if c.how else "")
-                question = ("↳ " if c.parent else "") + _md(c.question)
-                team = _md(c.team_answer or "")
-                out.append(f"| {c.status} | {question} | {said} | {team} | {step} |")
-        out += [f"\n*Note: {_md(u)}*" for u in self.unknown_answers]
-        return "\n".join(out) + "\n"
+            out += [Heading(f"{s.title} — {s.status}", 2), Para(s.question)]
+            out += [Lines(_check_lines(c)) for c in s.checks]
+        out += [Note(f"Note: {u}") for u in self.unknown_answers]
+        return out
 
 
-def _md(text: str) -> str:
-    return markdown_text(text)
-
-
-def _code(text: str) -> str:
-    # inside a code span Markdown shows everything as written but a backtick
-    return text.replace("|", "\\|").replace("\n", " ").replace("`", "'")
+def _check_lines(c: Check) -> list[str]:
+    """One check as lines: the status and question (``↳`` for a sub-question),
+    then what is known, indented under the question."""
+    indent = " " * 11
+    known = [
+        ("", c.answer),
+        ("From the map: ", f"{c.how}." if c.how else ""),
+        ("Team's answer: ", c.team_answer),
+        ("Next: ", c.next_step),
+    ]
+    lines = [f"  {c.status:<8} {'↳ ' if c.parent else ''}{c.question}"]
+    return lines + [indent + label + text for label, text in known if text]
 
 
 def _names(names: list[str], limit: int = NAMES_SHOWN) -> str:
@@ -276,10 +234,6 @@ def _names(names: list[str], limit: int = NAMES_SHOWN) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
 # ---------------------------------------------------------------- who
 
 
@@ -287,7 +241,7 @@ def _who_roles(m: SystemMap, mf: str) -> Check:
     by_role: Counter[str] = Counter(s.role for s in m.stakeholders)
     missing = [r for r in ROLES if by_role[r] == 0]
     role_words = {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}
-    present = _names([_plural(by_role[r], r, role_words[r]) for r in ROLES if by_role[r]])
+    present = _names([plural(by_role[r], r, role_words[r]) for r in ROLES if by_role[r]])
     if not missing:
         roles = _check(
             "who.roles",
@@ -316,7 +270,7 @@ def _who_lived(m: SystemMap, mf: str) -> Check:
         le = _check(
             "who.lived-experience",
             "done",
-            f"Yes: {_plural(len(lived), 'stakeholder')} "
+            f"Yes: {plural(len(lived), 'stakeholder')} "
             f"{'brings' if len(lived) == 1 else 'bring'} lived experience "
             f"({_names([s.name for s in lived])}).",
         )
@@ -347,7 +301,7 @@ def _who_team(m: SystemMap, mf: str) -> list[Check]:
         roles_taken = _check(
             "who.guiding-team",
             "partial",
-            f"{len(team) - len(vacant)} of {_plural(len(team), 'role')} taken; nobody has "
+            f"{len(team) - len(vacant)} of {plural(len(team), 'role')} taken; nobody has "
             f"accepted {_names([g.name for g in vacant])} yet.",
             f"sysmap set {mf} {first.id} accepted_by ID  # see sysmap roles {mf}",
         )
@@ -355,7 +309,7 @@ def _who_team(m: SystemMap, mf: str) -> list[Check]:
         roles_taken = _check(
             "who.guiding-team",
             "done",
-            f"Yes: all {_plural(len(team), 'role')} have been accepted.",
+            f"Yes: all {plural(len(team), 'role')} have been accepted.",
         )
 
     ids = {s.id: s for s in m.stakeholders}
@@ -411,8 +365,8 @@ def _why_relationships(m: SystemMap, mf: str) -> Check:
         rel = _check(
             "why.relationships",
             "partial",
-            f"{_plural(len(links), 'relationship')} between stakeholders, but "
-            f"{_plural(len(alone), 'stakeholder')} {'has' if len(alone) == 1 else 'have'} "
+            f"{plural(len(links), 'relationship')} between stakeholders, but "
+            f"{plural(len(alone), 'stakeholder')} {'has' if len(alone) == 1 else 'have'} "
             f"none: {_names(alone)}.",
             f"sysmap add relationship {mf} FROM "
             f"{next(s.id for s in m.stakeholders if s.id not in linked)} --kind serves "
@@ -422,7 +376,7 @@ def _why_relationships(m: SystemMap, mf: str) -> Check:
         rel = _check(
             "why.relationships",
             "done",
-            f"Yes: {_plural(len(links), 'relationship')} between stakeholders; everyone "
+            f"Yes: {plural(len(links), 'relationship')} between stakeholders; everyone "
             "is connected.",
         )
     return rel
@@ -456,7 +410,7 @@ def _why_voice(m: SystemMap, mf: str) -> Check:
         voice = _check(
             "why.voice-collected",
             "done",
-            f"Yes: {_plural(len(heard), 'relationship')} rest on what beneficiaries or people "
+            f"Yes: {plural(len(heard), 'relationship')} rest on what beneficiaries or people "
             f"with lived experience said ({who}).",
         )
     else:
@@ -517,7 +471,7 @@ def _why_indicators(m: SystemMap, mf: str) -> Check:
         ind = _check(
             "why.indicators",
             "partial",
-            f"{_plural(len(m.indicators), 'indicator')}, none broken down by group.",
+            f"{plural(len(m.indicators), 'indicator')}, none broken down by group.",
             f'sysmap set {mf} {m.indicators[0].id} disaggregations "[{{by: race, values: '
             '{GROUP: 0}}]"',
         )
@@ -526,7 +480,7 @@ def _why_indicators(m: SystemMap, mf: str) -> Check:
         ind = _check(
             "why.indicators",
             "done",
-            f"Yes: {_plural(len(m.indicators), 'indicator')}, {len(broken_down)} broken down "
+            f"Yes: {plural(len(m.indicators), 'indicator')}, {len(broken_down)} broken down "
             f"by {_names(bys)}.",
         )
     return ind
@@ -627,7 +581,7 @@ def _what_model(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str
         out = _check(
             "what.outcomes",
             "done",
-            f"{_plural(len(m.outcomes), 'outcome')} in {where}{note}.",
+            f"{plural(len(m.outcomes), 'outcome')} in {where}{note}.",
         )
     else:
         out = _check(
@@ -651,7 +605,7 @@ def _what_model(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str
         kf = _check(
             "what.key-factors",
             "partial",
-            f"{_plural(n_factors, 'factor')} and {_plural(n_links, 'causal link')} in "
+            f"{plural(n_factors, 'factor')} and {plural(n_links, 'causal link')} in "
             f"{where}, but no feedback loop among them.",
             f"sysmap add relationship {mfile} FROM TO --kind influences --polarity +  "
             "# a link that closes a loop",
@@ -662,8 +616,8 @@ def _what_model(current: SystemMap, redesign: SystemMap | None, mf: str, rf: str
         kf = _check(
             "what.key-factors",
             "done",
-            f"Yes: {_plural(n_factors, 'factor')}, {_plural(n_links, 'causal link')} and "
-            f"{_plural(n_loops, 'feedback loop')}{more} among them in {where} "
+            f"Yes: {plural(n_factors, 'factor')}, {plural(n_links, 'causal link')} and "
+            f"{plural(n_loops, 'feedback loop')}{more} among them in {where} "
             f"({_names(kinds)}).",
         )
     return [out, kf]
@@ -821,7 +775,7 @@ def _how_measures(m: SystemMap, mfile: str) -> Check:
         return _check(
             "how.measures",
             "partial" if over_time else "open",
-            f"{len(over_time)} of {_plural(len(m.measures), 'shared measure')} have values "
+            f"{len(over_time)} of {plural(len(m.measures), 'shared measure')} have values "
             f"on two dates or more ({sources} data); not yet: "
             f"{_names([x.name for x in flat])}.",
             f"sysmap add value {mfile} {flat[0].id} YYYY-MM-DD VALUE  # at the next reporting date",
@@ -867,7 +821,7 @@ def _who_groups(m: SystemMap, mf: str) -> list[Check]:
         qid = f"who.{_ROLE_WORDS[role]}"
         found = [s.name for s in m.stakeholders if s.role == role]
         if found:
-            n = _plural(len(found), role, _ROLE_WORDS[role])
+            n = plural(len(found), role, _ROLE_WORDS[role])
             out.append(_check(qid, "done", f"{n}: {_names(found)}."))
         else:
             out.append(
@@ -922,7 +876,7 @@ def _why_providers(m: SystemMap, mf: str) -> Check:
     linked = {r.source for r in links} | {r.target for r in links}
     groups = _groups(providers, [(r.source, r.target) for r in links])
     text = (
-        f"{_plural(len(links), 'relationship')} among {len(providers)} providers "
+        f"{plural(len(links), 'relationship')} among {len(providers)} providers "
         f"({_names([f'{k} {n}' for k, n in kinds.most_common()], limit=4)}); "
         + (
             "they form one connected group."
@@ -994,7 +948,7 @@ def _what_improvements(redesign: SystemMap | None, rf: str, plan: Any) -> list[C
             _check(
                 qid,
                 "done",
-                f"{_plural(len(items), 'change')} in the redesign "
+                f"{plural(len(items), 'change')} in the redesign "
                 f"({_names([f'{n} {a}' for a, n in actions.most_common()], limit=7)}), e.g. "
                 f"{items[0].title}.",
             )
@@ -1047,7 +1001,7 @@ def _how_evaluate(m: SystemMap) -> Check:
     return _check(
         "how.evaluate",
         "done",
-        f"{_plural(len(back), 'relationship')} carry information back to beneficiaries.",
+        f"{plural(len(back), 'relationship')} carry information back to beneficiaries.",
     )
 
 
@@ -1166,7 +1120,7 @@ def format_process(status: ProcessStatus, fmt: str = "text") -> str:
 
     Raises
     ------
-    SysmapError
+    UnknownFormat
         An unknown format.
     """
     if fmt == "text":
@@ -1175,4 +1129,6 @@ def format_process(status: ProcessStatus, fmt: str = "text") -> str:
         return status.format_markdown()
     if fmt == "json":
         return json.dumps(status.to_data(), indent=2, ensure_ascii=False) + "\n"
-    raise SysmapError(f"unknown format '{fmt}' — use text, md or json")
+    raise UnknownFormat(
+        f"unknown format '{fmt}' — use text, md or json", value=fmt, choices=("text", "md", "json")
+    )

@@ -51,10 +51,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sysmap.errors import SysmapError
+from sysmap.errors import BadArgument, UnknownFormat
 from sysmap.escape import spreadsheet_cell
 from sysmap.model import LEVELS, OWN_LEVELS, GuidingRole, Responsibility, SystemMap
 from sysmap.problems import PathPart, Problem, did_you_mean, one_of
+from sysmap.render import md_table, text_table
 
 __all__ = [
     "ROLES_JSON_VERSION",
@@ -515,6 +516,16 @@ class DevelopmentPlan:
         return headers, rows
 
 
+def _own_levels_known(levels: Mapping[str, str]) -> None:
+    for c, lv in levels.items():
+        if lv not in OWN_LEVELS:
+            raise BadArgument(
+                f"unknown level '{lv}' for {c} — use none, practical or strategic",
+                argument="levels",
+                choices=OWN_LEVELS,
+            )
+
+
 def development_plan(
     role: GuidingRole,
     levels: Mapping[str, str],
@@ -548,12 +559,10 @@ def development_plan(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         A level other than none, practical or strategic.
     """
-    for c, lv in levels.items():
-        if lv not in OWN_LEVELS:
-            raise SysmapError(f"unknown level '{lv}' for {c} — use none, practical or strategic")
+    _own_levels_known(levels)
     matrix = role_matrix([role])
     gaps: list[Gap] = []
     for r in matrix.rows:
@@ -1079,15 +1088,20 @@ def format_roles(
 
     Raises
     ------
-    SysmapError
+    UnknownFormat, BadArgument
         An unknown format or table, or a map's table asked of an archetype.
     """
     if table is not None and table not in TABLES:
-        raise SysmapError(f"unknown table '{table}' — use {one_of(TABLES)}")
+        raise BadArgument(
+            f"unknown table '{table}' — use {one_of(TABLES)}",
+            argument="table",
+            choices=tuple(TABLES),
+        )
     if table in ("team", "development") and coverage is None:
-        raise SysmapError(
+        raise BadArgument(
             f"an archetype has no team — '{table}' needs a map whose guiding_team says who "
-            "accepted each role (and their own levels)"
+            "accepted each role (and their own levels)",
+            argument="table",
         )
     parts = (
         [table]
@@ -1105,7 +1119,11 @@ def format_roles(
     if fmt == "csv":
         return _csv(matrix, coverage, table or "matrix")
     if fmt not in ("text", "md", "markdown"):
-        raise SysmapError(f"unknown format '{fmt}' — use text, md, json or csv")
+        raise UnknownFormat(
+            f"unknown format '{fmt}' — use text, md, json or csv",
+            value=fmt,
+            choices=("text", "md", "json", "csv"),
+        )
     md = fmt != "text"
     out: list[str] = []
     if title:
@@ -1128,8 +1146,6 @@ def format_roles(
 
 
 def _tables(md: bool) -> Any:
-    from sysmap.analysis._base import md_table, text_table
-
     return md_table if md else text_table
 
 

@@ -6,16 +6,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sysmap.escape import markdown_text
 from sysmap.model import ROLES, SystemMap
 from sysmap.problems import Problem
+from sysmap.render import Block, Bullets, Heading, Lines, Para, Rendered, plural
 from sysmap.validate import check_references
 
 __all__ = ["MapSummary", "summarize"]
 
 
 @dataclass
-class MapSummary:
+class MapSummary(Rendered):
     """Counts that tell a facilitator what a map holds."""
 
     id: str
@@ -40,51 +40,37 @@ class MapSummary:
         data["warnings"] = [w.message for w in self.warnings]
         return data
 
-    def format_text(self) -> str:
-        lines = [
-            f"{self.title} ({self.id}, {self.stage})",
-            f"Guiding question: {self.guiding_question}",
-            "",
-            "Stakeholders: "
-            + ", ".join(
-                f"{n} {role}{'ies' if n != 1 and role.endswith('y') else 's' if n != 1 else ''}".replace(
-                    "yies", "ies"
-                )
-                for role, n in self.stakeholders_by_role.items()
-            )
-            + f" ({self.lived_experience} with lived experience)",
-        ]
+    def blocks(self) -> list[Block]:
+        """The title, the guiding question, the counts, then any warnings."""
+        people = ", ".join(
+            plural(n, role, _ROLE_PLURALS[role]) for role, n in self.stakeholders_by_role.items()
+        )
         total = sum(self.relationships_by_kind.values())
         kinds = ", ".join(f"{k} {n}" for k, n in self.relationships_by_kind.items())
-        lines.append(f"Relationships: {total}" + (f" ({kinds})" if kinds else ""))
+        counts = [
+            f"Stakeholders: {people} ({self.lived_experience} with lived experience)",
+            f"Relationships: {total}" + (f" ({kinds})" if kinds else ""),
+        ]
         if self.relationships_by_status:
-            lines.append(
-                "  by status: "
-                + ", ".join(f"{k} {n}" for k, n in self.relationships_by_status.items())
-            )
-        lines.append(
+            by_status = ", ".join(f"{k} {n}" for k, n in self.relationships_by_status.items())
+            counts.append(f"Relationships by status: {by_status}")
+        counts += [
             f"Factors: {self.factors}; feedback loops: {self.loops}; guiding-team roles: "
-            f"{self.guiding_roles}"
-        )
-        lines.append(
+            f"{self.guiding_roles}",
             f"Outcomes: {self.outcomes}; measures: {self.measures}; indicators: "
-            f"{self.indicators}; assessments: {self.assessments}"
-        )
-        for w in self.warnings:
-            lines.append(f"warning: {w.message}")
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        md = markdown_text
-        out = [f"# {md(self.title)}", "", f"**Guiding question:** {md(self.guiding_question)}", ""]
-        out += ["| role | stakeholders |", "|---|---|"]
-        out += [f"| {r} | {n} |" for r, n in self.stakeholders_by_role.items()]
-        out += ["", "| relationship kind | count |", "|---|---|"]
-        out += [f"| {k} | {n} |" for k, n in self.relationships_by_kind.items()]
-        out += ["", f"Feedback loops: {self.loops}. Factors: {self.factors}."]
+            f"{self.indicators}; assessments: {self.assessments}",
+        ]
+        out: list[Block] = [
+            Heading(f"{self.title} ({self.id}, {self.stage})", 1),
+            Para(self.guiding_question, label="Guiding question:"),
+            Lines(counts),
+        ]
         if self.warnings:
-            out += [""] + [f"- warning: {md(w.message)}" for w in self.warnings]
-        return "\n".join(out) + "\n"
+            out.append(Bullets([f"warning: {w.message}" for w in self.warnings]))
+        return out
+
+
+_ROLE_PLURALS = {"beneficiary": "beneficiaries", "provider": "providers", "leader": "leaders"}
 
 
 def summarize(m: SystemMap) -> MapSummary:

@@ -58,12 +58,12 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from sysmap.analysis._base import Finding, md_table, text_table
+from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import BadArgument
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
+from sysmap.render import Block, Bullets, Heading, Lines, Note, Para, Rendered, Table
 
 __all__ = [
     "SQUASHING",
@@ -116,20 +116,28 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.squashing not in SQUASHING:
-            raise SysmapError(
+            raise BadArgument(
                 f"unknown squashing function '{self.squashing}' — use one of "
-                + ", ".join(SQUASHING)
+                + ", ".join(SQUASHING),
+                argument="squashing",
+                choices=tuple(SQUASHING),
             )
         if self.rule not in RULES:
-            raise SysmapError(
-                f"unknown inference rule '{self.rule}' — use one of " + ", ".join(RULES)
+            raise BadArgument(
+                f"unknown inference rule '{self.rule}' — use one of " + ", ".join(RULES),
+                argument="rule",
+                choices=tuple(RULES),
             )
         if not (self.lam > 0 and math.isfinite(self.lam)):
-            raise SysmapError(f"λ (lam) must be a positive number (got {self.lam})")
+            raise BadArgument(f"λ (lam) must be a positive number (got {self.lam})", argument="lam")
         if self.max_steps < 1:
-            raise SysmapError(f"the step limit must be at least 1 (got {self.max_steps})")
+            raise BadArgument(
+                f"the step limit must be at least 1 (got {self.max_steps})", argument="max_steps"
+            )
         if not self.tolerance > 0:
-            raise SysmapError(f"the tolerance must be above 0 (got {self.tolerance})")
+            raise BadArgument(
+                f"the tolerance must be above 0 (got {self.tolerance})", argument="tolerance"
+            )
         if self.initial is not None:
             self.check_value(self.initial, "the initial value")
 
@@ -141,12 +149,13 @@ class Settings:
         return 0.5 if self.squashing == "sigmoid" else 0.0
 
     def check_value(self, value: float, what: str) -> None:
-        """Raise :class:`SysmapError` when ``value`` is outside the squashing's range."""
+        """Raise :class:`~sysmap.errors.BadArgument` when ``value`` is outside the squashing's range."""
         low, high = SQUASHING[self.squashing]
         if not (isinstance(value, (int, float)) and low <= value <= high):
-            raise SysmapError(
+            raise BadArgument(
                 f"{what} is {value:g}, outside {low:g} to {high:g} (the range of "
-                f"{self.squashing} squashing) — use a value from {low:g} to {high:g}"
+                f"{self.squashing} squashing) — use a value from {low:g} to {high:g}",
+                argument=what,
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,7 +204,7 @@ class KeyFactorModel:
         return int(self.weights.nnz)
 
     def index(self, factor: str) -> int:
-        """The position of a factor, by id or name (:class:`SysmapError` if unknown)."""
+        """The position of a factor, by id or name (:class:`~sysmap.errors.BadArgument` if unknown)."""
         if factor in self._pos:
             return self._pos[factor]
         folded = factor.strip().casefold()
@@ -206,7 +215,7 @@ class KeyFactorModel:
         hint = (
             f"did you mean '{guess}'?" if guess else "use a factor's id (sysmap summary lists them)"
         )
-        raise SysmapError(f"unknown factor '{factor}' — {hint}")
+        raise BadArgument(f"unknown factor '{factor}' — {hint}", argument="hold")
 
     def __post_init__(self) -> None:
         self._pos = {f: i for i, f in enumerate(self.ids)}
@@ -217,13 +226,14 @@ def key_factor_model(m: SystemMap) -> KeyFactorModel:
 
     Raises
     ------
-    SysmapError
+    BadArgument
         When the map has no factors.
     """
     if not m.factors:
-        raise SysmapError(
+        raise BadArgument(
             f"the map '{m.id}' has no factors — a what-if scenario needs a key-factor model "
-            "(add factors and causal links with kind: influences and a polarity)"
+            "(add factors and causal links with kind: influences and a polarity)",
+            argument="map",
         )
     ids = [f.id for f in m.factors]
     pos = {f: i for i, f in enumerate(ids)}
@@ -387,7 +397,7 @@ class FactorChange:
 
 
 @dataclass
-class WhatIfResult:
+class WhatIfResult(Rendered):
     """The answer to one scenario: every factor's change, largest first.
 
     :meth:`to_dict` gives the JSON: ``analysis`` (``"whatif"``), ``map``,
@@ -461,10 +471,7 @@ class WhatIfResult:
 
     def _head(self) -> list[str]:
         s = self.settings
-        lines = [
-            f"What if: {self.title}" + (f" ({self.scenario_id})" if self.scenario_id else ""),
-            f"Held: {self._held_names()}",
-        ]
+        lines = [f"Held: {self._held_names()}"]
         if self.note:
             lines.append(f"Note: {self.note}")
         lines.append(
@@ -486,25 +493,24 @@ class WhatIfResult:
             for c in self.changes
         ]
 
-    def format_text(self) -> str:
-        lines = self._head()
+    def blocks(self) -> list[Block]:
+        """What was held and how the runs ended, then every factor's change."""
+        title = f"What if: {self.title}" + (f" ({self.scenario_id})" if self.scenario_id else "")
+        out: list[Block] = [Heading(title, 2), Lines(self._head())]
         if not self.settled:
-            lines.append("No changes are shown: a run that does not settle has no single answer.")
-            return "\n".join(lines)
-        lines.append("")
-        lines += [c.describe() for c in self.changes]
-        lines.append("")
-        lines.append("Direction and relative size, not a forecast.")
-        return "\n".join(lines)
+            out.append(
+                Note("No changes are shown: a run that does not settle has no single answer.")
+            )
+            return out
+        moved = [c.describe() for c in self.changes if c.direction != "no change"]
+        if moved:
+            out += [Heading("What moves", 3), Bullets(list(moved))]
+        headers = ["factor", "baseline", "scenario", "change", "direction", ""]
+        return [*out, Table(headers, self._rows()), Para(NOT_A_FORECAST)]
 
-    def format_markdown(self) -> str:
-        head = [markdown_text(x) for x in self._head()]
-        lines = [f"## {head[0]}", ""] + [f"- {x}" for x in head[1:]]
-        if self.settled:
-            headers = ["factor", "baseline", "scenario", "change", "direction", ""]
-            lines += ["", md_table(headers, self._rows())]
-        lines += ["", "Direction and relative size, not a forecast."]
-        return "\n".join(lines)
+
+#: What the numbers of a what-if are, said under every table of them.
+NOT_A_FORECAST = "Direction and relative size, not a forecast."
 
 
 def _signed(x: float) -> str:
@@ -527,7 +533,27 @@ def _scenario(m: SystemMap, name: str) -> tuple[str, str | None, dict[str, float
         if sc.id == name or (sc.name or "").casefold() == folded:
             return sc.id, sc.name, dict(sc.hold), sc.note
     known = ", ".join(sc.id for sc in m.scenarios) or "none (add them under scenarios:)"
-    raise SysmapError(f"the map '{m.id}' has no scenario '{name}' — its scenarios: {known}")
+    raise BadArgument(
+        f"the map '{m.id}' has no scenario '{name}' — its scenarios: {known}", argument="scenario"
+    )
+
+
+def _held(
+    m: SystemMap, kfm: KeyFactorModel, hold: Mapping[str, float] | None, scenario: str | None
+) -> tuple[str | None, str | None, dict[str, float], str | None]:
+    """The scenario's id, name, held values (``hold`` added to the scenario's) and note."""
+    sid, name, note = None, None, None
+    wanted: dict[str, float] = {}
+    if scenario is not None:
+        sid, name, wanted, note = _scenario(m, scenario)
+    wanted.update(hold or {})
+    if not wanted:
+        raise BadArgument(
+            "nothing is held — name at least one factor and its value (e.g. "
+            f"{kfm.ids[0]}=1) or a scenario declared in the map",
+            argument="hold",
+        )
+    return sid, name, wanted, note
 
 
 def _positions(kfm: KeyFactorModel, wanted: Mapping[str, float], s: Settings) -> dict[int, float]:
@@ -573,7 +599,7 @@ def whatif(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         An unknown factor or scenario, a value outside the squashing's range,
         nothing held, or a map with no factors.
 
@@ -590,16 +616,7 @@ def whatif(
     """
     s = settings or Settings()
     kfm = model or key_factor_model(m)
-    sid, name, note = None, None, None
-    wanted: dict[str, float] = {}
-    if scenario is not None:
-        sid, name, wanted, note = _scenario(m, scenario)
-    wanted.update(hold or {})
-    if not wanted:
-        raise SysmapError(
-            "nothing is held — name at least one factor and its value (e.g. "
-            f"{kfm.ids[0]}=1) or a scenario declared in the map"
-        )
+    sid, name, wanted, note = _held(m, kfm, hold, scenario)
     by_pos = _positions(kfm, wanted, s)
     base = infer(kfm, None, s)
     run = infer(kfm, by_pos, s)
@@ -624,7 +641,7 @@ def whatif(
 
 
 @dataclass
-class ScenarioTable:
+class ScenarioTable(Rendered):
     """Every declared scenario side by side: one column of changes per scenario.
 
     :meth:`to_dict` gives ``analysis`` (``"whatif-all"``), ``map`` and
@@ -691,36 +708,17 @@ class ScenarioTable:
             for r in self.results
         ]
 
-    def format_text(self) -> str:
+    def blocks(self) -> list[Block]:
+        """Each column's scenario and how it ended, then the changes side by side."""
         if not self.results:
-            return f"The map '{self.map_id}' declares no scenarios."
+            return [Para(f"The map '{self.map_id}' declares no scenarios.")]
         headers, rows = self._table()
-        return "\n".join(
-            [
-                f"{self.heading}: change from the baseline",
-                *self._lines(),
-                "",
-                text_table(headers, rows),
-                "",
-                "Direction and relative size, not a forecast.",
-            ]
-        )
-
-    def format_markdown(self) -> str:
-        if not self.results:
-            return f"The map '{self.map_id}' declares no scenarios."
-        headers, rows = self._table()
-        return "\n".join(
-            [
-                f"## {markdown_text(self.heading)}",
-                "",
-                *[f"- {markdown_text(x)}" for x in self._lines()],
-                "",
-                md_table(headers, rows),
-                "",
-                "Direction and relative size, not a forecast.",
-            ]
-        )
+        return [
+            Heading(f"{self.heading}: change from the baseline", 2),
+            Lines(self._lines()),
+            Table(headers, rows),
+            Para(NOT_A_FORECAST),
+        ]
 
 
 def whatif_all(m: SystemMap, *, settings: Settings | None = None) -> ScenarioTable:
@@ -767,7 +765,7 @@ def whatif_maps(
     ['riverton-current', 'riverton-redesign']
     """
     if not maps:
-        raise SysmapError("no maps given — name at least one map")
+        raise BadArgument("no maps given — name at least one map", argument="maps")
     results = [whatif(m, hold, scenario=scenario, settings=settings) for m in maps]
     return ScenarioTable(maps[0].id, results, by_map=True)
 

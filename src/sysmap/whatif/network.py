@@ -37,14 +37,14 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
-from sysmap.analysis._base import Finding, md_table, text_table
+from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
 from sysmap.analysis.loops import loops
 from sysmap.analysis.voice import voice, voice_kinds
-from sysmap.errors import SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import BadArgument
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
+from sysmap.render import Block, Bullets, Heading, Rendered, Table
 
 __all__ = [
     "NetworkWhatIfResult",
@@ -140,7 +140,7 @@ def _connected(m: SystemMap) -> set[str]:
 
 
 @dataclass
-class NetworkWhatIfResult:
+class NetworkWhatIfResult(Rendered):
     """What changes in the stakeholder network.
 
     :meth:`to_dict` gives ``analysis`` (``"whatif-network"``), ``map``,
@@ -223,17 +223,10 @@ class NetworkWhatIfResult:
             "findings": [f.to_dict() for f in self.findings()],
         }
 
-    def format_text(self) -> str:
-        lines = [f"What if on {self.map_id}: {self.change_text()}", ""]
-        for title, ids in self._sections():
-            lines.append(f"{title}: {self._n(ids) if ids else 'none'}")
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        lines = [f"## What if on {self.map_id}", "", markdown_text(self.change_text()), ""]
-        for title, ids in self._sections():
-            lines.append(f"- **{title}**: {markdown_text(self._n(ids)) if ids else 'none'}")
-        return "\n".join(lines)
+    def blocks(self) -> list[Block]:
+        """What was changed, then who and what it touches, section by section."""
+        lines = [f"{title}: {self._n(ids) if ids else 'none'}" for title, ids in self._sections()]
+        return [Heading(f"What if on {self.map_id}: {self.change_text()}", 2), Bullets(list(lines))]
 
 
 def _find_relationships(m: SystemMap, ids: Iterable[str], what: str) -> set[str]:
@@ -243,7 +236,9 @@ def _find_relationships(m: SystemMap, ids: Iterable[str], what: str) -> set[str]
         if ident not in known:
             guess = did_you_mean(ident, sorted(known))
             hint = f"did you mean '{guess}'?" if guess else "give the relationship an id in the map"
-            raise SysmapError(f"{what}: the map '{m.id}' has no relationship '{ident}' — {hint}")
+            raise BadArgument(
+                f"{what}: the map '{m.id}' has no relationship '{ident}' — {hint}", argument=what
+            )
         out.add(ident)
     return out
 
@@ -260,9 +255,10 @@ def _borrowed(
     for r in borrowed:
         for end in (r.source, r.target):
             if end not in elements:
-                raise SysmapError(
+                raise BadArgument(
                     f"--with: the relationship '{r.id}' from '{source.id if source else ''}' "
-                    f"joins '{end}', who is not in the map '{m.id}' — add them to it first"
+                    f"joins '{end}', who is not in the map '{m.id}' — add them to it first",
+                    argument="--with",
                 )
     return _find_relationships(m, mine, "--with"), borrowed
 
@@ -273,7 +269,9 @@ def _check_stakeholders(m: SystemMap, ids: Iterable[str]) -> None:
         if sid not in people:
             guess = did_you_mean(sid, sorted(people))
             hint = f"did you mean '{guess}'?" if guess else "use a stakeholder's id"
-            raise SysmapError(f"the map '{m.id}' has no stakeholder '{sid}' — {hint}")
+            raise BadArgument(
+                f"the map '{m.id}' has no stakeholder '{sid}' — {hint}", argument="without"
+            )
 
 
 def _voice_moves(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
@@ -337,7 +335,7 @@ def network_whatif(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         An unknown stakeholder or relationship id, or nothing to change.
 
     Example
@@ -350,9 +348,10 @@ def network_whatif(
     (9, ['people-unsheltered', 'families-in-shelter'])
     """
     if not (without or without_relationships or with_relationships):
-        raise SysmapError(
+        raise BadArgument(
             "nothing to change — name a stakeholder to take out (--without), a "
-            "relationship to stop (--without-relationship) or one to form (--with)"
+            "relationship to stop (--without-relationship) or one to form (--with)",
+            argument="without",
         )
     _check_stakeholders(m, without)
     gone = _find_relationships(m, without_relationships, "--without-relationship")
@@ -415,7 +414,7 @@ class WeakPoint:
 
 
 @dataclass
-class FragilityResult:
+class FragilityResult(Rendered):
     """Single points of failure, ranked (most beneficiaries silenced first).
 
     :meth:`to_dict` gives ``analysis`` (``"fragile"``), ``map``,
@@ -439,14 +438,12 @@ class FragilityResult:
         return ", ".join(words) + (f" and {more} more" if more > 0 else "")
 
     def _what(self, p: WeakPoint) -> str:
-        parts = []
-        if p.silences:
-            parts.append(f"silences {self._n(p.silences)}")
-        if p.breaks:
-            parts.append(f"breaks the loop {self._n(p.breaks)}")
-        if p.unfunds:
-            parts.append(f"leaves {self._n(p.unfunds)} with no funder")
-        return "; ".join(parts)
+        harm = [
+            ("silences {}", p.silences),
+            ("breaks the loop {}", p.breaks),
+            ("leaves {} with no funder", p.unfunds),
+        ]
+        return "; ".join(said.format(self._n(ids)) for said, ids in harm if ids)
 
     def findings(self) -> list[Finding]:
         top = [p for p in self.points if p.silences][:3]
@@ -482,19 +479,13 @@ class FragilityResult:
             f"{self.loops_holding} declared loops holding)"
         )
 
-    def format_text(self) -> str:
+    def blocks(self) -> list[Block]:
+        """The ranking (cut to :attr:`shown` rows), then what each loss does."""
         headers = ["#", "what", "name", "silences", "loops broken", "left unfunded"]
-        lines = [self._head(), "", text_table(headers, self._rows()), ""]
-        lines += [f"{p.label}: {self._what(p)}" for p in self.points[: self.shown]]
-        if len(self.points) > self.shown:
-            lines.append(f"… and {len(self.points) - self.shown} more (--format json lists all)")
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        headers = ["#", "what", "name", "silences", "loops broken", "left unfunded"]
-        lines = [f"## {markdown_text(self._head())}", "", md_table(headers, self._rows()), ""]
-        lines += [f"- **{p.label}**: {self._what(p)}" for p in self.points[: self.shown]]
-        return "\n".join(lines)
+        table = Table(headers, self._rows(), total=len(self.points), more="--format json lists all")
+        out: list[Block] = [Heading(self._head(), 2), table]
+        harm = [f"{p.label}: {self._what(p)}" for p in self.points[: self.shown]]
+        return out + ([Bullets(list(harm))] if harm else [])
 
 
 def _voice_dominators(m: SystemMap) -> tuple[dict[str, str], set[str]]:

@@ -32,9 +32,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from sysmap.errors import SysmapError
+from sysmap.errors import SysmapError, WorkshopError
 from sysmap.workshop import protocol as p
 from sysmap.workshop.hub import Client, Workshop
+from sysmap.workshop.views import groups_of
 
 __all__ = ["create_app", "CONTENT_SECURITY_POLICY"]
 
@@ -68,42 +69,90 @@ def _vis(name: str) -> str:
     return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
-def _page(name: str) -> Response:
-    return Response(_static(name), media_type="text/html; charset=utf-8", headers=_HEADERS)
+#: Each page's title; its body is static/ROLE.html, set in the shell static/page.html
+#: (which loads the shared style and scripts, then ROLE.js).
+_TITLES = {
+    "participant": "Join the workshop — sysmap",
+    "facilitator": "Workshop — facilitator — sysmap",
+}
+
+
+def _page_html(role: str) -> str:
+    """The whole page for ``participant`` or ``facilitator``."""
+    body = _static(f"{role}.html").split("\n", 1)[1]  # the first line says what the file is
+    shell = _static("page.html").replace("{{title}}", _TITLES[role]).replace("{{role}}", role)
+    return shell.replace("{{body}}", body)
+
+
+def _page(role: str) -> Response:
+    return Response(_page_html(role), media_type="text/html; charset=utf-8", headers=_HEADERS)
 
 
 def _same_origin(headers: Any) -> bool:
     origin = headers.get("origin")
     if origin is None:
         return True  # not a browser: browsers always send Origin here
-    return urlsplit(origin).netloc == headers.get("host", "")
+    return bool(urlsplit(origin).netloc == headers.get("host", ""))
 
 
 def create_app(workshop: Workshop) -> Starlette:
     """The Starlette application serving one :class:`Workshop`."""
+    site = _Site(workshop)
 
-    async def participant_page(request: Request) -> Response:
-        return _page("participant.html")
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await workshop.start()
+        try:
+            yield
+        finally:
+            await workshop.stop()
 
-    async def facilitator_page(request: Request) -> Response:
-        if not workshop.check_facilitator(request.path_params["token"]):
-            return PlainTextResponse("Not found", status_code=404, headers=_HEADERS)
-        return _page("facilitator.html")
+    routes = [
+        Route("/", site.participant_page),
+        Route("/f/{token}", site.facilitator_page),
+        Route("/f/{token}/qr.svg", site.qr),
+        Route("/static/{name}", site.static),
+        Route("/favicon.ico", site.no_icon),
+        Route("/groups", site.groups),
+        Route("/join", site.join, methods=["POST"]),
+        WebSocketRoute("/ws", site.live),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
 
-    async def qr(request: Request) -> Response:
-        if not workshop.check_facilitator(request.path_params["token"]):
-            return PlainTextResponse("Not found", status_code=404, headers=_HEADERS)
+
+def _not_found() -> Response:
+    return PlainTextResponse("Not found", status_code=404, headers=_HEADERS)
+
+
+class _Site:
+    """The pages, files and channels one workshop serves (one method a route)."""
+
+    def __init__(self, workshop: Workshop) -> None:
+        self.workshop = workshop
+
+    async def participant_page(self, request: Request) -> Response:
+        return _page("participant")
+
+    async def facilitator_page(self, request: Request) -> Response:
+        if not self.workshop.check_facilitator(request.path_params["token"]):
+            return _not_found()
+        return _page("facilitator")
+
+    async def qr(self, request: Request) -> Response:
+        if not self.workshop.check_facilitator(request.path_params["token"]):
+            return _not_found()
+        # segno is needed only for this picture
         import io
 
         import segno
 
         out = io.BytesIO()
-        segno.make(workshop.join_url, error="m").save(
+        segno.make(self.workshop.join_url, error="m").save(
             out, kind="svg", scale=8, border=2, xmldecl=False
         )
         return Response(out.getvalue(), media_type="image/svg+xml", headers=_HEADERS)
 
-    async def static(request: Request) -> Response:
+    async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name in _STATIC:
             return Response(_static(name), media_type=_STATIC[name], headers=_HEADERS)
@@ -112,17 +161,15 @@ def create_app(workshop: Workshop) -> Starlette:
             return Response(
                 _vis(name), media_type=kind, headers={**_HEADERS, "Cache-Control": "max-age=3600"}
             )
-        return PlainTextResponse("Not found", status_code=404, headers=_HEADERS)
+        return _not_found()
 
-    async def no_icon(request: Request) -> Response:
+    async def no_icon(self, request: Request) -> Response:
         return Response(status_code=204, headers=_HEADERS)
 
-    async def groups(request: Request) -> Response:
-        from sysmap.workshop.views import groups_of
+    async def groups(self, request: Request) -> Response:
+        return JSONResponse({"groups": groups_of(self.workshop.data)}, headers=_HEADERS)
 
-        return JSONResponse({"groups": groups_of(workshop.data)}, headers=_HEADERS)
-
-    async def join(request: Request) -> Response:
+    async def join(self, request: Request) -> Response:
         if not _same_origin(request.headers):
             return JSONResponse({"error": "wrong origin"}, status_code=403, headers=_HEADERS)
         try:
@@ -131,12 +178,14 @@ def create_app(workshop: Workshop) -> Starlette:
             body = None
         address = request.client.host if request.client else "?"
         try:
-            return JSONResponse(workshop.join(body, address), headers=_HEADERS)
+            return JSONResponse(self.workshop.join(body, address), headers=_HEADERS)
         except SysmapError as exc:
-            code = 429 if "too many" in str(exc) else 403
+            tries = isinstance(exc, WorkshopError) and exc.code == "too-many-tries"
+            code = 429 if tries else 403
             return JSONResponse({"error": str(exc)}, status_code=code, headers=_HEADERS)
 
-    async def live(ws: WebSocket) -> None:
+    async def live(self, ws: WebSocket) -> None:
+        workshop = self.workshop
         if not _same_origin(ws.headers):
             await ws.close(code=1008)
             return
@@ -161,26 +210,6 @@ def create_app(workshop: Workshop) -> Starlette:
         finally:
             workshop.clients.pop(key, None)
             workshop._touch("status")
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await workshop.start()
-        try:
-            yield
-        finally:
-            await workshop.stop()
-
-    routes = [
-        Route("/", participant_page),
-        Route("/f/{token}", facilitator_page),
-        Route("/f/{token}/qr.svg", qr),
-        Route("/static/{name}", static),
-        Route("/favicon.ico", no_icon),
-        Route("/groups", groups),
-        Route("/join", join, methods=["POST"]),
-        WebSocketRoute("/ws", live),
-    ]
-    return Starlette(routes=routes, lifespan=lifespan)
 
 
 async def _hello(ws: WebSocket, workshop: Workshop) -> Client | None:

@@ -23,7 +23,7 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-from sysmap.errors import EditError, MapInvalid, SysmapError
+from sysmap.errors import EditError, MapInvalid, SysmapError, WorkshopError
 from sysmap.mapfile import detect_format, parse_text, read_text
 from sysmap.storage import write_atomic
 from sysmap.validate import validate_text
@@ -276,7 +276,7 @@ class Workshop:
             self.record({"e": "end", "at": now()})
         await self.flush()
         result = self.summary()
-        text = result.format_markdown()
+        text = result.format_markdown() + "\n"
         write_atomic(self.folder / "summary.md", text)
         if self.summary_file is not None:
             write_atomic(self.summary_file, text)
@@ -293,7 +293,7 @@ class Workshop:
 
         Raises
         ------
-        SysmapError
+        WorkshopError
             A wrong or revoked code, too many tries, the session over, an
             unknown group.
         """
@@ -301,11 +301,15 @@ class Workshop:
         tries = [x for x in self._tries.get(address, []) if t - x < 60]
         everyone = sum(1 for xs in self._tries.values() for x in xs if t - x < 60)
         if len(tries) >= JOIN_TRIES_PER_ADDRESS or everyone >= JOIN_TRIES_ALL:
-            raise SysmapError("too many wrong codes — wait a minute, then try again")
+            raise WorkshopError(
+                "too many wrong codes — wait a minute, then try again", code="too-many-tries"
+            )
         try:
             req = p.JoinRequest.model_validate(body)
         except Exception:  # noqa: BLE001 - any bad body gets the same answer
-            raise SysmapError("give the join code, a group and (if you like) a name") from None
+            raise WorkshopError(
+                "give the join code, a group and (if you like) a name", code="bad-request"
+            ) from None
         code = req.code.strip().upper().replace(" ", "")
         if (
             self.state.ended
@@ -313,12 +317,13 @@ class Workshop:
             or not secrets.compare_digest(code, self.state.code)
         ):
             self._tries[address] = [*tries, t]
-            raise SysmapError(
-                "that join code is not right (or it was replaced) — ask the facilitator"
+            raise WorkshopError(
+                "that join code is not right (or it was replaced) — ask the facilitator",
+                code="wrong-code",
             )
         groups = groups_of(self.data)
         if req.group not in groups:
-            raise SysmapError("choose one of the groups offered")
+            raise WorkshopError("choose one of the groups offered", code="unknown-group")
         pid, secret = secrets.token_hex(6), secrets.token_urlsafe(24)
         self.record(
             {
@@ -368,7 +373,7 @@ class Workshop:
             payload["edge"] = self._real_key(payload["edge"])
             shown = resolve_edge(m, payload["edge"])
             if shown is None:
-                raise SysmapError("that relationship is no longer on the map")
+                raise WorkshopError("that relationship is no longer on the map", code="not-on-map")
             payload["shown"] = {k: shown[k] for k in ("from", "to", "kind") if k in shown}
             ends, _, _n = seen["edge"].rpartition("#")
             pair, _, kind = ends.rpartition(":")
@@ -406,7 +411,9 @@ class Workshop:
     def _pending(self, cid: str) -> Any:
         c = self.state.contributions.get(cid)
         if c is None or c.status != "pending":
-            raise SysmapError(f"'{cid[:40]}' is not waiting in the queue (decided already?)")
+            raise WorkshopError(
+                f"'{cid[:40]}' is not waiting in the queue (decided already?)", code="not-in-queue"
+            )
         return c
 
     def _apply(self, steps: list[Any]) -> None:
@@ -441,7 +448,7 @@ class Workshop:
 
         Raises
         ------
-        SysmapError
+        WorkshopError, EditError
             Not in the queue, a field that cannot be corrected, or the
             proposal does not fit the map; it stays in the queue.
         """
@@ -450,7 +457,10 @@ class Workshop:
         allowed = EDITABLE[c.kind]
         wrong = [k for k in edits if k not in allowed]
         if wrong:
-            raise SysmapError(f"'{wrong[0]}' cannot be changed here — change {', '.join(allowed)}")
+            raise WorkshopError(
+                f"'{wrong[0]}' cannot be changed here — change {', '.join(allowed)}",
+                code="not-editable",
+            )
         payload = {**c.payload, **edits}
         for key in ("strength", "trust"):
             if isinstance(payload.get(key), str) and payload[key].isdigit():
@@ -485,7 +495,9 @@ class Workshop:
         person = self.state.participants[c.pid]
         if c.kind == "add_stakeholder":
             if element_name(self.data, into) is None:
-                raise SysmapError(f"'{into[:60]}' is not on the map — give a stakeholder id")
+                raise WorkshopError(
+                    f"'{into[:60]}' is not on the map — give a stakeholder id", code="not-on-map"
+                )
             steps: list[Any] = []
         elif c.kind == "add_relationship":
             confirm = {
@@ -498,8 +510,9 @@ class Workshop:
                 confirm, self.data, c.group, person.name, self.state.settings["names_in_map"]
             )
         else:
-            raise SysmapError(
-                "merge a new stakeholder or relationship; accept or reject the others"
+            raise WorkshopError(
+                "merge a new stakeholder or relationship; accept or reject the others",
+                code="cannot-merge",
             )
         if steps:
             self._apply(steps)
@@ -515,17 +528,17 @@ class Workshop:
 
         Raises
         ------
-        SysmapError
+        WorkshopError
             Nothing to undo, or the change cannot be taken back any more.
         """
         if not self.state.accepted:
-            raise SysmapError("nothing to undo")
+            raise WorkshopError("nothing to undo", code="nothing-to-undo")
         c = self.state.contributions[self.state.accepted[-1]]
         steps = [inverse(s) for s in reversed(c.steps)]
         try:
             self._apply(steps)
         except EditError as exc:
-            raise SysmapError(f"cannot undo “{c.label}”: {exc}") from None
+            raise WorkshopError(f"cannot undo “{c.label}”: {exc}", code="cannot-undo") from None
         self.record({"e": "undo", "cid": c.cid, "steps": steps, "at": now()})
         self._mine.add(c.pid)
         return c.label

@@ -3,7 +3,7 @@
 Participants may only *propose*; the facilitator decides. Every message is
 one JSON object with a ``type``; :func:`read_participant` and
 :func:`read_facilitator` turn it into a model or raise
-:class:`~sysmap.errors.SysmapError` with a message the page can show (bad
+:class:`~sysmap.errors.WorkshopError` with a message the page can show (bad
 input never becomes a server error).
 
 Example
@@ -13,7 +13,7 @@ Example
 >>> read_participant('{"type": "accept", "cid": "c1"}')
 Traceback (most recent call last):
 ...
-sysmap.errors.SysmapError: a participant cannot send 'accept' — participants propose; the facilitator decides
+sysmap.errors.WorkshopError: a participant cannot send 'accept' — participants propose; the facilitator decides
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
-from sysmap.errors import SysmapError
+from sysmap.errors import WorkshopError
 
 __all__ = [
     "ROLE_GROUPS",
@@ -223,13 +223,17 @@ _FACILITATOR_TYPES |= {"revoke_code", "end", "ping"}
 
 def _decode(raw: str | bytes) -> dict[str, Any]:
     if len(raw) > MAX_MESSAGE_BYTES:
-        raise SysmapError(f"that message is too long (over {MAX_MESSAGE_BYTES // 1024} KB)")
+        raise WorkshopError(
+            f"that message is too long (over {MAX_MESSAGE_BYTES // 1024} KB)", code="too-long"
+        )
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise SysmapError("that message is not JSON — reload the page") from None
+        raise WorkshopError("that message is not JSON — reload the page", code="not-json") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise SysmapError("a message is a JSON object with a 'type' — reload the page")
+        raise WorkshopError(
+            "a message is a JSON object with a 'type' — reload the page", code="bad-message"
+        )
     return data
 
 
@@ -246,30 +250,37 @@ def read_participant(raw: str | bytes) -> Any:
 
     Raises
     ------
-    SysmapError
+    WorkshopError
         Not JSON, an unknown or facilitator-only type, or a bad field (the
         message names the field).
     """
     data = _decode(raw)
     kind = data["type"]
     if kind in _FACILITATOR_TYPES - _PARTICIPANT_TYPES:
-        raise SysmapError(
-            f"a participant cannot send '{kind}' — participants propose; the facilitator decides"
+        raise WorkshopError(
+            f"a participant cannot send '{kind}' — participants propose; the facilitator decides",
+            code="not-allowed",
         )
     if kind not in _PARTICIPANT_TYPES:
-        raise SysmapError(f"unknown message '{kind[:40]}' — reload the page")
-    try:
-        return _PARTICIPANT.validate_python(data)
-    except pydantic.ValidationError as exc:
-        raise SysmapError(_explain(exc)) from None
+        raise WorkshopError(
+            f"unknown message '{kind[:40]}' — reload the page", code="unknown-message"
+        )
+    return _validate(_PARTICIPANT, data)
 
 
 def read_facilitator(raw: str | bytes) -> Any:
     """A facilitator's message as its model (see :func:`read_participant`)."""
     data = _decode(raw)
     if data["type"] not in _FACILITATOR_TYPES:
-        raise SysmapError(f"unknown message '{str(data['type'])[:40]}' — reload the page")
+        raise WorkshopError(
+            f"unknown message '{str(data['type'])[:40]}' — reload the page", code="unknown-message"
+        )
+    return _validate(_FACILITATOR, data)
+
+
+def _validate(adapter: Any, data: dict[str, Any]) -> Any:
+    """The message as its model, or a refusal that names the bad field."""
     try:
-        return _FACILITATOR.validate_python(data)
+        return adapter.validate_python(data)
     except pydantic.ValidationError as exc:
-        raise SysmapError(_explain(exc)) from None
+        raise WorkshopError(_explain(exc), code="invalid") from None

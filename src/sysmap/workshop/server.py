@@ -11,7 +11,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sysmap.errors import MissingDependency, SysmapError
+from sysmap.errors import BadArgument, MissingDependency, WorkshopError
 from sysmap.workshop.hub import Workshop
 from sysmap.workshop.summary import SessionSummary
 
@@ -36,8 +36,9 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise SysmapError(
-            f"cannot listen on {host}:{port} ({exc.strerror}) — choose another --port"
+        raise BadArgument(
+            f"cannot listen on {host}:{port} ({exc.strerror}) — choose another --port",
+            argument="port",
         ) from None
     sock.listen(128)
     sock.set_inheritable(True)
@@ -119,7 +120,7 @@ def run_workshop(
 
     Raises
     ------
-    SysmapError
+    MapInvalid, BadArgument
         The map has problems, or the port is taken.
     """
     workshop = Workshop(
@@ -203,5 +204,7 @@ def start_workshop(
     while not server.started and thread.is_alive():
         threading.Event().wait(0.02)
     if not server.started:
-        raise SysmapError(f"the workshop on {map_file} did not start — see the messages above")
+        raise WorkshopError(
+            f"the workshop on {map_file} did not start — see the messages above", code="not-started"
+        )
     return RunningWorkshop(workshop, server, thread, sock.getsockname()[1])

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sysmap.errors import SysmapError
+from sysmap.errors import WorkshopError
 from sysmap.workshop.steps import Step
 
 __all__ = ["Participant", "Contribution", "SessionState", "Journal", "apply_event", "replay"]
@@ -112,16 +112,20 @@ def _job_done(state: SessionState, job: str) -> None:
 
 def apply_event(state: SessionState, ev: dict[str, Any]) -> None:
     """Change the session by one journal event (live and on replay)."""
+    if ev["e"] in _CONTRIBUTION_EVENTS:
+        _contribution_event(state, ev)
+    else:
+        _session_event(state, ev)
+
+
+#: The events about one contribution (the rest are about the session).
+_CONTRIBUTION_EVENTS = ("propose", "accept", "merge", "reject", "undo", "fail")
+
+
+def _contribution_event(state: SessionState, ev: dict[str, Any]) -> None:
+    """A proposal made, decided, undone or failed when written."""
     e = ev["e"]
-    if e == "start":
-        for key in ("session", "token", "code", "map_file", "started_at"):
-            setattr(state, key, ev[key])
-        state.settings.update(ev.get("settings") or {})
-    elif e == "join":
-        state.participants[ev["pid"]] = Participant(
-            ev["pid"], ev["secret_hash"], ev["name"], ev["group"], ev["at"]
-        )
-    elif e == "propose":
+    if e == "propose":
         state.contributions[ev["cid"]] = Contribution(
             ev["cid"], ev["pid"], ev["group"], ev["kind"], ev["payload"], ev["label"], ev["at"]
         )
@@ -151,6 +155,20 @@ def apply_event(state: SessionState, ev: dict[str, Any]) -> None:
             failed.status, failed.reason = "failed", ev["reason"]
             if failed.cid in state.accepted:
                 state.accepted.remove(failed.cid)
+
+
+def _session_event(state: SessionState, ev: dict[str, Any]) -> None:
+    """The session started or ended, someone joined, the map was written, a
+    setting or the stage changed, an answer came in."""
+    e = ev["e"]
+    if e == "start":
+        for key in ("session", "token", "code", "map_file", "started_at"):
+            setattr(state, key, ev[key])
+        state.settings.update(ev.get("settings") or {})
+    elif e == "join":
+        state.participants[ev["pid"]] = Participant(
+            ev["pid"], ev["secret_hash"], ev["name"], ev["group"], ev["at"]
+        )
     elif e == "writing":
         state.writing = {"jobs": ev["jobs"], "after": ev["after"]}
     elif e == "written":
@@ -238,7 +256,7 @@ def replay(path: str | os.PathLike[str]) -> SessionState:
 
     Raises
     ------
-    SysmapError
+    WorkshopError
         A line that is not an event, other than the last.
     """
     state = SessionState()
@@ -252,8 +270,9 @@ def replay(path: str | os.PathLike[str]) -> SessionState:
         except (ValueError, KeyError, TypeError) as exc:
             if number >= len(lines) - 1:
                 break  # torn last line
-            raise SysmapError(
+            raise WorkshopError(
                 f"{path}:{number}: the workshop journal is damaged ({exc}) — move it "
-                "aside to start a new session"
+                "aside to start a new session",
+                code="damaged-journal",
             ) from None
     return state

@@ -42,6 +42,8 @@ __all__ = [
 
 Step = dict[str, Any]
 NewMap = Callable[[dict[str, Any]], Any]
+NewSeq = Callable[[], Any]
+Applier = Callable[[dict[str, Any], "Step", NewMap, NewSeq], None]
 
 _RATINGS = ("strength", "trust")
 
@@ -52,7 +54,7 @@ def _plain(fields: dict[str, Any]) -> Any:
     return copy.deepcopy(fields)
 
 
-def _num(value: Any) -> float | None:
+def _as_float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
@@ -63,8 +65,8 @@ def relationship_match(rel: dict[str, Any]) -> dict[str, Any]:
         "to": str(rel.get("to")),
         "kind": str(rel.get("kind")),
         "status": str(rel.get("status") or "existing"),
-        "strength": _num(rel.get("strength")),
-        "trust": _num(rel.get("trust")),
+        "strength": _as_float(rel.get("strength")),
+        "trust": _as_float(rel.get("trust")),
     }
 
 
@@ -102,7 +104,7 @@ def apply_step(
     data: dict[str, Any],
     step: Step,
     new_map: NewMap = _plain,
-    new_seq: Callable[[], Any] = list,
+    new_seq: NewSeq = list,
 ) -> None:
     """Apply one step to the map's data in place.
 
@@ -114,72 +116,99 @@ def apply_step(
     EditError
         The step cannot be applied (an id taken, an item gone).
     """
-    op = step["op"]
-    if op == "add_stakeholder":
-        ident = step["item"]["id"]
-        for section in ("stakeholders", "factors"):
-            if any(
-                isinstance(s, dict) and str(s.get("id")) == ident for s in data.get(section) or []
-            ):
-                raise EditError(f"'{ident}' is already on the map")
-        _section(data, "stakeholders", new_seq).append(new_map(step["item"]))
-    elif op == "add_relationship":
-        _section(data, "relationships", new_seq).append(new_map(step["item"]))
-    elif op == "add_loop":
-        _section(data, "loops", new_seq).append(new_map(step["item"]))
-    elif op == "add_evidence":
-        index = find_relationship(data, step["match"])
-        if index is None:
-            # the entry changed or went (an edit in a terminal): keep the
-            # contribution as an entry of its own rather than lose it
-            item = {k: v for k, v in step["match"].items() if v is not None}
-            if item.get("status") == "existing":
-                del item["status"]
-            item["evidence"] = [step["evidence"]]
-            _section(data, "relationships", new_seq).append(new_map(item))
-            return
-        rel = data["relationships"][index]
-        _section(rel, "evidence", new_seq).append(new_map(step["evidence"]))
-    elif op in ("remove_stakeholder", "remove_loop"):
-        section = "stakeholders" if op == "remove_stakeholder" else "loops"
-        ident = step["id"]
-        if op == "remove_stakeholder" and any(
-            isinstance(r, dict) and ident in (str(r.get("from")), str(r.get("to")))
-            for r in data.get("relationships") or []
+    handler = _APPLY.get(step["op"])
+    if handler is None:  # pragma: no cover - steps are made by this module
+        raise EditError(f"unknown step '{step['op']}'", where=str(step["op"]))
+    handler(data, step, new_map, new_seq)
+
+
+def _add_stakeholder(data: dict[str, Any], step: Step, new_map: NewMap, new_seq: NewSeq) -> None:
+    ident = step["item"]["id"]
+    for section in ("stakeholders", "factors"):
+        if any(isinstance(s, dict) and str(s.get("id")) == ident for s in data.get(section) or []):
+            raise EditError(f"'{ident}' is already on the map", where=str(ident))
+    _section(data, "stakeholders", new_seq).append(new_map(step["item"]))
+
+
+def _adder(section: str) -> Applier:
+    """A step that appends its item to one section of the map."""
+
+    def add(data: dict[str, Any], step: Step, new_map: NewMap, new_seq: NewSeq) -> None:
+        _section(data, section, new_seq).append(new_map(step["item"]))
+
+    return add
+
+
+def _add_evidence(data: dict[str, Any], step: Step, new_map: NewMap, new_seq: NewSeq) -> None:
+    index = find_relationship(data, step["match"])
+    if index is None:
+        # the entry changed or went (an edit in a terminal): keep the
+        # contribution as an entry of its own rather than lose it
+        item = {k: v for k, v in step["match"].items() if v is not None}
+        if item.get("status") == "existing":
+            del item["status"]
+        item["evidence"] = [step["evidence"]]
+        _section(data, "relationships", new_seq).append(new_map(item))
+        return
+    rel = data["relationships"][index]
+    _section(rel, "evidence", new_seq).append(new_map(step["evidence"]))
+
+
+def _remove_item(data: dict[str, Any], step: Step, new_map: NewMap, new_seq: NewSeq) -> None:
+    op, ident = step["op"], step["id"]
+    section = "stakeholders" if op == "remove_stakeholder" else "loops"
+    if op == "remove_stakeholder" and any(
+        isinstance(r, dict) and ident in (str(r.get("from")), str(r.get("to")))
+        for r in data.get("relationships") or []
+    ):
+        raise EditError(f"'{ident}' is in relationships now — remove those first", where=ident)
+    _drop_last(
+        data.get(section) or [],
+        lambda x: isinstance(x, dict) and str(x.get("id")) == ident,
+        f"'{ident}'",
+    )
+
+
+def _remove_relationship(
+    data: dict[str, Any], step: Step, new_map: NewMap, new_seq: NewSeq
+) -> None:
+    match = relationship_match(step["item"])
+    evidence = list(step["item"].get("evidence") or [])
+    _drop_last(
+        data.get("relationships") or [],
+        lambda r: (
+            _matches(r, match)
+            and len(r.get("evidence") or []) == len(evidence)
+            and all(
+                _same_evidence(a, b) for a, b in zip(r.get("evidence") or [], evidence, strict=True)
+            )
+        ),
+        "that relationship",
+    )
+
+
+def _remove_evidence(data: dict[str, Any], step: Step, new_map: NewMap, new_seq: NewSeq) -> None:
+    for rel in reversed(data.get("relationships") or []):
+        if _matches(rel, step["match"]) and any(
+            _same_evidence(e, step["evidence"]) for e in rel.get("evidence") or []
         ):
-            raise EditError(f"'{ident}' is in relationships now — remove those first")
-        _drop_last(
-            data.get(section) or [],
-            lambda x: isinstance(x, dict) and str(x.get("id")) == ident,
-            f"'{ident}'",
-        )
-    elif op == "remove_relationship":
-        match = relationship_match(step["item"])
-        evidence = list(step["item"].get("evidence") or [])
-        _drop_last(
-            data.get("relationships") or [],
-            lambda r: (
-                _matches(r, match)
-                and len(r.get("evidence") or []) == len(evidence)
-                and all(
-                    _same_evidence(a, b)
-                    for a, b in zip(r.get("evidence") or [], evidence, strict=True)
-                )
-            ),
-            "that relationship",
-        )
-    elif op == "remove_evidence":
-        for rel in reversed(data.get("relationships") or []):
-            if _matches(rel, step["match"]) and any(
-                _same_evidence(e, step["evidence"]) for e in rel.get("evidence") or []
-            ):
-                _drop_last(rel["evidence"], lambda e: _same_evidence(e, step["evidence"]), "it")
-                if not rel["evidence"]:
-                    del rel["evidence"]
-                return
-        raise EditError("that confirmation is no longer in the map — nothing to undo")
-    else:  # pragma: no cover - steps are made by this module
-        raise EditError(f"unknown step '{op}'")
+            _drop_last(rel["evidence"], lambda e: _same_evidence(e, step["evidence"]), "it")
+            if not rel["evidence"]:
+                del rel["evidence"]
+            return
+    raise EditError("that confirmation is no longer in the map — nothing to undo")
+
+
+_APPLY: dict[str, Applier] = {
+    "add_stakeholder": _add_stakeholder,
+    "add_relationship": _adder("relationships"),
+    "add_loop": _adder("loops"),
+    "add_evidence": _add_evidence,
+    "remove_stakeholder": _remove_item,
+    "remove_loop": _remove_item,
+    "remove_relationship": _remove_relationship,
+    "remove_evidence": _remove_evidence,
+}
 
 
 def apply_steps(data: dict[str, Any], steps: list[Step], **builders: Any) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sysmap.render import Block, Bullets, Heading, Lines, Mark, Para, Rendered, Table
 from sysmap.workshop.session import SessionState, replay
 from sysmap.workshop.views import STAGE_QUESTIONS
 
@@ -26,7 +27,7 @@ _KINDS = {
 
 
 @dataclass
-class SessionSummary:
+class SessionSummary(Rendered):
     """A session in figures, with the accepted changes and the answers given."""
 
     map_file: str
@@ -44,56 +45,42 @@ class SessionSummary:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
-    def format_text(self) -> str:
-        lines = [
-            f"Workshop on {self.map_file}: {self.started_at} to {self.ended_at or 'still running'}"
-        ]
+    def blocks(self) -> list[Block]:
+        """Who joined, what they proposed and what was decided, what changed
+        in the map, and the answers to the open questions."""
         people = ", ".join(f"{n} {g}" for g, n in sorted(self.joined.items())) or "nobody"
-        lines.append(f"Joined: {sum(self.joined.values())} ({people})")
-        lines.append(
-            "Contributions: " + ", ".join(f"{n} {k}" for k, n in self.decisions.items() if n)
-            or "none"
-        )
-        for k, n in self.changes.items():
-            lines.append(f"  {n} {k}")
+        rows: list[list[Any]] = [
+            [g, *(row.get(k, 0) for k in self.decisions)]
+            for g, row in sorted(self.by_group.items())
+        ]
+        rows.append([Mark("all"), *self.decisions.values()])
+        changed = [f"{n} {k}" for k, n in self.changes.items()] or ["nothing"]
         if self.external_edits:
-            lines.append(f"Edits made outside the workshop during it: {self.external_edits}")
-        lines.append(f"Compare: sysmap compare {self.before_file} {self.map_file}")
-        return "\n".join(lines)
-
-    def format_markdown(self) -> str:
-        out = [f"# Workshop summary: {self.map_file}", ""]
-        out.append(f"From {self.started_at} to {self.ended_at or '(still running)'}.")
-        out += ["", "## Who joined", "", "| group | people |", "|---|---|"]
-        out += [f"| {_md(g)} | {n} |" for g, n in sorted(self.joined.items())]
-        out += ["", "## Contributions", "", "| group | " + " | ".join(self.decisions) + " |"]
-        out.append("|---|" + "---|" * len(self.decisions))
-        for g, row in sorted(self.by_group.items()):
-            out.append(
-                f"| {_md(g)} | " + " | ".join(str(row.get(k, 0)) for k in self.decisions) + " |"
-            )
-        out.append("| all | " + " | ".join(str(n) for n in self.decisions.values()) + " |")
-        out += ["", "## What changed in the map", ""]
-        out += [f"- {n} {k}" for k, n in self.changes.items()] or ["- nothing"]
-        if self.external_edits:
-            out.append(f"- {self.external_edits} edit(s) made outside the workshop during it")
-        out += ["", "Accepted, in order:", ""]
-        out += [f"{i}. {_md(label)}" for i, label in enumerate(self.accepted, 1)] or ["(none)"]
-        out += ["", f"See every change: `sysmap compare {self.before_file} {self.map_file}`"]
+            changed.append(f"{self.external_edits} edit(s) made outside the workshop during it")
+        accepted = [f"{i}. {label}" for i, label in enumerate(self.accepted, 1)] or ["(none)"]
+        out: list[Block] = [
+            Heading(f"Workshop summary: {self.map_file}", 1),
+            Para(f"From {self.started_at} to {self.ended_at or '(still running)'}."),
+            Para(f"{sum(self.joined.values())} ({people})", label="Joined:"),
+            Heading("Contributions", 2),
+            Table(["group", *self.decisions], rows),
+            Heading("What changed in the map", 2),
+            Bullets(list(changed)),
+            Heading("Accepted, in order", 3),
+            Lines(accepted),
+            Para(f"sysmap compare {self.before_file} {self.map_file}", label="See every change:"),
+        ]
         if self.answers:
-            out += ["", "## Answers to the open questions", ""]
-            for a in self.answers:
-                q = (
-                    STAGE_QUESTIONS[a["stage"]][a["question"]]
-                    if a["question"] < len(STAGE_QUESTIONS[a["stage"]])
-                    else "?"
-                )
-                out.append(f"- **{_md(q)}** ({_md(a['group'])}): {_md(a['text'])}")
-        return "\n".join(out) + "\n"
+            out += [Heading("Answers to the open questions", 2), Bullets(self._answers())]
+        return out
 
-
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    def _answers(self) -> list[str | Mark]:
+        out: list[str | Mark] = []
+        for a in self.answers:
+            questions = STAGE_QUESTIONS[a["stage"]]
+            q = questions[a["question"]] if a["question"] < len(questions) else "?"
+            out.append(f"{q} ({a['group']}): {a['text']}")
+        return out
 
 
 def summarize(state: SessionState, before_file: str | os.PathLike[str]) -> SessionSummary:
@@ -133,7 +120,7 @@ def summarize_journal(journal: str | os.PathLike[str]) -> SessionSummary:
 
     Raises
     ------
-    SysmapError
+    WorkshopError
         The journal is damaged.
     """
     path = Path(journal)
