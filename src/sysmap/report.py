@@ -40,7 +40,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -48,9 +48,28 @@ from typing import Any
 
 from sysmap import charts
 from sysmap import redact as redaction
-from sysmap.errors import SysmapError, UnknownFormat
+from sysmap.errors import OutputError, SysmapError, UnknownFormat
+from sysmap.escape import markdown_text
 from sysmap.model import MEASURE_SHIFTS, ROLES, SystemMap
 from sysmap.problems import did_you_mean, one_of
+from sysmap.render import (
+    Bullets,
+    Cards,
+    Chart,
+    Embed,
+    Heading,
+    Mark,
+    Note,
+    Para,
+    Section,
+    Table,
+    Tiles,
+    fmt_number,
+    pct,
+    plural,
+    render_html,
+    render_markdown,
+)
 from sysmap.whatif import whatif_maps
 
 __all__ = [
@@ -75,87 +94,8 @@ _VERDICTS = {
 }
 
 
-# ------------------------------------------------------------------ blocks
-# The report is built as plain blocks first, then rendered as HTML or
-# Markdown; renderers escape every text, so map text never becomes markup.
-
-
-@dataclass
-class Mark:
-    """A table cell or text with a status: ``good``, ``warn``, ``bad`` or ``""``."""
-
-    text: str
-    kind: str = ""
-
-
-@dataclass
-class Para:
-    text: str
-    label: str | None = None
-    cls: str = ""
-
-
-@dataclass
-class Heading:
-    text: str
-    level: int = 3
-    id: str | None = None
-
-
-@dataclass
-class Bullets:
-    items: list[str | Mark]
-    cls: str = ""
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[Any]]
-    caption: str | None = None
-    total: int | None = None  # rows before truncation
-    cls: str = ""
-
-
-@dataclass
-class Chart:
-    svg: str
-    caption: str
-    table: Table  # what Markdown shows instead
-
-
-@dataclass
-class Tiles:
-    tiles: list[tuple[str, str, str]]  # (figure, label, status)
-
-
-@dataclass
-class Note:
-    text: str
-    kind: str = ""
-
-
-@dataclass
-class Embed:
-    html: str  # trusted markup built by this module
-    markdown: str
-    cls: str = ""
-
-
-@dataclass
-class Cards:
-    """Blocks laid out side by side on a screen, one after another in print."""
-
-    cards: list[list[Any]]
-
-
-@dataclass
-class Section:
-    id: str
-    title: str
-    kicker: str = ""
-    intro: str = ""
-    blocks: list[Any] = field(default_factory=list)
+# The report is built as blocks (sysmap.render) and written as HTML or Markdown;
+# the renderers escape every text, so map text never becomes markup.
 
 
 def _rows(rows: list[list[Any]], headers: list[str], caption: str | None = None) -> Table:
@@ -279,20 +219,6 @@ def _names(*maps: SystemMap | None) -> dict[str, str]:
     return out
 
 
-def _pct(share: float | None) -> str:
-    return "—" if share is None else f"{round(100 * share)}%"
-
-
-def _num(value: Any) -> str:
-    from sysmap.analysis._base import fmt_number
-
-    return fmt_number(value)
-
-
-def _plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
 # ----------------------------------------------------------------- sections
 
 
@@ -356,7 +282,7 @@ def _glance(x: _Inputs) -> Section:
             f"declared feedback loops holding ({of('loops')})",
             "good" if last["holding"] == last["loops"] else "warn",
         ),
-        (fig("power", _pct), "of the power held by beneficiaries", ""),
+        (fig("power", pct), "of the power held by beneficiaries", ""),
         (
             fig("taken"),
             f"guiding-team roles taken ({of('roles')})",
@@ -501,7 +427,7 @@ def _voice_blocks(x: _Inputs, m: SystemMap, result: Any, detail: bool = True) ->
         if weak and weak.get("strength") is not None:
             weakest = (
                 f"{names.get(weak['from'], weak['from'])} → {names.get(weak['to'], weak['to'])} "
-                f"(strength {_num(weak['strength'])})"
+                f"(strength {fmt_number(weak['strength'])})"
             )
         broken = "; ".join(
             f"{names.get(e['from'], e['from'])} → {names.get(e['to'], e['to'])}"
@@ -560,8 +486,7 @@ def _power_blocks(result: Any) -> list[Any]:
         facts.append(
             "Decision power carried by relationships: "
             + ", ".join(
-                f"{_ROLE_WORDS[r].lower()} {_pct(n / dp['total'])}"
-                for r, n in dp["by_role"].items()
+                f"{_ROLE_WORDS[r].lower()} {pct(n / dp['total'])}" for r, n in dp["by_role"].items()
             )
             + "."
         )
@@ -610,7 +535,7 @@ def _loops_blocks(m: SystemMap, result: Any, *, what: bool = False) -> list[Any]
     if not what:
         c = lp["counts"]
         facts = [
-            f"{_plural(c['cycles'], 'loop')} found in the map "
+            f"{plural(c['cycles'], 'loop')} found in the map "
             f"(up to {lp['max_length']} steps{'' if lp['complete'] else ', search stopped early'}): "
             f"{c['reinforcing']} reinforcing, {c['balancing']} balancing, {c['untyped']} untyped "
             "(a loop is typed only when every link on it has a polarity)."
@@ -659,7 +584,7 @@ def _indicator_blocks(m: SystemMap) -> list[Any]:
     for ind in m.indicators:
         card: list[Any] = [Heading(ind.name, 4)]
         unit = ind.unit or ""
-        head = f"{_num(ind.value)} {unit}".strip() if ind.value is not None else ""
+        head = f"{fmt_number(ind.value)} {unit}".strip() if ind.value is not None else ""
         meta = ", ".join(v for v in (ind.source, ind.as_of.isoformat() if ind.as_of else None) if v)
         if head or meta:
             card.append(Para(f"{head}{' — ' if head and meta else ''}{meta}", cls="meta"))
@@ -675,7 +600,7 @@ def _indicator_blocks(m: SystemMap) -> list[Any]:
                         color=charts.PALETTE[1],
                     ),
                     f"By {d.by}.",
-                    Table([d.by, unit or "value"], [[k, _num(v)] for k, v in rows]),
+                    Table([d.by, unit or "value"], [[k, fmt_number(v)] for k, v in rows]),
                 )
             )
         cards.append(card)
@@ -913,7 +838,10 @@ def _measure_blocks(m: SystemMap) -> list[Any]:
             ["date", *series],
             [
                 [d.isoformat()]
-                + [_num(next((val for dd, val in pts if dd == d), None)) for pts in series.values()]
+                + [
+                    fmt_number(next((val for dd, val in pts if dd == d), None))
+                    for pts in series.values()
+                ]
                 for d in dates
             ],
         )
@@ -1158,7 +1086,7 @@ def _still_map(page: str, title: str) -> str:
             "grey; proposed dashed, broken dotted, weak thin."
         )
     )
-    return f'<figure class="still-map">{svg}<figcaption>{_e(legend)}</figcaption></figure>'
+    return f'<figure class="still-map">{svg}<figcaption>{escape(legend)}</figcaption></figure>'
 
 
 def _process_section(x: _Inputs) -> Section:
@@ -1195,8 +1123,9 @@ def _process_section(x: _Inputs) -> Section:
     return sec
 
 
-def _pct100(value: float | None) -> str:
-    return "—" if value is None else f"{_num(value)}%"
+def _share(percent: float | None) -> float | None:
+    """A percentage (0 to 100) as a share (0 to 1), for :func:`sysmap.render.pct`."""
+    return None if percent is None else percent / 100
 
 
 def _assess_section(x: _Inputs) -> Section:
@@ -1229,15 +1158,15 @@ def _assess_section(x: _Inputs) -> Section:
                         color=charts.PALETTE[2],
                     ),
                     "How far each organisation is toward every item fully in place.",
-                    Table(["organisation", "in place"], [[n, _pct100(v)] for n, v in bars]),
+                    Table(["organisation", "in place"], [[n, pct(_share(v))] for n, v in bars]),
                 )
             )
             rows = [
                 [
                     o.name,
                     o.date.isoformat() if o.date else "—",
-                    f"{_num(o.score)} of {_num(o.out_of)}",
-                    _pct100(o.percent),
+                    f"{fmt_number(o.score)} of {fmt_number(o.out_of)}",
+                    pct(_share(o.percent)),
                     o.tally.fully,
                     o.tally.partly,
                     o.tally.not_in_place,
@@ -1249,7 +1178,7 @@ def _assess_section(x: _Inputs) -> Section:
                     Mark("across the system"),
                     "",
                     "",
-                    _pct100(a.percent),
+                    pct(_share(a.percent)),
                     a.tally.fully,
                     a.tally.partly,
                     a.tally.not_in_place,
@@ -1267,7 +1196,7 @@ def _assess_section(x: _Inputs) -> Section:
                 [
                     ar.area,
                     len(ar.items),
-                    _pct100(ar.percent),
+                    pct(_share(ar.percent)),
                     "; ".join(text.get(g, g) for g in ar.gaps) or "none",
                 ]
                 for ar in a.areas
@@ -1279,7 +1208,7 @@ def _assess_section(x: _Inputs) -> Section:
                     c.name,
                     c.status,
                     c.date.isoformat() if c.date else "—",
-                    _pct100(c.percent),
+                    pct(_share(c.percent)),
                     "; ".join(f"{st} {d.isoformat() if d else ''}".strip() for st, d in c.history)
                     or "—",
                 ]
@@ -1338,7 +1267,7 @@ def _roles_section(x: _Inputs) -> Section:
         if unmapped:
             sec.blocks.append(
                 Para(
-                    f"{_plural(unmapped, 'responsibility', 'responsibilities')} name no "
+                    f"{plural(unmapped, 'responsibility', 'responsibilities')} name no "
                     "competency yet.",
                     cls="meta",
                 )
@@ -1430,107 +1359,39 @@ def _sections(x: _Inputs, html_format: bool) -> list[Section]:
 # ------------------------------------------------------------------ render
 
 
-def _e(text: Any) -> str:
-    return escape(str(text), quote=True)
+def _map_scripts(map_page: str | None) -> str:
+    """The script sources the embedded map needs: the report's policy allows those alone."""
+    if not map_page:
+        return "'none'"
+    found = re.search(r"script-src ([^;]+);", map_page)
+    if found is None:  # pragma: no cover - generate_html always sets a policy
+        raise OutputError("the map page has no Content-Security-Policy to inherit")
+    return found.group(1)
 
 
-def _h_text(value: Any) -> str:
-    if isinstance(value, Mark):
-        cls = f' class="mark {value.kind}"' if value.kind else ' class="mark"'
-        return f"<span{cls}>{_e(value.text)}</span>"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _e(_num(value))
-    return _e("" if value is None else value)
-
-
-def _html_block(b: Any) -> str:
-    if isinstance(b, Heading):
-        ident = f' id="{_e(b.id)}"' if b.id else ""
-        return f"<h{b.level}{ident}>{_e(b.text)}</h{b.level}>"
-    if isinstance(b, Para):
-        cls = f' class="{_e(b.cls)}"' if b.cls else ""
-        label = f"<strong>{_e(b.label)}</strong> " if b.label else ""
-        return f"<p{cls}>{label}{_e(b.text)}</p>"
-    if isinstance(b, Bullets):
-        cls = f' class="{_e(b.cls)}"' if b.cls else ""
-        return f"<ul{cls}>" + "".join(f"<li>{_h_text(i)}</li>" for i in b.items) + "</ul>"
-    if isinstance(b, Table):
-        cls = f' class="{_e(b.cls)}"' if b.cls else ""
-        # a wide table scrolls in its own box, which the keyboard can reach
-        name = _e(b.caption or ", ".join(h for h in b.headers if h))
-        out = [
-            f'<div class="table-wrap" tabindex="0" role="group" aria-label="{name}"><table{cls}>'
-        ]
-        if b.caption:
-            out.append(f"<caption>{_e(b.caption)}</caption>")
-        out.append(
-            "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in b.headers) + "</tr></thead>"
-        )
-        out.append("<tbody>")
-        for row in b.rows:
-            out.append("<tr>" + "".join(f"<td>{_h_text(c)}</td>" for c in row) + "</tr>")
-        out.append("</tbody></table>")
-        if b.total is not None and b.total > len(b.rows):
-            out.append(
-                f'<p class="more">… and {b.total - len(b.rows)} more (the first '
-                f"{len(b.rows)} are shown).</p>"
-            )
-        out.append("</div>")
-        return "".join(out)
-    if isinstance(b, Chart):
-        return (
-            f'<figure class="chart-figure">{b.svg}<figcaption>{_e(b.caption)}</figcaption></figure>'
-        )
-    if isinstance(b, Tiles):
-        return (
-            '<div class="tiles">'
-            + "".join(
-                f'<div class="tile {_e(kind)}"><span class="figure">{_e(fig)}</span>'
-                f'<span class="label">{_e(label)}</span></div>'
-                for fig, label, kind in b.tiles
-            )
-            + "</div>"
-        )
-    if isinstance(b, Note):
-        return f'<p class="note {_e(b.kind)}">{_e(b.text)}</p>'
-    if isinstance(b, Embed):
-        return f'<div class="{_e(b.cls)}">{b.html}</div>'
-    if isinstance(b, Cards):
-        return (
-            '<div class="cards">'
-            + "".join(
-                '<div class="card">' + "".join(_html_block(x) for x in card) + "</div>"
-                for card in b.cards
-            )
-            + "</div>"
-        )
-    raise TypeError(b)  # pragma: no cover - every block type is handled above
+def _html_section(s: Section) -> str:
+    """A report section: a stage (with its kicker) or the glance, headed for the contents."""
+    cls = "stage" if s.kicker else "glance"
+    out = [f'<section id="{escape(s.id)}" class="{cls}" aria-labelledby="{escape(s.id)}-h">']
+    if s.kicker:
+        out.append(f'<p class="kicker">{escape(s.kicker)}</p>')
+    out.append(f'<h2 id="{escape(s.id)}-h">{escape(s.title)}</h2>')
+    if s.intro:
+        out.append(f'<p class="intro">{escape(s.intro)}</p>')
+    if s.blocks:
+        out.append(render_html(s.blocks))
+    out.append("</section>")
+    return "\n".join(out)
 
 
 def _render_html(x: _Inputs, sections: list[Section]) -> str:
     m = x.redesign or x.current
     css = resources.files("sysmap").joinpath("templates", "report.css").read_text("utf-8")
-    map_page = x.map_page
-    scripts = "'none'"
-    if map_page:
-        found = re.search(r"script-src ([^;]+);", map_page)
-        if found is None:  # pragma: no cover - generate_html always sets a policy
-            raise SysmapError("the map page has no Content-Security-Policy to inherit")
-        scripts = found.group(1)
-    from sysmap import __version__
+    from sysmap import __version__  # the package root imports this module on demand
 
-    nav = "".join(f'<li><a href="#{_e(s.id)}">{_e(s.kicker or s.title)}</a></li>' for s in sections)
-    body = []
-    for s in sections:
-        cls = "stage" if s.kicker else "glance"
-        body.append(f'<section id="{_e(s.id)}" class="{cls}" aria-labelledby="{_e(s.id)}-h">')
-        if s.kicker:
-            body.append(f'<p class="kicker">{_e(s.kicker)}</p>')
-        body.append(f'<h2 id="{_e(s.id)}-h">{_e(s.title)}</h2>')
-        if s.intro:
-            body.append(f'<p class="intro">{_e(s.intro)}</p>')
-        body += [_html_block(b) for b in s.blocks]
-        body.append("</section>")
+    nav = "".join(
+        f'<li><a href="#{escape(s.id)}">{escape(s.kicker or s.title)}</a></li>' for s in sections
+    )
     notes = []
     if x.redacted:
         notes.append("Sensitive stakeholders are redacted (“Stakeholder 1” …).")
@@ -1541,118 +1402,48 @@ def _render_html(x: _Inputs, sections: list[Section]) -> str:
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        f"script-src {scripts}; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src {_map_scripts(x.map_page)}; style-src 'unsafe-inline'; img-src data:; "
         "connect-src 'none'; base-uri 'none'; form-action 'none'\">\n"
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="generator" content="sysmap">\n'
-        f"<title>{_e(x.title)} — workshop report</title>\n"
+        f"<title>{escape(x.title)} — workshop report</title>\n"
         f"<style>{_style_safe(css)}</style>\n</head>\n<body>\n"
         '<header class="report-head">\n'
-        f'<p class="eyebrow">{_e(community)}Workshop report · {_e(today)}</p>\n'
-        f'<h1 id="report-title">{_e(x.title)}</h1>\n'
+        f'<p class="eyebrow">{escape(community)}Workshop report · {escape(today)}</p>\n'
+        f'<h1 id="report-title">{escape(x.title)}</h1>\n'
         '<div class="question"><span class="q-label">Guiding question</span>'
-        f'<p id="guiding-question">{_e(m.guiding_question)}</p></div>\n'
-        + "".join(f'<p class="head-note">{_e(n)}</p>' for n in notes)
+        f'<p id="guiding-question">{escape(m.guiding_question)}</p></div>\n'
+        + "".join(f'<p class="head-note">{escape(n)}</p>' for n in notes)
         + '<nav class="toc" aria-label="Sections"><ol>'
         + nav
         + "</ol></nav>\n</header>\n<main>\n"
-        + "\n".join(body)
-        + f"\n</main>\n<footer><p>Made with sysmap {_e(__version__)} from "
-        f"“{_e(x.current.id)}”"
-        + (f" and “{_e(x.redesign.id)}”" if x.redesign is not None else "")
+        + "\n".join(_html_section(s) for s in sections)
+        + f"\n</main>\n<footer><p>Made with sysmap {escape(__version__)} from "
+        f"“{escape(x.current.id)}”"
+        + (f" and “{escape(x.redesign.id)}”" if x.redesign is not None else "")
         + ".</p></footer>\n</body>\n</html>\n"
     )
 
 
 def _style_safe(css: str) -> str:
     if "</style" in css.lower():  # pragma: no cover - our own stylesheet
-        raise SysmapError("the report stylesheet contains </style>")
+        raise OutputError("the report stylesheet contains </style>")
     return css
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
-
-
-def _md(text: Any) -> str:
-    """Map text for Markdown: no markup, links or HTML survive.
-
-    Example
-    -------
-    >>> _md("<b>x</b> [a](javascript:1) | *y*")
-    '&lt;b&gt;x&lt;/b&gt; \\\\[a\\\\](javascript:1) \\\\| \\\\*y\\\\*'
-    """
-    s = "" if text is None else str(text)
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    s = re.sub(r"[\r\n\u2028\u2029]+", " ", s)
-    return _MD_SPECIAL.sub(r"\\\1", s)
-
-
-def _md_cell(value: Any) -> str:
-    if isinstance(value, Mark):
-        return _md(value.text)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _md(_num(value))
-    return _md(value)
-
-
-def _md_table(t: Table) -> list[str]:
-    out = []
-    if t.caption:
-        out += [f"*{_md(t.caption)}*", ""]
-    out.append("| " + " | ".join(_md(h) or " " for h in t.headers) + " |")
-    out.append("|" + "---|" * len(t.headers))
-    out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in t.rows]
-    if t.total is not None and t.total > len(t.rows):
-        out += ["", f"… and {t.total - len(t.rows)} more."]
-    return out
-
-
-def _md_block(b: Any) -> list[str]:
-    if isinstance(b, Heading):
-        return ["#" * b.level + " " + _md(b.text), ""]
-    if isinstance(b, Para):
-        label = f"**{_md(b.label)}** " if b.label else ""
-        return [label + _md(b.text), ""]
-    if isinstance(b, Bullets):
-        return [f"- {_md_cell(i)}" for i in b.items] + [""]
-    if isinstance(b, Table):
-        return _md_table(b) + [""]
-    if isinstance(b, Chart):
-        return [f"*{_md(b.caption)}*", ""] + _md_table(b.table) + [""]
-    if isinstance(b, Tiles):
-        return [f"- **{_md(fig)}** {_md(label)}" for fig, label, _ in b.tiles] + [""]
-    if isinstance(b, Note):
-        return [f"> {_md(b.text)}", ""]
-    if isinstance(b, Embed):
-        return [b.markdown, ""] if b.markdown else []
-    if isinstance(b, Cards):
-        return [line for card in b.cards for x in card for line in _md_block(x)]
-    raise TypeError(b)  # pragma: no cover
 
 
 def _render_markdown(x: _Inputs, sections: list[Section]) -> str:
     m = x.redesign or x.current
-    out = [
-        f"# {_md(x.title)} — workshop report",
-        "",
-        f"**Guiding question:** {_md(m.guiding_question)}",
-        "",
+    head: list[Any] = [
+        Heading(f"{x.title} — workshop report", 1),
+        Para(m.guiding_question, label="Guiding question:"),
     ]
     if m.community:
-        out += [f"Community: {_md(m.community)}. Written {_dt.date.today().isoformat()}.", ""]
+        head.append(Para(f"Community: {m.community}. Written {_dt.date.today().isoformat()}."))
     if x.redacted:
-        out += ["> Sensitive stakeholders are redacted (“Stakeholder 1” …).", ""]
-    out += [
-        "Contents: " + " · ".join(f"[{_md(s.kicker or s.title)}](#{s.id})" for s in sections),
-        "",
-    ]
-    for s in sections:
-        out += [f'<a id="{s.id}"></a>', "", f"## {_md(s.title)}", ""]
-        if s.intro:
-            out += [f"*{_md(s.intro)}*", ""]
-        for b in s.blocks:
-            out += _md_block(b)
-    return "\n".join(out).rstrip() + "\n"
+        head.append(Note("Sensitive stakeholders are redacted (“Stakeholder 1” …)."))
+    links = " · ".join(f"[{markdown_text(s.kicker or s.title)}](#{s.id})" for s in sections)
+    head.append(Embed("", "Contents: " + links))
+    return render_markdown([*head, *sections]) + "\n"
 
 
 # --------------------------------------------------------------------- API
