@@ -71,9 +71,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sysmap.compare import Comparison, RelationshipChange, StakeholderChange
 from sysmap.errors import UnknownFormat
-from sysmap.escape import markdown_text, spreadsheet_cell
+from sysmap.escape import spreadsheet_cell
 from sysmap.problems import one_of
 from sysmap.questions import IMPROVEMENT_QUESTIONS, QUESTIONS, improvement_question
+from sysmap.render import Block, Bullets, Heading, Mark, Para, Rendered, Table
 
 if TYPE_CHECKING:
     from sysmap.analysis._base import Finding
@@ -207,7 +208,7 @@ class PlanItem:
 
 
 @dataclass
-class ChangePlan:
+class ChangePlan(Rendered):
     """A change plan: headline findings, then items grouped by action."""
 
     current_id: str
@@ -255,33 +256,50 @@ class ChangePlan:
     def format_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
-    def format_markdown(self) -> str:
-        out = [
-            f"# Change plan: {_md(self.title)}",
-            "",
-            f"From `{self.current_id}` to `{self.redesign_id}`.",
-            "",
-            f"**Guiding question:** {_md(self.guiding_question)}",
-            "",
-            "## What changes",
-            "",
+    def blocks(self) -> list[Block]:
+        """The plan as a document: the headline, then the changes under the
+        question each answers, then the stakeholders coming and going."""
+        out: list[Block] = [
+            Heading(f"Change plan: {self.title}", 1),
+            Para(f"From {self.current_id} to {self.redesign_id}."),
+            Para(self.guiding_question, label="Guiding question:"),
+            Heading("What changes", 2),
+            Bullets(list(self.headline()) or ["nothing changes"]),
+            self.counts_line(),
         ]
-        out += [f"- {_md(line)}" for line in self.headline()] or ["- nothing changes"]
-        groups = self.by_question()
-        if any(groups.values()):
-            out += ["", "## Changes by the question they answer"]
-        for q, items in groups.items():
+        questions = self.question_blocks(3)
+        if questions:
+            out += [Heading("Changes by the question they answer", 2), *questions]
+        return out + self.stakeholder_blocks(2)
+
+    def counts_line(self) -> Para:
+        """How many changes of each action, in one line."""
+        said = ", ".join(f"{ACTIONS[k].lower()}: {n}" for k, n in self.counts().items() if n)
+        return Para(said or "Nothing changes.", label="In all:")
+
+    def question_blocks(self, level: int, limit: int | None = None) -> list[Block]:
+        """A heading (at ``level``) and a table for each What question with changes;
+        ``limit`` rows at most per table (a line says how many more)."""
+        out: list[Block] = []
+        for q, items in self.by_question().items():
             if items:
-                out += ["", f"### {_md(QUESTIONS[q].text)} ({len(items)})", ""]
-                for item in items:
-                    out += _md_item(item, _VERBS.get(item.action, ACTIONS[item.action]))
+                anchor = f"plan-{q.split('.', 1)[1]}"
+                out.append(Heading(f"{QUESTIONS[q].text} ({len(items)})", level, anchor))
+                rows = [_change_row(i) for i in items[:limit]]
+                out.append(Table(list(_CHANGE_HEADERS), rows, total=len(items)))
+        return out
+
+    def stakeholder_blocks(self, level: int, limit: int | None = None) -> list[Block]:
+        """The stakeholders to bring in and those leaving, each group under a heading
+        (``limit`` rows at most per table)."""
+        out: list[Block] = []
         for action in ("bring_in", "leave"):
             items = self.group(action)
             if items:
-                out += ["", f"## {ACTIONS[action]} ({len(items)})", ""]
-                for item in items:
-                    out += _md_item(item)
-        return "\n".join(out) + "\n"
+                out.append(Heading(f"{ACTIONS[action]} ({len(items)})", level, f"plan-{action}"))
+                rows = [[i.stakeholder_name or "", i.role or "", i.what] for i in items[:limit]]
+                out.append(Table(["Stakeholder", "Role", "What"], rows, total=len(items)))
+        return out
 
     def format_csv(self) -> str:
         buf = io.StringIO()
@@ -306,24 +324,24 @@ class ChangePlan:
         return buf.getvalue()
 
 
-def _md(text: str) -> str:
-    return markdown_text(text)
+_CHANGE_HEADERS = ("Action", "Relationship", "Kind", "What", "Why", "Owner", "Pilot", "Measures")
 
 
-def _md_item(item: PlanItem, label: str | None = None) -> list[str]:
-    head = f"{label}: {item.title}" if label else item.title
-    lines = [f"- **{_md(head)}**" + (f" — {_md(item.what)}" if item.what else "")]
-    if item.reason:
-        lines.append(f"  - Why: {_md(item.reason)}")
-    if item.stakeholder is None and item.action != "retire":
-        lines.append(f"  - Owner: {_md(item.owner_name) if item.owner_name else 'not named yet'}")
-    elif item.owner_name:
-        lines.append(f"  - Owner: {_md(item.owner_name)}")
-    if item.pilot:
-        lines.append(f"  - Pilot: {_md(item.pilot)}")
-    if item.measure_names:
-        lines.append(f"  - Measures: {_md(', '.join(item.measure_names))}")
-    return lines
+def _change_row(i: PlanItem) -> list[Any]:
+    """A relationship change as a table row; a change nobody owns yet is marked."""
+    owner: Any = i.owner_name or ""
+    if not owner and i.action != "retire":
+        owner = Mark("not named yet", "bad")
+    return [
+        _VERBS.get(i.action, ACTIONS[i.action]),
+        f"{i.source_name} → {i.target_name}",
+        i.kind or "",
+        i.what,
+        i.reason or "",
+        owner,
+        i.pilot or "",
+        ", ".join(i.measure_names),
+    ]
 
 
 def _relationship_item(
@@ -461,7 +479,7 @@ def generate_plan(plan: ChangePlan, format: str = "md") -> str:
         A format other than md, csv or json.
     """
     if format == "md":
-        return plan.format_markdown()
+        return plan.format_markdown() + "\n"
     if format == "csv":
         return plan.format_csv()
     if format == "json":

@@ -87,6 +87,8 @@ REPORT_FORMATS: tuple[str, ...] = ("html", "md")
 ROWS_SHOWN = 150
 
 _ROLE_WORDS = {"beneficiary": "Beneficiaries", "provider": "Providers", "leader": "Leaders"}
+# the voice counts, best first, and what a chart calls them
+_VOICE_KINDS = (("two_way", "two-way"), ("one_way", "one-way"), ("no_voice", "no voice"))
 _VERDICTS = {
     "two-way": ("⇄ two-way", "good"),
     "one-way": ("→ one-way", "warn"),
@@ -872,103 +874,51 @@ def _how(x: _Inputs) -> Section:
             )
         )
     else:
-        from sysmap.plan import ACTIONS
-        from sysmap.questions import QUESTIONS
-
-        c = x.comparison
         sec.blocks.append(Heading("What changes", 3, "how-changes"))
-        sec.blocks.append(Bullets([f.text for f in c.findings()[:10]], cls="findings"))
-        side: list[list[Any]] = []
-        now_p = x.now.results["power"].to_dict()
-        new_p = x.new.results["power"].to_dict()
-        if now_p["total_power"] and new_p["total_power"]:
-            shares = [
-                (
-                    _ROLE_WORDS[r],
-                    round(100 * now_p["by_role"][r]["share"], 1),
-                    round(100 * new_p["by_role"][r]["share"], 1),
-                )
-                for r in ROLES
-            ]
-            side.append(
-                [
-                    Chart(
-                        charts.paired_bar_chart(
-                            shares,
-                            title="Share of power by role, today and in the redesign",
-                            unit="%",
-                        ),
-                        "Share of power by role, today (hatched) and in the redesign (solid).",
-                        Table(
-                            ["role", "today", "redesign"],
-                            [[r, f"{a:g}%", f"{b:g}%"] for r, a, b in shares],
-                        ),
-                    )
-                ]
-            )
-        a = x.now.results["voice"].to_dict()["counts"]
-        b = x.new.results["voice"].to_dict()["counts"]
-        rows_v = [
-            ("two-way", a["two_way"], b["two_way"]),
-            ("one-way", a["one_way"], b["one_way"]),
-            ("no voice", a["no_voice"], b["no_voice"]),
-        ]
-        side.append(
-            [
-                Chart(
-                    charts.paired_bar_chart(
-                        rows_v, title="Beneficiary groups by voice, today and in the redesign"
-                    ),
-                    "Beneficiary groups by voice, today (hatched) and in the redesign (solid).",
-                    Table(["voice", "today", "redesign"], [list(r) for r in rows_v]),
-                )
-            ]
-        )
-        sec.blocks.append(Cards(side))
+        sec.blocks.append(Bullets([f.text for f in x.comparison.findings()[:10]], cls="findings"))
+        sec.blocks.append(Cards(_before_after_charts(x)))
         sec.blocks.append(Heading("The change plan", 3, "how-plan"))
-        counts = x.plan.counts()
-        sec.blocks.append(
-            Para(
-                ", ".join(f"{ACTIONS[k].lower()}: {n}" for k, n in counts.items() if n)
-                or "Nothing changes.",
-                label="In all:",
-            )
-        )
+        sec.blocks.append(x.plan.counts_line())
         # the changes under the What question each answers (the same list as sysmap plan)
-        for q, items in x.plan.by_question().items():
-            if not items:
-                continue
-            sec.blocks.append(
-                Heading(f"{QUESTIONS[q].text} ({len(items)})", 4, f"plan-{q.split('.', 1)[1]}")
-            )
-            rows = []
-            for i in items:
-                owner: Any = i.owner_name or ""
-                if not owner and i.action != "retire":
-                    owner = Mark("not named yet", "bad")
-                rows.append(
-                    [
-                        "Change status" if i.action == "status" else ACTIONS[i.action].split()[0],
-                        f"{i.source_name} → {i.target_name}",
-                        i.kind or "",
-                        i.what,
-                        i.reason or "",
-                        owner,
-                        i.pilot or "",
-                        ", ".join(i.measure_names),
-                    ]
-                )
-            headers = ["Action", "Relationship", "Kind", "What", "Why", "Owner", "Pilot"]
-            sec.blocks.append(_rows(rows, [*headers, "Measures"]))
-        for action in ("bring_in", "leave"):
-            items = x.plan.group(action)
-            if items:
-                sec.blocks.append(Heading(f"{ACTIONS[action]} ({len(items)})", 4, f"plan-{action}"))
-                rows = [[i.stakeholder_name or "", i.role or "", i.what] for i in items]
-                sec.blocks.append(_rows(rows, ["Stakeholder", "Role", "What"]))
+        sec.blocks += x.plan.question_blocks(4, limit=ROWS_SHOWN)
+        sec.blocks += x.plan.stakeholder_blocks(4, limit=ROWS_SHOWN)
     sec.blocks.append(Heading("Shared measures over time", 3, "how-measures"))
     sec.blocks += _measure_blocks(x.redesign or x.current)
     return sec
+
+
+def _before_after_charts(x: _Inputs) -> list[list[Any]]:
+    """Power by role and voice, today beside the redesign: one card each."""
+    side: list[list[Any]] = []
+    now_p = x.now.results["power"].to_dict()
+    new_p = x.new.results["power"].to_dict()
+    if now_p["total_power"] and new_p["total_power"]:
+        shares = [
+            (
+                _ROLE_WORDS[r],
+                round(100 * now_p["by_role"][r]["share"], 1),
+                round(100 * new_p["by_role"][r]["share"], 1),
+            )
+            for r in ROLES
+        ]
+        chart = charts.paired_bar_chart(
+            shares, title="Share of power by role, today and in the redesign", unit="%"
+        )
+        table = Table(
+            ["role", "today", "redesign"], [[r, f"{a:g}%", f"{b:g}%"] for r, a, b in shares]
+        )
+        caption = "Share of power by role, today (hatched) and in the redesign (solid)."
+        side.append([Chart(chart, caption, table)])
+    a = x.now.results["voice"].to_dict()["counts"]
+    b = x.new.results["voice"].to_dict()["counts"]
+    rows_v = [(v, a[k], b[k]) for k, v in _VOICE_KINDS]
+    chart = charts.paired_bar_chart(
+        rows_v, title="Beneficiary groups by voice, today and in the redesign"
+    )
+    table = Table(["voice", "today", "redesign"], [list(r) for r in rows_v])
+    caption = "Beneficiary groups by voice, today (hatched) and in the redesign (solid)."
+    side.append([Chart(chart, caption, table)])
+    return side
 
 
 def _map_section(x: _Inputs, html_format: bool) -> Section:
