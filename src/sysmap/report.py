@@ -36,6 +36,7 @@ their free text out everywhere in the report.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import re
 from collections import Counter
@@ -46,12 +47,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sysmap import charts
+from sysmap import charts, roles
 from sysmap import redact as redaction
+from sysmap.assess import assess
+from sysmap.compare import compare_maps
 from sysmap.errors import OutputError, SysmapError, UnknownFormat
 from sysmap.escape import markdown_text
+from sysmap.htmlmap import diff_from_comparison, generate_html
 from sysmap.model import MEASURE_SHIFTS, ROLES, SystemMap
+from sysmap.plan import change_plan
 from sysmap.problems import did_you_mean, one_of
+from sysmap.process import check_process
 from sysmap.render import (
     Bullets,
     Cards,
@@ -70,6 +76,7 @@ from sysmap.render import (
     render_html,
     render_markdown,
 )
+from sysmap.storage import write_atomic
 from sysmap.whatif import whatif_maps
 
 __all__ = [
@@ -177,6 +184,7 @@ def _gather(
     by: Sequence[str] | None,
     title: str | None,
 ) -> _Inputs:
+    # the analyses (numpy, igraph) load when a report is made, not when sysmap is imported
     from sysmap.analysis.equity import equity
     from sysmap.analysis.suite import analyze, equity_metrics
 
@@ -192,9 +200,6 @@ def _gather(
             lenses[attr] = equity(current, attr, metrics=metrics)
     new = comparison = plan = None
     if redesign is not None:
-        from sysmap.compare import compare_maps
-        from sysmap.plan import change_plan
-
         new = analyze(redesign)
         comparison = compare_maps(current, redesign, analyses=[now, new])
         plan = change_plan(comparison)
@@ -222,6 +227,61 @@ def _names(*maps: SystemMap | None) -> dict[str, str]:
 
 
 # ----------------------------------------------------------------- sections
+
+
+# Each stage's section: its title, its word in the contents, and what it answers.
+_STAGES: dict[str, tuple[str, str, str]] = {
+    "who": (
+        "Who: whose relationships shape the question",
+        "Who",
+        "Beneficiaries (whom the system serves), providers (who serve the system) and "
+        "leaders (who can change it), and who takes which role on the guiding team.",
+    ),
+    "why": (
+        "Why: how the relationships work today",
+        "Why",
+        "What the current map shows: whose voice reaches the leaders who decide, who "
+        "holds power, which feedback loops hold, and where groups are left behind.",
+    ),
+    "what": (
+        "What: the redesign we co-create",
+        "What",
+        "The outcomes the community works toward and the key factors that work "
+        "together, with their reinforcing (R) and balancing (B) loops.",
+    ),
+    "how": (
+        "How: the changes, who owns them, and how we measure",
+        "How",
+        "Which relationships are formed, rewired, strengthened and retired, who owns "
+        "each change and how it is piloted, and the shared measures over time.",
+    ),
+    "process": (
+        "Process checklist: where we stand in Who → Why → What → How",
+        "Process",
+        "Every question of the process, stage by stage: what the maps already "
+        "answer (and from what), the team's own answer, and the next step.",
+    ),
+    "assessments": (
+        "Assessments: what is in place for lived-experience involvement",
+        "Assessments",
+        "Checklists scored per organisation (latest scores), and how much is in place "
+        "across the system.",
+    ),
+    "roles": (
+        "Guiding-team roles: responsibilities and competencies",
+        "Roles",
+        "Which competencies each responsibility needs — ○ practical (within one's own "
+        "team or organisation), ● strategic (across stakeholder groups), ○● both — the "
+        "training roadmap that follows, who on the team covers what, and where each person "
+        "could train first.",
+    ),
+}
+
+
+def _section(ident: str) -> Section:
+    """A stage's section, empty, with its title, kicker and intro."""
+    title, kicker, intro = _STAGES[ident]
+    return Section(ident, title, kicker=kicker, intro=intro)
 
 
 def _figures(m: SystemMap, analysis: Any) -> dict[str, Any]:
@@ -319,13 +379,7 @@ def _power_dots(p: int | None) -> str:
 
 def _who(x: _Inputs) -> Section:
     m = x.current
-    sec = Section(
-        "who",
-        "Who: whose relationships shape the question",
-        kicker="Who",
-        intro="Beneficiaries (whom the system serves), providers (who serve the system) and "
-        "leaders (who can change it), and who takes which role on the guiding team.",
-    )
+    sec = _section("who")
     roles_held: dict[str, list[str]] = {}
     for g in m.guiding_team:
         for sid in g.accepted_by:
@@ -513,10 +567,7 @@ def _loops_blocks(m: SystemMap, result: Any, *, what: bool = False) -> list[Any]
     for d in lp["declared"]:
         if what and not set(d["path"]) <= factors:
             continue
-        if d["holds"]:
-            status = Mark("✓ holds", "good")
-        else:
-            status = Mark("✕ broken", "bad")
+        status = _holds(d["holds"])
         breaks = "; ".join(
             f"{b.get('from_name') or names.get(b['from'], b['from'])} → "
             f"{b.get('to_name') or names.get(b['to'], b['to'])} ({_break_reason(b)})"
@@ -611,13 +662,7 @@ def _indicator_blocks(m: SystemMap) -> list[Any]:
 
 def _why(x: _Inputs) -> Section:
     m = x.current
-    sec = Section(
-        "why",
-        "Why: how the relationships work today",
-        kicker="Why",
-        intro="What the current map shows: whose voice reaches the leaders who decide, who "
-        "holds power, which feedback loops hold, and where groups are left behind.",
-    )
+    sec = _section("why")
     heads = x.now.headlines()
     sec.blocks.append(Heading("What stands out", 3, "why-findings"))
     sec.blocks.append(Bullets([f.text for f in heads] or ["nothing notable"], cls="findings"))
@@ -635,13 +680,7 @@ def _why(x: _Inputs) -> Section:
 
 
 def _what(x: _Inputs) -> Section:
-    sec = Section(
-        "what",
-        "What: the redesign we co-create",
-        kicker="What",
-        intro="The outcomes the community works toward and the key factors that work "
-        "together, with their reinforcing (R) and balancing (B) loops.",
-    )
+    sec = _section("what")
     m = x.redesign or x.current
     if x.redesign is None:
         sec.blocks.append(
@@ -651,10 +690,8 @@ def _what(x: _Inputs) -> Section:
                 "warn",
             )
         )
-    else:
-        desc = x.redesign.description
-        if desc:
-            sec.blocks.append(Para(desc))
+    elif x.redesign.description:
+        sec.blocks.append(Para(x.redesign.description))
     sec.blocks.append(Heading(f"Outcomes ({len(m.outcomes)})", 3, "what-outcomes"))
     if m.outcomes:
         sec.blocks.append(
@@ -664,72 +701,74 @@ def _what(x: _Inputs) -> Section:
         sec.blocks.append(Note("No outcomes yet (outcomes in the map).", "warn"))
     sec.blocks.append(Heading(f"Key factors ({len(m.factors)})", 3, "what-factors"))
     if m.factors:
-        sec.blocks.append(
-            _rows(
-                [[f.name, f.description or ""] for f in m.factors],
-                ["Factor", "What it is"],
-            )
-        )
+        rows = [[f.name, f.description or ""] for f in m.factors]
+        sec.blocks.append(_rows(rows, ["Factor", "What it is"]))
     else:
         sec.blocks.append(Note("No key-factor model yet (factors and influences links).", "warn"))
+    sec.blocks += _factor_loop_blocks(x, m)
+    sec.blocks += _whatif_blocks(x, m)
+    if x.redesign is not None and x.new is not None:
+        sec.blocks += _redesign_loop_blocks(x, x.redesign, x.new)
+    return sec
+
+
+def _holds(holds: Any) -> Mark:
+    return Mark("✓ holds", "good") if holds else Mark("✕ broken", "bad")
+
+
+def _factor_loop_blocks(x: _Inputs, m: SystemMap) -> list[Any]:
+    """The declared loops among the key factors, labelled R1, R2 … and B1, B2 …"""
     analysis = x.new if x.new is not None else x.now
     names = _names(m)
     factors = {f.id for f in m.factors}
     loops = [lo for lo in m.loops if set(lo.path) <= factors]
-    sec.blocks.append(Heading(f"Key-factor loops ({len(loops)})", 3, "what-loops"))
-    if loops:
-        found = {d["id"]: d for d in analysis.results["loops"].to_dict()["declared"]}
-        rows = []
-        r_n = b_n = 0
-        for lo in loops:
-            t = found.get(lo.id, {}).get("type") or lo.type or "—"
-            if t == "reinforcing":
-                r_n += 1
-                tag = f"R{r_n}"
-            elif t == "balancing":
-                b_n += 1
-                tag = f"B{b_n}"
-            else:
-                tag = "?"
-            # the type is no verdict: a reinforcing loop may be vicious, a balancing one
-            # virtuous; only the loop's own effect colours it
-            effect = lo.effect or ""
-            rows.append(
-                [
-                    Mark(tag, {"virtuous": "good", "vicious": "bad"}.get(effect, "")),
-                    lo.name,
-                    " · ".join(x for x in (t, effect) if x),
-                    " → ".join(names.get(p, p) for p in lo.path),
-                    lo.purpose or "",
-                ]
-            )
-        sec.blocks.append(_rows(rows, ["Label", "Loop", "Type", "Path", "What it does"]))
-    else:
-        sec.blocks.append(Note("No declared loops among the key factors yet.", "warn"))
-    sec.blocks += _whatif_blocks(x, m)
-    if x.redesign is not None and x.new is not None:
-        people = [lo for lo in x.redesign.loops if not set(lo.path) <= factors]
-        sec.blocks.append(
-            Heading(f"Feedback loops between stakeholders in the redesign ({len(people)})", 3)
+    out: list[Any] = [Heading(f"Key-factor loops ({len(loops)})", 3, "what-loops")]
+    if not loops:
+        return [*out, Note("No declared loops among the key factors yet.", "warn")]
+    found = {d["id"]: d for d in analysis.results["loops"].to_dict()["declared"]}
+    rows = []
+    numbered: Counter[str] = Counter()
+    for lo in loops:
+        t = found.get(lo.id, {}).get("type") or lo.type or "—"
+        letter = {"reinforcing": "R", "balancing": "B"}.get(t)
+        if letter:
+            numbered[letter] += 1
+        tag = f"{letter}{numbered[letter]}" if letter else "?"
+        # the type is no verdict: a reinforcing loop may be vicious, a balancing one
+        # virtuous; only the loop's own effect colours it
+        effect = lo.effect or ""
+        rows.append(
+            [
+                Mark(tag, {"virtuous": "good", "vicious": "bad"}.get(effect, "")),
+                lo.name,
+                " · ".join(x for x in (t, effect) if x),
+                " → ".join(names.get(p, p) for p in lo.path),
+                lo.purpose or "",
+            ]
         )
-        rows = []
-        found = {d["id"]: d for d in x.new.results["loops"].to_dict()["declared"]}
-        before = {d["id"]: d for d in x.now.results["loops"].to_dict()["declared"]}
-        for lo in people:
-            d = found.get(lo.id, {})
-            was = before.get(lo.id)
-            today = (
-                Mark("new", "")
-                if was is None
-                else (Mark("✓ holds", "good") if was["holds"] else Mark("✕ broken", "bad"))
-            )
-            then = Mark("✓ holds", "good") if d.get("holds") else Mark("✕ broken", "bad")
-            rows.append([lo.name, today, then, lo.purpose or ""])
-        if rows:
-            sec.blocks.append(_rows(rows, ["Loop", "Today", "Redesign", "What it is for"]))
-        sec.blocks.append(Heading("What stands out in the redesign", 3))
-        sec.blocks.append(Bullets([f.text for f in x.new.headlines(6)] or ["nothing notable"]))
-    return sec
+    return [*out, _rows(rows, ["Label", "Loop", "Type", "Path", "What it does"])]
+
+
+def _redesign_loop_blocks(x: _Inputs, redesign: SystemMap, new: Any) -> list[Any]:
+    """The redesign's loops between stakeholders, today beside the redesign, and what
+    stands out in the redesign."""
+    factors = {f.id for f in redesign.factors}
+    people = [lo for lo in redesign.loops if not set(lo.path) <= factors]
+    out: list[Any] = [
+        Heading(f"Feedback loops between stakeholders in the redesign ({len(people)})", 3)
+    ]
+    found = {d["id"]: d for d in new.results["loops"].to_dict()["declared"]}
+    before = {d["id"]: d for d in x.now.results["loops"].to_dict()["declared"]}
+    rows = []
+    for lo in people:
+        was = before.get(lo.id)
+        today = Mark("new", "") if was is None else _holds(was["holds"])
+        rows.append([lo.name, today, _holds(found.get(lo.id, {}).get("holds")), lo.purpose or ""])
+    if rows:
+        out.append(_rows(rows, ["Loop", "Today", "Redesign", "What it is for"]))
+    out.append(Heading("What stands out in the redesign", 3))
+    out.append(Bullets([f.text for f in new.headlines(6)] or ["nothing notable"]))
+    return out
 
 
 def _whatif_blocks(x: _Inputs, m: SystemMap) -> list[Any]:
@@ -859,13 +898,7 @@ def _measure_blocks(m: SystemMap) -> list[Any]:
 
 
 def _how(x: _Inputs) -> Section:
-    sec = Section(
-        "how",
-        "How: the changes, who owns them, and how we measure",
-        kicker="How",
-        intro="Which relationships are formed, rewired, strengthened and retired, who owns "
-        "each change and how it is piloted, and the shared measures over time.",
-    )
+    sec = _section("how")
     if x.comparison is None or x.plan is None:
         sec.blocks.append(
             Note(
@@ -922,8 +955,6 @@ def _before_after_charts(x: _Inputs) -> list[list[Any]]:
 
 
 def _map_section(x: _Inputs, html_format: bool) -> Section:
-    from sysmap.htmlmap import diff_from_comparison, generate_html
-
     if x.comparison is not None and x.redesign is not None:
         title = "The redesign, with what changes from today"
         intro = (
@@ -990,8 +1021,6 @@ _KIND_COLOURS = {
 def _still_map(page: str, title: str) -> str:
     """A still picture of the embedded map for paper, drawn from the page's own
     data (so it shows the same stakeholders, names and changes)."""
-    import json
-
     found = re.search(r'id="sysmap-data">(.*?)</script>', page, re.S)
     if found is None:  # pragma: no cover - generate_html always embeds its data
         return ""
@@ -1040,16 +1069,8 @@ def _still_map(page: str, title: str) -> str:
 
 
 def _process_section(x: _Inputs) -> Section:
-    from sysmap.process import check_process
-
     status = check_process(x.current, x.redesign)
-    sec = Section(
-        "process",
-        "Process checklist: where we stand in Who → Why → What → How",
-        kicker="Process",
-        intro="Every question of the process, stage by stage: what the maps already "
-        "answer (and from what), the team's own answer, and the next step.",
-    )
+    sec = _section("process")
     marks = {"done": ("✓ done", "good"), "partial": ("◐ partly", "warn"), "open": ("○ open", "bad")}
     sec.blocks.append(Para(status.headline() + ".", cls="lead"))
     for stage in status.stages:
@@ -1079,67 +1100,16 @@ def _share(percent: float | None) -> float | None:
 
 
 def _assess_section(x: _Inputs) -> Section:
-    from sysmap.assess import assess
-
     m = x.redesign or x.current
-    sec = Section(
-        "assessments",
-        "Assessments: what is in place for lived-experience involvement",
-        kicker="Assessments",
-        intro="Checklists scored per organisation (latest scores), and how much is in place "
-        "across the system.",
-    )
+    sec = _section("assessments")
     if not m.assessments:
         sec.blocks.append(Note("No assessments in the map yet.", "warn"))
         return sec
-    report = assess(m)
-    for a in report.assessments:
+    for a in assess(m).assessments:
         sec.blocks.append(Heading(a.name, 3))
         sec.blocks.append(Bullets([f.text for f in a.findings() if f.importance >= 2]))
         if a.organisations:
-            bars = [(o.name, o.percent) for o in a.organisations]
-            sec.blocks.append(
-                Chart(
-                    charts.bar_chart(
-                        bars,
-                        title=f"{a.name}: in place per organisation",
-                        unit="%",
-                        max_value=100,
-                        color=charts.PALETTE[2],
-                    ),
-                    "How far each organisation is toward every item fully in place.",
-                    Table(["organisation", "in place"], [[n, pct(_share(v))] for n, v in bars]),
-                )
-            )
-            rows = [
-                [
-                    o.name,
-                    o.date.isoformat() if o.date else "—",
-                    f"{fmt_number(o.score)} of {fmt_number(o.out_of)}",
-                    pct(_share(o.percent)),
-                    o.tally.fully,
-                    o.tally.partly,
-                    o.tally.not_in_place,
-                ]
-                for o in a.organisations
-            ]
-            rows.append(
-                [
-                    Mark("across the system"),
-                    "",
-                    "",
-                    pct(_share(a.percent)),
-                    a.tally.fully,
-                    a.tally.partly,
-                    a.tally.not_in_place,
-                ]
-            )
-            sec.blocks.append(
-                _rows(
-                    rows,
-                    ["Organisation", "Scored", "Score", "In place", "Fully", "Partly", "Not"],
-                )
-            )
+            sec.blocks += _organisation_blocks(a)
         if a.areas:
             text = {i.id: i.text for i in a.items}
             rows = [
@@ -1153,133 +1123,165 @@ def _assess_section(x: _Inputs) -> Section:
             ]
             sec.blocks.append(_rows(rows, ["Area", "Items", "In place", "Under half way"]))
         if a.charter:
-            rows = [
-                [
-                    c.name,
-                    c.status,
-                    c.date.isoformat() if c.date else "—",
-                    pct(_share(c.percent)),
-                    "; ".join(f"{st} {d.isoformat() if d else ''}".strip() for st, d in c.history)
-                    or "—",
-                ]
-                for c in a.charter
-            ]
-            sec.blocks.append(
-                _rows(rows, ["Organisation", "Charter status", "Since", "In place", "Before"])
-            )
+            sec.blocks.append(_charter_table(a))
         if a.not_assessed:
+            names = ", ".join(o.name for o in a.not_assessed[:40])
+            more = len(a.not_assessed) - 40
             sec.blocks.append(
-                Para(
-                    ", ".join(o.name for o in a.not_assessed[:40])
-                    + (f" and {len(a.not_assessed) - 40} more" if len(a.not_assessed) > 40 else ""),
-                    label="Not scored yet:",
-                )
+                Para(names + (f" and {more} more" if more > 0 else ""), label="Not scored yet:")
             )
     return sec
 
 
-def _roles_section(x: _Inputs) -> Section:
-    from sysmap import roles as mod
-
-    m = x.redesign or x.current
-    sec = Section(
-        "roles",
-        "Guiding-team roles: responsibilities and competencies",
-        kicker="Roles",
-        intro="Which competencies each responsibility needs — ○ practical (within one's own "
-        "team or organisation), ● strategic (across stakeholder groups), ○● both — the "
-        "training roadmap that follows, who on the team covers what, and where each person "
-        "could train first.",
+def _organisation_blocks(a: Any) -> list[Any]:
+    """One checklist's scores per organisation: a chart, then the table with the total."""
+    bars = [(o.name, o.percent) for o in a.organisations]
+    svg = charts.bar_chart(
+        bars,
+        title=f"{a.name}: in place per organisation",
+        unit="%",
+        max_value=100,
+        color=charts.PALETTE[2],
     )
+    chart = Chart(
+        svg,
+        "How far each organisation is toward every item fully in place.",
+        Table(["organisation", "in place"], [[n, pct(_share(v))] for n, v in bars]),
+    )
+    rows = [
+        [
+            o.name,
+            o.date.isoformat() if o.date else "—",
+            f"{fmt_number(o.score)} of {fmt_number(o.out_of)}",
+            pct(_share(o.percent)),
+            o.tally.fully,
+            o.tally.partly,
+            o.tally.not_in_place,
+        ]
+        for o in a.organisations
+    ]
+    t = a.tally
+    rows.append(
+        [
+            Mark("across the system"),
+            "",
+            "",
+            pct(_share(a.percent)),
+            t.fully,
+            t.partly,
+            t.not_in_place,
+        ]
+    )
+    headers = ["Organisation", "Scored", "Score", "In place", "Fully", "Partly", "Not"]
+    return [chart, _rows(rows, headers)]
+
+
+def _charter_table(a: Any) -> Table:
+    """Where each organisation stands with the charter, and where it stood before."""
+    rows = [
+        [
+            c.name,
+            c.status,
+            c.date.isoformat() if c.date else "—",
+            pct(_share(c.percent)),
+            "; ".join(f"{st} {d.isoformat() if d else ''}".strip() for st, d in c.history) or "—",
+        ]
+        for c in a.charter
+    ]
+    return _rows(rows, ["Organisation", "Charter status", "Since", "In place", "Before"])
+
+
+_LEVEL_MARKS = {
+    ("practical",): Mark("○ practical"),
+    ("practical", "strategic"): Mark("○● both", "good"),
+    ("strategic",): Mark("● strategic", "good"),
+}
+
+
+def _roles_section(x: _Inputs) -> Section:
+    m = x.redesign or x.current
+    sec = _section("roles")
     if not m.guiding_team:
         sec.blocks.append(Note("No guiding-team roles in the map yet.", "warn"))
         return sec
-    matrix = mod.role_matrix(m.guiding_team)
+    matrix = roles.role_matrix(m.guiding_team)
+    if any(r.needs for r in matrix.rows):
+        sec.blocks += _matrix_blocks(matrix)
+        sec.blocks += _roadmap_blocks(matrix)
+    sec.blocks += _coverage_blocks(roles.team_coverage(m))
+    return sec
+
+
+def _matrix_blocks(matrix: Any) -> list[Any]:
+    """Which competencies each responsibility needs, and at which level."""
     mapped = [r for r in matrix.rows if r.needs]
-    if mapped:
-        sec.blocks.append(Heading("Responsibilities × competencies", 3, "roles-matrix"))
-        several = len({r.role for r in mapped}) > 1
-        headers = (["Role"] if several else []) + ["Responsibility"]
-        headers += [mod.competency_name(c) for c in matrix.competencies]
-        level = {
-            ("practical",): Mark("○ practical"),
-            ("practical", "strategic"): Mark("○● both", "good"),
-            ("strategic",): Mark("● strategic", "good"),
-        }
-        rows = []
-        for r in mapped:
-            cells: list[Any] = [r.role_name] if several else []
-            cells.append(r.text)
-            cells += [level.get(tuple(r.needs.get(c, [])), "") for c in matrix.competencies]
-            rows.append(cells)
-        sec.blocks.append(Table(headers, rows, cls="matrix"))
-        unmapped = len(matrix.rows) - len(mapped)
-        if unmapped:
-            sec.blocks.append(
-                Para(
-                    f"{plural(unmapped, 'responsibility', 'responsibilities')} name no "
-                    "competency yet.",
-                    cls="meta",
-                )
-            )
-        sec.blocks.append(Heading("Training roadmap", 3, "roles-roadmap"))
-        road = [(mod.competency_name(r.competency), r.total) for r in matrix.roadmap]
-        sec.blocks.append(
-            Chart(
-                charts.bar_chart(
-                    road,
-                    title="Responsibilities each competency supports",
-                    color=charts.PALETTE[3],
-                    label_width=250,
-                ),
-                "How many responsibilities each competency supports: train first where the "
-                "bar is longest.",
-                Table(
-                    ["competency", "responsibilities", "strategic", "practical"],
-                    [
-                        [mod.competency_name(r.competency), r.total, r.strategic, r.practical]
-                        for r in matrix.roadmap
-                    ],
-                ),
-            )
-        )
-        sec.blocks.append(
-            _rows(
-                [
-                    [mod.competency_name(r.competency), r.total, r.strategic, r.practical]
-                    for r in matrix.roadmap
-                ],
-                ["Competency", "Responsibilities", "At strategic level", "At practical level"],
-            )
-        )
-    cover = mod.team_coverage(m)
-    sec.blocks.append(Heading("Who covers what", 3, "roles-coverage"))
+    several = len({r.role for r in mapped}) > 1
+    headers = (["Role"] if several else []) + ["Responsibility"]
+    headers += [roles.competency_name(c) for c in matrix.competencies]
+    rows = []
+    for r in mapped:
+        cells: list[Any] = [r.role_name] if several else []
+        cells.append(r.text)
+        cells += [_LEVEL_MARKS.get(tuple(r.needs.get(c, [])), "") for c in matrix.competencies]
+        rows.append(cells)
+    out: list[Any] = [
+        Heading("Responsibilities × competencies", 3, "roles-matrix"),
+        Table(headers, rows, cls="matrix"),
+    ]
+    unmapped = len(matrix.rows) - len(mapped)
+    if unmapped:
+        said = f"{plural(unmapped, 'responsibility', 'responsibilities')} name no competency yet."
+        out.append(Para(said, cls="meta"))
+    return out
+
+
+def _roadmap_blocks(matrix: Any) -> list[Any]:
+    """The training roadmap: how many responsibilities each competency supports."""
+    rows = [
+        [roles.competency_name(r.competency), r.total, r.strategic, r.practical]
+        for r in matrix.roadmap
+    ]
+    svg = charts.bar_chart(
+        [(r[0], r[1]) for r in rows],
+        title="Responsibilities each competency supports",
+        color=charts.PALETTE[3],
+        label_width=250,
+    )
+    chart = Chart(
+        svg,
+        "How many responsibilities each competency supports: train first where the bar is longest.",
+        Table(["competency", "responsibilities", "strategic", "practical"], rows),
+    )
+    headers = ["Competency", "Responsibilities", "At strategic level", "At practical level"]
+    return [Heading("Training roadmap", 3, "roles-roadmap"), chart, _rows(rows, headers)]
+
+
+def _coverage_blocks(cover: Any) -> list[Any]:
+    """Who on the team covers which role and competency, and where each could train first."""
     rows = []
     for rc in cover.roles:
         holders = [
             n + (" (lived experience)" if i in rc.lived_experience else "")
             for i, n in zip(rc.holders, rc.holder_names, strict=True)
         ]
-        rows.append(
-            [
-                rc.name,
-                ", ".join(holders) or Mark("nobody yet", "bad"),
-                len(rc.responsibilities),
-            ]
-        )
-    sec.blocks.append(_rows(rows, ["Role", "Accepted by", "Responsibilities"]))
+        who = ", ".join(holders) or Mark("nobody yet", "bad")
+        rows.append([rc.name, who, len(rc.responsibilities)])
+    out: list[Any] = [
+        Heading("Who covers what", 3, "roles-coverage"),
+        _rows(rows, ["Role", "Accepted by", "Responsibilities"]),
+    ]
     if cover.uncovered_competencies:
-        sec.blocks.append(
+        out.append(
             Bullets(
                 [
-                    Mark(f"Nobody covers {mod.competency_name(c)} ({lvl}) yet.", "bad")
+                    Mark(f"Nobody covers {roles.competency_name(c)} ({lvl}) yet.", "bad")
                     for c, lvl in cover.uncovered_competencies.items()
                 ]
             )
         )
     for d in cover.development:
-        sec.blocks.append(Heading(f"Where to train first: {d.who}", 3, "roles-development"))
-        sec.blocks.append(
+        out.append(Heading(f"Where to train first: {d.who}", 3, "roles-development"))
+        out.append(
             Para(
                 f"As {d.role_name}: {len(d.ready)} of {d.responsibilities} responsibilities "
                 "have every need met at the levels recorded; training in a competency meets "
@@ -1288,8 +1290,8 @@ def _roles_section(x: _Inputs) -> Section:
             )
         )
         headers, rows = d.training_table()
-        sec.blocks.append(_rows(rows, [h.capitalize() for h in headers]))
-    return sec
+        out.append(_rows(rows, [h.capitalize() for h in headers]))
+    return out
 
 
 def _sections(x: _Inputs, html_format: bool) -> list[Section]:
@@ -1501,8 +1503,6 @@ def export_report(
     """
     fmt = format or _format_from_suffix(path)
     text = generate_report(current, redesign, format=fmt, **options)
-    from sysmap.storage import write_atomic
-
     write_atomic(path, text)
 
 
