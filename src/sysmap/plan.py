@@ -22,41 +22,25 @@ redesign's ``change`` block: the reason, the owner (a stakeholder, by name),
 the pilot and the measures that track it (by measure name). Items without an
 owner are counted in the plan's findings, so the gap is visible.
 
-Writers: :meth:`ChangePlan.format_markdown`, :meth:`ChangePlan.format_csv`,
+Writers: :meth:`ChangePlan.blocks` (a table of changes under each question,
+written by :mod:`sysmap.render` as Markdown, text or HTML — the workshop
+report shows the same tables), :meth:`ChangePlan.format_csv`,
 :meth:`ChangePlan.to_dict` (documented in docs/compare.md), and
 :func:`write_plan` (atomic, format by the file's suffix).
 
 Example
 -------
->>> from sysmap import loads_map
->>> from sysmap.compare import compare_maps
->>> before = loads_map('''
-... id: today
-... title: Today
-... guiding_question: Whose voice reaches the board?
-... stakeholders:
-...   - {id: pwle, name: People with lived experience, role: beneficiary}
-...   - {id: board, name: CoC board, role: leader}
-... ''')
->>> after = loads_map('''
-... id: redesign
-... title: Redesign
-... guiding_question: Whose voice reaches the board?
-... stage: redesign
-... stakeholders:
-...   - {id: pwle, name: People with lived experience, role: beneficiary}
-...   - {id: board, name: CoC board, role: leader}
-... relationships:
-...   - id: r1
-...     from: board
-...     to: pwle
-...     kind: informs
-...     change: {reason: Nothing came back, owner: board, pilot: Monthly letter}
-... ''')
->>> plan = change_plan(compare_maps(before, after, shifts=False))
+>>> import sysmap
+>>> from sysmap.examples import examples_folder
+>>> from sysmap.model import Relationship
+>>> today = sysmap.load_map(examples_folder() / "small.yaml")
+>>> letter = Relationship(source="board", target="families", kind="informs",
+...     change={"reason": "Nothing came back", "owner": "board", "pilot": "Monthly letter"})
+>>> redesign = today.model_copy(update={"relationships": [*today.relationships, letter]})
+>>> plan = change_plan(sysmap.compare_maps(today, redesign, shifts=False))
 >>> item = plan.items[0]
 >>> item.action, item.source_name, item.target_name, item.owner_name, item.pilot
-('form', 'CoC board', 'People with lived experience', 'CoC board', 'Monthly letter')
+('form', 'CoC board', 'Families in shelter', 'CoC board', 'Monthly letter')
 """
 
 from __future__ import annotations

@@ -278,10 +278,10 @@ _STAGES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _section(ident: str) -> Section:
-    """A stage's section, empty, with its title, kicker and intro."""
+def _section(ident: str, *blocks: Any) -> Section:
+    """A stage's section with its title, kicker and intro (and ``blocks``, if any)."""
     title, kicker, intro = _STAGES[ident]
-    return Section(ident, title, kicker=kicker, intro=intro)
+    return Section(ident, title, kicker=kicker, intro=intro, blocks=list(blocks))
 
 
 def _figures(m: SystemMap, analysis: Any) -> dict[str, Any]:
@@ -1101,10 +1101,9 @@ def _share(percent: float | None) -> float | None:
 
 def _assess_section(x: _Inputs) -> Section:
     m = x.redesign or x.current
-    sec = _section("assessments")
     if not m.assessments:
-        sec.blocks.append(Note("No assessments in the map yet.", "warn"))
-        return sec
+        return _section("assessments", Note("No assessments in the map yet.", "warn"))
+    sec = _section("assessments")
     for a in assess(m).assessments:
         sec.blocks.append(Heading(a.name, 3))
         sec.blocks.append(Bullets([f.text for f in a.findings() if f.importance >= 2]))
@@ -1200,10 +1199,9 @@ _LEVEL_MARKS = {
 
 def _roles_section(x: _Inputs) -> Section:
     m = x.redesign or x.current
-    sec = _section("roles")
     if not m.guiding_team:
-        sec.blocks.append(Note("No guiding-team roles in the map yet.", "warn"))
-        return sec
+        return _section("roles", Note("No guiding-team roles in the map yet.", "warn"))
+    sec = _section("roles")
     matrix = roles.role_matrix(m.guiding_team)
     if any(r.needs for r in matrix.rows):
         sec.blocks += _matrix_blocks(matrix)
