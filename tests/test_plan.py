@@ -213,6 +213,7 @@ def test_write_plan_by_suffix(plan: ChangePlan, tmp_path: Path):
         f"{tmp_path / 'plan.pdf'}: cannot tell the plan format from the name — end it in "
         ".md, .csv or .json, or give the format"
     )
+    assert (info.value.value, info.value.choices) == ("pdf", ("md", "csv", "json"))
     assert not (tmp_path / "plan.pdf").exists()
     with pytest.raises(UnknownFormat, match="unknown plan format 'pdf' — use md, csv or json"):
         generate_plan(plan, "pdf")

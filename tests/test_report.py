@@ -513,10 +513,12 @@ def test_markdown_report(pair_md: str, redesign: SystemMap) -> None:
 
 
 def test_unknown_format_and_unknown_attribute(current: SystemMap, tmp_path: Path) -> None:
-    with pytest.raises(UnknownFormat, match="unknown report format 'pdf' — use html or md"):
+    with pytest.raises(UnknownFormat, match="unknown report format 'pdf' — use html or md") as e:
         generate_report(current, format="pdf")
-    with pytest.raises(UnknownFormat, match="end it in .html or .md"):
+    assert (e.value.value, e.value.choices) == ("pdf", ("html", "md"))
+    with pytest.raises(UnknownFormat, match="end it in .html or .md") as e:
         export_report(current, tmp_path / "report.txt")
+    assert (e.value.value, e.value.choices) == (".txt", ("html", "md"))
     assert not (tmp_path / "report.txt").exists()
     with pytest.raises(SysmapError, match="rase"):
         generate_report(current, by=["rase"])

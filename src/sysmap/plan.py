@@ -468,7 +468,11 @@ def generate_plan(plan: ChangePlan, format: str = "md") -> str:
         return plan.format_csv()
     if format == "json":
         return plan.format_json()
-    raise UnknownFormat(f"unknown plan format '{format}' — use {one_of(PLAN_FORMATS)}")
+    raise UnknownFormat(
+        f"unknown plan format '{format}' — use {one_of(PLAN_FORMATS)}",
+        value=format,
+        choices=PLAN_FORMATS,
+    )
 
 
 def write_plan(plan: ChangePlan, path: str | os.PathLike[str], format: str | None = None) -> None:
@@ -486,7 +490,9 @@ def write_plan(plan: ChangePlan, path: str | os.PathLike[str], format: str | Non
     if fmt not in PLAN_FORMATS:
         raise UnknownFormat(
             f"{path}: cannot tell the plan format from the name — end it in .md, .csv "
-            "or .json, or give the format"
+            "or .json, or give the format",
+            value=fmt,
+            choices=PLAN_FORMATS,
         )
     from sysmap.storage import write_atomic
 

@@ -1405,7 +1405,11 @@ def _check_format(fmt: str) -> str:
     if fmt not in REPORT_FORMATS:
         guess = did_you_mean(fmt, REPORT_FORMATS)
         hint = f"did you mean '{guess}'? " if guess else ""
-        raise UnknownFormat(f"unknown report format '{fmt}' — {hint}use {one_of(REPORT_FORMATS)}")
+        raise UnknownFormat(
+            f"unknown report format '{fmt}' — {hint}use {one_of(REPORT_FORMATS)}",
+            value=fmt,
+            choices=REPORT_FORMATS,
+        )
     return fmt
 
 
@@ -1512,5 +1516,7 @@ def _format_from_suffix(path: str | os.PathLike[str]) -> str:
         return "md"
     raise UnknownFormat(
         f"{path}: cannot tell the report format from the name — end it in .html or .md, "
-        "or give the format (--format html or md)"
+        "or give the format (--format html or md)",
+        value=suffix,
+        choices=REPORT_FORMATS,
     )
