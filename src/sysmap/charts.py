@@ -517,12 +517,17 @@ def packed_layout(
     row_w = 2.2 * len(parts[0]) ** 0.5
     for part in parts:
         side = len(part) ** 0.5
+        # the part as its own graph, nodes in map order: a subgraph view of a small part
+        # lists its nodes in set order, which changes from run to run with the hash seed
+        sub = nx.Graph()
+        sub.add_nodes_from(part)
+        sub.add_edges_from((a, b) for a, b in g.edges(part) if b in sub)
         if len(part) == 1:
             xy = {part[0]: (0.0, 0.0)}
         elif len(part) <= 150:
-            xy = nx.kamada_kawai_layout(g.subgraph(part))
+            xy = nx.kamada_kawai_layout(sub)
         else:
-            xy = nx.spring_layout(g.subgraph(part), seed=7)
+            xy = nx.spring_layout(sub, seed=7)
         xs = [float(v[0]) for v in xy.values()]
         ys = [float(v[1]) for v in xy.values()]
         sx, sy = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
