@@ -449,7 +449,15 @@ def test_markdown_and_text(example: Comparison):
     assert md.startswith("# Riverton homelessness response system (today) (riverton-current)")
     assert "## Headline shifts" in md and "## Declared loops" in md
     assert "## Every metric that moved" in md and "other metrics unchanged" in md
-    assert "What changes" in example.format_text()
+    text = example.format_text()
+    # one set of blocks: the text holds the same parts as the Markdown, headline shifts too
+    assert (
+        text.startswith("Riverton homelessness response system (today) (riverton-current) → ")
+        and "\n\nGuiding question: How can people" in text
+    )
+    for part in ("What changes", "Headline shifts", "Declared loops", "Every metric that moved"):
+        assert f"\n\n{part}\n\n" in text and f"\n\n## {part}\n\n" in md
+    assert "power.decision_power.beneficiary_share  0       0.048  +0.048" in text
 
 
 # ------------------------------------------------------------------ mapping file

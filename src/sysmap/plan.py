@@ -59,6 +59,7 @@ from sysmap.escape import spreadsheet_cell
 from sysmap.problems import one_of
 from sysmap.questions import IMPROVEMENT_QUESTIONS, QUESTIONS, improvement_question
 from sysmap.render import Block, Bullets, Heading, Mark, Para, Rendered, Table
+from sysmap.storage import write_atomic
 
 if TYPE_CHECKING:
     from sysmap.analysis._base import Finding
@@ -412,7 +413,7 @@ def change_plan(comparison: Comparison) -> ChangePlan:
     >>> plan.counts()["rewire"]
     4
     """
-    from sysmap.analysis._base import Finding
+    from sysmap.analysis._base import Finding  # the analyses (numpy) load on first use
 
     c = comparison
     names = c.names()
@@ -494,6 +495,4 @@ def write_plan(plan: ChangePlan, path: str | os.PathLike[str], format: str | Non
             value=fmt,
             choices=PLAN_FORMATS,
         )
-    from sysmap.storage import write_atomic
-
     write_atomic(path, generate_plan(plan, fmt))
