@@ -55,7 +55,9 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _num(value: float) -> str:
+def _label(value: float) -> str:
+    """A number written on a chart: short enough to sit beside a bar (thousands
+    separated; one decimal under 100, none above), unlike the tables' figures."""
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
     return f"{int(value):,}"
@@ -131,7 +133,7 @@ def bar_chart(
             )
             continue
         w = max(0.0, plot * min(value, top) / top)
-        shown = f"{_num(value)}{_e(unit)}"
+        shown = f"{_label(value)}{_e(unit)}"
         body.append(
             _bar(label_width, y, w, row_h, color, f"{_e(label)}: {shown}", shown, y + row_h * 0.7)
         )
@@ -190,7 +192,7 @@ def paired_bar_chart(
                 )
                 continue
             w = max(0.0, plot * min(value, top) / top)
-            shown = f"{_num(value)}{_e(unit)}"
+            shown = f"{_label(value)}{_e(unit)}"
             tip = f"{_e(label)}, {_e(series[j])}: {shown}"
             body.append(_bar(label_width, yy, w, bar_h - 1, fill, tip, shown, yy + bar_h - 3))
     return _svg(width, height, title, body)
@@ -229,7 +231,7 @@ def stacked_bar(
             body.append(
                 f'<rect x="{x + 1:.1f}" y="{bar_y}" width="{w:.1f}" height="{bar_h}" '
                 f'fill="{colour}" stroke="#000" stroke-width="0.8"><title>{_e(label)}: '
-                f"{_num(c)}</title></rect>"
+                f"{_label(c)}</title></rect>"
             )
             if i % 2:
                 body.append(
@@ -240,10 +242,10 @@ def stacked_bar(
                 body.append(
                     f'<text x="{x + 1 + w / 2:.1f}" y="{bar_y + 20}" text-anchor="middle" '
                     'font-weight="700" font-size="14" fill="#000" stroke="#fff" '
-                    f'stroke-width="3" paint-order="stroke">{_num(c)}</text>'
+                    f'stroke-width="3" paint-order="stroke">{_label(c)}</text>'
                 )
         x += w
-        text = f"{label} ({_num(c)})"
+        text = f"{label} ({_label(c)})"
         step = 16 + 6.6 * len(text) + 14
         if legend_x and legend_x + step - 14 > width:  # wrap the legend
             legend_x, legend_y = 0.0, legend_y + 18
@@ -341,7 +343,7 @@ def line_chart(
         marker = _MARKERS[i % len(_MARKERS)]
         body += _series_line(f, name, pts, colour, _DASHES[i % len(_DASHES)], marker, unit)
         last_v = pts[-1][1]
-        ends.append((f.y(last_v), f"{_clip(name, 18)}: {_num(last_v)}", colour, marker))
+        ends.append((f.y(last_v), f"{_clip(name, 18)}: {_label(last_v)}", colour, marker))
     # end labels, pushed apart so they never overlap
     ends.sort()
     placed: list[float] = []
@@ -390,7 +392,7 @@ class _Frame:
         out = [
             f'<line x1="{left}" y1="{self.y(t):.1f}" x2="{right}" y2="{self.y(t):.1f}" '
             f'stroke="#ddd"/><text x="{left - 6}" y="{self.y(t) + 4:.1f}" text-anchor="end" '
-            f'fill="#333">{_num(t)}</text>'
+            f'fill="#333">{_label(t)}</text>'
             for t in self.ticks
         ]
         out.append(
@@ -445,7 +447,7 @@ def _series_line(
     ]
     out += [
         f"<g>{_marker(marker, f.x(d), f.y(v), colour)}<title>{_e(name)}, "
-        f"{d.isoformat()}: {_num(v)} {_e(unit)}</title></g>"
+        f"{d.isoformat()}: {_label(v)} {_e(unit)}</title></g>"
         for d, v in pts
     ]
     return out
