@@ -14,6 +14,7 @@ from helpers import EXAMPLES
 from sysmap import SysmapError, compare_maps, load_map, loads_map
 from sysmap.cli import main
 from sysmap.compare import RELATIONSHIP_CHANGES, Comparison, load_mapping
+from sysmap.errors import BadArgument
 
 HEAD = """\
 id: {id}
@@ -284,8 +285,9 @@ def test_two_candidates_make_a_rename_ambiguous():
 
 def test_a_mapping_naming_unknown_ids_is_one_clear_error():
     a, b = renamed_pair()
-    with pytest.raises(SysmapError) as info:
+    with pytest.raises(BadArgument) as info:
         compare_maps(a, b, mapping={"pwel": "nobody"})
+    assert info.value.argument == "mapping"
     assert str(info.value) == (
         "the mapping: 'pwel' is not a stakeholder in the earlier map (today) — did you "
         "mean 'pwle'?; 'nobody' is not a stakeholder in the later map (redesign)"
@@ -294,7 +296,7 @@ def test_a_mapping_naming_unknown_ids_is_one_clear_error():
 
 def test_a_mapping_onto_an_id_still_in_use_is_an_error():
     a, b = renamed_pair()
-    with pytest.raises(SysmapError) as info:
+    with pytest.raises(BadArgument) as info:
         compare_maps(a, b, mapping={"pwle": "board"})
     assert str(info.value) == (
         "the mapping: 'board' is already a stakeholder in the earlier map — to give 'pwle' "
@@ -447,7 +449,15 @@ def test_markdown_and_text(example: Comparison):
     assert md.startswith("# Riverton homelessness response system (today) (riverton-current)")
     assert "## Headline shifts" in md and "## Declared loops" in md
     assert "## Every metric that moved" in md and "other metrics unchanged" in md
-    assert "What changes" in example.format_text()
+    text = example.format_text()
+    # one set of blocks: the text holds the same parts as the Markdown, headline shifts too
+    assert (
+        text.startswith("Riverton homelessness response system (today) (riverton-current) → ")
+        and "\n\nGuiding question: How can people" in text
+    )
+    for part in ("What changes", "Headline shifts", "Declared loops", "Every metric that moved"):
+        assert f"\n\n{part}\n\n" in text and f"\n\n## {part}\n\n" in md
+    assert "power.decision_power.beneficiary_share  0       0.048  +0.048" in text
 
 
 # ------------------------------------------------------------------ mapping file
@@ -581,5 +591,6 @@ def test_given_analyses_give_the_same_shifts_without_running_again(monkeypatch):
     got = compare_maps(current, redesign, analyses=ran).to_dict()
     # the equity lens ran on one map only, so it is left out of the shifts
     assert got == expected
-    with pytest.raises(SysmapError, match="one analysis per map"):
+    with pytest.raises(BadArgument, match="one analysis per map") as info:
         compare_maps(current, redesign, analyses=ran[:1])
+    assert info.value.argument == "analyses"

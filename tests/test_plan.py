@@ -122,29 +122,49 @@ def test_the_plan_flags_changes_without_an_owner(plan: ChangePlan):
 
 def test_markdown(plan: ChangePlan):
     md = plan.format_markdown()
-    assert md.startswith("# Change plan: Redesign\n\nFrom `today` to `redesign`.")
+    assert md.startswith("# Change plan: Redesign\n\nFrom today to redesign.")
     # shelter and coordinated entry are both providers: the change answers "how could
     # relationships among providers improve?", and says its action first
     assert "## Changes by the question they answer" in md
+    head = "| Action | Relationship | Kind | What | Why | Owner | Pilot | Measures |"
     assert (
         "### Providers: how could relationships among the providers who serve the system "
-        "improve (the system is the way we work together)?"
+        "improve (the system is the way we work together)? (1)\n\n" + head
     ) in md
-    assert "- **Rewire: Shelter → Coordinated entry (refers)** — to board → ce; " in md
-    assert "  - Why: =Referrals went around coordinated entry\n  - Owner: Coordinated entry\n" in md
-    assert "  - Pilot: Three months with two shelters\n  - Measures: Days to housing\n" in md
-    assert "- **Form: Advisory board → CoC board (governs)** — new, proposed" in md
-    assert "- **Board → Advisory board" not in md
-    assert "  - Owner: not named yet" in md
+    # the reason starts like a formula: Markdown shows it as written
     assert (
-        "## Stakeholders to bring in (1)\n\n- **Advisory board (beneficiary)** — joins with 2 new relationships"
+        "| Rewire | Shelter → Coordinated entry | refers | to board → ce; strength 2 → 4 "
+        "| =Referrals went around coordinated entry | Coordinated entry "
+        "| Three months with two shelters | Days to housing |"
+    ) in md
+    assert "| Form | Advisory board → CoC board | governs | new, proposed |" in md
+    assert "| Board → Advisory board" not in md
+    assert (
+        "| Form | CoC board → Advisory board | compensates | new, existing |   | not named yet |"
+        in md
+    )
+    # a retired relationship needs no owner
+    assert (
+        "| Retire | Police unit → People with lived experience | serves | was existing |   |   |"
         in md
     )
     assert (
-        "## Stakeholders leaving the map (1)\n\n- **Police unit (provider)** — leaves with 1 relationship retired"
-        in md
-    )
-    assert "## Weaken" not in md  # empty groups are left out
+        "## Stakeholders to bring in (1)\n\n| Stakeholder | Role | What |\n|---|---|---|\n"
+        "| Advisory board | beneficiary | joins with 2 new relationships |"
+    ) in md
+    assert (
+        "## Stakeholders leaving the map (1)\n\n| Stakeholder | Role | What |\n|---|---|---|\n"
+        "| Police unit | provider | leaves with 1 relationship retired |"
+    ) in md
+    assert "## Weaken" not in md and "| Weaken" not in md  # empty groups are left out
+    assert generate_plan(plan, "md") == md + "\n"
+
+
+def test_text_is_the_same_plan(plan: ChangePlan):
+    text = plan.format_text()
+    assert text.startswith("Change plan: Redesign\n\nFrom today to redesign.")
+    assert "Rewire  Shelter → Coordinated entry  refers" in text
+    assert "not named yet" in text
 
 
 def test_csv_one_row_per_item(plan: ChangePlan):
@@ -193,6 +213,7 @@ def test_write_plan_by_suffix(plan: ChangePlan, tmp_path: Path):
         f"{tmp_path / 'plan.pdf'}: cannot tell the plan format from the name — end it in "
         ".md, .csv or .json, or give the format"
     )
+    assert (info.value.value, info.value.choices) == ("pdf", ("md", "csv", "json"))
     assert not (tmp_path / "plan.pdf").exists()
     with pytest.raises(UnknownFormat, match="unknown plan format 'pdf' — use md, csv or json"):
         generate_plan(plan, "pdf")

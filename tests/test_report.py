@@ -513,10 +513,12 @@ def test_markdown_report(pair_md: str, redesign: SystemMap) -> None:
 
 
 def test_unknown_format_and_unknown_attribute(current: SystemMap, tmp_path: Path) -> None:
-    with pytest.raises(UnknownFormat, match="unknown report format 'pdf' — use html or md"):
+    with pytest.raises(UnknownFormat, match="unknown report format 'pdf' — use html or md") as e:
         generate_report(current, format="pdf")
-    with pytest.raises(UnknownFormat, match="end it in .html or .md"):
+    assert (e.value.value, e.value.choices) == ("pdf", ("html", "md"))
+    with pytest.raises(UnknownFormat, match="end it in .html or .md") as e:
         export_report(current, tmp_path / "report.txt")
+    assert (e.value.value, e.value.choices) == (".txt", ("html", "md"))
     assert not (tmp_path / "report.txt").exists()
     with pytest.raises(SysmapError, match="rase"):
         generate_report(current, by=["rase"])
@@ -567,6 +569,31 @@ def test_line_chart_labels_do_not_overlap() -> None:
     assert all(b - a >= 13.9 for a, b in zip(sorted(ys), sorted(ys)[1:], strict=False))
     assert svg.count("<polyline") == 4
     assert len(set(re.findall(r'stroke-dasharray="([^"]+)"', svg))) == 3  # and one solid
+
+
+LAYOUT = """\
+import sys
+import sysmap
+from sysmap.charts import packed_layout
+m = sysmap.load_map(sys.argv[1])
+ids = [s.id for s in m.stakeholders] + [f.id for f in m.factors]
+where = packed_layout(ids, ((r.source, r.target) for r in m.relationships))
+print(sorted((k, round(x, 6), round(y, 6)) for k, (x, y) in where.items()))
+"""
+
+
+def test_packed_layout_is_the_same_whatever_the_hash_seed() -> None:
+    # a small part of a bigger graph once took its node order from a set, so the still
+    # map and the SVG export moved with PYTHONHASHSEED
+    def layout(seed: str) -> str:
+        env = {**_env(), "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", LAYOUT, str(CURRENT)], capture_output=True, text=True, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert layout("1") == layout("2") == layout("3")
 
 
 # ----------------------------------------------------------------------- CLI

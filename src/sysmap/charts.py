@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from html import escape
 from itertools import count
 
@@ -54,7 +55,9 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _num(value: float) -> str:
+def _label(value: float) -> str:
+    """A number written on a chart: short enough to sit beside a bar (thousands
+    separated; one decimal under 100, none above), unlike the tables' figures."""
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
     return f"{int(value):,}"
@@ -73,6 +76,16 @@ def _svg(width: float, height: float, title: str, body: list[str], desc: str = "
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _bar(x: int, y: int, w: float, h: int, fill: str, tip: str, shown: str, text_y: float) -> str:
+    """One bar with its tooltip, and its value written just past its end."""
+    ty = f"{text_y:.1f}" if isinstance(text_y, float) else str(text_y)
+    return (
+        f'<rect x="{x}" y="{y}" width="{w:.1f}" height="{h}" fill="{fill}" stroke="#000" '
+        f'stroke-width="0.6"><title>{tip}</title></rect>'
+        f'<text x="{x + w + 5:.1f}" y="{ty}">{shown}</text>'
+    )
 
 
 def bar_chart(
@@ -120,14 +133,9 @@ def bar_chart(
             )
             continue
         w = max(0.0, plot * min(value, top) / top)
+        shown = f"{_label(value)}{_e(unit)}"
         body.append(
-            f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{row_h}" fill="{color}" '
-            f'stroke="#000" stroke-width="0.6"><title>{_e(label)}: {_num(value)}{_e(unit)}</title>'
-            "</rect>"
-        )
-        body.append(
-            f'<text x="{label_width + w + 5:.1f}" y="{y + row_h * 0.7:.1f}">'
-            f"{_num(value)}{_e(unit)}</text>"
+            _bar(label_width, y, w, row_h, color, f"{_e(label)}: {shown}", shown, y + row_h * 0.7)
         )
     return _svg(width, height, title, body)
 
@@ -184,15 +192,9 @@ def paired_bar_chart(
                 )
                 continue
             w = max(0.0, plot * min(value, top) / top)
-            body.append(
-                f'<rect x="{label_width}" y="{yy}" width="{w:.1f}" height="{bar_h - 1}" '
-                f'fill="{fill}" stroke="#000" stroke-width="0.6"><title>{_e(label)}, '
-                f"{_e(series[j])}: {_num(value)}{_e(unit)}</title></rect>"
-            )
-            body.append(
-                f'<text x="{label_width + w + 5:.1f}" y="{yy + bar_h - 3}">'
-                f"{_num(value)}{_e(unit)}</text>"
-            )
+            shown = f"{_label(value)}{_e(unit)}"
+            tip = f"{_e(label)}, {_e(series[j])}: {shown}"
+            body.append(_bar(label_width, yy, w, bar_h - 1, fill, tip, shown, yy + bar_h - 3))
     return _svg(width, height, title, body)
 
 
@@ -229,7 +231,7 @@ def stacked_bar(
             body.append(
                 f'<rect x="{x + 1:.1f}" y="{bar_y}" width="{w:.1f}" height="{bar_h}" '
                 f'fill="{colour}" stroke="#000" stroke-width="0.8"><title>{_e(label)}: '
-                f"{_num(c)}</title></rect>"
+                f"{_label(c)}</title></rect>"
             )
             if i % 2:
                 body.append(
@@ -240,10 +242,10 @@ def stacked_bar(
                 body.append(
                     f'<text x="{x + 1 + w / 2:.1f}" y="{bar_y + 20}" text-anchor="middle" '
                     'font-weight="700" font-size="14" fill="#000" stroke="#fff" '
-                    f'stroke-width="3" paint-order="stroke">{_num(c)}</text>'
+                    f'stroke-width="3" paint-order="stroke">{_label(c)}</text>'
                 )
         x += w
-        text = f"{label} ({_num(c)})"
+        text = f"{label} ({_label(c)})"
         step = 16 + 6.6 * len(text) + 14
         if legend_x and legend_x + step - 14 > width:  # wrap the legend
             legend_x, legend_y = 0.0, legend_y + 18
@@ -333,83 +335,122 @@ def line_chart(
     all_pts = [p for _, pts in points for p in pts]
     if not all_pts:
         return _svg(width, 30, title, ['<text x="0" y="20">no values yet</text>'])
-    label_w = 170
-    left, right, top, bottom = 52, width - label_w, 22, height - 28
-    days = [d.toordinal() for d, _ in all_pts]
-    d0, d1 = min(days), max(days)
-    if d1 == d0:
-        d0, d1 = d0 - 30, d1 + 30
-    vals = [v for _, v in all_pts]
-    lo = min(0.0, min(vals))
-    ticks = _nice_ticks(lo, max(vals))
-    v0, v1 = ticks[0], ticks[-1]
-
-    def sx(d: _dt.date) -> float:
-        return left + (right - left) * (d.toordinal() - d0) / (d1 - d0)
-
-    def sy(v: float) -> float:
-        return bottom - (bottom - top) * (v - v0) / ((v1 - v0) or 1)
-
-    body = []
-    for t in ticks:
-        y = sy(t)
-        body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">{_num(t)}</text>'
-        )
-    body.append(
-        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#333"/>'
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333"/>'
-    )
-    if unit:
-        body.append(
-            f'<text x="{left - 6}" y="{top - 12}" text-anchor="start" font-size="11" '
-            f'fill="#333">{_e(_clip(unit, 30))}</text>'
-        )
-    # date ticks: first and last, plus each 1 January in between (at most 6)
-    date_ticks = {_dt.date.fromordinal(d0), _dt.date.fromordinal(d1)}
-    years = range(_dt.date.fromordinal(d0).year + 1, _dt.date.fromordinal(d1).year + 1)
-    if len(years) <= 6:
-        date_ticks |= {_dt.date(y, 1, 1) for y in years}
-    shown: list[float] = []
-    for d in sorted(date_ticks):
-        x = sx(d)
-        if any(abs(x - s) < 48 for s in shown):
-            continue
-        shown.append(x)
-        body.append(
-            f'<line x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" y2="{bottom + 4}" stroke="#333"/>'
-            f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#333">'
-            f"{d.strftime('%b %Y')}</text>"
-        )
+    f = _Frame.around(all_pts, width - 170, height)
+    body = f.value_axis(unit) + f.date_axis()
     ends: list[tuple[float, str, str, str]] = []
     for i, (name, pts) in enumerate(points):
         colour = PALETTE[i % len(PALETTE)]
-        dash = _DASHES[i % len(_DASHES)]
         marker = _MARKERS[i % len(_MARKERS)]
-        xy = " ".join(f"{sx(d):.1f},{sy(v):.1f}" for d, v in pts)
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        body.append(
-            f'<polyline points="{xy}" fill="none" stroke="{colour}" stroke-width="2.2"'
-            f"{dash_attr}><title>{_e(name)}</title></polyline>"
-        )
-        for d, v in pts:
-            body.append(
-                f"<g>{_marker(marker, sx(d), sy(v), colour)}<title>{_e(name)}, "
-                f"{d.isoformat()}: {_num(v)} {_e(unit)}</title></g>"
-            )
-        last_d, last_v = pts[-1]
-        ends.append((sy(last_v), f"{_clip(name, 18)}: {_num(last_v)}", colour, marker))
+        body += _series_line(f, name, pts, colour, _DASHES[i % len(_DASHES)], marker, unit)
+        last_v = pts[-1][1]
+        ends.append((f.y(last_v), f"{_clip(name, 18)}: {_label(last_v)}", colour, marker))
     # end labels, pushed apart so they never overlap
     ends.sort()
     placed: list[float] = []
     for y, text, colour, marker in ends:
         y = max(y, placed[-1] + 14) if placed else y
         placed.append(y)
-        body.append(_marker(marker, right + 12, y, colour))
-        body.append(f'<text x="{right + 20}" y="{y + 4:.1f}">{_e(text)}</text>')
+        body.append(_marker(marker, f.right + 12, y, colour))
+        body.append(f'<text x="{f.right + 20}" y="{y + 4:.1f}">{_e(text)}</text>')
     needed = (placed[-1] + 10) if placed else height
     return _svg(width, max(height, needed), title, body)
+
+
+@dataclass
+class _Frame:
+    """A line chart's plot area and scales: dates across, values up."""
+
+    left: int
+    right: int
+    top: int
+    bottom: int
+    d0: int  # first and last day (ordinals)
+    d1: int
+    ticks: list[float]  # value ticks, the first and last the axis' ends
+
+    @classmethod
+    def around(cls, pts: Sequence[tuple[_dt.date, float]], right: int, height: int) -> _Frame:
+        days = [d.toordinal() for d, _ in pts]
+        d0, d1 = min(days), max(days)
+        if d1 == d0:
+            d0, d1 = d0 - 30, d1 + 30
+        vals = [v for _, v in pts]
+        return cls(52, right, 22, height - 28, d0, d1, _nice_ticks(min(0.0, min(vals)), max(vals)))
+
+    def x(self, d: _dt.date) -> float:
+        return self.left + (self.right - self.left) * (d.toordinal() - self.d0) / (
+            self.d1 - self.d0
+        )
+
+    def y(self, v: float) -> float:
+        v0, v1 = self.ticks[0], self.ticks[-1]
+        return self.bottom - (self.bottom - self.top) * (v - v0) / ((v1 - v0) or 1)
+
+    def value_axis(self, unit: str) -> list[str]:
+        """Grid lines at the value ticks, both axes, and the unit above them."""
+        left, right, top, bottom = self.left, self.right, self.top, self.bottom
+        out = [
+            f'<line x1="{left}" y1="{self.y(t):.1f}" x2="{right}" y2="{self.y(t):.1f}" '
+            f'stroke="#ddd"/><text x="{left - 6}" y="{self.y(t) + 4:.1f}" text-anchor="end" '
+            f'fill="#333">{_label(t)}</text>'
+            for t in self.ticks
+        ]
+        out.append(
+            f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#333"/>'
+            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#333"/>'
+        )
+        if unit:
+            out.append(
+                f'<text x="{left - 6}" y="{top - 12}" text-anchor="start" font-size="11" '
+                f'fill="#333">{_e(_clip(unit, 30))}</text>'
+            )
+        return out
+
+    def date_axis(self) -> list[str]:
+        """Date ticks: first and last, plus each 1 January in between (at most 6),
+        none closer than 48 to the one before."""
+        first, last = _dt.date.fromordinal(self.d0), _dt.date.fromordinal(self.d1)
+        dates = {first, last}
+        years = range(first.year + 1, last.year + 1)
+        if len(years) <= 6:
+            dates |= {_dt.date(y, 1, 1) for y in years}
+        out: list[str] = []
+        shown: list[float] = []
+        for d in sorted(dates):
+            x = self.x(d)
+            if any(abs(x - s) < 48 for s in shown):
+                continue
+            shown.append(x)
+            out.append(
+                f'<line x1="{x:.1f}" y1="{self.bottom}" x2="{x:.1f}" y2="{self.bottom + 4}" '
+                f'stroke="#333"/><text x="{x:.1f}" y="{self.bottom + 16}" text-anchor="middle" '
+                f'fill="#333">{d.strftime("%b %Y")}</text>'
+            )
+        return out
+
+
+def _series_line(
+    f: _Frame,
+    name: str,
+    pts: Sequence[tuple[_dt.date, float]],
+    colour: str,
+    dash: str,
+    marker: str,
+    unit: str,
+) -> list[str]:
+    """One series: its line, and a marker with a tooltip at each point."""
+    xy = " ".join(f"{f.x(d):.1f},{f.y(v):.1f}" for d, v in pts)
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    out = [
+        f'<polyline points="{xy}" fill="none" stroke="{colour}" stroke-width="2.2"'
+        f"{dash_attr}><title>{_e(name)}</title></polyline>"
+    ]
+    out += [
+        f"<g>{_marker(marker, f.x(d), f.y(v), colour)}<title>{_e(name)}, "
+        f"{d.isoformat()}: {_label(v)} {_e(unit)}</title></g>"
+        for d, v in pts
+    ]
+    return out
 
 
 #: Node colours and shapes by role, as on the interactive map.
@@ -478,12 +519,17 @@ def packed_layout(
     row_w = 2.2 * len(parts[0]) ** 0.5
     for part in parts:
         side = len(part) ** 0.5
+        # the part as its own graph, nodes in map order: a subgraph view of a small part
+        # lists its nodes in set order, which changes from run to run with the hash seed
+        sub = nx.Graph()
+        sub.add_nodes_from(part)
+        sub.add_edges_from((a, b) for a, b in g.edges(part) if b in sub)
         if len(part) == 1:
             xy = {part[0]: (0.0, 0.0)}
         elif len(part) <= 150:
-            xy = nx.kamada_kawai_layout(g.subgraph(part))
+            xy = nx.kamada_kawai_layout(sub)
         else:
-            xy = nx.spring_layout(g.subgraph(part), seed=7)
+            xy = nx.spring_layout(sub, seed=7)
         xs = [float(v[0]) for v in xy.values()]
         ys = [float(v[1]) for v in xy.values()]
         sx, sy = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
@@ -529,18 +575,7 @@ def network_svg(
     >>> "&lt;A&gt;" in svg and svg.count("<line") == 1
     True
     """
-    pad, padx = 30, (75 if labels else 30)  # room for the labels at the sides
-    xs = [float(n["x"]) for n in nodes] or [0.0]  # type: ignore[arg-type]
-    ys = [float(n["y"]) for n in nodes] or [0.0]  # type: ignore[arg-type]
-    spanx = (max(xs) - min(xs)) or 1.0
-    spany = (max(ys) - min(ys)) or 1.0
-    if height is None:  # keep the layout's proportions, within reason
-        height = int(min(1.2 * width, max(0.4 * width, width * spany / spanx)))
-    pos: dict[object, tuple[float, float]] = {}
-    for n in nodes:
-        px = padx + (width - 2 * padx) * (float(n["x"]) - min(xs)) / spanx  # type: ignore[arg-type]
-        py = pad + (height - 2 * pad) * (float(n["y"]) - min(ys)) / spany  # type: ignore[arg-type]
-        pos[n["id"]] = (px, py)
+    pos, height = _place(nodes, width, height, labels)
     ident = f"arrow-{next(_ids)}"
     body = [
         f'<defs><marker id="{ident}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
@@ -549,35 +584,67 @@ def network_svg(
     ]
     radius = {n["id"]: 5 + 7 * float(n.get("size") or 0.3) for n in nodes}  # type: ignore[arg-type]
     for e in edges:
-        if e["from"] not in pos or e["to"] not in pos:
-            continue
-        (x1, y1), (x2, y2) = pos[e["from"]], pos[e["to"]]
-        dist = math.hypot(x2 - x1, y2 - y1) or 1.0
-        r2 = radius[e["to"]] + 2
-        x2, y2 = x2 - (x2 - x1) * r2 / dist, y2 - (y2 - y1) * r2 / dist
-        dash = f' stroke-dasharray="{e["dash"]}"' if e.get("dash") else ""
-        body.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            f'stroke="{e["colour"]}" stroke-width="{e.get("width") or 1}"{dash} '
-            f'stroke-opacity="0.85" marker-end="url(#{ident})"/>'
-        )
+        if e["from"] in pos and e["to"] in pos:
+            body.append(_edge_line(e, pos[e["from"]], pos[e["to"]], radius[e["to"]] + 2, ident))
     for n in nodes:
-        x, y = pos[n["id"]]
-        fill, shape = ROLE_STYLE.get(str(n["role"]), ("#ccc", "circle"))
-        stroke, dash = "#333", ""
-        if n.get("change") == "added":
-            stroke = "#0072B2"
-        elif n.get("change") == "removed":
-            fill, dash = "#e6e6e6", "3 2"
-        body.append(
-            f"<g>{node_shape(shape, x, y, radius[n['id']], fill, stroke, dash)}"
-            f"<title>{_e(n['name'])}</title></g>"
-        )
-        if labels:
-            mark = {"added": "+ ", "removed": "− "}.get(str(n.get("change") or ""), "")
-            body.append(
-                f'<text x="{x:.1f}" y="{y + radius[n["id"]] + 10:.1f}" text-anchor="middle" '
-                f'font-size="9" fill="#000" stroke="#fff" stroke-width="2.5" '
-                f'paint-order="stroke">{_e(mark + _clip(str(n["name"]), 26))}</text>'
-            )
+        body += _node_mark(n, *pos[n["id"]], radius[n["id"]], labels)
     return _svg(width, height, title, body)
+
+
+def _place(
+    nodes: Sequence[dict[str, object]], width: int, height: int | None, labels: bool
+) -> tuple[dict[object, tuple[float, float]], int]:
+    """Each node's place on the picture, and the picture's height (by default the
+    layout's proportions, within reason)."""
+    pad, padx = 30, (75 if labels else 30)  # room for the labels at the sides
+    xs = [float(n["x"]) for n in nodes] or [0.0]  # type: ignore[arg-type]
+    ys = [float(n["y"]) for n in nodes] or [0.0]  # type: ignore[arg-type]
+    spanx = (max(xs) - min(xs)) or 1.0
+    spany = (max(ys) - min(ys)) or 1.0
+    if height is None:
+        height = int(min(1.2 * width, max(0.4 * width, width * spany / spanx)))
+    pos: dict[object, tuple[float, float]] = {}
+    for n in nodes:
+        px = padx + (width - 2 * padx) * (float(n["x"]) - min(xs)) / spanx  # type: ignore[arg-type]
+        py = pad + (height - 2 * pad) * (float(n["y"]) - min(ys)) / spany  # type: ignore[arg-type]
+        pos[n["id"]] = (px, py)
+    return pos, height
+
+
+def _edge_line(
+    e: dict[str, object],
+    start: tuple[float, float],
+    end: tuple[float, float],
+    gap: float,
+    arrow: str,
+) -> str:
+    """A link as a line with an arrowhead that stops ``gap`` short of its target's centre."""
+    (x1, y1), (x2, y2) = start, end
+    dist = math.hypot(x2 - x1, y2 - y1) or 1.0
+    x2, y2 = x2 - (x2 - x1) * gap / dist, y2 - (y2 - y1) * gap / dist
+    dash = f' stroke-dasharray="{e["dash"]}"' if e.get("dash") else ""
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+        f'stroke="{e["colour"]}" stroke-width="{e.get("width") or 1}"{dash} '
+        f'stroke-opacity="0.85" marker-end="url(#{arrow})"/>'
+    )
+
+
+def _node_mark(n: dict[str, object], x: float, y: float, r: float, labels: bool) -> list[str]:
+    """A node as its role's shape (added: blue outline; removed: grey and dashed),
+    with its name under it when ``labels``."""
+    fill, shape = ROLE_STYLE.get(str(n["role"]), ("#ccc", "circle"))
+    stroke, dash = "#333", ""
+    if n.get("change") == "added":
+        stroke = "#0072B2"
+    elif n.get("change") == "removed":
+        fill, dash = "#e6e6e6", "3 2"
+    out = [f"<g>{node_shape(shape, x, y, r, fill, stroke, dash)}<title>{_e(n['name'])}</title></g>"]
+    if labels:
+        mark = {"added": "+ ", "removed": "− "}.get(str(n.get("change") or ""), "")
+        out.append(
+            f'<text x="{x:.1f}" y="{y + r + 10:.1f}" text-anchor="middle" '
+            f'font-size="9" fill="#000" stroke="#fff" stroke-width="2.5" '
+            f'paint-order="stroke">{_e(mark + _clip(str(n["name"]), 26))}</text>'
+        )
+    return out

@@ -77,12 +77,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from sysmap._gc import gc_paused
-from sysmap.errors import MapFileError, SysmapError
-from sysmap.escape import markdown_text
+from sysmap.errors import BadArgument, MapFileError
 from sysmap.mapfile import read_text
 from sysmap.model import Relationship, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean
 from sysmap.questions import IMPROVEMENT_LABELS, improvement_question
+from sysmap.render import (
+    Block,
+    Bullets,
+    Heading,
+    Note,
+    Para,
+    Rendered,
+    Table,
+    fmt_number,
+    pct,
+    plural,
+)
 
 if TYPE_CHECKING:
     from sysmap.analysis._base import Finding
@@ -398,7 +409,7 @@ class MetricShift:
 
 
 @dataclass
-class Comparison:
+class Comparison(Rendered):
     """The comparison of two or more maps: changes, shifts and findings first.
 
     ``changes`` compare the first map with the last; ``steps`` compare each
@@ -434,11 +445,7 @@ class Comparison:
         """Stakeholder and factor names by id, later maps winning (built once: read it,
         do not change it)."""
         if self._names is None:
-            out: dict[str, str] = {}
-            for m in self.maps:
-                out.update({s.id: s.name for s in m.stakeholders})
-                out.update({f.id: f.name for f in m.factors})
-            self._names = out
+            self._names = _names_by_id(self.maps)
         return self._names
 
     def stakeholder_status(self) -> dict[str, str]:
@@ -539,85 +546,54 @@ class Comparison:
         rows = []
         for s in shifts:
             row: list[Any] = [s.metric]
-            row += [_num(v) for v in s.values] if many else [_num(s.before), _num(s.after)]
+            row += [_figure(v) for v in s.values] if many else [_figure(s.before), _figure(s.after)]
             row += [_signed(s.delta), s.trend] if many else [_signed(s.delta)]
             rows.append(row)
         return rows
 
-    def _shift_headers(self) -> list[str]:
+    def _shift_table(self, shifts: list[MetricShift]) -> Table:
         if len(self.maps) > 2:
-            return ["metric", *[m.id for m in self.maps], "delta", "trend"]
-        return ["metric", "before", "after", "delta"]
+            headers = ["metric", *[m.id for m in self.maps], "delta", "trend"]
+        else:
+            headers = ["metric", "before", "after", "delta"]
+        return Table(headers, self._shift_rows(shifts))
 
-    def format_text(self) -> str:
-        from sysmap.analysis._base import text_table
-
-        lines = [self._title(), f"Guiding question: {self.redesign.guiding_question}", ""]
-        lines += ["What changes", "------------"]
-        lines += [f"- {f.text}" for f in self.findings()]
-        renames = [r for r in self.changes.renames]
-        if renames:
-            lines += ["", "Renamed stakeholders", "--------------------"]
-            lines += [f"- {_rename_text(r)}" for r in renames]
-        if self.changes.stakeholders:
-            lines += ["", "Stakeholders", "------------"]
-            lines.append(
-                text_table(["change", "stakeholder", "role", "what"], self._stakeholder_rows())
-            )
-        if self.changes.relationships:
-            lines += ["", "Relationships", "-------------"]
-            lines.append(
-                text_table(["question", "change", "relationship", "what"], self._change_rows())
-            )
-        if self.changes.loops:
-            lines += ["", "Declared loops", "--------------"]
-            lines += [f"- {_loop_text(lc)}" for lc in self.changes.loops]
-        if self.shifts:
-            moved = [m for m in self.shifts if m.trend != "flat"]
-            lines += ["", "Every metric that moved", "-----------------------"]
-            lines.append(text_table(self._shift_headers(), self._shift_rows(moved)))
-            lines.append(_unchanged_note(len(self.shifts) - len(moved)))
-        elif not self.with_shifts:
-            lines += ["", "(metric shifts not computed)"]
-        return "\n".join(lines) + "\n"
-
-    def format_markdown(self) -> str:
-        from sysmap.analysis._base import md_table
-
-        out = [
-            f"# {_md(self._title())}",
-            "",
-            f"**Guiding question:** {_md(self.redesign.guiding_question)}",
-            "",
-            "## What changes",
-            "",
+    def blocks(self) -> list[Block]:
+        """The comparison as a document: what changes, the headline shifts, then
+        stakeholders, relationships, declared loops and every metric that moved."""
+        out: list[Block] = [
+            Heading(self._title(), 1),
+            Para(self.redesign.guiding_question, label="Guiding question:"),
+            Heading("What changes", 2),
+            Bullets([f.text for f in self.findings()]),
         ]
-        out += [f"- {_md(f.text)}" for f in self.findings()]
         if self.headline_shifts:
-            out += ["", "## Headline shifts", ""]
-            out.append(md_table(self._shift_headers(), self._shift_rows(self.headline_shifts)))
-        if self.changes.renames:
-            out += ["", "## Renamed stakeholders", ""]
-            out += [f"- {_md(_rename_text(r))}" for r in self.changes.renames]
-        if self.changes.stakeholders:
-            out += ["", "## Stakeholders", ""]
-            out.append(
-                md_table(["change", "stakeholder", "role", "what"], self._stakeholder_rows())
-            )
-        if self.changes.relationships:
-            out += ["", "## Relationships", ""]
-            out.append(
-                md_table(["question", "change", "relationship", "what"], self._change_rows())
-            )
-        if self.changes.loops:
-            out += ["", "## Declared loops", ""]
-            out += [f"- {_md(_loop_text(lc))}" for lc in self.changes.loops]
+            out += [Heading("Headline shifts", 2), self._shift_table(self.headline_shifts)]
+        ch = self.changes
+        if ch.renames:
+            out += [
+                Heading("Renamed stakeholders", 2),
+                Bullets([_rename_text(r) for r in ch.renames]),
+            ]
+        if ch.stakeholders:
+            rows = self._stakeholder_rows()
+            out += [
+                Heading("Stakeholders", 2),
+                Table(["change", "stakeholder", "role", "what"], rows),
+            ]
+        if ch.relationships:
+            rows = self._change_rows()
+            headers = ["question", "change", "relationship", "what"]
+            out += [Heading("Relationships", 2), Table(headers, rows)]
+        if ch.loops:
+            out += [Heading("Declared loops", 2), Bullets([_loop_text(lc) for lc in ch.loops])]
         if self.shifts:
             moved = [m for m in self.shifts if m.trend != "flat"]
-            out += ["", "## Every metric that moved", ""]
-            out.append(md_table(self._shift_headers(), self._shift_rows(moved)))
-            out += ["", _unchanged_note(len(self.shifts) - len(moved))]
-        return "\n".join(out) + "\n"
+            out += [Heading("Every metric that moved", 2), self._shift_table(moved)]
+            out.append(Para(_unchanged_note(len(self.shifts) - len(moved))))
+        elif not self.with_shifts:
+            out.append(Note("(metric shifts not computed)"))
+        return out
 
     def format_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -627,7 +603,7 @@ class Comparison:
 
 
 def _unchanged_note(n: int) -> str:
-    return f"{_plural(n, 'other metric')} unchanged (the JSON output lists every metric)"
+    return f"{plural(n, 'other metric')} unchanged (the JSON output lists every metric)"
 
 
 def _plain(value: Any) -> Any:
@@ -655,15 +631,11 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _md(text: str) -> str:
-    return markdown_text(text)
-
-
-def _num(value: Any) -> str:
-    from sysmap.analysis._base import fmt_number
-
+def _figure(value: Any) -> str:
+    """A metric's value: up to three decimals, no trailing zeros (0.125, 0.1, 3), so
+    that shares and centralization scores keep the digit that tells them apart."""
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:.3f}".rstrip("0")
+        return fmt_number(value, 3).rstrip("0").rstrip(".")
     return fmt_number(value)
 
 
@@ -672,17 +644,7 @@ def _signed(value: Any) -> str:
         return "—"
     if value == 0:
         return "0"
-    return ("+" if value > 0 else "") + _num(value)
-
-
-def _pct(value: Any) -> str:
-    if value is None:
-        return "—"
-    return f"{round(value * 100)}%"
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+    return ("+" if value > 0 else "") + _figure(value)
 
 
 def _details(rc: RelationshipChange) -> str:
@@ -755,7 +717,7 @@ def _change_findings(changes: Changes) -> list[Finding]:
     for s in removed:
         out.append(
             Finding(
-                f"{s.name} leaves the map with {_plural(len(s.relationships), 'relationship')}",
+                f"{s.name} leaves the map with {plural(len(s.relationships), 'relationship')}",
                 "compare",
                 2,
                 [s.id],
@@ -842,7 +804,7 @@ def _check_mapping(
         if len(olds) > 1:
             problems.append(f"'{new}' is named as the new id of {', '.join(olds)} — pick one")
     if problems:
-        raise SysmapError(f"{source}: " + "; ".join(problems))
+        raise BadArgument(f"{source}: " + "; ".join(problems), argument="mapping")
 
 
 # ------------------------------------------------------------------ diffing
@@ -978,7 +940,7 @@ def diff_maps(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         The mapping names an id that is not in the map it should be in.
 
     Example
@@ -997,38 +959,60 @@ def diff_maps(
         _check_mapping(mapping, before, after, mapping_source)
     renames = _renames(before, after, mapping, detect_renames)
     rn = {r.old_id: r.new_id for r in renames if r.basis != "ambiguous"}
-    names = {s.id: s.name for s in before.stakeholders}
-    names.update({f.id: f.name for f in before.factors})
-    names.update({s.id: s.name for s in after.stakeholders})
-    names.update({f.id: f.name for f in after.factors})
     out = Changes(before.id, after.id, renames=renames)
+    out.stakeholders = _stakeholder_changes(before, after, rn)
+    pairs, left_old, left_new = _match_relationships(before, after, rn)
+    _relationship_changes(out, pairs, left_old, left_new, rn, _names_by_id([before, after]))
+    out.loops = _loop_changes(before, after)
+    return out
 
-    # stakeholders
+
+def _names_by_id(maps: Sequence[SystemMap]) -> dict[str, str]:
+    """Stakeholder and factor names by id, later maps winning."""
+    out: dict[str, str] = {}
+    for m in maps:
+        out.update({s.id: s.name for s in m.stakeholders})
+        out.update({f.id: f.name for f in m.factors})
+    return out
+
+
+def _stakeholder_changes(
+    before: SystemMap, after: SystemMap, rn: Mapping[str, str]
+) -> list[StakeholderChange]:
+    """Stakeholders removed, changed (renames followed) and added, in that map order."""
+    out: list[StakeholderChange] = []
     new_by_id = {s.id: s for s in after.stakeholders}
     matched_new: set[str] = set()
-    removed_ids: set[str] = set()
     for s in before.stakeholders:
         nid = rn.get(s.id, s.id)
         t = new_by_id.get(nid)
         if t is None:
-            removed_ids.add(s.id)
-            out.stakeholders.append(StakeholderChange("removed", s.id, s.name, s.role))
+            out.append(StakeholderChange("removed", s.id, s.name, s.role))
             continue
         matched_new.add(nid)
         fields = _stakeholder_fields(s, t)
         if nid != s.id:
             fields.insert(0, FieldChange("id", s.id, nid))
         if fields:
-            out.stakeholders.append(StakeholderChange("changed", nid, t.name, t.role, fields))
+            out.append(StakeholderChange("changed", nid, t.name, t.role, fields))
     for t in after.stakeholders:
         if t.id not in matched_new:
-            out.stakeholders.append(StakeholderChange("added", t.id, t.name, t.role))
+            out.append(StakeholderChange("added", t.id, t.name, t.role))
+    return out
 
-    # relationships: 1) by id
+
+_Pair = tuple[Relationship, Relationship, Literal["id", "key", "pair"]]
+
+
+def _match_relationships(
+    before: SystemMap, after: SystemMap, rn: Mapping[str, str]
+) -> tuple[list[_Pair], list[Relationship], list[Relationship]]:
+    """Matched pairs, then the earlier map's and the later map's relationships left over."""
+    # 1) by id
     new_ids = {r.id: r for r in after.relationships if r.id is not None}
     used_new: set[int] = set()  # positions in after.relationships
     pos_new = {id(r): i for i, r in enumerate(after.relationships)}
-    pairs: list[tuple[Relationship, Relationship, Literal["id", "key", "pair"]]] = []
+    pairs: list[_Pair] = []
     left_old: list[Relationship] = []
     for r in before.relationships:
         same = new_ids.get(r.id) if r.id is not None else None
@@ -1043,59 +1027,69 @@ def diff_maps(
         for i, r in enumerate(after.relationships)
         if i not in used_new and not (r.id is not None and r.id in old_ids)
     ]
-
     # 2) by (from, to, kind), only where one side has no id; 3) by (from, to)
-    def end(r: Relationship) -> tuple[str, str]:
-        return rn.get(r.source, r.source), rn.get(r.target, r.target)
-
     for level in ("key", "pair"):
-        queue: dict[tuple[str, ...], list[Relationship]] = defaultdict(list)
-        for r in left_new:
-            k = (r.source, r.target, r.kind) if level == "key" else (r.source, r.target)
-            queue[k].append(r)
-        still_old: list[Relationship] = []
-        taken: set[int] = set()
-        for r in left_old:
-            src, dst = end(r)
-            k = (src, dst, r.kind) if level == "key" else (src, dst)
-            cands = queue.get(k)
-            found: Relationship | None = None
-            for j, cand in enumerate(cands or []):
-                if r.id is None or cand.id is None:
-                    found = cands.pop(j) if cands else None
-                    break
-            if found is None:
-                still_old.append(r)
-            else:
-                pairs.append((r, found, "key" if level == "key" else "pair"))
-                taken.add(id(found))
-        left_old = still_old
+        found, left_old = _match_by_ends(left_old, left_new, rn, with_kind=level == "key")
+        taken = {id(new) for _, new in found}
+        pairs += [(old, new, "key" if level == "key" else "pair") for old, new in found]
         left_new = [r for r in left_new if id(r) not in taken]
+    return pairs, left_old, left_new
 
+
+def _match_by_ends(
+    left_old: list[Relationship],
+    left_new: list[Relationship],
+    rn: Mapping[str, str],
+    *,
+    with_kind: bool,
+) -> tuple[list[tuple[Relationship, Relationship]], list[Relationship]]:
+    """Pairs on the same ends (and kind), in file order, where one side has no id;
+    and the earlier relationships still unmatched."""
+
+    def key(src: str, dst: str, kind: str) -> tuple[str, ...]:
+        return (src, dst, kind) if with_kind else (src, dst)
+
+    queue: dict[tuple[str, ...], list[Relationship]] = defaultdict(list)
+    for r in left_new:
+        queue[key(r.source, r.target, r.kind)].append(r)
+    pairs: list[tuple[Relationship, Relationship]] = []
+    still_old: list[Relationship] = []
+    for r in left_old:
+        cands = queue.get(key(rn.get(r.source, r.source), rn.get(r.target, r.target), r.kind))
+        j = next((j for j, c in enumerate(cands or []) if r.id is None or c.id is None), None)
+        if not cands or j is None:
+            still_old.append(r)
+        else:
+            pairs.append((r, cands.pop(j)))
+    return pairs, still_old
+
+
+def _relationship_changes(
+    out: Changes,
+    pairs: list[_Pair],
+    left_old: list[Relationship],
+    left_new: list[Relationship],
+    rn: Mapping[str, str],
+    names: dict[str, str],
+) -> None:
+    """Fill in ``out``'s relationship changes: matched pairs that differ, then the
+    retired and the formed; a removed stakeholder learns which links left with it."""
     for old_r, new_r, how in pairs:
         words = _relationship_fields(old_r, new_r, rn)
         if words:
-            out.relationships.append(
-                RelationshipChange(words, old_r, new_r, how, _field_list(old_r, new_r, rn), names)
-            )
+            fields = _field_list(old_r, new_r, rn)
+            out.relationships.append(RelationshipChange(words, old_r, new_r, how, fields, names))
         else:
             out.unchanged_relationships += 1
-    by_end: dict[str, list[str]] = defaultdict(list)
+    removed = {sc.id: sc for sc in out.stakeholders if sc.change == "removed"}
     for r in left_old:
-        rc = RelationshipChange(["retired"], r, None, "", [], names)
-        out.relationships.append(rc)
-        for e in {r.source, r.target} & removed_ids:
-            by_end[e].append(r.id or f"{r.source}->{r.target}")
+        out.relationships.append(RelationshipChange(["retired"], r, None, "", [], names))
+        for e in {r.source, r.target} & removed.keys():
+            removed[e].relationships.append(r.id or f"{r.source}->{r.target}")
     for r in left_new:
         out.relationships.append(RelationshipChange(["formed"], None, r, "", [], names))
-    for sc in out.stakeholders:
-        if sc.change == "removed":
-            sc.relationships = by_end.get(sc.id, [])
     order = {w: i for i, w in enumerate(RELATIONSHIP_CHANGES)}
     out.relationships.sort(key=lambda rc: order[rc.changes[0]])
-
-    out.loops = _loop_changes(before, after)
-    return out
 
 
 def _declared(m: SystemMap) -> dict[str, Any]:
@@ -1184,36 +1178,51 @@ def _single_points(d: dict[str, Any]) -> set[tuple[str, str, str]]:
 
 
 def _shift_findings(c: Comparison, changes: Changes) -> list[Finding]:
+    by = {s.metric: s for s in c.shifts}
+    return [
+        *_power_findings(by),
+        *_voice_findings(c, by),
+        *_loop_findings(changes),
+        *_structure_findings(by),
+        *_single_point_findings(c),
+    ]
+
+
+def _moved(s: MetricShift | None, at_least: float = 0.0) -> bool:
+    """Whether a metric has a value on both sides that differ (by ``at_least`` or more)."""
+    if s is None or s.before is None or s.after is None:
+        return False
+    return s.after != s.before and abs(s.after - s.before) >= at_least
+
+
+def _power_findings(by: dict[str, MetricShift]) -> list[Finding]:
     from sysmap.analysis._base import Finding
 
     out: list[Finding] = []
-    by = {s.metric: s for s in c.shifts}
-
-    def pct_line(metric: str, text: str, subjects: list[str] | None = None) -> None:
-        s = by.get(metric)
-        if s is None or s.before is None or s.after is None:
-            return
-        if abs(s.after - s.before) < 0.005:
-            return
-        out.append(Finding(f"{text} {_pct(s.before)} → {_pct(s.after)}", "compare", 3))
-
-    pct_line("power.decision_power.beneficiary_share", "Beneficiaries' share of decision power:")
+    s = by.get("power.decision_power.beneficiary_share")
+    if s is not None and _moved(s, 0.005):
+        text = f"Beneficiaries' share of decision power: {pct(s.before)} → {pct(s.after)}"
+        out.append(Finding(text, "compare", 3))
     # power held by role group, when it moved by at least one point
-    moved = []
-    for role in ("beneficiary", "provider", "leader"):
-        s = by.get(f"power.by_role.{role}.share")
-        if s and s.before is not None and s.after is not None and abs(s.after - s.before) >= 0.01:
-            moved.append(f"{_ROLE_PLURAL[role]} {_pct(s.before)} → {_pct(s.after)}")
+    moved = [
+        f"{_ROLE_PLURAL[role]} {pct(s.before)} → {pct(s.after)}"
+        for role in ("beneficiary", "provider", "leader")
+        if (s := by.get(f"power.by_role.{role}.share")) is not None and _moved(s, 0.01)
+    ]
     if moved:
         out.append(Finding("Power held by role group: " + ", ".join(moved), "compare", 3))
+    return out
 
-    # voice verdicts
+
+def _voice_findings(c: Comparison, by: dict[str, MetricShift]) -> list[Finding]:
+    from sysmap.analysis._base import Finding
+
+    out: list[Finding] = []
     two_way = [v for v in c.voice_changes if v["after"] == "two-way"]
     if two_way:
-        names = [v["name"] for v in two_way]
         verb = "hears" if len(two_way) == 1 else "hear"
-        text = f"{_plural(len(two_way), 'beneficiary group')} now {verb} back (two-way): "
-        text += _and(names)
+        text = f"{plural(len(two_way), 'beneficiary group')} now {verb} back (two-way): "
+        text += _and([v["name"] for v in two_way])
         out.append(Finding(text, "compare", 3, [v["id"] for v in two_way]))
     worse = [v for v in c.voice_changes if _voice_rank(v["after"]) < _voice_rank(v["before"])]
     if worse:
@@ -1221,82 +1230,59 @@ def _shift_findings(c: Comparison, changes: Changes) -> list[Finding]:
             [f"{v['name']} ({v['before']} → {v['after']})" for v in worse]
         )
         out.append(Finding(text, "compare", 3, [v["id"] for v in worse]))
-    s = by.get("voice.counts.two_way")
-    if s is not None and s.after is not None and s.before is not None and s.after != s.before:
-        out.append(
-            Finding(
-                f"Beneficiary groups heard by a leader and hearing back (two-way): "
-                f"{s.before} → {s.after}",
-                "compare",
-                2,
-            )
-        )
-    s = by.get("voice.counts.no_voice")
-    if s is not None and s.after is not None and s.before is not None and s.after != s.before:
-        out.append(
-            Finding(
-                f"Beneficiary groups with no voice path to a leader: {s.before} → {s.after}",
-                "compare",
-                2,
-            )
-        )
+    for metric, said in (
+        ("voice.counts.two_way", "heard by a leader and hearing back (two-way)"),
+        ("voice.counts.no_voice", "with no voice path to a leader"),
+    ):
+        s = by.get(metric)
+        if s is not None and _moved(s):
+            out.append(Finding(f"Beneficiary groups {said}: {s.before} → {s.after}", "compare", 2))
+    return out
 
-    closed = changes.loops_by("closed")
-    if closed:
-        out.append(
-            Finding(
-                f"{_plural(len(closed), 'feedback loop')} closed: "
-                + _and([f"'{lc.name}'" for lc in closed]),
-                "compare",
-                3,
-                [lc.id for lc in closed],
-            )
-        )
-    broken = changes.loops_by("broken")
-    if broken:
-        out.append(
-            Finding(
-                f"{_plural(len(broken), 'feedback loop')} now broken: "
-                + _and([f"'{lc.name}'" for lc in broken]),
-                "compare",
-                3,
-                [lc.id for lc in broken],
-            )
-        )
+
+def _loop_findings(changes: Changes) -> list[Finding]:
+    from sysmap.analysis._base import Finding
+
+    out: list[Finding] = []
+    for kind, said in (("closed", "closed"), ("broken", "now broken")):
+        loops = changes.loops_by(kind)
+        if loops:
+            text = f"{plural(len(loops), 'feedback loop')} {said}: "
+            text += _and([f"'{lc.name}'" for lc in loops])
+            out.append(Finding(text, "compare", 3, [lc.id for lc in loops]))
     opened = changes.loops_by("opened")
     if opened:
         holding = sum(1 for lc in opened if lc.holds_after)
-        out.append(
-            Finding(
-                f"{_plural(len(opened), 'new feedback loop')} declared, {holding} of them holding",
-                "compare",
-                2,
-                [lc.id for lc in opened],
-            )
-        )
+        text = f"{plural(len(opened), 'new feedback loop')} declared, {holding} of them holding"
+        out.append(Finding(text, "compare", 2, [lc.id for lc in opened]))
+    return out
 
+
+def _structure_findings(by: dict[str, MetricShift]) -> list[Finding]:
+    from sysmap.analysis._base import Finding
+
+    out: list[Finding] = []
     s = by.get("structure.components.count")
     if s is not None and s.before != s.after:
         word = "less" if (s.after or 0) < (s.before or 0) else "more"
-        out.append(
-            Finding(
-                f"The system is {word} fragmented: {s.before} → {s.after} separate parts",
-                "compare",
-                2,
-            )
-        )
+        text = f"The system is {word} fragmented: {s.before} → {s.after} separate parts"
+        out.append(Finding(text, "compare", 2))
     for key, label in (("in_degree", "in-degree"), ("out_degree", "out-degree")):
         s = by.get(f"structure.centralization.{key}")
         if s is not None and s.delta is not None and abs(s.delta) >= 0.02:
             word = "more" if s.delta > 0 else "less"
-            out.append(
-                Finding(
-                    f"The network is {word} centralized ({label}): "
-                    f"{_num(s.before)} → {_num(s.after)}",
-                    "compare",
-                    2,
-                )
+            text = (
+                f"The network is {word} centralized ({label}): "
+                f"{_figure(s.before)} → {_figure(s.after)}"
             )
+            out.append(Finding(text, "compare", 2))
+    return out
+
+
+def _single_point_findings(c: Comparison) -> list[Finding]:
+    from sysmap.analysis._base import Finding
+
+    out: list[Finding] = []
     label_of = c.names()
     if c.new_single_points:
         points = [
@@ -1304,22 +1290,11 @@ def _shift_findings(c: Comparison, changes: Changes) -> list[Finding]:
             f"{label_of.get(p['on'], p['on'])} alone ({p['kind']})"
             for p in c.new_single_points
         ]
-        out.append(
-            Finding(
-                f"{_plural(len(points), 'new single point')} of failure: " + _and(points),
-                "compare",
-                3,
-                [p["stakeholder"] for p in c.new_single_points],
-            )
-        )
+        text = f"{plural(len(points), 'new single point')} of failure: " + _and(points)
+        out.append(Finding(text, "compare", 3, [p["stakeholder"] for p in c.new_single_points]))
     if c.resolved_single_points:
-        out.append(
-            Finding(
-                f"{_plural(len(c.resolved_single_points), 'single point')} of failure removed",
-                "compare",
-                2,
-            )
-        )
+        n = len(c.resolved_single_points)
+        out.append(Finding(f"{plural(n, 'single point')} of failure removed", "compare", 2))
     return out
 
 
@@ -1436,9 +1411,11 @@ def compare_maps(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         The mapping names an id that is not in the map it should be in, or
-        cannot be read.
+        ``analyses`` does not give one analysis per map.
+    MapFileError
+        The mapping file cannot be read.
 
     Example
     -------
@@ -1451,36 +1428,45 @@ def compare_maps(
     {'added': 5, 'removed': 2, 'changed': 4}
     """
     maps = [current, redesign, *more]
+    if shifts and analyses is not None and len(analyses) != len(maps):
+        raise BadArgument(
+            f"analyses: give one analysis per map ({len(maps)}), not {len(analyses)}",
+            argument="analyses",
+        )
+    steps, changes = _diff_steps(maps, mapping, detect_renames)
+    c = Comparison(maps, changes, steps, with_shifts=shifts)
+    if shifts:
+        _add_shifts(c, analyses, max_loop_length=max_loop_length, loop_cap=loop_cap)
+    return c
+
+
+def _diff_steps(
+    maps: list[SystemMap],
+    mapping: Mapping[str, str] | str | os.PathLike[str] | None,
+    detect_renames: bool,
+) -> tuple[list[Changes], Changes]:
+    """Each map against the next, and the first against the last (renames followed
+    through every step)."""
     source = "the mapping"
     if mapping is not None and not isinstance(mapping, Mapping):
         source = str(mapping)
         mapping = load_mapping(mapping)
-    steps: list[Changes] = []
-    for i, (a, b) in enumerate(zip(maps, maps[1:], strict=False)):
-        steps.append(
-            diff_maps(
-                a,
-                b,
-                mapping=mapping if i == 0 else None,
-                detect_renames=detect_renames,
-                mapping_source=source,
-            )
+    steps = [
+        diff_maps(
+            a,
+            b,
+            mapping=mapping if i == 0 else None,
+            detect_renames=detect_renames,
+            mapping_source=source,
         )
+        for i, (a, b) in enumerate(zip(maps, maps[1:], strict=False))
+    ]
     if len(maps) == 2:
-        changes = steps[0]
-    else:
-        first_ids = {s.id for s in maps[0].stakeholders}
-        last_ids = {s.id for s in maps[-1].stakeholders}
-        chained = {o: n for o, n in _chain(steps).items() if o in first_ids and n in last_ids}
-        changes = diff_maps(maps[0], maps[-1], mapping=chained, detect_renames=detect_renames)
-    c = Comparison(maps, changes, steps, with_shifts=shifts)
-    if shifts:
-        if analyses is not None and len(analyses) != len(maps):
-            raise SysmapError(
-                f"analyses: give one analysis per map ({len(maps)}), not {len(analyses)}"
-            )
-        _add_shifts(c, analyses, max_loop_length=max_loop_length, loop_cap=loop_cap)
-    return c
+        return steps, steps[0]
+    first_ids = {s.id for s in maps[0].stakeholders}
+    last_ids = {s.id for s in maps[-1].stakeholders}
+    chained = {o: n for o, n in _chain(steps).items() if o in first_ids and n in last_ids}
+    return steps, diff_maps(maps[0], maps[-1], mapping=chained, detect_renames=detect_renames)
 
 
 def _chain(steps: list[Changes]) -> dict[str, str]:

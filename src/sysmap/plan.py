@@ -22,41 +22,25 @@ redesign's ``change`` block: the reason, the owner (a stakeholder, by name),
 the pilot and the measures that track it (by measure name). Items without an
 owner are counted in the plan's findings, so the gap is visible.
 
-Writers: :meth:`ChangePlan.format_markdown`, :meth:`ChangePlan.format_csv`,
+Writers: :meth:`ChangePlan.blocks` (a table of changes under each question,
+written by :mod:`sysmap.render` as Markdown, text or HTML — the workshop
+report shows the same tables), :meth:`ChangePlan.format_csv`,
 :meth:`ChangePlan.to_dict` (documented in docs/compare.md), and
 :func:`write_plan` (atomic, format by the file's suffix).
 
 Example
 -------
->>> from sysmap import loads_map
->>> from sysmap.compare import compare_maps
->>> before = loads_map('''
-... id: today
-... title: Today
-... guiding_question: Whose voice reaches the board?
-... stakeholders:
-...   - {id: pwle, name: People with lived experience, role: beneficiary}
-...   - {id: board, name: CoC board, role: leader}
-... ''')
->>> after = loads_map('''
-... id: redesign
-... title: Redesign
-... guiding_question: Whose voice reaches the board?
-... stage: redesign
-... stakeholders:
-...   - {id: pwle, name: People with lived experience, role: beneficiary}
-...   - {id: board, name: CoC board, role: leader}
-... relationships:
-...   - id: r1
-...     from: board
-...     to: pwle
-...     kind: informs
-...     change: {reason: Nothing came back, owner: board, pilot: Monthly letter}
-... ''')
->>> plan = change_plan(compare_maps(before, after, shifts=False))
+>>> import sysmap
+>>> from sysmap.examples import examples_folder
+>>> from sysmap.model import Relationship
+>>> today = sysmap.load_map(examples_folder() / "small.yaml")
+>>> letter = Relationship(source="board", target="families", kind="informs",
+...     change={"reason": "Nothing came back", "owner": "board", "pilot": "Monthly letter"})
+>>> redesign = today.model_copy(update={"relationships": [*today.relationships, letter]})
+>>> plan = change_plan(sysmap.compare_maps(today, redesign, shifts=False))
 >>> item = plan.items[0]
 >>> item.action, item.source_name, item.target_name, item.owner_name, item.pilot
-('form', 'CoC board', 'People with lived experience', 'CoC board', 'Monthly letter')
+('form', 'CoC board', 'Families in shelter', 'CoC board', 'Monthly letter')
 """
 
 from __future__ import annotations
@@ -71,9 +55,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sysmap.compare import Comparison, RelationshipChange, StakeholderChange
 from sysmap.errors import UnknownFormat
-from sysmap.escape import markdown_text, spreadsheet_cell
+from sysmap.escape import spreadsheet_cell
 from sysmap.problems import one_of
 from sysmap.questions import IMPROVEMENT_QUESTIONS, QUESTIONS, improvement_question
+from sysmap.render import Block, Bullets, Heading, Mark, Para, Rendered, Table
+from sysmap.storage import write_atomic
 
 if TYPE_CHECKING:
     from sysmap.analysis._base import Finding
@@ -207,7 +193,7 @@ class PlanItem:
 
 
 @dataclass
-class ChangePlan:
+class ChangePlan(Rendered):
     """A change plan: headline findings, then items grouped by action."""
 
     current_id: str
@@ -255,33 +241,50 @@ class ChangePlan:
     def format_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
-    def format_markdown(self) -> str:
-        out = [
-            f"# Change plan: {_md(self.title)}",
-            "",
-            f"From `{self.current_id}` to `{self.redesign_id}`.",
-            "",
-            f"**Guiding question:** {_md(self.guiding_question)}",
-            "",
-            "## What changes",
-            "",
+    def blocks(self) -> list[Block]:
+        """The plan as a document: the headline, then the changes under the
+        question each answers, then the stakeholders coming and going."""
+        out: list[Block] = [
+            Heading(f"Change plan: {self.title}", 1),
+            Para(f"From {self.current_id} to {self.redesign_id}."),
+            Para(self.guiding_question, label="Guiding question:"),
+            Heading("What changes", 2),
+            Bullets(list(self.headline()) or ["nothing changes"]),
+            self.counts_line(),
         ]
-        out += [f"- {_md(line)}" for line in self.headline()] or ["- nothing changes"]
-        groups = self.by_question()
-        if any(groups.values()):
-            out += ["", "## Changes by the question they answer"]
-        for q, items in groups.items():
+        questions = self.question_blocks(3)
+        if questions:
+            out += [Heading("Changes by the question they answer", 2), *questions]
+        return out + self.stakeholder_blocks(2)
+
+    def counts_line(self) -> Para:
+        """How many changes of each action, in one line."""
+        said = ", ".join(f"{ACTIONS[k].lower()}: {n}" for k, n in self.counts().items() if n)
+        return Para(said or "Nothing changes.", label="In all:")
+
+    def question_blocks(self, level: int, limit: int | None = None) -> list[Block]:
+        """A heading (at ``level``) and a table for each What question with changes;
+        ``limit`` rows at most per table (a line says how many more)."""
+        out: list[Block] = []
+        for q, items in self.by_question().items():
             if items:
-                out += ["", f"### {_md(QUESTIONS[q].text)} ({len(items)})", ""]
-                for item in items:
-                    out += _md_item(item, _VERBS.get(item.action, ACTIONS[item.action]))
+                anchor = f"plan-{q.split('.', 1)[1]}"
+                out.append(Heading(f"{QUESTIONS[q].text} ({len(items)})", level, anchor))
+                rows = [_change_row(i) for i in items[:limit]]
+                out.append(Table(list(_CHANGE_HEADERS), rows, total=len(items)))
+        return out
+
+    def stakeholder_blocks(self, level: int, limit: int | None = None) -> list[Block]:
+        """The stakeholders to bring in and those leaving, each group under a heading
+        (``limit`` rows at most per table)."""
+        out: list[Block] = []
         for action in ("bring_in", "leave"):
             items = self.group(action)
             if items:
-                out += ["", f"## {ACTIONS[action]} ({len(items)})", ""]
-                for item in items:
-                    out += _md_item(item)
-        return "\n".join(out) + "\n"
+                out.append(Heading(f"{ACTIONS[action]} ({len(items)})", level, f"plan-{action}"))
+                rows = [[i.stakeholder_name or "", i.role or "", i.what] for i in items[:limit]]
+                out.append(Table(["Stakeholder", "Role", "What"], rows, total=len(items)))
+        return out
 
     def format_csv(self) -> str:
         buf = io.StringIO()
@@ -306,24 +309,24 @@ class ChangePlan:
         return buf.getvalue()
 
 
-def _md(text: str) -> str:
-    return markdown_text(text)
+_CHANGE_HEADERS = ("Action", "Relationship", "Kind", "What", "Why", "Owner", "Pilot", "Measures")
 
 
-def _md_item(item: PlanItem, label: str | None = None) -> list[str]:
-    head = f"{label}: {item.title}" if label else item.title
-    lines = [f"- **{_md(head)}**" + (f" — {_md(item.what)}" if item.what else "")]
-    if item.reason:
-        lines.append(f"  - Why: {_md(item.reason)}")
-    if item.stakeholder is None and item.action != "retire":
-        lines.append(f"  - Owner: {_md(item.owner_name) if item.owner_name else 'not named yet'}")
-    elif item.owner_name:
-        lines.append(f"  - Owner: {_md(item.owner_name)}")
-    if item.pilot:
-        lines.append(f"  - Pilot: {_md(item.pilot)}")
-    if item.measure_names:
-        lines.append(f"  - Measures: {_md(', '.join(item.measure_names))}")
-    return lines
+def _change_row(i: PlanItem) -> list[Any]:
+    """A relationship change as a table row; a change nobody owns yet is marked."""
+    owner: Any = i.owner_name or ""
+    if not owner and i.action != "retire":
+        owner = Mark("not named yet", "bad")
+    return [
+        _VERBS.get(i.action, ACTIONS[i.action]),
+        f"{i.source_name} → {i.target_name}",
+        i.kind or "",
+        i.what,
+        i.reason or "",
+        owner,
+        i.pilot or "",
+        ", ".join(i.measure_names),
+    ]
 
 
 def _relationship_item(
@@ -410,7 +413,7 @@ def change_plan(comparison: Comparison) -> ChangePlan:
     >>> plan.counts()["rewire"]
     4
     """
-    from sysmap.analysis._base import Finding
+    from sysmap.analysis._base import Finding  # the analyses (numpy) load on first use
 
     c = comparison
     names = c.names()
@@ -461,12 +464,16 @@ def generate_plan(plan: ChangePlan, format: str = "md") -> str:
         A format other than md, csv or json.
     """
     if format == "md":
-        return plan.format_markdown()
+        return plan.format_markdown() + "\n"
     if format == "csv":
         return plan.format_csv()
     if format == "json":
         return plan.format_json()
-    raise UnknownFormat(f"unknown plan format '{format}' — use {one_of(PLAN_FORMATS)}")
+    raise UnknownFormat(
+        f"unknown plan format '{format}' — use {one_of(PLAN_FORMATS)}",
+        value=format,
+        choices=PLAN_FORMATS,
+    )
 
 
 def write_plan(plan: ChangePlan, path: str | os.PathLike[str], format: str | None = None) -> None:
@@ -484,8 +491,8 @@ def write_plan(plan: ChangePlan, path: str | os.PathLike[str], format: str | Non
     if fmt not in PLAN_FORMATS:
         raise UnknownFormat(
             f"{path}: cannot tell the plan format from the name — end it in .md, .csv "
-            "or .json, or give the format"
+            "or .json, or give the format",
+            value=fmt,
+            choices=PLAN_FORMATS,
         )
-    from sysmap.storage import write_atomic
-
     write_atomic(path, generate_plan(plan, fmt))

@@ -36,21 +36,47 @@ their free text out everywhere in the report.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sysmap import charts
+from sysmap import charts, roles
 from sysmap import redact as redaction
-from sysmap.errors import SysmapError, UnknownFormat
+from sysmap.assess import assess
+from sysmap.compare import compare_maps
+from sysmap.errors import OutputError, SysmapError, UnknownFormat
+from sysmap.escape import markdown_text
+from sysmap.htmlmap import diff_from_comparison, generate_html
 from sysmap.model import MEASURE_SHIFTS, ROLES, SystemMap
+from sysmap.plan import change_plan
 from sysmap.problems import did_you_mean, one_of
+from sysmap.process import check_process
+from sysmap.render import (
+    Bullets,
+    Cards,
+    Chart,
+    Embed,
+    Heading,
+    Mark,
+    Note,
+    Para,
+    Section,
+    Table,
+    Tiles,
+    fmt_number,
+    pct,
+    plural,
+    render_html,
+    render_markdown,
+)
+from sysmap.storage import write_atomic
 from sysmap.whatif import whatif_maps
 
 __all__ = [
@@ -68,6 +94,8 @@ REPORT_FORMATS: tuple[str, ...] = ("html", "md")
 ROWS_SHOWN = 150
 
 _ROLE_WORDS = {"beneficiary": "Beneficiaries", "provider": "Providers", "leader": "Leaders"}
+# the voice counts, best first, and what a chart calls them
+_VOICE_KINDS = (("two_way", "two-way"), ("one_way", "one-way"), ("no_voice", "no voice"))
 _VERDICTS = {
     "two-way": ("⇄ two-way", "good"),
     "one-way": ("→ one-way", "warn"),
@@ -75,87 +103,8 @@ _VERDICTS = {
 }
 
 
-# ------------------------------------------------------------------ blocks
-# The report is built as plain blocks first, then rendered as HTML or
-# Markdown; renderers escape every text, so map text never becomes markup.
-
-
-@dataclass
-class Mark:
-    """A table cell or text with a status: ``good``, ``warn``, ``bad`` or ``""``."""
-
-    text: str
-    kind: str = ""
-
-
-@dataclass
-class Para:
-    text: str
-    label: str | None = None
-    cls: str = ""
-
-
-@dataclass
-class Heading:
-    text: str
-    level: int = 3
-    id: str | None = None
-
-
-@dataclass
-class Bullets:
-    items: list[str | Mark]
-    cls: str = ""
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[list[Any]]
-    caption: str | None = None
-    total: int | None = None  # rows before truncation
-    cls: str = ""
-
-
-@dataclass
-class Chart:
-    svg: str
-    caption: str
-    table: Table  # what Markdown shows instead
-
-
-@dataclass
-class Tiles:
-    tiles: list[tuple[str, str, str]]  # (figure, label, status)
-
-
-@dataclass
-class Note:
-    text: str
-    kind: str = ""
-
-
-@dataclass
-class Embed:
-    html: str  # trusted markup built by this module
-    markdown: str
-    cls: str = ""
-
-
-@dataclass
-class Cards:
-    """Blocks laid out side by side on a screen, one after another in print."""
-
-    cards: list[list[Any]]
-
-
-@dataclass
-class Section:
-    id: str
-    title: str
-    kicker: str = ""
-    intro: str = ""
-    blocks: list[Any] = field(default_factory=list)
+# The report is built as blocks (sysmap.render) and written as HTML or Markdown;
+# the renderers escape every text, so map text never becomes markup.
 
 
 def _rows(rows: list[list[Any]], headers: list[str], caption: str | None = None) -> Table:
@@ -235,6 +184,7 @@ def _gather(
     by: Sequence[str] | None,
     title: str | None,
 ) -> _Inputs:
+    # the analyses (numpy, igraph) load when a report is made, not when sysmap is imported
     from sysmap.analysis.equity import equity
     from sysmap.analysis.suite import analyze, equity_metrics
 
@@ -250,9 +200,6 @@ def _gather(
             lenses[attr] = equity(current, attr, metrics=metrics)
     new = comparison = plan = None
     if redesign is not None:
-        from sysmap.compare import compare_maps
-        from sysmap.plan import change_plan
-
         new = analyze(redesign)
         comparison = compare_maps(current, redesign, analyses=[now, new])
         plan = change_plan(comparison)
@@ -279,21 +226,62 @@ def _names(*maps: SystemMap | None) -> dict[str, str]:
     return out
 
 
-def _pct(share: float | None) -> str:
-    return "—" if share is None else f"{round(100 * share)}%"
-
-
-def _num(value: Any) -> str:
-    from sysmap.analysis._base import fmt_number
-
-    return fmt_number(value)
-
-
-def _plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
 # ----------------------------------------------------------------- sections
+
+
+# Each stage's section: its title, its word in the contents, and what it answers.
+_STAGES: dict[str, tuple[str, str, str]] = {
+    "who": (
+        "Who: whose relationships shape the question",
+        "Who",
+        "Beneficiaries (whom the system serves), providers (who serve the system) and "
+        "leaders (who can change it), and who takes which role on the guiding team.",
+    ),
+    "why": (
+        "Why: how the relationships work today",
+        "Why",
+        "What the current map shows: whose voice reaches the leaders who decide, who "
+        "holds power, which feedback loops hold, and where groups are left behind.",
+    ),
+    "what": (
+        "What: the redesign we co-create",
+        "What",
+        "The outcomes the community works toward and the key factors that work "
+        "together, with their reinforcing (R) and balancing (B) loops.",
+    ),
+    "how": (
+        "How: the changes, who owns them, and how we measure",
+        "How",
+        "Which relationships are formed, rewired, strengthened and retired, who owns "
+        "each change and how it is piloted, and the shared measures over time.",
+    ),
+    "process": (
+        "Process checklist: where we stand in Who → Why → What → How",
+        "Process",
+        "Every question of the process, stage by stage: what the maps already "
+        "answer (and from what), the team's own answer, and the next step.",
+    ),
+    "assessments": (
+        "Assessments: what is in place for lived-experience involvement",
+        "Assessments",
+        "Checklists scored per organisation (latest scores), and how much is in place "
+        "across the system.",
+    ),
+    "roles": (
+        "Guiding-team roles: responsibilities and competencies",
+        "Roles",
+        "Which competencies each responsibility needs — ○ practical (within one's own "
+        "team or organisation), ● strategic (across stakeholder groups), ○● both — the "
+        "training roadmap that follows, who on the team covers what, and where each person "
+        "could train first.",
+    ),
+}
+
+
+def _section(ident: str, *blocks: Any) -> Section:
+    """A stage's section with its title, kicker and intro (and ``blocks``, if any)."""
+    title, kicker, intro = _STAGES[ident]
+    return Section(ident, title, kicker=kicker, intro=intro, blocks=list(blocks))
 
 
 def _figures(m: SystemMap, analysis: Any) -> dict[str, Any]:
@@ -356,7 +344,7 @@ def _glance(x: _Inputs) -> Section:
             f"declared feedback loops holding ({of('loops')})",
             "good" if last["holding"] == last["loops"] else "warn",
         ),
-        (fig("power", _pct), "of the power held by beneficiaries", ""),
+        (fig("power", pct), "of the power held by beneficiaries", ""),
         (
             fig("taken"),
             f"guiding-team roles taken ({of('roles')})",
@@ -391,13 +379,7 @@ def _power_dots(p: int | None) -> str:
 
 def _who(x: _Inputs) -> Section:
     m = x.current
-    sec = Section(
-        "who",
-        "Who: whose relationships shape the question",
-        kicker="Who",
-        intro="Beneficiaries (whom the system serves), providers (who serve the system) and "
-        "leaders (who can change it), and who takes which role on the guiding team.",
-    )
+    sec = _section("who")
     roles_held: dict[str, list[str]] = {}
     for g in m.guiding_team:
         for sid in g.accepted_by:
@@ -501,7 +483,7 @@ def _voice_blocks(x: _Inputs, m: SystemMap, result: Any, detail: bool = True) ->
         if weak and weak.get("strength") is not None:
             weakest = (
                 f"{names.get(weak['from'], weak['from'])} → {names.get(weak['to'], weak['to'])} "
-                f"(strength {_num(weak['strength'])})"
+                f"(strength {fmt_number(weak['strength'])})"
             )
         broken = "; ".join(
             f"{names.get(e['from'], e['from'])} → {names.get(e['to'], e['to'])}"
@@ -560,8 +542,7 @@ def _power_blocks(result: Any) -> list[Any]:
         facts.append(
             "Decision power carried by relationships: "
             + ", ".join(
-                f"{_ROLE_WORDS[r].lower()} {_pct(n / dp['total'])}"
-                for r, n in dp["by_role"].items()
+                f"{_ROLE_WORDS[r].lower()} {pct(n / dp['total'])}" for r, n in dp["by_role"].items()
             )
             + "."
         )
@@ -586,10 +567,7 @@ def _loops_blocks(m: SystemMap, result: Any, *, what: bool = False) -> list[Any]
     for d in lp["declared"]:
         if what and not set(d["path"]) <= factors:
             continue
-        if d["holds"]:
-            status = Mark("✓ holds", "good")
-        else:
-            status = Mark("✕ broken", "bad")
+        status = _holds(d["holds"])
         breaks = "; ".join(
             f"{b.get('from_name') or names.get(b['from'], b['from'])} → "
             f"{b.get('to_name') or names.get(b['to'], b['to'])} ({_break_reason(b)})"
@@ -610,7 +588,7 @@ def _loops_blocks(m: SystemMap, result: Any, *, what: bool = False) -> list[Any]
     if not what:
         c = lp["counts"]
         facts = [
-            f"{_plural(c['cycles'], 'loop')} found in the map "
+            f"{plural(c['cycles'], 'loop')} found in the map "
             f"(up to {lp['max_length']} steps{'' if lp['complete'] else ', search stopped early'}): "
             f"{c['reinforcing']} reinforcing, {c['balancing']} balancing, {c['untyped']} untyped "
             "(a loop is typed only when every link on it has a polarity)."
@@ -659,7 +637,7 @@ def _indicator_blocks(m: SystemMap) -> list[Any]:
     for ind in m.indicators:
         card: list[Any] = [Heading(ind.name, 4)]
         unit = ind.unit or ""
-        head = f"{_num(ind.value)} {unit}".strip() if ind.value is not None else ""
+        head = f"{fmt_number(ind.value)} {unit}".strip() if ind.value is not None else ""
         meta = ", ".join(v for v in (ind.source, ind.as_of.isoformat() if ind.as_of else None) if v)
         if head or meta:
             card.append(Para(f"{head}{' — ' if head and meta else ''}{meta}", cls="meta"))
@@ -675,7 +653,7 @@ def _indicator_blocks(m: SystemMap) -> list[Any]:
                         color=charts.PALETTE[1],
                     ),
                     f"By {d.by}.",
-                    Table([d.by, unit or "value"], [[k, _num(v)] for k, v in rows]),
+                    Table([d.by, unit or "value"], [[k, fmt_number(v)] for k, v in rows]),
                 )
             )
         cards.append(card)
@@ -684,13 +662,7 @@ def _indicator_blocks(m: SystemMap) -> list[Any]:
 
 def _why(x: _Inputs) -> Section:
     m = x.current
-    sec = Section(
-        "why",
-        "Why: how the relationships work today",
-        kicker="Why",
-        intro="What the current map shows: whose voice reaches the leaders who decide, who "
-        "holds power, which feedback loops hold, and where groups are left behind.",
-    )
+    sec = _section("why")
     heads = x.now.headlines()
     sec.blocks.append(Heading("What stands out", 3, "why-findings"))
     sec.blocks.append(Bullets([f.text for f in heads] or ["nothing notable"], cls="findings"))
@@ -708,13 +680,7 @@ def _why(x: _Inputs) -> Section:
 
 
 def _what(x: _Inputs) -> Section:
-    sec = Section(
-        "what",
-        "What: the redesign we co-create",
-        kicker="What",
-        intro="The outcomes the community works toward and the key factors that work "
-        "together, with their reinforcing (R) and balancing (B) loops.",
-    )
+    sec = _section("what")
     m = x.redesign or x.current
     if x.redesign is None:
         sec.blocks.append(
@@ -724,10 +690,8 @@ def _what(x: _Inputs) -> Section:
                 "warn",
             )
         )
-    else:
-        desc = x.redesign.description
-        if desc:
-            sec.blocks.append(Para(desc))
+    elif x.redesign.description:
+        sec.blocks.append(Para(x.redesign.description))
     sec.blocks.append(Heading(f"Outcomes ({len(m.outcomes)})", 3, "what-outcomes"))
     if m.outcomes:
         sec.blocks.append(
@@ -737,72 +701,74 @@ def _what(x: _Inputs) -> Section:
         sec.blocks.append(Note("No outcomes yet (outcomes in the map).", "warn"))
     sec.blocks.append(Heading(f"Key factors ({len(m.factors)})", 3, "what-factors"))
     if m.factors:
-        sec.blocks.append(
-            _rows(
-                [[f.name, f.description or ""] for f in m.factors],
-                ["Factor", "What it is"],
-            )
-        )
+        rows = [[f.name, f.description or ""] for f in m.factors]
+        sec.blocks.append(_rows(rows, ["Factor", "What it is"]))
     else:
         sec.blocks.append(Note("No key-factor model yet (factors and influences links).", "warn"))
+    sec.blocks += _factor_loop_blocks(x, m)
+    sec.blocks += _whatif_blocks(x, m)
+    if x.redesign is not None and x.new is not None:
+        sec.blocks += _redesign_loop_blocks(x, x.redesign, x.new)
+    return sec
+
+
+def _holds(holds: Any) -> Mark:
+    return Mark("✓ holds", "good") if holds else Mark("✕ broken", "bad")
+
+
+def _factor_loop_blocks(x: _Inputs, m: SystemMap) -> list[Any]:
+    """The declared loops among the key factors, labelled R1, R2 … and B1, B2 …"""
     analysis = x.new if x.new is not None else x.now
     names = _names(m)
     factors = {f.id for f in m.factors}
     loops = [lo for lo in m.loops if set(lo.path) <= factors]
-    sec.blocks.append(Heading(f"Key-factor loops ({len(loops)})", 3, "what-loops"))
-    if loops:
-        found = {d["id"]: d for d in analysis.results["loops"].to_dict()["declared"]}
-        rows = []
-        r_n = b_n = 0
-        for lo in loops:
-            t = found.get(lo.id, {}).get("type") or lo.type or "—"
-            if t == "reinforcing":
-                r_n += 1
-                tag = f"R{r_n}"
-            elif t == "balancing":
-                b_n += 1
-                tag = f"B{b_n}"
-            else:
-                tag = "?"
-            # the type is no verdict: a reinforcing loop may be vicious, a balancing one
-            # virtuous; only the loop's own effect colours it
-            effect = lo.effect or ""
-            rows.append(
-                [
-                    Mark(tag, {"virtuous": "good", "vicious": "bad"}.get(effect, "")),
-                    lo.name,
-                    " · ".join(x for x in (t, effect) if x),
-                    " → ".join(names.get(p, p) for p in lo.path),
-                    lo.purpose or "",
-                ]
-            )
-        sec.blocks.append(_rows(rows, ["Label", "Loop", "Type", "Path", "What it does"]))
-    else:
-        sec.blocks.append(Note("No declared loops among the key factors yet.", "warn"))
-    sec.blocks += _whatif_blocks(x, m)
-    if x.redesign is not None and x.new is not None:
-        people = [lo for lo in x.redesign.loops if not set(lo.path) <= factors]
-        sec.blocks.append(
-            Heading(f"Feedback loops between stakeholders in the redesign ({len(people)})", 3)
+    out: list[Any] = [Heading(f"Key-factor loops ({len(loops)})", 3, "what-loops")]
+    if not loops:
+        return [*out, Note("No declared loops among the key factors yet.", "warn")]
+    found = {d["id"]: d for d in analysis.results["loops"].to_dict()["declared"]}
+    rows = []
+    numbered: Counter[str] = Counter()
+    for lo in loops:
+        t = found.get(lo.id, {}).get("type") or lo.type or "—"
+        letter = {"reinforcing": "R", "balancing": "B"}.get(t)
+        if letter:
+            numbered[letter] += 1
+        tag = f"{letter}{numbered[letter]}" if letter else "?"
+        # the type is no verdict: a reinforcing loop may be vicious, a balancing one
+        # virtuous; only the loop's own effect colours it
+        effect = lo.effect or ""
+        rows.append(
+            [
+                Mark(tag, {"virtuous": "good", "vicious": "bad"}.get(effect, "")),
+                lo.name,
+                " · ".join(x for x in (t, effect) if x),
+                " → ".join(names.get(p, p) for p in lo.path),
+                lo.purpose or "",
+            ]
         )
-        rows = []
-        found = {d["id"]: d for d in x.new.results["loops"].to_dict()["declared"]}
-        before = {d["id"]: d for d in x.now.results["loops"].to_dict()["declared"]}
-        for lo in people:
-            d = found.get(lo.id, {})
-            was = before.get(lo.id)
-            today = (
-                Mark("new", "")
-                if was is None
-                else (Mark("✓ holds", "good") if was["holds"] else Mark("✕ broken", "bad"))
-            )
-            then = Mark("✓ holds", "good") if d.get("holds") else Mark("✕ broken", "bad")
-            rows.append([lo.name, today, then, lo.purpose or ""])
-        if rows:
-            sec.blocks.append(_rows(rows, ["Loop", "Today", "Redesign", "What it is for"]))
-        sec.blocks.append(Heading("What stands out in the redesign", 3))
-        sec.blocks.append(Bullets([f.text for f in x.new.headlines(6)] or ["nothing notable"]))
-    return sec
+    return [*out, _rows(rows, ["Label", "Loop", "Type", "Path", "What it does"])]
+
+
+def _redesign_loop_blocks(x: _Inputs, redesign: SystemMap, new: Any) -> list[Any]:
+    """The redesign's loops between stakeholders, today beside the redesign, and what
+    stands out in the redesign."""
+    factors = {f.id for f in redesign.factors}
+    people = [lo for lo in redesign.loops if not set(lo.path) <= factors]
+    out: list[Any] = [
+        Heading(f"Feedback loops between stakeholders in the redesign ({len(people)})", 3)
+    ]
+    found = {d["id"]: d for d in new.results["loops"].to_dict()["declared"]}
+    before = {d["id"]: d for d in x.now.results["loops"].to_dict()["declared"]}
+    rows = []
+    for lo in people:
+        was = before.get(lo.id)
+        today = Mark("new", "") if was is None else _holds(was["holds"])
+        rows.append([lo.name, today, _holds(found.get(lo.id, {}).get("holds")), lo.purpose or ""])
+    if rows:
+        out.append(_rows(rows, ["Loop", "Today", "Redesign", "What it is for"]))
+    out.append(Heading("What stands out in the redesign", 3))
+    out.append(Bullets([f.text for f in new.headlines(6)] or ["nothing notable"]))
+    return out
 
 
 def _whatif_blocks(x: _Inputs, m: SystemMap) -> list[Any]:
@@ -913,7 +879,10 @@ def _measure_blocks(m: SystemMap) -> list[Any]:
             ["date", *series],
             [
                 [d.isoformat()]
-                + [_num(next((val for dd, val in pts if dd == d), None)) for pts in series.values()]
+                + [
+                    fmt_number(next((val for dd, val in pts if dd == d), None))
+                    for pts in series.values()
+                ]
                 for d in dates
             ],
         )
@@ -929,13 +898,7 @@ def _measure_blocks(m: SystemMap) -> list[Any]:
 
 
 def _how(x: _Inputs) -> Section:
-    sec = Section(
-        "how",
-        "How: the changes, who owns them, and how we measure",
-        kicker="How",
-        intro="Which relationships are formed, rewired, strengthened and retired, who owns "
-        "each change and how it is piloted, and the shared measures over time.",
-    )
+    sec = _section("how")
     if x.comparison is None or x.plan is None:
         sec.blocks.append(
             Note(
@@ -944,108 +907,54 @@ def _how(x: _Inputs) -> Section:
             )
         )
     else:
-        from sysmap.plan import ACTIONS
-        from sysmap.questions import QUESTIONS
-
-        c = x.comparison
         sec.blocks.append(Heading("What changes", 3, "how-changes"))
-        sec.blocks.append(Bullets([f.text for f in c.findings()[:10]], cls="findings"))
-        side: list[list[Any]] = []
-        now_p = x.now.results["power"].to_dict()
-        new_p = x.new.results["power"].to_dict()
-        if now_p["total_power"] and new_p["total_power"]:
-            shares = [
-                (
-                    _ROLE_WORDS[r],
-                    round(100 * now_p["by_role"][r]["share"], 1),
-                    round(100 * new_p["by_role"][r]["share"], 1),
-                )
-                for r in ROLES
-            ]
-            side.append(
-                [
-                    Chart(
-                        charts.paired_bar_chart(
-                            shares,
-                            title="Share of power by role, today and in the redesign",
-                            unit="%",
-                        ),
-                        "Share of power by role, today (hatched) and in the redesign (solid).",
-                        Table(
-                            ["role", "today", "redesign"],
-                            [[r, f"{a:g}%", f"{b:g}%"] for r, a, b in shares],
-                        ),
-                    )
-                ]
-            )
-        a = x.now.results["voice"].to_dict()["counts"]
-        b = x.new.results["voice"].to_dict()["counts"]
-        rows_v = [
-            ("two-way", a["two_way"], b["two_way"]),
-            ("one-way", a["one_way"], b["one_way"]),
-            ("no voice", a["no_voice"], b["no_voice"]),
-        ]
-        side.append(
-            [
-                Chart(
-                    charts.paired_bar_chart(
-                        rows_v, title="Beneficiary groups by voice, today and in the redesign"
-                    ),
-                    "Beneficiary groups by voice, today (hatched) and in the redesign (solid).",
-                    Table(["voice", "today", "redesign"], [list(r) for r in rows_v]),
-                )
-            ]
-        )
-        sec.blocks.append(Cards(side))
+        sec.blocks.append(Bullets([f.text for f in x.comparison.findings()[:10]], cls="findings"))
+        sec.blocks.append(Cards(_before_after_charts(x)))
         sec.blocks.append(Heading("The change plan", 3, "how-plan"))
-        counts = x.plan.counts()
-        sec.blocks.append(
-            Para(
-                ", ".join(f"{ACTIONS[k].lower()}: {n}" for k, n in counts.items() if n)
-                or "Nothing changes.",
-                label="In all:",
-            )
-        )
+        sec.blocks.append(x.plan.counts_line())
         # the changes under the What question each answers (the same list as sysmap plan)
-        for q, items in x.plan.by_question().items():
-            if not items:
-                continue
-            sec.blocks.append(
-                Heading(f"{QUESTIONS[q].text} ({len(items)})", 4, f"plan-{q.split('.', 1)[1]}")
-            )
-            rows = []
-            for i in items:
-                owner: Any = i.owner_name or ""
-                if not owner and i.action != "retire":
-                    owner = Mark("not named yet", "bad")
-                rows.append(
-                    [
-                        "Change status" if i.action == "status" else ACTIONS[i.action].split()[0],
-                        f"{i.source_name} → {i.target_name}",
-                        i.kind or "",
-                        i.what,
-                        i.reason or "",
-                        owner,
-                        i.pilot or "",
-                        ", ".join(i.measure_names),
-                    ]
-                )
-            headers = ["Action", "Relationship", "Kind", "What", "Why", "Owner", "Pilot"]
-            sec.blocks.append(_rows(rows, [*headers, "Measures"]))
-        for action in ("bring_in", "leave"):
-            items = x.plan.group(action)
-            if items:
-                sec.blocks.append(Heading(f"{ACTIONS[action]} ({len(items)})", 4, f"plan-{action}"))
-                rows = [[i.stakeholder_name or "", i.role or "", i.what] for i in items]
-                sec.blocks.append(_rows(rows, ["Stakeholder", "Role", "What"]))
+        sec.blocks += x.plan.question_blocks(4, limit=ROWS_SHOWN)
+        sec.blocks += x.plan.stakeholder_blocks(4, limit=ROWS_SHOWN)
     sec.blocks.append(Heading("Shared measures over time", 3, "how-measures"))
     sec.blocks += _measure_blocks(x.redesign or x.current)
     return sec
 
 
-def _map_section(x: _Inputs, html_format: bool) -> Section:
-    from sysmap.htmlmap import diff_from_comparison, generate_html
+def _before_after_charts(x: _Inputs) -> list[list[Any]]:
+    """Power by role and voice, today beside the redesign: one card each."""
+    side: list[list[Any]] = []
+    now_p = x.now.results["power"].to_dict()
+    new_p = x.new.results["power"].to_dict()
+    if now_p["total_power"] and new_p["total_power"]:
+        shares = [
+            (
+                _ROLE_WORDS[r],
+                round(100 * now_p["by_role"][r]["share"], 1),
+                round(100 * new_p["by_role"][r]["share"], 1),
+            )
+            for r in ROLES
+        ]
+        chart = charts.paired_bar_chart(
+            shares, title="Share of power by role, today and in the redesign", unit="%"
+        )
+        table = Table(
+            ["role", "today", "redesign"], [[r, f"{a:g}%", f"{b:g}%"] for r, a, b in shares]
+        )
+        caption = "Share of power by role, today (hatched) and in the redesign (solid)."
+        side.append([Chart(chart, caption, table)])
+    a = x.now.results["voice"].to_dict()["counts"]
+    b = x.new.results["voice"].to_dict()["counts"]
+    rows_v = [(v, a[k], b[k]) for k, v in _VOICE_KINDS]
+    chart = charts.paired_bar_chart(
+        rows_v, title="Beneficiary groups by voice, today and in the redesign"
+    )
+    table = Table(["voice", "today", "redesign"], [list(r) for r in rows_v])
+    caption = "Beneficiary groups by voice, today (hatched) and in the redesign (solid)."
+    side.append([Chart(chart, caption, table)])
+    return side
 
+
+def _map_section(x: _Inputs, html_format: bool) -> Section:
     if x.comparison is not None and x.redesign is not None:
         title = "The redesign, with what changes from today"
         intro = (
@@ -1112,8 +1021,6 @@ _KIND_COLOURS = {
 def _still_map(page: str, title: str) -> str:
     """A still picture of the embedded map for paper, drawn from the page's own
     data (so it shows the same stakeholders, names and changes)."""
-    import json
-
     found = re.search(r'id="sysmap-data">(.*?)</script>', page, re.S)
     if found is None:  # pragma: no cover - generate_html always embeds its data
         return ""
@@ -1158,20 +1065,12 @@ def _still_map(page: str, title: str) -> str:
             "grey; proposed dashed, broken dotted, weak thin."
         )
     )
-    return f'<figure class="still-map">{svg}<figcaption>{_e(legend)}</figcaption></figure>'
+    return f'<figure class="still-map">{svg}<figcaption>{escape(legend)}</figcaption></figure>'
 
 
 def _process_section(x: _Inputs) -> Section:
-    from sysmap.process import check_process
-
     status = check_process(x.current, x.redesign)
-    sec = Section(
-        "process",
-        "Process checklist: where we stand in Who → Why → What → How",
-        kicker="Process",
-        intro="Every question of the process, stage by stage: what the maps already "
-        "answer (and from what), the team's own answer, and the next step.",
-    )
+    sec = _section("process")
     marks = {"done": ("✓ done", "good"), "partial": ("◐ partly", "warn"), "open": ("○ open", "bad")}
     sec.blocks.append(Para(status.headline() + ".", cls="lead"))
     for stage in status.stages:
@@ -1195,212 +1094,192 @@ def _process_section(x: _Inputs) -> Section:
     return sec
 
 
-def _pct100(value: float | None) -> str:
-    return "—" if value is None else f"{_num(value)}%"
+def _share(percent: float | None) -> float | None:
+    """A percentage (0 to 100) as a share (0 to 1), for :func:`sysmap.render.pct`."""
+    return None if percent is None else percent / 100
 
 
 def _assess_section(x: _Inputs) -> Section:
-    from sysmap.assess import assess
-
     m = x.redesign or x.current
-    sec = Section(
-        "assessments",
-        "Assessments: what is in place for lived-experience involvement",
-        kicker="Assessments",
-        intro="Checklists scored per organisation (latest scores), and how much is in place "
-        "across the system.",
-    )
     if not m.assessments:
-        sec.blocks.append(Note("No assessments in the map yet.", "warn"))
-        return sec
-    report = assess(m)
-    for a in report.assessments:
+        return _section("assessments", Note("No assessments in the map yet.", "warn"))
+    sec = _section("assessments")
+    for a in assess(m).assessments:
         sec.blocks.append(Heading(a.name, 3))
         sec.blocks.append(Bullets([f.text for f in a.findings() if f.importance >= 2]))
         if a.organisations:
-            bars = [(o.name, o.percent) for o in a.organisations]
-            sec.blocks.append(
-                Chart(
-                    charts.bar_chart(
-                        bars,
-                        title=f"{a.name}: in place per organisation",
-                        unit="%",
-                        max_value=100,
-                        color=charts.PALETTE[2],
-                    ),
-                    "How far each organisation is toward every item fully in place.",
-                    Table(["organisation", "in place"], [[n, _pct100(v)] for n, v in bars]),
-                )
-            )
-            rows = [
-                [
-                    o.name,
-                    o.date.isoformat() if o.date else "—",
-                    f"{_num(o.score)} of {_num(o.out_of)}",
-                    _pct100(o.percent),
-                    o.tally.fully,
-                    o.tally.partly,
-                    o.tally.not_in_place,
-                ]
-                for o in a.organisations
-            ]
-            rows.append(
-                [
-                    Mark("across the system"),
-                    "",
-                    "",
-                    _pct100(a.percent),
-                    a.tally.fully,
-                    a.tally.partly,
-                    a.tally.not_in_place,
-                ]
-            )
-            sec.blocks.append(
-                _rows(
-                    rows,
-                    ["Organisation", "Scored", "Score", "In place", "Fully", "Partly", "Not"],
-                )
-            )
+            sec.blocks += _organisation_blocks(a)
         if a.areas:
             text = {i.id: i.text for i in a.items}
             rows = [
                 [
                     ar.area,
                     len(ar.items),
-                    _pct100(ar.percent),
+                    pct(_share(ar.percent)),
                     "; ".join(text.get(g, g) for g in ar.gaps) or "none",
                 ]
                 for ar in a.areas
             ]
             sec.blocks.append(_rows(rows, ["Area", "Items", "In place", "Under half way"]))
         if a.charter:
-            rows = [
-                [
-                    c.name,
-                    c.status,
-                    c.date.isoformat() if c.date else "—",
-                    _pct100(c.percent),
-                    "; ".join(f"{st} {d.isoformat() if d else ''}".strip() for st, d in c.history)
-                    or "—",
-                ]
-                for c in a.charter
-            ]
-            sec.blocks.append(
-                _rows(rows, ["Organisation", "Charter status", "Since", "In place", "Before"])
-            )
+            sec.blocks.append(_charter_table(a))
         if a.not_assessed:
+            names = ", ".join(o.name for o in a.not_assessed[:40])
+            more = len(a.not_assessed) - 40
             sec.blocks.append(
-                Para(
-                    ", ".join(o.name for o in a.not_assessed[:40])
-                    + (f" and {len(a.not_assessed) - 40} more" if len(a.not_assessed) > 40 else ""),
-                    label="Not scored yet:",
-                )
+                Para(names + (f" and {more} more" if more > 0 else ""), label="Not scored yet:")
             )
     return sec
 
 
-def _roles_section(x: _Inputs) -> Section:
-    from sysmap import roles as mod
-
-    m = x.redesign or x.current
-    sec = Section(
-        "roles",
-        "Guiding-team roles: responsibilities and competencies",
-        kicker="Roles",
-        intro="Which competencies each responsibility needs — ○ practical (within one's own "
-        "team or organisation), ● strategic (across stakeholder groups), ○● both — the "
-        "training roadmap that follows, who on the team covers what, and where each person "
-        "could train first.",
+def _organisation_blocks(a: Any) -> list[Any]:
+    """One checklist's scores per organisation: a chart, then the table with the total."""
+    bars = [(o.name, o.percent) for o in a.organisations]
+    svg = charts.bar_chart(
+        bars,
+        title=f"{a.name}: in place per organisation",
+        unit="%",
+        max_value=100,
+        color=charts.PALETTE[2],
     )
+    chart = Chart(
+        svg,
+        "How far each organisation is toward every item fully in place.",
+        Table(["organisation", "in place"], [[n, pct(_share(v))] for n, v in bars]),
+    )
+    rows = [
+        [
+            o.name,
+            o.date.isoformat() if o.date else "—",
+            f"{fmt_number(o.score)} of {fmt_number(o.out_of)}",
+            pct(_share(o.percent)),
+            o.tally.fully,
+            o.tally.partly,
+            o.tally.not_in_place,
+        ]
+        for o in a.organisations
+    ]
+    t = a.tally
+    rows.append(
+        [
+            Mark("across the system"),
+            "",
+            "",
+            pct(_share(a.percent)),
+            t.fully,
+            t.partly,
+            t.not_in_place,
+        ]
+    )
+    headers = ["Organisation", "Scored", "Score", "In place", "Fully", "Partly", "Not"]
+    return [chart, _rows(rows, headers)]
+
+
+def _charter_table(a: Any) -> Table:
+    """Where each organisation stands with the charter, and where it stood before."""
+    rows = [
+        [
+            c.name,
+            c.status,
+            c.date.isoformat() if c.date else "—",
+            pct(_share(c.percent)),
+            "; ".join(f"{st} {d.isoformat() if d else ''}".strip() for st, d in c.history) or "—",
+        ]
+        for c in a.charter
+    ]
+    return _rows(rows, ["Organisation", "Charter status", "Since", "In place", "Before"])
+
+
+_LEVEL_MARKS = {
+    ("practical",): Mark("○ practical"),
+    ("practical", "strategic"): Mark("○● both", "good"),
+    ("strategic",): Mark("● strategic", "good"),
+}
+
+
+def _roles_section(x: _Inputs) -> Section:
+    m = x.redesign or x.current
     if not m.guiding_team:
-        sec.blocks.append(Note("No guiding-team roles in the map yet.", "warn"))
-        return sec
-    matrix = mod.role_matrix(m.guiding_team)
+        return _section("roles", Note("No guiding-team roles in the map yet.", "warn"))
+    sec = _section("roles")
+    matrix = roles.role_matrix(m.guiding_team)
+    if any(r.needs for r in matrix.rows):
+        sec.blocks += _matrix_blocks(matrix)
+        sec.blocks += _roadmap_blocks(matrix)
+    sec.blocks += _coverage_blocks(roles.team_coverage(m))
+    return sec
+
+
+def _matrix_blocks(matrix: Any) -> list[Any]:
+    """Which competencies each responsibility needs, and at which level."""
     mapped = [r for r in matrix.rows if r.needs]
-    if mapped:
-        sec.blocks.append(Heading("Responsibilities × competencies", 3, "roles-matrix"))
-        several = len({r.role for r in mapped}) > 1
-        headers = (["Role"] if several else []) + ["Responsibility"]
-        headers += [mod.competency_name(c) for c in matrix.competencies]
-        level = {
-            ("practical",): Mark("○ practical"),
-            ("practical", "strategic"): Mark("○● both", "good"),
-            ("strategic",): Mark("● strategic", "good"),
-        }
-        rows = []
-        for r in mapped:
-            cells: list[Any] = [r.role_name] if several else []
-            cells.append(r.text)
-            cells += [level.get(tuple(r.needs.get(c, [])), "") for c in matrix.competencies]
-            rows.append(cells)
-        sec.blocks.append(Table(headers, rows, cls="matrix"))
-        unmapped = len(matrix.rows) - len(mapped)
-        if unmapped:
-            sec.blocks.append(
-                Para(
-                    f"{_plural(unmapped, 'responsibility', 'responsibilities')} name no "
-                    "competency yet.",
-                    cls="meta",
-                )
-            )
-        sec.blocks.append(Heading("Training roadmap", 3, "roles-roadmap"))
-        road = [(mod.competency_name(r.competency), r.total) for r in matrix.roadmap]
-        sec.blocks.append(
-            Chart(
-                charts.bar_chart(
-                    road,
-                    title="Responsibilities each competency supports",
-                    color=charts.PALETTE[3],
-                    label_width=250,
-                ),
-                "How many responsibilities each competency supports: train first where the "
-                "bar is longest.",
-                Table(
-                    ["competency", "responsibilities", "strategic", "practical"],
-                    [
-                        [mod.competency_name(r.competency), r.total, r.strategic, r.practical]
-                        for r in matrix.roadmap
-                    ],
-                ),
-            )
-        )
-        sec.blocks.append(
-            _rows(
-                [
-                    [mod.competency_name(r.competency), r.total, r.strategic, r.practical]
-                    for r in matrix.roadmap
-                ],
-                ["Competency", "Responsibilities", "At strategic level", "At practical level"],
-            )
-        )
-    cover = mod.team_coverage(m)
-    sec.blocks.append(Heading("Who covers what", 3, "roles-coverage"))
+    several = len({r.role for r in mapped}) > 1
+    headers = (["Role"] if several else []) + ["Responsibility"]
+    headers += [roles.competency_name(c) for c in matrix.competencies]
+    rows = []
+    for r in mapped:
+        cells: list[Any] = [r.role_name] if several else []
+        cells.append(r.text)
+        cells += [_LEVEL_MARKS.get(tuple(r.needs.get(c, [])), "") for c in matrix.competencies]
+        rows.append(cells)
+    out: list[Any] = [
+        Heading("Responsibilities × competencies", 3, "roles-matrix"),
+        Table(headers, rows, cls="matrix"),
+    ]
+    unmapped = len(matrix.rows) - len(mapped)
+    if unmapped:
+        said = f"{plural(unmapped, 'responsibility', 'responsibilities')} name no competency yet."
+        out.append(Para(said, cls="meta"))
+    return out
+
+
+def _roadmap_blocks(matrix: Any) -> list[Any]:
+    """The training roadmap: how many responsibilities each competency supports."""
+    rows = [
+        [roles.competency_name(r.competency), r.total, r.strategic, r.practical]
+        for r in matrix.roadmap
+    ]
+    svg = charts.bar_chart(
+        [(r[0], r[1]) for r in rows],
+        title="Responsibilities each competency supports",
+        color=charts.PALETTE[3],
+        label_width=250,
+    )
+    chart = Chart(
+        svg,
+        "How many responsibilities each competency supports: train first where the bar is longest.",
+        Table(["competency", "responsibilities", "strategic", "practical"], rows),
+    )
+    headers = ["Competency", "Responsibilities", "At strategic level", "At practical level"]
+    return [Heading("Training roadmap", 3, "roles-roadmap"), chart, _rows(rows, headers)]
+
+
+def _coverage_blocks(cover: Any) -> list[Any]:
+    """Who on the team covers which role and competency, and where each could train first."""
     rows = []
     for rc in cover.roles:
         holders = [
             n + (" (lived experience)" if i in rc.lived_experience else "")
             for i, n in zip(rc.holders, rc.holder_names, strict=True)
         ]
-        rows.append(
-            [
-                rc.name,
-                ", ".join(holders) or Mark("nobody yet", "bad"),
-                len(rc.responsibilities),
-            ]
-        )
-    sec.blocks.append(_rows(rows, ["Role", "Accepted by", "Responsibilities"]))
+        who = ", ".join(holders) or Mark("nobody yet", "bad")
+        rows.append([rc.name, who, len(rc.responsibilities)])
+    out: list[Any] = [
+        Heading("Who covers what", 3, "roles-coverage"),
+        _rows(rows, ["Role", "Accepted by", "Responsibilities"]),
+    ]
     if cover.uncovered_competencies:
-        sec.blocks.append(
+        out.append(
             Bullets(
                 [
-                    Mark(f"Nobody covers {mod.competency_name(c)} ({lvl}) yet.", "bad")
+                    Mark(f"Nobody covers {roles.competency_name(c)} ({lvl}) yet.", "bad")
                     for c, lvl in cover.uncovered_competencies.items()
                 ]
             )
         )
     for d in cover.development:
-        sec.blocks.append(Heading(f"Where to train first: {d.who}", 3, "roles-development"))
-        sec.blocks.append(
+        out.append(Heading(f"Where to train first: {d.who}", 3, "roles-development"))
+        out.append(
             Para(
                 f"As {d.role_name}: {len(d.ready)} of {d.responsibilities} responsibilities "
                 "have every need met at the levels recorded; training in a competency meets "
@@ -1409,8 +1288,8 @@ def _roles_section(x: _Inputs) -> Section:
             )
         )
         headers, rows = d.training_table()
-        sec.blocks.append(_rows(rows, [h.capitalize() for h in headers]))
-    return sec
+        out.append(_rows(rows, [h.capitalize() for h in headers]))
+    return out
 
 
 def _sections(x: _Inputs, html_format: bool) -> list[Section]:
@@ -1430,107 +1309,39 @@ def _sections(x: _Inputs, html_format: bool) -> list[Section]:
 # ------------------------------------------------------------------ render
 
 
-def _e(text: Any) -> str:
-    return escape(str(text), quote=True)
+def _map_scripts(map_page: str | None) -> str:
+    """The script sources the embedded map needs: the report's policy allows those alone."""
+    if not map_page:
+        return "'none'"
+    found = re.search(r"script-src ([^;]+);", map_page)
+    if found is None:  # pragma: no cover - generate_html always sets a policy
+        raise OutputError("the map page has no Content-Security-Policy to inherit")
+    return found.group(1)
 
 
-def _h_text(value: Any) -> str:
-    if isinstance(value, Mark):
-        cls = f' class="mark {value.kind}"' if value.kind else ' class="mark"'
-        return f"<span{cls}>{_e(value.text)}</span>"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _e(_num(value))
-    return _e("" if value is None else value)
-
-
-def _html_block(b: Any) -> str:
-    if isinstance(b, Heading):
-        ident = f' id="{_e(b.id)}"' if b.id else ""
-        return f"<h{b.level}{ident}>{_e(b.text)}</h{b.level}>"
-    if isinstance(b, Para):
-        cls = f' class="{_e(b.cls)}"' if b.cls else ""
-        label = f"<strong>{_e(b.label)}</strong> " if b.label else ""
-        return f"<p{cls}>{label}{_e(b.text)}</p>"
-    if isinstance(b, Bullets):
-        cls = f' class="{_e(b.cls)}"' if b.cls else ""
-        return f"<ul{cls}>" + "".join(f"<li>{_h_text(i)}</li>" for i in b.items) + "</ul>"
-    if isinstance(b, Table):
-        cls = f' class="{_e(b.cls)}"' if b.cls else ""
-        # a wide table scrolls in its own box, which the keyboard can reach
-        name = _e(b.caption or ", ".join(h for h in b.headers if h))
-        out = [
-            f'<div class="table-wrap" tabindex="0" role="group" aria-label="{name}"><table{cls}>'
-        ]
-        if b.caption:
-            out.append(f"<caption>{_e(b.caption)}</caption>")
-        out.append(
-            "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in b.headers) + "</tr></thead>"
-        )
-        out.append("<tbody>")
-        for row in b.rows:
-            out.append("<tr>" + "".join(f"<td>{_h_text(c)}</td>" for c in row) + "</tr>")
-        out.append("</tbody></table>")
-        if b.total is not None and b.total > len(b.rows):
-            out.append(
-                f'<p class="more">… and {b.total - len(b.rows)} more (the first '
-                f"{len(b.rows)} are shown).</p>"
-            )
-        out.append("</div>")
-        return "".join(out)
-    if isinstance(b, Chart):
-        return (
-            f'<figure class="chart-figure">{b.svg}<figcaption>{_e(b.caption)}</figcaption></figure>'
-        )
-    if isinstance(b, Tiles):
-        return (
-            '<div class="tiles">'
-            + "".join(
-                f'<div class="tile {_e(kind)}"><span class="figure">{_e(fig)}</span>'
-                f'<span class="label">{_e(label)}</span></div>'
-                for fig, label, kind in b.tiles
-            )
-            + "</div>"
-        )
-    if isinstance(b, Note):
-        return f'<p class="note {_e(b.kind)}">{_e(b.text)}</p>'
-    if isinstance(b, Embed):
-        return f'<div class="{_e(b.cls)}">{b.html}</div>'
-    if isinstance(b, Cards):
-        return (
-            '<div class="cards">'
-            + "".join(
-                '<div class="card">' + "".join(_html_block(x) for x in card) + "</div>"
-                for card in b.cards
-            )
-            + "</div>"
-        )
-    raise TypeError(b)  # pragma: no cover - every block type is handled above
+def _html_section(s: Section) -> str:
+    """A report section: a stage (with its kicker) or the glance, headed for the contents."""
+    cls = "stage" if s.kicker else "glance"
+    out = [f'<section id="{escape(s.id)}" class="{cls}" aria-labelledby="{escape(s.id)}-h">']
+    if s.kicker:
+        out.append(f'<p class="kicker">{escape(s.kicker)}</p>')
+    out.append(f'<h2 id="{escape(s.id)}-h">{escape(s.title)}</h2>')
+    if s.intro:
+        out.append(f'<p class="intro">{escape(s.intro)}</p>')
+    if s.blocks:
+        out.append(render_html(s.blocks))
+    out.append("</section>")
+    return "\n".join(out)
 
 
 def _render_html(x: _Inputs, sections: list[Section]) -> str:
     m = x.redesign or x.current
     css = resources.files("sysmap").joinpath("templates", "report.css").read_text("utf-8")
-    map_page = x.map_page
-    scripts = "'none'"
-    if map_page:
-        found = re.search(r"script-src ([^;]+);", map_page)
-        if found is None:  # pragma: no cover - generate_html always sets a policy
-            raise SysmapError("the map page has no Content-Security-Policy to inherit")
-        scripts = found.group(1)
-    from sysmap import __version__
+    from sysmap import __version__  # the package root imports this module on demand
 
-    nav = "".join(f'<li><a href="#{_e(s.id)}">{_e(s.kicker or s.title)}</a></li>' for s in sections)
-    body = []
-    for s in sections:
-        cls = "stage" if s.kicker else "glance"
-        body.append(f'<section id="{_e(s.id)}" class="{cls}" aria-labelledby="{_e(s.id)}-h">')
-        if s.kicker:
-            body.append(f'<p class="kicker">{_e(s.kicker)}</p>')
-        body.append(f'<h2 id="{_e(s.id)}-h">{_e(s.title)}</h2>')
-        if s.intro:
-            body.append(f'<p class="intro">{_e(s.intro)}</p>')
-        body += [_html_block(b) for b in s.blocks]
-        body.append("</section>")
+    nav = "".join(
+        f'<li><a href="#{escape(s.id)}">{escape(s.kicker or s.title)}</a></li>' for s in sections
+    )
     notes = []
     if x.redacted:
         notes.append("Sensitive stakeholders are redacted (“Stakeholder 1” …).")
@@ -1541,118 +1352,48 @@ def _render_html(x: _Inputs, sections: list[Section]) -> str:
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        f"script-src {scripts}; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src {_map_scripts(x.map_page)}; style-src 'unsafe-inline'; img-src data:; "
         "connect-src 'none'; base-uri 'none'; form-action 'none'\">\n"
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="generator" content="sysmap">\n'
-        f"<title>{_e(x.title)} — workshop report</title>\n"
+        f"<title>{escape(x.title)} — workshop report</title>\n"
         f"<style>{_style_safe(css)}</style>\n</head>\n<body>\n"
         '<header class="report-head">\n'
-        f'<p class="eyebrow">{_e(community)}Workshop report · {_e(today)}</p>\n'
-        f'<h1 id="report-title">{_e(x.title)}</h1>\n'
+        f'<p class="eyebrow">{escape(community)}Workshop report · {escape(today)}</p>\n'
+        f'<h1 id="report-title">{escape(x.title)}</h1>\n'
         '<div class="question"><span class="q-label">Guiding question</span>'
-        f'<p id="guiding-question">{_e(m.guiding_question)}</p></div>\n'
-        + "".join(f'<p class="head-note">{_e(n)}</p>' for n in notes)
+        f'<p id="guiding-question">{escape(m.guiding_question)}</p></div>\n'
+        + "".join(f'<p class="head-note">{escape(n)}</p>' for n in notes)
         + '<nav class="toc" aria-label="Sections"><ol>'
         + nav
         + "</ol></nav>\n</header>\n<main>\n"
-        + "\n".join(body)
-        + f"\n</main>\n<footer><p>Made with sysmap {_e(__version__)} from "
-        f"“{_e(x.current.id)}”"
-        + (f" and “{_e(x.redesign.id)}”" if x.redesign is not None else "")
+        + "\n".join(_html_section(s) for s in sections)
+        + f"\n</main>\n<footer><p>Made with sysmap {escape(__version__)} from "
+        f"“{escape(x.current.id)}”"
+        + (f" and “{escape(x.redesign.id)}”" if x.redesign is not None else "")
         + ".</p></footer>\n</body>\n</html>\n"
     )
 
 
 def _style_safe(css: str) -> str:
     if "</style" in css.lower():  # pragma: no cover - our own stylesheet
-        raise SysmapError("the report stylesheet contains </style>")
+        raise OutputError("the report stylesheet contains </style>")
     return css
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
-
-
-def _md(text: Any) -> str:
-    """Map text for Markdown: no markup, links or HTML survive.
-
-    Example
-    -------
-    >>> _md("<b>x</b> [a](javascript:1) | *y*")
-    '&lt;b&gt;x&lt;/b&gt; \\\\[a\\\\](javascript:1) \\\\| \\\\*y\\\\*'
-    """
-    s = "" if text is None else str(text)
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    s = re.sub(r"[\r\n\u2028\u2029]+", " ", s)
-    return _MD_SPECIAL.sub(r"\\\1", s)
-
-
-def _md_cell(value: Any) -> str:
-    if isinstance(value, Mark):
-        return _md(value.text)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _md(_num(value))
-    return _md(value)
-
-
-def _md_table(t: Table) -> list[str]:
-    out = []
-    if t.caption:
-        out += [f"*{_md(t.caption)}*", ""]
-    out.append("| " + " | ".join(_md(h) or " " for h in t.headers) + " |")
-    out.append("|" + "---|" * len(t.headers))
-    out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in t.rows]
-    if t.total is not None and t.total > len(t.rows):
-        out += ["", f"… and {t.total - len(t.rows)} more."]
-    return out
-
-
-def _md_block(b: Any) -> list[str]:
-    if isinstance(b, Heading):
-        return ["#" * b.level + " " + _md(b.text), ""]
-    if isinstance(b, Para):
-        label = f"**{_md(b.label)}** " if b.label else ""
-        return [label + _md(b.text), ""]
-    if isinstance(b, Bullets):
-        return [f"- {_md_cell(i)}" for i in b.items] + [""]
-    if isinstance(b, Table):
-        return _md_table(b) + [""]
-    if isinstance(b, Chart):
-        return [f"*{_md(b.caption)}*", ""] + _md_table(b.table) + [""]
-    if isinstance(b, Tiles):
-        return [f"- **{_md(fig)}** {_md(label)}" for fig, label, _ in b.tiles] + [""]
-    if isinstance(b, Note):
-        return [f"> {_md(b.text)}", ""]
-    if isinstance(b, Embed):
-        return [b.markdown, ""] if b.markdown else []
-    if isinstance(b, Cards):
-        return [line for card in b.cards for x in card for line in _md_block(x)]
-    raise TypeError(b)  # pragma: no cover
 
 
 def _render_markdown(x: _Inputs, sections: list[Section]) -> str:
     m = x.redesign or x.current
-    out = [
-        f"# {_md(x.title)} — workshop report",
-        "",
-        f"**Guiding question:** {_md(m.guiding_question)}",
-        "",
+    head: list[Any] = [
+        Heading(f"{x.title} — workshop report", 1),
+        Para(m.guiding_question, label="Guiding question:"),
     ]
     if m.community:
-        out += [f"Community: {_md(m.community)}. Written {_dt.date.today().isoformat()}.", ""]
+        head.append(Para(f"Community: {m.community}. Written {_dt.date.today().isoformat()}."))
     if x.redacted:
-        out += ["> Sensitive stakeholders are redacted (“Stakeholder 1” …).", ""]
-    out += [
-        "Contents: " + " · ".join(f"[{_md(s.kicker or s.title)}](#{s.id})" for s in sections),
-        "",
-    ]
-    for s in sections:
-        out += [f'<a id="{s.id}"></a>', "", f"## {_md(s.title)}", ""]
-        if s.intro:
-            out += [f"*{_md(s.intro)}*", ""]
-        for b in s.blocks:
-            out += _md_block(b)
-    return "\n".join(out).rstrip() + "\n"
+        head.append(Note("Sensitive stakeholders are redacted (“Stakeholder 1” …)."))
+    links = " · ".join(f"[{markdown_text(s.kicker or s.title)}](#{s.id})" for s in sections)
+    head.append(Embed("", "Contents: " + links))
+    return render_markdown([*head, *sections]) + "\n"
 
 
 # --------------------------------------------------------------------- API
@@ -1664,7 +1405,11 @@ def _check_format(fmt: str) -> str:
     if fmt not in REPORT_FORMATS:
         guess = did_you_mean(fmt, REPORT_FORMATS)
         hint = f"did you mean '{guess}'? " if guess else ""
-        raise UnknownFormat(f"unknown report format '{fmt}' — {hint}use {one_of(REPORT_FORMATS)}")
+        raise UnknownFormat(
+            f"unknown report format '{fmt}' — {hint}use {one_of(REPORT_FORMATS)}",
+            value=fmt,
+            choices=REPORT_FORMATS,
+        )
     return fmt
 
 
@@ -1760,8 +1505,6 @@ def export_report(
     """
     fmt = format or _format_from_suffix(path)
     text = generate_report(current, redesign, format=fmt, **options)
-    from sysmap.storage import write_atomic
-
     write_atomic(path, text)
 
 
@@ -1773,5 +1516,7 @@ def _format_from_suffix(path: str | os.PathLike[str]) -> str:
         return "md"
     raise UnknownFormat(
         f"{path}: cannot tell the report format from the name — end it in .html or .md, "
-        "or give the format (--format html or md)"
+        "or give the format (--format html or md)",
+        value=suffix,
+        choices=REPORT_FORMATS,
     )
