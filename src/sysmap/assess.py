@@ -53,15 +53,13 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sysmap.errors import BadArgument, UnknownFormat
 from sysmap.escape import spreadsheet_cell
+from sysmap.findings import Finding
 from sysmap.model import CHARTER_STATUSES, Assessment, AssessmentScore, SystemMap
 from sysmap.render import Block, Bullets, Heading, Para, Rendered, Table, fmt_number, pct
-
-if TYPE_CHECKING:
-    from sysmap.analysis import Finding
 
 __all__ = [
     "ASSESS_JSON_VERSION",
@@ -281,7 +279,6 @@ class AssessmentCoverage:
 
     def findings(self) -> list[Finding]:
         # sysmap.analysis loads numpy and igraph: only when findings are asked for
-        from sysmap.analysis import Finding
 
         out: list[Finding] = []
         if not self.organisations:

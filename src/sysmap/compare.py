@@ -74,10 +74,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from sysmap._gc import gc_paused
 from sysmap.errors import BadArgument, MapFileError
+from sysmap.findings import Finding
 from sysmap.mapfile import read_text
 from sysmap.model import Relationship, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean
@@ -94,9 +95,6 @@ from sysmap.render import (
     pct,
     plural,
 )
-
-if TYPE_CHECKING:
-    from sysmap.analysis._base import Finding
 
 # sysmap.analysis (numpy, igraph) is imported inside the functions that need
 # it, so that `import sysmap` stays quick.
@@ -459,7 +457,6 @@ class Comparison(Rendered):
 
     def findings(self) -> list[Finding]:
         """What a facilitator reads first: the changes in one line, then the shifts."""
-        from sysmap.analysis._base import Finding
 
         out = [Finding(_summary_line(self.changes), "compare", 3)]
         out += self.shift_findings
@@ -708,7 +705,6 @@ def _summary_line(changes: Changes) -> str:
 
 
 def _change_findings(changes: Changes) -> list[Finding]:
-    from sysmap.analysis._base import Finding
 
     out: list[Finding] = []
     for r in changes.renames:
@@ -1196,7 +1192,6 @@ def _moved(s: MetricShift | None, at_least: float = 0.0) -> bool:
 
 
 def _power_findings(by: dict[str, MetricShift]) -> list[Finding]:
-    from sysmap.analysis._base import Finding
 
     out: list[Finding] = []
     s = by.get("power.decision_power.beneficiary_share")
@@ -1215,7 +1210,6 @@ def _power_findings(by: dict[str, MetricShift]) -> list[Finding]:
 
 
 def _voice_findings(c: Comparison, by: dict[str, MetricShift]) -> list[Finding]:
-    from sysmap.analysis._base import Finding
 
     out: list[Finding] = []
     two_way = [v for v in c.voice_changes if v["after"] == "two-way"]
@@ -1241,7 +1235,6 @@ def _voice_findings(c: Comparison, by: dict[str, MetricShift]) -> list[Finding]:
 
 
 def _loop_findings(changes: Changes) -> list[Finding]:
-    from sysmap.analysis._base import Finding
 
     out: list[Finding] = []
     for kind, said in (("closed", "closed"), ("broken", "now broken")):
@@ -1259,7 +1252,6 @@ def _loop_findings(changes: Changes) -> list[Finding]:
 
 
 def _structure_findings(by: dict[str, MetricShift]) -> list[Finding]:
-    from sysmap.analysis._base import Finding
 
     out: list[Finding] = []
     s = by.get("structure.components.count")
@@ -1280,7 +1272,6 @@ def _structure_findings(by: dict[str, MetricShift]) -> list[Finding]:
 
 
 def _single_point_findings(c: Comparison) -> list[Finding]:
-    from sysmap.analysis._base import Finding
 
     out: list[Finding] = []
     label_of = c.names()

@@ -51,18 +51,16 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from sysmap.compare import Comparison, RelationshipChange, StakeholderChange
 from sysmap.errors import UnknownFormat
 from sysmap.escape import spreadsheet_cell
+from sysmap.findings import Finding
 from sysmap.problems import one_of
 from sysmap.questions import IMPROVEMENT_QUESTIONS, QUESTIONS, improvement_question
 from sysmap.render import Block, Bullets, Heading, Mark, Para, Rendered, Table
 from sysmap.storage import write_atomic
-
-if TYPE_CHECKING:
-    from sysmap.analysis._base import Finding
 
 __all__ = [
     "PLAN_JSON_VERSION",
@@ -413,7 +411,6 @@ def change_plan(comparison: Comparison) -> ChangePlan:
     >>> plan.counts()["rewire"]
     4
     """
-    from sysmap.analysis._base import Finding  # the analyses (numpy) load on first use
 
     c = comparison
     names = c.names()

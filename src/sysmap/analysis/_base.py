@@ -7,16 +7,16 @@ shows, as :mod:`sysmap.render` blocks); :meth:`format_text` and
 :meth:`format_markdown` come from :class:`sysmap.render.Rendered`.
 
 The pieces the results share live here: :func:`result_dict` (the JSON's
-common keys), :func:`findings_blocks` (the title and the findings) and
-:func:`join_names` (a short list of names in a sentence).
+common keys) and :func:`findings_blocks` (the title and the findings).
+:class:`~sysmap.findings.Finding` lives in the light module :mod:`sysmap.findings`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from sysmap.findings import Finding
 from sysmap.render import Block, Bullets, Heading, fmt_number, md_table, text_table
 
 __all__ = [
@@ -29,23 +29,6 @@ __all__ = [
     "text_table",
     "fmt_number",
 ]
-
-
-@dataclass
-class Finding:
-    """One thing a guiding team should know, in plain words.
-
-    ``importance``: 3 headline (read first), 2 notable, 1 detail.
-    ``subjects``: ids of the stakeholders, factors or loops it is about.
-    """
-
-    text: str
-    analysis: str
-    importance: int = 2
-    subjects: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @runtime_checkable

@@ -58,9 +58,9 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
 from sysmap.errors import BadArgument
+from sysmap.findings import Finding
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
 from sysmap.render import Block, Bullets, Heading, Lines, Note, Para, Rendered, Table

@@ -37,11 +37,11 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
-from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
 from sysmap.analysis.loops import loops
 from sysmap.analysis.voice import voice, voice_kinds
 from sysmap.errors import BadArgument
+from sysmap.findings import Finding
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
 from sysmap.render import Block, Bullets, Heading, Rendered, Table
