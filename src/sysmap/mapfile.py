@@ -1,4 +1,10 @@
-"""Reading map files: size and safety limits, YAML or JSON, line positions.
+"""Reading map files: load, validate, parse; size and safety limits; line positions.
+
+This is the reader of the map-file pair; :mod:`sysmap.storage` is the
+writer (:func:`~sysmap.storage.save_map`, :func:`~sysmap.storage.dumps_map`).
+:func:`load_map` reads a file, parses it and checks it against the rules
+(:mod:`sysmap.rules`); :func:`validate_file` reports every problem instead
+of raising.
 
 Loading is two-speed. The fast path parses YAML with ``yaml_rs`` (a Rust
 parser) or JSON with the standard library, with no position information.
@@ -19,10 +25,18 @@ from typing import Any, Literal
 
 import yaml_rs
 
+from sysmap._gc import gc_paused
 from sysmap.errors import MapFileError, MapInvalid
-from sysmap.problems import PathPart, Problem
+from sysmap.model import SystemMap
+from sysmap.problems import PathPart, Problem, ValidationReport, cap_problems
+from sysmap.rules import check_data
 
 __all__ = [
+    "load_map",
+    "loads_map",
+    "validate_file",
+    "validate_text",
+    "validate_data",
     "MAX_FILE_BYTES",
     "LOCATE_MAX_BYTES",
     "MapFormat",
@@ -51,6 +65,137 @@ _ALIAS_LIMITS = yaml_rs.AliasLimits(
 )
 _YAML_ERROR = re.compile(r"line (\d+), column (\d+)")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+# ---------------------------------------------------------------- loading and validating
+
+
+def validate_file(path: str | os.PathLike[str]) -> ValidationReport:
+    """Check a map file and report every problem in it.
+
+    Never raises for a bad map: unreadable files, syntax errors and rule
+    violations all become problems in the report.
+
+    Parameters
+    ----------
+    path : path to a ``.yaml``, ``.yml`` or ``.json`` map
+
+    Returns
+    -------
+    ValidationReport
+        ``.ok`` is True when there are no errors.
+    """
+    report, _ = _check_file(path)
+    return report
+
+
+def load_map(path: str | os.PathLike[str]) -> SystemMap:
+    """Load and validate a map file.
+
+    Parameters
+    ----------
+    path : path to a ``.yaml``, ``.yml`` or ``.json`` map
+
+    Returns
+    -------
+    SystemMap
+
+    Raises
+    ------
+    MapFileError
+        The file cannot be read or parsed.
+    MapInvalid
+        The map breaks one or more rules; ``.problems`` lists them all.
+
+    Example
+    -------
+    >>> from sysmap import load_map
+    >>> m = load_map("examples/small.yaml")  # doctest: +SKIP
+    """
+    report, model = _check_file(path, raise_unreadable=True)
+    if model is None:
+        raise MapInvalid(report.problems)
+    return model
+
+
+def loads_map(text: str, format: MapFormat = "yaml", file: str = "<map>") -> SystemMap:
+    """Load and validate a map from YAML or JSON text.
+
+    Example
+    -------
+    >>> m = loads_map('''
+    ... id: demo
+    ... title: Demo
+    ... guiding_question: Who is heard?
+    ... stakeholders:
+    ...   - {id: pwle, name: People with lived experience, role: beneficiary}
+    ... ''')
+    >>> m.stakeholders[0].role
+    'beneficiary'
+    """
+    with gc_paused():
+        data = parse_text(text, format, file)
+        report, model = validate_data(data, file=file, text=text)
+    if model is None:
+        raise MapInvalid(report.problems)
+    return model
+
+
+def validate_text(text: str, format: MapFormat = "yaml", file: str = "<map>") -> ValidationReport:
+    """Check map text; like :func:`validate_file` for text in memory."""
+    try:
+        data = parse_text(text, format, file)
+    except MapFileError as exc:
+        assert exc.problem is not None
+        return ValidationReport(file, [exc.problem])
+    return validate_data(data, file=file, text=text)[0]
+
+
+def _check_file(
+    path: str | os.PathLike[str], raise_unreadable: bool = False
+) -> tuple[ValidationReport, SystemMap | None]:
+    name = str(path)
+    with gc_paused():
+        try:
+            text = read_text(path)
+            data = parse_text(text, detect_format(path, text), name)
+        except MapFileError as exc:
+            if raise_unreadable:
+                raise
+            assert exc.problem is not None
+            return ValidationReport(name, [exc.problem]), None
+        return validate_data(data, file=name, text=text)
+
+
+def validate_data(
+    data: Any, file: str = "<map>", text: str | None = None
+) -> tuple[ValidationReport, SystemMap | None]:
+    """Validate parsed map data.
+
+    Returns the report and, when there are no errors, the map.
+    ``text`` (the file's text) lets problems carry line numbers.
+    """
+    try:
+        problems, model = check_data(data)
+    except ValueError:
+        # Python will not turn a number of thousands of digits into text, and
+        # the checks and their messages need to; find it and say so
+        huge = huge_number_path(data)
+        if huge is None:
+            raise
+        problems, model = [Problem(TOO_LONG_NUMBER, huge, code="number-too-long")], None
+    problems = cap_problems(problems)
+    for p in problems:
+        p.file = file
+    if text is not None and problems:
+        lines = locate(text, [p.path for p in problems])
+        for p in problems:
+            p.line = lines.get(tuple(p.path))
+    problems.sort(key=lambda p: (p.severity != "error", p.line or 0))
+    return ValidationReport(file, problems), model
+
+
+# ---------------------------------------------------------------- reading text
 
 
 def max_file_bytes() -> int:

@@ -13,7 +13,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Problem", "ValidationReport", "path_to_str", "did_you_mean", "one_of"]
+from sysmap.render import plural
+
+__all__ = [
+    "Problem",
+    "ValidationReport",
+    "path_to_str",
+    "did_you_mean",
+    "one_of",
+    "cap_problems",
+    "MAX_PER_KIND",
+    "ITEM_NAMES",
+    "shorten",
+    "as_written",
+]
 
 Severity = Literal["error", "warning"]
 PathPart = str | int
@@ -130,12 +143,10 @@ class ValidationReport:
         if self.ok:
             note = f"{self.file}: valid"
             if self.warnings:
-                n = sum(1 + p.more for p in self.warnings)
-                note += f" ({n} warning{'s' if n != 1 else ''})"
+                note += f" ({plural(sum(1 + p.more for p in self.warnings), 'warning')})"
             lines.append(note)
         else:
-            n = sum(1 + p.more for p in self.errors)
-            lines.append(f"{self.file}: {n:,} error{'s' if n != 1 else ''}")
+            lines.append(f"{self.file}: {plural(sum(1 + p.more for p in self.errors), 'error')}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,3 +159,101 @@ class ValidationReport:
 
     def format_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- many problems
+
+#: At most this many problems of one kind (the same check failing on the same
+#: field of many items) are listed; the last one listed says how many more
+#: there are: "(and 999,990 more like this)".
+MAX_PER_KIND = 20
+
+ProblemKind = tuple[str, str, tuple[str | None, ...]]
+
+
+def problem_kind(p: Problem) -> ProblemKind:
+    """What makes problems "alike": severity, code and the path with item indexes left out."""
+    return p.severity, p.code, tuple(None if isinstance(x, int) else x for x in p.path)
+
+
+def cap_problems(problems: list[Problem], per_kind: int = MAX_PER_KIND) -> list[Problem]:
+    """The first ``per_kind`` problems of each kind, the last of them counting the rest.
+
+    A kind is one check (the problem's code) on one field of any item of a
+    list: ``missing`` at ``$.stakeholders[*].name``. The count goes in the
+    last kept problem's ``more`` (which also adds up the ``more`` of any
+    problem left out).
+
+    Example
+    -------
+    >>> ps = [Problem("no name", ["stakeholders", i, "name"], code="missing") for i in range(5)]
+    >>> [p.format() for p in cap_problems(ps, per_kind=2)]
+    ['<map>: $.stakeholders[0].name: no name', '<map>: $.stakeholders[1].name: no name (and 3 more like this)']
+    """
+    kept: list[Problem] = []
+    last: dict[ProblemKind, Problem] = {}
+    seen: dict[ProblemKind, int] = {}
+    for p in problems:
+        key = problem_kind(p)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        if n < per_kind:
+            kept.append(p)
+            last[key] = p
+        else:
+            last[key].more += 1 + p.more
+    return kept
+
+
+# ---------------------------------------------------------------- words for messages
+
+#: What one item of each list is called, in the domain's words.
+ITEM_NAMES: dict[str, str] = {
+    "stakeholders": "stakeholder",
+    "factors": "factor",
+    "relationships": "relationship",
+    "loops": "feedback loop",
+    "scenarios": "scenario",
+    "guiding_team": "guiding-team role",
+    "outcomes": "outcome",
+    "measures": "measure",
+    "indicators": "indicator",
+    "assessments": "assessment",
+    "items": "checklist item",
+    "results": "assessment result",
+    "values": "measure value",
+    "disaggregations": "disaggregation",
+    "evidence": "evidence entry",
+    "kinds": "relationship kind",
+    "responsibilities": "responsibility",
+    "power": "relationship power",
+    "change": "change",
+}
+
+
+def shorten(value: Any, limit: int = 60) -> str:
+    """A value from the map as text for a message, cut short if long.
+
+    Example
+    -------
+    >>> shorten("street-outreach"), shorten("x" * 80, limit=8)
+    ('street-outreach', 'xxxxxxx…')
+    """
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def as_written(value: Any) -> str:
+    """A number from the map echoed as its author wrote it: ``2`` for 2.0, never rounded.
+
+    Not a display format (that is :func:`sysmap.render.fmt_number`, which
+    rounds): a message that quotes a score of 4.125 must say 4.125.
+
+    Example
+    -------
+    >>> as_written(2.0), as_written(4.125), as_written("high")
+    ('2', '4.125', 'high')
+    """
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return shorten(value)
