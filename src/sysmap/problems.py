@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 from sysmap.render import plural
 
 __all__ = [
+    "PROBLEM_CODES",
+    "FIELD_RULE_CODES",
     "Problem",
     "ValidationReport",
     "path_to_str",
@@ -30,6 +33,94 @@ __all__ = [
 
 Severity = Literal["error", "warning"]
 PathPart = str | int
+
+
+# ---------------------------------------------------------------- problem codes
+
+#: The field rules' codes: pydantic's names for its errors. Any other pydantic
+#: error is given the code ``invalid``, so that the set stays closed.
+_FIELD_RULES: dict[str, str] = {
+    "missing": "a required field is not there",
+    "extra_forbidden": "an unknown field (often a misspelt one)",
+    "invalid_key": "a field name that is not a word (a number, a list …)",
+    "literal_error": "a value not among the allowed words (role, kind, source …)",
+    "string_type": "a field that must be text holds something else",
+    "string_pattern_mismatch": "an id or a kind name with characters it cannot have",
+    "string_too_short": "a text field is empty",
+    "string_too_long": "a text field is longer than allowed",
+    "too_short": "a list has too few items",
+    "too_long": "a list has too many items",
+    "greater_than": "a number at or below its lowest allowed value",
+    "greater_than_equal": "a number below its lowest allowed value",
+    "less_than": "a number at or above its highest allowed value",
+    "less_than_equal": "a number above its highest allowed value",
+    "int_type": "a field that must be a whole number holds something else",
+    "int_parsing": "text where a whole number belongs",
+    "int_from_float": "a fraction where a whole number belongs",
+    "int_parsing_size": "a whole number too large to read",
+    "float_type": "a field that must be a number holds something else",
+    "float_parsing": "text where a number belongs",
+    "finite_number": "a number that is infinite or not a number (.inf, .nan)",
+    "bool_type": "a field that must be true or false holds something else",
+    "bool_parsing": "text where true or false belongs",
+    "date_type": "a field that must be a date holds something else",
+    "date_parsing": "text that is not a date like 2026-01-31",
+    "date_from_datetime_parsing": "text that is not a date like 2026-01-31",
+    "date_from_datetime_inexact": "a date and time where a date alone belongs",
+    "model_type": "an item that must be a block of fields holds something else",
+    "model_attributes_type": "an item that must be a block of fields holds something else",
+    "dict_type": "a field that must be a block of key: value lines holds something else",
+    "list_type": "a field that must be a list holds something else",
+    "tuple_type": "a field that must be a list holds something else",
+    "value_error": "a value a field's own rule refuses (an attribute that is not finite …)",
+}
+
+#: Every code a problem can carry, with its meaning in one line. A closed set:
+#: ``--format json`` users match on the codes, so they never change, and
+#: ``docs/file-format.md`` lists the same codes (a test compares the two).
+#: The field-rule codes keep pydantic's names for its errors.
+PROBLEM_CODES: Mapping[str, str] = MappingProxyType(
+    {
+        # reading the file
+        "unreadable": "the file cannot be read as a map: missing, too large, binary, not "
+        "UTF-8, empty, or not valid YAML or JSON",
+        "duplicate-key": "a key is given twice in one block (or two keys read as one, 1 and true)",
+        "not-a-map": "the file holds a list or a single value, not a block of fields",
+        "number-too-long": "a number of thousands of digits",
+        **_FIELD_RULES,
+        "invalid": "a value the field rules refuse for another reason",
+        # references between the parts of a map
+        "duplicate-id": "two items (or a stakeholder and a factor) share an id",
+        "duplicate-relationship": "(warning) the same relationship twice, neither with an id",
+        "unknown-id": "an id that names no stakeholder, factor, measure, outcome or item",
+        "name-not-id": "a name written where its id belongs",
+        "unknown-kind": "a relationship kind that is neither core nor declared under kinds",
+        "self-relationship": "a relationship from a stakeholder or factor to itself",
+        "weight-polarity": "a causal weight whose sign is against its polarity",
+        "open-loop": "a feedback loop's path that does not end where it starts",
+        "loop-not-backed": "a feedback loop step with no relationship behind it",
+        "score-range": "an assessment score outside its checklist's scale",
+        # map-level warnings
+        "no-beneficiaries": "(warning) nobody with the role beneficiary",
+        "no-providers": "(warning) nobody with the role provider",
+        "no-leaders": "(warning) nobody with the role leader",
+        "no-lived-experience": "(warning) no stakeholder marked lived_experience: true",
+        "no-based-on": "(warning) a redesign that does not name the map it comes from",
+        "no-polarity": "(warning) a causal link between factors without polarity",
+        "loop-type": "(warning) a declared loop type its link polarities contradict",
+        # other files sysmap reads
+        "import": "a file to import (CSV, spreadsheet, GraphML …) that cannot be made a map",
+        "not-a-checklist": "an assessment template that is not a checklist",
+        "template-results": "an assessment template that holds results",
+        "not-a-role": "a role archetype that is not a block of fields",
+        "unknown-field": "an unknown field in a role archetype",
+        "unknown-competency": "a role archetype names a competency that is not defined",
+        "unknown-level": "a role archetype names a competency level that is not defined",
+        "unknown-reference": "a role archetype refers to a responsibility that is not there",
+    }
+)
+#: The codes of the field rules (pydantic's names for its errors).
+FIELD_RULE_CODES: frozenset[str] = frozenset(_FIELD_RULES)
 
 
 def path_to_str(path: Sequence[PathPart]) -> str:

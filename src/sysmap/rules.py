@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from sysmap.model import SystemMap
 from sysmap.problems import (
+    FIELD_RULE_CODES,
     ITEM_NAMES,
     MAX_PER_KIND,
     PathPart,
@@ -334,12 +335,12 @@ def _from_errors(errors: Any, data: Any) -> list[Problem]:
         key = tuple(path)
         if text_branch:
             # the plain-text branch of "text or block" fields; the other branch speaks
-            problems.setdefault(key, Problem(_message(err, path), list(path), code=err["type"]))
+            problems.setdefault(key, Problem(_message(err, path), list(path), code=_code(err)))
             continue
         existing = problems.get(key)
         if existing is not None and existing.code != "string_type":
             continue
-        problems[key] = Problem(_message(err, path), list(path), code=err["type"])
+        problems[key] = Problem(_message(err, path), list(path), code=_code(err))
     # a misspelt field is one mistake: "unknown field 'txt' — did you mean 'text'?"
     # says all, so the "no text" problem it causes is not reported as well
     for k, p in list(problems.items()):
@@ -386,6 +387,12 @@ class _Error:
     @property
     def what(self) -> str:
         return _kind_of(self.value)
+
+
+def _code(err: Any) -> str:
+    """The problem code of a pydantic error: its type, if the set of codes has it."""
+    etype: str = err["type"]
+    return etype if etype in FIELD_RULE_CODES else "invalid"
 
 
 def _message(err: Any, path: list[PathPart]) -> str:
