@@ -54,6 +54,7 @@ __all__ = [
     "rename",
     "parse_value",
     "item_model",
+    "round_trip_yaml",
     "SECTIONS",
 ]
 
@@ -81,7 +82,9 @@ def item_model(section: str) -> Any:
     """
     info = SystemMap.model_fields.get(section)
     if info is None or typing.get_origin(info.annotation) is not list:
-        raise EditError(f"the map has no list '{section}' — use one of {', '.join(SECTIONS)}")
+        raise EditError(
+            f"the map has no list '{section}' — use one of {', '.join(SECTIONS)}", where=section
+        )
     return typing.get_args(info.annotation)[0]
 
 
@@ -105,7 +108,23 @@ def parse_value(text: str) -> Any:
 # ---------------------------------------------------------------- YAML text of values
 
 
-def _yaml() -> Any:
+def round_trip_yaml() -> Any:
+    """The ruamel.yaml reader and writer edits use: it keeps comments and quotes,
+    never wraps a line, and indents as sysmap writes (lists under their key).
+
+    For any tool that changes a map file in place, as the edits here do.
+
+    Example
+    -------
+    >>> from io import StringIO
+    >>> y = round_trip_yaml()
+    >>> data = y.load("id: demo  # the map's id\\ntags: ['a']\\n")
+    >>> data["id"] = "demo-2"
+    >>> out = StringIO(); y.dump(data, out); print(out.getvalue(), end="")
+    id: demo-2  # the map's id
+    tags: ['a']
+    """
+    # ruamel.yaml is loaded only when a file is edited (reading maps does not need it)
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")
@@ -160,7 +179,7 @@ def mapping_text(fields: dict[str, Any]) -> str:
     except Exception:  # noqa: BLE001 - fall back to the careful writer
         pass
     out = StringIO()
-    _yaml().dump(_new_map(data), out)
+    round_trip_yaml().dump(_new_map(data), out)
     return out.getvalue()
 
 
@@ -197,7 +216,7 @@ class _TextDoc:
 
     def update(self, section: str, index: int, fn: Callable[[Any], Any]) -> Any:
         body, prefix, column = item_mapping_text(self.text.item_text(section, index))
-        y = _yaml()
+        y = round_trip_yaml()
         node = y.load(body)
         result = fn(node)
         out = StringIO()
@@ -209,7 +228,7 @@ class _TextDoc:
         from ruamel.yaml.comments import CommentedMap
 
         block = self.text.layout.blocks.get(key)
-        y = _yaml()
+        y = round_trip_yaml()
         source = self.text.layout.text[block.start : block.content_end] if block else ""
         node = y.load(source) if source.strip() else CommentedMap()
         result = fn(node)
@@ -239,7 +258,7 @@ class _DataDoc:
 
     @classmethod
     def ruamel(cls, body: str) -> _DataDoc:
-        return cls(_yaml().load(body), "yaml")
+        return cls(round_trip_yaml().load(body), "yaml")
 
     def all_data(self) -> dict[str, Any]:
         return typing.cast(dict[str, Any], self.data if isinstance(self.data, dict) else {})
@@ -267,7 +286,7 @@ class _DataDoc:
         if self.fmt == "json":
             return dump_json(self.data)
         out = StringIO()
-        _yaml().dump(self.data, out)
+        round_trip_yaml().dump(self.data, out)
         return out.getvalue()
 
     def verify(self, data: Any) -> None:
@@ -372,7 +391,7 @@ def _seq(data: dict[str, Any], section: str) -> list[Any]:
         data[section] = _new_seq()
     seq = data[section]
     if not isinstance(seq, list):
-        raise EditError(f"'{section}' is not a list in this map")
+        raise EditError(f"'{section}' is not a list in this map", where=section)
     return seq
 
 
@@ -575,7 +594,8 @@ def _find(doc: _Doc, target: str) -> tuple[str, int]:
             n = int(m["nth"])
             if not 1 <= n <= len(hits):
                 raise EditError(
-                    f"there are {len(hits)} such relationships — use #1 to #{len(hits)}"
+                    f"there are {len(hits)} such relationships — use #1 to #{len(hits)}",
+                    where=target,
                 )
             hits = [hits[n - 1]]
         if len(hits) > 1:
@@ -586,12 +606,18 @@ def _find(doc: _Doc, target: str) -> tuple[str, int]:
                 if name
                 else f"name one as {src}->{dst}:KIND ({', '.join(kinds)})"
             )
-            raise EditError(f"{len(hits)} relationships go from '{src}' to '{dst}' — {how}")
+            raise EditError(
+                f"{len(hits)} relationships go from '{src}' to '{dst}' — {how}", where=target
+            )
     if not hits:
-        raise EditError(f"nothing in the map has the id '{target}' — {_hint(doc, target)}")
+        raise EditError(
+            f"nothing in the map has the id '{target}' — {_hint(doc, target)}", where=target
+        )
     if len(hits) > 1:
         where = ", ".join(s for s, _ in hits)
-        raise EditError(f"the id '{target}' is used in {where} — make ids unique first")
+        raise EditError(
+            f"the id '{target}' is used in {where} — make ids unique first", where=target
+        )
     return hits[0]
 
 
@@ -662,14 +688,16 @@ def _unique_id(section: str, ident: str) -> _Check:
         if len(seen) > 1 and section in ("stakeholders", "factors"):
             raise EditError(
                 f"'{ident}' is already in {seen[0]} — choose another id, or change the "
-                f"existing one with 'sysmap set'"
+                f"existing one with 'sysmap set'",
+                where=ident,
             )
         if len(seen) > 1:
             noun = _noun(section)
             article = "an" if noun[0] in "aeiou" else "a"
             raise EditError(
                 f"the map has {article} {noun} '{ident}' already — give the new one another "
-                "id, or change that one with 'sysmap set'"
+                "id, or change that one with 'sysmap set'",
+                where=ident,
             )
 
     return check
@@ -702,10 +730,21 @@ def add_item(
     -------
     >>> add_item("map.yaml", "outcomes", {"id": "housed", "name": "People housed"})  # doctest: +SKIP
     """
-    plain = _prepare(item_model(section), fields)
+    return _append_item(path, section, _prepare(item_model(section), fields), timeout)
+
+
+def _append_item(
+    path: str | os.PathLike[str],
+    section: str,
+    plain: dict[str, Any],
+    timeout: float,
+    checks: tuple[_Check, ...] = (),
+) -> Any:
+    """Append an item to ``section``; the new map must pass ``checks`` and keep ids unique."""
 
     def change(edit: _Edit) -> _Edit:
         edit.doc.append(section, plain)
+        edit.checks.extend(checks)
         if plain.get("id") is not None:
             edit.checks.append(_unique_id(section, str(plain["id"])))
         return edit
@@ -772,7 +811,8 @@ def _no_duplicate(rel: dict[str, Any]) -> _Check:
                 f"the map already has a {ends[2]} relationship from '{ends[0]}' to "
                 f"'{ends[1]}' ({name}) — change it with 'sysmap set MAP {name.strip(chr(39))} "
                 "FIELD VALUE', add what someone said about it with 'sysmap add evidence', "
-                "or give both an --id if they are two views of one link"
+                "or give both an --id if they are two views of one link",
+                where=f"{ends[0]}->{ends[1]}:{ends[2]}",
             )
 
     return check
@@ -809,15 +849,8 @@ def add_relationship(
     """
     kind = kind.lower() if isinstance(kind, str) else kind
     plain = _prepare(Relationship, {"from": source, "to": target, "kind": kind, **fields})
-
-    def change(edit: _Edit) -> _Edit:
-        edit.doc.append("relationships", plain)
-        edit.checks.append(_no_duplicate(plain))
-        if plain.get("id") is not None:
-            edit.checks.append(_unique_id("relationships", str(plain["id"])))
-        return edit
-
-    return typing.cast(Relationship, _added(_apply(path, change, timeout), "relationships"))
+    added = _append_item(path, "relationships", plain, timeout, (_no_duplicate(plain),))
+    return typing.cast(Relationship, added)
 
 
 # ---------------------------------------------------------------- removing
@@ -871,7 +904,8 @@ def _cascade(doc: _Doc, ident: str, cascade: bool) -> list[str]:
     if (rels or loops) and not cascade:
         raise EditError(
             f"'{ident}' is in {len(rels)} relationship(s) and {len(loops)} "
-            "loop(s) — remove those first, or use --cascade to remove them too"
+            "loop(s) — remove those first, or use --cascade to remove them too",
+            where=ident,
         )
     removed = []
     for section, indices in (("relationships", rels), ("loops", loops)):
@@ -938,14 +972,15 @@ def _remove_entry(node: Any, field: str, entry: int | str | None) -> str:
         node = node.get(part) if isinstance(node, dict) else None
     values = node.get(last) if isinstance(node, dict) else None
     if not isinstance(values, list) or not values:
-        raise EditError(f"'{field}' is not a list with entries here")
+        raise EditError(f"'{field}' is not a list with entries here", where=field)
     if isinstance(entry, int) or (
         isinstance(entry, str) and entry.isdigit() and entry not in values
     ):
         n = int(entry)
         if not 1 <= n <= len(values):
             raise EditError(
-                f"{field} has {len(values)} entries — give a number from 1 to {len(values)}"
+                f"{field} has {len(values)} entries — give a number from 1 to {len(values)}",
+                where=field,
             )
         gone = values[n - 1]
         _delete(values, n - 1)
@@ -956,7 +991,8 @@ def _remove_entry(node: Any, field: str, entry: int | str | None) -> str:
         shown = ", ".join(str(v) for v in values if not isinstance(v, dict))
         raise EditError(
             f"'{entry}' is not in {field}"
-            + (f" ({shown})" if shown else f" — give its number, 1 to {len(values)}")
+            + (f" ({shown})" if shown else f" — give its number, 1 to {len(values)}"),
+            where=field,
         )
     return f"{field}: {json.dumps(_plain(gone), ensure_ascii=False) if isinstance(gone, dict) else gone}"
 
@@ -1036,7 +1072,7 @@ def set_field(
             node.pop(last, None)
         elif append:
             if not listed:
-                raise EditError(f"'{field}' is not a list — set it without --append")
+                raise EditError(f"'{field}' is not a list — set it without --append", where=field)
             old = node.get(last)
             if not isinstance(old, list):
                 node[last] = old = _new_seq()
