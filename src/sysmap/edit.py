@@ -34,6 +34,9 @@ from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
+import pydantic
+import yaml_rs
+
 from sysmap._gc import gc_paused
 from sysmap.errors import EditError, MapFileError, MapInvalid
 from sysmap.mapfile import detect_format, parse_text, read_text
@@ -97,8 +100,6 @@ def parse_value(text: str) -> Any:
     >>> parse_value("3"), parse_value("true"), parse_value("[a, b]"), parse_value("Street outreach")
     (3, True, ['a', 'b'], 'Street outreach')
     """
-    import yaml_rs
-
     try:
         return yaml_rs.loads(text, parse_datetime=True)
     except Exception:  # noqa: BLE001 - not YAML: keep it as the text typed
@@ -150,8 +151,6 @@ def _whole(value: Any) -> Any:
 
 
 def _load_plain(text: str) -> Any:
-    import yaml_rs
-
     return yaml_rs.loads(text, parse_datetime=False)
 
 
@@ -168,8 +167,6 @@ def _flow_list(m: re.Match[str]) -> str:
 
 def mapping_text(fields: dict[str, Any]) -> str:
     """Block YAML for one mapping, as a new item is written (checked by reading it back)."""
-    import yaml_rs
-
     data = _plain(fields)
     text = yaml_rs.dumps(data).removeprefix("---\n").rstrip("\n") + "\n"
     text = _SHORT_LIST.sub(_flow_list, text)
@@ -225,6 +222,7 @@ class _TextDoc:
         return result
 
     def update_root(self, key: str, fn: Callable[[Any], Any]) -> Any:
+        # ruamel.yaml is slow to import; loaded when a file is edited, not when maps are read
         from ruamel.yaml.comments import CommentedMap
 
         block = self.text.layout.blocks.get(key)
@@ -396,6 +394,7 @@ def _seq(data: dict[str, Any], section: str) -> list[Any]:
 
 
 def _new_seq() -> Any:
+    # ruamel.yaml is slow to import; loaded when a file is edited, not when maps are read
     from ruamel.yaml.comments import CommentedSeq
 
     return CommentedSeq()
@@ -406,6 +405,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _new_map(fields: dict[str, Any]) -> Any:
+    # ruamel.yaml is slow to import; loaded when a file is edited, not when maps are read
     from ruamel.yaml.comments import CommentedMap
 
     out = CommentedMap()
@@ -485,6 +485,7 @@ def _move_tail_to_front(item: Any, seq: Any, parent: Any, key: str | None) -> No
     ca = getattr(seq, "ca", None)
     if found is None or ca is None:
         return
+    # ruamel.yaml is slow to import; loaded when a file is edited, not when maps are read
     from ruamel.yaml.tokens import CommentToken
 
     owner, last = found
@@ -661,8 +662,6 @@ def _fields(model: Any) -> dict[str, Any]:
 def _prepare(model: Any, fields: dict[str, Any]) -> dict[str, Any]:
     """An item's fields as they will be written: normalised by the model when
     they are valid; as given otherwise, for the whole map's check to explain."""
-    import pydantic
-
     try:
         return _fields(model.model_validate(fields))
     except pydantic.ValidationError:

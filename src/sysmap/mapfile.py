@@ -758,6 +758,7 @@ def _ruamel_error(text: str) -> tuple[str, int | None, str, int | None]:
     """
     if len(text) > LOCATE_MAX_BYTES:
         return "", None, "", None
+    # ruamel.yaml takes a quarter second to import: only when positions are needed
     from ruamel.yaml import YAML
 
     try:
@@ -814,6 +815,7 @@ def _compose(text: str) -> Any:
     """ruamel.yaml's node tree (with positions) for the text, or None."""
     if len(text.encode("utf-8", "replace")) > LOCATE_MAX_BYTES:
         return None
+    # ruamel.yaml takes a quarter second to import: only when positions are needed
     from ruamel.yaml import YAML
 
     try:
@@ -824,6 +826,7 @@ def _compose(text: str) -> Any:
 
 def _find_duplicate(root: Any, key: str) -> tuple[int, list[PathPart], str | None] | None:
     """Line and path of the second use of a key, and the first key's text when it differs."""
+    # ruamel.yaml takes a quarter second to import: only when positions are needed
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     stack: list[tuple[Any, list[PathPart]]] = [(root, [])]
@@ -915,6 +918,7 @@ def _line_of(node: Any, path: Sequence[PathPart]) -> int | None:
     ruamel.yaml cannot construct (a date like 2026-13-01) do not lose the
     positions of everything else.
     """
+    # ruamel.yaml takes a quarter second to import: only when positions are needed
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     line: int = node.start_mark.line

@@ -28,6 +28,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import yaml_rs
 from pydantic_core import PydanticSerializationError, to_json
 
 from sysmap.errors import LockTimeout, OutputError
@@ -266,7 +267,7 @@ def map_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[No
         yield  # no such folder: reading the map says so
         return
     try:
-        import fcntl
+        import fcntl  # POSIX only
     except ImportError:  # pragma: no cover - Windows: filelock removes its file itself
         yield from _filelock(path, lock, timeout)
         return
@@ -320,7 +321,7 @@ def _lock_timeout(path: str | os.PathLike[str], timeout: float) -> LockTimeout:
 
 
 def _filelock(path: str | os.PathLike[str], lock: Path, timeout: float) -> Iterator[None]:
-    import filelock
+    import filelock  # only on Windows, where fcntl is missing
 
     try:
         with filelock.FileLock(str(lock), timeout=timeout):
@@ -412,14 +413,13 @@ def dump_yaml(data: Any) -> str:
             return yaml_text(data)
         except UnwritableValue:
             pass
-    import yaml_rs
-
     try:
         text = yaml_rs.dumps(data).removeprefix("---\n").rstrip("\n") + "\n"
         if yaml_rs.loads(text, parse_datetime=True) == data:
             return text
     except Exception:  # noqa: BLE001 - the careful writer below handles every case
         pass
+    # ruamel.yaml is slow to import, and needed only for data nothing else can write
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
