@@ -58,6 +58,7 @@ __all__ = [
     "parse_value",
     "item_model",
     "round_trip_yaml",
+    "commented_map",
     "SECTIONS",
 ]
 
@@ -176,7 +177,7 @@ def mapping_text(fields: dict[str, Any]) -> str:
     except Exception:  # noqa: BLE001 - fall back to the careful writer
         pass
     out = StringIO()
-    round_trip_yaml().dump(_new_map(data), out)
+    round_trip_yaml().dump(commented_map(data), out)
     return out.getvalue()
 
 
@@ -269,7 +270,7 @@ class _DataDoc:
         return self.data[section][index]
 
     def append(self, section: str, fields: dict[str, Any]) -> None:
-        _append(_seq(self.data, section), _new_map(_whole(fields)))
+        _append(_seq(self.data, section), commented_map(_whole(fields)))
 
     def delete(self, section: str, index: int) -> None:
         _delete(self.data[section], index, self.data, section)
@@ -404,7 +405,19 @@ _DATE_FIELDS = {"date", "as_of"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _new_map(fields: dict[str, Any]) -> Any:
+def commented_map(fields: dict[str, Any]) -> Any:
+    """Fields as a ruamel.yaml block to write into a map file (nested blocks too).
+
+    Whole numbers are written whole (``strength: 2``, not 2.0) and a date field
+    holding an ISO date (``date``, ``as_of``) as a date; for
+    :func:`round_trip_yaml` to dump, or to put into a document it loaded.
+
+    Example
+    -------
+    >>> block = commented_map({"strength": 2.0, "date": "2026-01-31", "power": {"amount": 3}})
+    >>> block["strength"], block["date"], type(block["power"]).__name__
+    (2, datetime.date(2026, 1, 31), 'CommentedMap')
+    """
     # ruamel.yaml is slow to import; loaded when a file is edited, not when maps are read
     from ruamel.yaml.comments import CommentedMap
 
@@ -416,9 +429,9 @@ def _new_map(fields: dict[str, Any]) -> Any:
             with contextlib.suppress(ValueError):  # 2026-13-01 stays text, for the check to name
                 value = _dt.date.fromisoformat(value)  # written as a date, not a quoted text
         if isinstance(value, dict):
-            value = _new_map(value)
+            value = commented_map(value)
         elif isinstance(value, list):
-            value = [_new_map(v) if isinstance(v, dict) else v for v in value]
+            value = [commented_map(v) if isinstance(v, dict) else v for v in value]
         out[key] = value
     return out
 
@@ -1063,7 +1076,7 @@ def set_field(
             if not isinstance(node.get(part), dict):
                 if unset:
                     return
-                node[part] = _new_map({})
+                node[part] = commented_map({})
             node = node[part]
         last = parts[-1]
         new = [value] if listed and not isinstance(value, list) else value
@@ -1075,9 +1088,9 @@ def set_field(
             old = node.get(last)
             if not isinstance(old, list):
                 node[last] = old = _new_seq()
-            old.extend(_new_map(v) if isinstance(v, dict) else v for v in new)
+            old.extend(commented_map(v) if isinstance(v, dict) else v for v in new)
         else:
-            node[last] = _new_map(new) if isinstance(new, dict) else _new_value(new)
+            node[last] = commented_map(new) if isinstance(new, dict) else _new_value(new)
 
     def change(edit: _Edit) -> None:
         if target == "map":
@@ -1095,7 +1108,7 @@ def set_field(
 def _new_value(value: Any) -> Any:
     if isinstance(value, list):
         seq = _new_seq()
-        seq.extend(_new_map(v) if isinstance(v, dict) else _whole(v) for v in value)
+        seq.extend(commented_map(v) if isinstance(v, dict) else _whole(v) for v in value)
         return seq
     return _whole(value)
 
