@@ -97,8 +97,11 @@ def test_remove_relationship_keeps_the_comments_of_others(small_map: Path):
 
 def test_remove_stakeholder_needs_cascade_when_it_has_relationships(small_map: Path):
     before = small_map.read_text()
-    with pytest.raises(sysmap.EditError, match=r"'outreach' is in 2 relationship\(s\).*--cascade"):
+    with pytest.raises(
+        sysmap.EditError, match=r"'outreach' is in 2 relationship\(s\).*--cascade"
+    ) as caught:
         sysmap.remove(small_map, "outreach")
+    assert caught.value.where == "outreach"  # what the edit was about, for a caller
     assert small_map.read_text() == before  # nothing half-written
     removed = sysmap.remove(small_map, "outreach", cascade=True)
     assert removed[0] == "stakeholder: outreach (Street outreach)"
@@ -222,8 +225,11 @@ def test_twenty_concurrent_adds_lose_nothing(small_map: Path):
 
 def test_a_duplicate_relationship_is_refused_and_nothing_is_written(small_map: Path):
     before = small_map.read_text()
-    with pytest.raises(sysmap.EditError, match="already has a serves relationship from 'outreach'"):
+    with pytest.raises(
+        sysmap.EditError, match="already has a serves relationship from 'outreach'"
+    ) as caught:
         sysmap.add_relationship(small_map, "outreach", "pwle", "Serves")  # any letter case
+    assert caught.value.where == "outreach->pwle:serves"
     assert small_map.read_text() == before
 
 

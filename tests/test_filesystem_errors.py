@@ -357,9 +357,12 @@ def test_the_lock_is_beside_the_map_and_shared_by_a_link(work: Path) -> None:
     assert lock_path(work / "link.yaml") == work / ".map.yaml.lock"
     with map_lock(work / "map.yaml"):
         assert (work / ".map.yaml.lock").exists()
-        with pytest.raises(LockTimeout, match="another edit has held this map for over 0.2 s"):
+        with pytest.raises(
+            LockTimeout, match="another edit has held this map for over 0.2 s"
+        ) as caught:
             with map_lock(work / "link.yaml", timeout=0.2):
                 pass
+    assert (caught.value.path, caught.value.timeout) == (str(work / "link.yaml"), 0.2)
     assert not (work / ".map.yaml.lock").exists()
 
 

@@ -173,7 +173,7 @@ def test_the_checker_sees_the_package() -> None:
     assert "sysmap.analysis._graph" in MODULES
     graph = _import_graph()
     assert graph.number_of_edges() > 100
-    assert graph.has_edge("sysmap.validate", "sysmap.model")
+    assert graph.has_edge("sysmap.rules", "sysmap.model")
 
 
 def test_no_module_imports_another_modules_private_name() -> None:

@@ -266,3 +266,18 @@ def test_the_team_answers_the_later_questions_from_the_same_list(tmp_path: Path)
     status = check_process(sysmap.load_map(path))
     visible = next(c for c in status.checks if c.id == "why.visible")
     assert (visible.status, visible.team_answer) == ("done", "Who waits longest")
+
+
+def test_init_refuses_a_bad_id_and_a_file_that_exists_with_their_context(tmp_path):
+    from sysmap.errors import BadArgument, OutputError
+    from sysmap.init import init_map, new_map_text
+
+    with pytest.raises(BadArgument, match="'x y' is not a valid id") as bad:
+        new_map_text("x y", "X", "Who is heard?")
+    assert bad.value.argument == "id"
+    target = tmp_path / "map.yaml"
+    target.write_text("id: kept\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="exists already") as taken:
+        init_map(target, "Who is heard?")
+    assert taken.value.path == str(target)
+    assert target.read_text(encoding="utf-8") == "id: kept\n"

@@ -377,3 +377,78 @@ def test_odd_inputs_get_plain_messages(text: str, fmt: str, expected: str | None
         assert report.ok, report.format_text()
     else:
         assert any(p.format().startswith(expected) for p in report.errors), report.format_text()
+
+
+# ---------------------------------------------------------------- problem codes
+
+SRC = Path(__file__).parent.parent / "src" / "sysmap"
+FILE_FORMAT = Path(__file__).parent.parent / "docs" / "file-format.md"
+
+
+def _codes_in_source() -> set[str]:
+    """Every problem code written in sysmap's source.
+
+    A ``code="…"`` argument anywhere, the last argument of the reference
+    checker's ``self.error(…)`` / ``self.warn(…)``, and the codes in its tables.
+    """
+    import ast
+
+    found: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            for kw in node.keywords:
+                # (a websocket's close code is a number, not a problem code)
+                if kw.arg == "code" and isinstance(kw.value, ast.Constant):
+                    if isinstance(kw.value.value, str):
+                        found.add(kw.value.value)
+            func = node.func
+            if (
+                path.name == "references.py"
+                and isinstance(func, ast.Attribute)
+                and func.attr in ("error", "warn")
+                and isinstance(node.args[-1], ast.Constant)
+            ):
+                found.add(node.args[-1].value)
+    from sysmap import references
+
+    found.update(code for _, _, code in references._MISSING_ROLES)
+    return found
+
+
+def test_every_code_in_the_source_is_in_the_closed_set():
+    from sysmap.problems import PROBLEM_CODES
+
+    found = _codes_in_source()
+    # a guard for the guard: the walk sees codes from each checker
+    assert {"unreadable", "duplicate-id", "no-leaders", "import", "not-a-role"} <= found
+    assert found - set(PROBLEM_CODES) == set()
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_every_code_the_corpus_raises_is_in_the_closed_set(name):
+    from sysmap.problems import PROBLEM_CODES
+
+    report = validate_file(INVALID / name)
+    assert report.problems
+    assert {p.code for p in report.problems} <= set(PROBLEM_CODES)
+
+
+def test_a_field_rule_error_outside_the_set_gets_the_code_invalid():
+    from sysmap.rules import _code
+
+    assert _code({"type": "string_type"}) == "string_type"
+    assert _code({"type": "url_parsing"}) == "invalid"
+
+
+def test_the_file_format_reference_lists_every_code_with_its_meaning():
+    import re
+
+    from sysmap.problems import PROBLEM_CODES
+
+    text = FILE_FORMAT.read_text(encoding="utf-8")
+    section = text.split("## Problem codes", 1)[1]
+    rows = dict(re.findall(r"^\| `([a-z_-]+)` \| (.+) \|$", section, flags=re.MULTILINE))
+    assert rows == dict(PROBLEM_CODES)

@@ -34,6 +34,9 @@ from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
+import pydantic
+import yaml_rs
+
 from sysmap._gc import gc_paused
 from sysmap.errors import EditError, MapFileError, MapInvalid
 from sysmap.mapfile import detect_format, parse_text, read_text
@@ -54,6 +57,8 @@ __all__ = [
     "rename",
     "parse_value",
     "item_model",
+    "round_trip_yaml",
+    "commented_map",
     "SECTIONS",
 ]
 
@@ -81,7 +86,9 @@ def item_model(section: str) -> Any:
     """
     info = SystemMap.model_fields.get(section)
     if info is None or typing.get_origin(info.annotation) is not list:
-        raise EditError(f"the map has no list '{section}' — use one of {', '.join(SECTIONS)}")
+        raise EditError(
+            f"the map has no list '{section}' — use one of {', '.join(SECTIONS)}", where=section
+        )
     return typing.get_args(info.annotation)[0]
 
 
@@ -94,8 +101,6 @@ def parse_value(text: str) -> Any:
     >>> parse_value("3"), parse_value("true"), parse_value("[a, b]"), parse_value("Street outreach")
     (3, True, ['a', 'b'], 'Street outreach')
     """
-    import yaml_rs
-
     try:
         return yaml_rs.loads(text, parse_datetime=True)
     except Exception:  # noqa: BLE001 - not YAML: keep it as the text typed
@@ -105,7 +110,23 @@ def parse_value(text: str) -> Any:
 # ---------------------------------------------------------------- YAML text of values
 
 
-def _yaml() -> Any:
+def round_trip_yaml() -> Any:
+    """The ruamel.yaml reader and writer edits use: it keeps comments and quotes,
+    never wraps a line, and indents as sysmap writes (lists under their key).
+
+    For any tool that changes a map file in place, as the edits here do.
+
+    Example
+    -------
+    >>> from io import StringIO
+    >>> y = round_trip_yaml()
+    >>> data = y.load("id: demo  # the map's id\\ntags: ['a']\\n")
+    >>> data["id"] = "demo-2"
+    >>> out = StringIO(); y.dump(data, out); print(out.getvalue(), end="")
+    id: demo-2  # the map's id
+    tags: ['a']
+    """
+    # ruamel.yaml is loaded only when a file is edited (reading maps does not need it)
     from ruamel.yaml import YAML
 
     y = YAML(typ="rt")
@@ -131,8 +152,6 @@ def _whole(value: Any) -> Any:
 
 
 def _load_plain(text: str) -> Any:
-    import yaml_rs
-
     return yaml_rs.loads(text, parse_datetime=False)
 
 
@@ -149,8 +168,6 @@ def _flow_list(m: re.Match[str]) -> str:
 
 def mapping_text(fields: dict[str, Any]) -> str:
     """Block YAML for one mapping, as a new item is written (checked by reading it back)."""
-    import yaml_rs
-
     data = _plain(fields)
     text = yaml_rs.dumps(data).removeprefix("---\n").rstrip("\n") + "\n"
     text = _SHORT_LIST.sub(_flow_list, text)
@@ -160,7 +177,7 @@ def mapping_text(fields: dict[str, Any]) -> str:
     except Exception:  # noqa: BLE001 - fall back to the careful writer
         pass
     out = StringIO()
-    _yaml().dump(_new_map(data), out)
+    round_trip_yaml().dump(commented_map(data), out)
     return out.getvalue()
 
 
@@ -197,7 +214,7 @@ class _TextDoc:
 
     def update(self, section: str, index: int, fn: Callable[[Any], Any]) -> Any:
         body, prefix, column = item_mapping_text(self.text.item_text(section, index))
-        y = _yaml()
+        y = round_trip_yaml()
         node = y.load(body)
         result = fn(node)
         out = StringIO()
@@ -206,10 +223,11 @@ class _TextDoc:
         return result
 
     def update_root(self, key: str, fn: Callable[[Any], Any]) -> Any:
+        # ruamel.yaml is slow to import; loaded when a file is edited, not when maps are read
         from ruamel.yaml.comments import CommentedMap
 
         block = self.text.layout.blocks.get(key)
-        y = _yaml()
+        y = round_trip_yaml()
         source = self.text.layout.text[block.start : block.content_end] if block else ""
         node = y.load(source) if source.strip() else CommentedMap()
         result = fn(node)
@@ -239,7 +257,7 @@ class _DataDoc:
 
     @classmethod
     def ruamel(cls, body: str) -> _DataDoc:
-        return cls(_yaml().load(body), "yaml")
+        return cls(round_trip_yaml().load(body), "yaml")
 
     def all_data(self) -> dict[str, Any]:
         return typing.cast(dict[str, Any], self.data if isinstance(self.data, dict) else {})
@@ -252,7 +270,7 @@ class _DataDoc:
         return self.data[section][index]
 
     def append(self, section: str, fields: dict[str, Any]) -> None:
-        _append(_seq(self.data, section), _new_map(_whole(fields)))
+        _append(_seq(self.data, section), commented_map(_whole(fields)))
 
     def delete(self, section: str, index: int) -> None:
         _delete(self.data[section], index, self.data, section)
@@ -267,7 +285,7 @@ class _DataDoc:
         if self.fmt == "json":
             return dump_json(self.data)
         out = StringIO()
-        _yaml().dump(self.data, out)
+        round_trip_yaml().dump(self.data, out)
         return out.getvalue()
 
     def verify(self, data: Any) -> None:
@@ -372,11 +390,12 @@ def _seq(data: dict[str, Any], section: str) -> list[Any]:
         data[section] = _new_seq()
     seq = data[section]
     if not isinstance(seq, list):
-        raise EditError(f"'{section}' is not a list in this map")
+        raise EditError(f"'{section}' is not a list in this map", where=section)
     return seq
 
 
 def _new_seq() -> Any:
+    # ruamel.yaml is slow to import; loaded when a file is edited, not when maps are read
     from ruamel.yaml.comments import CommentedSeq
 
     return CommentedSeq()
@@ -386,7 +405,20 @@ _DATE_FIELDS = {"date", "as_of"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _new_map(fields: dict[str, Any]) -> Any:
+def commented_map(fields: dict[str, Any]) -> Any:
+    """Fields as a ruamel.yaml block to write into a map file (nested blocks too).
+
+    Whole numbers are written whole (``strength: 2``, not 2.0) and a date field
+    holding an ISO date (``date``, ``as_of``) as a date; for
+    :func:`round_trip_yaml` to dump, or to put into a document it loaded.
+
+    Example
+    -------
+    >>> block = commented_map({"strength": 2.0, "date": "2026-01-31", "power": {"amount": 3}})
+    >>> block["strength"], block["date"], type(block["power"]).__name__
+    (2, datetime.date(2026, 1, 31), 'CommentedMap')
+    """
+    # ruamel.yaml is slow to import; loaded when a file is edited, not when maps are read
     from ruamel.yaml.comments import CommentedMap
 
     out = CommentedMap()
@@ -397,9 +429,9 @@ def _new_map(fields: dict[str, Any]) -> Any:
             with contextlib.suppress(ValueError):  # 2026-13-01 stays text, for the check to name
                 value = _dt.date.fromisoformat(value)  # written as a date, not a quoted text
         if isinstance(value, dict):
-            value = _new_map(value)
+            value = commented_map(value)
         elif isinstance(value, list):
-            value = [_new_map(v) if isinstance(v, dict) else v for v in value]
+            value = [commented_map(v) if isinstance(v, dict) else v for v in value]
         out[key] = value
     return out
 
@@ -466,6 +498,7 @@ def _move_tail_to_front(item: Any, seq: Any, parent: Any, key: str | None) -> No
     ca = getattr(seq, "ca", None)
     if found is None or ca is None:
         return
+    # ruamel.yaml is slow to import; loaded when a file is edited, not when maps are read
     from ruamel.yaml.tokens import CommentToken
 
     owner, last = found
@@ -575,7 +608,8 @@ def _find(doc: _Doc, target: str) -> tuple[str, int]:
             n = int(m["nth"])
             if not 1 <= n <= len(hits):
                 raise EditError(
-                    f"there are {len(hits)} such relationships — use #1 to #{len(hits)}"
+                    f"there are {len(hits)} such relationships — use #1 to #{len(hits)}",
+                    where=target,
                 )
             hits = [hits[n - 1]]
         if len(hits) > 1:
@@ -586,12 +620,18 @@ def _find(doc: _Doc, target: str) -> tuple[str, int]:
                 if name
                 else f"name one as {src}->{dst}:KIND ({', '.join(kinds)})"
             )
-            raise EditError(f"{len(hits)} relationships go from '{src}' to '{dst}' — {how}")
+            raise EditError(
+                f"{len(hits)} relationships go from '{src}' to '{dst}' — {how}", where=target
+            )
     if not hits:
-        raise EditError(f"nothing in the map has the id '{target}' — {_hint(doc, target)}")
+        raise EditError(
+            f"nothing in the map has the id '{target}' — {_hint(doc, target)}", where=target
+        )
     if len(hits) > 1:
         where = ", ".join(s for s, _ in hits)
-        raise EditError(f"the id '{target}' is used in {where} — make ids unique first")
+        raise EditError(
+            f"the id '{target}' is used in {where} — make ids unique first", where=target
+        )
     return hits[0]
 
 
@@ -635,8 +675,6 @@ def _fields(model: Any) -> dict[str, Any]:
 def _prepare(model: Any, fields: dict[str, Any]) -> dict[str, Any]:
     """An item's fields as they will be written: normalised by the model when
     they are valid; as given otherwise, for the whole map's check to explain."""
-    import pydantic
-
     try:
         return _fields(model.model_validate(fields))
     except pydantic.ValidationError:
@@ -662,14 +700,16 @@ def _unique_id(section: str, ident: str) -> _Check:
         if len(seen) > 1 and section in ("stakeholders", "factors"):
             raise EditError(
                 f"'{ident}' is already in {seen[0]} — choose another id, or change the "
-                f"existing one with 'sysmap set'"
+                f"existing one with 'sysmap set'",
+                where=ident,
             )
         if len(seen) > 1:
             noun = _noun(section)
             article = "an" if noun[0] in "aeiou" else "a"
             raise EditError(
                 f"the map has {article} {noun} '{ident}' already — give the new one another "
-                "id, or change that one with 'sysmap set'"
+                "id, or change that one with 'sysmap set'",
+                where=ident,
             )
 
     return check
@@ -702,10 +742,21 @@ def add_item(
     -------
     >>> add_item("map.yaml", "outcomes", {"id": "housed", "name": "People housed"})  # doctest: +SKIP
     """
-    plain = _prepare(item_model(section), fields)
+    return _append_item(path, section, _prepare(item_model(section), fields), timeout)
+
+
+def _append_item(
+    path: str | os.PathLike[str],
+    section: str,
+    plain: dict[str, Any],
+    timeout: float,
+    checks: tuple[_Check, ...] = (),
+) -> Any:
+    """Append an item to ``section``; the new map must pass ``checks`` and keep ids unique."""
 
     def change(edit: _Edit) -> _Edit:
         edit.doc.append(section, plain)
+        edit.checks.extend(checks)
         if plain.get("id") is not None:
             edit.checks.append(_unique_id(section, str(plain["id"])))
         return edit
@@ -772,7 +823,8 @@ def _no_duplicate(rel: dict[str, Any]) -> _Check:
                 f"the map already has a {ends[2]} relationship from '{ends[0]}' to "
                 f"'{ends[1]}' ({name}) — change it with 'sysmap set MAP {name.strip(chr(39))} "
                 "FIELD VALUE', add what someone said about it with 'sysmap add evidence', "
-                "or give both an --id if they are two views of one link"
+                "or give both an --id if they are two views of one link",
+                where=f"{ends[0]}->{ends[1]}:{ends[2]}",
             )
 
     return check
@@ -809,15 +861,8 @@ def add_relationship(
     """
     kind = kind.lower() if isinstance(kind, str) else kind
     plain = _prepare(Relationship, {"from": source, "to": target, "kind": kind, **fields})
-
-    def change(edit: _Edit) -> _Edit:
-        edit.doc.append("relationships", plain)
-        edit.checks.append(_no_duplicate(plain))
-        if plain.get("id") is not None:
-            edit.checks.append(_unique_id("relationships", str(plain["id"])))
-        return edit
-
-    return typing.cast(Relationship, _added(_apply(path, change, timeout), "relationships"))
+    added = _append_item(path, "relationships", plain, timeout, (_no_duplicate(plain),))
+    return typing.cast(Relationship, added)
 
 
 # ---------------------------------------------------------------- removing
@@ -871,7 +916,8 @@ def _cascade(doc: _Doc, ident: str, cascade: bool) -> list[str]:
     if (rels or loops) and not cascade:
         raise EditError(
             f"'{ident}' is in {len(rels)} relationship(s) and {len(loops)} "
-            "loop(s) — remove those first, or use --cascade to remove them too"
+            "loop(s) — remove those first, or use --cascade to remove them too",
+            where=ident,
         )
     removed = []
     for section, indices in (("relationships", rels), ("loops", loops)):
@@ -938,14 +984,15 @@ def _remove_entry(node: Any, field: str, entry: int | str | None) -> str:
         node = node.get(part) if isinstance(node, dict) else None
     values = node.get(last) if isinstance(node, dict) else None
     if not isinstance(values, list) or not values:
-        raise EditError(f"'{field}' is not a list with entries here")
+        raise EditError(f"'{field}' is not a list with entries here", where=field)
     if isinstance(entry, int) or (
         isinstance(entry, str) and entry.isdigit() and entry not in values
     ):
         n = int(entry)
         if not 1 <= n <= len(values):
             raise EditError(
-                f"{field} has {len(values)} entries — give a number from 1 to {len(values)}"
+                f"{field} has {len(values)} entries — give a number from 1 to {len(values)}",
+                where=field,
             )
         gone = values[n - 1]
         _delete(values, n - 1)
@@ -956,7 +1003,8 @@ def _remove_entry(node: Any, field: str, entry: int | str | None) -> str:
         shown = ", ".join(str(v) for v in values if not isinstance(v, dict))
         raise EditError(
             f"'{entry}' is not in {field}"
-            + (f" ({shown})" if shown else f" — give its number, 1 to {len(values)}")
+            + (f" ({shown})" if shown else f" — give its number, 1 to {len(values)}"),
+            where=field,
         )
     return f"{field}: {json.dumps(_plain(gone), ensure_ascii=False) if isinstance(gone, dict) else gone}"
 
@@ -1028,7 +1076,7 @@ def set_field(
             if not isinstance(node.get(part), dict):
                 if unset:
                     return
-                node[part] = _new_map({})
+                node[part] = commented_map({})
             node = node[part]
         last = parts[-1]
         new = [value] if listed and not isinstance(value, list) else value
@@ -1036,13 +1084,13 @@ def set_field(
             node.pop(last, None)
         elif append:
             if not listed:
-                raise EditError(f"'{field}' is not a list — set it without --append")
+                raise EditError(f"'{field}' is not a list — set it without --append", where=field)
             old = node.get(last)
             if not isinstance(old, list):
                 node[last] = old = _new_seq()
-            old.extend(_new_map(v) if isinstance(v, dict) else v for v in new)
+            old.extend(commented_map(v) if isinstance(v, dict) else v for v in new)
         else:
-            node[last] = _new_map(new) if isinstance(new, dict) else _new_value(new)
+            node[last] = commented_map(new) if isinstance(new, dict) else _new_value(new)
 
     def change(edit: _Edit) -> None:
         if target == "map":
@@ -1060,7 +1108,7 @@ def set_field(
 def _new_value(value: Any) -> Any:
     if isinstance(value, list):
         seq = _new_seq()
-        seq.extend(_new_map(v) if isinstance(v, dict) else _whole(v) for v in value)
+        seq.extend(commented_map(v) if isinstance(v, dict) else _whole(v) for v in value)
         return seq
     return _whole(value)
 

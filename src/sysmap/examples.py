@@ -20,7 +20,8 @@ import os
 import shutil
 from pathlib import Path
 
-from sysmap.errors import SysmapError
+from sysmap.errors import MissingDependency, OutputError
+from sysmap.mapfile import load_map
 
 __all__ = ["examples_folder", "copy_examples", "SPREADSHEET"]
 
@@ -33,14 +34,16 @@ def examples_folder() -> Path:
 
     Raises
     ------
-    SysmapError
+    MissingDependency
         Neither is there (a broken installation).
     """
     here = Path(__file__).resolve().parent
     for folder in (here / "example_files", here.parent.parent / "examples"):
         if (folder / "homelessness-current.yaml").is_file():
             return folder
-    raise SysmapError("the example files are missing from this installation — reinstall sysmap")
+    raise MissingDependency(
+        "the example files are missing from this installation — reinstall sysmap"
+    )
 
 
 def copy_examples(dest: str | os.PathLike[str], *, force: bool = False) -> list[str]:
@@ -59,7 +62,7 @@ def copy_examples(dest: str | os.PathLike[str], *, force: bool = False) -> list[
 
     Raises
     ------
-    SysmapError
+    OutputError
         A file exists already (and ``force`` is not set); nothing is copied.
     """
     source = examples_folder()
@@ -69,15 +72,16 @@ def copy_examples(dest: str | os.PathLike[str], *, force: bool = False) -> list[
     names = [str(f) for f in files] + [SPREADSHEET]
     taken = [n for n in names if (target / n).exists()]
     if taken and not force:
-        raise SysmapError(
+        raise OutputError(
             f"{target / taken[0]} exists already ({len(taken)} file(s) would be replaced) "
-            "— choose an empty folder, or use --force"
+            "— choose an empty folder, or use --force",
+            path=str(target / taken[0]),
         )
     for f in files:
         (target / f).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / f, target / f)
+    # the spreadsheet writer (openpyxl) is heavy: loaded only when examples are copied
     from sysmap.formats import export_map
-    from sysmap.validate import load_map
 
     export_map(load_map(source / "homelessness-current.yaml"), "xlsx", target / SPREADSHEET)
     return names

@@ -32,14 +32,14 @@ def to_graph(m: SystemMap) -> nx.MultiDiGraph:
 
     Example
     -------
-    >>> from sysmap.model import Relationship, Stakeholder, SystemMap
-    >>> m = SystemMap(id="m", title="M", guiding_question="Q?",
-    ...     stakeholders=[Stakeholder(id="a", name="A", role="beneficiary"),
-    ...                   Stakeholder(id="b", name="B", role="leader")],
-    ...     relationships=[Relationship(source="a", target="b", kind="feedback")])
+    >>> from sysmap.mapfile import loads_map
+    >>> m = loads_map('''{"id": "m", "title": "M", "guiding_question": "Who decides?",
+    ...   "stakeholders": [{"id": "tenants", "name": "Tenants", "role": "beneficiary"},
+    ...                    {"id": "council", "name": "Council", "role": "leader"}],
+    ...   "relationships": [{"from": "tenants", "to": "council", "kind": "feedback"}]}''', "json")
     >>> g = to_graph(m)
-    >>> g.nodes["a"]["role"], list(g.edges(keys=True, data="kind"))
-    ('beneficiary', [('a', 'b', 0, 'feedback')])
+    >>> g.nodes["tenants"]["role"], list(g.edges(keys=True, data="kind"))
+    ('beneficiary', [('tenants', 'council', 0, 'feedback')])
     >>> from_graph(g) == m
     True
     """

@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from sysmap.errors import SysmapError
+from sysmap.errors import BadArgument, OutputError
 from sysmap.mapfile import detect_format
 from sysmap.storage import write_atomic
 
@@ -83,8 +83,9 @@ def new_map_text(
     True
     """
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*", id):
-        raise SysmapError(
-            f"'{id}' is not a valid id — use letters, digits, '-', '_', '.' or ':' with no spaces"
+        raise BadArgument(
+            f"'{id}' is not a valid id — use letters, digits, '-', '_', '.' or ':' with no spaces",
+            argument="id",
         )
     return _TEMPLATE.format(
         id=id,
@@ -108,12 +109,16 @@ def init_map(
 
     Raises
     ------
-    SysmapError
-        The file exists (and ``force`` is not set) or the id is not valid.
+    OutputError
+        The file exists (and ``force`` is not set).
+    BadArgument
+        The id is not valid.
     """
     target = Path(path)
     if target.exists() and not force:
-        raise SysmapError(f"{target} exists already — choose another name or use --force")
+        raise OutputError(
+            f"{target} exists already — choose another name or use --force", path=str(target)
+        )
     ident = id or re.sub(r"[^A-Za-z0-9_.:-]+", "-", target.stem).strip("-") or "map"
     heading = title or ident.replace("-", " ").replace("_", " ").capitalize()
     if detect_format(target) == "json":

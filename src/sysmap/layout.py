@@ -38,7 +38,7 @@ def large_map_positions(m: SystemMap, ids: list[str]) -> list[tuple[float, float
         When igraph is not installed.
     """
     try:
-        import igraph
+        import igraph  # heavy, and only the layout of large maps needs it
     except ImportError:  # pragma: no cover - igraph is a dependency
         raise MissingDependency("large HTML maps need igraph — pip install igraph") from None
     index = {x: i for i, x in enumerate(ids)}

@@ -1,4 +1,10 @@
-"""Reading map files: size and safety limits, YAML or JSON, line positions.
+"""Reading map files: load, validate, parse; size and safety limits; line positions.
+
+This is the reader of the map-file pair; :mod:`sysmap.storage` is the
+writer (:func:`~sysmap.storage.save_map`, :func:`~sysmap.storage.dumps_map`).
+:func:`load_map` reads a file, parses it and checks it against the rules
+(:mod:`sysmap.rules`); :func:`validate_file` reports every problem instead
+of raising.
 
 Loading is two-speed. The fast path parses YAML with ``yaml_rs`` (a Rust
 parser) or JSON with the standard library, with no position information.
@@ -13,16 +19,25 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml_rs
 
+from sysmap._gc import gc_paused
 from sysmap.errors import MapFileError, MapInvalid
-from sysmap.problems import PathPart, Problem
+from sysmap.model import SystemMap
+from sysmap.problems import PathPart, Problem, ValidationReport, cap_problems
+from sysmap.rules import check_data
 
 __all__ = [
+    "load_map",
+    "loads_map",
+    "validate_file",
+    "validate_text",
+    "validate_data",
     "MAX_FILE_BYTES",
     "LOCATE_MAX_BYTES",
     "MapFormat",
@@ -51,6 +66,137 @@ _ALIAS_LIMITS = yaml_rs.AliasLimits(
 )
 _YAML_ERROR = re.compile(r"line (\d+), column (\d+)")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+# ---------------------------------------------------------------- loading and validating
+
+
+def validate_file(path: str | os.PathLike[str]) -> ValidationReport:
+    """Check a map file and report every problem in it.
+
+    Never raises for a bad map: unreadable files, syntax errors and rule
+    violations all become problems in the report.
+
+    Parameters
+    ----------
+    path : path to a ``.yaml``, ``.yml`` or ``.json`` map
+
+    Returns
+    -------
+    ValidationReport
+        ``.ok`` is True when there are no errors.
+    """
+    report, _ = _check_file(path)
+    return report
+
+
+def load_map(path: str | os.PathLike[str]) -> SystemMap:
+    """Load and validate a map file.
+
+    Parameters
+    ----------
+    path : path to a ``.yaml``, ``.yml`` or ``.json`` map
+
+    Returns
+    -------
+    SystemMap
+
+    Raises
+    ------
+    MapFileError
+        The file cannot be read or parsed.
+    MapInvalid
+        The map breaks one or more rules; ``.problems`` lists them all.
+
+    Example
+    -------
+    >>> from sysmap import load_map
+    >>> m = load_map("examples/small.yaml")  # doctest: +SKIP
+    """
+    report, model = _check_file(path, raise_unreadable=True)
+    if model is None:
+        raise MapInvalid(report.problems)
+    return model
+
+
+def loads_map(text: str, format: MapFormat = "yaml", file: str = "<map>") -> SystemMap:
+    """Load and validate a map from YAML or JSON text.
+
+    Example
+    -------
+    >>> m = loads_map('''
+    ... id: demo
+    ... title: Demo
+    ... guiding_question: Who is heard?
+    ... stakeholders:
+    ...   - {id: pwle, name: People with lived experience, role: beneficiary}
+    ... ''')
+    >>> m.stakeholders[0].role
+    'beneficiary'
+    """
+    with gc_paused():
+        data = parse_text(text, format, file)
+        report, model = validate_data(data, file=file, text=text)
+    if model is None:
+        raise MapInvalid(report.problems)
+    return model
+
+
+def validate_text(text: str, format: MapFormat = "yaml", file: str = "<map>") -> ValidationReport:
+    """Check map text; like :func:`validate_file` for text in memory."""
+    try:
+        data = parse_text(text, format, file)
+    except MapFileError as exc:
+        assert exc.problem is not None
+        return ValidationReport(file, [exc.problem])
+    return validate_data(data, file=file, text=text)[0]
+
+
+def _check_file(
+    path: str | os.PathLike[str], raise_unreadable: bool = False
+) -> tuple[ValidationReport, SystemMap | None]:
+    name = str(path)
+    with gc_paused():
+        try:
+            text = read_text(path)
+            data = parse_text(text, detect_format(path, text), name)
+        except MapFileError as exc:
+            if raise_unreadable:
+                raise
+            assert exc.problem is not None
+            return ValidationReport(name, [exc.problem]), None
+        return validate_data(data, file=name, text=text)
+
+
+def validate_data(
+    data: Any, file: str = "<map>", text: str | None = None
+) -> tuple[ValidationReport, SystemMap | None]:
+    """Validate parsed map data.
+
+    Returns the report and, when there are no errors, the map.
+    ``text`` (the file's text) lets problems carry line numbers.
+    """
+    try:
+        problems, model = check_data(data)
+    except ValueError:
+        # Python will not turn a number of thousands of digits into text, and
+        # the checks and their messages need to; find it and say so
+        huge = huge_number_path(data)
+        if huge is None:
+            raise
+        problems, model = [Problem(TOO_LONG_NUMBER, huge, code="number-too-long")], None
+    problems = cap_problems(problems)
+    for p in problems:
+        p.file = file
+    if text is not None and problems:
+        lines = locate(text, [p.path for p in problems])
+        for p in problems:
+            p.line = lines.get(tuple(p.path))
+    problems.sort(key=lambda p: (p.severity != "error", p.line or 0))
+    return ValidationReport(file, problems), model
+
+
+# ---------------------------------------------------------------- reading text
 
 
 def max_file_bytes() -> int:
@@ -388,11 +534,42 @@ def _one_document(data: list[Any], text: str, file: str) -> Any:
 
 
 def _yaml_error(raw: str, text: str, file: str) -> MapFileError:
+    """A yaml_rs error put into words, at the line where the mistake is."""
     lines = [ln for ln in raw.strip().splitlines() if ln.strip()]
     match = _YAML_ERROR.search(raw)
     line = int(match.group(1)) if match else None
     reason = lines[-1].strip() if lines else raw
     low = reason.lower()
+    early = _early_yaml_error(low, reason, text, file, line)
+    if early is not None:
+        return early
+    if line is not None:
+        # the parser may point one past the last line (at the end of the text)
+        line = min(line, _line_count(text))
+    directive = _directive_line(text)
+    if directive is not None and ("expected <document start>" in low or "directive" in low):
+        return _fail(file, _DIRECTIVE, directive)
+    e = _YamlError(low, reason, line, *_ruamel_error(text))
+    e = e.capped(_line_count(text))
+    if re.search(r"\btabs?\b", low) or "\t" in e.problem or "'\\t'" in e.problem:
+        return _fail(file, _TAB, _tab_line(text, e.problem_line or line))
+    for test, message, where in _YAML_MESSAGES:
+        if test(e):
+            return _fail(file, message(e) if callable(message) else message, where(e))
+    if match:
+        return _fail(
+            file,
+            f"not valid YAML: {reason} — check the indentation, quotes and "
+            "brackets on this line or the one before",
+            line,
+        )
+    return _fail(file, f"not valid YAML: {reason}")
+
+
+def _early_yaml_error(
+    low: str, reason: str, text: str, file: str, line: int | None
+) -> MapFileError | None:
+    """Alias bombs, deep nesting and duplicate keys: said before the line is looked at."""
     if "alias" in low and ("limit" in low or "depth" in low):
         return _fail(
             file,
@@ -404,135 +581,159 @@ def _yaml_error(raw: str, text: str, file: str) -> MapFileError:
     if "duplicate" in low:
         key = re.search(r"key:?\s*'(.*)'\s*$", reason) or re.search(r"key:?\s*(\S+)", reason)
         return _duplicate_key(text, file, key.group(1) if key else "")
-    if line is not None:
-        # the parser may point one past the last line (at the end of the text)
-        line = min(line, _line_count(text))
-    if "expected <document start>" in low or "directive" in low:
-        directive = _directive_line(text)
-        if directive is not None:
-            return _fail(
-                file,
-                "a line starting with '%' is read as a YAML directive (such as %YAML "
-                "1.2) — put the text in quotes, or remove the line",
-                directive,
-            )
-    context, context_line, problem, problem_line = _ruamel_error(text)
-    if problem_line is not None:
-        problem_line = min(problem_line, _line_count(text))
-    if context_line is not None:
-        context_line = min(context_line, _line_count(text))
-    if re.search(r"\btabs?\b", low) or "\t" in problem or "'\\t'" in problem:
-        return _fail(
-            file,
-            "a tab is used for indentation or spacing — YAML needs spaces; "
-            "replace the tab with spaces",
-            _tab_line(text, problem_line or line),
+    return None
+
+
+@dataclass(frozen=True)
+class _YamlError:
+    """What yaml_rs and ruamel.yaml said about one YAML mistake."""
+
+    low: str  # yaml_rs's reason, lower case
+    reason: str
+    line: int | None
+    context: str  # ruamel.yaml's context, problem and their lines
+    context_line: int | None
+    problem: str
+    problem_line: int | None
+
+    def capped(self, last: int) -> _YamlError:
+        """Lines past the end of the text moved back to its last line."""
+        return replace(
+            self,
+            context_line=None if self.context_line is None else min(self.context_line, last),
+            problem_line=None if self.problem_line is None else min(self.problem_line, last),
         )
-    if "comments must be separated" in low:
-        return _fail(
-            file,
-            "a '#' right after text — a comment needs a space before '#'; add one, or "
-            "put the text in quotes if the '#' belongs to it",
-            line,
-        )
-    if "trailing content after" in low and "quoted scalar" in low:
-        return _fail(
-            file,
-            "text after a closing quote — put the whole value inside the quotes",
-            line,
-        )
-    if "mismatched bracket" in low:
-        return _fail(
-            file,
-            "brackets do not match ('[' is closed by ']', '{' by '}') — fix the pair",
-            line,
-        )
-    if context.startswith(("while parsing a flow sequence", "while parsing a flow mapping")) or (
-        "unclosed bracket" in low
-    ):
-        opener = "{" if "mapping" in context or "'{'" in reason else "["
-        closer = "}" if opener == "{" else "]"
-        return _fail(
-            file,
-            f"the '{opener}' on this line is not closed properly — add the missing "
-            f"'{closer}' (or a missing ',' between items)",
-            context_line or line,
-        )
-    if "misplaced bracket" in low:
-        return _fail(
-            file,
-            "a closing bracket ']' or '}' with no matching '[' or '{' — remove it "
-            "or add the opening bracket",
-            line,
-        )
-    if (
-        context.startswith("while scanning a quoted scalar")
-        or "quoted scalar" in low
-        and ("indentation" in low or "end of stream" in low)
-    ):
-        return _fail(
-            file,
-            "a quote (\" or ') opened on this line is never closed — add the closing quote",
-            context_line or line,
-        )
-    if "unknown escape" in low:
-        return _fail(
-            file,
-            "a backslash '\\' inside double quotes starts an unknown escape — use "
-            "single quotes, or write '\\\\' for a backslash",
-            line,
-        )
-    if "block sequence entries are not allowed" in low:
-        return _fail(
-            file,
-            "a '-' where a value was expected — quote it (for a negative "
-            "polarity write polarity: '-') or fix the indentation",
-            line,
-        )
-    if "mapping values are not allowed" in low:
-        return _fail(
-            file,
-            "a ':' where YAML did not expect one — if the text contains ': ', put "
-            "it in quotes; otherwise this line is probably indented too far",
-            line,
-        )
-    if "expected ':'" in low or "could not find expected ':'" in problem:
-        return _fail(
-            file,
-            "this line has no ':' — write it as 'field: value' (or indent it under "
-            "the field it continues)",
-            context_line or line,
-        )
-    if "did not find expected" in low or "expected <block end>" in problem:
-        return _fail(
-            file,
-            "this line's indentation does not match the lines around it — line it "
-            "up with the other fields of the same item (spaces, not tabs)",
-            problem_line or line,
-        )
-    if "unknown anchor" in low or "undefined alias" in problem:
-        return _fail(
-            file,
-            "a '*' starts a reference to an anchor that is not defined — put the "
-            "text in quotes if it should start with '*'",
-            line,
-        )
-    char = re.search(r"unexpected character: `(.)'", reason)
-    if char or "anchor or alias" in low or "mapping keys are not allowed" in low:
-        shown = char.group(1) if char else ("?" if "keys" in low else "*' or '&")
-        return _fail(
-            file,
-            f"a value cannot start with '{shown}' in YAML — put the text in quotes",
-            line,
-        )
-    if match:
-        return _fail(
-            file,
-            f"not valid YAML: {reason} — check the indentation, quotes and "
-            "brackets on this line or the one before",
-            line,
-        )
-    return _fail(file, f"not valid YAML: {reason}")
+
+    def says(self, *words: str) -> bool:
+        return any(w in self.low for w in words)
+
+
+def _unclosed_bracket(e: _YamlError) -> str:
+    opener = "{" if "mapping" in e.context or "'{'" in e.reason else "["
+    closer = "}" if opener == "{" else "]"
+    return (
+        f"the '{opener}' on this line is not closed properly — add the missing "
+        f"'{closer}' (or a missing ',' between items)"
+    )
+
+
+def _odd_start(e: _YamlError) -> str:
+    char = re.search(r"unexpected character: `(.)'", e.reason)
+    shown = char.group(1) if char else ("?" if "keys" in e.low else "*' or '&")
+    return f"a value cannot start with '{shown}' in YAML — put the text in quotes"
+
+
+def _at_line(e: _YamlError) -> int | None:
+    return e.line
+
+
+def _at_context(e: _YamlError) -> int | None:
+    return e.context_line or e.line
+
+
+def _at_problem(e: _YamlError) -> int | None:
+    return e.problem_line or e.line
+
+
+_DIRECTIVE = (
+    "a line starting with '%' is read as a YAML directive (such as %YAML "
+    "1.2) — put the text in quotes, or remove the line"
+)
+_TAB = "a tab is used for indentation or spacing — YAML needs spaces; replace the tab with spaces"
+
+#: The YAML mistakes sysmap puts into words, in the order they are tried:
+#: (is it this one?, the message, which line to name).
+_YAML_MESSAGES: tuple[
+    tuple[
+        Callable[[_YamlError], bool],
+        str | Callable[[_YamlError], str],
+        Callable[[_YamlError], int | None],
+    ],
+    ...,
+] = (
+    (
+        lambda e: e.says("comments must be separated"),
+        "a '#' right after text — a comment needs a space before '#'; add one, or "
+        "put the text in quotes if the '#' belongs to it",
+        _at_line,
+    ),
+    (
+        lambda e: e.says("trailing content after") and e.says("quoted scalar"),
+        "text after a closing quote — put the whole value inside the quotes",
+        _at_line,
+    ),
+    (
+        lambda e: e.says("mismatched bracket"),
+        "brackets do not match ('[' is closed by ']', '{' by '}') — fix the pair",
+        _at_line,
+    ),
+    (
+        lambda e: (
+            e.context.startswith(("while parsing a flow sequence", "while parsing a flow mapping"))
+            or e.says("unclosed bracket")
+        ),
+        _unclosed_bracket,
+        _at_context,
+    ),
+    (
+        lambda e: e.says("misplaced bracket"),
+        "a closing bracket ']' or '}' with no matching '[' or '{' — remove it "
+        "or add the opening bracket",
+        _at_line,
+    ),
+    (
+        lambda e: (
+            e.context.startswith("while scanning a quoted scalar")
+            or (e.says("quoted scalar") and e.says("indentation", "end of stream"))
+        ),
+        "a quote (\" or ') opened on this line is never closed — add the closing quote",
+        _at_context,
+    ),
+    (
+        lambda e: e.says("unknown escape"),
+        "a backslash '\\' inside double quotes starts an unknown escape — use "
+        "single quotes, or write '\\\\' for a backslash",
+        _at_line,
+    ),
+    (
+        lambda e: e.says("block sequence entries are not allowed"),
+        "a '-' where a value was expected — quote it (for a negative "
+        "polarity write polarity: '-') or fix the indentation",
+        _at_line,
+    ),
+    (
+        lambda e: e.says("mapping values are not allowed"),
+        "a ':' where YAML did not expect one — if the text contains ': ', put "
+        "it in quotes; otherwise this line is probably indented too far",
+        _at_line,
+    ),
+    (
+        lambda e: e.says("expected ':'") or "could not find expected ':'" in e.problem,
+        "this line has no ':' — write it as 'field: value' (or indent it under "
+        "the field it continues)",
+        _at_context,
+    ),
+    (
+        lambda e: e.says("did not find expected") or "expected <block end>" in e.problem,
+        "this line's indentation does not match the lines around it — line it "
+        "up with the other fields of the same item (spaces, not tabs)",
+        _at_problem,
+    ),
+    (
+        lambda e: e.says("unknown anchor") or "undefined alias" in e.problem,
+        "a '*' starts a reference to an anchor that is not defined — put the "
+        "text in quotes if it should start with '*'",
+        _at_line,
+    ),
+    (
+        lambda e: (
+            bool(re.search(r"unexpected character: `(.)'", e.reason))
+            or e.says("anchor or alias", "mapping keys are not allowed")
+        ),
+        _odd_start,
+        _at_line,
+    ),
+)
 
 
 def _line_count(text: str) -> int:
@@ -557,6 +758,7 @@ def _ruamel_error(text: str) -> tuple[str, int | None, str, int | None]:
     """
     if len(text) > LOCATE_MAX_BYTES:
         return "", None, "", None
+    # ruamel.yaml takes a quarter second to import: only when positions are needed
     from ruamel.yaml import YAML
 
     try:
@@ -613,6 +815,7 @@ def _compose(text: str) -> Any:
     """ruamel.yaml's node tree (with positions) for the text, or None."""
     if len(text.encode("utf-8", "replace")) > LOCATE_MAX_BYTES:
         return None
+    # ruamel.yaml takes a quarter second to import: only when positions are needed
     from ruamel.yaml import YAML
 
     try:
@@ -623,6 +826,7 @@ def _compose(text: str) -> Any:
 
 def _find_duplicate(root: Any, key: str) -> tuple[int, list[PathPart], str | None] | None:
     """Line and path of the second use of a key, and the first key's text when it differs."""
+    # ruamel.yaml takes a quarter second to import: only when positions are needed
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     stack: list[tuple[Any, list[PathPart]]] = [(root, [])]
@@ -714,6 +918,7 @@ def _line_of(node: Any, path: Sequence[PathPart]) -> int | None:
     ruamel.yaml cannot construct (a date like 2026-13-01) do not lose the
     positions of everything else.
     """
+    # ruamel.yaml takes a quarter second to import: only when positions are needed
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     line: int = node.start_mark.line

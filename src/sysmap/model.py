@@ -247,6 +247,14 @@ class _Model(BaseModel):
     )
 
 
+class _Described(_Model):
+    """An item with an id, a name shown on maps and reports, and an optional description."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str | None = None
+
+
 class Stakeholder(_Model):
     """A person, group or organisation with a role in the system."""
 
@@ -286,12 +294,9 @@ class Stakeholder(_Model):
     )
 
 
-class Factor(_Model):
+class Factor(_Described):
     """A non-actor element of a key-factor model, e.g. "housing stock"."""
 
-    id: Id
-    name: str = Field(min_length=1)
-    description: str | None = None
     tags: list[str] = Field(default_factory=list)
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
 
@@ -444,12 +449,9 @@ class ExecutionStep(_Model):
     )
 
 
-class GuidingRole(_Model):
+class GuidingRole(_Described):
     """A role on the guiding team."""
 
-    id: Id
-    name: str = Field(min_length=1)
-    description: str | None = None
     summary: str | None = Field(default=None, description="The job summary.")
     responsibilities: list[str | Responsibility] = Field(default_factory=list)
     competency_sets: list[CompetencySet] = Field(
@@ -468,12 +470,8 @@ class GuidingRole(_Model):
     )
 
 
-class Outcome(_Model):
+class Outcome(_Described):
     """A desired outcome the community co-creates."""
-
-    id: Id
-    name: str = Field(min_length=1)
-    description: str | None = None
 
 
 class MeasureValue(_Model):
@@ -558,12 +556,9 @@ class CharterStatus(_Model):
     note: str | None = None
 
 
-class Assessment(_Model):
+class Assessment(_Described):
     """A named checklist scored per organisation."""
 
-    id: Id
-    name: str = Field(min_length=1)
-    description: str | None = None
     scale: tuple[float, float] = Field(
         default=(0, 2), description="Lowest and highest score, e.g. [0, 2]."
     )

@@ -28,6 +28,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+import yaml_rs
 from pydantic_core import PydanticSerializationError, to_json
 
 from sysmap.errors import LockTimeout, OutputError
@@ -73,7 +74,7 @@ def output_error(target: str | os.PathLike[str], exc: OSError) -> OutputError:
         why = f"the folder {folder} does not exist — create it first"
     else:
         why = f"cannot write the file ({exc.strerror or exc}) — check the path and the disk"
-    return OutputError(f"{target}: {why}; nothing was written")
+    return OutputError(f"{target}: {why}; nothing was written", path=str(target))
 
 
 def _temp_prefix(name: str) -> str:
@@ -123,9 +124,13 @@ def _folder_of(target: Path) -> Path:
 def _check_target(target: Path, *, folder_ok: bool = False) -> Path:
     folder = _folder_of(target)
     if not folder.is_dir():
-        raise OutputError(f"{target}: the folder {folder} does not exist — create it first")
+        raise OutputError(
+            f"{target}: the folder {folder} does not exist — create it first", path=str(target)
+        )
     if not folder_ok and target.is_dir():
-        raise OutputError(f"{target}: this is a folder — give a file name; nothing was written")
+        raise OutputError(
+            f"{target}: this is a folder — give a file name; nothing was written", path=str(target)
+        )
     _clear_stale_temps(folder, target.name)
     return folder
 
@@ -200,7 +205,8 @@ def write_folder_atomic(
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise OutputError(
-            f"{target}: this is a file, and a folder is needed here — give a folder name"
+            f"{target}: this is a file, and a folder is needed here — give a folder name",
+            path=str(target),
         )
     folder = _check_target(target, folder_ok=True)
     tmp = ""
@@ -224,7 +230,7 @@ def write_folder_atomic(
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OutputError):
-            raise OutputError(str(exc).replace(tmp, str(target))) from None
+            raise OutputError(str(exc).replace(tmp, str(target)), path=str(target)) from None
         if isinstance(exc, OSError):
             raise output_error(target, exc) from None
         raise
@@ -261,7 +267,7 @@ def map_lock(path: str | os.PathLike[str], timeout: float = 30.0) -> Iterator[No
         yield  # no such folder: reading the map says so
         return
     try:
-        import fcntl
+        import fcntl  # POSIX only
     except ImportError:  # pragma: no cover - Windows: filelock removes its file itself
         yield from _filelock(path, lock, timeout)
         return
@@ -284,17 +290,15 @@ def _acquire(path: str | os.PathLike[str], lock: Path, timeout: float, fcntl: An
         except OSError as exc:
             raise OutputError(
                 f"{path}: cannot lock the map for editing ({exc.strerror}) — the folder "
-                f"{lock.parent} must be writable to edit the map"
+                f"{lock.parent} must be writable to edit the map",
+                path=str(lock),
             ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
             if time.monotonic() >= deadline:
-                raise LockTimeout(
-                    f"{path}: another edit has held this map for over {timeout:g} s — "
-                    "try again when it has finished"
-                ) from None
+                raise _lock_timeout(path, timeout) from None
             time.sleep(pause)
             pause = min(pause * 2, 0.1)
             continue
@@ -307,17 +311,23 @@ def _acquire(path: str | os.PathLike[str], lock: Path, timeout: float, fcntl: An
         os.close(fd)  # the holder removed it as we opened it: lock the new one
 
 
+def _lock_timeout(path: str | os.PathLike[str], timeout: float) -> LockTimeout:
+    return LockTimeout(
+        f"{path}: another edit has held this map for over {timeout:g} s — "
+        "try again when it has finished",
+        path=str(path),
+        timeout=timeout,
+    )
+
+
 def _filelock(path: str | os.PathLike[str], lock: Path, timeout: float) -> Iterator[None]:
-    import filelock
+    import filelock  # only on Windows, where fcntl is missing
 
     try:
         with filelock.FileLock(str(lock), timeout=timeout):
             yield
     except filelock.Timeout:
-        raise LockTimeout(
-            f"{path}: another edit has held this map for over {timeout:g} s — "
-            "try again when it has finished"
-        ) from None
+        raise _lock_timeout(path, timeout) from None
 
 
 def _json_default(value: Any) -> Any:
@@ -403,14 +413,13 @@ def dump_yaml(data: Any) -> str:
             return yaml_text(data)
         except UnwritableValue:
             pass
-    import yaml_rs
-
     try:
         text = yaml_rs.dumps(data).removeprefix("---\n").rstrip("\n") + "\n"
         if yaml_rs.loads(text, parse_datetime=True) == data:
             return text
     except Exception:  # noqa: BLE001 - the careful writer below handles every case
         pass
+    # ruamel.yaml is slow to import, and needed only for data nothing else can write
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
