@@ -15,7 +15,6 @@ the file; here everything accepted since the last write goes in one edit.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -24,6 +23,7 @@ from concurrent.futures import Executor
 from io import StringIO
 from typing import Any
 
+from sysmap.edit import commented_map, round_trip_yaml
 from sysmap.errors import EditError
 from sysmap.mapfile import detect_format, read_text
 from sysmap.storage import dump_json, map_lock, write_atomic
@@ -39,33 +39,6 @@ Job = tuple[str, list[Step]]
 def text_hash(text: str) -> str:
     """The SHA-256 of a text (how the journal recognises a file it wrote)."""
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    y = YAML(typ="rt")
-    y.preserve_quotes = True
-    y.width = 4096
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
-def _commented(fields: dict[str, Any]) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
-    out = CommentedMap()
-    for key, value in fields.items():
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        elif key == "date" and isinstance(value, str):
-            value = dt.date.fromisoformat(value)
-        if isinstance(value, dict):
-            value = _commented(value)
-        elif isinstance(value, list):
-            value = [_commented(v) if isinstance(v, dict) else v for v in value]
-        out[key] = value
-    return out
 
 
 def _new_seq() -> Any:
@@ -111,7 +84,7 @@ def _apply_keeping_comments(data: Any, step: Step) -> None:
     # list (the next section): keep it after the item this step adds.
     holder = _comment_holder(data, step)
     before = _tail(holder) if holder is not None else None
-    apply_step(data, step, new_map=_commented, new_seq=_new_seq)
+    apply_step(data, step, new_map=commented_map, new_seq=_new_seq)
     if before is None:
         return
     owner, key, slot = before
@@ -142,7 +115,7 @@ def _apply_all(text: str, fmt: str, jobs: list[Job], failed: dict[str, str]) -> 
     if fmt == "json":
         data = json.loads(text)
     else:
-        yaml = _yaml()
+        yaml = round_trip_yaml()
         data = yaml.load(text)
     for cid, steps in jobs:
         try:
