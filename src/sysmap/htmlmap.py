@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from sysmap.compare import RELATIONSHIP_CHANGES
-from sysmap.errors import MissingDependency, SysmapError
+from sysmap.errors import BadArgument, MissingDependency, OutputError
 from sysmap.formats._common import ExportResult, write_output
 from sysmap.layout import large_map_positions
 from sysmap.model import Relationship, SystemMap
@@ -66,20 +66,12 @@ __all__ = [
     "write_html",
 ]
 
+# the structure metrics the page shows for each stakeholder
+_METRICS = ("in_degree", "out_degree", "betweenness", "closeness", "pagerank", "reach")
+
 #: What node size can show: a stakeholder's power or interest, or a metric
 #: from the structure analysis (``none``: all the same size).
-SIZE_BY: tuple[str, ...] = (
-    "power",
-    "interest",
-    "degree",
-    "in_degree",
-    "out_degree",
-    "betweenness",
-    "closeness",
-    "pagerank",
-    "reach",
-    "none",
-)
+SIZE_BY: tuple[str, ...] = ("power", "interest", "degree", *_METRICS, "none")
 
 #: Change kinds a diff map styles: relationship changes (the same words as
 #: :data:`sysmap.compare.RELATIONSHIP_CHANGES`), then stakeholder changes.
@@ -98,7 +90,6 @@ OVERVIEW_THRESHOLD = 1000
 #: At most this many detected loops are listed on the page (declared loops always are).
 LOOPS_SHOWN = 300
 
-_METRICS = ("in_degree", "out_degree", "betweenness", "closeness", "pagerank", "reach")
 _VIS = "vis-9.1.2"
 
 
@@ -131,7 +122,7 @@ def _vis_assets() -> tuple[str, str]:
 def _script_safe(text: str, tag: str) -> str:
     # Inlined code must not close its own element early.
     if f"</{tag}" in text.lower():
-        raise SysmapError(f"an inlined asset contains </{tag}> and cannot be embedded")
+        raise OutputError(f"an inlined asset contains </{tag}> and cannot be embedded")
     return text
 
 
@@ -185,14 +176,19 @@ def _check_diff(diff: Mapping[str, Any]) -> dict[str, set[Any]]:
         if key in ("current", "changes"):
             continue
         if key not in DIFF_KINDS:
-            guess = did_you_mean(key, DIFF_KINDS)
-            hint = f"did you mean '{guess}'? " if guess else ""
-            raise SysmapError(
-                f"unknown change kind '{key}' in diff — {hint}use {one_of(DIFF_KINDS)}"
-            )
+            raise _unknown(f"unknown change kind '{key}' in diff", key, DIFF_KINDS, "diff")
         for item in value:
             out[key].add(tuple(item) if isinstance(item, list) else item)
     return out
+
+
+def _unknown(message: str, value: str, choices: tuple[str, ...], argument: str) -> BadArgument:
+    """The error for a value that is not one of ``choices``, with a guess when one is close."""
+    guess = did_you_mean(value, choices)
+    hint = f"did you mean '{guess}'? " if guess else ""
+    return BadArgument(
+        f"{message} — {hint}use {one_of(choices)}", argument=argument, choices=choices
+    )
 
 
 def _rel_change(r: Relationship, changes: dict[str, set[Any]]) -> list[str]:
@@ -261,7 +257,9 @@ def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
     keyed = _check_diff(diff)
     current = diff.get("current")
     if current is not None and not isinstance(current, SystemMap):
-        raise SysmapError("diff['current'] must be a SystemMap (the map before the redesign)")
+        raise BadArgument(
+            "diff['current'] must be a SystemMap (the map before the redesign)", argument="diff"
+        )
     found = diff.get("changes")
     by_after: dict[int, Any] = {}
     if found is not None:
@@ -643,22 +641,16 @@ def generate_html(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         An unknown ``size_by`` or change kind.
 
     Example
     -------
     >>> import sysmap
-    >>> m = sysmap.loads_map('''
-    ... id: demo
-    ... title: Demo <b>map</b>
-    ... guiding_question: Whose voice reaches the board?
-    ... stakeholders:
-    ...   - {id: pwle, name: People with lived experience, role: beneficiary}
-    ...   - {id: board, name: CoC board, role: leader, power: 5}
-    ... relationships:
-    ...   - {from: pwle, to: board, kind: feedback}
-    ... ''')
+    >>> m = sysmap.loads_map('''{id: demo, title: Demo <b>map</b>, guiding_question: Who?,
+    ...   stakeholders: [{id: pwle, name: People with lived experience, role: beneficiary},
+    ...                  {id: board, name: CoC board, role: leader, power: 5}],
+    ...   relationships: [{from: pwle, to: board, kind: feedback}]}''')
     >>> page = generate_html(m)
     >>> page.startswith("<!DOCTYPE html>"), "<b>map</b>" in page
     (True, False)
@@ -666,10 +658,13 @@ def generate_html(
     False
     """
     if size_by not in SIZE_BY:
-        guess = did_you_mean(size_by, SIZE_BY)
-        hint = f"did you mean '{guess}'? " if guess else ""
-        raise SysmapError(f"cannot size nodes by '{size_by}' — {hint}use {one_of(SIZE_BY)}")
+        raise _unknown(f"cannot size nodes by '{size_by}'", size_by, SIZE_BY, "size_by")
     data = _map_data(m, size_by, wants_redaction(redact, m), analysis, diff, title)
+    return _page(data)
+
+
+def _page(data: dict[str, Any]) -> str:
+    """The page template with the scripts, styles and the map's data filled in."""
     vis_js, vis_css = _vis_assets()
     # the scenario panel (whatif.js) runs after the map, in the same script
     own_js = _script_safe(_asset("map.js") + "\n" + _asset("whatif.js"), "script")
@@ -690,8 +685,7 @@ def generate_html(
     }
     # one pass over the template, so inserted text is never searched for markers
     pattern = re.compile("|".join(re.escape(k) for k in parts))
-    page = pattern.sub(lambda mt: parts[mt.group(0)], _asset("map.html"))
-    return page
+    return pattern.sub(lambda mt: parts[mt.group(0)], _asset("map.html"))
 
 
 def export_html(m: SystemMap, path: str | os.PathLike[str], **options: Any) -> None:

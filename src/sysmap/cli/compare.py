@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import (
-    emit,
-    emit_result,
-    format_option,
-    output_option,
-    redact_option,
-    shown_maps,
-)
+from sysmap.cli.options import emit, emit_result, result_options, shown_maps
 from sysmap.validate import load_map
 
 __all__ = ["compare_cmd", "plan_cmd"]
@@ -47,9 +40,7 @@ mapping_option = click.option(
     help="Changes only: skip running the analyses on each map for the before/after "
     "figures (much faster on big maps).",
 )
-@format_option("text", "json", "md")
-@output_option
-@redact_option
+@result_options("text", "json", "md")
 def compare_cmd(
     current: str,
     redesign: str,
@@ -95,9 +86,7 @@ def compare_cmd(
 @click.argument("current", metavar="CURRENT", type=_MAPS)
 @click.argument("redesign", metavar="REDESIGN", type=_MAPS)
 @mapping_option
-@format_option("md", "csv", "json")
-@output_option
-@redact_option
+@result_options("md", "csv", "json")
 def plan_cmd(
     current: str,
     redesign: str,

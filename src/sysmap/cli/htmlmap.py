@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import map_argument, note, redact_option, stage
+from sysmap.cli.options import (
+    map_argument,
+    note,
+    output_file_option,
+    redact_option,
+    shown_option,
+    stage,
+)
 from sysmap.htmlmap import SIZE_BY
 from sysmap.validate import load_map
 
@@ -13,19 +20,12 @@ __all__ = ["map_cmd"]
 
 @click.command("map")
 @map_argument()
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True),
-    help="The HTML file to write.",
-)
-@click.option(
+@output_file_option("The HTML file to write.")
+@shown_option(
     "--size-by",
-    type=click.Choice(SIZE_BY),
-    default="power",
-    show_default=True,
-    help="What node size shows: power, interest, or a structure metric.",
+    click.Choice(SIZE_BY),
+    "power",
+    "What node size shows: power, interest, or a structure metric.",
 )
 @redact_option
 @click.option("--title", help="The page title (default: the map's title).")
