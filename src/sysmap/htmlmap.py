@@ -44,13 +44,11 @@ from typing import Any
 
 from sysmap.compare import RELATIONSHIP_CHANGES
 from sysmap.errors import BadArgument, MissingDependency, OutputError
-from sysmap.formats._common import ExportResult, write_output
 from sysmap.layout import large_map_positions
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean, one_of
 from sysmap.redact import redact_map, wants_redaction
 from sysmap.storage import write_atomic
-from sysmap.whatif.fcm import scenario_panel_data
 
 __all__ = [
     "SIZE_BY",
@@ -395,6 +393,16 @@ def _edge_row(r: Relationship, people: Mapping[str, Any]) -> dict[str, Any]:
     return edge
 
 
+def _scenario_panel(m: SystemMap) -> dict[str, Any] | None:
+    """The what-if panel's data; none for a map without factors."""
+    if not m.factors:
+        return None
+    # the key-factor model loads networkx and scipy: only for a map that has one
+    from sysmap.whatif.fcm import scenario_panel_data
+
+    return scenario_panel_data(m)
+
+
 def _disagreements(edges: list[dict[str, Any]]) -> list[list[int]]:
     """Parallel entries for one relationship (same ends and kind) that rate it
     differently: each group of edge indexes is a set of perspectives."""
@@ -581,7 +589,7 @@ def _map_data(
         "size_by": size_by,
         "layout": "precomputed" if big else "physics",
         "overview": len(element_ids) >= OVERVIEW_THRESHOLD,
-        "whatif": scenario_panel_data(m),
+        "whatif": _scenario_panel(m),
         "nodes": nodes,
         "edges": edges,
         "kinds": sorted({e["kind"] for e in edges}),
@@ -751,5 +759,7 @@ def write_html(m: SystemMap, path_or_file: Any, **options: Any) -> Any:
     """
     if isinstance(options.get("redact"), str):
         options["redact"] = options["redact"].strip().lower() in ("1", "true", "yes")
+    from sysmap.formats._common import ExportResult, write_output  # the registry calls in here
+
     path = write_output(path_or_file, generate_html(m, **options))
     return ExportResult("html", path)
