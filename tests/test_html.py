@@ -19,6 +19,7 @@ from helpers import ROOT
 from sysmap.cli import cli
 from sysmap.errors import SysmapError
 from sysmap.htmlmap import (
+    DIFF_KINDS,
     LAYOUT_THRESHOLD,
     export_html,
     generate_html,
@@ -330,3 +331,10 @@ def test_export_html_works_in_a_fresh_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_diff_kinds_use_the_comparison_words() -> None:
+    # written out in htmlmap so that a map without --diff does not load sysmap.compare
+    from sysmap.compare import RELATIONSHIP_CHANGES
+
+    assert DIFF_KINDS == (*RELATIONSHIP_CHANGES, "added", "removed")
