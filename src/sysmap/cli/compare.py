@@ -70,14 +70,14 @@ def compare_cmd(
     maps = shown_maps(*(load_map(p) for p in (current, redesign, *more)), redact=redact)
     result = compare_maps(*maps, mapping=mapping, shifts=not no_shifts)
     if html_path is not None:
-        from sysmap.htmlmap import diff_from_comparison, export_html
+        from sysmap.htmlmap import MapDiff, export_html
 
         # The diff map draws the last map against the one before it.
         last_pair = (
             result if len(maps) == 2 else compare_maps(*maps[-2:], mapping=mapping, shifts=False)
         )
         # the maps are redacted already (or the team asked for --no-redact)
-        export_html(maps[-1], html_path, diff=diff_from_comparison(last_pair), redact=False)
+        export_html(maps[-1], html_path, diff=MapDiff.from_comparison(last_pair), redact=False)
         click.echo(f"Wrote {html_path}", err=True)
     emit_result(result, fmt, output)
 

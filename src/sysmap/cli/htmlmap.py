@@ -57,7 +57,7 @@ def map_cmd(
       sysmap map examples/homelessness-current.yaml -o brokers.html --size-by betweenness
       sysmap map examples/homelessness-redesign.yaml --diff examples/homelessness-current.yaml -o changes.html
     """
-    from sysmap.htmlmap import diff_from_comparison, export_html
+    from sysmap.htmlmap import MapDiff, export_html
 
     stage(f"Reading {map_file}")
     m = load_map(map_file)
@@ -65,7 +65,7 @@ def map_cmd(
     if current is not None:
         from sysmap.compare import compare_maps
 
-        diff = diff_from_comparison(compare_maps(load_map(current), m, shifts=False))
+        diff = MapDiff.from_comparison(compare_maps(load_map(current), m, shifts=False))
     stage(f"Drawing {output}")
     export_html(m, output, size_by=size_by, redact=redact, title=title, diff=diff)
     note(f"Wrote {output}")
