@@ -60,6 +60,7 @@ from sysmap.neo4j.schema import (
     rows_to_map,
     stored_properties,
 )
+from sysmap.render import plural
 
 __all__ = [
     "MapStore",
@@ -670,8 +671,8 @@ def _rounding_warnings(rows: MapRows, engine: Engine) -> tuple[str, ...]:
         return ()
     more = f" and {count - len(found)} more" if count > len(found) else ""
     return (
-        f"{engine.name} keeps {digits} significant digits, so {count} number"
-        f"{'s' if count != 1 else ''} will be pulled back rounded ({'; '.join(found)}{more}) "
+        f"{engine.name} keeps {digits} significant digits, so {plural(count, 'number')} "
+        f"will be pulled back rounded ({'; '.join(found)}{more}) "
         f"— round them in the map file to keep pull and file equal",
     )
 
