@@ -54,8 +54,8 @@ examples  examples     examples_cmd  Copy the example maps and files to a folder
 neo4j     neo4j        neo4j_group   Keep maps and their versions in Neo4j.
 """
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    name: (f"sysmap.cli.{module}", attr, help)
-    for name, module, attr, help in (row.split(maxsplit=3) for row in _COMMAND_TABLE.splitlines())
+    name: (f"sysmap.cli.{module}", attr, line)
+    for name, module, attr, line in (row.split(maxsplit=3) for row in _COMMAND_TABLE.splitlines())
 }
 
 
@@ -79,7 +79,7 @@ class _LazyGroup(click.Group):
                 command = getattr(importlib.import_module(module), attr)
             if _WHOLE_PROCESS["on"]:
                 # they live as long as the process, so later collections need not
-                # walk them again (a fifth of the CPU of `sysmap map` on 1k stakeholders)
+                # walk them again (most of the collector's time in `sysmap map`)
                 gc.freeze()
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)

@@ -192,7 +192,7 @@ def output_option(f: F) -> F:
 def output_file_option(help: str, *, required: bool = True) -> Callable[[F], F]:
     """``-o/--output FILE``: the file a command writes (``help`` says what it holds)."""
     path = click.Path(dir_okay=False, writable=True)
-    return click.option("-o", "--output", required=required, type=path, default=None, help=help)
+    return click.option("-o", "--output", required=required, type=path, help=help)
 
 
 def redact_option(f: F) -> F:
