@@ -243,3 +243,19 @@ def test_every_command_has_help_with_an_example(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+@pytest.mark.parametrize("command", ["map", "report"])
+def test_a_command_that_writes_a_file_needs_output(small_map: Path, command: str, capsys):
+    code, out, err = invoke([command, str(small_map)], capsys)
+    assert code == 2
+    assert "Error: Missing option '-o' / '--output'." in err
+
+
+def test_existing_output_is_kept_without_force(small_map: Path, tmp_path: Path, capsys):
+    target = tmp_path / "kept.yaml"
+    target.write_text("mine\n", encoding="utf-8")
+    code, _, err = invoke(["import", "csv", str(small_map), "-o", str(target)], capsys)
+    assert code == 1
+    assert err.strip() == f"Error: {target} exists already — choose another name or use --force"
+    assert target.read_text(encoding="utf-8") == "mine\n"

@@ -17,9 +17,11 @@ from click.testing import CliRunner
 import sysmap
 from helpers import ROOT
 from sysmap.cli import cli
-from sysmap.errors import SysmapError
+from sysmap.errors import BadArgument, SysmapError
 from sysmap.htmlmap import (
+    DIFF_KINDS,
     LAYOUT_THRESHOLD,
+    MapDiff,
     export_html,
     generate_html,
     redact_map,
@@ -178,6 +180,19 @@ def test_diff_marks_each_change_kind() -> None:
         SysmapError, match="unknown change kind 'frmed' in diff — did you mean 'formed'"
     ):
         generate_html(after, diff={"frmed": set()})
+    # the typed spelling draws the same page as the mapping
+    typed = MapDiff({k: v for k, v in diff.items() if k != "current"}, current=before)
+    assert page_data(generate_html(after, diff=typed)) == page_data(generate_html(after, diff=diff))
+
+
+def test_map_diff_says_what_is_wrong() -> None:
+    with pytest.raises(BadArgument, match="did you mean 'retired'") as err:
+        MapDiff({"retird": ["a->b:funds"]})
+    assert err.value.argument == "diff" and "retired" in err.value.choices
+    with pytest.raises(BadArgument, match="must be a SystemMap"):
+        MapDiff(current="current.yaml")  # type: ignore[arg-type]
+    # keys read from JSON come as lists: they name the same relationship as a tuple
+    assert MapDiff({"formed": [["a", "b"]]}).marked["formed"] == {("a", "b")}
 
 
 def test_comparison_adapter_on_the_examples(current: SystemMap) -> None:
@@ -187,6 +202,7 @@ def test_comparison_adapter_on_the_examples(current: SystemMap) -> None:
     redesign = sysmap.load_map(ROOT / "examples" / "homelessness-redesign.yaml")
     comparison = compare_maps(current, redesign, shifts=False)
     data = page_data(generate_html(redesign, diff=diff_from_comparison(comparison)))
+    assert page_data(generate_html(redesign, diff=MapDiff.from_comparison(comparison))) == data
     # one source of truth: the page counts exactly what sysmap compare counts
     counts = comparison.changes.counts()
     assert data["diff"]["relationships"] == counts["relationships"]
@@ -330,3 +346,10 @@ def test_export_html_works_in_a_fresh_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_diff_kinds_use_the_comparison_words() -> None:
+    # written out in htmlmap so that a map without --diff does not load sysmap.compare
+    from sysmap.compare import RELATIONSHIP_CHANGES
+
+    assert DIFF_KINDS == (*RELATIONSHIP_CHANGES, "added", "removed")

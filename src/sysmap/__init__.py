@@ -5,18 +5,10 @@ and who can change it (leaders); their relationships, power and feedback
 loops; and compare a redesign with today.
 
 >>> import sysmap
->>> m = sysmap.loads_map('''
-... id: demo
-... title: Demo
-... guiding_question: Whose voice reaches the board?
-... stakeholders:
-...   - {id: pwle, name: People with lived experience, role: beneficiary, lived_experience: true}
-...   - {id: board, name: CoC board, role: leader}
-... relationships:
-...   - {from: pwle, to: board, kind: feedback}
-... ''')
->>> sysmap.to_graph(m).number_of_edges()
-1
+>>> from sysmap.examples import examples_folder
+>>> m = sysmap.load_map(examples_folder() / "small.yaml")
+>>> len(m.stakeholders), sysmap.to_graph(m).number_of_edges()
+(9, 15)
 """
 
 from typing import TYPE_CHECKING, Any

@@ -37,20 +37,18 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sysmap.compare import RELATIONSHIP_CHANGES
-from sysmap.errors import MissingDependency, SysmapError
-from sysmap.formats._common import ExportResult, write_output
+from sysmap.errors import BadArgument, MissingDependency, OutputError
 from sysmap.layout import large_map_positions
-from sysmap.model import Relationship, SystemMap
+from sysmap.model import Relationship, Stakeholder, SystemMap
 from sysmap.problems import did_you_mean, one_of
 from sysmap.redact import redact_map, wants_redaction
 from sysmap.storage import write_atomic
-from sysmap.whatif.fcm import scenario_panel_data
 
 __all__ = [
     "SIZE_BY",
@@ -63,27 +61,23 @@ __all__ = [
     "relationship_key",
     "redact_map",
     "diff_from_comparison",
+    "MapDiff",
+    "RelationshipKey",
     "write_html",
 ]
 
+# the structure metrics the page shows for each stakeholder
+_METRICS = ("in_degree", "out_degree", "betweenness", "closeness", "pagerank", "reach")
+
 #: What node size can show: a stakeholder's power or interest, or a metric
 #: from the structure analysis (``none``: all the same size).
-SIZE_BY: tuple[str, ...] = (
-    "power",
-    "interest",
-    "degree",
-    "in_degree",
-    "out_degree",
-    "betweenness",
-    "closeness",
-    "pagerank",
-    "reach",
-    "none",
-)
+SIZE_BY: tuple[str, ...] = ("power", "interest", "degree", *_METRICS, "none")
 
 #: Change kinds a diff map styles: relationship changes (the same words as
-#: :data:`sysmap.compare.RELATIONSHIP_CHANGES`), then stakeholder changes.
-_REL_CHANGES = RELATIONSHIP_CHANGES
+#: :data:`sysmap.compare.RELATIONSHIP_CHANGES`, which test_html checks: written
+#: out so that a map without --diff does not load the comparison), then
+#: stakeholder changes.
+_REL_CHANGES = tuple("formed retired rewired strengthened weakened status_changed changed".split())
 _NODE_CHANGES = ("added", "removed")
 DIFF_KINDS: tuple[str, ...] = (*_REL_CHANGES, *_NODE_CHANGES)
 
@@ -98,7 +92,6 @@ OVERVIEW_THRESHOLD = 1000
 #: At most this many detected loops are listed on the page (declared loops always are).
 LOOPS_SHOWN = 300
 
-_METRICS = ("in_degree", "out_degree", "betweenness", "closeness", "pagerank", "reach")
 _VIS = "vis-9.1.2"
 
 
@@ -131,7 +124,7 @@ def _vis_assets() -> tuple[str, str]:
 def _script_safe(text: str, tag: str) -> str:
     # Inlined code must not close its own element early.
     if f"</{tag}" in text.lower():
-        raise SysmapError(f"an inlined asset contains </{tag}> and cannot be embedded")
+        raise OutputError(f"an inlined asset contains </{tag}> and cannot be embedded")
     return text
 
 
@@ -179,26 +172,102 @@ def _rel_matches(r: Relationship) -> set[Any]:
     }
 
 
-def _check_diff(diff: Mapping[str, Any]) -> dict[str, set[Any]]:
-    out: dict[str, set[Any]] = {k: set() for k in DIFF_KINDS}
-    for key, value in diff.items():
-        if key in ("current", "changes"):
-            continue
-        if key not in DIFF_KINDS:
-            guess = did_you_mean(key, DIFF_KINDS)
-            hint = f"did you mean '{guess}'? " if guess else ""
-            raise SysmapError(
-                f"unknown change kind '{key}' in diff — {hint}use {one_of(DIFF_KINDS)}"
+#: A relationship as a :class:`MapDiff` names it: its id, ``"from->to:kind"``
+#: (as :func:`relationship_key` gives), or a ``(from, to, kind)`` or
+#: ``(from, to)`` tuple. Stakeholders are named by id.
+RelationshipKey = str | tuple[str, ...]
+
+
+@dataclass
+class MapDiff:
+    """How a redesign changes today's system, as :func:`generate_html` draws it.
+
+    Parameters
+    ----------
+    marked : mapping, optional
+        Change kind (one of :data:`DIFF_KINDS`) → what it names: relationship
+        keys (:data:`RelationshipKey`) for ``formed``, ``retired``, ``rewired``,
+        ``strengthened``, ``weakened``, ``status_changed`` and ``changed``;
+        stakeholder ids for ``added`` and ``removed``. Missing kinds are empty.
+    current : SystemMap, optional
+        The map before the redesign: retired relationships and removed
+        stakeholders are taken from it and drawn ghosted.
+    changes : sysmap.compare.Changes, optional
+        Compare's own pairing (``comparison.changes``): each relationship then
+        takes its changes (and what it was before) from it, so the page counts
+        what ``sysmap compare`` counts; ``marked`` is used without it.
+
+    Raises
+    ------
+    BadArgument
+        An unknown change kind, or a ``current`` that is not a map.
+
+    Example
+    -------
+    >>> d = MapDiff({"formed": ["pwle->board:feedback"], "removed": ["old-board"]})
+    >>> sorted(d.marked["formed"]), len(d.marked["retired"]), d.current is None
+    (['pwle->board:feedback'], 0, True)
+    """
+
+    marked: Mapping[str, Collection[Any]] = field(default_factory=dict)
+    current: SystemMap | None = None
+    changes: Any = None
+
+    def __post_init__(self) -> None:
+        for kind in self.marked:
+            if kind not in DIFF_KINDS:
+                raise _unknown(f"unknown change kind '{kind}' in diff", kind, DIFF_KINDS, "diff")
+        # every kind present, as a set; a key read from JSON as a list becomes a tuple
+        self.marked = {
+            kind: frozenset(
+                tuple(k) if isinstance(k, list) else k for k in self.marked.get(kind, ())
             )
-        for item in value:
-            out[key].add(tuple(item) if isinstance(item, list) else item)
-    return out
+            for kind in DIFF_KINDS
+        }
+        if self.current is not None and not isinstance(self.current, SystemMap):
+            raise BadArgument(
+                "diff['current'] must be a SystemMap (the map before the redesign)", argument="diff"
+            )
+
+    @classmethod
+    def from_mapping(cls, diff: Mapping[str, Any]) -> MapDiff:
+        """The older spelling: one mapping with the change kinds and, optionally,
+        ``"current"`` and ``"changes"`` keys (as :func:`diff_from_comparison` gives)."""
+        marked = {k: v for k, v in diff.items() if k not in ("current", "changes")}
+        return cls(marked, current=diff.get("current"), changes=diff.get("changes"))
+
+    @classmethod
+    def from_comparison(cls, comparison: Any) -> MapDiff:
+        """From :func:`sysmap.compare.compare_maps` of today's map and the redesign.
+
+        Relationships are keyed by id, or ``(from, to, kind)`` when they have none.
+        """
+        marked: dict[str, set[Any]] = {k: set() for k in DIFF_KINDS}
+        changes = comparison.changes
+        for rc in changes.relationships:
+            rel = rc.after if rc.after is not None else rc.before
+            key = rel.id or (rel.source, rel.target, rel.kind)
+            for change in rc.changes:
+                if change in _REL_CHANGES:
+                    marked[change].add(key)
+        for sc in changes.stakeholders:
+            if sc.change in _NODE_CHANGES:
+                marked[sc.change].add(sc.id)
+        return cls(marked, current=comparison.maps[0], changes=changes)
+
+    def relationship_changes(self, r: Relationship) -> list[str]:
+        """Every change kind whose keys name ``r`` (a relationship can carry several)."""
+        keys = _rel_matches(r)
+        return [kind for kind in _REL_CHANGES if keys.intersection(self.marked[kind])]
 
 
-def _rel_change(r: Relationship, changes: dict[str, set[Any]]) -> list[str]:
-    """Every change kind whose keys name ``r`` (a relationship can carry several)."""
-    keys = _rel_matches(r)
-    return [kind for kind in _REL_CHANGES if changes[kind] & keys]
+def _unknown(message: str, value: str, choices: tuple[str, ...], argument: str) -> BadArgument:
+    """The error for a value that is not one of ``choices``, with a guess when one is close."""
+    guess = did_you_mean(value, choices)
+    hint = f"did you mean '{guess}'? " if guess else ""
+    return BadArgument(
+        f"{message} — {hint}use {one_of(choices)}", argument=argument, choices=choices
+    )
 
 
 # ------------------------------------------------------------------- data
@@ -246,64 +315,42 @@ def _analysis_parts(m: SystemMap, analysis: Any) -> dict[str, Any]:
     return out
 
 
-def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
+def _diff_plan(m: SystemMap, diff: MapDiff | Mapping[str, Any] | None) -> dict[str, Any]:
     """What a diff map draws: the map (with retired parts added back as ghosts)
     and, per relationship, every change kind and what it was before.
 
-    With ``diff["changes"]`` (a :class:`sysmap.compare.Changes`, as
-    :func:`diff_from_comparison` gives), each relationship takes its changes
-    from compare's own pairing, so the page counts what ``sysmap compare``
-    counts; otherwise from the keys in ``diff``.
+    With ``diff.changes`` (compare's result, as :meth:`MapDiff.from_comparison`
+    gives), each relationship takes its changes from compare's own pairing, so
+    the page counts what ``sysmap compare`` counts; otherwise from the keys in
+    ``diff.marked``.
     """
     plan: dict[str, Any] = {"map": m, "rels": [], "was": [], "nodes": {}, "diff": None}
     if diff is None:
         return plan
-    keyed = _check_diff(diff)
-    current = diff.get("current")
-    if current is not None and not isinstance(current, SystemMap):
-        raise SysmapError("diff['current'] must be a SystemMap (the map before the redesign)")
-    found = diff.get("changes")
+    if not isinstance(diff, MapDiff):
+        diff = MapDiff.from_mapping(diff)
+    found = diff.changes
     by_after: dict[int, Any] = {}
     if found is not None:
         by_after = {id(rc.after): rc for rc in found.relationships if rc.after is not None}
-        here = {id(r) for r in m.relationships}
-        if not set(by_after) <= here:  # compared with another copy of the map: use the keys
-            found, by_after = None, {}
-    rels: list[list[str]] = []
-    was: list[dict[str, Any] | None] = []
-    for r in m.relationships:
-        rc = by_after.get(id(r))
-        if found is not None:
-            rels.append(list(rc.changes) if rc is not None else [])
-            was.append(_was(rc))
-        else:
-            rels.append(_rel_change(r, keyed))
-            was.append(None)
-    ghosts: list[Relationship] = []
-    ghost_people: list[Any] = []
-    nodes: dict[str, dict[str, Any]] = {}
+        if not set(by_after) <= {id(r) for r in m.relationships}:
+            found = None  # compared with another copy of the map: use the keys
     if found is not None:
-        ghosts = [rc.before for rc in found.relationships if rc.after is None and rc.before]
-        for sc in found.stakeholders:
-            nodes[sc.id] = {"change": sc.change, "fields": [f.field for f in sc.changes]}
-    else:
-        now = {id(r) for r in m.relationships}
-        if current is not None:
-            ghosts = [
-                r
-                for r in current.relationships
-                if id(r) not in now and keyed["retired"] & _rel_matches(r)
-            ]
-        for kind in _NODE_CHANGES:
-            for ident in keyed[kind]:
-                nodes[ident] = {"change": kind, "fields": []}
-    if current is not None:
-        here_ids = m.element_ids()
-        ghost_people = [
-            s
-            for s in current.stakeholders
-            if nodes.get(s.id, {}).get("change") == "removed" and s.id not in here_ids
+        rels = [
+            list(rc.changes) if rc is not None else []
+            for rc in map(by_after.get, map(id, m.relationships))
         ]
+        was = [_was(by_after.get(id(r))) for r in m.relationships]
+        ghosts = [rc.before for rc in found.relationships if rc.after is None and rc.before]
+        nodes = {
+            sc.id: {"change": sc.change, "fields": [f.field for f in sc.changes]}
+            for sc in found.stakeholders
+        }
+    else:
+        rels = [diff.relationship_changes(r) for r in m.relationships]
+        was = [None] * len(rels)
+        ghosts, nodes = _marked_ghosts(m, diff)
+    ghost_people = _removed_people(m, diff.current, nodes)
     if ghosts or ghost_people:
         # draw the redesign plus what it retires: one map, retired parts ghosted
         m = m.model_copy(
@@ -323,6 +370,42 @@ def _diff_plan(m: SystemMap, diff: Mapping[str, Any] | None) -> dict[str, Any]:
         },
     }
     return plan
+
+
+def _marked_ghosts(
+    m: SystemMap, diff: MapDiff
+) -> tuple[list[Relationship], dict[str, dict[str, Any]]]:
+    """Without compare's pairing: the retired relationships of ``diff.current``
+    that the redesign no longer has, and the stakeholders marked added or removed."""
+    ghosts: list[Relationship] = []
+    if diff.current is not None:
+        now = {id(r) for r in m.relationships}
+        retired = diff.marked["retired"]
+        ghosts = [
+            r
+            for r in diff.current.relationships
+            if id(r) not in now and _rel_matches(r).intersection(retired)
+        ]
+    nodes = {
+        ident: {"change": kind, "fields": []}
+        for kind in _NODE_CHANGES
+        for ident in diff.marked[kind]
+    }
+    return ghosts, nodes
+
+
+def _removed_people(
+    m: SystemMap, current: SystemMap | None, nodes: dict[str, dict[str, Any]]
+) -> list[Stakeholder]:
+    """The removed stakeholders, from the map before the redesign, to draw ghosted."""
+    if current is None:
+        return []
+    here = m.element_ids()
+    return [
+        s
+        for s in current.stakeholders
+        if nodes.get(s.id, {}).get("change") == "removed" and s.id not in here
+    ]
 
 
 def _was(rc: Any) -> dict[str, Any] | None:
@@ -395,6 +478,16 @@ def _edge_row(r: Relationship, people: Mapping[str, Any]) -> dict[str, Any]:
         }
         edge["redesign"] = {k: v for k, v in plan.items() if v}
     return edge
+
+
+def _scenario_panel(m: SystemMap) -> dict[str, Any] | None:
+    """The what-if panel's data; none for a map without factors."""
+    if not m.factors:
+        return None
+    # the key-factor model loads networkx and scipy: only for a map that has one
+    from sysmap.whatif.fcm import scenario_panel_data
+
+    return scenario_panel_data(m)
 
 
 def _disagreements(edges: list[dict[str, Any]]) -> list[list[int]]:
@@ -534,7 +627,7 @@ def _map_data(
     size_by: str,
     redact: bool,
     analysis: Any,
-    diff: Mapping[str, Any] | None,
+    diff: MapDiff | Mapping[str, Any] | None,
     title: str | None,
 ) -> dict[str, Any]:
     base = m  # analysed as it is, without what the redesign retires
@@ -583,7 +676,7 @@ def _map_data(
         "size_by": size_by,
         "layout": "precomputed" if big else "physics",
         "overview": len(element_ids) >= OVERVIEW_THRESHOLD,
-        "whatif": scenario_panel_data(m),
+        "whatif": _scenario_panel(m),
         "nodes": nodes,
         "edges": edges,
         "kinds": sorted({e["kind"] for e in edges}),
@@ -606,7 +699,7 @@ def generate_html(
     size_by: str = "power",
     redact: bool | None = None,
     analysis: Any = None,
-    diff: Mapping[str, Iterable[Any]] | None = None,
+    diff: MapDiff | Mapping[str, Any] | None = None,
     title: str | None = None,
 ) -> str:
     """The map as one self-contained, interactive HTML page.
@@ -624,15 +717,12 @@ def generate_html(
     analysis : sysmap.Analysis or dict, optional
         Results of :func:`sysmap.analyze` to reuse (``structure``, ``loops``,
         ``voice``); whatever is missing is computed.
-    diff : mapping, optional
-        Draw the map as a redesign: keys are change kinds from
-        :data:`DIFF_KINDS`, values collections of relationship keys
-        (``formed``, ``retired``, ``rewired``, ``strengthened``, ``weakened``:
-        a relationship's id, ``"from->to:kind"`` as :func:`relationship_key`
-        gives, or a ``(from, to)`` / ``(from, to, kind)`` tuple) or stakeholder
-        ids (``added``, ``removed``). An optional ``"current"`` key holds the
-        map before the redesign: retired relationships and removed
-        stakeholders are then taken from it and drawn ghosted.
+    diff : MapDiff or mapping, optional
+        Draw the map as a redesign of today's system: a :class:`MapDiff`
+        (:meth:`MapDiff.from_comparison` for what ``sysmap compare`` finds),
+        or the same as one mapping — change kinds from :data:`DIFF_KINDS` as
+        keys, with optional ``"current"`` and ``"changes"`` keys
+        (:meth:`MapDiff.from_mapping`).
     title : str, optional
         The page title (default: the map's title).
 
@@ -643,22 +733,16 @@ def generate_html(
 
     Raises
     ------
-    SysmapError
+    BadArgument
         An unknown ``size_by`` or change kind.
 
     Example
     -------
     >>> import sysmap
-    >>> m = sysmap.loads_map('''
-    ... id: demo
-    ... title: Demo <b>map</b>
-    ... guiding_question: Whose voice reaches the board?
-    ... stakeholders:
-    ...   - {id: pwle, name: People with lived experience, role: beneficiary}
-    ...   - {id: board, name: CoC board, role: leader, power: 5}
-    ... relationships:
-    ...   - {from: pwle, to: board, kind: feedback}
-    ... ''')
+    >>> m = sysmap.loads_map('''{id: demo, title: Demo <b>map</b>, guiding_question: Who?,
+    ...   stakeholders: [{id: pwle, name: People with lived experience, role: beneficiary},
+    ...                  {id: board, name: CoC board, role: leader, power: 5}],
+    ...   relationships: [{from: pwle, to: board, kind: feedback}]}''')
     >>> page = generate_html(m)
     >>> page.startswith("<!DOCTYPE html>"), "<b>map</b>" in page
     (True, False)
@@ -666,10 +750,13 @@ def generate_html(
     False
     """
     if size_by not in SIZE_BY:
-        guess = did_you_mean(size_by, SIZE_BY)
-        hint = f"did you mean '{guess}'? " if guess else ""
-        raise SysmapError(f"cannot size nodes by '{size_by}' — {hint}use {one_of(SIZE_BY)}")
+        raise _unknown(f"cannot size nodes by '{size_by}'", size_by, SIZE_BY, "size_by")
     data = _map_data(m, size_by, wants_redaction(redact, m), analysis, diff, title)
+    return _page(data)
+
+
+def _page(data: dict[str, Any]) -> str:
+    """The page template with the scripts, styles and the map's data filled in."""
     vis_js, vis_css = _vis_assets()
     # the scenario panel (whatif.js) runs after the map, in the same script
     own_js = _script_safe(_asset("map.js") + "\n" + _asset("whatif.js"), "script")
@@ -690,8 +777,7 @@ def generate_html(
     }
     # one pass over the template, so inserted text is never searched for markers
     pattern = re.compile("|".join(re.escape(k) for k in parts))
-    page = pattern.sub(lambda mt: parts[mt.group(0)], _asset("map.html"))
-    return page
+    return pattern.sub(lambda mt: parts[mt.group(0)], _asset("map.html"))
 
 
 def export_html(m: SystemMap, path: str | os.PathLike[str], **options: Any) -> None:
@@ -713,7 +799,9 @@ def export_html(m: SystemMap, path: str | os.PathLike[str], **options: Any) -> N
 
 
 def diff_from_comparison(comparison: Any) -> dict[str, Any]:
-    """The ``diff`` for :func:`generate_html` from :func:`sysmap.compare.compare_maps`.
+    """The ``diff`` for :func:`generate_html` from :func:`sysmap.compare.compare_maps`,
+    as one mapping: :meth:`MapDiff.from_comparison` in the older spelling, kept
+    for code that reads it by key.
 
     Relationships are keyed by id, or ``(from, to, kind)`` when they have
     none; ``current`` is the earlier map, so that retired relationships and
@@ -733,20 +821,12 @@ def diff_from_comparison(comparison: Any) -> dict[str, Any]:
     ['added', 'changed', 'formed', 'removed', 'retired', 'rewired', 'status_changed',
      'strengthened', 'weakened']
     """
-    out: dict[str, Any] = {k: set() for k in DIFF_KINDS}
-    changes = comparison.changes
-    for rc in changes.relationships:
-        rel = rc.after if rc.after is not None else rc.before
-        key = rel.id or (rel.source, rel.target, rel.kind)
-        for change in rc.changes:
-            if change in _REL_CHANGES:
-                out[change].add(key)
-    for sc in changes.stakeholders:
-        if sc.change in _NODE_CHANGES:
-            out[sc.change].add(sc.id)
-    out["current"] = comparison.maps[0]
-    out["changes"] = changes  # the page takes each relationship's changes from compare
-    return out
+    diff = MapDiff.from_comparison(comparison)
+    return {
+        **{kind: set(keys) for kind, keys in diff.marked.items()},
+        "current": diff.current,
+        "changes": diff.changes,
+    }
 
 
 def write_html(m: SystemMap, path_or_file: Any, **options: Any) -> Any:
@@ -757,5 +837,7 @@ def write_html(m: SystemMap, path_or_file: Any, **options: Any) -> Any:
     """
     if isinstance(options.get("redact"), str):
         options["redact"] = options["redact"].strip().lower() in ("1", "true", "yes")
+    from sysmap.formats._common import ExportResult, write_output  # the registry calls in here
+
     path = write_output(path_or_file, generate_html(m, **options))
     return ExportResult("html", path)

@@ -13,16 +13,10 @@
 Example
 -------
 >>> import sysmap
->>> m = sysmap.loads_map('''
-... id: demo
-... title: Demo
-... guiding_question: Whose voice reaches the board?
-... stakeholders:
-...   - {id: pwle, name: People with lived experience, role: beneficiary}
-...   - {id: board, name: CoC board <b>, role: leader, power: 5}
-... relationships:
-...   - {from: pwle, to: board, kind: feedback, strength: 2}
-... ''')
+>>> m = sysmap.loads_map('''{id: demo, title: Demo, guiding_question: Who is heard?,
+...   stakeholders: [{id: pwle, name: People with lived experience, role: beneficiary},
+...                  {id: board, name: CoC board <b>, role: leader, power: 5}],
+...   relationships: [{from: pwle, to: board, kind: feedback, strength: 2}]}''')
 >>> net = to_pyvis(m)
 >>> [n["label"] for n in net.nodes], [(e["from"], e["to"]) for e in net.edges]
 (['People with lived experience', 'CoC board <b>'], [('pwle', 'board')])
@@ -126,29 +120,21 @@ def to_pyvis(m: SystemMap, *, redact: bool | None = None, **network: Any) -> Net
     network.setdefault("directed", True)
     net = Network(**network)
     names: dict[str, str] = {}
-    for s in shown.stakeholders:
-        colour, shape = ROLE_STYLE[s.role]
-        names[s.id] = s.name
+    elements: list[tuple[str, str, str, int]] = [
+        (s.id, s.name, s.role, 12 + 4 * (s.power or 0)) for s in shown.stakeholders
+    ]
+    elements += [(f.id, f.name, "factor", 14) for f in shown.factors]
+    for ident, name, role, size in elements:
+        colour, shape = ROLE_STYLE[role]
+        names[ident] = name
         net.add_node(
-            s.id,
-            label=s.name,
-            title=escape(f"{s.name} ({s.role})"),
+            ident,
+            label=name,
+            title=escape(f"{name} ({role})"),
             color=colour,
             shape=_SHAPES[shape],
-            size=12 + 4 * (s.power or 0),
-            group=s.role,
-        )
-    for f in shown.factors:
-        colour, shape = ROLE_STYLE["factor"]
-        names[f.id] = f.name
-        net.add_node(
-            f.id,
-            label=f.name,
-            title=escape(f"{f.name} (factor)"),
-            color=colour,
-            shape=_SHAPES[shape],
-            size=14,
-            group="factor",
+            size=size,
+            group=role,
         )
     for r in shown.relationships:
         if r.source in names and r.target in names:

@@ -8,6 +8,7 @@ stderr and exit status 1; usage mistakes exit with 2.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -16,68 +17,51 @@ from typing import Any, NoReturn
 import click
 
 from sysmap import __version__
+from sysmap._gc import gc_paused
 from sysmap.cli.options import echo
 from sysmap.errors import MapInvalid, SysmapError
 
 __all__ = ["cli", "main", "COMMANDS"]
 
-#: Every command: its module, the click object in it, and the line ``sysmap
-#: --help`` shows. A command's module is imported only when the command runs
-#: (or its own --help is asked for), so ``sysmap --help`` and ``sysmap validate``
-#: never load the analyses, the HTML writers or the graph libraries.
+#: Every command: its module (in sysmap.cli), the click object in it, and the
+#: line ``sysmap --help`` shows. A command's module is imported only when the
+#: command runs (or its own --help is asked for), so ``sysmap --help`` and
+#: ``sysmap validate`` never load the analyses, the HTML writers or the graph
+#: libraries.
+_COMMAND_TABLE = """\
+init      edit         init_cmd      Start a new map: its guiding question and prompts.
+validate  check        validate_cmd  Check map files: every problem, with its line.
+summary   check        summary_cmd   What a map holds, by role, kind and stage.
+schema    check        schema_cmd    The JSON Schema of map files.
+add       edit         add_group     Add a stakeholder, relationship, loop, measure …
+remove    edit         remove_cmd    Remove an item, or one entry of a list in it.
+set       edit         set_cmd       Change one field of an item or of the map.
+rename    edit         rename_cmd    Give an item a new id; references follow.
+analyze   analyze      analyze_cmd   Structure, influence, power, voice, loops, equity.
+paths     analyze      paths_cmd     Who and what is upstream and downstream of one.
+import    interchange  import_cmd    Build a map from a spreadsheet, Kumu, GraphML …
+export    interchange  export_cmd    Write a map for spreadsheets, Kumu, Gephi, Neo4j …
+compare   compare      compare_cmd   Today's system beside its redesign.
+plan      compare      plan_cmd      The change plan from today to the redesign.
+map       htmlmap      map_cmd       An interactive HTML map in one file.
+report    report       report_cmd    The workshop report, on screen and on paper.
+whatif    whatif       whatif_cmd    What if: push key factors, or take stakeholders away.
+workshop  workshop     workshop_cmd  Run a live workshop on the map.
+process   process      process_cmd   Where the team stands in Who, Why, What and How.
+roles     process      roles_cmd     Guiding-team roles, competencies and coverage.
+assess    process      assess_cmd    Checklists scored per organisation.
+examples  examples     examples_cmd  Copy the example maps and files to a folder.
+neo4j     neo4j        neo4j_group   Keep maps and their versions in Neo4j.
+"""
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("sysmap.cli.edit", "init_cmd", "Start a new map: its guiding question and prompts."),
-    "validate": (
-        "sysmap.cli.check",
-        "validate_cmd",
-        "Check map files: every problem, with its line.",
-    ),
-    "summary": ("sysmap.cli.check", "summary_cmd", "What a map holds, by role, kind and stage."),
-    "schema": ("sysmap.cli.check", "schema_cmd", "The JSON Schema of map files."),
-    "add": ("sysmap.cli.edit", "add_group", "Add a stakeholder, relationship, loop, measure …"),
-    "remove": ("sysmap.cli.edit", "remove_cmd", "Remove an item, or one entry of a list in it."),
-    "set": ("sysmap.cli.edit", "set_cmd", "Change one field of an item or of the map."),
-    "rename": ("sysmap.cli.edit", "rename_cmd", "Give an item a new id; references follow."),
-    "analyze": (
-        "sysmap.cli.analyze",
-        "analyze_cmd",
-        "Structure, influence, power, voice, loops, equity.",
-    ),
-    "paths": ("sysmap.cli.analyze", "paths_cmd", "Who and what is upstream and downstream of one."),
-    "import": (
-        "sysmap.cli.interchange",
-        "import_cmd",
-        "Build a map from a spreadsheet, Kumu, GraphML …",
-    ),
-    "export": (
-        "sysmap.cli.interchange",
-        "export_cmd",
-        "Write a map for spreadsheets, Kumu, Gephi, Neo4j …",
-    ),
-    "compare": ("sysmap.cli.compare", "compare_cmd", "Today's system beside its redesign."),
-    "plan": ("sysmap.cli.compare", "plan_cmd", "The change plan from today to the redesign."),
-    "map": ("sysmap.cli.htmlmap", "map_cmd", "An interactive HTML map in one file."),
-    "report": ("sysmap.cli.report", "report_cmd", "The workshop report, on screen and on paper."),
-    "whatif": (
-        "sysmap.cli.whatif",
-        "whatif_cmd",
-        "What if: push key factors, or take stakeholders away.",
-    ),
-    "workshop": ("sysmap.cli.workshop", "workshop_cmd", "Run a live workshop on the map."),
-    "process": (
-        "sysmap.cli.process",
-        "process_cmd",
-        "Where the team stands in Who, Why, What and How.",
-    ),
-    "roles": ("sysmap.cli.process", "roles_cmd", "Guiding-team roles, competencies and coverage."),
-    "assess": ("sysmap.cli.process", "assess_cmd", "Checklists scored per organisation."),
-    "examples": (
-        "sysmap.cli.examples",
-        "examples_cmd",
-        "Copy the example maps and files to a folder.",
-    ),
-    "neo4j": ("sysmap.cli.neo4j", "neo4j_group", "Keep maps and their versions in Neo4j."),
+    name: (f"sysmap.cli.{module}", attr, line)
+    for name, module, attr, line in (row.split(maxsplit=3) for row in _COMMAND_TABLE.splitlines())
 }
+
+
+#: Whether :func:`main` runs as the whole process (``sysmap …``, ``python -m
+#: sysmap``) rather than called from Python with its arguments, as tests do.
+_WHOLE_PROCESS = {"on": False}
 
 
 class _LazyGroup(click.Group):
@@ -89,7 +73,15 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS and cmd_name not in self.commands:
             module, attr, _ = COMMANDS[cmd_name]
-            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+            # importing a command's libraries makes many objects and frees few:
+            # no cycle search while it runs
+            with gc_paused():
+                command = getattr(importlib.import_module(module), attr)
+            if _WHOLE_PROCESS["on"]:
+                # they live as long as the process, so later collections need not
+                # walk them again (most of the collector's time in `sysmap map`)
+                gc.freeze()
+            self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: Any) -> None:
@@ -125,6 +117,7 @@ def cli(ctx: click.Context, quiet: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; exit 0 on success, 1 on a map or file error, 2 on usage."""
+    _WHOLE_PROCESS["on"] = argv is None
     try:
         cli.main(args=argv, prog_name="sysmap", standalone_mode=False)
     except click.exceptions.Exit as exc:

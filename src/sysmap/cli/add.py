@@ -3,6 +3,7 @@ every other part of a map, one command each (comments kept)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -15,19 +16,32 @@ from sysmap.model import EVIDENCE_SOURCES
 __all__ = ["ADD_COMMANDS"]
 
 _date = click.DateTime(["%Y-%m-%d"])
+F = Callable[..., Any]
 
 
 def _day(value: Any) -> str | None:
     return value.date().isoformat() if value is not None else None
 
 
-def _added(what: str, ident: str, map_file: str) -> None:
-    say(f"Added {what} '{ident}' to {map_file}")
+def _add(map_file: str, section: str, what: str, fields: dict[str, Any], timeout: float) -> None:
+    """Add one item to a section of the map and say so."""
+    add_item(map_file, section, fields, timeout=timeout)
+    say(f"Added {what} '{fields['id']}' to {map_file}")
 
 
-@click.command("loop")
-@map_argument()
-@click.argument("loop_id", metavar="ID")
+def _item_command(name: str, *arguments: tuple[str, str]) -> Callable[[F], click.Command]:
+    """``sysmap add NAME MAP ID``: the command with its map and the new item's id
+    (or the ``(parameter, METAVAR)`` arguments given)."""
+
+    def decorate(f: F) -> click.Command:
+        for param, metavar in reversed(arguments or ((f"{name}_id", "ID"),)):
+            f = click.argument(param, metavar=metavar)(f)
+        return click.command(name)(map_argument()(f))
+
+    return decorate
+
+
+@_item_command("loop")
 @click.option("--name", required=True)
 @click.option(
     "--path",
@@ -60,13 +74,10 @@ def add_loop_cmd(
         path.append(path[0])
     fields = drop_empty({"id": loop_id, "name": name, "path": path, "type": type_,
                          "purpose": purpose})  # fmt: skip
-    add_item(map_file, "loops", fields, timeout=timeout)
-    _added("loop", loop_id, map_file)
+    _add(map_file, "loops", "loop", fields, timeout)
 
 
-@click.command("outcome")
-@map_argument()
-@click.argument("outcome_id", metavar="ID")
+@_item_command("outcome")
 @click.option("--name", required=True)
 @click.option("--description")
 @timeout_option
@@ -80,13 +91,10 @@ def add_outcome_cmd(
       sysmap add outcome map.yaml fewer-unsheltered --name "Fewer people sleeping outside"
     """
     fields = drop_empty({"id": outcome_id, "name": name, "description": description})
-    add_item(map_file, "outcomes", fields, timeout=timeout)
-    _added("outcome", outcome_id, map_file)
+    _add(map_file, "outcomes", "outcome", fields, timeout)
 
 
-@click.command("measure")
-@map_argument()
-@click.argument("measure_id", metavar="ID")
+@_item_command("measure")
 @click.option("--name", required=True)
 @click.option("--outcome", help="The outcome it measures (an outcome id).")
 @click.option("--unit")
@@ -112,8 +120,7 @@ def add_measure_cmd(
     """
     fields = drop_empty({"id": measure_id, "name": name, "outcome": outcome, "unit": unit,
                          "source": source, "data": data})  # fmt: skip
-    add_item(map_file, "measures", fields, timeout=timeout)
-    _added("measure", measure_id, map_file)
+    _add(map_file, "measures", "measure", fields, timeout)
 
 
 @click.command("value")
@@ -149,9 +156,7 @@ def add_value_cmd(
     say(f"Added a value of '{measure_id}' on {_day(day)} to {map_file}")
 
 
-@click.command("indicator")
-@map_argument()
-@click.argument("indicator_id", metavar="ID")
+@_item_command("indicator")
 @click.option("--name", required=True)
 @click.option("--source")
 @click.option("--unit")
@@ -192,13 +197,10 @@ def add_indicator_cmd(
     fields = drop_empty({"id": indicator_id, "name": name, "source": source, "unit": unit,
                          "as_of": _day(as_of), "value": value,
                          "disaggregations": disaggregations})  # fmt: skip
-    add_item(map_file, "indicators", fields, timeout=timeout)
-    _added("indicator", indicator_id, map_file)
+    _add(map_file, "indicators", "indicator", fields, timeout)
 
 
-@click.command("role")
-@map_argument()
-@click.argument("role_id", metavar="ID")
+@_item_command("role")
 @click.option("--name", help="The role's name (default: the archetype's, with --from).")
 @click.option("--description")
 @click.option("--responsibility", "duties", multiple=True, help="What it does (repeat for more).")
@@ -242,14 +244,10 @@ def add_role_cmd(
         fields["responsibilities"] = list(fields.get("responsibilities", [])) + list(duties)
     if accepted:
         fields["accepted_by"] = listed(accepted)
-    add_item(map_file, "guiding_team", fields, timeout=timeout)
-    _added("guiding-team role", role_id, map_file)
+    _add(map_file, "guiding_team", "guiding-team role", fields, timeout)
 
 
-@click.command("score")
-@map_argument()
-@click.argument("assessment_id", metavar="ASSESSMENT")
-@click.argument("stakeholder", metavar="STAKEHOLDER")
+@_item_command("score", ("assessment_id", "ASSESSMENT"), ("stakeholder", "STAKEHOLDER"))
 @click.option(
     "--score",
     "scores",
@@ -281,9 +279,7 @@ def add_score_cmd(
     say(f"Added the scores of '{stakeholder}' to '{assessment_id}' in {map_file}")
 
 
-@click.command("evidence")
-@map_argument()
-@click.argument("target", metavar="RELATIONSHIP")
+@_item_command("evidence", ("target", "RELATIONSHIP"))
 @click.option(
     "--source",
     required=True,
@@ -316,9 +312,7 @@ def add_evidence_cmd(
     say(f"Added {source} evidence to {target} in {map_file}")
 
 
-@click.command("scenario")
-@map_argument()
-@click.argument("scenario_id", metavar="ID")
+@_item_command("scenario")
 @click.option(
     "--hold",
     "holds",
@@ -346,13 +340,10 @@ def add_scenario_cmd(
     """
     fields = drop_empty({"id": scenario_id, "name": name,
                          "hold": pairs(holds, "--hold", "housing-stock=1"), "note": note})  # fmt: skip
-    add_item(map_file, "scenarios", fields, timeout=timeout)
-    _added("scenario", scenario_id, map_file)
+    _add(map_file, "scenarios", "scenario", fields, timeout)
 
 
-@click.command("kind")
-@map_argument()
-@click.argument("kind_id", metavar="ID")
+@_item_command("kind")
 @click.option("--description")
 @click.option("--voice", is_flag=True, help="Carries beneficiaries' voice toward decisions.")
 @timeout_option
@@ -366,8 +357,7 @@ def add_kind_cmd(
       sysmap add kind map.yaml peer_support --description "one peer supports another" --voice
     """
     fields = drop_empty({"id": kind_id.lower(), "description": description, "voice": voice})
-    add_item(map_file, "kinds", fields, timeout=timeout)
-    _added("kind", kind_id.lower(), map_file)
+    _add(map_file, "kinds", "kind", fields, timeout)
 
 
 #: Registered under ``sysmap add`` beside stakeholder, factor and relationship.

@@ -11,11 +11,10 @@ import click
 from sysmap.analysis.suite import ANALYSES, analyze
 from sysmap.cli.options import (
     emit_result,
-    format_option,
     map_argument,
-    output_option,
-    redact_option,
+    result_options,
     shown_maps,
+    shown_option,
     stage,
 )
 from sysmap.redact import Redaction, redact_maps, wants_redaction
@@ -63,23 +62,16 @@ class _Progress:
     metavar="ATTRIBUTE",
     help="Break results down by a stakeholder attribute (the equity lens), e.g. race.",
 )
-@click.option(
-    "--max-loop-length",
-    type=click.IntRange(2, 20),
-    default=8,
-    show_default=True,
-    help="Longest feedback loop searched for, in steps.",
+@shown_option(
+    "--max-loop-length", click.IntRange(2, 20), 8, "Longest feedback loop searched for, in steps."
 )
-@click.option(
+@shown_option(
     "--loop-cap",
-    type=click.IntRange(1, None),
-    default=10_000,
-    show_default=True,
-    help="Stop listing feedback loops after this many (the output says so).",
+    click.IntRange(1, None),
+    10_000,
+    "Stop listing feedback loops after this many (the output says so).",
 )
-@format_option("text", "json", "md")
-@output_option
-@redact_option
+@result_options("text", "json", "md")
 def analyze_cmd(
     map_file: str,
     only: tuple[str, ...],
@@ -123,23 +115,14 @@ def analyze_cmd(
 @map_argument()
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO", required=False)
-@click.option(
-    "--max-length",
-    type=click.IntRange(1, 20),
-    default=6,
-    show_default=True,
-    help="Longest path listed, in steps.",
-)
-@click.option(
+@shown_option("--max-length", click.IntRange(1, 20), 6, "Longest path listed, in steps.")
+@shown_option(
     "--limit",
-    type=click.IntRange(1, None),
-    default=100,
-    show_default=True,
-    help="List at most this many paths (the output says when it stopped).",
+    click.IntRange(min=1),
+    100,
+    "List at most this many paths (the output says when it stopped).",
 )
-@format_option("text", "json", "md")
-@output_option
-@redact_option
+@result_options("text", "json", "md")
 def paths_cmd(
     map_file: str,
     source: str,

@@ -14,7 +14,7 @@ from sysmap.cli.options import (
     format_option,
     map_argument,
     output_option,
-    redact_option,
+    result_options,
     shown_maps,
 )
 from sysmap.mapfile import read_text
@@ -53,9 +53,7 @@ def validate_cmd(map_files: tuple[str, ...], fmt: str, strict: bool) -> None:
 
 @click.command("summary")
 @map_argument()
-@format_option("text", "json", "md")
-@output_option
-@redact_option
+@result_options("text", "json", "md")
 def summary_cmd(map_file: str, fmt: str, output: str | None, redact: bool | None) -> None:
     """Show a map's guiding question, stakeholders by role, relationships by
     kind and status, and its warnings.

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import (
-    emit,
-    emit_result,
-    format_option,
-    output_option,
-    redact_option,
-    shown_maps,
-)
+from sysmap.cli.options import emit, emit_result, result_options, shown_maps
 from sysmap.validate import load_map
 
 __all__ = ["compare_cmd", "plan_cmd"]
@@ -47,9 +40,7 @@ mapping_option = click.option(
     help="Changes only: skip running the analyses on each map for the before/after "
     "figures (much faster on big maps).",
 )
-@format_option("text", "json", "md")
-@output_option
-@redact_option
+@result_options("text", "json", "md")
 def compare_cmd(
     current: str,
     redesign: str,
@@ -79,14 +70,14 @@ def compare_cmd(
     maps = shown_maps(*(load_map(p) for p in (current, redesign, *more)), redact=redact)
     result = compare_maps(*maps, mapping=mapping, shifts=not no_shifts)
     if html_path is not None:
-        from sysmap.htmlmap import diff_from_comparison, export_html
+        from sysmap.htmlmap import MapDiff, export_html
 
         # The diff map draws the last map against the one before it.
         last_pair = (
             result if len(maps) == 2 else compare_maps(*maps[-2:], mapping=mapping, shifts=False)
         )
         # the maps are redacted already (or the team asked for --no-redact)
-        export_html(maps[-1], html_path, diff=diff_from_comparison(last_pair), redact=False)
+        export_html(maps[-1], html_path, diff=MapDiff.from_comparison(last_pair), redact=False)
         click.echo(f"Wrote {html_path}", err=True)
     emit_result(result, fmt, output)
 
@@ -95,9 +86,7 @@ def compare_cmd(
 @click.argument("current", metavar="CURRENT", type=_MAPS)
 @click.argument("redesign", metavar="REDESIGN", type=_MAPS)
 @mapping_option
-@format_option("md", "csv", "json")
-@output_option
-@redact_option
+@result_options("md", "csv", "json")
 def plan_cmd(
     current: str,
     redesign: str,

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import map_argument, note, redact_option, stage
+from sysmap.cli.options import (
+    map_argument,
+    note,
+    output_file_option,
+    redact_option,
+    shown_option,
+    stage,
+)
 from sysmap.htmlmap import SIZE_BY
 from sysmap.validate import load_map
 
@@ -13,19 +20,12 @@ __all__ = ["map_cmd"]
 
 @click.command("map")
 @map_argument()
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True),
-    help="The HTML file to write.",
-)
-@click.option(
+@output_file_option("The HTML file to write.")
+@shown_option(
     "--size-by",
-    type=click.Choice(SIZE_BY),
-    default="power",
-    show_default=True,
-    help="What node size shows: power, interest, or a structure metric.",
+    click.Choice(SIZE_BY),
+    "power",
+    "What node size shows: power, interest, or a structure metric.",
 )
 @redact_option
 @click.option("--title", help="The page title (default: the map's title).")
@@ -57,7 +57,7 @@ def map_cmd(
       sysmap map examples/homelessness-current.yaml -o brokers.html --size-by betweenness
       sysmap map examples/homelessness-redesign.yaml --diff examples/homelessness-current.yaml -o changes.html
     """
-    from sysmap.htmlmap import diff_from_comparison, export_html
+    from sysmap.htmlmap import MapDiff, export_html
 
     stage(f"Reading {map_file}")
     m = load_map(map_file)
@@ -65,7 +65,7 @@ def map_cmd(
     if current is not None:
         from sysmap.compare import compare_maps
 
-        diff = diff_from_comparison(compare_maps(load_map(current), m, shifts=False))
+        diff = MapDiff.from_comparison(compare_maps(load_map(current), m, shifts=False))
     stage(f"Drawing {output}")
     export_html(m, output, size_by=size_by, redact=redact, title=title, diff=diff)
     note(f"Wrote {output}")

@@ -7,22 +7,27 @@ without editing this file.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from sysmap.cli.options import echo, note, redact_option, stage, stage_done
-from sysmap.errors import SysmapError, UnknownOption
+from sysmap.cli.options import echo, note, redact_option, refuse_overwrite, stage, stage_done
+from sysmap.errors import UnknownOption
 from sysmap.problems import one_of
 
 __all__ = ["import_cmd", "export_cmd"]
 
 
-class FormatName(click.ParamType):
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[str]
+else:  # click before 8.2 has no type parameter here
+    _ParamType = click.ParamType
+
+
+class FormatName(_ParamType):
     """A format name checked against the registry at parse time."""
 
     name = "format"
@@ -172,8 +177,7 @@ def import_cmd(
     from sysmap.formats import import_map
     from sysmap.storage import save_map
 
-    if os.path.exists(output) and not force:
-        raise SysmapError(f"{output} exists already — choose another name or use --force")
+    refuse_overwrite(output, force)
     options: dict[str, Any] = {
         "id": map_id,
         "title": title,

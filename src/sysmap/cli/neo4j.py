@@ -17,8 +17,7 @@ from typing import Any
 
 import click
 
-from sysmap.cli.options import format_option
-from sysmap.errors import SysmapError
+from sysmap.cli.options import format_option, refuse_overwrite
 
 __all__ = ["neo4j_group"]
 
@@ -188,8 +187,7 @@ def pull_cmd(
     """
     from sysmap.storage import dumps_map, save_map
 
-    if output and os.path.exists(output) and not force:
-        raise SysmapError(f"{output} exists already — choose another name or use --force")
+    refuse_overwrite(output, force)
     with _store(uri, user, database) as store:
         m = store.pull(map_id, version=version)
     if output:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from sysmap.errors import OutputError, UnknownFormat
 from sysmap.escape import terminal_text
 
 if TYPE_CHECKING:  # the model and redaction load when a command uses them, not at startup
@@ -17,7 +18,10 @@ if TYPE_CHECKING:  # the model and redaction load when a command uses them, not 
 
 __all__ = [
     "format_option",
+    "result_options",
+    "shown_option",
     "output_option",
+    "output_file_option",
     "map_argument",
     "redact_option",
     "emit",
@@ -30,6 +34,7 @@ __all__ = [
     "stage_done",
     "is_quiet",
     "output_format",
+    "refuse_overwrite",
     "SUFFIX_FORMATS",
 ]
 
@@ -73,12 +78,20 @@ def output_format(fmt: str | None, output: str | None, choices: tuple[str, ...])
     )
     ctx = click.get_current_context(silent=True)
     what = f"{ctx.command.name} " if ctx is not None and ctx.command.name else ""
-    from sysmap.errors import SysmapError
-
-    raise SysmapError(
+    raise UnknownFormat(
         f"{output}: cannot tell the {what}format from the name — end it in {names}, "
-        f"or give the format (--format {' or '.join(choices)})"
+        f"or give the format (--format {' or '.join(choices)})",
+        value=suffix,
+        choices=choices,
     )
+
+
+def refuse_overwrite(output: str | None, force: bool) -> None:
+    """Stop before an existing ``output`` is overwritten, unless ``--force``."""
+    if output and os.path.exists(output) and not force:
+        raise OutputError(
+            f"{output} exists already — choose another name or use --force", path=output
+        )
 
 
 def format_option(*choices: str) -> Callable[[F], F]:
@@ -101,6 +114,25 @@ def format_option(*choices: str) -> Callable[[F], F]:
         )(command)
 
     return decorate
+
+
+def result_options(*choices: str) -> Callable[[F], F]:
+    """``--format`` (see :func:`format_option`), ``-o/--output`` and
+    ``--redact/--no-redact``: what every command that prints a result takes."""
+
+    def decorate(f: F) -> F:
+        return format_option(*choices)(output_option(redact_option(f)))
+
+    return decorate
+
+
+def shown_option(
+    flag: str, type: Any, default: Any, help: str, name: str | None = None
+) -> Callable[[F], F]:
+    """An option whose default ``--help`` shows (``name``: the parameter, when
+    not the one the flag gives)."""
+    decls = (flag,) if name is None else (flag, name)
+    return click.option(*decls, type=type, default=default, show_default=True, help=help)
 
 
 def is_quiet() -> bool:
@@ -154,13 +186,13 @@ def stage_done() -> None:
 
 def output_option(f: F) -> F:
     """``-o/--output FILE``: write there (atomically) instead of printing."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True),
-        default=None,
-        help="Write to this file instead of standard output.",
-    )(f)
+    return output_file_option("Write to this file instead of standard output.", required=False)(f)
+
+
+def output_file_option(help: str, *, required: bool = True) -> Callable[[F], F]:
+    """``-o/--output FILE``: the file a command writes (``help`` says what it holds)."""
+    path = click.Path(dir_okay=False, writable=True)
+    return click.option("-o", "--output", required=required, type=path, help=help)
 
 
 def redact_option(f: F) -> F:

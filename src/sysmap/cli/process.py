@@ -8,14 +8,7 @@ from pathlib import Path
 
 import click
 
-from sysmap.cli.options import (
-    emit,
-    format_option,
-    map_argument,
-    output_option,
-    redact_option,
-    shown_maps,
-)
+from sysmap.cli.options import emit, map_argument, result_options, shown_maps
 
 __all__ = ["process_cmd", "roles_cmd", "assess_cmd", "add_assessment_cmd", "run_guided"]
 
@@ -28,9 +21,7 @@ __all__ = ["process_cmd", "roles_cmd", "assess_cmd", "add_assessment_cmd", "run_
     is_flag=True,
     help="Exit with status 1 while any check is open or only partly done.",
 )
-@format_option("text", "md", "json")
-@output_option
-@redact_option
+@result_options("text", "md", "json")
 def process_cmd(
     map_file: str,
     redesign_file: str | None,
@@ -78,9 +69,7 @@ def process_cmd(
     help="Show only this part (CSV shows the matrix unless this says otherwise); team "
     "and development are for a map.",
 )
-@format_option("text", "md", "json", "csv")
-@output_option
-@redact_option
+@result_options("text", "md", "json", "csv")
 def roles_cmd(
     source: str, table: str | None, fmt: str, output: str | None, redact: bool | None
 ) -> None:
@@ -113,9 +102,7 @@ def roles_cmd(
 @click.command("assess")
 @map_argument()
 @click.option("--only", "only", metavar="ID", help="Report one assessment (its id).")
-@format_option("text", "md", "json", "csv")
-@output_option
-@redact_option
+@result_options("text", "md", "json", "csv")
 def assess_cmd(
     map_file: str, only: str | None, fmt: str, output: str | None, redact: bool | None
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sysmap.cli.options import format_option, map_argument, redact_option
+from sysmap.cli.options import format_option, map_argument, output_file_option, redact_option
 from sysmap.validate import load_map
 
 __all__ = ["report_cmd"]
@@ -13,13 +13,7 @@ __all__ = ["report_cmd"]
 @click.command("report")
 @map_argument()
 @click.argument("redesign", metavar="[REDESIGN]", required=False, type=click.Path(dir_okay=True))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True),
-    help="The report to write: .html (one self-contained page) or .md.",
-)
+@output_file_option("The report to write: .html (one self-contained page) or .md.")
 @format_option("html", "md")
 @redact_option
 @click.option(

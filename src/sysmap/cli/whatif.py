@@ -12,6 +12,7 @@ from sysmap.cli.options import (
     map_argument,
     output_option,
     redact_option,
+    shown_option,
 )
 from sysmap.redact import redact_maps, wants_redaction
 from sysmap.validate import load_map
@@ -64,37 +65,26 @@ def _held(values: tuple[str, ...]) -> dict[str, float]:
     type=click.Path(dir_okay=True),
     help="Run the same --set or --scenario on another map too (e.g. the redesign), side by side.",
 )
-@click.option(
-    "--squashing",
-    type=click.Choice(list(SQUASHING)),
-    default="sigmoid",
-    show_default=True,
-    help="The squashing function.",
-)
-@click.option(
-    "--rule", type=click.Choice(RULES), default="kosko", show_default=True, help="Inference rule."
-)
-@click.option(
+@shown_option("--squashing", click.Choice(list(SQUASHING)), "sigmoid", "The squashing function.")
+@shown_option("--rule", click.Choice(RULES), "kosko", "Inference rule.")
+@shown_option(
     "--lambda",
-    "lam",
-    type=click.FloatRange(min=0, min_open=True),
-    default=1.0,
-    show_default=True,
-    help="Steepness λ of sigmoid and tanh.",
+    click.FloatRange(min=0, min_open=True),
+    1.0,
+    "Steepness λ of sigmoid and tanh.",
+    name="lam",
 )
-@click.option(
+@shown_option(
     "--max-steps",
-    type=click.IntRange(1, 100_000),
-    default=100,
-    show_default=True,
-    help="Stop after this many steps if the factors have not settled (the output says so).",
+    click.IntRange(1, 100_000),
+    100,
+    "Stop after this many steps if the factors have not settled (the output says so).",
 )
-@click.option(
+@shown_option(
     "--tolerance",
-    type=click.FloatRange(min=0, min_open=True),
-    default=1e-5,
-    show_default=True,
-    help="Settled when no factor moves more than this in one step.",
+    click.FloatRange(min=0, min_open=True),
+    1e-5,
+    "Settled when no factor moves more than this in one step.",
 )
 @click.option(
     "--initial",

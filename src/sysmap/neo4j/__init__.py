@@ -19,14 +19,27 @@ Open a store with :func:`connect` (settings default to the
 :mod:`sysmap.neo4j.engines`.
 """
 
+from sysmap.neo4j import errors
 from sysmap.neo4j.engines import DEFAULT_URI, Engine, open_engine
+
+# re-exported: the names of sysmap.neo4j.errors.__all__
 from sysmap.neo4j.errors import (
-    DatabaseNotFound,
-    MapNotFound,
-    StoreAuthError,
-    StoreError,
-    StoreUnavailable,
-    VersionConflict,
+    DatabaseNotFound as DatabaseNotFound,
+)
+from sysmap.neo4j.errors import (
+    MapNotFound as MapNotFound,
+)
+from sysmap.neo4j.errors import (
+    StoreAuthError as StoreAuthError,
+)
+from sysmap.neo4j.errors import (
+    StoreError as StoreError,
+)
+from sysmap.neo4j.errors import (
+    StoreUnavailable as StoreUnavailable,
+)
+from sysmap.neo4j.errors import (
+    VersionConflict as VersionConflict,
 )
 from sysmap.neo4j.schema import CUSTOM_KIND_TYPE, KIND_TYPES, ROLE_LABELS
 from sysmap.neo4j.store import (
@@ -59,10 +72,5 @@ __all__ = [
     "ROLE_LABELS",
     "KIND_TYPES",
     "CUSTOM_KIND_TYPE",
-    "StoreError",
-    "StoreUnavailable",
-    "StoreAuthError",
-    "DatabaseNotFound",
-    "MapNotFound",
-    "VersionConflict",
+    *errors.__all__,
 ]

@@ -174,12 +174,8 @@ def open_engine(
 # ------------------------------------------------------------------ Neo4j
 
 
-class Neo4jEngine:
-    """Neo4j through the official ``neo4j`` driver; each write is one transaction."""
-
-    name = "Neo4j"
-    node_ref = "elementId"
-    float_digits: int | None = None
+class _Connection:
+    """What both engines are made with; each connects in its own ``_connect``."""
 
     def __init__(
         self,
@@ -189,12 +185,27 @@ class Neo4jEngine:
         password: str | None = None,
         database: str | None = None,
     ) -> None:
+        self.uri = uri
+        self._connect(user, password, database)
+
+    def _connect(self, user: str | None, password: str | None, database: str | None) -> None:
+        raise NotImplementedError
+
+
+class Neo4jEngine(_Connection):
+    """Neo4j through the official ``neo4j`` driver; each write is one transaction."""
+
+    name = "Neo4j"
+    node_ref = "elementId"
+    float_digits: int | None = None
+
+    def _connect(self, user: str | None, password: str | None, database: str | None) -> None:
         try:
             import neo4j
         except ImportError:
             raise MissingDependency(f"Neo4j needs its driver — {_NEO4J_INSTALL}") from None
         self._neo4j = neo4j
-        self.uri = uri
+        uri = self.uri
         self.user = user or "neo4j"
         self.database = database
         self.where = f"{_safe_uri(uri)}" + (f", database {database!r}" if database else "")
@@ -247,12 +258,16 @@ class Neo4jEngine:
         except exc_mod.DriverError as exc:
             raise StoreError(f"Neo4j at {self.where}: {exc}") from None
 
-    def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def _run(self, how: str, query: str, params: dict[str, Any] | None) -> list[dict[str, Any]]:
         def work(tx: Any) -> list[dict[str, Any]]:
             return [record.data() for record in tx.run(query, params or {})]
 
         with self._translate():
-            return self._open_session().execute_write(work)
+            rows: list[dict[str, Any]] = getattr(self._open_session(), how)(work)
+        return rows
+
+    def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self._run("execute_write", query, params)
 
     def write_each(
         self, statements: Iterable[tuple[str, dict[str, Any]]]
@@ -261,11 +276,7 @@ class Neo4jEngine:
             yield self.write(query, params)
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        def work(tx: Any) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(query, params or {})]
-
-        with self._translate():
-            return self._open_session().execute_read(work)
+        return self._run("execute_read", query, params)
 
     def ensure_schema(self) -> None:
         for label, props, unique in _INDEXES:
@@ -291,22 +302,15 @@ class Neo4jEngine:
 _LITE_SERVERS: dict[str, Any] = {}
 
 
-class FalkorDBEngine:
+class FalkorDBEngine(_Connection):
     """FalkorDB, a server or embedded (``falkordblite``); each query is atomic."""
 
     name = "FalkorDB"
     node_ref = "id"
     float_digits: int | None = 15
 
-    def __init__(
-        self,
-        uri: str,
-        *,
-        user: str | None = None,
-        password: str | None = None,
-        database: str | None = None,
-    ) -> None:
-        self.uri = uri
+    def _connect(self, user: str | None, password: str | None, database: str | None) -> None:
+        uri = self.uri
         self.graph_name = database or DEFAULT_DATABASE
         self.where = f"{_safe_uri(uri)}, graph {self.graph_name!r}"
         scheme, _, rest = uri.partition(":")
@@ -459,7 +463,8 @@ def _literal(value: Any) -> str:
     # exact types first: this runs once for every value in a push
     t = type(value)
     if t is str:
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        text: str = value
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if t is dict:
         return "{" + ",".join([_key(k) + ":" + _literal(v) for k, v in value.items()]) + "}"
     if t is int or t is float:

@@ -60,6 +60,7 @@ from sysmap.neo4j.schema import (
     rows_to_map,
     stored_properties,
 )
+from sysmap.render import plural
 
 __all__ = [
     "MapStore",
@@ -280,7 +281,9 @@ class MapStore:
             "RETURN properties(v) AS v",
             {"map": map_id},
         )
-        versions = sorted((r["v"] for r in rows), key=lambda v: v["published_at"])
+        versions: list[dict[str, Any]] = sorted(
+            (r["v"] for r in rows), key=lambda v: v["published_at"]
+        )
         if not versions:
             raise MapNotFound(
                 f"no map {map_id!r} in {self.where} — `sysmap neo4j list` shows what is there"
@@ -492,36 +495,24 @@ class MapStore:
             f"CREATE (m)-[:HAS_VERSION]->(v:{VERSION_LABEL}) SET v += $props",
             {"map": rows.map_id, "props": props},
         )
-        total = rows.size()
-        done = 0
         tag = {"map": rows.map_id, "version": version, "gen": gen}
+        batches = _Batches(self.engine, self.batch_size, rows.size(), progress)
+        refs = self._write_elements(rows, tag, batches)
+        # every node has its handle now: the relationships can be written out
+        self._write_relationships(rows, refs, batches)
+        for _written in batches.write(rows.records, _record_statement(tag)):
+            pass  # each batch is written as the loop asks for it
 
-        def batches(items: list[dict[str, Any]]) -> Any:
-            for i in range(0, len(items), self.batch_size):
-                yield items[i : i + self.batch_size]
+    def _write_elements(
+        self, rows: MapRows, tag: dict[str, str], batches: _Batches
+    ) -> dict[str, Any]:
+        """Create the stakeholder and factor nodes; return each one's handle by id.
 
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress is not None:
-                progress(done, total)
-
-        def write_all(
-            groups: dict[str, list[dict[str, Any]]],
-            statement: Callable[[str, list[dict[str, Any]]], tuple[str, dict[str, Any]]],
-        ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-            """Each group's rows in batches, one statement each; yields (batch, result)."""
-            todo = [(key, batch) for key, items in groups.items() for batch in batches(items)]
-            results = self.engine.write_each(statement(key, batch) for key, batch in todo)
-            for (_key, batch), made in zip(todo, results, strict=True):
-                yield batch, made
-                advance(len(batch))
-
-        # Relationships find their ends by the handle each node got when it was
-        # created (id / elementId): a direct lookup, twice as fast on FalkorDB
-        # as going through the (gen, id) index.
+        Relationships find their ends by the handle each node got when it was
+        created (id / elementId): a direct lookup, twice as fast on FalkorDB as
+        going through the (gen, id) index.
+        """
         ref = self.engine.node_ref
-        refs: dict[str, Any] = {}
 
         def nodes(labels: str, batch: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
             return (
@@ -529,6 +520,14 @@ class MapStore:
                 f"SET n += row, n += $tag RETURN n.id AS id, {ref}(n) AS ref",
                 {"rows": batch, "tag": tag},
             )
+
+        refs: dict[str, Any] = {}
+        for _batch, made in batches.write(rows.elements, nodes):
+            refs.update((r["id"], r["ref"]) for r in made)
+        return refs
+
+    def _write_relationships(self, rows: MapRows, refs: dict[str, Any], batches: _Batches) -> None:
+        ref = self.engine.node_ref
 
         def relationships(rtype: str, batch: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
             return (
@@ -545,23 +544,12 @@ class MapStore:
                 },
             )
 
-        def records(label: str, batch: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-            return (
-                f"UNWIND $rows AS row CREATE (n:{label}) SET n += row, n += $tag",
-                {"rows": batch, "tag": tag},
-            )
-
-        for _batch, made in write_all(rows.elements, nodes):
-            refs.update((r["id"], r["ref"]) for r in made)
-        # every node has its handle now: the relationships can be written out
-        for batch, made in write_all(rows.relationships, relationships):
+        for batch, made in batches.write(rows.relationships, relationships):
             if made[0]["n"] != len(batch):
                 raise StoreError(
                     f"{rows.map_id}: {len(batch) - made[0]['n']} relationships found no "
                     f"stakeholder or factor to join in {self.where}; nothing was published"
                 )
-        for _written in write_all(rows.records, records):  # each batch is written as it loops
-            pass
 
     def _discard(self, gen: str) -> None:
         """Delete one copy: first hide it, then its parts, then its version node."""
@@ -621,6 +609,48 @@ class MapStore:
         return sorted(r["version"] for r in hidden)
 
 
+Statement = Callable[[str, list[dict[str, Any]]], tuple[str, dict[str, Any]]]
+
+
+class _Batches:
+    """Writes groups of rows in batches, one statement a batch, and reports progress."""
+
+    def __init__(self, engine: Engine, size: int, total: int, progress: Progress | None) -> None:
+        self.engine = engine
+        self.size = size
+        self.total = total
+        self.done = 0
+        self.progress = progress
+
+    def write(
+        self, groups: dict[str, list[dict[str, Any]]], statement: Statement
+    ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+        """Each group's rows in batches, one statement each; yields (batch, result)."""
+        todo = [
+            (key, items[i : i + self.size])
+            for key, items in groups.items()
+            for i in range(0, len(items), self.size)
+        ]
+        results = self.engine.write_each(statement(key, batch) for key, batch in todo)
+        for (_key, batch), made in zip(todo, results, strict=True):
+            yield batch, made
+            self.done += len(batch)
+            if self.progress is not None:
+                self.progress(self.done, self.total)
+
+
+def _record_statement(tag: dict[str, str]) -> Statement:
+    """The statement that writes a batch of one record label (measures, indicators …)."""
+
+    def records(label: str, batch: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+        return (
+            f"UNWIND $rows AS row CREATE (n:{label}) SET n += row, n += $tag",
+            {"rows": batch, "tag": tag},
+        )
+
+    return records
+
+
 def _rounding_warnings(rows: MapRows, engine: Engine) -> tuple[str, ...]:
     """Say which numbers the engine will give back rounded (none on Neo4j).
 
@@ -632,51 +662,52 @@ def _rounding_warnings(rows: MapRows, engine: Engine) -> tuple[str, ...]:
         return ()
     found: list[str] = []
     count = 0
-
-    def rounded(props: dict[str, Any]) -> list[tuple[str, float]]:
-        hits = []
-        for key, value in props.items():
-            t = type(value)
-            if t is float:
-                values: tuple[Any, ...] = (value,)
-            elif t is list:
-                values = tuple(value)
-            else:
-                continue
-            for v in values:
-                # a repr of at most digits + 1 characters (the point among
-                # them) holds at most `digits` digits: most numbers stop here
-                if type(v) is float and len(repr(v)) > digits + 1:
-                    if float(f"{v:.{digits}g}") != v:
-                        hits.append((key, v))
-        return hits
-
-    def note(where: str, hits: list[tuple[str, float]]) -> None:
-        nonlocal count
+    for where, props in _property_sets(rows):
+        hits = _rounded(props, digits)
         count += len(hits)
         for key, v in hits[: 3 - len(found)]:
             found.append(f"{where} {key} {v!r} → {float(f'{v:.{digits}g}')!r}")
-
-    for elements in rows.elements.values():
-        for props in elements:
-            if hits := rounded(props):
-                note(f"{props['id']}:", hits)
-    for rels in rows.relationships.values():
-        for r in rels:
-            if hits := rounded(r["props"]):
-                note(f"{r['source']} → {r['target']}:", hits)
-    for label, records in rows.records.items():
-        for props in records:
-            if hits := rounded(props):
-                note(f"{label} {props.get('id', props['seq'])}:", hits)
     if not count:
         return ()
     more = f" and {count - len(found)} more" if count > len(found) else ""
     return (
-        f"{engine.name} keeps {digits} significant digits, so {count} number"
-        f"{'s' if count != 1 else ''} will be pulled back rounded ({'; '.join(found)}{more}) "
+        f"{engine.name} keeps {digits} significant digits, so {plural(count, 'number')} "
+        f"will be pulled back rounded ({'; '.join(found)}{more}) "
         f"— round them in the map file to keep pull and file equal",
     )
+
+
+def _property_sets(rows: MapRows) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every node's and relationship's properties, with where they are for a message."""
+    for elements in rows.elements.values():
+        for props in elements:
+            yield f"{props['id']}:", props
+    for rels in rows.relationships.values():
+        for r in rels:
+            yield f"{r['source']} → {r['target']}:", r["props"]
+    for label, records in rows.records.items():
+        for props in records:
+            yield f"{label} {props.get('id', props['seq'])}:", props
+
+
+def _rounded(props: dict[str, Any], digits: int) -> list[tuple[str, float]]:
+    """The numbers in ``props`` (plain or in a list) that ``digits`` digits cannot hold."""
+    hits = []
+    for key, value in props.items():
+        t = type(value)
+        if t is float:
+            values: tuple[Any, ...] = (value,)
+        elif t is list:
+            values = tuple(value)
+        else:
+            continue
+        for v in values:
+            # a repr of at most digits + 1 characters (the point among
+            # them) holds at most `digits` digits: most numbers stop here
+            if type(v) is float and len(repr(v)) > digits + 1:
+                if float(f"{v:.{digits}g}") != v:
+                    hits.append((key, v))
+    return hits
 
 
 def _check_endpoints(m: SystemMap) -> None:
