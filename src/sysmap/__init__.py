@@ -33,19 +33,24 @@ _WHERE: dict[str, str] = {
     "remove": "sysmap.edit",
     "rename": "sysmap.edit",
     "set_field": "sysmap.edit",
+    "BadArgument": "sysmap.errors",
     "EditError": "sysmap.errors",
     "LockTimeout": "sysmap.errors",
     "MapFileError": "sysmap.errors",
     "MapInvalid": "sysmap.errors",
     "MissingDependency": "sysmap.errors",
+    "OutputError": "sysmap.errors",
     "SysmapError": "sysmap.errors",
     "UnknownFormat": "sysmap.errors",
     "UnknownOption": "sysmap.errors",
+    "WorkshopError": "sysmap.errors",
+    "Finding": "sysmap.findings",
     "copy_examples": "sysmap.examples",
     "export_map": "sysmap.formats",
     "import_map": "sysmap.formats",
     "from_graph": "sysmap.graph",
     "to_graph": "sysmap.graph",
+    "MapDiff": "sysmap.htmlmap",
     "export_html": "sysmap.htmlmap",
     "generate_html": "sysmap.htmlmap",
     "init_map": "sysmap.init",
@@ -103,19 +108,23 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported he
         set_field,
     )
     from sysmap.errors import (
+        BadArgument,
         EditError,
         LockTimeout,
         MapFileError,
         MapInvalid,
         MissingDependency,
+        OutputError,
         SysmapError,
         UnknownFormat,
         UnknownOption,
+        WorkshopError,
     )
     from sysmap.examples import copy_examples
+    from sysmap.findings import Finding
     from sysmap.formats import export_map, import_map
     from sysmap.graph import from_graph, to_graph
-    from sysmap.htmlmap import export_html, generate_html
+    from sysmap.htmlmap import MapDiff, export_html, generate_html
     from sysmap.init import init_map, new_map_text
     from sysmap.model import (
         CORE_KINDS,
@@ -170,14 +179,18 @@ __all__ = [
     "CORE_KINDS",
     "FORMAT_VERSION",
     "ROLES",
+    "BadArgument",
     "EditError",
     "Factor",
+    "Finding",
     "FeedbackLoop",
     "LockTimeout",
     "MapFileError",
+    "MapDiff",
     "MapInvalid",
     "MapSummary",
     "MissingDependency",
+    "OutputError",
     "Problem",
     "Relationship",
     "Stakeholder",
@@ -186,6 +199,7 @@ __all__ = [
     "UnknownFormat",
     "UnknownOption",
     "ValidationReport",
+    "WorkshopError",
     "add_factor",
     "add_relationship",
     "add_stakeholder",
