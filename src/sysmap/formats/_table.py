@@ -24,7 +24,8 @@ from typing import Any
 
 from sysmap.errors import MapInvalid
 from sysmap.escape import spreadsheet_value
-from sysmap.formats._common import SECTIONS, ImportResult, dropped_fields, slug
+from sysmap.formats._dropped import SECTIONS, dropped_fields
+from sysmap.formats._results import ImportResult
 from sysmap.model import CORE_KINDS, SystemMap
 from sysmap.problems import Problem, did_you_mean, path_to_str
 from sysmap.validate import MAX_PER_KIND, validate_data
@@ -51,6 +52,7 @@ __all__ = [
     "sheet_dropped",
     "fmt_weight",
     "WEIGHT_MODES",
+    "slug",
 ]
 
 #: (field, header) for the elements sheet.
@@ -201,6 +203,21 @@ def infer_value(text: str) -> str | int | float | bool:
     if _FLOAT.match(text) and not text.lstrip("+-").startswith("00"):
         return float(text)
     return text
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, fallback: str = "x") -> str:
+    """An id made from a label: lower case, words joined by '-'.
+
+    Example
+    -------
+    >>> slug("CoC Board (2024)")
+    'coc-board-2024'
+    """
+    out = _SLUG.sub("-", str(text).lower()).strip("-")[:120]
+    return out or fallback
 
 
 # ------------------------------------------------------------------ map -> records

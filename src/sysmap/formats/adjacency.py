@@ -36,7 +36,8 @@ from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid
 from sysmap.escape import spreadsheet_value
-from sysmap.formats._common import ImportResult, PathOrFile, read_bytes
+from sysmap.formats._files import PathOrFile, read_bytes
+from sysmap.formats._results import ImportResult
 from sysmap.formats._table import Table, build_map
 from sysmap.formats.xlsx import check_unzipped_size
 from sysmap.mapfile import decode

@@ -32,12 +32,8 @@ from typing import Any
 
 from sysmap.errors import MapFileError, OutputError
 from sysmap.escape import spreadsheet_cell
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    read_text_input,
-)
+from sysmap.formats._files import PathOrFile, read_text_input
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._table import Table, build_map, sheet_dropped, sheets, template_sheets
 from sysmap.model import SystemMap
 from sysmap.storage import output_error, write_folder_atomic

@@ -51,7 +51,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sysmap.formats._common import SECTIONS, ExportResult, PathOrFile, write_output
+from sysmap.formats._dropped import SECTIONS
+from sysmap.formats._files import PathOrFile, write_output
+from sysmap.formats._results import ExportResult
 from sysmap.model import CORE_KINDS, SystemMap
 
 __all__ = [

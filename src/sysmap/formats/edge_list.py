@@ -43,7 +43,8 @@ import io
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, UnknownOption
-from sysmap.formats._common import ImportResult, PathOrFile, read_text_input
+from sysmap.formats._files import PathOrFile, read_text_input
+from sysmap.formats._results import ImportResult
 from sysmap.formats._table import Table, build_map, infer_value, normalise_header
 from sysmap.model import SystemMap
 from sysmap.problems import Problem, did_you_mean

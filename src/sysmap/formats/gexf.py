@@ -36,14 +36,9 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    dropped_fields,
-    read_bytes,
-    write_output,
-)
+from sysmap.formats._dropped import dropped_fields
+from sysmap.formats._files import PathOrFile, read_bytes, write_output
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._table import Table, build_map
 from sysmap.formats._xml import XmlCleaner, check_utf8, edge_columns, node_columns, typed, xml_attr
 from sysmap.model import CORE_KINDS, SystemMap

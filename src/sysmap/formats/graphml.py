@@ -44,15 +44,9 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid
-from sysmap.formats._common import (
-    MAP_FIELDS,
-    SECTIONS,
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    read_bytes,
-    write_output,
-)
+from sysmap.formats._dropped import MAP_FIELDS, SECTIONS
+from sysmap.formats._files import PathOrFile, read_bytes, write_output
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._table import Table, build_map
 from sysmap.formats._xml import (
     XmlCleaner,

@@ -35,14 +35,9 @@ import json
 from typing import Any
 
 from sysmap.errors import MapFileError
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    dump_json_lines,
-    read_text_input,
-    write_output,
-)
+from sysmap.formats._files import PathOrFile, read_text_input, write_output
+from sysmap.formats._json_text import dump_json_lines
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._table import (
     CONNECTION_COLUMNS,
     ELEMENT_COLUMNS,

@@ -38,14 +38,9 @@ from typing import Any
 
 from sysmap.errors import MapInvalid
 from sysmap.escape import spreadsheet_cell
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    dropped_fields,
-    read_bytes,
-    write_output,
-)
+from sysmap.formats._dropped import dropped_fields
+from sysmap.formats._files import PathOrFile, read_bytes, write_output
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._table import Table, build_map, fmt_weight
 from sysmap.formats.adjacency import read_matrix
 from sysmap.model import Relationship, SystemMap

@@ -34,7 +34,9 @@ import math
 from xml.sax.saxutils import escape
 
 from sysmap.charts import node_shape, packed_layout
-from sysmap.formats._common import ExportResult, PathOrFile, dropped_fields, write_output
+from sysmap.formats._dropped import dropped_fields
+from sysmap.formats._files import PathOrFile, write_output
+from sysmap.formats._results import ExportResult
 from sysmap.layout import large_map_positions
 from sysmap.model import Relationship, SystemMap
 from sysmap.redact import redact_map, wants_redaction

@@ -34,13 +34,8 @@ from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, MissingDependency
 from sysmap.escape import spreadsheet_cell
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    read_bytes,
-    write_output,
-)
+from sysmap.formats._files import PathOrFile, read_bytes, write_output
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._table import Table, build_map, sheet_dropped, sheets, template_sheets
 from sysmap.mapfile import format_size, max_file_bytes
 from sysmap.model import CORE_KINDS, ROLES, STATUSES, SystemMap
