@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sysmap.errors import MapInvalid
+from sysmap.errors import MapInvalid, UnknownOption
 from sysmap.escape import spreadsheet_value
 from sysmap.formats._dropped import SECTIONS, dropped_fields
 from sysmap.formats._results import ImportResult
@@ -53,6 +53,7 @@ __all__ = [
     "fmt_weight",
     "WEIGHT_MODES",
     "slug",
+    "element_option",
 ]
 
 #: (field, header) for the elements sheet.
@@ -235,32 +236,47 @@ def _cell(value: Any) -> Any:
     return value
 
 
+class _Records:
+    """Records for one sheet: which columns were used, and a header per attribute."""
+
+    def __init__(self, columns: tuple[tuple[str, str], ...], sheet: str, used: set[str]) -> None:
+        self.columns = columns
+        self.reserved = set(_lookup(columns, sheet))
+        self.used = used
+        self.attr_headers: dict[str, str] = {}
+
+    def record(self, data: dict[str, Any], attrs: dict[str, Any], flat: bool) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for f, h in self.columns:
+            if f in data:
+                self.used.add(f)
+                row[h] = _cell(data[f]) if flat else data[f]
+        for k, v in attrs.items():
+            h = self.attr_headers.setdefault(k, _attr_header(k, self.reserved))
+            row[h] = v
+        return row
+
+    def headers(self) -> list[str]:
+        return [h for f, h in self.columns if f in self.used] + list(self.attr_headers.values())
+
+
 def element_records(m: SystemMap, *, flat: bool = True) -> tuple[list[str], list[dict[str, Any]]]:
     """Headers and one record per element (stakeholders, then factors).
 
     With ``flat`` lists become ``a|b`` text; otherwise they stay lists.
     """
-    reserved = set(_lookup(ELEMENT_COLUMNS, "elements"))
+    records = _Records(
+        ELEMENT_COLUMNS, "elements", {"id", "name", "type", "description", "tags", "role"}
+    )
     rows: list[dict[str, Any]] = []
-    attr_headers: dict[str, str] = {}
-    used: set[str] = {"id", "name", "type", "description", "tags", "role"}
     for part, items in (("stakeholder", m.stakeholders), ("factor", m.factors)):
         for item in items:
             data = item.model_dump(exclude_defaults=True)
             attrs = data.pop("attributes", {})
-            row: dict[str, Any] = {}
             if part == "factor":
                 data["element"] = "factor"
-            for f, h in ELEMENT_COLUMNS:
-                if f in data:
-                    used.add(f)
-                    row[h] = _cell(data[f]) if flat else data[f]
-            for k, v in attrs.items():
-                h = attr_headers.setdefault(k, _attr_header(k, reserved))
-                row[h] = v
-            rows.append(row)
-    headers = [h for f, h in ELEMENT_COLUMNS if f in used] + list(attr_headers.values())
-    return headers, rows
+            rows.append(records.record(data, attrs, flat))
+    return records.headers(), rows
 
 
 def connection_records(
@@ -271,10 +287,8 @@ def connection_records(
     Without ``measures`` the change's measures are left out (for formats that
     do not carry the measures they refer to).
     """
-    reserved = set(_lookup(CONNECTION_COLUMNS, "connections"))
+    records = _Records(CONNECTION_COLUMNS, "connections", {"id", "from", "to", "kind"})
     rows: list[dict[str, Any]] = []
-    attr_headers: dict[str, str] = {}
-    used: set[str] = {"id", "from", "to", "kind"}
     for r in m.relationships:
         data = r.model_dump(mode="json", exclude_defaults=True)
         attrs = r.attributes
@@ -292,17 +306,8 @@ def connection_records(
             data[f"change_{k}"] = v
         if "evidence" in data:
             data["evidence"] = json.dumps(data["evidence"], ensure_ascii=False)
-        row: dict[str, Any] = {}
-        for f, h in CONNECTION_COLUMNS:
-            if f in data:
-                used.add(f)
-                row[h] = _cell(data[f]) if flat else data[f]
-        for k, v in attrs.items():
-            h = attr_headers.setdefault(k, _attr_header(k, reserved))
-            row[h] = v
-        rows.append(row)
-    headers = [h for f, h in CONNECTION_COLUMNS if f in used] + list(attr_headers.values())
-    return headers, rows
+        rows.append(records.record(data, attrs, flat))
+    return records.headers(), rows
 
 
 def loop_records(m: SystemMap, *, flat: bool = True) -> tuple[list[str], list[dict[str, Any]]]:
@@ -563,26 +568,7 @@ def build_map(
     b.role = options.get("role")
     b.kind = options.get("kind")
     b.weights = _weights_mode(options.get("weights"))
-    data: dict[str, Any] = {}
-    data.update(extra or {})
-    if meta is not None:
-        _read_meta(b, meta, data)
-    if kinds is not None:
-        data["kinds"] = _read_kinds(b, kinds)
-    stem = Path(file).stem or "map"
-    for key in ("id", "title", "guiding_question"):
-        if key in options:
-            data[key] = options[key]
-    if "id" not in data:
-        data["id"] = slug(stem, "map")
-    if "title" not in data:
-        data["title"] = stem
-    if "guiding_question" not in data:
-        data["guiding_question"] = PLACEHOLDER_QUESTION
-        b.warnings.append(
-            "the file has no guiding question — set one with "
-            "`sysmap set MAP guiding_question '…'` (or --question when importing)"
-        )
+    data = _map_fields(b, meta, kinds, extra, options)
     _check_headers(b, elements, "elements", ELEMENT_COLUMNS, (("name", "Label"),))
     _check_headers(
         b,
@@ -608,6 +594,53 @@ def build_map(
     loop_items: list[dict[str, Any]] = []
     if loops is not None:
         loop_items = _read_loops(b, loops, resolve)
+    _declare_new_kinds(b, data, relationships)
+    data["stakeholders"] = stakeholders
+    data["factors"] = factors
+    data["relationships"] = relationships
+    if loops is not None:
+        data["loops"] = loop_items
+    if b.problems:
+        raise MapInvalid(b.problems)
+    return _validated(b, data, format)
+
+
+def _map_fields(
+    b: _Builder,
+    meta: Table | None,
+    kinds: Table | None,
+    extra: dict[str, Any] | None,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """The map's own fields: from the file, then the options, then made up (id and
+    title from the file name, a placeholder question with a warning)."""
+    data: dict[str, Any] = {}
+    data.update(extra or {})
+    if meta is not None:
+        _read_meta(b, meta, data)
+    if kinds is not None:
+        data["kinds"] = _read_kinds(b, kinds)
+    stem = Path(b.file).stem or "map"
+    for key in ("id", "title", "guiding_question"):
+        if key in options:
+            data[key] = options[key]
+    if "id" not in data:
+        data["id"] = slug(stem, "map")
+    if "title" not in data:
+        data["title"] = stem
+    if "guiding_question" not in data:
+        data["guiding_question"] = PLACEHOLDER_QUESTION
+        b.warnings.append(
+            "the file has no guiding question — set one with "
+            "`sysmap set MAP guiding_question '…'` (or --question when importing)"
+        )
+    return data
+
+
+def _declare_new_kinds(
+    b: _Builder, data: dict[str, Any], relationships: list[dict[str, Any]]
+) -> None:
+    """Declare each relationship kind the map does not know yet (and say so)."""
     declared = {k["id"] for k in data.get("kinds", []) if isinstance(k, dict) and "id" in k}
     new_kinds = []
     for r in relationships:
@@ -621,13 +654,11 @@ def build_map(
         data.setdefault("kinds", [])
         data["kinds"] = list(data["kinds"]) + [{"id": k} for k in new_kinds]
         b.warnings.append("declared new relationship kinds: " + ", ".join(new_kinds))
-    data["stakeholders"] = stakeholders
-    data["factors"] = factors
-    data["relationships"] = relationships
-    if loops is not None:
-        data["loops"] = loop_items
-    if b.problems:
-        raise MapInvalid(b.problems)
+
+
+def _validated(b: _Builder, data: dict[str, Any], format: str) -> ImportResult:
+    """The validated map, its problems placed at their sheet, row and column."""
+    file = b.file
     report, model = validate_data(data, file=file)
     if model is None:
         raise MapInvalid([_relocate(b, p) for p in report.problems])
@@ -725,30 +756,8 @@ def _read_elements(
             continue
         name = _text(name)
         known["name"] = name
-        if "id" in known:
-            ident = _text(known["id"])
-            if not _SAFE_ID.match(ident):
-                ident = _safe_id(b, ident, name, known, first_row)
-        else:
-            ident = slug(name, f"e{i + 1}")
-            if ident in first_row:
-                b.fail(
-                    table,
-                    i,
-                    headers.get("name", "Label"),
-                    f"{name!r} is also the label in {table.place(first_row[ident])} — labels "
-                    "identify elements when there is no Id column; add an Id column or "
-                    "make the labels differ",
-                )
-                continue
-        if ident in first_row:
-            b.fail(
-                table,
-                i,
-                headers.get("id", "Id"),
-                f"the id {ident!r} is also used in {table.place(first_row[ident])} — "
-                "give each element its own id",
-            )
+        ident = _element_id(b, table, i, known, headers, first_row)
+        if ident is None:
             continue
         first_row[ident] = i
         known["id"] = ident
@@ -766,11 +775,8 @@ def _read_elements(
                 b.defaulted += 1
             else:
                 b.no_role.append((table, i, headers.get("role", _header(table, "Role"))))
-        if element == "factor":
-            section, target = "factors", factors
-        elif element == "stakeholder":
-            section, target = "stakeholders", stakeholders
-        else:
+        parts = {"factor": ("factors", factors), "stakeholder": ("stakeholders", stakeholders)}
+        if element not in parts:
             b.fail(
                 table,
                 i,
@@ -778,8 +784,48 @@ def _read_elements(
                 f"{element!r} is not an element kind — use stakeholder or factor",
             )
             continue
+        section, target = parts[element]
         b.where[(section, len(target))] = (table, i, headers)
         target.append(known)
+
+
+def _element_id(
+    b: _Builder,
+    table: Table,
+    i: int,
+    known: dict[str, Any],
+    headers: dict[str, str],
+    first_row: dict[str, int],
+) -> str | None:
+    """The element's map id (from its Id, or made from its label), or None with a
+    problem when an earlier row has it."""
+    name = known["name"]
+    if "id" in known:
+        ident = _text(known["id"])
+        if not _SAFE_ID.match(ident):
+            ident = _safe_id(b, ident, name, known, first_row)
+    else:
+        ident = slug(name, f"e{i + 1}")
+        if ident in first_row:
+            b.fail(
+                table,
+                i,
+                headers.get("name", "Label"),
+                f"{name!r} is also the label in {table.place(first_row[ident])} — labels "
+                "identify elements when there is no Id column; add an Id column or "
+                "make the labels differ",
+            )
+            return None
+    if ident in first_row:
+        b.fail(
+            table,
+            i,
+            headers.get("id", "Id"),
+            f"the id {ident!r} is also used in {table.place(first_row[ident])} — "
+            "give each element its own id",
+        )
+        return None
+    return ident
 
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
@@ -802,11 +848,18 @@ def _safe_id(
     return new
 
 
+def element_option(options: dict[str, Any]) -> str:
+    """The ``element`` reader option, taken out of ``options``: what every element
+    of a file without an element column is (stakeholder, the default, or factor)."""
+    element = str(options.pop("element", None) or "stakeholder").strip().lower()
+    if element not in ("stakeholder", "factor"):
+        raise UnknownOption(f"element={element!r}: use stakeholder or factor")
+    return element
+
+
 def _weights_mode(value: Any) -> str:
     mode = "auto" if value in (None, "") else str(value).strip().lower()
     if mode not in WEIGHT_MODES:
-        from sysmap.errors import UnknownOption
-
         raise UnknownOption(
             f"weights={value!r}: use auto (strength from weight when every weight fits 0–5), "
             "rescale (strength = weight × 5 / the largest weight) or keep (weight stays an "
@@ -965,25 +1018,7 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
         known, attrs, headers = _fields(b, table, i, row, lookup)
         if not known and not attrs:
             continue
-        ok = True
-        for end in ("from", "to"):
-            if _empty(known.get(end)):
-                b.fail(table, i, end.capitalize(), "empty — every connection needs From and To")
-                ok = False
-                continue
-            ident, problem = resolve(known[end])
-            if problem:
-                b.fail(table, i, headers[end], problem)
-                ok = False
-            known[end] = ident
-        if _empty(known.get("kind")):
-            if b.kind:
-                known["kind"] = b.kind
-                b.kind_defaulted += 1
-            else:
-                b.no_kind.append((table, i, headers.get("kind", _header(table, "Type"))))
-                ok = False
-        if not ok:
+        if not _connection_ends(b, table, i, known, headers, resolve):
             continue
         direction = known.get("direction")
         if isinstance(direction, str) and direction.lower() in _UNDIRECTED:
@@ -991,25 +1026,7 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
             b.made_mutual += 1
         if "id" in known:
             known["id"] = _text(known["id"])
-        if "power" in known or "power_carries" in known:
-            power: dict[str, Any] = {}
-            if "power" in known:
-                power["amount"] = known.pop("power")
-            if "power_carries" in known:
-                power["carries"] = _split(known.pop("power_carries"))
-                headers["power.carries"] = headers.pop("power_carries")
-            if "power" in headers:
-                headers["power.amount"] = headers["power"]
-            known["power"] = power
-        change = {}
-        for key in ("reason", "owner", "pilot", "measures"):
-            if f"change_{key}" in known:
-                value = known.pop(f"change_{key}")
-                change[key] = _split(value) if key == "measures" else value
-                headers[f"change.{key}"] = headers.pop(f"change_{key}")
-        if change:
-            known["change"] = change
-            headers["change"] = next(iter(h for k, h in headers.items() if k.startswith("change")))
+        _nest_power_and_change(known, headers)
         if "evidence" in known:
             evidence = _evidence(known["evidence"])
             if isinstance(evidence, str):
@@ -1021,6 +1038,61 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
         b.where[("relationships", len(out))] = (table, i, headers)
         out.append(known)
     return out
+
+
+def _connection_ends(
+    b: _Builder,
+    table: Table,
+    i: int,
+    known: dict[str, Any],
+    headers: dict[str, str],
+    resolve: Resolver,
+) -> bool:
+    """From, To (as element ids) and kind of a connection; False, with problems, when
+    one is missing or names no element."""
+    ok = True
+    for end in ("from", "to"):
+        if _empty(known.get(end)):
+            b.fail(table, i, end.capitalize(), "empty — every connection needs From and To")
+            ok = False
+            continue
+        ident, problem = resolve(known[end])
+        if problem:
+            b.fail(table, i, headers[end], problem)
+            ok = False
+        known[end] = ident
+    if _empty(known.get("kind")):
+        if b.kind:
+            known["kind"] = b.kind
+            b.kind_defaulted += 1
+        else:
+            b.no_kind.append((table, i, headers.get("kind", _header(table, "Type"))))
+            ok = False
+    return ok
+
+
+def _nest_power_and_change(known: dict[str, Any], headers: dict[str, str]) -> None:
+    """The flat power and change columns as the nested ``power`` and ``change``
+    fields (the headers follow, so that a problem names the column)."""
+    if "power" in known or "power_carries" in known:
+        power: dict[str, Any] = {}
+        if "power" in known:
+            power["amount"] = known.pop("power")
+        if "power_carries" in known:
+            power["carries"] = _split(known.pop("power_carries"))
+            headers["power.carries"] = headers.pop("power_carries")
+        if "power" in headers:
+            headers["power.amount"] = headers["power"]
+        known["power"] = power
+    change = {}
+    for key in ("reason", "owner", "pilot", "measures"):
+        if f"change_{key}" in known:
+            value = known.pop(f"change_{key}")
+            change[key] = _split(value) if key == "measures" else value
+            headers[f"change.{key}"] = headers.pop(f"change_{key}")
+    if change:
+        known["change"] = change
+        headers["change"] = next(iter(h for k, h in headers.items() if k.startswith("change")))
 
 
 def _evidence(value: Any) -> list[Any] | str:

@@ -38,7 +38,7 @@ from sysmap.errors import MapFileError, MapInvalid
 from sysmap.escape import spreadsheet_value
 from sysmap.formats._files import PathOrFile, read_bytes
 from sysmap.formats._results import ImportResult
-from sysmap.formats._table import Table, build_map
+from sysmap.formats._table import Table, build_map, element_option
 from sysmap.formats.xlsx import check_unzipped_size
 from sysmap.mapfile import decode
 from sysmap.model import SystemMap
@@ -132,51 +132,70 @@ def read_matrix(data: bytes, file: str) -> Matrix:
             f"{file}: row 1 names no columns — the first row lists the elements, "
             "after one empty corner cell"
         )
-    problems: list[Problem] = []
-
-    def fail(where: str, message: str) -> None:
-        problems.append(Problem(f"{where}: {message}", file=file, code="import"))
-
-    for i, h in enumerate(header):
-        if not h:
-            fail(f"row 1, column {i + 2}", "empty — every column needs the element's label")
-        elif h in header[:i]:
-            fail(f"row 1, column {i + 2}", f"{h!r} labels two columns — keep one")
-    labels = [h for h in header if h]
-    cells: list[tuple[str, str, float, int, str]] = []
-    seen_rows: set[str] = set()
+    reader = _MatrixReader(file, header)
     for n, row in enumerate(rows[1:], start=2):
+        reader.add_row(n, row)
+    if reader.problems:
+        raise MapInvalid(reader.problems)
+    return Matrix(file, reader.labels, reader.cells)
+
+
+class _MatrixReader:
+    """The labels and the non-zero cells of a matrix, row by row, and its problems."""
+
+    def __init__(self, file: str, header: list[str]) -> None:
+        self.file = file
+        self.header = header
+        self.problems: list[Problem] = []
+        self.cells: list[tuple[str, str, float, int, str]] = []
+        self.seen_rows: set[str] = set()
+        for i, h in enumerate(header):
+            if not h:
+                self.fail(
+                    f"row 1, column {i + 2}", "empty — every column needs the element's label"
+                )
+            elif h in header[:i]:
+                self.fail(f"row 1, column {i + 2}", f"{h!r} labels two columns — keep one")
+        self.labels = [h for h in header if h]
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(Problem(f"{where}: {message}", file=self.file, code="import"))
+
+    def add_row(self, n: int, row: list[Any]) -> None:
         name = _label(row[0]) if row else ""
         if not name:
-            fail(f"row {n}, column 1", "empty — every row needs the element's label")
-            continue
-        if name in seen_rows:
-            fail(f"row {n}, column 1", f"{name!r} labels two rows — keep one")
-            continue
-        seen_rows.add(name)
-        if name not in labels:
-            labels.append(name)
-        for j, cell in enumerate(row[1 : len(header) + 1]):
-            text = _label(cell)
-            if not text or not header[j]:
-                continue
-            try:
-                value = float(cell) if isinstance(cell, int | float) else float(text)
-            except ValueError:
-                fail(
-                    f"row {n}, column {header[j]}",
-                    f"{text!r} is not a number — write 1 (or a weight) for a relationship, "
-                    "0 or nothing for none",
-                )
-                continue
-            if value != value or value in (float("inf"), float("-inf")):
-                fail(f"row {n}, column {header[j]}", f"{text!r} is not a number a map can hold")
-                continue
-            if value != 0:
-                cells.append((name, header[j], value, n, header[j]))
-    if problems:
-        raise MapInvalid(problems)
-    return Matrix(file, labels, cells)
+            self.fail(f"row {n}, column 1", "empty — every row needs the element's label")
+            return
+        if name in self.seen_rows:
+            self.fail(f"row {n}, column 1", f"{name!r} labels two rows — keep one")
+            return
+        self.seen_rows.add(name)
+        if name not in self.labels:
+            self.labels.append(name)
+        for j, cell in enumerate(row[1 : len(self.header) + 1]):
+            column = self.header[j]
+            value = self.number(n, column, cell)
+            if value:
+                self.cells.append((name, column, value, n, column))
+
+    def number(self, n: int, column: str, cell: Any) -> float | None:
+        """The cell's number, or None when it is empty (or has a problem)."""
+        text = _label(cell)
+        if not text or not column:
+            return None
+        try:
+            value = float(cell) if isinstance(cell, int | float) else float(text)
+        except ValueError:
+            self.fail(
+                f"row {n}, column {column}",
+                f"{text!r} is not a number — write 1 (or a weight) for a relationship, "
+                "0 or nothing for none",
+            )
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.fail(f"row {n}, column {column}", f"{text!r} is not a number a map can hold")
+            return None
+        return value
 
 
 def _flag(value: Any, name: str) -> bool | None:
@@ -196,11 +215,7 @@ def _flag(value: Any, name: str) -> bool | None:
 
 def _build(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
     matrix = read_matrix(data, file)
-    element = str(options.pop("element", None) or "stakeholder").strip().lower()
-    if element not in ("stakeholder", "factor"):
-        from sysmap.errors import UnknownOption
-
-        raise UnknownOption(f"element={element!r}: use stakeholder or factor")
+    element = element_option(options)
     directed = _flag(options.pop("directed", None), "directed")
     undirected = not directed if directed is not None else matrix.symmetric()
     elements = [{"Label": label, "Element": element} for label in matrix.labels]

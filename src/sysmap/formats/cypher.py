@@ -190,18 +190,8 @@ def _batches(rows: list[str]) -> Iterable[list[str]]:
         yield rows[i : i + _BATCH]
 
 
-def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
-    """The Cypher script that MERGEs the map into a graph database.
-
-    With ``replace`` the script first deletes what an earlier run stored for
-    this map id (its elements, relationships and loops), so elements removed
-    from the map disappear too.
-    """
-    mid = cypher_literal(m.id)
-    out = [
-        f"// sysmap map {json.dumps(m.id)}: run again to update (every statement MERGEs)",
-        "// Needs nothing but MERGE, MATCH, UNWIND and SET; labels and types are fixed.",
-    ]
+def _map_props(m: SystemMap) -> dict[str, Any]:
+    """The map's own fields as node properties; sections and nested fields as JSON text."""
     data = m.model_dump(mode="json", exclude_defaults=True)
     meta = {
         k: v
@@ -215,10 +205,18 @@ def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
     for k, v in meta.items():  # nested fields (privacy, scenarios …) as JSON text
         if isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict) for x in v)):
             meta[k] = json.dumps(v, ensure_ascii=False)
-    out.append(f"MERGE (m:SysmapMap {{id: {mid}}}) SET m += {cypher_map(meta)};")
-    if replace:
-        out.append(f"MATCH (n:SysmapElement {{map: {mid}}}) DETACH DELETE n;")
-        out.append(f"MATCH (n:SysmapLoop {{map: {mid}}}) DETACH DELETE n;")
+    return meta
+
+
+def _unwind(rows: list[str], statement: str) -> list[str]:
+    """One ``UNWIND`` of the rows (in batches) into the statement for each row."""
+    return [
+        "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n" + statement
+        for batch in _batches(rows)
+    ]
+
+
+def _element_statements(m: SystemMap, mid: str) -> list[str]:
     groups: dict[str, list[str]] = defaultdict(list)
     for s in m.stakeholders:
         props = _element_props(s.model_dump(mode="json", exclude_defaults=True))
@@ -229,13 +227,16 @@ def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
     for f in m.factors:
         props = _element_props(f.model_dump(mode="json", exclude_defaults=True))
         groups["Factor"].append(f"{{id: {cypher_literal(f.id)}, props: {cypher_map(props)}}}")
+    out = []
     for labels, rows in groups.items():
-        for batch in _batches(rows):
-            out.append(
-                "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n"
-                f"MERGE (n:SysmapElement:{labels} {{map: {mid}, id: row.id}}) "
-                "SET n += row.props;"
-            )
+        out += _unwind(
+            rows,
+            f"MERGE (n:SysmapElement:{labels} {{map: {mid}, id: row.id}}) SET n += row.props;",
+        )
+    return out
+
+
+def _relationship_statements(m: SystemMap, mid: str) -> list[str]:
     rels: dict[str, list[str]] = defaultdict(list)
     seen: dict[tuple[str, str, str], int] = defaultdict(int)
     for r in m.relationships:
@@ -251,24 +252,45 @@ def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
             f"{{key: {cypher_literal(key)}, source: {cypher_literal(r.source)}, "
             f"target: {cypher_literal(r.target)}, props: {cypher_map(props)}}}"
         )
+    out = []
     for rtype, rows in rels.items():
-        for batch in _batches(rows):
-            out.append(
-                "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n"
-                f"MATCH (a:SysmapElement {{map: {mid}, id: row.source}})\n"
-                f"MATCH (b:SysmapElement {{map: {mid}, id: row.target}})\n"
-                f"MERGE (a)-[r:{rtype} {{map: {mid}, key: row.key}}]->(b) SET r += row.props;"
-            )
+        out += _unwind(
+            rows,
+            f"MATCH (a:SysmapElement {{map: {mid}, id: row.source}})\n"
+            f"MATCH (b:SysmapElement {{map: {mid}, id: row.target}})\n"
+            f"MERGE (a)-[r:{rtype} {{map: {mid}, key: row.key}}]->(b) SET r += row.props;",
+        )
+    return out
+
+
+def _loop_statements(m: SystemMap, mid: str) -> list[str]:
     loops = []
     for lp in m.loops:
         props = lp.model_dump(mode="json", exclude_defaults=True)
         props.pop("id")
         loops.append(f"{{id: {cypher_literal(lp.id)}, props: {cypher_map(props)}}}")
-    for batch in _batches(loops):
-        out.append(
-            "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n"
-            f"MERGE (l:SysmapLoop {{map: {mid}, id: row.id}}) SET l += row.props;"
-        )
+    return _unwind(loops, f"MERGE (l:SysmapLoop {{map: {mid}, id: row.id}}) SET l += row.props;")
+
+
+def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
+    """The Cypher script that MERGEs the map into a graph database.
+
+    With ``replace`` the script first deletes what an earlier run stored for
+    this map id (its elements, relationships and loops), so elements removed
+    from the map disappear too.
+    """
+    mid = cypher_literal(m.id)
+    out = [
+        f"// sysmap map {json.dumps(m.id)}: run again to update (every statement MERGEs)",
+        "// Needs nothing but MERGE, MATCH, UNWIND and SET; labels and types are fixed.",
+        f"MERGE (m:SysmapMap {{id: {mid}}}) SET m += {cypher_map(_map_props(m))};",
+    ]
+    if replace:
+        out.append(f"MATCH (n:SysmapElement {{map: {mid}}}) DETACH DELETE n;")
+        out.append(f"MATCH (n:SysmapLoop {{map: {mid}}}) DETACH DELETE n;")
+    out += _element_statements(m, mid)
+    out += _relationship_statements(m, mid)
+    out += _loop_statements(m, mid)
     return "\n".join(out) + "\n"
 
 

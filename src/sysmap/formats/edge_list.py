@@ -45,7 +45,7 @@ from typing import Any
 from sysmap.errors import MapFileError, MapInvalid, UnknownOption
 from sysmap.formats._files import PathOrFile, read_text_input
 from sysmap.formats._results import ImportResult
-from sysmap.formats._table import Table, build_map, infer_value, normalise_header
+from sysmap.formats._table import Table, build_map, element_option, infer_value, normalise_header
 from sysmap.model import SystemMap
 from sysmap.problems import Problem, did_you_mean
 
@@ -120,6 +120,26 @@ def _where(headers: list[str], options: dict[str, Any], file: str) -> dict[str, 
     return found
 
 
+def _connection(cells: list[str], headers: list[str], rename: dict[int, str]) -> dict[str, Any]:
+    """One row as a connection record, its columns under the names sysmap reads."""
+    row: dict[str, Any] = {}
+    for i, header in enumerate(headers):
+        value = cells[i].strip() if i < len(cells) else ""
+        if not header or not value:
+            continue
+        key = rename.get(i, header)
+        if key == "attributes.weight":
+            row[key] = infer_value(value)
+        elif key == "Direction":
+            row[key] = "undirected" if value.lower() == "undirected" else value
+        elif normalise_header(key) == "directed":
+            if value.lower() in _FALSE:
+                row["Direction"] = "undirected"
+        else:
+            row[key] = value
+    return row
+
+
 def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     try:
@@ -131,9 +151,7 @@ def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
     headers = [h.strip() for h in rows[0]]
     named_type = options.get("type") is not None
     where = _where(headers, options, file)
-    element = str(options.pop("element", None) or "stakeholder").strip().lower()
-    if element not in ("stakeholder", "factor"):
-        raise UnknownOption(f"element={element!r}: use stakeholder or factor")
+    element = element_option(options)
     directed = str(options.pop("directed", "true")).strip().lower()
     if directed not in _TRUE | _FALSE:
         raise UnknownOption(f"directed={directed!r}: use true or false")
@@ -145,21 +163,7 @@ def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
     names: dict[str, None] = {}
     connections, numbers = [], []
     for n, cells in enumerate(body, start=2):
-        row: dict[str, Any] = {}
-        for i, header in enumerate(headers):
-            value = cells[i].strip() if i < len(cells) else ""
-            if not header or not value:
-                continue
-            key = rename.get(i, header)
-            if key == "attributes.weight":
-                row[key] = infer_value(value)
-            elif key == "Direction":
-                row[key] = "undirected" if value.lower() == "undirected" else value
-            elif normalise_header(key) == "directed":
-                if value.lower() in _FALSE:
-                    row["Direction"] = "undirected"
-            else:
-                row[key] = value
+        row = _connection(cells, headers, rename)
         for end in ("From", "To"):
             if end in row:
                 names.setdefault(row[end])
