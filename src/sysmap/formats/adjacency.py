@@ -34,7 +34,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from sysmap.errors import MapFileError, MapInvalid
+from sysmap.errors import MapFileError, MapInvalid, UnknownOption
 from sysmap.escape import spreadsheet_value
 from sysmap.formats._files import PathOrFile, read_bytes
 from sysmap.formats._results import ImportResult
@@ -81,7 +81,7 @@ class Matrix:
 def _rows(data: bytes, file: str) -> list[list[Any]]:
     """The cells of a CSV file, or of an XLSX file's first sheet."""
     if data[:2] == b"PK":
-        import openpyxl
+        import openpyxl  # heavy: loaded only for a workbook
 
         check_unzipped_size(data, file)  # a zip bomb is refused before unzipping
         try:
@@ -208,8 +208,6 @@ def _flag(value: Any, name: str) -> bool | None:
         return True
     if low in ("false", "no", "0"):
         return False
-    from sysmap.errors import UnknownOption
-
     raise UnknownOption(f"{name}={value!r}: use true or false")
 
 

@@ -58,7 +58,7 @@ SHEETS: tuple[str, ...] = ("elements", "connections", "loops", "map", "kinds")
 
 def _openpyxl() -> Any:
     try:
-        import openpyxl
+        import openpyxl  # heavy: loaded only when a workbook is read or written
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise MissingDependency(
             "spreadsheets need openpyxl — install it with: pip install openpyxl"
@@ -79,7 +79,7 @@ def generate_xlsx(m: SystemMap | None, *, template: bool = False) -> bytes:
 
 def _generate(m: SystemMap | None, template: bool) -> tuple[bytes, list[str]]:
     openpyxl = _openpyxl()
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as illegal
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as illegal  # heavy, as above
 
     if template or m is None:
         return _template(m), []
@@ -111,7 +111,7 @@ def _generate(m: SystemMap | None, template: bool) -> tuple[bytes, list[str]]:
 
 def _template(m: SystemMap | None) -> bytes:
     openpyxl = _openpyxl()
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.datavalidation import DataValidation  # heavy, as above
 
     kinds = sorted(CORE_KINDS) + ([k.id for k in m.kinds] if m is not None else [])
     lists = {
@@ -281,7 +281,7 @@ def _tables(data: bytes, file: str) -> dict[str, Table]:
     """
     check_unzipped_size(data, file)
     try:
-        import python_calamine
+        import python_calamine  # optional: the fast reader when it is installed
     except ImportError:  # pragma: no cover - python-calamine is a dependency
         return _tables_openpyxl(data, file)
     try:
