@@ -3,6 +3,8 @@ read up to the size limit of a map) or a file already open."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from typing import IO, Any
 
@@ -10,7 +12,7 @@ from sysmap.errors import MapFileError, OutputError
 from sysmap.mapfile import decode, max_file_bytes, read_limited
 from sysmap.storage import write_atomic
 
-__all__ = ["PathOrFile", "write_output", "read_bytes", "read_text_input", "as_bytes"]
+__all__ = ["PathOrFile", "write_output", "read_bytes", "read_text_input", "as_bytes", "csv_rows"]
 
 PathOrFile = str | os.PathLike[str] | IO[str] | IO[bytes]
 
@@ -73,3 +75,12 @@ def read_text_input(path_or_file: PathOrFile) -> tuple[str, str]:
 def as_bytes(text: str | bytes) -> bytes:
     """Text given to a reader of XML or workbooks, as the bytes it parses."""
     return text.encode("utf-8") if isinstance(text, str) else text
+
+
+def csv_rows(text: str, file: str) -> list[list[str]]:
+    """CSV text as rows of cells; a quoting error names its line."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise MapFileError(f"{file}: line {reader.line_num}: {exc} — check the quoting") from None

@@ -54,6 +54,8 @@ __all__ = [
     "WEIGHT_MODES",
     "slug",
     "element_option",
+    "build_from_sheets",
+    "build_from_rows",
 ]
 
 #: (field, header) for the elements sheet.
@@ -603,6 +605,52 @@ def build_map(
     if b.problems:
         raise MapInvalid(b.problems)
     return _validated(b, data, format)
+
+
+def build_from_sheets(
+    file: str,
+    tables: dict[str, Table],
+    *,
+    infer: bool = False,
+    format: str,
+    options: dict[str, Any],
+) -> ImportResult:
+    """:func:`build_map` for a workbook or a folder: its tables by sheet name
+    (``elements``, ``connections``, ``loops``, ``map``, ``kinds``)."""
+    return build_map(
+        file,
+        elements=tables.get("elements"),
+        connections=tables.get("connections"),
+        loops=tables.get("loops"),
+        meta=tables.get("map"),
+        kinds=tables.get("kinds"),
+        infer=infer,
+        format=format,
+        options=options,
+    )
+
+
+def build_from_rows(
+    file: str,
+    elements: list[dict[str, Any]],
+    connections: list[dict[str, Any]],
+    *,
+    style: str,
+    names: tuple[str, str],
+    extra: dict[str, Any] | None = None,
+    format: str,
+    options: dict[str, Any],
+) -> ImportResult:
+    """:func:`build_map` for a reader that made the element and connection records
+    itself; ``names`` are what a message calls a row of each (``node``, ``edge``)."""
+    return build_map(
+        file,
+        elements=Table(names[0], file, elements, style=style),
+        connections=Table(names[1], file, connections, style=style),
+        extra=extra,
+        format=format,
+        options=options,
+    )
 
 
 def _map_fields(

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sysmap.errors import MapFileError, MapInvalid
 from sysmap.formats._results import ImportResult
-from sysmap.formats._table import Table, build_map, connection_records, element_records
+from sysmap.formats._table import build_from_rows, connection_records, element_records
 from sysmap.mapfile import decode
 from sysmap.model import SystemMap
 from sysmap.problems import Problem
@@ -239,10 +239,12 @@ class XmlGraph:
         """The map the nodes and edges make, or every problem found reading them."""
         if self.problems:
             raise MapInvalid(self.problems)
-        return build_map(
+        return build_from_rows(
             self.file,
-            elements=Table("node", self.file, nodes, style="xml"),
-            connections=Table("edge", self.file, edges, style="xml"),
+            nodes,
+            edges,
+            style="xml",
+            names=("node", "edge"),
             extra=extra,
             format=format,
             options=options,

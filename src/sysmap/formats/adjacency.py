@@ -29,16 +29,15 @@ Example
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, UnknownOption
 from sysmap.escape import spreadsheet_value
-from sysmap.formats._files import PathOrFile, read_bytes
+from sysmap.formats._files import PathOrFile, csv_rows, read_bytes
 from sysmap.formats._results import ImportResult
-from sysmap.formats._table import Table, build_map, element_option
+from sysmap.formats._table import build_from_rows, element_option
 from sysmap.formats.xlsx import check_unzipped_size
 from sysmap.mapfile import decode
 from sysmap.model import SystemMap
@@ -96,11 +95,7 @@ def _rows(data: bytes, file: str) -> list[list[Any]]:
         wb.close()
         return rows
     text = decode(data, file)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        raise MapFileError(f"{file}: line {reader.line_num}: {exc} — check the quoting") from None
+    return csv_rows(text.lstrip("\ufeff"), file)
 
 
 def _label(value: Any) -> str:
@@ -233,10 +228,12 @@ def _build(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         if weighted:
             row["attributes.weight"] = int(value) if value.is_integer() else value
         connections.append(row)
-    result = build_map(
+    result = build_from_rows(
         file,
-        elements=Table("element", file, elements, style="xml"),
-        connections=Table("relationship", file, connections, style="xml"),
+        elements,
+        connections,
+        style="xml",
+        names=("element", "relationship"),
         format="adjacency",
         options=options,
     )

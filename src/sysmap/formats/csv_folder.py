@@ -32,9 +32,15 @@ from typing import Any
 
 from sysmap.errors import MapFileError, OutputError
 from sysmap.escape import spreadsheet_cell
-from sysmap.formats._files import PathOrFile, read_text_input
+from sysmap.formats._files import PathOrFile, csv_rows, read_text_input
 from sysmap.formats._results import ExportResult, ImportResult
-from sysmap.formats._table import Table, build_map, sheet_dropped, sheets, template_sheets
+from sysmap.formats._table import (
+    Table,
+    build_from_sheets,
+    sheet_dropped,
+    sheets,
+    template_sheets,
+)
 from sysmap.model import SystemMap
 from sysmap.storage import output_error, write_folder_atomic
 
@@ -98,11 +104,7 @@ def write_csv(
 
 
 def _table(name: str, text: str, file: str) -> Table:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise MapFileError(f"{file}: line {reader.line_num}: {exc} — check the quoting") from None
+    rows = csv_rows(text, file)
     if not rows:
         return Table(name, file, [], style="csv")
     headers = [h.strip() for h in rows[0]]
@@ -134,18 +136,7 @@ def _build(
             "(and connections.csv, loops.csv, map.csv, kinds.csv as needed)"
         )
     tables = {k: _table(k, v, names.get(k, f"{k}.csv")) for k, v in texts.items()}
-    result = build_map(
-        folder,
-        elements=tables.get("elements"),
-        connections=tables.get("connections"),
-        loops=tables.get("loops"),
-        meta=tables.get("map"),
-        kinds=tables.get("kinds"),
-        infer=True,
-        format="csv",
-        options=options,
-    )
-    return result
+    return build_from_sheets(folder, tables, infer=True, format="csv", options=options)
 
 
 def import_csv(path: PathOrFile, **options: Any) -> ImportResult:

@@ -38,12 +38,10 @@ Example
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, UnknownOption
-from sysmap.formats._files import PathOrFile, read_text_input
+from sysmap.formats._files import PathOrFile, csv_rows, read_text_input
 from sysmap.formats._results import ImportResult
 from sysmap.formats._table import Table, build_map, element_option, infer_value, normalise_header
 from sysmap.model import SystemMap
@@ -141,11 +139,7 @@ def _connection(cells: list[str], headers: list[str], rename: dict[int, str]) ->
 
 
 def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        rows = [r for r in reader if any(c.strip() for c in r)]
-    except csv.Error as exc:
-        raise MapFileError(f"{file}: line {reader.line_num}: {exc} — check the quoting") from None
+    rows = [r for r in csv_rows(text.lstrip("\ufeff"), file) if any(c.strip() for c in r)]
     if not rows:
         raise MapFileError(f"{file}: the file is empty — it needs a header row and one row a link")
     headers = [h.strip() for h in rows[0]]

@@ -52,16 +52,14 @@ By hand: frequency (4 + 2) / 2 = 3, × 5/4 = 3.75; trust r1 (4 + 3 + 4) / 3 =
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid
-from sysmap.formats._files import PathOrFile, read_text_input
+from sysmap.formats._files import PathOrFile, csv_rows, read_text_input
 from sysmap.formats._results import ImportResult
-from sysmap.formats._table import Table, build_map, normalise_header, slug
+from sysmap.formats._table import build_from_rows, normalise_header, slug
 from sysmap.model import SystemMap
 from sysmap.problems import Problem, did_you_mean
 
@@ -104,11 +102,7 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _read_rows(text: str, file: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise MapFileError(f"{file}: line {reader.line_num}: {exc} — check the quoting") from None
+    rows = csv_rows(text, file)
     if not rows:
         raise MapFileError(f"{file}: the file is empty — it needs a header row and answers")
     return rows
@@ -243,10 +237,12 @@ def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
     kind = options.pop("kind", None) or "collaborates"
     elements = [{"Id": ident, "Label": name, "Role": role} for ident, name in tally.names.items()]
     connections = [_connection(a, b, pair, kind) for (a, b), pair in tally.pairs.items()]
-    result = build_map(
+    result = build_from_rows(
         file,
-        elements=Table("organisations", file, elements, style="json"),
-        connections=Table("relationships", file, connections, style="json"),
+        elements,
+        connections,
+        style="json",
+        names=("organisations", "relationships"),
         format="survey",
         options=options,
     )
