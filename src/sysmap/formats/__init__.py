@@ -124,16 +124,16 @@ def register_export(
 
 
 def register_import(
-    name: str,
-    target: str | Callable[..., Any],
-    description: str,
-    *,
-    suffix: str = "",
-    folder: bool = False,
-    options: tuple[str, ...] = (),
+    name: str, target: str | Callable[..., Any], description: str, **details: Any
 ) -> None:
-    """Add an import format (or replace one of the same name)."""
-    IMPORT_FORMATS[name] = Format(name, description, target, suffix, folder, options)
+    """Add an import format (or replace one of the same name).
+
+    ``details`` are those of :func:`register_export` but ``binary`` (a reader
+    takes text or bytes alike): ``suffix``, ``folder``, ``options``.
+    """
+    if "binary" in details:
+        raise TypeError("register_import() has no binary: a reader takes text or bytes alike")
+    IMPORT_FORMATS[name] = Format(name, description, target, **details)
 
 
 #: Options every reader takes, for files that do not say (see docs/formats.md).

@@ -17,7 +17,7 @@ import datetime as _dt
 import functools
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -445,6 +445,18 @@ class _Builder:
     # problems by kind (file, column, message without its values), to list 20 of each
     listed: dict[tuple[str, str | None, str], list[Problem]] = field(default_factory=dict)
 
+    def keep(
+        self,
+        section: str,
+        items: list[dict[str, Any]],
+        item: dict[str, Any],
+        place: tuple[Table, int, dict[str, str]],
+    ) -> None:
+        """Add an item read from a row to its section, remembering the row and the
+        header of each field (to place a validation problem there)."""
+        self.where[(section, len(items))] = place
+        items.append(item)
+
     def fail(self, table: Table, index: int, header: str | None, message: str) -> None:
         problem = Problem(
             f"{table.place(index, header)}: {message}", file=table.file, code="import"
@@ -635,8 +647,8 @@ def build_from_rows(
     elements: list[dict[str, Any]],
     connections: list[dict[str, Any]],
     *,
-    style: str,
-    names: tuple[str, str],
+    style: str = "xml",
+    names: tuple[str, str] = ("element", "relationship"),
     extra: dict[str, Any] | None = None,
     format: str,
     options: dict[str, Any],
@@ -769,16 +781,28 @@ def _read_meta(b: _Builder, meta: Table, data: dict[str, Any]) -> None:
             b.meta_rows[key] = (meta, i)
 
 
-def _read_kinds(b: _Builder, kinds: Table) -> list[dict[str, Any]]:
-    lookup = _lookup(KIND_COLUMNS, "kinds")
-    out: list[dict[str, Any]] = []
-    for i, row in enumerate(kinds.rows):
-        known, attrs, headers = _fields(b, kinds, i, row, lookup)
+_KIND_HEADERS = "Id, Description, Voice"
+_LOOP_HEADERS = "Id, Label, Path, Type, Description"  # Effect is rare: not offered
+
+
+def _known_fields(
+    b: _Builder, table: Table, sheet: str, columns: tuple[tuple[str, str], ...], use: str
+) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+    """(row index, fields, headers) of each row with fields, for a sheet that has no
+    free attributes: any other column is a problem (``use`` names the right ones)."""
+    lookup = _lookup(columns, sheet)
+    for i, row in enumerate(table.rows):
+        known, attrs, headers = _fields(b, table, i, row, lookup)
         for h in attrs:
-            b.fail(kinds, i, h, "unknown column — use Id, Description, Voice")
+            b.fail(table, i, h, f"unknown column — use {use}")
         if known:
-            b.where[("kinds", len(out))] = (kinds, i, headers)
-            out.append(known)
+            yield i, known, headers
+
+
+def _read_kinds(b: _Builder, kinds: Table) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i, known, headers in _known_fields(b, kinds, "kinds", KIND_COLUMNS, _KIND_HEADERS):
+        b.keep("kinds", out, known, (kinds, i, headers))
     return out
 
 
@@ -833,8 +857,7 @@ def _read_elements(
             )
             continue
         section, target = parts[element]
-        b.where[(section, len(target))] = (table, i, headers)
-        target.append(known)
+        b.keep(section, target, known, (table, i, headers))
 
 
 def _element_id(
@@ -1083,8 +1106,7 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
             known["evidence"] = evidence
         if attrs:
             known["attributes"] = attrs
-        b.where[("relationships", len(out))] = (table, i, headers)
-        out.append(known)
+        b.keep("relationships", out, known, (table, i, headers))
     return out
 
 
@@ -1159,14 +1181,8 @@ def _evidence(value: Any) -> list[Any] | str:
 
 
 def _read_loops(b: _Builder, table: Table, resolve: Resolver) -> list[dict[str, Any]]:
-    lookup = _lookup(LOOP_COLUMNS, "loops")
     out: list[dict[str, Any]] = []
-    for i, row in enumerate(table.rows):
-        known, attrs, headers = _fields(b, table, i, row, lookup)
-        for h in attrs:
-            b.fail(table, i, h, "unknown column — use Id, Label, Path, Type, Description")
-        if not known:
-            continue
+    for i, known, headers in _known_fields(b, table, "loops", LOOP_COLUMNS, _LOOP_HEADERS):
         if "name" in known and "id" not in known:
             known["id"] = slug(_text(known["name"]), f"loop-{i + 1}")
         path = []
@@ -1185,8 +1201,7 @@ def _read_loops(b: _Builder, table: Table, resolve: Resolver) -> list[dict[str, 
                 known[key] = _text(known[key])
         if isinstance(known.get("type"), str):
             known["type"] = known["type"].lower()
-        b.where[("loops", len(out))] = (table, i, headers)
-        out.append(known)
+        b.keep("loops", out, known, (table, i, headers))
     return out
 
 

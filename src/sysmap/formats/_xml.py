@@ -11,6 +11,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from sysmap.errors import MapFileError, MapInvalid
+from sysmap.formats._files import as_bytes
 from sysmap.formats._results import ImportResult
 from sysmap.formats._table import build_from_rows, connection_records, element_records
 from sysmap.mapfile import decode
@@ -20,6 +21,7 @@ from sysmap.problems import Problem
 __all__ = [
     "node_columns",
     "edge_columns",
+    "graph_columns",
     "column_type",
     "xml_text",
     "xml_attr",
@@ -120,6 +122,15 @@ def edge_columns(
     rows = _rename(rows, EDGE_NAMES)
     names = [EDGE_NAMES.get(h, h) for h in headers if h not in ("Id", "From", "To")]
     return [(n, column_type(r.get(n) for r in rows)) for n in names], rows
+
+
+def graph_columns(
+    m: SystemMap, *, measures: bool = True
+) -> tuple[
+    list[tuple[str, str]], list[dict[str, Any]], list[tuple[str, str]], list[dict[str, Any]]
+]:
+    """Node columns and records, then edge columns and records (see :func:`edge_columns`)."""
+    return (*node_columns(m), *edge_columns(m, measures=measures))
 
 
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -251,8 +262,9 @@ class XmlGraph:
         )
 
 
-def read_xml_graph(data: bytes, file: str, root_tag: str, what: str) -> XmlGraph:
+def read_xml_graph(text: str | bytes, file: str, root_tag: str, what: str) -> XmlGraph:
     """Parse the XML of a graph file, refusing one that is not ``<root_tag>`` with a graph."""
+    data = as_bytes(text)
     check_utf8(data, file)
     try:
         root = ET.fromstring(data)

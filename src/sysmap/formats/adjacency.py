@@ -35,7 +35,7 @@ from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, UnknownOption
 from sysmap.escape import spreadsheet_value
-from sysmap.formats._files import PathOrFile, csv_rows, read_bytes
+from sysmap.formats._files import PathOrFile, as_bytes, csv_rows, read_bytes
 from sysmap.formats._results import ImportResult
 from sysmap.formats._table import build_from_rows, element_option
 from sysmap.formats.xlsx import check_unzipped_size
@@ -228,15 +228,7 @@ def _build(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         if weighted:
             row["attributes.weight"] = int(value) if value.is_integer() else value
         connections.append(row)
-    result = build_from_rows(
-        file,
-        elements,
-        connections,
-        style="xml",
-        names=("element", "relationship"),
-        format="adjacency",
-        options=options,
-    )
+    result = build_from_rows(file, elements, connections, format="adjacency", options=options)
     if undirected and directed is None:
         result.assumed.insert(
             0,
@@ -252,8 +244,7 @@ def _build(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
 
 def parse_adjacency(text: str | bytes, file: str = "<adjacency>", **options: Any) -> SystemMap:
     """Build a map from adjacency-matrix CSV text (options as :func:`import_adjacency`)."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return _build(data, file, dict(options)).map
+    return _build(as_bytes(text), file, dict(options)).map
 
 
 def import_adjacency(path_or_file: PathOrFile, **options: Any) -> ImportResult:

@@ -9,15 +9,17 @@ that read as numbers or ``true``/``false`` become numbers and booleans.
 
 Example
 -------
->>> import tempfile
->>> from sysmap.model import Relationship, Stakeholder, SystemMap
->>> m = SystemMap(id="m", title="M", guiding_question="Q?",
-...     stakeholders=[Stakeholder(id="a", name="A", role="beneficiary"),
-...                   Stakeholder(id="b", name="B", role="leader")],
-...     relationships=[Relationship(source="a", target="b", kind="feedback")])
+>>> import os, tempfile
+>>> from sysmap.model import Factor, Relationship, Stakeholder, SystemMap
+>>> m = SystemMap(id="shelter", title="Shelter", guiding_question="Who finds a bed?",
+...     stakeholders=[Stakeholder(id="guest", name="Guest", role="beneficiary")],
+...     factors=[Factor(id="beds", name="Beds free tonight")],
+...     relationships=[Relationship(source="beds", target="guest", kind="influences")])
 >>> folder = tempfile.mkdtemp()
 >>> write_csv(m, folder).dropped
 []
+>>> sorted(os.listdir(folder))
+['connections.csv', 'elements.csv', 'map.csv']
 >>> read_csv(folder) == m
 True
 """

@@ -21,12 +21,15 @@ attribute ``color``, and an edge label that is not a core kind the attribute
 Example
 -------
 >>> from sysmap.model import Relationship, Stakeholder, SystemMap
->>> m = SystemMap(id="m", title="M", guiding_question="Q?",
-...     stakeholders=[Stakeholder(id="a", name="A", role="beneficiary", power=1),
-...                   Stakeholder(id="b", name="B", role="leader")],
-...     relationships=[Relationship(source="a", target="b", kind="feedback", direction="mutual")])
+>>> m = SystemMap(id="clinic", title="Clinic", guiding_question="Who is heard?",
+...     stakeholders=[Stakeholder(id="nurse", name="Nurse", role="provider", interest=4),
+...                   Stakeholder(id="board", name="Board", role="leader")],
+...     relationships=[Relationship(source="nurse", target="board", kind="collaborates",
+...                                 direction="mutual")])
 >>> text = generate_gexf(m)
->>> parse_gexf(text, id="m", guiding_question="Q?") == m
+>>> '<edge id="#0" source="nurse" target="board" label="collaborates" type="mutual">' in text
+True
+>>> parse_gexf(text, id="clinic", guiding_question="Who is heard?") == m
 True
 """
 
@@ -36,13 +39,12 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from sysmap.formats._dropped import dropped_fields
-from sysmap.formats._files import PathOrFile, as_bytes, read_bytes, write_output
+from sysmap.formats._files import PathOrFile, read_bytes, write_output
 from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._xml import (
     XmlCleaner,
     XmlGraph,
-    edge_columns,
-    node_columns,
+    graph_columns,
     read_xml_graph,
     typed,
     xml_attr,
@@ -71,8 +73,7 @@ def dropped(m: SystemMap) -> list[str]:
 
 def _generate(m: SystemMap) -> tuple[str, list[str]]:
     clean = XmlCleaner()
-    ncols, nodes = node_columns(m)
-    ecols, edges = edge_columns(m, measures=False)
+    ncols, nodes, ecols, edges = graph_columns(m, measures=False)
     ncols = [(n, t) for n, t in ncols if n != "label"]
     ecols = [(n, t) for n, t in ecols if n != "direction"]
     out = [
@@ -194,7 +195,7 @@ class _Reader:
         return row
 
 
-def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
+def _parse(data: str | bytes, file: str, options: dict[str, Any]) -> ImportResult:
     doc = read_xml_graph(data, file, "gexf", "GEXF")
     reader = _Reader(doc)
     graph, q = doc.graph, doc.q
@@ -230,13 +231,12 @@ def _viz(el: ET.Element, row: dict[str, Any]) -> None:
 
 def parse_gexf(text: str | bytes, file: str = "<gexf>", **options: Any) -> SystemMap:
     """Read a map from GEXF text."""
-    return _parse(as_bytes(text), file, options).map
+    return _parse(text, file, options).map
 
 
 def import_gexf(path_or_file: PathOrFile, **options: Any) -> ImportResult:
     """Read a GEXF file; the result holds the map and any warnings."""
-    data, name = read_bytes(path_or_file)
-    return _parse(data, name, options)
+    return _parse(*read_bytes(path_or_file), options)
 
 
 def read_gexf(path_or_file: PathOrFile, **options: Any) -> SystemMap:

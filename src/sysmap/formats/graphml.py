@@ -44,13 +44,12 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from sysmap.formats._dropped import MAP_FIELDS, SECTIONS
-from sysmap.formats._files import PathOrFile, as_bytes, read_bytes, write_output
+from sysmap.formats._files import PathOrFile, read_bytes, write_output
 from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._xml import (
     XmlCleaner,
     XmlGraph,
-    edge_columns,
-    node_columns,
+    graph_columns,
     read_xml_graph,
     xml_attr,
     xml_text,
@@ -75,8 +74,7 @@ def _graph_data(m: SystemMap) -> list[tuple[str, str, Any]]:
 
 def _generate(m: SystemMap) -> tuple[str, list[str]]:
     clean = XmlCleaner()
-    ncols, nodes = node_columns(m)
-    ecols, edges = edge_columns(m)
+    ncols, nodes, ecols, edges = graph_columns(m)
     if any("id" in row for row in edges):
         # as data too: not every reader keeps a GraphML edge's id attribute
         ecols.insert(0, ("relationship_id", "string"))
@@ -207,7 +205,7 @@ class _Reader:
         return row
 
 
-def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
+def _parse(data: str | bytes, file: str, options: dict[str, Any]) -> ImportResult:
     doc = read_xml_graph(data, file, "graphml", "GraphML")
     reader = _Reader(doc)
     extra = reader.map_fields()
@@ -237,13 +235,12 @@ def _yed_label(data: ET.Element, tag: str) -> str:
 
 def parse_graphml(text: str | bytes, file: str = "<graphml>", **options: Any) -> SystemMap:
     """Read a map from GraphML text."""
-    return _parse(as_bytes(text), file, options).map
+    return _parse(text, file, options).map
 
 
 def import_graphml(path_or_file: PathOrFile, **options: Any) -> ImportResult:
     """Read a GraphML file; the result holds the map and any warnings."""
-    data, name = read_bytes(path_or_file)
-    return _parse(data, name, options)
+    return _parse(*read_bytes(path_or_file), options)
 
 
 def read_graphml(path_or_file: PathOrFile, **options: Any) -> SystemMap:
