@@ -28,6 +28,7 @@ from sysmap.formats._dropped import SECTIONS, dropped_fields
 from sysmap.formats._results import ImportResult
 from sysmap.model import CORE_KINDS, SystemMap
 from sysmap.problems import Problem, did_you_mean, path_to_str
+from sysmap.render import plural
 from sysmap.validate import MAX_PER_KIND, validate_data
 
 __all__ = [
@@ -828,7 +829,7 @@ def _read_elements(
             continue
         name = _text(name)
         known["name"] = name
-        ident = _element_id(b, table, i, known, headers, first_row)
+        ident = _element_id(b, _Row(table, i, known, headers), first_row)
         if ident is None:
             continue
         first_row[ident] = i
@@ -860,16 +861,20 @@ def _read_elements(
         b.keep(section, target, known, (table, i, headers))
 
 
-def _element_id(
-    b: _Builder,
-    table: Table,
-    i: int,
-    known: dict[str, Any],
-    headers: dict[str, str],
-    first_row: dict[str, int],
-) -> str | None:
+@dataclass
+class _Row:
+    """A row being read: its table and index, its fields and the header of each."""
+
+    table: Table
+    index: int
+    known: dict[str, Any]
+    headers: dict[str, str]
+
+
+def _element_id(b: _Builder, row: _Row, first_row: dict[str, int]) -> str | None:
     """The element's map id (from its Id, or made from its label), or None with a
     problem when an earlier row has it."""
+    table, i, known, headers = row.table, row.index, row.known, row.headers
     name = known["name"]
     if "id" in known:
         ident = _text(known["id"])
@@ -982,21 +987,21 @@ def _say_assumed(b: _Builder, relationships: list[dict[str, Any]]) -> None:
     if b.aliases:
         first = next(iter(b.aliases.items()))
         b.assumed.append(
-            f"{_count(len(b.aliases), 'id')} could not be map ids (spaces or other characters) and "
+            f"{plural(len(b.aliases), 'id')} could not be map ids (spaces or other characters) and "
             f"were made from the labels, e.g. {first[0]!r} became {first[1]!r}; the label "
             "stays the name"
         )
     if b.defaulted:
         b.assumed.append(
-            f"{_count(b.defaulted, 'stakeholder')} had no role and were given role {b.role}"
+            f"{plural(b.defaulted, 'stakeholder')} had no role and were given role {b.role}"
         )
     if b.kind_defaulted:
         b.assumed.append(
-            f"{_count(b.kind_defaulted, 'relationship')} had no kind and were given kind {b.kind}"
+            f"{plural(b.kind_defaulted, 'relationship')} had no kind and were given kind {b.kind}"
         )
     if b.made_mutual:
         b.assumed.append(
-            f"{_count(b.made_mutual, 'undirected edge')} read as mutual (a mutual "
+            f"{plural(b.made_mutual, 'undirected edge')} read as mutual (a mutual "
             "relationship counts both ways in every analysis)"
         )
     _apply_weights(b, relationships)
@@ -1016,7 +1021,7 @@ def _apply_weights(b: _Builder, relationships: list[dict[str, Any]]) -> None:
     values = [float(r["attributes"]["weight"]) for r in rows]
     low, high = min(values), max(values)
     span = f"{fmt_weight(low)} to {fmt_weight(high)}" if low != high else fmt_weight(low)
-    kept = f"{_count(len(rows), 'weight')} ({span}) kept as the attribute weight"
+    kept = f"{plural(len(rows), 'weight')} ({span}) kept as the attribute weight"
     if b.weights == "keep":
         b.assumed.append(kept)
         return
@@ -1040,10 +1045,6 @@ def _apply_weights(b: _Builder, relationships: list[dict[str, Any]]) -> None:
             "use --weights rescale (-O weights=rescale) for strength = weight × 5 / "
             f"{fmt_weight(max(abs(low), abs(high)))}"
         )
-
-
-def _count(n: int, word: str) -> str:
-    return f"1 {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def fmt_weight(value: float) -> str:
@@ -1089,7 +1090,7 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
         known, attrs, headers = _fields(b, table, i, row, lookup)
         if not known and not attrs:
             continue
-        if not _connection_ends(b, table, i, known, headers, resolve):
+        if not _connection_ends(b, _Row(table, i, known, headers), resolve):
             continue
         direction = known.get("direction")
         if isinstance(direction, str) and direction.lower() in _UNDIRECTED:
@@ -1110,16 +1111,10 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
     return out
 
 
-def _connection_ends(
-    b: _Builder,
-    table: Table,
-    i: int,
-    known: dict[str, Any],
-    headers: dict[str, str],
-    resolve: Resolver,
-) -> bool:
+def _connection_ends(b: _Builder, row: _Row, resolve: Resolver) -> bool:
     """From, To (as element ids) and kind of a connection; False, with problems, when
     one is missing or names no element."""
+    table, i, known, headers = row.table, row.index, row.known, row.headers
     ok = True
     for end in ("from", "to"):
         if _empty(known.get(end)):
