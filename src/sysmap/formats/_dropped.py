@@ -66,7 +66,9 @@ def dropped_fields(
     ['community', 'guiding_question', 'stakeholders[].power']
     """
     out: list[str] = []
-    data = m.model_dump(exclude_defaults=True)
+    # only the map's own fields and sections: dumping the parts too would cost as much
+    # as the export itself on a large map
+    data = m.model_dump(include={*MAP_FIELDS, *SECTIONS}, exclude_defaults=True)
     carried = set(map_fields)
     if "*" not in carried:
         out += sorted(k for k in MAP_FIELDS if k in data and k not in carried)

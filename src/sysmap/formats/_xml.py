@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -12,6 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sysmap.errors import MapFileError, MapInvalid
 from sysmap.formats._files import as_bytes
+from sysmap.formats._json_text import json_text
 from sysmap.formats._results import ImportResult
 from sysmap.formats._table import build_from_rows, connection_records, element_records
 from sysmap.mapfile import decode
@@ -163,7 +163,7 @@ def value_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value)
     return str(value)
 
 

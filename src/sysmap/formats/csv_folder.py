@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sysmap.errors import MapFileError, OutputError
-from sysmap.escape import spreadsheet_cell
+from sysmap.escape import FORMULA_START, spreadsheet_cell
 from sysmap.formats._files import PathOrFile, csv_rows, read_text_input
 from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._table import (
@@ -52,14 +52,26 @@ __all__ = ["generate_csv", "write_csv", "parse_csv", "read_csv", "import_csv", "
 SHEETS: tuple[str, ...] = ("elements", "connections", "loops", "map", "kinds")
 
 
+#: First characters of text that :func:`spreadsheet_cell` looks at more closely.
+_CHECK_FIRST = frozenset((*FORMULA_START, "'"))
+
+
 def _text(headers: list[str], rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow([spreadsheet_cell(h) for h in headers])
     for row in rows:
-        w.writerow(
-            ["" if row.get(h) is None else spreadsheet_cell(_cell(row.get(h))) for h in headers]
-        )
+        cells: list[Any] = list(map(row.get, headers))
+        for i, v in enumerate(cells):
+            # None and whole numbers go as they are (the writer writes them as the
+            # text below would); text only when it could start a formula
+            c = v.__class__
+            if c is str:
+                if v[:1] in _CHECK_FIRST:
+                    cells[i] = spreadsheet_cell(v)
+            elif v is not None and c is not int:
+                cells[i] = spreadsheet_cell(_cell(v))
+        w.writerow(cells)
     return out.getvalue()
 
 

@@ -53,6 +53,7 @@ from typing import Any
 
 from sysmap.formats._dropped import SECTIONS
 from sysmap.formats._files import PathOrFile, write_output
+from sysmap.formats._json_text import json_text
 from sysmap.formats._results import ExportResult
 from sysmap.model import CORE_KINDS, SystemMap
 
@@ -158,7 +159,7 @@ def _attrs(attributes: dict[str, Any]) -> dict[str, Any]:
     copies = {
         f"attr_{k}": v for k, v in attributes.items() if v is not None and _PLAIN_ATTR.match(k)
     }
-    return {"attributes": json.dumps(attributes, ensure_ascii=False), **copies}
+    return {"attributes": json_text(attributes), **copies}
 
 
 def _element_props(data: dict[str, Any]) -> dict[str, Any]:
@@ -180,7 +181,7 @@ def _relationship_props(r: Any) -> dict[str, Any]:
     for k, v in (data.pop("change", None) or {}).items():
         data[f"change_{k}"] = v
     if "evidence" in data:
-        data["evidence"] = json.dumps(data["evidence"], ensure_ascii=False)
+        data["evidence"] = json_text(data["evidence"])
     attrs = data.pop("attributes", {}) or {}
     return {**data, **_attrs(attrs)}
 
@@ -192,7 +193,8 @@ def _batches(rows: list[str]) -> Iterable[list[str]]:
 
 def _map_props(m: SystemMap) -> dict[str, Any]:
     """The map's own fields as node properties; sections and nested fields as JSON text."""
-    data = m.model_dump(mode="json", exclude_defaults=True)
+    parts = {"stakeholders", "factors", "relationships", "loops"}  # written as nodes
+    data = m.model_dump(mode="json", exclude=parts, exclude_defaults=True)
     meta = {
         k: v
         for k, v in data.items()
@@ -200,11 +202,11 @@ def _map_props(m: SystemMap) -> dict[str, Any]:
     }
     for k in ("kinds", *SECTIONS):
         if k in data:
-            meta[k] = json.dumps(data[k], ensure_ascii=False)
+            meta[k] = json_text(data[k])
     meta.pop("sysmap", None)
     for k, v in meta.items():  # nested fields (privacy, scenarios …) as JSON text
         if isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict) for x in v)):
-            meta[k] = json.dumps(v, ensure_ascii=False)
+            meta[k] = json_text(v)
     return meta
 
 

@@ -45,6 +45,7 @@ from typing import Any
 
 from sysmap.formats._dropped import MAP_FIELDS, SECTIONS
 from sysmap.formats._files import PathOrFile, read_bytes, write_output
+from sysmap.formats._json_text import json_text
 from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._xml import (
     XmlCleaner,
@@ -63,12 +64,11 @@ _JSON_SECTIONS = ("kinds", "loops", *SECTIONS)
 
 
 def _graph_data(m: SystemMap) -> list[tuple[str, str, Any]]:
-    data = m.model_dump(mode="json", exclude_defaults=True)
+    # the map's own fields and sections only: its parts are the nodes and edges
+    data = m.model_dump(mode="json", include={*MAP_FIELDS, *_JSON_SECTIONS}, exclude_defaults=True)
     out: list[tuple[str, str, Any]] = [("map_id", "string", m.id)]
     out += [(f, "string", data[f]) for f in MAP_FIELDS if f != "id" and f in data]
-    out += [
-        (s, "string", json.dumps(data[s], ensure_ascii=False)) for s in _JSON_SECTIONS if s in data
-    ]
+    out += [(s, "string", json_text(data[s])) for s in _JSON_SECTIONS if s in data]
     return out
 
 
