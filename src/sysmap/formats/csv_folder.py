@@ -69,6 +69,9 @@ def _text(headers: list[str], rows: list[dict[str, Any]]) -> str:
             if c is str:
                 if v[:1] in _CHECK_FIRST:
                     cells[i] = spreadsheet_cell(v)
+            elif c is float:  # a number, never a formula: only 3.0 is written as 3
+                if v.is_integer():
+                    cells[i] = str(int(v))
             elif v is not None and c is not int:
                 cells[i] = spreadsheet_cell(_cell(v))
         w.writerow(cells)
