@@ -1252,22 +1252,17 @@ def _relocate(b: _Builder, p: Problem) -> Problem:
                 header = headers.get(rest[0])
             if header is None:
                 header = dict(ELEMENT_COLUMNS + CONNECTION_COLUMNS).get(rest[0], rest[0])
-        return Problem(
-            f"{table.place(index, header)}: {p.message}",
-            file=table.file,
-            severity=p.severity,
-            code=p.code,
-            more=p.more,
-        )
+        return _placed(p, table, table.place(index, header))
     if len(path) == 1 and str(path[0]) in b.meta_rows:
         table, index = b.meta_rows[str(path[0])]
-        return Problem(
-            f"{table.place(index, 'Value')}: {p.message}",
-            file=table.file,
-            severity=p.severity,
-            code=p.code,
-            more=p.more,
-        )
+        return _placed(p, table, table.place(index, "Value"))
     return Problem(
         p.message, path=p.path, file=b.file, severity=p.severity, code=p.code, more=p.more
+    )
+
+
+def _placed(p: Problem, table: Table, place: str) -> Problem:
+    """The problem, its message starting with its place in the table."""
+    return Problem(
+        f"{place}: {p.message}", file=table.file, severity=p.severity, code=p.code, more=p.more
     )
