@@ -16,7 +16,7 @@ from helpers import EXAMPLES
 from sysmap.cli import main
 from sysmap.errors import UnknownFormat
 from sysmap.formats import EXPORT_FORMATS, export_map, import_map
-from sysmap.formats._common import strip_dropped
+from sysmap.formats._dropped import strip_dropped
 from sysmap.validate import load_map
 
 MAPS = sorted(p.name for p in EXAMPLES.glob("*.yaml"))

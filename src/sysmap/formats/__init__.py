@@ -54,7 +54,8 @@ from typing import Any
 
 from sysmap._gc import gc_paused
 from sysmap.errors import UnknownFormat, UnknownOption
-from sysmap.formats._common import ExportResult, ImportResult, PathOrFile
+from sysmap.formats._files import PathOrFile
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean, one_of
 from sysmap.redact import redact_map, redaction_notes, wants_redaction
@@ -94,7 +95,8 @@ class Format:
         if callable(self.target):
             return self.target
         module, _, attr = self.target.partition(":")
-        return getattr(importlib.import_module(module), attr)
+        found: Callable[..., Any] = getattr(importlib.import_module(module), attr)
+        return found
 
 
 #: Export formats by name: ``fn(map, path_or_file, **options) -> ExportResult``.
@@ -122,16 +124,16 @@ def register_export(
 
 
 def register_import(
-    name: str,
-    target: str | Callable[..., Any],
-    description: str,
-    *,
-    suffix: str = "",
-    folder: bool = False,
-    options: tuple[str, ...] = (),
+    name: str, target: str | Callable[..., Any], description: str, **details: Any
 ) -> None:
-    """Add an import format (or replace one of the same name)."""
-    IMPORT_FORMATS[name] = Format(name, description, target, suffix, folder, options)
+    """Add an import format (or replace one of the same name).
+
+    ``details`` are those of :func:`register_export` but ``binary`` (a reader
+    takes text or bytes alike): ``suffix``, ``folder``, ``options``.
+    """
+    if "binary" in details:
+        raise TypeError("register_import() has no binary: a reader takes text or bytes alike")
+    IMPORT_FORMATS[name] = Format(name, description, target, **details)
 
 
 #: Options every reader takes, for files that do not say (see docs/formats.md).
@@ -167,7 +169,9 @@ def _find(registry: dict[str, Format], name: str, what: str) -> Format:
     raise UnknownFormat(
         f"unknown {what} format {name!r}"
         + (f" — did you mean {hint!r}?" if hint else " —")
-        + f" Use one of {one_of(names)}"
+        + f" Use one of {one_of(names)}",
+        value=name,
+        choices=names,
     )
 
 
@@ -250,77 +254,51 @@ def import_map(format: str, path_or_file: PathOrFile, **options: Any) -> ImportR
     return result
 
 
-_M = "sysmap.formats."
-_EXPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
-    ("csv", "csv_folder:write_csv", "a folder of Kumu-style CSV files", {"folder": True}),
-    (
-        "xlsx",
-        "xlsx:write_xlsx",
-        "an Excel workbook, Kumu-style sheets",
-        {"suffix": ".xlsx", "options": ("template",), "binary": True},
-    ),
-    ("kumu", "kumu:write_kumu", "Kumu JSON", {"suffix": ".json"}),
-    ("graphml", "graphml:write_graphml", "GraphML with typed attributes", {"suffix": ".graphml"}),
-    ("gexf", "gexf:write_gexf", "GEXF 1.3 for Gephi", {"suffix": ".gexf"}),
-    ("node-link", "node_link:write_node_link", "networkx node-link JSON", {"suffix": ".json"}),
-    ("mermaid", "mermaid:write_mermaid", "a Mermaid flowchart", {"suffix": ".mmd"}),
+#: The built-in formats, one line each: name, module, file suffix, what its export
+#: writes and what its import reads ("" where the format has no such direction). The
+#: functions are ``write_<name>`` and ``import_<name>`` in ``sysmap.formats.<module>``.
+_BUILT_IN: tuple[tuple[str, str, str, str, str], ...] = (
+    ("csv", "csv_folder", "", "a folder of Kumu-style CSV files", "="),
+    ("xlsx", "xlsx", ".xlsx", "an Excel workbook, Kumu-style sheets", "="),
+    ("kumu", "kumu", ".json", "Kumu JSON", "="),
+    ("graphml", "graphml", ".graphml", "GraphML with typed attributes", "GraphML"),
+    ("gexf", "gexf", ".gexf", "GEXF 1.3 for Gephi", "GEXF"),
+    ("node-link", "node_link", ".json", "networkx node-link JSON", ""),
+    ("mermaid", "mermaid", ".mmd", "a Mermaid flowchart", ""),
     (
         "mental-modeler",
-        "mental_modeler:write_mental_modeler",
+        "mental_modeler",
+        ".csv",
         "the key-factor model as a Mental Modeler CSV matrix",
-        {"suffix": ".csv"},
-    ),
-    (
-        "svg",
-        "svg:write_svg",
-        "a static picture of the map for printed reports",
-        {"suffix": ".svg", "options": ("redact",)},
-    ),
-    (
-        "cypher",
-        "cypher:write_cypher",
-        "a Cypher script that MERGEs the map into Neo4j",
-        {"suffix": ".cypher", "options": ("replace",)},
-    ),
-)
-_IMPORTS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
-    ("csv", "csv_folder:import_csv", "a folder of Kumu-style CSV files", {"folder": True}),
-    ("xlsx", "xlsx:import_xlsx", "an Excel workbook, Kumu-style sheets", {"suffix": ".xlsx"}),
-    ("kumu", "kumu:import_kumu", "Kumu JSON", {"suffix": ".json"}),
-    ("graphml", "graphml:import_graphml", "GraphML", {"suffix": ".graphml"}),
-    ("gexf", "gexf:import_gexf", "GEXF", {"suffix": ".gexf"}),
-    (
-        "mental-modeler",
-        "mental_modeler:import_mental_modeler",
         "a Mental Modeler CSV matrix (fuzzy cognitive map)",
-        {"suffix": ".csv"},
     ),
-    (
-        "adjacency",
-        "adjacency:import_adjacency",
-        "an adjacency matrix in CSV or XLSX",
-        {"suffix": ".csv", "options": ("element", "directed")},
-    ),
-    (
-        "edge-list",
-        "edge_list:import_edge_list",
-        "an edge list CSV, columns mapped with options",
-        {
-            "suffix": ".csv",
-            "options": ("source", "target", "type", "weight", "directed", "element"),
-        },
-    ),
-    (
-        "survey",
-        "survey:import_survey",
-        "a PARTNER-style relationship survey CSV",
-        {"suffix": ".csv", "options": ("role", "kind")},
-    ),
+    ("svg", "svg", ".svg", "a static picture of the map for printed reports", ""),
+    ("cypher", "cypher", ".cypher", "a Cypher script that MERGEs the map into Neo4j", ""),
+    ("adjacency", "adjacency", ".csv", "", "an adjacency matrix in CSV or XLSX"),
+    ("edge-list", "edge_list", ".csv", "", "an edge list CSV, columns mapped with options"),
+    ("survey", "survey", ".csv", "", "a PARTNER-style relationship survey CSV"),
 )
-for _name, _target, _about, _kw in _EXPORTS:
-    register_export(_name, _M + _target, _about, **_kw)
-for _name, _target, _about, _kw in _IMPORTS:
-    register_import(_name, _M + _target, _about, **_kw)
+#: What sets a built-in format apart, by direction: folders, bytes, options.
+_EXPORT_EXTRAS: dict[str, dict[str, Any]] = {
+    "csv": {"folder": True},
+    "xlsx": {"options": ("template",), "binary": True},
+    "svg": {"options": ("redact",)},
+    "cypher": {"options": ("replace",)},
+}
+_IMPORT_EXTRAS: dict[str, dict[str, Any]] = {
+    "csv": {"folder": True},
+    "adjacency": {"options": ("element", "directed")},
+    "edge-list": {"options": ("source", "target", "type", "weight", "directed", "element")},
+    "survey": {"options": ("role", "kind")},
+}
+for _name, _module, _suffix, _writes, _reads in _BUILT_IN:
+    _target = f"sysmap.formats.{_module}:%s_{_name.replace('-', '_')}"
+    if _writes:
+        _extras = {"suffix": _suffix, **_EXPORT_EXTRAS.get(_name, {})}
+        register_export(_name, _target % "write", _writes, **_extras)
+    if _reads:
+        _extras = {"suffix": _suffix, **_IMPORT_EXTRAS.get(_name, {})}
+        register_import(_name, _target % "import", _writes if _reads == "=" else _reads, **_extras)
 # The HTML map lives outside this package; named here so that `sysmap export html` works
 # in a fresh process, without sysmap.htmlmap having been imported first.
 register_export(

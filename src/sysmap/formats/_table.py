@@ -17,16 +17,19 @@ import datetime as _dt
 import functools
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sysmap.errors import MapInvalid
+from sysmap.errors import MapInvalid, UnknownOption
 from sysmap.escape import spreadsheet_value
-from sysmap.formats._common import SECTIONS, ImportResult, dropped_fields, slug
+from sysmap.formats._dropped import SECTIONS, dropped_fields
+from sysmap.formats._json_text import json_text
+from sysmap.formats._results import ImportResult
 from sysmap.model import CORE_KINDS, SystemMap
 from sysmap.problems import Problem, did_you_mean, path_to_str
+from sysmap.render import plural
 from sysmap.validate import MAX_PER_KIND, validate_data
 
 __all__ = [
@@ -51,6 +54,10 @@ __all__ = [
     "sheet_dropped",
     "fmt_weight",
     "WEIGHT_MODES",
+    "slug",
+    "element_option",
+    "build_from_sheets",
+    "build_from_rows",
 ]
 
 #: (field, header) for the elements sheet.
@@ -203,6 +210,21 @@ def infer_value(text: str) -> str | int | float | bool:
     return text
 
 
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, fallback: str = "x") -> str:
+    """An id made from a label: lower case, words joined by '-'.
+
+    Example
+    -------
+    >>> slug("CoC Board (2024)")
+    'coc-board-2024'
+    """
+    out = _SLUG.sub("-", str(text).lower()).strip("-")[:120]
+    return out or fallback
+
+
 # ------------------------------------------------------------------ map -> records
 
 
@@ -218,49 +240,93 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def element_records(m: SystemMap, *, flat: bool = True) -> tuple[list[str], list[dict[str, Any]]]:
+class _Records:
+    """Records for one sheet: which columns were used, and a header per attribute."""
+
+    def __init__(
+        self,
+        columns: tuple[tuple[str, str], ...],
+        sheet: str,
+        used: set[str],
+        key: Callable[[str], str] | None = None,
+    ) -> None:
+        self.reserved = set(_lookup(columns, sheet))
+        self.key = key
+        self.columns = columns if key is None else tuple((f, key(h)) for f, h in columns)
+        self.used = used
+        self.attr_headers: dict[str, str] = {}
+
+    def record(self, data: dict[str, Any], attrs: dict[str, Any], flat: bool) -> dict[str, Any]:
+        # the hot loop of every sheet-like export: a comprehension, and a cell made
+        # flat only when it holds a list or a date (most hold text or a number)
+        self.used.update(data)
+        row = {h: data[f] for f, h in self.columns if f in data}
+        if flat:
+            for h, v in row.items():
+                c = v.__class__
+                if c is not str and c is not int and c is not float and c is not bool:
+                    row[h] = _cell(v)
+        if attrs:
+            names = self.attr_headers
+            for k, v in attrs.items():
+                header = names.get(k)
+                if header is None:
+                    header = _attr_header(k, self.reserved)
+                    header = names[k] = header if self.key is None else self.key(header)
+                row[header] = v
+        return row
+
+    def headers(self) -> list[str]:
+        return [h for f, h in self.columns if f in self.used] + list(self.attr_headers.values())
+
+
+def element_records(
+    m: SystemMap, *, flat: bool = True, key: Callable[[str], str] | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Headers and one record per element (stakeholders, then factors).
 
-    With ``flat`` lists become ``a|b`` text; otherwise they stay lists.
+    With ``flat`` lists become ``a|b`` text; otherwise they stay lists. ``key``
+    writes each header as a format names it (Kumu JSON's keys are lower case).
     """
-    reserved = set(_lookup(ELEMENT_COLUMNS, "elements"))
+    used = {"id", "name", "type", "description", "tags", "role"}
+    records = _Records(ELEMENT_COLUMNS, "elements", used, key)
     rows: list[dict[str, Any]] = []
-    attr_headers: dict[str, str] = {}
-    used: set[str] = {"id", "name", "type", "description", "tags", "role"}
-    for part, items in (("stakeholder", m.stakeholders), ("factor", m.factors)):
-        for item in items:
-            data = item.model_dump(exclude_defaults=True)
-            attrs = data.pop("attributes", {})
-            row: dict[str, Any] = {}
-            if part == "factor":
+    dumped = _dump_parts(m, "stakeholders", "factors")
+    for part in ("stakeholders", "factors"):
+        for item, data in zip(getattr(m, part), dumped.get(part, ()), strict=True):
+            data.pop("attributes", None)
+            if part == "factors":
                 data["element"] = "factor"
-            for f, h in ELEMENT_COLUMNS:
-                if f in data:
-                    used.add(f)
-                    row[h] = _cell(data[f]) if flat else data[f]
-            for k, v in attrs.items():
-                h = attr_headers.setdefault(k, _attr_header(k, reserved))
-                row[h] = v
-            rows.append(row)
-    headers = [h for f, h in ELEMENT_COLUMNS if f in used] + list(attr_headers.values())
-    return headers, rows
+            rows.append(records.record(data, item.attributes, flat))
+    return records.headers(), rows
+
+
+def _dump_parts(m: SystemMap, *parts: str, mode: str = "python") -> dict[str, list[dict[str, Any]]]:
+    """The parts' items as data, without their defaults: one call for all of them
+    (a call an item costs a quarter more on a large map; leaving the attributes
+    out, which a record takes as they are, would cost more than it saves)."""
+    data: dict[str, list[dict[str, Any]]] = m.model_dump(
+        mode=mode, include=set(parts), exclude_defaults=True
+    )
+    return data
 
 
 def connection_records(
-    m: SystemMap, *, flat: bool = True, measures: bool = True
+    m: SystemMap,
+    *,
+    flat: bool = True,
+    measures: bool = True,
+    key: Callable[[str], str] | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Headers and one record per relationship.
 
     Without ``measures`` the change's measures are left out (for formats that
-    do not carry the measures they refer to).
+    do not carry the measures they refer to); ``key`` as for :func:`element_records`.
     """
-    reserved = set(_lookup(CONNECTION_COLUMNS, "connections"))
+    records = _Records(CONNECTION_COLUMNS, "connections", {"id", "from", "to", "kind"}, key)
     rows: list[dict[str, Any]] = []
-    attr_headers: dict[str, str] = {}
-    used: set[str] = {"id", "from", "to", "kind"}
-    for r in m.relationships:
-        data = r.model_dump(mode="json", exclude_defaults=True)
-        attrs = r.attributes
+    dumped = _dump_parts(m, "relationships", mode="json").get("relationships", ())
+    for r, data in zip(m.relationships, dumped, strict=True):
         data.pop("attributes", None)
         data["from"], data["to"] = data.pop("source"), data.pop("target")
         power = data.pop("power", None)
@@ -274,18 +340,9 @@ def connection_records(
         for k, v in change.items():
             data[f"change_{k}"] = v
         if "evidence" in data:
-            data["evidence"] = json.dumps(data["evidence"], ensure_ascii=False)
-        row: dict[str, Any] = {}
-        for f, h in CONNECTION_COLUMNS:
-            if f in data:
-                used.add(f)
-                row[h] = _cell(data[f]) if flat else data[f]
-        for k, v in attrs.items():
-            h = attr_headers.setdefault(k, _attr_header(k, reserved))
-            row[h] = v
-        rows.append(row)
-    headers = [h for f, h in CONNECTION_COLUMNS if f in used] + list(attr_headers.values())
-    return headers, rows
+            data["evidence"] = json_text(data["evidence"])
+        rows.append(records.record(data, r.attributes, flat))
+    return records.headers(), rows
 
 
 def loop_records(m: SystemMap, *, flat: bool = True) -> tuple[list[str], list[dict[str, Any]]]:
@@ -301,7 +358,8 @@ def loop_records(m: SystemMap, *, flat: bool = True) -> tuple[list[str], list[di
 
 def map_records(m: SystemMap) -> list[tuple[str, Any]]:
     """(Field, Value) rows for the map sheet."""
-    data = m.model_dump(mode="json", exclude_defaults=True)
+    fields = {f for f, _ in MAP_COLUMNS}  # not the parts: a large map's parts take long
+    data = m.model_dump(mode="json", include=fields, exclude_defaults=True)
     data.setdefault("id", m.id)
     return [(h, data[f]) for f, h in MAP_COLUMNS if f in data]
 
@@ -420,6 +478,18 @@ class _Builder:
 
     # problems by kind (file, column, message without its values), to list 20 of each
     listed: dict[tuple[str, str | None, str], list[Problem]] = field(default_factory=dict)
+
+    def keep(
+        self,
+        section: str,
+        items: list[dict[str, Any]],
+        item: dict[str, Any],
+        place: tuple[Table, int, dict[str, str]],
+    ) -> None:
+        """Add an item read from a row to its section, remembering the row and the
+        header of each field (to place a validation problem there)."""
+        self.where[(section, len(items))] = place
+        items.append(item)
 
     def fail(self, table: Table, index: int, header: str | None, message: str) -> None:
         problem = Problem(
@@ -546,26 +616,7 @@ def build_map(
     b.role = options.get("role")
     b.kind = options.get("kind")
     b.weights = _weights_mode(options.get("weights"))
-    data: dict[str, Any] = {}
-    data.update(extra or {})
-    if meta is not None:
-        _read_meta(b, meta, data)
-    if kinds is not None:
-        data["kinds"] = _read_kinds(b, kinds)
-    stem = Path(file).stem or "map"
-    for key in ("id", "title", "guiding_question"):
-        if key in options:
-            data[key] = options[key]
-    if "id" not in data:
-        data["id"] = slug(stem, "map")
-    if "title" not in data:
-        data["title"] = stem
-    if "guiding_question" not in data:
-        data["guiding_question"] = PLACEHOLDER_QUESTION
-        b.warnings.append(
-            "the file has no guiding question — set one with "
-            "`sysmap set MAP guiding_question '…'` (or --question when importing)"
-        )
+    data = _map_fields(b, meta, kinds, extra, options)
     _check_headers(b, elements, "elements", ELEMENT_COLUMNS, (("name", "Label"),))
     _check_headers(
         b,
@@ -591,6 +642,99 @@ def build_map(
     loop_items: list[dict[str, Any]] = []
     if loops is not None:
         loop_items = _read_loops(b, loops, resolve)
+    _declare_new_kinds(b, data, relationships)
+    data["stakeholders"] = stakeholders
+    data["factors"] = factors
+    data["relationships"] = relationships
+    if loops is not None:
+        data["loops"] = loop_items
+    if b.problems:
+        raise MapInvalid(b.problems)
+    return _validated(b, data, format)
+
+
+def build_from_sheets(
+    file: str,
+    tables: dict[str, Table],
+    *,
+    infer: bool = False,
+    format: str,
+    options: dict[str, Any],
+) -> ImportResult:
+    """:func:`build_map` for a workbook or a folder: its tables by sheet name
+    (``elements``, ``connections``, ``loops``, ``map``, ``kinds``)."""
+    return build_map(
+        file,
+        elements=tables.get("elements"),
+        connections=tables.get("connections"),
+        loops=tables.get("loops"),
+        meta=tables.get("map"),
+        kinds=tables.get("kinds"),
+        infer=infer,
+        format=format,
+        options=options,
+    )
+
+
+def build_from_rows(
+    file: str,
+    elements: list[dict[str, Any]],
+    connections: list[dict[str, Any]],
+    *,
+    style: str = "xml",
+    names: tuple[str, str] = ("element", "relationship"),
+    extra: dict[str, Any] | None = None,
+    format: str,
+    options: dict[str, Any],
+) -> ImportResult:
+    """:func:`build_map` for a reader that made the element and connection records
+    itself; ``names`` are what a message calls a row of each (``node``, ``edge``)."""
+    return build_map(
+        file,
+        elements=Table(names[0], file, elements, style=style),
+        connections=Table(names[1], file, connections, style=style),
+        extra=extra,
+        format=format,
+        options=options,
+    )
+
+
+def _map_fields(
+    b: _Builder,
+    meta: Table | None,
+    kinds: Table | None,
+    extra: dict[str, Any] | None,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """The map's own fields: from the file, then the options, then made up (id and
+    title from the file name, a placeholder question with a warning)."""
+    data: dict[str, Any] = {}
+    data.update(extra or {})
+    if meta is not None:
+        _read_meta(b, meta, data)
+    if kinds is not None:
+        data["kinds"] = _read_kinds(b, kinds)
+    stem = Path(b.file).stem or "map"
+    for key in ("id", "title", "guiding_question"):
+        if key in options:
+            data[key] = options[key]
+    if "id" not in data:
+        data["id"] = slug(stem, "map")
+    if "title" not in data:
+        data["title"] = stem
+    if "guiding_question" not in data:
+        data["guiding_question"] = PLACEHOLDER_QUESTION
+        b.warnings.append(
+            "the file has no guiding question — set one with "
+            "`sysmap set MAP guiding_question '…'` (or --question when importing)"
+        )
+    return data
+
+
+def _declare_new_kinds(
+    b: _Builder, data: dict[str, Any], relationships: list[dict[str, Any]]
+) -> None:
+    """Declare each relationship kind the map does not know yet (and say so)."""
     declared = {k["id"] for k in data.get("kinds", []) if isinstance(k, dict) and "id" in k}
     new_kinds = []
     for r in relationships:
@@ -604,13 +748,11 @@ def build_map(
         data.setdefault("kinds", [])
         data["kinds"] = list(data["kinds"]) + [{"id": k} for k in new_kinds]
         b.warnings.append("declared new relationship kinds: " + ", ".join(new_kinds))
-    data["stakeholders"] = stakeholders
-    data["factors"] = factors
-    data["relationships"] = relationships
-    if loops is not None:
-        data["loops"] = loop_items
-    if b.problems:
-        raise MapInvalid(b.problems)
+
+
+def _validated(b: _Builder, data: dict[str, Any], format: str) -> ImportResult:
+    """The validated map, its problems placed at their sheet, row and column."""
+    file = b.file
     report, model = validate_data(data, file=file)
     if model is None:
         raise MapInvalid([_relocate(b, p) for p in report.problems])
@@ -673,16 +815,28 @@ def _read_meta(b: _Builder, meta: Table, data: dict[str, Any]) -> None:
             b.meta_rows[key] = (meta, i)
 
 
-def _read_kinds(b: _Builder, kinds: Table) -> list[dict[str, Any]]:
-    lookup = _lookup(KIND_COLUMNS, "kinds")
-    out: list[dict[str, Any]] = []
-    for i, row in enumerate(kinds.rows):
-        known, attrs, headers = _fields(b, kinds, i, row, lookup)
+_KIND_HEADERS = "Id, Description, Voice"
+_LOOP_HEADERS = "Id, Label, Path, Type, Description"  # Effect is rare: not offered
+
+
+def _known_fields(
+    b: _Builder, table: Table, sheet: str, columns: tuple[tuple[str, str], ...], use: str
+) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+    """(row index, fields, headers) of each row with fields, for a sheet that has no
+    free attributes: any other column is a problem (``use`` names the right ones)."""
+    lookup = _lookup(columns, sheet)
+    for i, row in enumerate(table.rows):
+        known, attrs, headers = _fields(b, table, i, row, lookup)
         for h in attrs:
-            b.fail(kinds, i, h, "unknown column — use Id, Description, Voice")
+            b.fail(table, i, h, f"unknown column — use {use}")
         if known:
-            b.where[("kinds", len(out))] = (kinds, i, headers)
-            out.append(known)
+            yield i, known, headers
+
+
+def _read_kinds(b: _Builder, kinds: Table) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i, known, headers in _known_fields(b, kinds, "kinds", KIND_COLUMNS, _KIND_HEADERS):
+        b.keep("kinds", out, known, (kinds, i, headers))
     return out
 
 
@@ -708,30 +862,8 @@ def _read_elements(
             continue
         name = _text(name)
         known["name"] = name
-        if "id" in known:
-            ident = _text(known["id"])
-            if not _SAFE_ID.match(ident):
-                ident = _safe_id(b, ident, name, known, first_row)
-        else:
-            ident = slug(name, f"e{i + 1}")
-            if ident in first_row:
-                b.fail(
-                    table,
-                    i,
-                    headers.get("name", "Label"),
-                    f"{name!r} is also the label in {table.place(first_row[ident])} — labels "
-                    "identify elements when there is no Id column; add an Id column or "
-                    "make the labels differ",
-                )
-                continue
-        if ident in first_row:
-            b.fail(
-                table,
-                i,
-                headers.get("id", "Id"),
-                f"the id {ident!r} is also used in {table.place(first_row[ident])} — "
-                "give each element its own id",
-            )
+        ident = _element_id(b, _Row(table, i, known, headers), first_row)
+        if ident is None:
             continue
         first_row[ident] = i
         known["id"] = ident
@@ -749,11 +881,8 @@ def _read_elements(
                 b.defaulted += 1
             else:
                 b.no_role.append((table, i, headers.get("role", _header(table, "Role"))))
-        if element == "factor":
-            section, target = "factors", factors
-        elif element == "stakeholder":
-            section, target = "stakeholders", stakeholders
-        else:
+        parts = {"factor": ("factors", factors), "stakeholder": ("stakeholders", stakeholders)}
+        if element not in parts:
             b.fail(
                 table,
                 i,
@@ -761,8 +890,51 @@ def _read_elements(
                 f"{element!r} is not an element kind — use stakeholder or factor",
             )
             continue
-        b.where[(section, len(target))] = (table, i, headers)
-        target.append(known)
+        section, target = parts[element]
+        b.keep(section, target, known, (table, i, headers))
+
+
+@dataclass
+class _Row:
+    """A row being read: its table and index, its fields and the header of each."""
+
+    table: Table
+    index: int
+    known: dict[str, Any]
+    headers: dict[str, str]
+
+
+def _element_id(b: _Builder, row: _Row, first_row: dict[str, int]) -> str | None:
+    """The element's map id (from its Id, or made from its label), or None with a
+    problem when an earlier row has it."""
+    table, i, known, headers = row.table, row.index, row.known, row.headers
+    name = known["name"]
+    if "id" in known:
+        ident = _text(known["id"])
+        if not _SAFE_ID.match(ident):
+            ident = _safe_id(b, ident, name, known, first_row)
+    else:
+        ident = slug(name, f"e{i + 1}")
+        if ident in first_row:
+            b.fail(
+                table,
+                i,
+                headers.get("name", "Label"),
+                f"{name!r} is also the label in {table.place(first_row[ident])} — labels "
+                "identify elements when there is no Id column; add an Id column or "
+                "make the labels differ",
+            )
+            return None
+    if ident in first_row:
+        b.fail(
+            table,
+            i,
+            headers.get("id", "Id"),
+            f"the id {ident!r} is also used in {table.place(first_row[ident])} — "
+            "give each element its own id",
+        )
+        return None
+    return ident
 
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$")
@@ -785,11 +957,18 @@ def _safe_id(
     return new
 
 
+def element_option(options: dict[str, Any]) -> str:
+    """The ``element`` reader option, taken out of ``options``: what every element
+    of a file without an element column is (stakeholder, the default, or factor)."""
+    element = str(options.pop("element", None) or "stakeholder").strip().lower()
+    if element not in ("stakeholder", "factor"):
+        raise UnknownOption(f"element={element!r}: use stakeholder or factor")
+    return element
+
+
 def _weights_mode(value: Any) -> str:
     mode = "auto" if value in (None, "") else str(value).strip().lower()
     if mode not in WEIGHT_MODES:
-        from sysmap.errors import UnknownOption
-
         raise UnknownOption(
             f"weights={value!r}: use auto (strength from weight when every weight fits 0–5), "
             "rescale (strength = weight × 5 / the largest weight) or keep (weight stays an "
@@ -841,21 +1020,21 @@ def _say_assumed(b: _Builder, relationships: list[dict[str, Any]]) -> None:
     if b.aliases:
         first = next(iter(b.aliases.items()))
         b.assumed.append(
-            f"{_count(len(b.aliases), 'id')} could not be map ids (spaces or other characters) and "
+            f"{plural(len(b.aliases), 'id')} could not be map ids (spaces or other characters) and "
             f"were made from the labels, e.g. {first[0]!r} became {first[1]!r}; the label "
             "stays the name"
         )
     if b.defaulted:
         b.assumed.append(
-            f"{_count(b.defaulted, 'stakeholder')} had no role and were given role {b.role}"
+            f"{plural(b.defaulted, 'stakeholder')} had no role and were given role {b.role}"
         )
     if b.kind_defaulted:
         b.assumed.append(
-            f"{_count(b.kind_defaulted, 'relationship')} had no kind and were given kind {b.kind}"
+            f"{plural(b.kind_defaulted, 'relationship')} had no kind and were given kind {b.kind}"
         )
     if b.made_mutual:
         b.assumed.append(
-            f"{_count(b.made_mutual, 'undirected edge')} read as mutual (a mutual "
+            f"{plural(b.made_mutual, 'undirected edge')} read as mutual (a mutual "
             "relationship counts both ways in every analysis)"
         )
     _apply_weights(b, relationships)
@@ -875,7 +1054,7 @@ def _apply_weights(b: _Builder, relationships: list[dict[str, Any]]) -> None:
     values = [float(r["attributes"]["weight"]) for r in rows]
     low, high = min(values), max(values)
     span = f"{fmt_weight(low)} to {fmt_weight(high)}" if low != high else fmt_weight(low)
-    kept = f"{_count(len(rows), 'weight')} ({span}) kept as the attribute weight"
+    kept = f"{plural(len(rows), 'weight')} ({span}) kept as the attribute weight"
     if b.weights == "keep":
         b.assumed.append(kept)
         return
@@ -899,10 +1078,6 @@ def _apply_weights(b: _Builder, relationships: list[dict[str, Any]]) -> None:
             "use --weights rescale (-O weights=rescale) for strength = weight × 5 / "
             f"{fmt_weight(max(abs(low), abs(high)))}"
         )
-
-
-def _count(n: int, word: str) -> str:
-    return f"1 {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def fmt_weight(value: float) -> str:
@@ -948,25 +1123,7 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
         known, attrs, headers = _fields(b, table, i, row, lookup)
         if not known and not attrs:
             continue
-        ok = True
-        for end in ("from", "to"):
-            if _empty(known.get(end)):
-                b.fail(table, i, end.capitalize(), "empty — every connection needs From and To")
-                ok = False
-                continue
-            ident, problem = resolve(known[end])
-            if problem:
-                b.fail(table, i, headers[end], problem)
-                ok = False
-            known[end] = ident
-        if _empty(known.get("kind")):
-            if b.kind:
-                known["kind"] = b.kind
-                b.kind_defaulted += 1
-            else:
-                b.no_kind.append((table, i, headers.get("kind", _header(table, "Type"))))
-                ok = False
-        if not ok:
+        if not _connection_ends(b, _Row(table, i, known, headers), resolve):
             continue
         direction = known.get("direction")
         if isinstance(direction, str) and direction.lower() in _UNDIRECTED:
@@ -974,25 +1131,7 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
             b.made_mutual += 1
         if "id" in known:
             known["id"] = _text(known["id"])
-        if "power" in known or "power_carries" in known:
-            power: dict[str, Any] = {}
-            if "power" in known:
-                power["amount"] = known.pop("power")
-            if "power_carries" in known:
-                power["carries"] = _split(known.pop("power_carries"))
-                headers["power.carries"] = headers.pop("power_carries")
-            if "power" in headers:
-                headers["power.amount"] = headers["power"]
-            known["power"] = power
-        change = {}
-        for key in ("reason", "owner", "pilot", "measures"):
-            if f"change_{key}" in known:
-                value = known.pop(f"change_{key}")
-                change[key] = _split(value) if key == "measures" else value
-                headers[f"change.{key}"] = headers.pop(f"change_{key}")
-        if change:
-            known["change"] = change
-            headers["change"] = next(iter(h for k, h in headers.items() if k.startswith("change")))
+        _nest_power_and_change(known, headers)
         if "evidence" in known:
             evidence = _evidence(known["evidence"])
             if isinstance(evidence, str):
@@ -1001,9 +1140,57 @@ def _read_connections(b: _Builder, table: Table, resolve: Resolver) -> list[dict
             known["evidence"] = evidence
         if attrs:
             known["attributes"] = attrs
-        b.where[("relationships", len(out))] = (table, i, headers)
-        out.append(known)
+        b.keep("relationships", out, known, (table, i, headers))
     return out
+
+
+def _connection_ends(b: _Builder, row: _Row, resolve: Resolver) -> bool:
+    """From, To (as element ids) and kind of a connection; False, with problems, when
+    one is missing or names no element."""
+    table, i, known, headers = row.table, row.index, row.known, row.headers
+    ok = True
+    for end in ("from", "to"):
+        if _empty(known.get(end)):
+            b.fail(table, i, end.capitalize(), "empty — every connection needs From and To")
+            ok = False
+            continue
+        ident, problem = resolve(known[end])
+        if problem:
+            b.fail(table, i, headers[end], problem)
+            ok = False
+        known[end] = ident
+    if _empty(known.get("kind")):
+        if b.kind:
+            known["kind"] = b.kind
+            b.kind_defaulted += 1
+        else:
+            b.no_kind.append((table, i, headers.get("kind", _header(table, "Type"))))
+            ok = False
+    return ok
+
+
+def _nest_power_and_change(known: dict[str, Any], headers: dict[str, str]) -> None:
+    """The flat power and change columns as the nested ``power`` and ``change``
+    fields (the headers follow, so that a problem names the column)."""
+    if "power" in known or "power_carries" in known:
+        power: dict[str, Any] = {}
+        if "power" in known:
+            power["amount"] = known.pop("power")
+        if "power_carries" in known:
+            power["carries"] = _split(known.pop("power_carries"))
+            headers["power.carries"] = headers.pop("power_carries")
+        if "power" in headers:
+            headers["power.amount"] = headers["power"]
+        known["power"] = power
+    change = {}
+    for key in ("reason", "owner", "pilot", "measures"):
+        if f"change_{key}" in known:
+            value = known.pop(f"change_{key}")
+            change[key] = _split(value) if key == "measures" else value
+            headers[f"change.{key}"] = headers.pop(f"change_{key}")
+    if change:
+        known["change"] = change
+        headers["change"] = next(iter(h for k, h in headers.items() if k.startswith("change")))
 
 
 def _evidence(value: Any) -> list[Any] | str:
@@ -1022,14 +1209,8 @@ def _evidence(value: Any) -> list[Any] | str:
 
 
 def _read_loops(b: _Builder, table: Table, resolve: Resolver) -> list[dict[str, Any]]:
-    lookup = _lookup(LOOP_COLUMNS, "loops")
     out: list[dict[str, Any]] = []
-    for i, row in enumerate(table.rows):
-        known, attrs, headers = _fields(b, table, i, row, lookup)
-        for h in attrs:
-            b.fail(table, i, h, "unknown column — use Id, Label, Path, Type, Description")
-        if not known:
-            continue
+    for i, known, headers in _known_fields(b, table, "loops", LOOP_COLUMNS, _LOOP_HEADERS):
         if "name" in known and "id" not in known:
             known["id"] = slug(_text(known["name"]), f"loop-{i + 1}")
         path = []
@@ -1048,8 +1229,7 @@ def _read_loops(b: _Builder, table: Table, resolve: Resolver) -> list[dict[str, 
                 known[key] = _text(known[key])
         if isinstance(known.get("type"), str):
             known["type"] = known["type"].lower()
-        b.where[("loops", len(out))] = (table, i, headers)
-        out.append(known)
+        b.keep("loops", out, known, (table, i, headers))
     return out
 
 
@@ -1072,22 +1252,17 @@ def _relocate(b: _Builder, p: Problem) -> Problem:
                 header = headers.get(rest[0])
             if header is None:
                 header = dict(ELEMENT_COLUMNS + CONNECTION_COLUMNS).get(rest[0], rest[0])
-        return Problem(
-            f"{table.place(index, header)}: {p.message}",
-            file=table.file,
-            severity=p.severity,
-            code=p.code,
-            more=p.more,
-        )
+        return _placed(p, table, table.place(index, header))
     if len(path) == 1 and str(path[0]) in b.meta_rows:
         table, index = b.meta_rows[str(path[0])]
-        return Problem(
-            f"{table.place(index, 'Value')}: {p.message}",
-            file=table.file,
-            severity=p.severity,
-            code=p.code,
-            more=p.more,
-        )
+        return _placed(p, table, table.place(index, "Value"))
     return Problem(
         p.message, path=p.path, file=b.file, severity=p.severity, code=p.code, more=p.more
+    )
+
+
+def _placed(p: Problem, table: Table, place: str) -> Problem:
+    """The problem, its message starting with its place in the table."""
+    return Problem(
+        f"{place}: {p.message}", file=table.file, severity=p.severity, code=p.code, more=p.more
     )

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from sysmap.formats._table import connection_records, element_records
+from sysmap.errors import MapFileError, MapInvalid
+from sysmap.formats._files import as_bytes
+from sysmap.formats._json_text import json_text
+from sysmap.formats._results import ImportResult
+from sysmap.formats._table import build_from_rows, connection_records, element_records
+from sysmap.mapfile import decode
 from sysmap.model import SystemMap
+from sysmap.problems import Problem
 
 __all__ = [
     "node_columns",
     "edge_columns",
+    "graph_columns",
     "column_type",
     "xml_text",
     "xml_attr",
@@ -21,6 +29,8 @@ __all__ = [
     "EDGE_NAMES",
     "NODE_NAMES",
     "check_utf8",
+    "XmlGraph",
+    "read_xml_graph",
 ]
 
 #: Element headers -> the attribute names used in GraphML and GEXF.
@@ -114,6 +124,15 @@ def edge_columns(
     return [(n, column_type(r.get(n) for r in rows)) for n in names], rows
 
 
+def graph_columns(
+    m: SystemMap, *, measures: bool = True
+) -> tuple[
+    list[tuple[str, str]], list[dict[str, Any]], list[tuple[str, str]], list[dict[str, Any]]
+]:
+    """Node columns and records, then edge columns and records (see :func:`edge_columns`)."""
+    return (*node_columns(m), *edge_columns(m, measures=measures))
+
+
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -144,7 +163,7 @@ def value_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value)
     return str(value)
 
 
@@ -165,8 +184,6 @@ def check_utf8(data: bytes, file: str) -> None:
     """Raise the usual 'not UTF-8' message for XML that says (or assumes) UTF-8 but is not."""
     if _OTHER_ENCODING.match(data):
         return
-    from sysmap.mapfile import decode
-
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 with a byte-order mark is valid XML
     try:
@@ -196,3 +213,72 @@ def typed(text: str, kind: str) -> Any:
         except ValueError:
             raise ValueError(f"{text!r} is not a number") from None
     return text
+
+
+@dataclass
+class XmlGraph:
+    """A GraphML or GEXF file being read: its root, its graph, the problems found."""
+
+    file: str
+    root: ET.Element
+    graph: ET.Element
+    ns: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def q(self, tag: str) -> str:
+        """The tag in the file's namespace."""
+        return f"{{{self.ns}}}{tag}" if self.ns else tag
+
+    def fail(self, message: str) -> None:
+        self.problems.append(Problem(message, file=self.file, code="import"))
+
+    def read_typed(self, out: dict[str, Any], place: str, name: str, text: str, kind: str) -> None:
+        """``out[name]`` is the text as its declared type, or a problem says why not."""
+        try:
+            out[name] = typed(text, kind)
+        except ValueError as exc:
+            self.fail(f"{place}, attribute {name}: {exc} ({kind})")
+
+    def to_map(
+        self,
+        nodes: list[dict[str, Any]],
+        edges: list[dict[str, Any]],
+        extra: dict[str, Any],
+        format: str,
+        options: dict[str, Any],
+    ) -> ImportResult:
+        """The map the nodes and edges make, or every problem found reading them."""
+        if self.problems:
+            raise MapInvalid(self.problems)
+        return build_from_rows(
+            self.file,
+            nodes,
+            edges,
+            style="xml",
+            names=("node", "edge"),
+            extra=extra,
+            format=format,
+            options=options,
+        )
+
+
+def read_xml_graph(text: str | bytes, file: str, root_tag: str, what: str) -> XmlGraph:
+    """Parse the XML of a graph file, refusing one that is not ``<root_tag>`` with a graph."""
+    data = as_bytes(text)
+    check_utf8(data, file)
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        line, col = exc.position
+        raise MapFileError(
+            f"{file}:{line}: not well-formed XML (column {col + 1}) — check the file is {what}"
+        ) from None
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if root.tag != (f"{{{ns}}}{root_tag}" if ns else root_tag):
+        raise MapFileError(
+            f"{file}: the root element is <{root.tag.split('}')[-1]}>, not <{root_tag}>"
+        )
+    graph = root.find(f"{{{ns}}}graph" if ns else "graph")
+    if graph is None:
+        raise MapFileError(f"{file}: no <graph> element — the file holds no graph")
+    return XmlGraph(file, root, graph, ns)

@@ -29,15 +29,15 @@ Example
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
 
-from sysmap.errors import MapFileError, MapInvalid
+from sysmap.errors import MapFileError, MapInvalid, UnknownOption
 from sysmap.escape import spreadsheet_value
-from sysmap.formats._common import ImportResult, PathOrFile, read_bytes
-from sysmap.formats._table import Table, build_map
+from sysmap.formats._files import PathOrFile, as_bytes, csv_rows, read_bytes
+from sysmap.formats._results import ImportResult
+from sysmap.formats._table import build_from_rows, element_option
 from sysmap.formats.xlsx import check_unzipped_size
 from sysmap.mapfile import decode
 from sysmap.model import SystemMap
@@ -80,7 +80,7 @@ class Matrix:
 def _rows(data: bytes, file: str) -> list[list[Any]]:
     """The cells of a CSV file, or of an XLSX file's first sheet."""
     if data[:2] == b"PK":
-        import openpyxl
+        import openpyxl  # heavy: loaded only for a workbook
 
         check_unzipped_size(data, file)  # a zip bomb is refused before unzipping
         try:
@@ -95,11 +95,7 @@ def _rows(data: bytes, file: str) -> list[list[Any]]:
         wb.close()
         return rows
     text = decode(data, file)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        raise MapFileError(f"{file}: line {reader.line_num}: {exc} — check the quoting") from None
+    return csv_rows(text.lstrip("\ufeff"), file)
 
 
 def _label(value: Any) -> str:
@@ -131,51 +127,70 @@ def read_matrix(data: bytes, file: str) -> Matrix:
             f"{file}: row 1 names no columns — the first row lists the elements, "
             "after one empty corner cell"
         )
-    problems: list[Problem] = []
-
-    def fail(where: str, message: str) -> None:
-        problems.append(Problem(f"{where}: {message}", file=file, code="import"))
-
-    for i, h in enumerate(header):
-        if not h:
-            fail(f"row 1, column {i + 2}", "empty — every column needs the element's label")
-        elif h in header[:i]:
-            fail(f"row 1, column {i + 2}", f"{h!r} labels two columns — keep one")
-    labels = [h for h in header if h]
-    cells: list[tuple[str, str, float, int, str]] = []
-    seen_rows: set[str] = set()
+    reader = _MatrixReader(file, header)
     for n, row in enumerate(rows[1:], start=2):
+        reader.add_row(n, row)
+    if reader.problems:
+        raise MapInvalid(reader.problems)
+    return Matrix(file, reader.labels, reader.cells)
+
+
+class _MatrixReader:
+    """The labels and the non-zero cells of a matrix, row by row, and its problems."""
+
+    def __init__(self, file: str, header: list[str]) -> None:
+        self.file = file
+        self.header = header
+        self.problems: list[Problem] = []
+        self.cells: list[tuple[str, str, float, int, str]] = []
+        self.seen_rows: set[str] = set()
+        for i, h in enumerate(header):
+            if not h:
+                self.fail(
+                    f"row 1, column {i + 2}", "empty — every column needs the element's label"
+                )
+            elif h in header[:i]:
+                self.fail(f"row 1, column {i + 2}", f"{h!r} labels two columns — keep one")
+        self.labels = [h for h in header if h]
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(Problem(f"{where}: {message}", file=self.file, code="import"))
+
+    def add_row(self, n: int, row: list[Any]) -> None:
         name = _label(row[0]) if row else ""
         if not name:
-            fail(f"row {n}, column 1", "empty — every row needs the element's label")
-            continue
-        if name in seen_rows:
-            fail(f"row {n}, column 1", f"{name!r} labels two rows — keep one")
-            continue
-        seen_rows.add(name)
-        if name not in labels:
-            labels.append(name)
-        for j, cell in enumerate(row[1 : len(header) + 1]):
-            text = _label(cell)
-            if not text or not header[j]:
-                continue
-            try:
-                value = float(cell) if isinstance(cell, int | float) else float(text)
-            except ValueError:
-                fail(
-                    f"row {n}, column {header[j]}",
-                    f"{text!r} is not a number — write 1 (or a weight) for a relationship, "
-                    "0 or nothing for none",
-                )
-                continue
-            if value != value or value in (float("inf"), float("-inf")):
-                fail(f"row {n}, column {header[j]}", f"{text!r} is not a number a map can hold")
-                continue
-            if value != 0:
-                cells.append((name, header[j], value, n, header[j]))
-    if problems:
-        raise MapInvalid(problems)
-    return Matrix(file, labels, cells)
+            self.fail(f"row {n}, column 1", "empty — every row needs the element's label")
+            return
+        if name in self.seen_rows:
+            self.fail(f"row {n}, column 1", f"{name!r} labels two rows — keep one")
+            return
+        self.seen_rows.add(name)
+        if name not in self.labels:
+            self.labels.append(name)
+        for j, cell in enumerate(row[1 : len(self.header) + 1]):
+            column = self.header[j]
+            value = self.number(n, column, cell)
+            if value:
+                self.cells.append((name, column, value, n, column))
+
+    def number(self, n: int, column: str, cell: Any) -> float | None:
+        """The cell's number, or None when it is empty (or has a problem)."""
+        text = _label(cell)
+        if not text or not column:
+            return None
+        try:
+            value = float(cell) if isinstance(cell, int | float) else float(text)
+        except ValueError:
+            self.fail(
+                f"row {n}, column {column}",
+                f"{text!r} is not a number — write 1 (or a weight) for a relationship, "
+                "0 or nothing for none",
+            )
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.fail(f"row {n}, column {column}", f"{text!r} is not a number a map can hold")
+            return None
+        return value
 
 
 def _flag(value: Any, name: str) -> bool | None:
@@ -188,18 +203,12 @@ def _flag(value: Any, name: str) -> bool | None:
         return True
     if low in ("false", "no", "0"):
         return False
-    from sysmap.errors import UnknownOption
-
     raise UnknownOption(f"{name}={value!r}: use true or false")
 
 
 def _build(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
     matrix = read_matrix(data, file)
-    element = str(options.pop("element", None) or "stakeholder").strip().lower()
-    if element not in ("stakeholder", "factor"):
-        from sysmap.errors import UnknownOption
-
-        raise UnknownOption(f"element={element!r}: use stakeholder or factor")
+    element = element_option(options)
     directed = _flag(options.pop("directed", None), "directed")
     undirected = not directed if directed is not None else matrix.symmetric()
     elements = [{"Label": label, "Element": element} for label in matrix.labels]
@@ -219,13 +228,7 @@ def _build(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
         if weighted:
             row["attributes.weight"] = int(value) if value.is_integer() else value
         connections.append(row)
-    result = build_map(
-        file,
-        elements=Table("element", file, elements, style="xml"),
-        connections=Table("relationship", file, connections, style="xml"),
-        format="adjacency",
-        options=options,
-    )
+    result = build_from_rows(file, elements, connections, format="adjacency", options=options)
     if undirected and directed is None:
         result.assumed.insert(
             0,
@@ -241,8 +244,7 @@ def _build(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
 
 def parse_adjacency(text: str | bytes, file: str = "<adjacency>", **options: Any) -> SystemMap:
     """Build a map from adjacency-matrix CSV text (options as :func:`import_adjacency`)."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return _build(data, file, dict(options)).map
+    return _build(as_bytes(text), file, dict(options)).map
 
 
 def import_adjacency(path_or_file: PathOrFile, **options: Any) -> ImportResult:

@@ -9,15 +9,17 @@ that read as numbers or ``true``/``false`` become numbers and booleans.
 
 Example
 -------
->>> import tempfile
->>> from sysmap.model import Relationship, Stakeholder, SystemMap
->>> m = SystemMap(id="m", title="M", guiding_question="Q?",
-...     stakeholders=[Stakeholder(id="a", name="A", role="beneficiary"),
-...                   Stakeholder(id="b", name="B", role="leader")],
-...     relationships=[Relationship(source="a", target="b", kind="feedback")])
+>>> import os, tempfile
+>>> from sysmap.model import Factor, Relationship, Stakeholder, SystemMap
+>>> m = SystemMap(id="shelter", title="Shelter", guiding_question="Who finds a bed?",
+...     stakeholders=[Stakeholder(id="guest", name="Guest", role="beneficiary")],
+...     factors=[Factor(id="beds", name="Beds free tonight")],
+...     relationships=[Relationship(source="beds", target="guest", kind="influences")])
 >>> folder = tempfile.mkdtemp()
 >>> write_csv(m, folder).dropped
 []
+>>> sorted(os.listdir(folder))
+['connections.csv', 'elements.csv', 'map.csv']
 >>> read_csv(folder) == m
 True
 """
@@ -31,14 +33,16 @@ from pathlib import Path
 from typing import Any
 
 from sysmap.errors import MapFileError, OutputError
-from sysmap.escape import spreadsheet_cell
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    read_text_input,
+from sysmap.escape import FORMULA_START, spreadsheet_cell
+from sysmap.formats._files import PathOrFile, csv_rows, read_text_input
+from sysmap.formats._results import ExportResult, ImportResult
+from sysmap.formats._table import (
+    Table,
+    build_from_sheets,
+    sheet_dropped,
+    sheets,
+    template_sheets,
 )
-from sysmap.formats._table import Table, build_map, sheet_dropped, sheets, template_sheets
 from sysmap.model import SystemMap
 from sysmap.storage import output_error, write_folder_atomic
 
@@ -48,14 +52,29 @@ __all__ = ["generate_csv", "write_csv", "parse_csv", "read_csv", "import_csv", "
 SHEETS: tuple[str, ...] = ("elements", "connections", "loops", "map", "kinds")
 
 
+#: First characters of text that :func:`spreadsheet_cell` looks at more closely.
+_CHECK_FIRST = frozenset((*FORMULA_START, "'"))
+
+
 def _text(headers: list[str], rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow([spreadsheet_cell(h) for h in headers])
     for row in rows:
-        w.writerow(
-            ["" if row.get(h) is None else spreadsheet_cell(_cell(row.get(h))) for h in headers]
-        )
+        cells: list[Any] = list(map(row.get, headers))
+        for i, v in enumerate(cells):
+            # None and whole numbers go as they are (the writer writes them as the
+            # text below would); text only when it could start a formula
+            c = v.__class__
+            if c is str:
+                if v[:1] in _CHECK_FIRST:
+                    cells[i] = spreadsheet_cell(v)
+            elif c is float:  # a number, never a formula: only 3.0 is written as 3
+                if v.is_integer():
+                    cells[i] = str(int(v))
+            elif v is not None and c is not int:
+                cells[i] = spreadsheet_cell(_cell(v))
+        w.writerow(cells)
     return out.getvalue()
 
 
@@ -102,11 +121,7 @@ def write_csv(
 
 
 def _table(name: str, text: str, file: str) -> Table:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise MapFileError(f"{file}: line {reader.line_num}: {exc} — check the quoting") from None
+    rows = csv_rows(text, file)
     if not rows:
         return Table(name, file, [], style="csv")
     headers = [h.strip() for h in rows[0]]
@@ -138,18 +153,7 @@ def _build(
             "(and connections.csv, loops.csv, map.csv, kinds.csv as needed)"
         )
     tables = {k: _table(k, v, names.get(k, f"{k}.csv")) for k, v in texts.items()}
-    result = build_map(
-        folder,
-        elements=tables.get("elements"),
-        connections=tables.get("connections"),
-        loops=tables.get("loops"),
-        meta=tables.get("map"),
-        kinds=tables.get("kinds"),
-        infer=True,
-        format="csv",
-        options=options,
-    )
-    return result
+    return build_from_sheets(folder, tables, infer=True, format="csv", options=options)
 
 
 def import_csv(path: PathOrFile, **options: Any) -> ImportResult:

@@ -51,7 +51,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sysmap.formats._common import SECTIONS, ExportResult, PathOrFile, write_output
+from sysmap.formats._dropped import SECTIONS
+from sysmap.formats._files import PathOrFile, write_output
+from sysmap.formats._json_text import json_text
+from sysmap.formats._results import ExportResult
 from sysmap.model import CORE_KINDS, SystemMap
 
 __all__ = [
@@ -156,7 +159,7 @@ def _attrs(attributes: dict[str, Any]) -> dict[str, Any]:
     copies = {
         f"attr_{k}": v for k, v in attributes.items() if v is not None and _PLAIN_ATTR.match(k)
     }
-    return {"attributes": json.dumps(attributes, ensure_ascii=False), **copies}
+    return {"attributes": json_text(attributes), **copies}
 
 
 def _element_props(data: dict[str, Any]) -> dict[str, Any]:
@@ -178,7 +181,7 @@ def _relationship_props(r: Any) -> dict[str, Any]:
     for k, v in (data.pop("change", None) or {}).items():
         data[f"change_{k}"] = v
     if "evidence" in data:
-        data["evidence"] = json.dumps(data["evidence"], ensure_ascii=False)
+        data["evidence"] = json_text(data["evidence"])
     attrs = data.pop("attributes", {}) or {}
     return {**data, **_attrs(attrs)}
 
@@ -188,19 +191,10 @@ def _batches(rows: list[str]) -> Iterable[list[str]]:
         yield rows[i : i + _BATCH]
 
 
-def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
-    """The Cypher script that MERGEs the map into a graph database.
-
-    With ``replace`` the script first deletes what an earlier run stored for
-    this map id (its elements, relationships and loops), so elements removed
-    from the map disappear too.
-    """
-    mid = cypher_literal(m.id)
-    out = [
-        f"// sysmap map {json.dumps(m.id)}: run again to update (every statement MERGEs)",
-        "// Needs nothing but MERGE, MATCH, UNWIND and SET; labels and types are fixed.",
-    ]
-    data = m.model_dump(mode="json", exclude_defaults=True)
+def _map_props(m: SystemMap) -> dict[str, Any]:
+    """The map's own fields as node properties; sections and nested fields as JSON text."""
+    parts = {"stakeholders", "factors", "relationships", "loops"}  # written as nodes
+    data = m.model_dump(mode="json", exclude=parts, exclude_defaults=True)
     meta = {
         k: v
         for k, v in data.items()
@@ -208,15 +202,23 @@ def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
     }
     for k in ("kinds", *SECTIONS):
         if k in data:
-            meta[k] = json.dumps(data[k], ensure_ascii=False)
+            meta[k] = json_text(data[k])
     meta.pop("sysmap", None)
     for k, v in meta.items():  # nested fields (privacy, scenarios …) as JSON text
         if isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict) for x in v)):
-            meta[k] = json.dumps(v, ensure_ascii=False)
-    out.append(f"MERGE (m:SysmapMap {{id: {mid}}}) SET m += {cypher_map(meta)};")
-    if replace:
-        out.append(f"MATCH (n:SysmapElement {{map: {mid}}}) DETACH DELETE n;")
-        out.append(f"MATCH (n:SysmapLoop {{map: {mid}}}) DETACH DELETE n;")
+            meta[k] = json_text(v)
+    return meta
+
+
+def _unwind(rows: list[str], statement: str) -> list[str]:
+    """One ``UNWIND`` of the rows (in batches) into the statement for each row."""
+    return [
+        "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n" + statement
+        for batch in _batches(rows)
+    ]
+
+
+def _element_statements(m: SystemMap, mid: str) -> list[str]:
     groups: dict[str, list[str]] = defaultdict(list)
     for s in m.stakeholders:
         props = _element_props(s.model_dump(mode="json", exclude_defaults=True))
@@ -227,13 +229,16 @@ def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
     for f in m.factors:
         props = _element_props(f.model_dump(mode="json", exclude_defaults=True))
         groups["Factor"].append(f"{{id: {cypher_literal(f.id)}, props: {cypher_map(props)}}}")
+    out = []
     for labels, rows in groups.items():
-        for batch in _batches(rows):
-            out.append(
-                "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n"
-                f"MERGE (n:SysmapElement:{labels} {{map: {mid}, id: row.id}}) "
-                "SET n += row.props;"
-            )
+        out += _unwind(
+            rows,
+            f"MERGE (n:SysmapElement:{labels} {{map: {mid}, id: row.id}}) SET n += row.props;",
+        )
+    return out
+
+
+def _relationship_statements(m: SystemMap, mid: str) -> list[str]:
     rels: dict[str, list[str]] = defaultdict(list)
     seen: dict[tuple[str, str, str], int] = defaultdict(int)
     for r in m.relationships:
@@ -249,24 +254,45 @@ def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
             f"{{key: {cypher_literal(key)}, source: {cypher_literal(r.source)}, "
             f"target: {cypher_literal(r.target)}, props: {cypher_map(props)}}}"
         )
+    out = []
     for rtype, rows in rels.items():
-        for batch in _batches(rows):
-            out.append(
-                "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n"
-                f"MATCH (a:SysmapElement {{map: {mid}, id: row.source}})\n"
-                f"MATCH (b:SysmapElement {{map: {mid}, id: row.target}})\n"
-                f"MERGE (a)-[r:{rtype} {{map: {mid}, key: row.key}}]->(b) SET r += row.props;"
-            )
+        out += _unwind(
+            rows,
+            f"MATCH (a:SysmapElement {{map: {mid}, id: row.source}})\n"
+            f"MATCH (b:SysmapElement {{map: {mid}, id: row.target}})\n"
+            f"MERGE (a)-[r:{rtype} {{map: {mid}, key: row.key}}]->(b) SET r += row.props;",
+        )
+    return out
+
+
+def _loop_statements(m: SystemMap, mid: str) -> list[str]:
     loops = []
     for lp in m.loops:
         props = lp.model_dump(mode="json", exclude_defaults=True)
         props.pop("id")
         loops.append(f"{{id: {cypher_literal(lp.id)}, props: {cypher_map(props)}}}")
-    for batch in _batches(loops):
-        out.append(
-            "UNWIND [\n  " + ",\n  ".join(batch) + "\n] AS row\n"
-            f"MERGE (l:SysmapLoop {{map: {mid}, id: row.id}}) SET l += row.props;"
-        )
+    return _unwind(loops, f"MERGE (l:SysmapLoop {{map: {mid}, id: row.id}}) SET l += row.props;")
+
+
+def generate_cypher(m: SystemMap, *, replace: bool = False) -> str:
+    """The Cypher script that MERGEs the map into a graph database.
+
+    With ``replace`` the script first deletes what an earlier run stored for
+    this map id (its elements, relationships and loops), so elements removed
+    from the map disappear too.
+    """
+    mid = cypher_literal(m.id)
+    out = [
+        f"// sysmap map {json.dumps(m.id)}: run again to update (every statement MERGEs)",
+        "// Needs nothing but MERGE, MATCH, UNWIND and SET; labels and types are fixed.",
+        f"MERGE (m:SysmapMap {{id: {mid}}}) SET m += {cypher_map(_map_props(m))};",
+    ]
+    if replace:
+        out.append(f"MATCH (n:SysmapElement {{map: {mid}}}) DETACH DELETE n;")
+        out.append(f"MATCH (n:SysmapLoop {{map: {mid}}}) DETACH DELETE n;")
+    out += _element_statements(m, mid)
+    out += _relationship_statements(m, mid)
+    out += _loop_statements(m, mid)
     return "\n".join(out) + "\n"
 
 

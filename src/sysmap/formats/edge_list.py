@@ -38,13 +38,12 @@ Example
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, UnknownOption
-from sysmap.formats._common import ImportResult, PathOrFile, read_text_input
-from sysmap.formats._table import Table, build_map, infer_value, normalise_header
+from sysmap.formats._files import PathOrFile, csv_rows, read_text_input
+from sysmap.formats._results import ImportResult
+from sysmap.formats._table import Table, build_map, element_option, infer_value, normalise_header
 from sysmap.model import SystemMap
 from sysmap.problems import Problem, did_you_mean
 
@@ -119,20 +118,34 @@ def _where(headers: list[str], options: dict[str, Any], file: str) -> dict[str, 
     return found
 
 
+def _connection(cells: list[str], headers: list[str], rename: dict[int, str]) -> dict[str, Any]:
+    """One row as a connection record, its columns under the names sysmap reads."""
+    row: dict[str, Any] = {}
+    for i, header in enumerate(headers):
+        value = cells[i].strip() if i < len(cells) else ""
+        if not header or not value:
+            continue
+        key = rename.get(i, header)
+        if key == "attributes.weight":
+            row[key] = infer_value(value)
+        elif key == "Direction":
+            row[key] = "undirected" if value.lower() == "undirected" else value
+        elif normalise_header(key) == "directed":
+            if value.lower() in _FALSE:
+                row["Direction"] = "undirected"
+        else:
+            row[key] = value
+    return row
+
+
 def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        rows = [r for r in reader if any(c.strip() for c in r)]
-    except csv.Error as exc:
-        raise MapFileError(f"{file}: line {reader.line_num}: {exc} — check the quoting") from None
+    rows = [r for r in csv_rows(text.lstrip("\ufeff"), file) if any(c.strip() for c in r)]
     if not rows:
         raise MapFileError(f"{file}: the file is empty — it needs a header row and one row a link")
     headers = [h.strip() for h in rows[0]]
     named_type = options.get("type") is not None
     where = _where(headers, options, file)
-    element = str(options.pop("element", None) or "stakeholder").strip().lower()
-    if element not in ("stakeholder", "factor"):
-        raise UnknownOption(f"element={element!r}: use stakeholder or factor")
+    element = element_option(options)
     directed = str(options.pop("directed", "true")).strip().lower()
     if directed not in _TRUE | _FALSE:
         raise UnknownOption(f"directed={directed!r}: use true or false")
@@ -144,21 +157,7 @@ def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
     names: dict[str, None] = {}
     connections, numbers = [], []
     for n, cells in enumerate(body, start=2):
-        row: dict[str, Any] = {}
-        for i, header in enumerate(headers):
-            value = cells[i].strip() if i < len(cells) else ""
-            if not header or not value:
-                continue
-            key = rename.get(i, header)
-            if key == "attributes.weight":
-                row[key] = infer_value(value)
-            elif key == "Direction":
-                row[key] = "undirected" if value.lower() == "undirected" else value
-            elif normalise_header(key) == "directed":
-                if value.lower() in _FALSE:
-                    row["Direction"] = "undirected"
-            else:
-                row[key] = value
+        row = _connection(cells, headers, rename)
         for end in ("From", "To"):
             if end in row:
                 names.setdefault(row[end])

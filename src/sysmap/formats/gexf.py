@@ -21,12 +21,15 @@ attribute ``color``, and an edge label that is not a core kind the attribute
 Example
 -------
 >>> from sysmap.model import Relationship, Stakeholder, SystemMap
->>> m = SystemMap(id="m", title="M", guiding_question="Q?",
-...     stakeholders=[Stakeholder(id="a", name="A", role="beneficiary", power=1),
-...                   Stakeholder(id="b", name="B", role="leader")],
-...     relationships=[Relationship(source="a", target="b", kind="feedback", direction="mutual")])
+>>> m = SystemMap(id="clinic", title="Clinic", guiding_question="Who is heard?",
+...     stakeholders=[Stakeholder(id="nurse", name="Nurse", role="provider", interest=4),
+...                   Stakeholder(id="board", name="Board", role="leader")],
+...     relationships=[Relationship(source="nurse", target="board", kind="collaborates",
+...                                 direction="mutual")])
 >>> text = generate_gexf(m)
->>> parse_gexf(text, id="m", guiding_question="Q?") == m
+>>> '<edge id="#0" source="nurse" target="board" label="collaborates" type="mutual">' in text
+True
+>>> parse_gexf(text, id="clinic", guiding_question="Who is heard?") == m
 True
 """
 
@@ -35,19 +38,18 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from sysmap.errors import MapFileError, MapInvalid
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    dropped_fields,
-    read_bytes,
-    write_output,
+from sysmap.formats._dropped import dropped_fields
+from sysmap.formats._files import PathOrFile, read_bytes, write_output
+from sysmap.formats._results import ExportResult, ImportResult
+from sysmap.formats._xml import (
+    XmlCleaner,
+    XmlGraph,
+    graph_columns,
+    read_xml_graph,
+    typed,
+    xml_attr,
 )
-from sysmap.formats._table import Table, build_map
-from sysmap.formats._xml import XmlCleaner, check_utf8, edge_columns, node_columns, typed, xml_attr
 from sysmap.model import CORE_KINDS, SystemMap
-from sysmap.problems import Problem
 
 __all__ = ["generate_gexf", "write_gexf", "parse_gexf", "read_gexf", "import_gexf", "dropped"]
 
@@ -71,8 +73,7 @@ def dropped(m: SystemMap) -> list[str]:
 
 def _generate(m: SystemMap) -> tuple[str, list[str]]:
     clean = XmlCleaner()
-    ncols, nodes = node_columns(m)
-    ecols, edges = edge_columns(m, measures=False)
+    ncols, nodes, ecols, edges = graph_columns(m, measures=False)
     ncols = [(n, t) for n, t in ncols if n != "label"]
     ecols = [(n, t) for n, t in ecols if n != "direction"]
     out = [
@@ -132,70 +133,45 @@ def write_gexf(m: SystemMap, path_or_file: PathOrFile) -> ExportResult:
     return ExportResult("gexf", write_output(path_or_file, text), dropped(m), warnings)
 
 
-def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
-    check_utf8(data, file)
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        line, col = exc.position
-        raise MapFileError(
-            f"{file}:{line}: not well-formed XML (column {col + 1}) — check the file is GEXF"
-        ) from None
-    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
-    q = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
-    if root.tag != q("gexf"):
-        raise MapFileError(f"{file}: the root element is <{root.tag.split('}')[-1]}>, not <gexf>")
-    graph = root.find(q("graph"))
-    if graph is None:
-        raise MapFileError(f"{file}: no <graph> element — the file holds no graph")
-    attrs: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
-    for block in graph.findall(q("attributes")):
-        cls = block.get("class", "node")
-        for a in block.findall(q("attribute")):
-            attrs.setdefault(cls, {})[a.get("id", "")] = (
-                a.get("title") or a.get("id") or "",
-                a.get("type", "string"),
-            )
-    problems: list[Problem] = []
+class _Reader:
+    """Reads a GEXF file's declared attributes, then its nodes and edges."""
 
-    def values(el: ET.Element, cls: str, n: int) -> dict[str, Any]:
+    def __init__(self, doc: XmlGraph) -> None:
+        self.doc = doc
+        self.attrs: dict[str, dict[str, tuple[str, str]]] = {"node": {}, "edge": {}}
+        for block in doc.graph.findall(doc.q("attributes")):
+            cls = block.get("class", "node")
+            for a in block.findall(doc.q("attribute")):
+                self.attrs.setdefault(cls, {})[a.get("id", "")] = (
+                    a.get("title") or a.get("id") or "",
+                    a.get("type", "string"),
+                )
+
+    def values(self, el: ET.Element, cls: str, n: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        block = el.find(q("attvalues"))
-        for av in block.findall(q("attvalue")) if block is not None else []:
+        block = el.find(self.doc.q("attvalues"))
+        for av in block.findall(self.doc.q("attvalue")) if block is not None else []:
             key = av.get("for") or av.get("id") or ""
-            if key not in attrs[cls]:
-                problems.append(
-                    Problem(
-                        f"{cls} {n}: a value for an undeclared attribute {key!r} — declare it "
-                        "under <attributes>",
-                        file=file,
-                        code="import",
-                    )
+            if key not in self.attrs[cls]:
+                self.doc.fail(
+                    f"{cls} {n}: a value for an undeclared attribute {key!r} — declare it "
+                    "under <attributes>"
                 )
                 continue
-            name, kind = attrs[cls][key]
-            try:
-                out[name] = typed(av.get("value", ""), kind)
-            except ValueError as exc:
-                problems.append(
-                    Problem(
-                        f"{cls} {n}, attribute {name}: {exc} ({kind})", file=file, code="import"
-                    )
-                )
+            name, kind = self.attrs[cls][key]
+            self.doc.read_typed(out, f"{cls} {n}", name, av.get("value", ""), kind)
         return out
 
-    nodes, numbers = [], []
-    for n, node in enumerate(graph.iter(q("node")), start=1):
-        row = values(node, "node", n)
+    def node(self, node: ET.Element, n: int) -> dict[str, Any]:
+        row = self.values(node, "node", n)
         row["id"] = node.get("id")
         if node.get("label") is not None:
             row["label"] = node.get("label")
         _viz(node, row)
-        nodes.append(row)
-        numbers.append(n)
-    edges, enumbers = [], []
-    for n, edge in enumerate(graph.iter(q("edge")), start=1):
-        row = values(edge, "edge", n)
+        return row
+
+    def edge(self, edge: ET.Element, n: int) -> dict[str, Any]:
+        row = self.values(edge, "edge", n)
         row["from"], row["to"] = edge.get("source"), edge.get("target")
         ident = edge.get("id")
         if ident is not None and not ident.startswith("#"):
@@ -211,28 +187,26 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
             try:
                 row["attributes.weight"] = typed(weight, "double")
             except ValueError as exc:
-                problems.append(Problem(f"edge {n}, weight: {exc}", file=file, code="import"))
-        shape = (edge.get("type") or graph.get("defaultedgetype") or "").lower()
+                self.doc.fail(f"edge {n}, weight: {exc}")
+        shape = (edge.get("type") or self.doc.graph.get("defaultedgetype") or "").lower()
         if shape in ("mutual", "undirected") and "direction" not in row:
             row["direction"] = shape
         _viz(edge, row)
-        edges.append(row)
-        enumbers.append(n)
-    if problems:
-        raise MapInvalid(problems)
+        return row
+
+
+def _parse(data: str | bytes, file: str, options: dict[str, Any]) -> ImportResult:
+    doc = read_xml_graph(data, file, "gexf", "GEXF")
+    reader = _Reader(doc)
+    graph, q = doc.graph, doc.q
+    nodes = [reader.node(node, n) for n, node in enumerate(graph.iter(q("node")), start=1)]
+    edges = [reader.edge(edge, n) for n, edge in enumerate(graph.iter(q("edge")), start=1)]
     extra: dict[str, Any] = {}
-    meta = root.find(q("meta"))
+    meta = doc.root.find(q("meta"))
     desc = meta.find(q("description")) if meta is not None else None
     if desc is not None and desc.text and desc.text.strip():
         extra["title"] = desc.text.strip()
-    return build_map(
-        file,
-        elements=Table("node", file, nodes, numbers, style="xml"),
-        connections=Table("edge", file, edges, enumbers, style="xml"),
-        extra=extra,
-        format="gexf",
-        options=options,
-    )
+    return doc.to_map(nodes, edges, extra, "gexf", options)
 
 
 def _kind_word(text: str) -> str:
@@ -257,14 +231,12 @@ def _viz(el: ET.Element, row: dict[str, Any]) -> None:
 
 def parse_gexf(text: str | bytes, file: str = "<gexf>", **options: Any) -> SystemMap:
     """Read a map from GEXF text."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return _parse(data, file, options).map
+    return _parse(text, file, options).map
 
 
 def import_gexf(path_or_file: PathOrFile, **options: Any) -> ImportResult:
     """Read a GEXF file; the result holds the map and any warnings."""
-    data, name = read_bytes(path_or_file)
-    return _parse(data, name, options)
+    return _parse(*read_bytes(path_or_file), options)
 
 
 def read_gexf(path_or_file: PathOrFile, **options: Any) -> SystemMap:

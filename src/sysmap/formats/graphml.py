@@ -43,28 +43,19 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from sysmap.errors import MapFileError, MapInvalid
-from sysmap.formats._common import (
-    MAP_FIELDS,
-    SECTIONS,
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    read_bytes,
-    write_output,
-)
-from sysmap.formats._table import Table, build_map
+from sysmap.formats._dropped import MAP_FIELDS, SECTIONS
+from sysmap.formats._files import PathOrFile, read_bytes, write_output
+from sysmap.formats._json_text import json_text
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._xml import (
     XmlCleaner,
-    check_utf8,
-    edge_columns,
-    node_columns,
-    typed,
+    XmlGraph,
+    graph_columns,
+    read_xml_graph,
     xml_attr,
     xml_text,
 )
 from sysmap.model import SystemMap
-from sysmap.problems import Problem
 
 __all__ = ["generate_graphml", "write_graphml", "parse_graphml", "read_graphml", "import_graphml"]
 
@@ -73,19 +64,17 @@ _JSON_SECTIONS = ("kinds", "loops", *SECTIONS)
 
 
 def _graph_data(m: SystemMap) -> list[tuple[str, str, Any]]:
-    data = m.model_dump(mode="json", exclude_defaults=True)
+    # the map's own fields and sections only: its parts are the nodes and edges
+    data = m.model_dump(mode="json", include={*MAP_FIELDS, *_JSON_SECTIONS}, exclude_defaults=True)
     out: list[tuple[str, str, Any]] = [("map_id", "string", m.id)]
     out += [(f, "string", data[f]) for f in MAP_FIELDS if f != "id" and f in data]
-    out += [
-        (s, "string", json.dumps(data[s], ensure_ascii=False)) for s in _JSON_SECTIONS if s in data
-    ]
+    out += [(s, "string", json_text(data[s])) for s in _JSON_SECTIONS if s in data]
     return out
 
 
 def _generate(m: SystemMap) -> tuple[str, list[str]]:
     clean = XmlCleaner()
-    ncols, nodes = node_columns(m)
-    ecols, edges = edge_columns(m)
+    ncols, nodes, ecols, edges = graph_columns(m)
     if any("id" in row for row in edges):
         # as data too: not every reader keeps a GraphML edge's id attribute
         ecols.insert(0, ("relationship_id", "string"))
@@ -147,49 +136,33 @@ def write_graphml(m: SystemMap, path_or_file: PathOrFile) -> ExportResult:
     return ExportResult("graphml", write_output(path_or_file, text), [], warnings)
 
 
-def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
-    check_utf8(data, file)
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        line, col = exc.position
-        raise MapFileError(
-            f"{file}:{line}: not well-formed XML (column {col + 1}) — check the file is GraphML"
-        ) from None
-    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
-    q = (lambda t: f"{{{ns}}}{t}") if ns else (lambda t: t)
-    if root.tag != q("graphml"):
-        raise MapFileError(
-            f"{file}: the root element is <{root.tag.split('}')[-1]}>, not <graphml>"
-        )
-    keys: dict[str, tuple[str, str, str]] = {}
-    for k in root.iter(q("key")):
-        keys[k.get("id", "")] = (
-            k.get("for", "all"),
-            k.get("attr.name") or k.get("id") or "",
-            k.get("yfiles.type") or k.get("attr.type") or "string",
-        )
-    # a file sysmap did not write: its "weight" is the other tool's, kept as an attribute
-    foreign = not any(name == "map_id" for scope, name, _ in keys.values() if scope == "graph")
-    graph = root.find(q("graph"))
-    if graph is None:
-        raise MapFileError(f"{file}: no <graph> element — the file holds no graph")
-    problems: list[Problem] = []
+class _Reader:
+    """Reads a GraphML file's keys, then the typed values of its graph, nodes and edges."""
 
-    def values(el: ET.Element, what: str, n: int) -> dict[str, Any]:
+    def __init__(self, doc: XmlGraph) -> None:
+        self.doc = doc
+        self.keys: dict[str, tuple[str, str, str]] = {}
+        for k in doc.root.iter(doc.q("key")):
+            self.keys[k.get("id", "")] = (
+                k.get("for", "all"),
+                k.get("attr.name") or k.get("id") or "",
+                k.get("yfiles.type") or k.get("attr.type") or "string",
+            )
+        # a file sysmap did not write: its "weight" is the other tool's, kept as an attribute
+        self.foreign = not any(
+            name == "map_id" for scope, name, _ in self.keys.values() if scope == "graph"
+        )
+
+    def values(self, el: ET.Element, what: str, n: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for d in el.findall(q("data")):
+        for d in el.findall(self.doc.q("data")):
             key = d.get("key", "")
-            if key not in keys:
-                problems.append(
-                    Problem(
-                        f"{what} {n}: data for an undeclared key {key!r} — declare it with <key>",
-                        file=file,
-                        code="import",
-                    )
+            if key not in self.keys:
+                self.doc.fail(
+                    f"{what} {n}: data for an undeclared key {key!r} — declare it with <key>"
                 )
                 continue
-            _, name, kind = keys[key]
+            _, name, kind = self.keys[key]
             if kind in _YFILES:
                 label = _yed_label(d, _YFILES[kind])
                 if label:
@@ -197,73 +170,53 @@ def _parse(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
                 continue
             if kind.startswith(_YED_OTHER):
                 continue
-            if foreign and name.lower() == "weight" and what == "edge":
+            if self.foreign and name.lower() == "weight" and what == "edge":
                 name = "attributes.weight"
-            try:
-                out[name] = typed(d.text or "", kind)
-            except ValueError as exc:
-                problems.append(
-                    Problem(
-                        f"{what} {n}, attribute {name}: {exc} ({kind})", file=file, code="import"
-                    )
-                )
+            self.doc.read_typed(out, f"{what} {n}", name, d.text or "", kind)
         return out
 
-    extra: dict[str, Any] = {}
-    for name, value in values(graph, "graph", 1).items():
-        if name in _JSON_SECTIONS:
-            try:
-                extra[name] = json.loads(value)
-            except RecursionError:
-                problems.append(
-                    Problem(
-                        f"graph, attribute {name}: the JSON is nested too deeply",
-                        file=file,
-                        code="import",
-                    )
-                )
-            except json.JSONDecodeError as exc:
-                problems.append(
-                    Problem(
-                        f"graph, attribute {name}: not valid JSON ({exc.msg})",
-                        file=file,
-                        code="import",
-                    )
-                )
-        elif name == "map_id":
-            extra["id"] = value
-        elif name in MAP_FIELDS:
-            extra[name] = value
-        elif foreign and name == "name" and str(value).strip():
-            extra.setdefault("title", str(value).strip())  # networkx's graph name
-    nodes, numbers = [], []
-    for n, node in enumerate(graph.iter(q("node")), start=1):
-        row = values(node, "node", n)
-        row["id"] = node.get("id")
-        nodes.append(row)
-        numbers.append(n)
-    edges, enumbers = [], []
-    default = "false" if graph.get("edgedefault", "directed").lower() == "undirected" else "true"
-    for n, edge in enumerate(graph.iter(q("edge")), start=1):
-        row = values(edge, "edge", n)
+    def map_fields(self) -> dict[str, Any]:
+        """The map's own fields and sections, from the graph's data."""
+        extra: dict[str, Any] = {}
+        for name, value in self.values(self.doc.graph, "graph", 1).items():
+            if name in _JSON_SECTIONS:
+                try:
+                    extra[name] = json.loads(value)
+                except RecursionError:
+                    self.doc.fail(f"graph, attribute {name}: the JSON is nested too deeply")
+                except json.JSONDecodeError as exc:
+                    self.doc.fail(f"graph, attribute {name}: not valid JSON ({exc.msg})")
+            elif name == "map_id":
+                extra["id"] = value
+            elif name in MAP_FIELDS:
+                extra[name] = value
+            elif self.foreign and name == "name" and str(value).strip():
+                extra.setdefault("title", str(value).strip())  # networkx's graph name
+        return extra
+
+    def edge(self, edge: ET.Element, n: int, default: str) -> dict[str, Any]:
+        row = self.values(edge, "edge", n)
         row["from"], row["to"] = edge.get("source"), edge.get("target")
         if edge.get("id") is not None and "relationship_id" not in row:
             row["id"] = edge.get("id")
         directed = str(edge.get("directed", "")).lower() or default
         if directed == "false" and "direction" not in row:
             row["direction"] = "undirected"
-        edges.append(row)
-        enumbers.append(n)
-    if problems:
-        raise MapInvalid(problems)
-    return build_map(
-        file,
-        elements=Table("node", file, nodes, numbers, style="xml"),
-        connections=Table("edge", file, edges, enumbers, style="xml"),
-        extra=extra,
-        format="graphml",
-        options=options,
-    )
+        return row
+
+
+def _parse(data: str | bytes, file: str, options: dict[str, Any]) -> ImportResult:
+    doc = read_xml_graph(data, file, "graphml", "GraphML")
+    reader = _Reader(doc)
+    extra = reader.map_fields()
+    graph, q = doc.graph, doc.q
+    nodes = [
+        {**reader.values(node, "node", n), "id": node.get("id")}
+        for n, node in enumerate(graph.iter(q("node")), start=1)
+    ]
+    default = "false" if graph.get("edgedefault", "directed").lower() == "undirected" else "true"
+    edges = [reader.edge(edge, n, default) for n, edge in enumerate(graph.iter(q("edge")), start=1)]
+    return doc.to_map(nodes, edges, extra, "graphml", options)
 
 
 #: yEd's graphics keys whose label text sysmap keeps: key type -> label element.
@@ -282,14 +235,12 @@ def _yed_label(data: ET.Element, tag: str) -> str:
 
 def parse_graphml(text: str | bytes, file: str = "<graphml>", **options: Any) -> SystemMap:
     """Read a map from GraphML text."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return _parse(data, file, options).map
+    return _parse(text, file, options).map
 
 
 def import_graphml(path_or_file: PathOrFile, **options: Any) -> ImportResult:
     """Read a GraphML file; the result holds the map and any warnings."""
-    data, name = read_bytes(path_or_file)
-    return _parse(data, name, options)
+    return _parse(*read_bytes(path_or_file), options)
 
 
 def read_graphml(path_or_file: PathOrFile, **options: Any) -> SystemMap:

@@ -35,14 +35,9 @@ import json
 from typing import Any
 
 from sysmap.errors import MapFileError
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    dump_json_lines,
-    read_text_input,
-    write_output,
-)
+from sysmap.formats._files import PathOrFile, read_text_input, write_output
+from sysmap.formats._json_text import dump_json_lines
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._table import (
     CONNECTION_COLUMNS,
     ELEMENT_COLUMNS,
@@ -77,19 +72,17 @@ def kumu_data(m: SystemMap) -> dict[str, Any]:
     meta = m.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude=_PARTS)
     meta.pop("sysmap", None)
     meta = {"id": m.id, **meta}
-    _, elements = element_records(m, flat=False)
-    _, connections = connection_records(m, flat=False)
+    # the records come with Kumu's keys: no second dict an item
+    _, elements = element_records(m, flat=False, key=_key)
+    _, connections = connection_records(m, flat=False, key=_key)
     _, loops = loop_records(m, flat=False)
-    out_connections = []
-    for row in connections:
-        item = {_key(h): v for h, v in row.items()}
+    for item in connections:
         item["direction"] = "mutual" if item.get("direction") == "mutual" else "directed"
         label = item.pop(TYPE_LABEL, None)
         if isinstance(label, str) and _kind_word(label) == item.get("type"):
             item["type"] = label
         if isinstance(item.get("tags"), str):
             item["tags"] = [t for t in item["tags"].split(LIST_SEP) if t]
-        out_connections.append(item)
     loop_items = []
     for row in loops:
         item = {_key(h): v for h, v in row.items()}
@@ -97,8 +90,8 @@ def kumu_data(m: SystemMap) -> dict[str, Any]:
         loop_items.append(item)
     return {
         "sysmap": meta,
-        "elements": [{_key(h): v for h, v in row.items()} for row in elements],
-        "connections": out_connections,
+        "elements": elements,
+        "connections": connections,
         "loops": loop_items,
     }
 

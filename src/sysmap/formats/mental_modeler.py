@@ -38,14 +38,9 @@ from typing import Any
 
 from sysmap.errors import MapInvalid
 from sysmap.escape import spreadsheet_cell
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    dropped_fields,
-    read_bytes,
-    write_output,
-)
+from sysmap.formats._dropped import dropped_fields
+from sysmap.formats._files import PathOrFile, as_bytes, read_bytes, write_output
+from sysmap.formats._results import ExportResult, ImportResult
 from sysmap.formats._table import Table, build_map, fmt_weight
 from sysmap.formats.adjacency import read_matrix
 from sysmap.model import Relationship, SystemMap
@@ -171,8 +166,7 @@ def parse_mental_modeler(
     text: str | bytes, file: str = "<mental-modeler>", **options: Any
 ) -> SystemMap:
     """Build a key-factor model from Mental Modeler CSV text."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return _build(data, file, dict(options)).map
+    return _build(as_bytes(text), file, dict(options)).map
 
 
 def import_mental_modeler(path_or_file: PathOrFile, **options: Any) -> ImportResult:

@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import re
 
-from sysmap.formats._common import ExportResult, PathOrFile, dropped_fields, write_output
+from sysmap.formats._dropped import dropped_fields
+from sysmap.formats._files import PathOrFile, write_output
+from sysmap.formats._results import ExportResult
 from sysmap.model import SystemMap
 
 __all__ = ["generate_mermaid", "write_mermaid", "escape_label", "CARRIED"]

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sysmap.formats._common import ExportResult, PathOrFile, dump_json_lines, write_output
+from sysmap.formats._files import PathOrFile, write_output
+from sysmap.formats._json_text import dump_json_lines
+from sysmap.formats._results import ExportResult
 from sysmap.model import SystemMap
 
 __all__ = ["node_link_data", "generate_node_link", "write_node_link"]

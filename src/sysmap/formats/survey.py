@@ -52,15 +52,14 @@ By hand: frequency (4 + 2) / 2 = 3, × 5/4 = 3.75; trust r1 (4 + 3 + 4) / 3 =
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid
-from sysmap.formats._common import ImportResult, PathOrFile, read_text_input, slug
-from sysmap.formats._table import Table, build_map, normalise_header
+from sysmap.formats._files import PathOrFile, csv_rows, read_text_input
+from sysmap.formats._results import ImportResult
+from sysmap.formats._table import build_from_rows, normalise_header, slug
 from sysmap.model import SystemMap
 from sysmap.problems import Problem, did_you_mean
 
@@ -102,15 +101,16 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise MapFileError(f"{file}: line {reader.line_num}: {exc} — check the quoting") from None
+def _read_rows(text: str, file: str) -> list[list[str]]:
+    rows = csv_rows(text, file)
     if not rows:
         raise MapFileError(f"{file}: the file is empty — it needs a header row and answers")
-    headers = [h.strip() for h in rows[0]]
+    return rows
+
+
+def _find_columns(headers: list[str], file: str) -> dict[str, int]:
+    """Where each known column is (the first of its headers); refuses a survey
+    without the columns it needs."""
     lookup = {alias: col for col, aliases in _COLUMNS.items() for alias in aliases}
     where: dict[str, int] = {}
     for i, h in enumerate(headers):
@@ -133,78 +133,67 @@ def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
             )
     if problems:
         raise MapInvalid(problems)
-    names: dict[str, str] = {}
-    pairs: dict[tuple[str, str], _Pair] = defaultdict(_Pair)
-    skipped_self = 0
+    return where
 
-    def number(cells: list[str], col: str, n: int, low: int, high: int) -> float | None:
-        i = where.get(col)
-        if i is None or i >= len(cells) or not cells[i].strip():
+
+@dataclass
+class _Tally:
+    """The answers read so far: each organisation's name and each pair's scores."""
+
+    file: str
+    headers: list[str]
+    where: dict[str, int]
+    problems: list[Problem] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    pairs: defaultdict[tuple[str, str], _Pair] = field(default_factory=lambda: defaultdict(_Pair))
+    skipped_self: int = 0
+
+    def fail(self, n: int, i: int, message: str) -> None:
+        self.problems.append(
+            Problem(f"row {n}, column {self.headers[i]}: {message}", file=self.file, code="import")
+        )
+
+    def cell(self, cells: list[str], col: str) -> str:
+        i = self.where.get(col)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    def number(self, cells: list[str], col: str, n: int, low: int, high: int) -> float | None:
+        text = self.cell(cells, col)
+        if not text:
             return None
-        text = cells[i].strip()
         try:
             value = float(text)
         except ValueError:
             value = float("nan")
         if not low <= value <= high:
-            problems.append(
-                Problem(
-                    f"row {n}, column {headers[i]}: {text!r} is not a number from {low} to {high}",
-                    file=file,
-                    code="import",
-                )
-            )
+            self.fail(n, self.where[col], f"{text!r} is not a number from {low} to {high}")
             return None
         return value
 
-    for n, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        ends = []
-        for col in ("organisation", "partner"):
-            i = where[col]
-            name = cells[i].strip() if i < len(cells) else ""
+    def add(self, cells: list[str], n: int) -> None:
+        """One answer: a problem for each bad cell, else its scores in the pair's tally."""
+        ends = [self.cell(cells, col) for col in ("organisation", "partner")]
+        for col, name in zip(("organisation", "partner"), ends, strict=True):
             if not name:
-                problems.append(
-                    Problem(
-                        f"row {n}, column {headers[i]}: empty — name the organisation",
-                        file=file,
-                        code="import",
-                    )
-                )
-            ends.append(name)
-        freq = number(cells, "frequency", n, 0, 4)
-        trust = [number(cells, c, n, 1, 4) for c in TRUST_ITEMS]
-        value = [number(cells, c, n, 1, 4) for c in VALUE_ITEMS]
+                self.fail(n, self.where[col], "empty — name the organisation")
+        freq = self.number(cells, "frequency", n, 0, 4)
+        trust = [self.number(cells, c, n, 1, 4) for c in TRUST_ITEMS]
+        value = [self.number(cells, c, n, 1, 4) for c in VALUE_ITEMS]
         if not all(ends):
-            continue
+            return
         ids = [slug(e, "org") for e in ends]
         for ident, name in zip(ids, ends, strict=True):
-            names.setdefault(ident, name)
+            self.names.setdefault(ident, name)
         if ids[0] == ids[1]:
-            skipped_self += 1
-            continue
+            self.skipped_self += 1
+            return
         if freq is None:
-            if "frequency" in where:
-                problems.append(
-                    Problem(
-                        f"row {n}, column {headers[where['frequency']]}: empty — answer 0 to 4 "
-                        "(0: no relationship)",
-                        file=file,
-                        code="import",
-                    )
-                )
-            continue
+            self.fail(n, self.where["frequency"], "empty — answer 0 to 4 (0: no relationship)")
+            return
         if freq == 0:
-            continue
-        pair = pairs[(ids[0], ids[1])]
-        ri = where.get("respondent")
-        who = (
-            cells[ri].strip()
-            if ri is not None and ri < len(cells) and cells[ri].strip()
-            else f"row {n}"
-        )
-        pair.respondents.add(who)
+            return
+        pair = self.pairs[(ids[0], ids[1])]
+        pair.respondents.add(self.cell(cells, "respondent") or f"row {n}")
         pair.answers += 1
         pair.frequency.append(freq)
         t = [x for x in trust if x is not None]
@@ -213,39 +202,53 @@ def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
             pair.trust.append(sum(t) / len(t))
         if v:
             pair.value.append(sum(v) / len(v))
-    if problems:
-        raise MapInvalid(problems)
+
+
+def _connection(a: str, b: str, pair: _Pair, kind: str) -> dict[str, Any]:
+    """A pair's relationship record: strength and trust on the map's 0–5 scale."""
+    row: dict[str, Any] = {
+        "From": a,
+        "To": b,
+        "Type": kind,
+        "Strength": round(sum(pair.frequency) / len(pair.frequency) * 1.25, 2),
+        "Evidence": [{"source": "survey"}],
+        "respondents": len(pair.respondents),
+    }
+    trust_mean = _mean(pair.trust)
+    value_mean = _mean(pair.value)
+    if trust_mean is not None:
+        row["Trust"] = round(sum(pair.trust) / len(pair.trust) * 1.25, 2)
+        row["partner_trust"] = trust_mean
+    if value_mean is not None:
+        row["partner_value"] = value_mean
+    return row
+
+
+def _build(text: str, file: str, options: dict[str, Any]) -> ImportResult:
+    rows = _read_rows(text, file)
+    headers = [h.strip() for h in rows[0]]
+    tally = _Tally(file, headers, _find_columns(headers, file))
+    for n, cells in enumerate(rows[1:], start=2):
+        if any(c.strip() for c in cells):
+            tally.add(cells, n)
+    if tally.problems:
+        raise MapInvalid(tally.problems)
     role = options.pop("role", None) or "provider"
     kind = options.pop("kind", None) or "collaborates"
-    elements = [{"Id": ident, "Label": name, "Role": role} for ident, name in names.items()]
-    connections = []
-    for (a, b), pair in pairs.items():
-        row: dict[str, Any] = {
-            "From": a,
-            "To": b,
-            "Type": kind,
-            "Strength": round(sum(pair.frequency) / len(pair.frequency) * 1.25, 2),
-            "Evidence": [{"source": "survey"}],
-            "respondents": len(pair.respondents),
-        }
-        trust_mean = _mean(pair.trust)
-        value_mean = _mean(pair.value)
-        if trust_mean is not None:
-            row["Trust"] = round(sum(pair.trust) / len(pair.trust) * 1.25, 2)
-            row["partner_trust"] = trust_mean
-        if value_mean is not None:
-            row["partner_value"] = value_mean
-        connections.append(row)
-    result = build_map(
+    elements = [{"Id": ident, "Label": name, "Role": role} for ident, name in tally.names.items()]
+    connections = [_connection(a, b, pair, kind) for (a, b), pair in tally.pairs.items()]
+    result = build_from_rows(
         file,
-        elements=Table("organisations", file, elements, style="json"),
-        connections=Table("relationships", file, connections, style="json"),
+        elements,
+        connections,
+        style="json",
+        names=("organisations", "relationships"),
         format="survey",
         options=options,
     )
-    if skipped_self:
+    if tally.skipped_self:
         result.warnings.append(
-            f"{skipped_self} rows rated the respondent's own organisation; left out"
+            f"{tally.skipped_self} rows rated the respondent's own organisation; left out"
         )
     return result
 

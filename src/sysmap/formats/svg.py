@@ -31,15 +31,22 @@ True
 from __future__ import annotations
 
 import math
+import textwrap
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from sysmap.charts import node_shape, packed_layout
-from sysmap.formats._common import ExportResult, PathOrFile, dropped_fields, write_output
+from sysmap.formats._dropped import dropped_fields
+from sysmap.formats._files import PathOrFile, write_output
+from sysmap.formats._results import ExportResult
 from sysmap.layout import large_map_positions
 from sysmap.model import Relationship, SystemMap
 from sysmap.redact import redact_map, wants_redaction
 
 __all__ = ["generate_svg", "write_svg", "CARRIED", "LABEL_LIMIT"]
+
+#: An element as drawn: id, name, role ("factor" for a factor), power.
+_Element = tuple[str, str, str, float]
 
 #: What the picture shows of each part.
 CARRIED = {
@@ -99,25 +106,19 @@ def _positions(m: SystemMap, ids: list[str]) -> dict[str, tuple[float, float]]:
     return {i: (_NAME_ROOM + x * _BOX, y * _BOX) for i, (x, y) in where.items()}
 
 
-def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool | None = None) -> str:
-    """The map drawn as one SVG document (text).
+@dataclass
+class _Frame:
+    """Where each element is drawn, how large, and the picture's size."""
 
-    Parameters
-    ----------
-    m : the map
-    width : int, optional
-        Width in pixels of the drawing area; by default it grows with the map
-        (about 150 px per √element of each connected part).
-    redact : bool, optional
-        Draw sensitive stakeholders anonymously (:func:`sysmap.redact.redact_map`);
-        ``None`` (the default) redacts when the map asks for it (``privacy``).
-    """
-    if wants_redaction(redact, m):
-        m = redact_map(m)[0]
-    elements: list[tuple[str, str, str, float]] = [  # id, name, role, power
-        (s.id, s.name, s.role, float(s.power or 0)) for s in m.stakeholders
-    ]
-    elements += [(f.id, f.name, "factor", 1.0) for f in m.factors]
+    pos: dict[str, tuple[float, float]]
+    radius: dict[str, float]
+    labelled: bool
+    area_w: float
+    total_w: int
+    total_h: int
+
+
+def _frame(m: SystemMap, elements: list[_Element], width: int | None) -> _Frame:
     ids = [e[0] for e in elements]
     labelled = len(ids) <= LABEL_LIMIT
     raw = _positions(m, ids)
@@ -126,12 +127,20 @@ def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool | None 
         raw = {i: (x * scale, y * scale) for i, (x, y) in raw.items()}
     area_w = max([x for x, _ in raw.values()] + [400.0]) + (_NAME_ROOM if labelled else 0)
     area_h = max([y for _, y in raw.values()] + [300.0])
-    total_w = int(area_w + 2 * _MARGIN + _LEGEND)
-    total_h = int(max(area_h, 420.0) + 2 * _MARGIN + _HEAD)
-    pos = {i: (_MARGIN + x, _HEAD + _MARGIN + y) for i, (x, y) in raw.items()}
     base = 4.0 if labelled else 2.5
-    radius = {i: base + (1.6 if labelled else 0.6) * p for i, _, _, p in elements}
+    return _Frame(
+        pos={i: (_MARGIN + x, _HEAD + _MARGIN + y) for i, (x, y) in raw.items()},
+        radius={i: base + (1.6 if labelled else 0.6) * p for i, _, _, p in elements},
+        labelled=labelled,
+        area_w=area_w,
+        total_w=int(area_w + 2 * _MARGIN + _LEGEND),
+        total_h=int(max(area_h, 420.0) + 2 * _MARGIN + _HEAD),
+    )
 
+
+def _head(m: SystemMap, frame: _Frame) -> list[str]:
+    """The document's opening, arrow markers, background, title and question."""
+    total_w, total_h = frame.total_w, frame.total_h
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" height="{total_h}" '
@@ -151,15 +160,14 @@ def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool | None 
         f'<rect width="{total_w}" height="{total_h}" fill="#ffffff"/>',
         f'<text x="{_MARGIN}" y="40" font-size="24" font-weight="600">{escape(m.title)}</text>',
         _wrapped("Guiding question: " + m.guiding_question, _MARGIN, 70, total_w),
-        '<g class="relationships" fill="none">',
     ]
-    for r in m.relationships:
-        if r.source not in pos or r.target not in pos or r.source == r.target:
-            continue
-        out.append(_link(r, pos, radius))
-    out.append("</g>")
-    out.append('<g class="elements">')
-    roles_seen: set[str] = set()
+    return out
+
+
+def _shapes(elements: list[_Element], frame: _Frame, roles_seen: set[str]) -> list[str]:
+    """A shape per element (and its name, when the map is small enough to name them)."""
+    pos, radius = frame.pos, frame.radius
+    out = ['<g class="elements">']
     for eid, name, role, _ in elements:
         if eid not in pos:
             continue
@@ -172,28 +180,55 @@ def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool | None 
             f"{node_shape(shape, x, y, radius[eid], fill, border)}</g>"
         )
     out.append("</g>")
-    if labelled:
-        out.append(
-            '<g class="names" font-size="11" text-anchor="middle" fill="#111" '
-            'stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-        )
-        for eid, name, _, _ in elements:
-            if eid in pos:
-                x, y = pos[eid]
-                short = name if len(name) <= 34 else name[:32] + "…"
-                out.append(
-                    f'<text x="{x:.1f}" y="{y + radius[eid] + 13:.1f}">{escape(short)}</text>'
-                )
-        out.append("</g>")
-    out += _legend(m, area_w + 2 * _MARGIN, _HEAD + _MARGIN, roles_seen)
+    if not frame.labelled:
+        return out
+    out.append(
+        '<g class="names" font-size="11" text-anchor="middle" fill="#111" '
+        'stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+    )
+    for eid, name, _, _ in elements:
+        if eid in pos:
+            x, y = pos[eid]
+            short = name if len(name) <= 34 else name[:32] + "…"
+            out.append(f'<text x="{x:.1f}" y="{y + radius[eid] + 13:.1f}">{escape(short)}</text>')
+    out.append("</g>")
+    return out
+
+
+def generate_svg(m: SystemMap, *, width: int | None = None, redact: bool | None = None) -> str:
+    """The map drawn as one SVG document (text).
+
+    Parameters
+    ----------
+    m : the map
+    width : int, optional
+        Width in pixels of the drawing area; by default it grows with the map
+        (about 150 px per √element of each connected part).
+    redact : bool, optional
+        Draw sensitive stakeholders anonymously (:func:`sysmap.redact.redact_map`);
+        ``None`` (the default) redacts when the map asks for it (``privacy``).
+    """
+    if wants_redaction(redact, m):
+        m = redact_map(m)[0]
+    elements: list[_Element] = [(s.id, s.name, s.role, float(s.power or 0)) for s in m.stakeholders]
+    elements += [(f.id, f.name, "factor", 1.0) for f in m.factors]
+    frame = _frame(m, elements, width)
+    out = _head(m, frame)
+    out.append('<g class="relationships" fill="none">')
+    for r in m.relationships:
+        if r.source not in frame.pos or r.target not in frame.pos or r.source == r.target:
+            continue
+        out.append(_link(r, frame.pos, frame.radius))
+    out.append("</g>")
+    roles_seen: set[str] = set()
+    out += _shapes(elements, frame, roles_seen)
+    out += _legend(m, frame.area_w + 2 * _MARGIN, _HEAD + _MARGIN, roles_seen)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
 def _wrapped(text: str, x: float, y: float, width: float) -> str:
     """A paragraph of text wrapped to the picture's width (at most three lines)."""
-    import textwrap
-
     lines = textwrap.wrap(text, width=max(40, int((width - 2 * x) / 8)), max_lines=3)
     spans = "".join(
         f'<tspan x="{x}" dy="{0 if n == 0 else 19}">{escape(line)}</tspan>'

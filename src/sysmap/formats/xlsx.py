@@ -34,14 +34,15 @@ from typing import Any
 
 from sysmap.errors import MapFileError, MapInvalid, MissingDependency
 from sysmap.escape import spreadsheet_cell
-from sysmap.formats._common import (
-    ExportResult,
-    ImportResult,
-    PathOrFile,
-    read_bytes,
-    write_output,
+from sysmap.formats._files import PathOrFile, read_bytes, write_output
+from sysmap.formats._results import ExportResult, ImportResult
+from sysmap.formats._table import (
+    Table,
+    build_from_sheets,
+    sheet_dropped,
+    sheets,
+    template_sheets,
 )
-from sysmap.formats._table import Table, build_map, sheet_dropped, sheets, template_sheets
 from sysmap.mapfile import format_size, max_file_bytes
 from sysmap.model import CORE_KINDS, ROLES, STATUSES, SystemMap
 from sysmap.problems import Problem
@@ -63,7 +64,7 @@ SHEETS: tuple[str, ...] = ("elements", "connections", "loops", "map", "kinds")
 
 def _openpyxl() -> Any:
     try:
-        import openpyxl
+        import openpyxl  # heavy: loaded only when a workbook is read or written
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise MissingDependency(
             "spreadsheets need openpyxl — install it with: pip install openpyxl"
@@ -84,7 +85,7 @@ def generate_xlsx(m: SystemMap | None, *, template: bool = False) -> bytes:
 
 def _generate(m: SystemMap | None, template: bool) -> tuple[bytes, list[str]]:
     openpyxl = _openpyxl()
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as illegal
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as illegal  # heavy, as above
 
     if template or m is None:
         return _template(m), []
@@ -116,7 +117,7 @@ def _generate(m: SystemMap | None, template: bool) -> tuple[bytes, list[str]]:
 
 def _template(m: SystemMap | None) -> bytes:
     openpyxl = _openpyxl()
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.datavalidation import DataValidation  # heavy, as above
 
     kinds = sorted(CORE_KINDS) + ([k.id for k in m.kinds] if m is not None else [])
     lists = {
@@ -286,7 +287,7 @@ def _tables(data: bytes, file: str) -> dict[str, Table]:
     """
     check_unzipped_size(data, file)
     try:
-        import python_calamine
+        import python_calamine  # optional: the fast reader when it is installed
     except ImportError:  # pragma: no cover - python-calamine is a dependency
         return _tables_openpyxl(data, file)
     try:
@@ -300,12 +301,7 @@ def _tables(data: bytes, file: str) -> dict[str, Table]:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # not a zip, not a workbook: openpyxl gives the message
         return _tables_openpyxl(data, file)
-    found = {name.strip().lower(): name for name in wb.sheet_names}
-    if "elements" not in found:
-        raise MapFileError(
-            f"{file}: no sheet named elements (found: {', '.join(wb.sheet_names)}) — "
-            "name the sheet of stakeholders and factors 'Elements'"
-        )
+    found = _sheet_names(wb.sheet_names, file)
     tables: dict[str, Table] = {}
     for sheet in SHEETS:
         if sheet not in found:
@@ -327,6 +323,17 @@ def _tables(data: bytes, file: str) -> dict[str, Table]:
     return tables
 
 
+def _sheet_names(names: list[str], file: str) -> dict[str, str]:
+    """The workbook's sheet names by their lower-case name; it must have elements."""
+    found = {name.strip().lower(): name for name in names}
+    if "elements" not in found:
+        raise MapFileError(
+            f"{file}: no sheet named elements (found: {', '.join(names)}) — "
+            "name the sheet of stakeholders and factors 'Elements'"
+        )
+    return found
+
+
 def _calamine_cell(value: Any) -> Any:
     # calamine gives every number as a float; a whole number was written whole
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
@@ -343,12 +350,7 @@ def _tables_openpyxl(data: bytes, file: str) -> dict[str, Table]:
             f"{file}: not an Excel workbook (.xlsx) ({type(exc).__name__}) — save it from "
             "your spreadsheet as 'Excel Workbook (.xlsx)'"
         ) from None
-    found = {name.strip().lower(): name for name in wb.sheetnames}
-    if "elements" not in found:
-        raise MapFileError(
-            f"{file}: no sheet named elements (found: {', '.join(wb.sheetnames)}) — "
-            "name the sheet of stakeholders and factors 'Elements'"
-        )
+    found = _sheet_names(wb.sheetnames, file)
     tables: dict[str, Table] = {}
     problems: list[Problem] = []
     for sheet in SHEETS:
@@ -389,17 +391,7 @@ def _tables_openpyxl(data: bytes, file: str) -> dict[str, Table]:
 
 
 def _build(data: bytes, file: str, options: dict[str, Any]) -> ImportResult:
-    tables = _tables(data, file)
-    return build_map(
-        file,
-        elements=tables.get("elements"),
-        connections=tables.get("connections"),
-        loops=tables.get("loops"),
-        meta=tables.get("map"),
-        kinds=tables.get("kinds"),
-        format="xlsx",
-        options=options,
-    )
+    return build_from_sheets(file, _tables(data, file), format="xlsx", options=options)
 
 
 def parse_xlsx(data: bytes, file: str = "<xlsx>", **options: Any) -> SystemMap:
