@@ -837,7 +837,9 @@ def write_html(m: SystemMap, path_or_file: Any, **options: Any) -> Any:
     """
     if isinstance(options.get("redact"), str):
         options["redact"] = options["redact"].strip().lower() in ("1", "true", "yes")
-    from sysmap.formats._common import ExportResult, write_output  # the registry calls in here
+    # the formats registry calls in here, so it is loaded only when a file is written
+    from sysmap.formats._files import write_output
+    from sysmap.formats._results import ExportResult
 
     path = write_output(path_or_file, generate_html(m, **options))
     return ExportResult("html", path)

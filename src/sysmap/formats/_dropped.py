@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sysmap.model import SystemMap
+from sysmap.redact import SECTIONS_LEFT_OUT
 
 __all__ = ["MAP_FIELDS", "SECTIONS", "ALL", "dropped_fields", "strip_dropped"]
 
@@ -21,16 +22,9 @@ MAP_FIELDS: tuple[str, ...] = (
     "stage",
     "based_on",
 )
-#: The map's sections beyond elements, relationships and loops.
-SECTIONS: tuple[str, ...] = (
-    "guiding_team",
-    "outcomes",
-    "measures",
-    "indicators",
-    "assessments",
-    "answers",
-    "scenarios",
-)
+#: The map's sections beyond elements, relationships and loops: the ones a redaction
+#: leaves out, and the what-if scenarios.
+SECTIONS: tuple[str, ...] = (*SECTIONS_LEFT_OUT, "scenarios")
 #: Marker: a format carries every field of a part.
 ALL: frozenset[str] = frozenset({"*"})
 
