@@ -758,8 +758,11 @@ def generate_html(
 def _page(data: dict[str, Any]) -> str:
     """The page template with the scripts, styles and the map's data filled in."""
     vis_js, vis_css = _vis_assets()
-    # the scenario panel (whatif.js) runs after the map, in the same script
-    own_js = _script_safe(_asset("map.js") + "\n" + _asset("whatif.js"), "script")
+    # what the workshop pages share (shared.js), the map, then the scenario panel
+    # (whatif.js), in one script
+    own_js = _script_safe(
+        "\n".join(_asset(name) for name in ("shared.js", "map.js", "whatif.js")), "script"
+    )
     vis_js = _script_safe(vis_js, "script")
     # Only these two scripts may run (a Content-Security-Policy with their
     # hashes): even markup that slipped into the page could not run script.

@@ -5,13 +5,8 @@
   performance.mark("sysmap-start");
   var DATA = JSON.parse(document.getElementById("sysmap-data").textContent);
 
-  // Okabe–Ito colours; each role also has its own shape.
-  var ROLES = {
-    beneficiary: { label: "Beneficiary", color: "#E69F00", border: "#8a5f00", shape: "dot" },
-    provider: { label: "Provider", color: "#56B4E9", border: "#1f6d99", shape: "square" },
-    leader: { label: "Leader", color: "#CC79A7", border: "#7d3a62", shape: "triangle" },
-    factor: { label: "Factor", color: "#F0E442", border: "#7a7200", shape: "diamond" }
-  };
+  // each role's colour and shape, and the DOM helpers: shared.js
+  var ROLES = SYSMAP_SHARED.ROLES, el = SYSMAP_SHARED.el, clear = SYSMAP_SHARED.clear;
   var KIND_GROUPS = [
     { label: "Voice (feedback, advocates, represents, informs)", color: "#0072B2",
       kinds: ["feedback", "advocates", "represents", "informs"] },
@@ -54,13 +49,6 @@
     }
     return KIND_GROUPS[KIND_GROUPS.length - 1].color;
   }
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    if (cls) e.className = cls;
-    return e;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function button(text, cls, onClick) {
     var b = el("button", text, cls);
     b.type = "button";

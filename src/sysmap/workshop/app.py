@@ -53,6 +53,7 @@ _HEADERS = {
 }
 _STATIC = {
     "workshop.css": "text/css",
+    "shared.js": "text/javascript",
     "common.js": "text/javascript",
     "participant.js": "text/javascript",
     "facilitator.js": "text/javascript",
@@ -60,7 +61,13 @@ _STATIC = {
 
 
 def _static(name: str) -> str:
-    return resources.files("sysmap.workshop").joinpath("static", name).read_text(encoding="utf-8")
+    # shared.js is the HTML map's too, so it lives with the map's templates
+    folder = (
+        resources.files("sysmap").joinpath("templates")
+        if name == "shared.js"
+        else (resources.files("sysmap.workshop").joinpath("static"))
+    )
+    return folder.joinpath(name).read_text(encoding="utf-8")
 
 
 def _vis(name: str) -> str:

@@ -3,22 +3,11 @@
    never as markup. */
 (function () {
   "use strict";
-  var ROLES = {
-    beneficiary: { label: "Beneficiary", color: "#E69F00", border: "#8a5f00", shape: "dot" },
-    provider: { label: "Provider", color: "#56B4E9", border: "#1f6d99", shape: "square" },
-    leader: { label: "Leader", color: "#CC79A7", border: "#7d3a62", shape: "triangle" },
-    factor: { label: "Factor", color: "#F0E442", border: "#7a7200", shape: "diamond" }
-  };
+  // each role's colour and shape, and the DOM helpers: shared.js (also the HTML map's)
+  var ROLES = SYSMAP_SHARED.ROLES, el = SYSMAP_SHARED.el, clear = SYSMAP_SHARED.clear;
   var STATUS = { weak: "#E69F00", broken: "#D55E00", proposed: "#7f7f7f" };
   var FAINT = "rgba(160,160,160,0.25)";
 
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    if (cls) e.className = cls;
-    return e;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function notice(text, bad) {
     var n = document.getElementById("notice");
     n.textContent = text;
