@@ -19,6 +19,10 @@ two sets, :data:`COMPETENCY_SETS`); a role may declare its own sets.
 - :func:`team_coverage` — who on the guiding team holds which role, which
   roles nobody has accepted, the responsibilities left uncovered, and a
   development plan for everyone whose own levels are recorded.
+- :func:`format_roles` — all of it (or one part) as text, Markdown, JSON or
+  CSV; text and Markdown come from the blocks of a :class:`RolesReport`
+  (:func:`roles_report`), written by :mod:`sysmap.render`, which escapes the
+  map's text.
 - :func:`load_role_archetype` — a role described in its own file (for example
   ``examples/roles/lived-experience-engagement-coordinator.yaml``), checked
   with file:line messages.
@@ -1343,79 +1347,112 @@ _COVERAGE_PARTS: dict[str, Callable[[TeamCoverage], list[Block]]] = {
 }
 
 
+_Grid = tuple[list[str], list[list[Any]]]
+
+
+def _csv_matrix(matrix: RoleMatrix) -> _Grid:
+    headers = ["role", "number", "responsibility", *matrix.competencies]
+    rows = [
+        [r.role, r.number, r.text, *(";".join(r.needs.get(c, [])) for c in matrix.competencies)]
+        for r in matrix.rows
+    ]
+    return headers, rows
+
+
+def _csv_consolidated(matrix: RoleMatrix) -> _Grid:
+    headers = ["role", "number", "responsibility", *matrix.competencies]
+    rows = [
+        [r.role, r.number, r.text, *(h.get(c, "") for c in matrix.competencies)]
+        for r, h in matrix.consolidated()
+    ]
+    return headers, rows
+
+
+def _csv_roadmap(matrix: RoleMatrix) -> _Grid:
+    """One row per competency and responsibility it supports."""
+    headers = ["rank", "set", "competency", "name", "responsibilities", "number",
+               "responsibility", "practical", "strategic"]  # fmt: skip
+    rows = [
+        [
+            k,
+            r.competency_set,
+            r.competency,
+            r.name,
+            r.total,
+            n,
+            t,
+            int("practical" in lv),
+            int("strategic" in lv),
+        ]  # fmt: skip
+        for k, r in enumerate(matrix.roadmap, start=1)
+        for _, n, t, lv in r.needed_by
+    ]
+    return headers, rows
+
+
+def _csv_execution(matrix: RoleMatrix) -> _Grid:
+    rows = [
+        [s.step or "", s.when, s.text, ";".join(map(str, s.responsibilities))]
+        for s in matrix.execution
+    ]
+    return ["step", "when", "text", "responsibilities"], rows
+
+
+def _csv_summary(matrix: RoleMatrix) -> _Grid:
+    return ["role", "summary"], [[k, v] for k, v in matrix.summaries.items()]
+
+
+def _csv_team(coverage: TeamCoverage) -> _Grid:
+    headers = ["role", "name", "accepted_by", "lived_experience", "responsibilities"]
+    rows = [
+        [r.id, r.name, ";".join(r.holders), ";".join(r.lived_experience), len(r.responsibilities)]
+        for r in coverage.roles
+    ]
+    return headers, rows
+
+
+def _csv_development(coverage: TeamCoverage) -> _Grid:
+    """One row per person and competency to train in, in the plan's order."""
+    headers = ["role", "stakeholder", "rank", "competency", "own", "train_to", "meets",
+               "responsibilities", "unlocks"]  # fmt: skip
+    rows = [
+        [
+            d.role,
+            d.person or "",
+            k,
+            t.competency,
+            t.own,
+            t.target,
+            t.meets_count,
+            ";".join(str(g.number) for g in t.meets),
+            ";".join(map(str, t.unlocks)),
+        ]  # fmt: skip
+        for d in coverage.development
+        for k, t in enumerate(d.training, start=1)
+    ]
+    return headers, rows
+
+
+_CSV_MATRIX: dict[str, Callable[[RoleMatrix], _Grid]] = {
+    "summary": _csv_summary,
+    "execution": _csv_execution,
+    "matrix": _csv_matrix,
+    "roadmap": _csv_roadmap,
+    "consolidated": _csv_consolidated,
+}
+_CSV_COVERAGE: dict[str, Callable[[TeamCoverage], _Grid]] = {
+    "team": _csv_team,
+    "development": _csv_development,
+}
+
+
 def _csv(matrix: RoleMatrix, coverage: TeamCoverage | None, which: str) -> str:
-    headers: list[str]
-    rows: list[list[Any]]
-    if which == "matrix":
-        headers = ["role", "number", "responsibility", *matrix.competencies]
-        rows = [
-            [r.role, r.number, r.text, *(";".join(r.needs.get(c, [])) for c in matrix.competencies)]
-            for r in matrix.rows
-        ]
-    elif which == "consolidated":
-        headers = ["role", "number", "responsibility", *matrix.competencies]
-        rows = [
-            [r.role, r.number, r.text, *(h.get(c, "") for c in matrix.competencies)]
-            for r, h in matrix.consolidated()
-        ]
-    elif which == "roadmap":
-        headers = ["rank", "set", "competency", "name", "responsibilities", "number",
-                   "responsibility", "practical", "strategic"]  # fmt: skip
-        rows = [
-            [
-                k,
-                r.competency_set,
-                r.competency,
-                r.name,
-                r.total,
-                n,
-                t,
-                int("practical" in lv),
-                int("strategic" in lv),
-            ]  # fmt: skip
-            for k, r in enumerate(matrix.roadmap, start=1)
-            for _, n, t, lv in r.needed_by
-        ]
-    elif which == "execution":
-        headers = ["step", "when", "text", "responsibilities"]
-        rows = [
-            [s.step or "", s.when, s.text, ";".join(map(str, s.responsibilities))]
-            for s in matrix.execution
-        ]
-    elif which == "summary":
-        headers, rows = ["role", "summary"], [[k, v] for k, v in matrix.summaries.items()]
-    elif which == "team":
-        assert coverage is not None
-        headers = ["role", "name", "accepted_by", "lived_experience", "responsibilities"]
-        rows = [
-            [
-                r.id,
-                r.name,
-                ";".join(r.holders),
-                ";".join(r.lived_experience),
-                len(r.responsibilities),
-            ]
-            for r in coverage.roles
-        ]
+    """One part as CSV, every cell safe to open in a spreadsheet."""
+    if which in _CSV_MATRIX:
+        headers, rows = _CSV_MATRIX[which](matrix)
     else:
-        assert coverage is not None
-        headers = ["role", "stakeholder", "rank", "competency", "own", "train_to", "meets",
-                   "responsibilities", "unlocks"]  # fmt: skip
-        rows = [
-            [
-                d.role,
-                d.person or "",
-                k,
-                t.competency,
-                t.own,
-                t.target,
-                t.meets_count,
-                ";".join(str(g.number) for g in t.meets),
-                ";".join(map(str, t.unlocks)),
-            ]  # fmt: skip
-            for d in coverage.development
-            for k, t in enumerate(d.training, start=1)
-        ]
+        assert coverage is not None  # format_roles refuses a map's table of an archetype
+        headers, rows = _CSV_COVERAGE[which](coverage)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([spreadsheet_cell(h) for h in headers])
