@@ -338,3 +338,11 @@ def test_format_roles_refuses_an_unknown_format_or_table():
     with pytest.raises(SysmapError, match="unknown table 'everything'"):
         sysmap.format_roles(matrix, None, "text", table="everything")
     assert sysmap.format_roles(matrix, None, "markdown") == sysmap.format_roles(matrix, None, "md")
+
+
+def test_a_role_with_no_competencies_prints_no_empty_key():
+    role = GuidingRole(id="r", name="R", responsibilities=["Turn up"])
+    text = sysmap.format_roles(role_matrix([role]), None, "text")
+    assert "1 responsibility names no competency." in text
+    assert "Competencies:" not in text and "Competency sets" not in text
+    assert "No responsibility names a competency yet." in text

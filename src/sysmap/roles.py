@@ -1242,12 +1242,13 @@ def _grid_blocks(
 
 def _matrix_blocks(matrix: RoleMatrix, short: bool) -> list[Block]:
     after = []
-    if short:
+    if short and matrix.competencies:
         key = "; ".join(f"{_abbrev(c)} = {competency_name(c)}" for c in matrix.competencies)
         after.append(f"Competencies: {key}. P = practical, S = strategic.")
     if matrix.unmapped:
         n = len(matrix.unmapped)
-        after.append(f"{plural(n, 'responsibility', 'responsibilities')} name no competency.")
+        name = "names" if n == 1 else "name"
+        after.append(f"{plural(n, 'responsibility', 'responsibilities')} {name} no competency.")
     return _grid_blocks(
         matrix,
         "Competency map: the levels each responsibility needs",
@@ -1266,7 +1267,7 @@ def _consolidated_blocks(matrix: RoleMatrix, short: bool) -> list[Block]:
         matrix,
         "Consolidated view: the highest level in each cell",
         matrix.consolidated_table(short=short),
-        [f"Competency sets — {sets}"],
+        [f"Competency sets — {sets}"] if sets else [],
     )
 
 
