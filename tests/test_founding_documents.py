@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -241,11 +242,7 @@ def test_roles_text_shows_both_marks_and_the_highest():
         assert f"{name} (" in text  # each competency's roadmap entry
 
 
-def test_theory_of_execution_follows_the_document():
-    role = sysmap.load_role_archetype(COORDINATOR).role
-    ids = {r.id: r.text for r in role.responsibilities}
-    steps = role.theory_of_execution
-    in_order = [[ids[i] for i in s.responsibilities] for s in steps if s.when == "in_order"]
+def _check_execution_order(in_order: list[list[str]], throughout: list[str]) -> None:
     # recruit -> resource -> represent/support voices -> shape delivery, data and
     # staffing -> advocate; two-way communication throughout
     assert in_order[0] == ["Establishes PWLEH working group"]
@@ -259,10 +256,150 @@ def test_theory_of_execution_follows_the_document():
         "Builds practices of human-centered design into wider community staffing policies",
     ]
     assert in_order[4] == ["Coordinates advocacy of preferred policies at the municipal-level"]
-    throughout = [ids[i] for s in steps if s.when == "throughout" for i in s.responsibilities]
     assert throughout == ["Ensures strong two-way communication with working group"]
+
+
+def test_theory_of_execution_follows_the_document():
+    role = sysmap.load_role_archetype(COORDINATOR).role
+    ids = {r.id: r.text for r in role.responsibilities}
+    steps = role.theory_of_execution
+    in_order = [[ids[i] for i in s.responsibilities] for s in steps if s.when == "in_order"]
+    throughout = [ids[i] for s in steps if s.when == "throughout" for i in s.responsibilities]
+    _check_execution_order(in_order, throughout)
     every = {i for s in steps for i in s.responsibilities}
     assert every == set(ids)  # every responsibility has its place in the order
+
+
+# What sysmap prints of document 000, read back from the text and the Markdown
+# and held against the document: every cell, every count, the order of the work.
+
+BY_NUMBER = dict(enumerate(DOC_000_MAP, start=1))  # the document's order, numbered
+WORDS = {"P": "practical", "S": "strategic"}
+
+
+def _part(out: str, heading: str) -> list[str]:
+    """The lines of one part of the output, from its heading to the next part's."""
+    lines = out[out.index(heading) :].splitlines()[1:]
+    end = next((i for i, x in enumerate(lines) if x.startswith("## ") or x in PARTS), len(lines))
+    return lines[:end]
+
+
+PARTS = {
+    "Job summary",
+    "Theory of execution: the order the work is done in",
+    "Competency map: the levels each responsibility needs",
+    "Training roadmap: the responsibilities each competency supports",
+    "Consolidated view: the highest level in each cell",
+}
+
+
+def _text_table(lines: list[str]) -> list[dict[str, str]]:
+    """The first plain-text table in some lines, cut at its header's columns."""
+    lines = [x for x in lines if x.strip()]
+    header = lines[0]
+    spans = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", header)]
+    rows = []
+    for line in lines[1:]:
+        if len(line) - len(line.lstrip()) or "  " not in line:
+            break  # past the table
+        cells = {}
+        for k, (start, name) in enumerate(spans):
+            stop = spans[k + 1][0] if k + 1 < len(spans) else None
+            cells[name] = line[start:stop].strip()
+        rows.append(cells)
+    return rows
+
+
+def _md_table(lines: list[str]) -> list[dict[str, str]]:
+    """The first Markdown table in some lines."""
+    rows = [x for x in lines if x.startswith("| ")]
+    # a cell's Markdown escapes (the header "\\#") read back as the characters
+    split = [re.split(r"(?<!\\)\|", x.strip()[1:-1]) for x in rows]
+    cells = [[re.sub(r"\\(.)", r"\1", c.strip()) for c in row] for row in split]
+    return [dict(zip(cells[0], r, strict=True)) for r in cells[1:]]
+
+
+def _cells(rows: list[dict[str, str]], column: dict[str, str], levels) -> dict[str, dict]:
+    """responsibility -> {competency id: levels}, the competencies found by ``column``."""
+    return {
+        BY_NUMBER[int(r["#"])]: {c: levels(r[name]) for c, name in column.items() if r[name]}
+        for r in rows
+    }
+
+
+def _roadmap_lists(lines: list[str]) -> dict[str, dict[str, list[str]]]:
+    """competency id -> {responsibility: levels}, from each competency's list."""
+    ids = {name: c for c, name in DOC_000_NAMES.items()}
+    out: dict[str, dict[str, list[str]]] = {}
+    current = None
+    for line in lines:
+        head = re.match(r"(?:### )?(.+) \((.+)\) supports (\d+) responsibilit", line)
+        if head:
+            current = out.setdefault(ids[head.group(1)], {})
+            assert head.group(2) == next(
+                s for s, cs in DOC_000_SETS.items() if ids[head.group(1)] in cs
+            )
+            assert int(head.group(3)) == DOC_000_COUNTS[ids[head.group(1)]]
+            continue
+        item = re.match(r"- (\d+)\\?\. (.+) — (.+)$", line)
+        if item and current is not None:
+            assert item.group(2) == BY_NUMBER[int(item.group(1))]
+            current[item.group(2)] = item.group(3).split(" and ")
+    return out
+
+
+def _execution(lines: list[str]) -> tuple[list[list[str]], list[str]]:
+    """The ordered steps' responsibilities and those done throughout, by text."""
+    in_order: list[list[str]] = []
+    throughout: list[str] = []
+    for line in lines:
+        step = re.match(r"- (\d+\\?\.|Throughout:) .*\(responsibilit(?:y|ies) ([\d, ]+)\)$", line)
+        if step:
+            texts = [BY_NUMBER[int(n)] for n in step.group(2).split(", ")]
+            if step.group(1) == "Throughout:":
+                throughout += texts
+            else:
+                assert int(step.group(1).rstrip(".").rstrip("\\")) == len(in_order) + 1
+                in_order.append(texts)
+    return in_order, throughout
+
+
+def test_the_text_output_prints_every_fact_of_document_000():
+    text = run("roles", str(COORDINATOR))
+    role = sysmap.load_role_archetype(COORDINATOR).role
+    assert [x for x in _part(text, "Job summary") if x] == [role.summary]
+    key = next(x for x in _part(text, "Competency map") if x.startswith("Competencies: "))
+    short = dict(re.findall(r"(\w+) = ([^;.]+)", key.removeprefix("Competencies: ")))
+    column = {
+        c: next(a for a, n in short.items() if n == name) for c, name in DOC_000_NAMES.items()
+    }
+    both = lambda cell: [WORDS[x] for x in cell.split("+")]  # noqa: E731
+    matrix = _text_table(_part(text, "Competency map"))
+    assert _cells(matrix, column, both) == DOC_000_MAP
+    consolidated = _text_table(_part(text, "Consolidated view"))
+    assert _cells(consolidated, column, WORDS.__getitem__) == DOC_000_CONSOLIDATED
+    roadmap = _part(text, "Training roadmap")
+    counts = {r["competency"]: int(r["responsibilities"]) for r in _text_table(roadmap)}
+    assert counts == {DOC_000_NAMES[c]: n for c, n in DOC_000_COUNTS.items()}
+    assert _roadmap_lists(roadmap) == DOC_000_ROADMAP
+    _check_execution_order(*_execution(_part(text, "Theory of execution")))
+
+
+def test_the_markdown_output_prints_every_fact_of_document_000():
+    md = run("roles", str(COORDINATOR), "--format", "md")
+    role = sysmap.load_role_archetype(COORDINATOR).role
+    assert [x for x in _part(md, "## Job summary") if x] == [role.summary]
+    column = dict(DOC_000_NAMES)
+    in_words = lambda cell: cell.split(" and ")  # noqa: E731
+    matrix = _md_table(_part(md, "## Competency map"))
+    assert _cells(matrix, column, in_words) == DOC_000_MAP
+    consolidated = _md_table(_part(md, "## Consolidated view"))
+    assert _cells(consolidated, column, str) == DOC_000_CONSOLIDATED
+    roadmap = _part(md, "## Training roadmap")
+    counts = {r["competency"]: int(r["responsibilities"]) for r in _md_table(roadmap)}
+    assert counts == {DOC_000_NAMES[c]: n for c, n in DOC_000_COUNTS.items()}
+    assert _roadmap_lists(roadmap) == DOC_000_ROADMAP
+    _check_execution_order(*_execution(_part(md, "## Theory of execution")))
 
 
 # ------------------------------------------------------------------ document 001

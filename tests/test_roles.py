@@ -297,3 +297,52 @@ def test_an_archetype_with_its_own_sets_and_a_bad_step(tmp_path: Path, capsys):
     data = json.loads(run(["roles", str(f), "--format", "json"]).output)
     assert data["matrix"][0]["competencies"] == {"budgeting": ["practical", "strategic"]}
     assert data["theory_of_execution"][0]["responsibilities"] == [1]
+
+
+# ---------------------------------------------------------------- escaping map text
+
+HOSTILE_PERSON = "<img src=x onerror=alert(1)>"
+HOSTILE_BOARD = "[x](javascript:alert(1))"
+
+
+def test_markdown_escapes_team_members_roles_and_responsibilities(tmp_path: Path):
+    # names from the map reach the team table, the development plan's heading and
+    # the list of responsibilities nobody holds: none may become HTML or a link
+    text = (EXAMPLES / "small.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: People with lived experience", f'name: "{HOSTILE_PERSON}"')
+    text = text.replace("name: CoC board", f'name: "{HOSTILE_BOARD}"')
+    text = text.replace("name: Data lead", "name: <b>Data</b> lead")
+    text = text.replace("- Keep the shared measure up to date", "- Keep *the* `measure` | up")
+    text = text.replace(
+        "    accepted_by: [pwle]",
+        "    accepted_by: [pwle]\n    proficiency:\n      pwle: {facilitation_and_relationship_building: practical}",
+    )
+    f = tmp_path / "hostile.yaml"
+    f.write_text(text, encoding="utf-8")
+    md = run(["roles", str(f), "--format", "md"]).output
+    for raw in ("<img", "<b>", "[x](", "*the*", "`measure`"):
+        assert raw not in md
+    assert "&lt;img src=x onerror=alert(1)&gt;" in md  # in the team table
+    assert "### &lt;img src=x onerror=alert(1)&gt; as Lived experience lead" in md
+    assert "\\[x\\](javascript:alert(1))" in md
+    assert "- Keep \\*the\\* \\`measure\\` \\| up (&lt;b&gt;Data&lt;/b&gt; lead)" in md
+    # plain text shows the names as written
+    plain = run(["roles", str(f), "--table", "development"]).output
+    assert f"{HOSTILE_PERSON} as Lived experience lead:" in plain
+
+
+def test_format_roles_refuses_an_unknown_format_or_table():
+    matrix = role_matrix(load_roles(ARCHETYPE)[0])
+    with pytest.raises(SysmapError, match="unknown format 'pdf'"):
+        sysmap.format_roles(matrix, None, "pdf")
+    with pytest.raises(SysmapError, match="unknown table 'everything'"):
+        sysmap.format_roles(matrix, None, "text", table="everything")
+    assert sysmap.format_roles(matrix, None, "markdown") == sysmap.format_roles(matrix, None, "md")
+
+
+def test_a_role_with_no_competencies_prints_no_empty_key():
+    role = GuidingRole(id="r", name="R", responsibilities=["Turn up"])
+    text = sysmap.format_roles(role_matrix([role]), None, "text")
+    assert "1 responsibility names no competency." in text
+    assert "Competencies:" not in text and "Competency sets" not in text
+    assert "No responsibility names a competency yet." in text

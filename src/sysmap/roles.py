@@ -19,6 +19,10 @@ two sets, :data:`COMPETENCY_SETS`); a role may declare its own sets.
 - :func:`team_coverage` — who on the guiding team holds which role, which
   roles nobody has accepted, the responsibilities left uncovered, and a
   development plan for everyone whose own levels are recorded.
+- :func:`format_roles` — all of it (or one part) as text, Markdown, JSON or
+  CSV; text and Markdown come from the blocks of a :class:`RolesReport`
+  (:func:`roles_report`), written by :mod:`sysmap.render`, which escapes the
+  map's text.
 - :func:`load_role_archetype` — a role described in its own file (for example
   ``examples/roles/lived-experience-engagement-coordinator.yaml``), checked
   with file:line messages.
@@ -47,7 +51,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +59,17 @@ from sysmap.errors import BadArgument, UnknownFormat
 from sysmap.escape import spreadsheet_cell
 from sysmap.model import LEVELS, OWN_LEVELS, GuidingRole, Responsibility, SystemMap
 from sysmap.problems import PathPart, Problem, did_you_mean, one_of
-from sysmap.render import md_table, text_table
+from sysmap.render import (
+    Block,
+    Bullets,
+    Heading,
+    Mark,
+    Para,
+    Rendered,
+    Table,
+    plural,
+    render_text,
+)
 
 __all__ = [
     "ROLES_JSON_VERSION",
@@ -80,6 +94,8 @@ __all__ = [
     "team_coverage",
     "load_role_archetype",
     "load_roles",
+    "RolesReport",
+    "roles_report",
     "format_roles",
     "competency_name",
     "highest_level",
@@ -1068,6 +1084,83 @@ _JSON_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _parts(coverage: TeamCoverage | None, table: str | None) -> tuple[str, ...]:
+    """The parts to show: the one asked for, or every part the source has."""
+    if table is not None and table not in TABLES:
+        raise BadArgument(
+            f"unknown table '{table}' — use {one_of(TABLES)}",
+            argument="table",
+            choices=tuple(TABLES),
+        )
+    if table in ("team", "development") and coverage is None:
+        raise BadArgument(
+            f"an archetype has no team — '{table}' needs a map whose guiding_team says who "
+            "accepted each role (and their own levels)",
+            argument="table",
+        )
+    if table:
+        return (table,)
+    return tuple(t for t in TABLES if coverage is not None or t not in ("team", "development"))
+
+
+@dataclass
+class RolesReport(Rendered):
+    """What ``sysmap roles`` shows, as blocks: the parts of :data:`TABLES` asked for.
+
+    Plain text writes the competency map and the consolidated view short (levels
+    as ``P``, ``S``, ``P+S``, competencies by their initials, with a key below);
+    Markdown writes them in words. Map text (names, responsibilities, summaries)
+    is escaped by the renderer, never here.
+    """
+
+    matrix: RoleMatrix
+    coverage: TeamCoverage | None = None
+    parts: tuple[str, ...] = TABLES[:5]
+    title: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """The documented JSON (``sysmap_roles`` and the keys of the parts shown)."""
+        data: dict[str, Any] = {"sysmap_roles": ROLES_JSON_VERSION, **self.matrix.to_data()}
+        if self.coverage is not None:
+            data["team"] = self.coverage.to_data()
+            data["development"] = [d.to_data() for d in self.coverage.development]
+        keep = {k for p in self.parts for k in _JSON_KEYS[p]}
+        return {k: v for k, v in data.items() if k == "sysmap_roles" or k in keep}
+
+    def blocks(self, short: bool = False) -> list[Block]:
+        """The title, then each part in the order of :data:`TABLES`; ``short``
+        for the compact grids plain text uses."""
+        out: list[Block] = [Heading(self.title, 1)] if self.title else []
+        for part in self.parts:
+            if part in _MATRIX_PARTS:
+                out += _MATRIX_PARTS[part](self.matrix, short)
+            elif self.coverage is not None:
+                out += _COVERAGE_PARTS[part](self.coverage)
+        return out
+
+    def format_text(self) -> str:
+        """Plain text, with the short grids."""
+        return render_text(self.blocks(short=True))
+
+
+def roles_report(
+    matrix: RoleMatrix,
+    coverage: TeamCoverage | None = None,
+    *,
+    table: str | None = None,
+    title: str | None = None,
+) -> RolesReport:
+    """The report ``format_roles`` prints: every part (the team and development
+    plans for a map only), or the one ``table`` names.
+
+    Raises
+    ------
+    BadArgument
+        An unknown table, or a map's table asked of an archetype.
+    """
+    return RolesReport(matrix, coverage, _parts(coverage, table), title)
+
+
 def format_roles(
     matrix: RoleMatrix,
     coverage: TeamCoverage | None = None,
@@ -1091,66 +1184,20 @@ def format_roles(
     UnknownFormat, BadArgument
         An unknown format or table, or a map's table asked of an archetype.
     """
-    if table is not None and table not in TABLES:
-        raise BadArgument(
-            f"unknown table '{table}' — use {one_of(TABLES)}",
-            argument="table",
-            choices=tuple(TABLES),
-        )
-    if table in ("team", "development") and coverage is None:
-        raise BadArgument(
-            f"an archetype has no team — '{table}' needs a map whose guiding_team says who "
-            "accepted each role (and their own levels)",
-            argument="table",
-        )
-    parts = (
-        [table]
-        if table
-        else [t for t in TABLES if coverage is not None or t not in ("team", "development")]
-    )
+    report = roles_report(matrix, coverage, table=table, title=title)
     if fmt == "json":
-        data: dict[str, Any] = {"sysmap_roles": ROLES_JSON_VERSION, **matrix.to_data()}
-        if coverage is not None:
-            data["team"] = coverage.to_data()
-            data["development"] = [d.to_data() for d in coverage.development]
-        keep = {k for p in parts for k in _JSON_KEYS[p]}
-        data = {k: v for k, v in data.items() if k == "sysmap_roles" or k in keep}
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(report.to_data(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return _csv(matrix, coverage, table or "matrix")
-    if fmt not in ("text", "md", "markdown"):
-        raise UnknownFormat(
-            f"unknown format '{fmt}' — use text, md, json or csv",
-            value=fmt,
-            choices=("text", "md", "json", "csv"),
-        )
-    md = fmt != "text"
-    out: list[str] = []
-    if title:
-        out += [f"# {title}" if md else title, ""]
-    writers = {
-        "summary": _summary_lines,
-        "execution": _execution_lines,
-        "matrix": _matrix_lines,
-        "roadmap": _roadmap_lines,
-        "consolidated": _consolidated_lines,
-    }
-    for part in parts:
-        if part in writers:
-            out += writers[part](matrix, md)
-        elif coverage is not None and part == "team":
-            out += _team_lines(coverage, md)
-        elif coverage is not None:
-            out += _development_lines(coverage, md)
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _tables(md: bool) -> Any:
-    return md_table if md else text_table
-
-
-def _heading(text: str, md: bool) -> str:
-    return f"## {text}\n" if md else f"{text}\n{'-' * len(text)}"
+    if fmt == "text":
+        return report.format_text() + "\n"
+    if fmt in ("md", "markdown"):
+        return report.format_markdown() + "\n"
+    raise UnknownFormat(
+        f"unknown format '{fmt}' — use text, md, json or csv",
+        value=fmt,
+        choices=("text", "md", "json", "csv"),
+    )
 
 
 def _abbrev(competency: str) -> str:
@@ -1158,208 +1205,255 @@ def _abbrev(competency: str) -> str:
     return "".join(w[0].upper() for w in words) or competency
 
 
-def _key(matrix: RoleMatrix) -> list[str]:
-    return [
-        "",
-        "Competencies: "
-        + "; ".join(f"{_abbrev(c)} = {competency_name(c)}" for c in matrix.competencies)
-        + ". P = practical, S = strategic.",
+def _responsibilities(n: int) -> str:
+    return "responsibility" if n == 1 else "responsibilities"
+
+
+def _summary_blocks(matrix: RoleMatrix, short: bool) -> list[Block]:
+    if not matrix.summaries:
+        return []
+    several = len(matrix.summaries) > 1
+    out: list[Block] = [Heading("Job summary", 2)]
+    return out + [
+        Para(text, label=f"{role}:" if several else None) for role, text in matrix.summaries.items()
     ]
 
 
-def _summary_lines(matrix: RoleMatrix, md: bool) -> list[str]:
-    if not matrix.summaries:
-        return []
-    out = [_heading("Job summary", md)]
-    for role, text in matrix.summaries.items():
-        out += [f"{role}: {text}" if len(matrix.summaries) > 1 else text, ""]
-    return out
-
-
-def _execution_lines(matrix: RoleMatrix, md: bool) -> list[str]:
+def _execution_blocks(matrix: RoleMatrix, short: bool) -> list[Block]:
     if not matrix.execution:
         return []
-    out = [_heading("Theory of execution: the order the work is done in", md)]
+    steps: list[str | Mark] = []
     for s in matrix.execution:
-        n = len(s.responsibilities)
-        refs = (
-            f" (responsibilit{'y' if n == 1 else 'ies'} {', '.join(map(str, s.responsibilities))})"
-            if n
-            else ""
-        )
-        when = s.when.replace("_", " ").capitalize()
-        if s.step is not None:
-            out.append(f"{'' if md else '  '}{s.step}. {s.text}{refs}")
-        else:
-            if md and out[-1][:1].isdigit():
-                out.append("")  # a list of its own after the numbered steps
-            out.append(f"{'- **' if md else '  '}{when}:{'**' if md else ''} {s.text}{refs}")
-    return out + [""]
+        numbers = ", ".join(map(str, s.responsibilities))
+        refs = f" ({_responsibilities(len(s.responsibilities))} {numbers})" if numbers else ""
+        lead = f"{s.step}." if s.step is not None else s.when.replace("_", " ").capitalize() + ":"
+        steps.append(f"{lead} {s.text}{refs}")
+    return [Heading("Theory of execution: the order the work is done in", 2), Bullets(steps)]
 
 
-def _matrix_lines(matrix: RoleMatrix, md: bool) -> list[str]:
-    out = [_heading("Competency map: the levels each responsibility needs", md)]
+def _grid_blocks(
+    matrix: RoleMatrix, heading: str, grid: tuple[list[str], list[list[Any]]], after: list[str]
+) -> list[Block]:
+    """A responsibilities × competencies grid under its heading, with notes below."""
     if not matrix.rows:
-        return out + ["No responsibilities are written down yet.", ""]
-    out += [_tables(md)(*matrix.matrix_table(short=not md))]
-    out += [] if md else _key(matrix)
+        return [Heading(heading, 2), Para("No responsibilities are written down yet.")]
+    return [Heading(heading, 2), Table(*grid), *(Para(text) for text in after)]
+
+
+def _matrix_blocks(matrix: RoleMatrix, short: bool) -> list[Block]:
+    after = []
+    if short and matrix.competencies:
+        key = "; ".join(f"{_abbrev(c)} = {competency_name(c)}" for c in matrix.competencies)
+        after.append(f"Competencies: {key}. P = practical, S = strategic.")
     if matrix.unmapped:
-        out += ["", f"{len(matrix.unmapped)} responsibilities name no competency."]
-    return out + [""]
+        n = len(matrix.unmapped)
+        name = "names" if n == 1 else "name"
+        after.append(f"{plural(n, 'responsibility', 'responsibilities')} {name} no competency.")
+    return _grid_blocks(
+        matrix,
+        "Competency map: the levels each responsibility needs",
+        matrix.matrix_table(short=short),
+        after,
+    )
 
 
-def _roadmap_lines(matrix: RoleMatrix, md: bool) -> list[str]:
-    out = [_heading("Training roadmap: the responsibilities each competency supports", md)]
+def _consolidated_blocks(matrix: RoleMatrix, short: bool) -> list[Block]:
+    sets = " | ".join(
+        f"{s}: {', '.join(_abbrev(c) if short else competency_name(c) for c in used)}"
+        for s, cs in matrix.sets.items()
+        if (used := [c for c in cs if c in matrix.competencies])
+    )
+    return _grid_blocks(
+        matrix,
+        "Consolidated view: the highest level in each cell",
+        matrix.consolidated_table(short=short),
+        [f"Competency sets — {sets}"] if sets else [],
+    )
+
+
+def _roadmap_blocks(matrix: RoleMatrix, short: bool) -> list[Block]:
+    out: list[Block] = [
+        Heading("Training roadmap: the responsibilities each competency supports", 2)
+    ]
     if not matrix.roadmap:
-        return out + ["No responsibility names a competency yet.", ""]
-    out += [_tables(md)(*matrix.roadmap_table()), ""]
+        return out + [Para("No responsibility names a competency yet.")]
+    out.append(Table(*matrix.roadmap_table()))
     for r in matrix.roadmap:
-        out.append(
-            f"{'### ' if md else ''}{r.name} ({r.competency_set}): "
-            f"{r.total} responsibilit{'y' if r.total == 1 else 'ies'}"
-        )
-        if md:
-            out.append("")
-        out += [f"{'-' if md else ' '} {n}. {t} — {_marks(lv)}" for _, n, t, lv in r.needed_by]
-        out.append("")
+        supports = plural(r.total, "responsibility", "responsibilities")
+        out.append(Heading(f"{r.name} ({r.competency_set}) supports {supports}", 3))
+        out.append(Bullets([f"{n}. {t} — {_marks(lv)}" for _, n, t, lv in r.needed_by]))
     return out
 
 
-def _consolidated_lines(matrix: RoleMatrix, md: bool) -> list[str]:
-    out = [_heading("Consolidated view: the highest level in each cell", md)]
-    if not matrix.rows:
-        return out + ["No responsibilities are written down yet.", ""]
-    headers, rows = matrix.consolidated_table(short=not md)
-    sets = " | ".join(
-        f"{s}: {', '.join(_abbrev(c) if not md else competency_name(c) for c in cs if c in matrix.competencies)}"
-        for s, cs in matrix.sets.items()
-        if any(c in matrix.competencies for c in cs)
-    )
-    return out + [_tables(md)(headers, rows), "", f"Competency sets — {sets}", ""]
-
-
-def _team_lines(coverage: TeamCoverage, md: bool) -> list[str]:
-    out = [_heading("Who on the guiding team covers what", md)]
+def _team_blocks(coverage: TeamCoverage) -> list[Block]:
+    out: list[Block] = [Heading("Who on the guiding team covers what", 2)]
     if coverage.roles:
-        out += [_tables(md)(*coverage.table())]
+        out.append(Table(*coverage.table()))
     else:
-        out += ["The map names no guiding-team roles yet."]
+        out.append(Para("The map names no guiding-team roles yet."))
     if coverage.uncovered:
-        out += ["", "Nobody has accepted these responsibilities yet:"]
-        out += [f"- {t} ({role})" for role, t in coverage.uncovered]
+        out.append(Heading("Nobody has accepted these responsibilities yet", 3))
+        out.append(Bullets([f"{t} ({role})" for role, t in coverage.uncovered]))
     if coverage.uncovered_competencies:
-        out += [
-            "",
-            "Competencies the vacant roles need: "
-            + ", ".join(
-                f"{competency_name(c)} ({lvl})"
-                for c, lvl in coverage.uncovered_competencies.items()
-            ),
-        ]
-    return out + [""]
+        needs = ", ".join(
+            f"{competency_name(c)} ({lvl})" for c, lvl in coverage.uncovered_competencies.items()
+        )
+        out.append(Para(needs, label="Competencies the vacant roles need:"))
+    return out
 
 
-def _development_lines(coverage: TeamCoverage, md: bool) -> list[str]:
-    out = [_heading("Where to focus professional development", md)]
+def _plan_blocks(d: DevelopmentPlan) -> list[Block]:
+    out: list[Block] = [
+        Heading(f"{d.who} as {d.role_name}", 3),
+        Para(f"{len(d.ready)} of {d.responsibilities} responsibilities have every need met."),
+    ]
+    if not d.training:
+        return out + [Para("No gaps: every competency is at the level the responsibilities need.")]
+    first = d.training[0]
+    meets = plural(first.meets_count, "responsibility", "responsibilities")
+    makes = f" and makes {len(first.unlocks)} ready" if first.unlocks else ""
+    return out + [
+        Table(*d.training_table()),
+        Para(
+            f"Train first in {first.name} (to {first.target}): it meets the needs of {meets}{makes}."
+        ),
+    ]
+
+
+def _development_blocks(coverage: TeamCoverage) -> list[Block]:
+    out: list[Block] = [Heading("Where to focus professional development", 2)]
     if not coverage.development:
         return out + [
-            "Nobody's own levels are recorded yet — for each competency: sysmap set MAP "
-            "ROLE-ID proficiency.STAKEHOLDER-ID.COMPETENCY practical (or none, strategic).",
-            "",
+            Para(
+                "Nobody's own levels are recorded yet — for each competency: sysmap set MAP "
+                "ROLE-ID proficiency.STAKEHOLDER-ID.COMPETENCY practical (or none, strategic)."
+            )
         ]
-    for d in coverage.development:
-        out.append(
-            f"{'### ' if md else ''}{d.who} as {d.role_name}: {len(d.ready)} of "
-            f"{d.responsibilities} responsibilities have every need met"
-        )
-        out.append("")
-        if not d.training:
-            out += ["No gaps: every competency is at the level the responsibilities need.", ""]
-            continue
-        out += [_tables(md)(*d.training_table()), ""]
-        first = d.training[0]
-        out += [
-            f"Train first in {first.name} (to {first.target}): it meets the needs of "
-            f"{first.meets_count} responsibilit{'y' if first.meets_count == 1 else 'ies'}"
-            + (f" and makes {len(first.unlocks)} ready." if first.unlocks else "."),
-            "",
-        ]
-    return out
+    return out + [b for d in coverage.development for b in _plan_blocks(d)]
+
+
+#: The writer of each part of the matrix (``short`` for plain text's grids).
+_MATRIX_PARTS: dict[str, Callable[[RoleMatrix, bool], list[Block]]] = {
+    "summary": _summary_blocks,
+    "execution": _execution_blocks,
+    "matrix": _matrix_blocks,
+    "roadmap": _roadmap_blocks,
+    "consolidated": _consolidated_blocks,
+}
+
+#: The writer of each part only a map has.
+_COVERAGE_PARTS: dict[str, Callable[[TeamCoverage], list[Block]]] = {
+    "team": _team_blocks,
+    "development": _development_blocks,
+}
+
+
+_Grid = tuple[list[str], list[list[Any]]]
+
+
+def _csv_matrix(matrix: RoleMatrix) -> _Grid:
+    headers = ["role", "number", "responsibility", *matrix.competencies]
+    rows = [
+        [r.role, r.number, r.text, *(";".join(r.needs.get(c, [])) for c in matrix.competencies)]
+        for r in matrix.rows
+    ]
+    return headers, rows
+
+
+def _csv_consolidated(matrix: RoleMatrix) -> _Grid:
+    headers = ["role", "number", "responsibility", *matrix.competencies]
+    rows = [
+        [r.role, r.number, r.text, *(h.get(c, "") for c in matrix.competencies)]
+        for r, h in matrix.consolidated()
+    ]
+    return headers, rows
+
+
+def _csv_roadmap(matrix: RoleMatrix) -> _Grid:
+    """One row per competency and responsibility it supports."""
+    headers = ["rank", "set", "competency", "name", "responsibilities", "number",
+               "responsibility", "practical", "strategic"]  # fmt: skip
+    rows = [
+        [
+            k,
+            r.competency_set,
+            r.competency,
+            r.name,
+            r.total,
+            n,
+            t,
+            int("practical" in lv),
+            int("strategic" in lv),
+        ]  # fmt: skip
+        for k, r in enumerate(matrix.roadmap, start=1)
+        for _, n, t, lv in r.needed_by
+    ]
+    return headers, rows
+
+
+def _csv_execution(matrix: RoleMatrix) -> _Grid:
+    rows = [
+        [s.step or "", s.when, s.text, ";".join(map(str, s.responsibilities))]
+        for s in matrix.execution
+    ]
+    return ["step", "when", "text", "responsibilities"], rows
+
+
+def _csv_summary(matrix: RoleMatrix) -> _Grid:
+    return ["role", "summary"], [[k, v] for k, v in matrix.summaries.items()]
+
+
+def _csv_team(coverage: TeamCoverage) -> _Grid:
+    headers = ["role", "name", "accepted_by", "lived_experience", "responsibilities"]
+    rows = [
+        [r.id, r.name, ";".join(r.holders), ";".join(r.lived_experience), len(r.responsibilities)]
+        for r in coverage.roles
+    ]
+    return headers, rows
+
+
+def _csv_development(coverage: TeamCoverage) -> _Grid:
+    """One row per person and competency to train in, in the plan's order."""
+    headers = ["role", "stakeholder", "rank", "competency", "own", "train_to", "meets",
+               "responsibilities", "unlocks"]  # fmt: skip
+    rows = [
+        [
+            d.role,
+            d.person or "",
+            k,
+            t.competency,
+            t.own,
+            t.target,
+            t.meets_count,
+            ";".join(str(g.number) for g in t.meets),
+            ";".join(map(str, t.unlocks)),
+        ]  # fmt: skip
+        for d in coverage.development
+        for k, t in enumerate(d.training, start=1)
+    ]
+    return headers, rows
+
+
+_CSV_MATRIX: dict[str, Callable[[RoleMatrix], _Grid]] = {
+    "summary": _csv_summary,
+    "execution": _csv_execution,
+    "matrix": _csv_matrix,
+    "roadmap": _csv_roadmap,
+    "consolidated": _csv_consolidated,
+}
+_CSV_COVERAGE: dict[str, Callable[[TeamCoverage], _Grid]] = {
+    "team": _csv_team,
+    "development": _csv_development,
+}
 
 
 def _csv(matrix: RoleMatrix, coverage: TeamCoverage | None, which: str) -> str:
-    headers: list[str]
-    rows: list[list[Any]]
-    if which == "matrix":
-        headers = ["role", "number", "responsibility", *matrix.competencies]
-        rows = [
-            [r.role, r.number, r.text, *(";".join(r.needs.get(c, [])) for c in matrix.competencies)]
-            for r in matrix.rows
-        ]
-    elif which == "consolidated":
-        headers = ["role", "number", "responsibility", *matrix.competencies]
-        rows = [
-            [r.role, r.number, r.text, *(h.get(c, "") for c in matrix.competencies)]
-            for r, h in matrix.consolidated()
-        ]
-    elif which == "roadmap":
-        headers = ["rank", "set", "competency", "name", "responsibilities", "number",
-                   "responsibility", "practical", "strategic"]  # fmt: skip
-        rows = [
-            [
-                k,
-                r.competency_set,
-                r.competency,
-                r.name,
-                r.total,
-                n,
-                t,
-                int("practical" in lv),
-                int("strategic" in lv),
-            ]  # fmt: skip
-            for k, r in enumerate(matrix.roadmap, start=1)
-            for _, n, t, lv in r.needed_by
-        ]
-    elif which == "execution":
-        headers = ["step", "when", "text", "responsibilities"]
-        rows = [
-            [s.step or "", s.when, s.text, ";".join(map(str, s.responsibilities))]
-            for s in matrix.execution
-        ]
-    elif which == "summary":
-        headers, rows = ["role", "summary"], [[k, v] for k, v in matrix.summaries.items()]
-    elif which == "team":
-        assert coverage is not None
-        headers = ["role", "name", "accepted_by", "lived_experience", "responsibilities"]
-        rows = [
-            [
-                r.id,
-                r.name,
-                ";".join(r.holders),
-                ";".join(r.lived_experience),
-                len(r.responsibilities),
-            ]
-            for r in coverage.roles
-        ]
+    """One part as CSV, every cell safe to open in a spreadsheet."""
+    if which in _CSV_MATRIX:
+        headers, rows = _CSV_MATRIX[which](matrix)
     else:
-        assert coverage is not None
-        headers = ["role", "stakeholder", "rank", "competency", "own", "train_to", "meets",
-                   "responsibilities", "unlocks"]  # fmt: skip
-        rows = [
-            [
-                d.role,
-                d.person or "",
-                k,
-                t.competency,
-                t.own,
-                t.target,
-                t.meets_count,
-                ";".join(str(g.number) for g in t.meets),
-                ";".join(map(str, t.unlocks)),
-            ]  # fmt: skip
-            for d in coverage.development
-            for k, t in enumerate(d.training, start=1)
-        ]
+        assert coverage is not None  # format_roles refuses a map's table of an archetype
+        headers, rows = _CSV_COVERAGE[which](coverage)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([spreadsheet_cell(h) for h in headers])
