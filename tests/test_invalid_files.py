@@ -399,8 +399,10 @@ def _codes_in_source() -> set[str]:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            for kw in node.keywords:
-                # (a websocket's close code is a number, not a problem code)
+            # (a websocket's close code is a number, and a WorkshopError's code names a
+            # refusal sent to a phone: neither is a problem code)
+            refusal = isinstance(node.func, ast.Name) and node.func.id == "WorkshopError"
+            for kw in [] if refusal else node.keywords:
                 if kw.arg == "code" and isinstance(kw.value, ast.Constant):
                     if isinstance(kw.value.value, str):
                         found.add(kw.value.value)

@@ -55,6 +55,7 @@ def result_dict(result: Any, **values: Any) -> dict[str, Any]:
 
     Example
     -------
+    >>> from dataclasses import dataclass, field
     >>> @dataclass
     ... class Count:
     ...     name: ClassVar[str] = "count"
