@@ -1041,7 +1041,9 @@ def _match_relationships(
     new_ids = {r.id: r for r in after.relationships if r.id is not None}
     pairs: list[_Pair] = []
     left_old: list[Relationship] = []
+    old_ids: set[str | None] = set()
     for r in before.relationships:
+        old_ids.add(r.id)
         same = new_ids.get(r.id)  # type: ignore[arg-type]
         if same is not None:
             pairs.append((r, same, "id"))
@@ -1049,7 +1051,6 @@ def _match_relationships(
             left_old.append(r)
     # a later relationship whose id the earlier map has is matched by it (the last
     # one of a repeated id) or, repeated, is not matched by ends either
-    old_ids = {r.id for r in before.relationships}
     old_ids.discard(None)
     left_new = [r for r in after.relationships if r.id not in old_ids]
     # 2) by (from, to, kind), only where one side has no id; 3) by (from, to)
@@ -1076,21 +1077,25 @@ def _match_by_ends(
     pairs: list[tuple[Relationship, Relationship]] = []
     still_old: list[Relationship] = []
     for r in left_old:
-        src, dst = (rn.get(r.source, r.source), rn.get(r.target, r.target)) if rn else (
-            r.source,
-            r.target,
-        )
+        src, dst = rn.get(r.source, r.source), rn.get(r.target, r.target)
         cands = queue.get((src, dst, r.kind) if with_kind else (src, dst))
         if not cands:
             still_old.append(r)
             continue
         # the first candidate when this one has no id, else the first without one
-        j = 0 if r.id is None else next((j for j, c in enumerate(cands) if c.id is None), None)
+        j = 0 if r.id is None else _first_without_id(cands)
         if j is None:
             still_old.append(r)
         else:
             pairs.append((r, cands.pop(j)))
     return pairs, still_old
+
+
+def _first_without_id(rels: list[Relationship]) -> int | None:
+    for j, c in enumerate(rels):
+        if c.id is None:
+            return j
+    return None
 
 
 def _relationship_changes(
