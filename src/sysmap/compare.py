@@ -474,11 +474,13 @@ class Comparison(Rendered):
 
     def findings(self) -> list[Finding]:
         """What a facilitator reads first: the changes in one line, then the shifts."""
+        return self._findings(self.questions())
 
+    def _findings(self, of: dict[int, str | None]) -> list[Finding]:
         out = [Finding(_summary_line(self.changes), "compare", 3)]
         out += self.shift_findings
         out += _change_findings(self.changes)
-        counts = [(q, len(rcs)) for q, rcs in self.by_question().items() if rcs]
+        counts = [(q, len(rcs)) for q, rcs in self._by_question(of).items() if rcs]
         if counts:
             said = ", ".join(f"{n} {IMPROVEMENT_LABELS[q]}" for q, n in counts)
             out.append(
@@ -492,14 +494,17 @@ class Comparison(Rendered):
         if self._roles is None:  # built once, like names()
             self._roles = {st.id: st.role for m in self.maps for st in m.stakeholders}
         roles = self._roles
-        return {
-            id(rc): improvement_question(roles.get(rc.current.source), roles.get(rc.current.target))
-            for rc in self.changes.relationships
-        }
+        out: dict[int, str | None] = {}
+        for rc in self.changes.relationships:
+            r = rc.current
+            out[id(rc)] = improvement_question(roles.get(r.source), roles.get(r.target))
+        return out
 
     def by_question(self) -> dict[str, list[RelationshipChange]]:
         """The relationship changes under each improvement question of the What stage."""
-        of = self.questions()
+        return self._by_question(self.questions())
+
+    def _by_question(self, of: dict[int, str | None]) -> dict[str, list[RelationshipChange]]:
         out: dict[str, list[RelationshipChange]] = {q: [] for q in IMPROVEMENT_LABELS}
         for rc in self.changes.relationships:
             q = of[id(rc)]
@@ -544,9 +549,8 @@ class Comparison(Rendered):
     def _title(self) -> str:
         return " → ".join(f"{m.title} ({m.id})" for m in self.maps)
 
-    def _change_rows(self) -> list[list[Any]]:
+    def _change_rows(self, of: dict[int, str | None]) -> list[list[Any]]:
         rows: list[list[Any]] = []
-        of = self.questions()
         order = {q: i for i, q in enumerate(IMPROVEMENT_LABELS)}
         ranked = sorted(self.changes.relationships, key=lambda rc: order.get(of[id(rc)] or "", 9))
         for rc in ranked:
@@ -581,11 +585,12 @@ class Comparison(Rendered):
     def blocks(self) -> list[Block]:
         """The comparison as a document: what changes, the headline shifts, then
         stakeholders, relationships, declared loops and every metric that moved."""
+        of = self.questions()  # one pass over the changes, for the findings and the table
         out: list[Block] = [
             Heading(self._title(), 1),
             Para(self.redesign.guiding_question, label="Guiding question:"),
             Heading("What changes", 2),
-            Bullets([f.text for f in self.findings()]),
+            Bullets([f.text for f in self._findings(of)]),
         ]
         if self.headline_shifts:
             out += [Heading("Headline shifts", 2), self._shift_table(self.headline_shifts)]
@@ -602,7 +607,7 @@ class Comparison(Rendered):
                 Table(["change", "stakeholder", "role", "what"], rows),
             ]
         if ch.relationships:
-            rows = self._change_rows()
+            rows = self._change_rows(of)
             headers = ["question", "change", "relationship", "what"]
             out += [Heading("Relationships", 2), Table(headers, rows)]
         if ch.loops:
