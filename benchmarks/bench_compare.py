@@ -5,6 +5,7 @@ Usage::
     python benchmarks/bench_compare.py              # 1,000 10,000 50,000 stakeholders
     python benchmarks/bench_compare.py 20000        # other sizes
     python benchmarks/bench_compare.py --no-shifts  # matching and changes only
+    python benchmarks/bench_compare.py 50000 --parts  # where `compare --no-shifts` spends
 
 The first map is :func:`bench_power_voice.random_map` (about three
 relationships per stakeholder, a long tail of hubs), with an id on 80% of the
@@ -22,6 +23,12 @@ Two figures per size, as the issue asks: **changes** (matching and changes,
 ``compare_maps(..., shifts=False)``; the budget is 10 s at 50,000) and
 **shifts** (the analyses run on both maps for the metric shifts). Wall and
 CPU time; changes are the best of ``--runs``, shifts are run once.
+
+``--parts`` saves both maps as JSON and times what ``sysmap compare
+--no-shifts`` does with them, part by part (CPU seconds): loading and
+validating each map, the matching, then writing the result as text, Markdown
+and JSON. ``benchmarks/bench_floor.py`` sets the first two against a script
+that does the same diff on the parsed JSON with sets.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import argparse
 import gc
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -40,6 +48,8 @@ from bench_power_voice import random_map  # noqa: E402
 
 from sysmap.compare import compare_maps  # noqa: E402
 from sysmap.model import Relationship, Stakeholder, SystemMap  # noqa: E402
+from sysmap.storage import save_map, write_json  # noqa: E402
+from sysmap.validate import load_map  # noqa: E402
 
 BUDGET_S = 10.0
 KINDS = ["informs", "feedback", "refers", "collaborates", "funds", "serves"]
@@ -139,16 +149,55 @@ def timed(fn: Any, runs: int) -> tuple[float, float, Any]:
     return best, best_cpu, result
 
 
+def parts(before: SystemMap, after: SystemMap) -> dict[str, float]:
+    """CPU seconds of each part of ``sysmap compare --no-shifts`` on the two maps
+    saved as JSON (see the module notes)."""
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        first, second = Path(tmp, "before.json"), Path(tmp, "after.json")
+        save_map(before, first)
+        save_map(after, second)
+        gc.collect()
+        clock = time.process_time()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.process_time()
+            out[name] = now - clock
+            clock = now
+
+        maps = [load_map(first)]
+        lap("load before")
+        maps.append(load_map(second))
+        lap("load after")
+        c = compare_maps(*maps, shifts=False)
+        lap("match")
+        c.format_text()
+        lap("text")
+        c.format_markdown()
+        lap("markdown")
+        write_json(Path(tmp, "compare.json"), c.to_dict())
+        lap("json")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1_000, 10_000, 50_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-shifts", action="store_true", help="Skip the metric shifts.")
+    parser.add_argument(
+        "--parts", action="store_true", help="Time load, match and writing from JSON files."
+    )
     args = parser.parse_args(argv)
     over = False
     for n in args.sizes:
         before = with_ids(random_map(n))
         after, done = perturb(before)
+        if args.parts:
+            said = ", ".join(f"{k} {v:.2f}" for k, v in parts(before, after).items())
+            print(f"{n:>7,} stakeholders, CPU s: {said}", flush=True)
+            continue
         wall, cpu, c = timed(lambda: compare_maps(before, after, shifts=False), args.runs)  # noqa: B023
         counts = c.counts()
         print(

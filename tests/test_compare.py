@@ -594,3 +594,64 @@ def test_given_analyses_give_the_same_shifts_without_running_again(monkeypatch):
     with pytest.raises(BadArgument, match="one analysis per map") as info:
         compare_maps(current, redesign, analyses=ran[:1])
     assert info.value.argument == "analyses"
+
+
+# ---------------------------------------------------- the quick paths give the same answer
+
+
+def test_an_identical_relationship_whose_end_is_mapped_away_is_rewired():
+    # Every field equal on both sides, but the mapping says 'shelter' is 'ce' now: the
+    # same link in the later map still points at 'shelter', so one end moved.
+    a, b = pair(
+        "relationships:\n  - {id: r1, from: shelter, to: board, kind: refers}\n",
+        "relationships:\n  - {id: r1, from: shelter, to: board, kind: refers}\n",
+    )
+    c = compare_maps(a, b, shifts=False, mapping={"shelter": "ce", "ce": "shelter"})
+    assert words(c) == {"r1": ["rewired"]}
+    (rc,) = c.changes.relationships
+    assert [f.describe() for f in rc.fields] == ["from ce → shelter"]
+    assert c.changes.unchanged_relationships == 0
+
+
+def test_fields_outside_the_compared_ones_do_not_make_a_change():
+    # Notes differ (the pair is not equal field for field) but no compared field does.
+    a, b = pair(
+        "relationships:\n  - {id: r1, from: pwle, to: board, kind: feedback, notes: old}\n",
+        "relationships:\n  - {id: r1, from: pwle, to: board, kind: feedback, notes: new}\n",
+    )
+    c = compare_maps(a, b, shifts=False)
+    assert c.changes.relationships == []
+    assert c.changes.unchanged_relationships == 1
+
+
+def test_counts_and_json_agree_with_each_kind_of_change():
+    # A pair carrying two words is counted, and listed in the JSON, under both.
+    a, b = pair(
+        "relationships:\n"
+        "  - {id: r1, from: pwle, to: board, kind: feedback, strength: 1}\n"
+        "  - {id: r2, from: board, to: pwle, kind: informs}\n"
+        "  - {from: shelter, to: ce, kind: refers}\n",
+        "relationships:\n"
+        "  - {id: r1, from: pwle, to: board, kind: feedback, strength: 3, status: proposed}\n"
+        "  - {from: shelter, to: ce, kind: refers, trust: 2}\n"
+        "  - {id: r3, from: ce, to: board, kind: informs}\n",
+    )
+    ch = compare_maps(a, b, shifts=False).changes
+    counts = ch.counts()
+    by_kind = ch.to_dict()["relationships"]
+    for kind in RELATIONSHIP_CHANGES:
+        listed = ch.relationships_by(kind)
+        assert counts["relationships"][kind] == len(listed)
+        assert by_kind[kind] == [rc.to_dict() for rc in listed]
+    assert counts["relationships"]["status_changed"] == counts["relationships"]["formed"] == 1
+    for kind in ("added", "removed", "changed"):
+        assert counts["stakeholders"][kind] == len(ch.stakeholders_by(kind))
+
+
+def test_writing_a_comparison_leaves_the_collector_as_it_was():
+    import gc
+
+    c = compare_maps(*pair("relationships: []\n", "relationships: []\n"), shifts=False)
+    assert gc.isenabled()
+    c.format_text(), c.format_markdown(), c.format_json()
+    assert gc.isenabled()
