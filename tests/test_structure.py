@@ -704,3 +704,16 @@ def test_pagerank_never_fails_on_a_map_made_of_cycles() -> None:
     for _ in range(60):
         ranks = pagerank(igraph.Graph(n=n, edges=edges, directed=True))
         assert max(abs(ranks[i] - expected[i]) for i in range(n)) < 1e-9
+
+
+def test_stratified_betweenness_from_every_source_is_exact():
+    """The stratified estimate is unbiased by construction: searched from every
+    stakeholder it gives the exact figures, whatever the fitted model."""
+    m = random_map(300, seed=5)
+    ties = structure_module.working_ties(m, False, stakeholders_only=True)
+    g = structure_module._igraph(ties)
+    exact, info = structure_module._betweenness(g, ties.n, None)
+    assert info["method"] == "exact"
+    every, info = structure_module._betweenness(g, ties.n, np.arange(ties.n))
+    assert info["method"] == "sampled" and info["samples"] == ties.n
+    assert every == pytest.approx(exact, rel=1e-9, abs=1e-12)

@@ -82,11 +82,22 @@ random map of 10,000 stakeholders nobody stands out (the largest betweenness is
 0.5%): the stated errors (over 100%) are larger than the measured ones (84% to
 over 1000%), and no main broker is named.
 
-On the analysis benchmark's maps (``benchmarks/bench_analysis.py --brokers``)
-the sampled top ten holds 8–9 of the exact top ten at 10,000 stakeholders
-(about 2,400 sources). At 50,000 it holds 2 (490 sources): there the hundred
-largest hubs lie within 9% of each other, closer than any affordable sample
-can separate, and ``top_ten_unsure`` lists all ten — every wrong one is in it.
+**Naming the brokers.** On a map with many hubs of about the same size a
+uniform sample cannot rank them: what one search gives a hub depends mostly on
+how soon it meets that hub, so the figures of single searches vary by about
+twice their mean. The :data:`CANDIDATES` top stakeholders of that first
+estimate are therefore estimated again, stratified: each stakeholder ``s`` is
+put in a stratum by its distance to the candidate and by how many candidates
+are nearer or as near (one backward search per candidate); a model of what a
+search gives per stratum is fitted on the sample's pieces, and the estimate is
+the exact sum of the model over every stakeholder plus the sample's scaled-up
+residual (a difference estimator: unbiased whatever the model, exact when
+every stakeholder is sampled). On the analysis benchmark's maps
+(``benchmarks/bench_analysis.py --brokers``) the sampled top ten then holds
+8–10 of the exact top ten at 10,000 stakeholders (about 1,700 sources) and at
+50,000 (340 sources), where the hundred largest hubs lie within 9% of each
+other; a uniform sample of 490 held 2. ``top_ten_unsure`` still lists the ones
+within reach of the eleventh, and every wrong one is in it.
 """
 
 from __future__ import annotations
@@ -110,6 +121,7 @@ __all__ = [
     "EXACT_WORK",
     "MIN_SAMPLES",
     "BETWEENNESS_WORK",
+    "CANDIDATES",
     "BATCHES",
     "SEED",
     "ROUGH",
@@ -134,9 +146,9 @@ MIN_SAMPLES = 100
 
 #: A sampled betweenness searches from ``BETWEENNESS_WORK // (n + ties)``
 #: stakeholders (closeness keeps ``EXACT_WORK // (n + ties)``): the brokers'
-#: ranking needs the larger sample. About 2,400 of 10,000 stakeholders (1 s)
-#: and 490 of 50,000 (3 s) on maps with 3 relationships each.
-BETWEENNESS_WORK = 100_000_000
+#: ranking needs the larger sample. About 1,700 of 10,000 stakeholders
+#: and 340 of 50,000 on maps with 3 relationships each.
+BETWEENNESS_WORK = 70_000_000
 
 #: The sample is searched in this many batches; the spread between batches
 #: gives the error of an estimate (jackknife).
@@ -144,7 +156,7 @@ BATCHES = 10
 
 #: Each batch is searched in this many pieces: the pieces' sums fit the model of
 #: the stratified estimate (see :func:`_stratified`).
-_PIECES = 5
+_PIECES = 2
 
 #: The top brokers of the plain estimate whose betweenness is re-estimated
 #: stratified by how far each sampled stakeholder is from them.
@@ -719,17 +731,17 @@ def _strata(dist: np.ndarray) -> tuple[np.ndarray, int]:
     candidates are nearer and how many as near. A search from ``s`` hands a candidate
     much of its traffic when that candidate is among the first hubs it meets."""
     n, c = dist.shape
-    rows = np.arange(n)
-    at = np.zeros((n, _FAR + 1), dtype=np.int64)  # candidates at each distance, per s
-    for j in range(c):
-        at[rows, dist[:, j]] += 1
-    nearer = np.cumsum(at, axis=1) - at
     d = dist.astype(np.int64)
-    closer = np.minimum(nearer[rows[:, None], d], 9)
-    same = np.minimum(at[rows[:, None], d] - 1, 9)
-    code = d * 100 + closer * 10 + same
-    labels, inverse = np.unique(code, return_inverse=True)
-    return inverse.reshape(n, c), len(labels)
+    slot = (np.arange(n)[:, None] * (_FAR + 1) + d).ravel()
+    at = np.bincount(slot, minlength=n * (_FAR + 1)).reshape(n, _FAR + 1)  # per s and distance
+    nearer = np.cumsum(at, axis=1) - at
+    closer = np.minimum(np.take_along_axis(nearer, d, axis=1), 9)
+    same = np.minimum(np.take_along_axis(at, d, axis=1) - 1, 9)
+    code = d * 100 + closer * 10 + same  # below 100 · (_FAR + 1)
+    used = np.flatnonzero(np.bincount(code.ravel(), minlength=100 * (_FAR + 1)))
+    label = np.zeros(100 * (_FAR + 1), dtype=np.int64)
+    label[used] = np.arange(len(used))
+    return label[code], len(used)
 
 
 def _stratified(
