@@ -104,6 +104,7 @@ from __future__ import annotations
 
 import random
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -162,6 +163,7 @@ _PIECES = 2
 #: stratified by how far each sampled stakeholder is from them.
 CANDIDATES = 100
 
+_Estimate = Callable[[np.ndarray], np.ndarray]  # pieces kept → estimate
 _FAR = 7  # distances from the candidates are capped here (unreachable: far)
 
 #: Above this relative error (of the top estimate) a sampled betweenness names no main broker.
@@ -785,7 +787,7 @@ def _betweenness(g: Any, n: int, sources: np.ndarray | None) -> tuple[np.ndarray
     def estimate(keep: np.ndarray) -> np.ndarray:
         """The estimate from the pieces kept (all of them: the estimate itself)."""
         scale = n / sizes[keep].sum() / (norm or 1)
-        v = sums[keep].sum(axis=0) * scale
+        v: np.ndarray = np.asarray(sums[keep].sum(axis=0) * scale, dtype=np.float64)
         v[cand] = np.maximum(residual[keep].sum(axis=0) * scale + population / (norm or 1), 0)
         return v
 
@@ -796,7 +798,7 @@ def _betweenness(g: Any, n: int, sources: np.ndarray | None) -> tuple[np.ndarray
 
 
 def _broker_info(
-    value: np.ndarray, se: np.ndarray, k: int, estimate: Any, group: np.ndarray
+    value: np.ndarray, se: np.ndarray, k: int, estimate: _Estimate, group: np.ndarray
 ) -> dict[str, Any]:
     """How sure the sampled top brokers are (see :attr:`StructureResult.estimates`)."""
     top = np.argsort(-value, kind="stable")[: _TOP_ERROR + 1]
@@ -826,7 +828,7 @@ def _broker_info(
     }
 
 
-def _split_half_error(estimate: Any, group: np.ndarray) -> float | None:
+def _split_half_error(estimate: _Estimate, group: np.ndarray) -> float | None:
     """The typical relative error of the top brokers' estimates, selection included.
 
     The top brokers of one half of the sample are checked against the other
