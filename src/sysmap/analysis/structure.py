@@ -731,17 +731,25 @@ def _candidate_distances(g: Any, n: int, cand: np.ndarray) -> np.ndarray:
 def _strata(dist: np.ndarray) -> tuple[np.ndarray, int]:
     """Each (stakeholder, candidate) pair's stratum: how far the candidate is, how many
     candidates are nearer and how many as near. A search from ``s`` hands a candidate
-    much of its traffic when that candidate is among the first hubs it meets."""
+    much of its traffic when that candidate is among the first hubs it meets.
+
+    Ten candidates at a time, in small integers: the n × C tables stay a few MB."""
     n, c = dist.shape
-    d = dist.astype(np.int64)
-    slot = (np.arange(n)[:, None] * (_FAR + 1) + d).ravel()
-    at = np.bincount(slot, minlength=n * (_FAR + 1)).reshape(n, _FAR + 1)  # per s and distance
-    nearer = np.cumsum(at, axis=1) - at
-    closer = np.minimum(np.take_along_axis(nearer, d, axis=1), 9)
-    same = np.minimum(np.take_along_axis(at, d, axis=1) - 1, 9)
-    code = d * 100 + closer * 10 + same  # below 100 · (_FAR + 1)
-    used = np.flatnonzero(np.bincount(code.ravel(), minlength=100 * (_FAR + 1)))
-    label = np.zeros(100 * (_FAR + 1), dtype=np.int64)
+    width = _FAR + 1
+    base = np.arange(n, dtype=np.int64)[:, None] * width
+    at = np.zeros(n * width, dtype=np.int64)  # candidates at each distance, per s
+    for start in range(0, c, 10):
+        at += np.bincount((base + dist[:, start : start + 10]).ravel(), minlength=n * width)
+    at2 = at.reshape(n, width)
+    nearer = np.cumsum(at2, axis=1) - at2
+    code = np.empty((n, c), dtype=np.int16)  # below 100 · width
+    for start in range(0, c, 10):
+        d = dist[:, start : start + 10].astype(np.int64)
+        closer = np.minimum(np.take_along_axis(nearer, d, axis=1), 9)
+        same = np.minimum(np.take_along_axis(at2, d, axis=1) - 1, 9)
+        code[:, start : start + 10] = d * 100 + closer * 10 + same
+    used = np.flatnonzero(np.bincount(code.ravel(), minlength=100 * width))
+    label = np.zeros(100 * width, dtype=np.int16)
     label[used] = np.arange(len(used))
     return label[code], len(used)
 
