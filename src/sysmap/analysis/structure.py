@@ -404,7 +404,8 @@ class StructureResult(Rendered):
             return [Finding(text, self.name, 1, [s["id"] for s in likely])]
         if sampled and err is not None:
             b = top["betweenness"]
-            about = f"an estimated {pct(b * (1 - err))} to {pct(b * (1 + err))}"
+            low, high = pct(b * (1 - err)), pct(b * (1 + err))
+            about = f"an estimated {low} to {high}" if low != high else f"an estimated {low}"
             tied = [top]
         else:
             about = pct(top["betweenness"])
