@@ -767,6 +767,8 @@ def _stratified(
     ``n/k · Σ (δ_s(c) − F[…]) + Σ_all F[…]`` is unbiased whatever ``F`` is, and its
     error is only what the strata leave unexplained.
     """
+    if len(cand) == 0:  # nobody on a shortest path: nothing to re-estimate
+        return np.zeros((len(pieces), 0)), np.zeros(0)
     strata, k = _strata(_candidate_distances(g, n, cand))
     c = len(cand)
     counts = np.zeros((len(pieces), c, k))
