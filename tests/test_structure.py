@@ -704,3 +704,30 @@ def test_pagerank_never_fails_on_a_map_made_of_cycles() -> None:
     for _ in range(60):
         ranks = pagerank(igraph.Graph(n=n, edges=edges, directed=True))
         assert max(abs(ranks[i] - expected[i]) for i in range(n)) < 1e-9
+
+
+def test_stratified_betweenness_from_every_source_is_exact():
+    """The stratified estimate is unbiased by construction: searched from every
+    stakeholder it gives the exact figures, whatever the fitted model."""
+    m = random_map(300, seed=5)
+    ties = structure_module.working_ties(m, False, stakeholders_only=True)
+    g = structure_module._igraph(ties)
+    exact, info = structure_module._betweenness(g, ties.n, None)
+    assert info["method"] == "exact"
+    every, info = structure_module._betweenness(g, ties.n, np.arange(ties.n))
+    assert info["method"] == "sampled" and info["samples"] == ties.n
+    assert every == pytest.approx(exact, rel=1e-9, abs=1e-12)
+
+
+def test_sampled_betweenness_with_no_one_in_between(monkeypatch):
+    """A sampled map where no shortest path passes through anyone: all zeros, no error."""
+    monkeypatch.setattr(structure_module, "EXACT_WORK", 10)
+    monkeypatch.setattr(structure_module, "BETWEENNESS_WORK", 10)
+    monkeypatch.setattr(structure_module, "MIN_SAMPLES", 3)
+    people = [{"id": f"s{i}", "name": f"S{i}", "role": "provider"} for i in range(20)]
+    for rels in ([], [{"from": "s0", "to": "s1", "kind": "refers"}]):
+        m = SystemMap(id="x", title="X", guiding_question="Q?", stakeholders=people,
+                      relationships=rels)  # fmt: skip
+        r = structure(m)
+        assert r.estimates["betweenness"]["method"] == "sampled"
+        assert all(s["betweenness"] == 0 for s in r.stakeholders)

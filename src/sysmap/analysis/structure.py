@@ -82,17 +82,29 @@ random map of 10,000 stakeholders nobody stands out (the largest betweenness is
 0.5%): the stated errors (over 100%) are larger than the measured ones (84% to
 over 1000%), and no main broker is named.
 
-On the analysis benchmark's maps (``benchmarks/bench_analysis.py --brokers``)
-the sampled top ten holds 8–9 of the exact top ten at 10,000 stakeholders
-(about 2,400 sources). At 50,000 it holds 2 (490 sources): there the hundred
-largest hubs lie within 9% of each other, closer than any affordable sample
-can separate, and ``top_ten_unsure`` lists all ten — every wrong one is in it.
+**Naming the brokers.** On a map with many hubs of about the same size a
+uniform sample cannot rank them: what one search gives a hub depends mostly on
+how soon it meets that hub, so the figures of single searches vary by about
+twice their mean. The :data:`CANDIDATES` top stakeholders of that first
+estimate are therefore estimated again, stratified: each stakeholder ``s`` is
+put in a stratum by its distance to the candidate and by how many candidates
+are nearer or as near (one backward search per candidate); a model of what a
+search gives per stratum is fitted on the sample's pieces, and the estimate is
+the exact sum of the model over every stakeholder plus the sample's scaled-up
+residual (a difference estimator: unbiased whatever the model, exact when
+every stakeholder is sampled). On the analysis benchmark's maps
+(``benchmarks/bench_analysis.py --brokers``) the sampled top ten then holds
+8–10 of the exact top ten at 10,000 stakeholders (about 1,700 sources) and at
+50,000 (340 sources), where the hundred largest hubs lie within 9% of each
+other; a uniform sample of 490 held 2. ``top_ten_unsure`` still lists the ones
+within reach of the eleventh, and every wrong one is in it.
 """
 
 from __future__ import annotations
 
 import random
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -110,6 +122,7 @@ __all__ = [
     "EXACT_WORK",
     "MIN_SAMPLES",
     "BETWEENNESS_WORK",
+    "CANDIDATES",
     "BATCHES",
     "SEED",
     "ROUGH",
@@ -134,13 +147,24 @@ MIN_SAMPLES = 100
 
 #: A sampled betweenness searches from ``BETWEENNESS_WORK // (n + ties)``
 #: stakeholders (closeness keeps ``EXACT_WORK // (n + ties)``): the brokers'
-#: ranking needs the larger sample. About 2,400 of 10,000 stakeholders (1 s)
-#: and 490 of 50,000 (3 s) on maps with 3 relationships each.
-BETWEENNESS_WORK = 100_000_000
+#: ranking needs the larger sample. About 1,700 of 10,000 stakeholders
+#: and 340 of 50,000 on maps with 3 relationships each.
+BETWEENNESS_WORK = 70_000_000
 
 #: The sample is searched in this many batches; the spread between batches
 #: gives the error of an estimate (jackknife).
 BATCHES = 10
+
+#: Each batch is searched in this many pieces: the pieces' sums fit the model of
+#: the stratified estimate (see :func:`_stratified`).
+_PIECES = 2
+
+#: The top brokers of the plain estimate whose betweenness is re-estimated
+#: stratified by how far each sampled stakeholder is from them.
+CANDIDATES = 100
+
+_Estimate = Callable[[np.ndarray], np.ndarray]  # pieces kept → estimate
+_FAR = 7  # distances from the candidates are capped here (unreachable: far)
 
 #: Above this relative error (of the top estimate) a sampled betweenness names no main broker.
 ROUGH = 0.5
@@ -380,7 +404,8 @@ class StructureResult(Rendered):
             return [Finding(text, self.name, 1, [s["id"] for s in likely])]
         if sampled and err is not None:
             b = top["betweenness"]
-            about = f"an estimated {pct(b * (1 - err))} to {pct(b * (1 + err))}"
+            low, high = pct(b * (1 - err)), pct(b * (1 + err))
+            about = f"an estimated {low} to {high}" if low != high else f"an estimated {low}"
             tied = [top]
         else:
             about = pct(top["betweenness"])
@@ -693,21 +718,100 @@ def _batches(sources: np.ndarray, count: int) -> list[np.ndarray]:
     return [b for b in np.array_split(sources, count) if len(b)]
 
 
+def _candidate_distances(g: Any, n: int, cand: np.ndarray) -> np.ndarray:
+    """``d(s → c)`` for every stakeholder ``s`` and candidate ``c`` (n × C), capped
+    at :data:`_FAR` (unreachable counts as far); searched backwards, a few at a time."""
+    out = np.empty((n, len(cand)), dtype=np.int8)
+    for start in range(0, len(cand), 10):  # memory: ten rows of n distances at once
+        part = cand[start : start + 10].tolist()
+        d = np.asarray(g.distances(source=part, mode="in"), dtype=np.float64)
+        out[:, start : start + len(part)] = np.where(np.isfinite(d), np.minimum(d, _FAR), _FAR).T
+    return out
+
+
+def _strata(dist: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each (stakeholder, candidate) pair's stratum: how far the candidate is, how many
+    candidates are nearer and how many as near. A search from ``s`` hands a candidate
+    much of its traffic when that candidate is among the first hubs it meets.
+
+    Ten candidates at a time, in small integers: the n × C tables stay a few MB."""
+    n, c = dist.shape
+    width = _FAR + 1
+    base = np.arange(n, dtype=np.int64)[:, None] * width
+    at = np.zeros(n * width, dtype=np.int64)  # candidates at each distance, per s
+    for start in range(0, c, 10):
+        at += np.bincount((base + dist[:, start : start + 10]).ravel(), minlength=n * width)
+    at2 = at.reshape(n, width)
+    nearer = np.cumsum(at2, axis=1) - at2
+    code = np.empty((n, c), dtype=np.int16)  # below 100 · width
+    for start in range(0, c, 10):
+        d = dist[:, start : start + 10].astype(np.int64)
+        closer = np.minimum(np.take_along_axis(nearer, d, axis=1), 9)
+        same = np.minimum(np.take_along_axis(at2, d, axis=1) - 1, 9)
+        code[:, start : start + 10] = d * 100 + closer * 10 + same
+    used = np.flatnonzero(np.bincount(code.ravel(), minlength=100 * width))
+    label = np.zeros(100 * width, dtype=np.int16)
+    label[used] = np.arange(len(used))
+    return label[code], len(used)
+
+
+def _stratified(
+    g: Any, n: int, pieces: list[np.ndarray], sums: np.ndarray, cand: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-piece residuals (pieces × candidates) and the population term of a
+    difference estimator for the candidates' betweenness.
+
+    ``δ_s(c)``, what a search from ``s`` gives candidate ``c``, is modelled as
+    ``F[stratum of (s, c)]``; ``F`` is fitted by least squares on every piece's sum
+    (the model is shared by all candidates). The estimate
+    ``n/k · Σ (δ_s(c) − F[…]) + Σ_all F[…]`` is unbiased whatever ``F`` is, and its
+    error is only what the strata leave unexplained.
+    """
+    if len(cand) == 0:  # nobody on a shortest path: nothing to re-estimate
+        return np.zeros((len(pieces), 0)), np.zeros(0)
+    strata, k = _strata(_candidate_distances(g, n, cand))
+    c = len(cand)
+    counts = np.zeros((len(pieces), c, k))
+    for p, piece in enumerate(pieces):
+        for j in range(c):
+            counts[p, j] = np.bincount(strata[piece, j], minlength=k)
+    y = sums[:, cand]  # pieces × candidates
+    fit = np.linalg.lstsq(counts.reshape(-1, k), y.reshape(-1), rcond=None)[0]
+    whole = np.stack([np.bincount(strata[:, j], minlength=k) for j in range(c)])
+    return y - counts @ fit, whole @ fit
+
+
 def _betweenness(g: Any, n: int, sources: np.ndarray | None) -> tuple[np.ndarray, dict[str, Any]]:
     norm = (n - 1) * (n - 2) if n > 2 else 0
     if sources is None:
         raw = np.asarray(g.betweenness(directed=True), dtype=np.float64)
         value = raw / norm if norm else np.zeros(n)
         return value, dict(_EXACT_BETWEENNESS)
-    batches = _batches(sources, BATCHES)
-    sums = [np.asarray(g.betweenness(directed=True, sources=b.tolist())) for b in batches]
-    k = len(sources)
-    total = np.sum(sums, axis=0)
-    value = total * (n / k) / norm
-    leave_out = [
-        (total - s) * (n / (k - len(b))) / norm for s, b in zip(sums, batches, strict=True)
-    ]
-    se = _jackknife(value, leave_out)
+    pieces = _batches(sources, BATCHES * _PIECES)
+    sums = np.vstack([np.asarray(g.betweenness(directed=True, sources=b.tolist())) for b in pieces])
+    sizes = np.array([len(b) for b in pieces], dtype=np.float64)
+    plain = sums.sum(axis=0) * (n / sizes.sum())
+    cand = np.argsort(-plain, kind="stable")[: min(n, CANDIDATES)]
+    cand = cand[plain[cand] > 0]
+    residual, population = _stratified(g, n, pieces, sums, cand)
+
+    def estimate(keep: np.ndarray) -> np.ndarray:
+        """The estimate from the pieces kept (all of them: the estimate itself)."""
+        scale = n / sizes[keep].sum() / (norm or 1)
+        v: np.ndarray = np.asarray(sums[keep].sum(axis=0) * scale, dtype=np.float64)
+        v[cand] = np.maximum(residual[keep].sum(axis=0) * scale + population / (norm or 1), 0)
+        return v
+
+    group = np.arange(len(pieces)) * BATCHES // len(pieces)  # the jackknife's batches
+    value = estimate(np.ones(len(pieces), dtype=bool))
+    se = _jackknife(value, [estimate(group != b) for b in range(BATCHES) if (group == b).any()])
+    return value, _broker_info(value, se, len(sources), estimate, group)
+
+
+def _broker_info(
+    value: np.ndarray, se: np.ndarray, k: int, estimate: _Estimate, group: np.ndarray
+) -> dict[str, Any]:
+    """How sure the sampled top brokers are (see :attr:`StructureResult.estimates`)."""
     top = np.argsort(-value, kind="stable")[: _TOP_ERROR + 1]
     # in the top ten by luck? within twice the combined error of the eleventh
     unsure = (
@@ -725,19 +829,17 @@ def _betweenness(g: Any, n: int, sources: np.ndarray | None) -> tuple[np.ndarray
     clear = len(top) < 2 or bool(
         value[top[0]] - value[top[1]] > 2 * np.hypot(se[top[0]], se[top[1]])
     )
-    return value, {
+    return {
         "method": "sampled",
         "samples": k,
-        "typical_error": _split_half_error(sums, batches, n, norm),
+        "typical_error": _split_half_error(estimate, group),
         "top_is_clear": clear,
         "top_error": _typical(se, value, top[:1]),
         "top_ten_unsure": unsure,
     }
 
 
-def _split_half_error(
-    sums: list[np.ndarray], batches: list[np.ndarray], n: int, norm: int
-) -> float | None:
+def _split_half_error(estimate: _Estimate, group: np.ndarray) -> float | None:
     """The typical relative error of the top brokers' estimates, selection included.
 
     The top brokers of one half of the sample are checked against the other
@@ -746,14 +848,11 @@ def _split_half_error(
     standard error it counts the luck that put a stakeholder at the top: on a
     map where no one stands out it is large.
     """
-    half = len(batches) // 2
-    if half == 0:
+    first = group < BATCHES // 2
+    if first.all() or not first.any():
         return None
     parts = []
-    for a, b in ((slice(0, half), slice(half, None)), (slice(half, None), slice(0, half))):
-        ka, kb = sum(len(x) for x in batches[a]), sum(len(x) for x in batches[b])
-        x = np.sum(sums[a], axis=0) * (n / ka) / norm
-        y = np.sum(sums[b], axis=0) * (n / kb) / norm
+    for x, y in ((estimate(first), estimate(~first)), (estimate(~first), estimate(first))):
         top = np.argsort(-x, kind="stable")[:_TOP_ERROR]
         top = top[x[top] > 0]
         if len(top) == 0:
