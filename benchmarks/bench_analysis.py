@@ -93,7 +93,7 @@ def brokers(n: int, seed: int = 7) -> dict[str, Any]:
 
     from bench_loops_equity import random_map
 
-    st = importlib.import_module("sysmap.analysis.structure")  # the module, not the function
+    st = importlib.import_module("sysmap.analysis._structure")  # the module, not the function
 
     m = random_map(n, seed=seed)
     c0 = time.process_time()

@@ -34,9 +34,9 @@ from typing import Any
 
 from _util import valid_map
 
-from sysmap.analysis.equity import equity
-from sysmap.analysis.loops import loops
-from sysmap.analysis.perspectives import perspectives
+from sysmap.analysis._equity import equity
+from sysmap.analysis._loops import loops
+from sysmap.analysis._perspectives import perspectives
 from sysmap.model import SystemMap
 
 RACES = ["Black", "White", "Latino", "Asian", "Indigenous"]

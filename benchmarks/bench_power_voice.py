@@ -28,8 +28,8 @@ from typing import Any
 
 from _util import valid_map
 
-from sysmap.analysis.power import power
-from sysmap.analysis.voice import voice
+from sysmap.analysis._power import power
+from sysmap.analysis._voice import voice
 from sysmap.model import Relationship, Stakeholder, SystemMap
 
 KINDS: dict[tuple[str, str], list[str]] = {

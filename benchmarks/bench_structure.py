@@ -45,13 +45,13 @@ from typing import Any
 import numpy as np
 from _util import valid_map
 
-from sysmap.analysis.influence import influence
-from sysmap.analysis.paths import paths
-from sysmap.analysis.structure import structure
+from sysmap.analysis._influence import influence
+from sysmap.analysis._paths import paths
+from sysmap.analysis._structure import structure
 from sysmap.model import CORE_KINDS, SystemMap
 
 # the module, not the function that sysmap.analysis exports under the same name
-structure_module = importlib.import_module("sysmap.analysis.structure")
+structure_module = importlib.import_module("sysmap.analysis._structure")
 
 HERE = Path(__file__).resolve().parent
 KINDS = [k for k in CORE_KINDS if k != "influences"]
@@ -143,7 +143,7 @@ def new_figures(sizes: list[int], runs: int) -> None:
     import numpy as np
 
     # the module, not the function of the same name that sysmap.analysis exports
-    st = importlib.import_module("sysmap.analysis.structure")
+    st = importlib.import_module("sysmap.analysis._structure")
 
     def without() -> Any:
         keep = st._undirected_metrics, st._weighted_metrics

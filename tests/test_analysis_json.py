@@ -56,7 +56,7 @@ def test_each_analysis_keeps_its_keys(data, name):
 def test_every_analysis_documents_its_keys():
     # each key is named in its result class's docstring, which docs/analyses.md points to
     for name in KEYS:
-        module = importlib.import_module(f"sysmap.analysis.{name}")
+        module = importlib.import_module(f"sysmap.analysis._{name}")
         cls = getattr(module, getattr(module, name).__annotations__["return"])
         doc = cls.__doc__ or ""
         missing = [

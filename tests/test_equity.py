@@ -9,8 +9,8 @@ import pytest
 import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
+from sysmap.analysis._equity import BUILT_IN_ATTRIBUTES, default_metrics, equity
 from sysmap.analysis._graph import working_digraph
-from sysmap.analysis.equity import BUILT_IN_ATTRIBUTES, default_metrics, equity
 from sysmap.errors import BadArgument, SysmapError
 from sysmap.model import ROLES
 
@@ -366,7 +366,7 @@ def test_examples(path):
 
 
 def test_a_gap_is_never_written_with_equal_figures():
-    from sysmap.analysis.equity import pair_text
+    from sysmap.analysis._equity import pair_text
 
     # betweenness 0.00012 vs 0.0031 rounds to "0 vs 0" at one decimal
     assert pair_text(0.00012, 0.0031) == ("0.00012", "0.0031")

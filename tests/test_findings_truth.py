@@ -7,9 +7,9 @@ import pytest
 
 import sysmap
 from helpers import EXAMPLES as EXAMPLE_FOLDER
-from sysmap.analysis.loops import loops
+from sysmap.analysis._loops import loops
+from sysmap.analysis._voice import voice
 from sysmap.analysis.suite import analyze
-from sysmap.analysis.voice import voice
 from sysmap.validate import load_map
 
 EXAMPLES = sorted(EXAMPLE_FOLDER.glob("*.yaml"))
@@ -104,7 +104,7 @@ relationships:
 
 
 def test_tied_brokers_are_said_to_tie() -> None:
-    from sysmap.analysis.structure import structure
+    from sysmap.analysis._structure import structure
 
     texts = [f.text for f in structure(sysmap.loads_map(PATH)).findings()]
     assert (

@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from sysmap.analysis.structure import structure
+from sysmap.analysis._structure import structure
 from sysmap.formats import import_map
 
 CORPUS = Path(__file__).resolve().parent / "other_tools"
@@ -351,7 +351,7 @@ def _mm_graph() -> nx.DiGraph:
 
 
 def test_mental_modeler_matrix_imports_as_factors_and_weighted_links() -> None:
-    from sysmap.analysis.loops import loops
+    from sysmap.analysis._loops import loops
 
     result = import_map("mental-modeler", MM)
     m = result.map

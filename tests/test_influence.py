@@ -12,7 +12,7 @@ import pytest
 import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
-from sysmap.analysis.influence import QUADRANTS, InfluenceResult, influence
+from sysmap.analysis._influence import QUADRANTS, InfluenceResult, influence
 from sysmap.errors import SysmapError
 from sysmap.model import SystemMap
 

@@ -32,7 +32,7 @@ import pytest
 import neo4j_engines
 from helpers import EXAMPLES
 from hostile import FORMULAS, HTML, PAYLOADS, TERMINAL, hostile_map, redesign_of
-from sysmap.analysis.paths import paths
+from sysmap.analysis._paths import paths
 from sysmap.analysis.suite import analyze
 from sysmap.assess import assess, format_assessments
 from sysmap.cli import main

@@ -15,12 +15,12 @@ import pytest
 
 import sysmap
 from helpers import EXAMPLES
-from sysmap.analysis.loops import LoopsResult, loops
+from sysmap.analysis._loops import LoopsResult, loops
 from sysmap.errors import SysmapError
 from sysmap.model import SystemMap
 
 # the module, not the function of the same name that sysmap.analysis exports
-loops_module = importlib.import_module("sysmap.analysis.loops")
+loops_module = importlib.import_module("sysmap.analysis._loops")
 
 # Elements in map order (the search starts each cycle at its first element):
 #   0 pwle, 1 board, 2 outreach, 3 ce, 4 shelter (stakeholders), 5 trust, 6 stock (factors)

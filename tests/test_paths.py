@@ -13,7 +13,7 @@ import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis._graph import working_digraph
-from sysmap.analysis.paths import PathsResult, paths
+from sysmap.analysis._paths import PathsResult, paths
 from sysmap.errors import SysmapError
 from sysmap.model import SystemMap
 

@@ -9,7 +9,7 @@ import pytest
 import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
-from sysmap.analysis.perspectives import perspectives
+from sysmap.analysis._perspectives import perspectives
 from sysmap.errors import BadArgument, SysmapError
 
 # Who asserts what (views: LE = lived experience, B = beneficiary, P = provider, L = leader):

@@ -10,7 +10,7 @@ import pytest
 import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
-from sysmap.analysis.power import PowerResult, gini, power
+from sysmap.analysis._power import PowerResult, gini, power
 
 # Seven stakeholders; power recorded for five of them: [1, 1, 3, 5, 0].
 # Relationships marked (x) do not count in a current map.

@@ -15,11 +15,11 @@ import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
 from sysmap.analysis._graph import working_digraph
-from sysmap.analysis.structure import BROKERAGE_ROLES, StructureResult, structure
+from sysmap.analysis._structure import BROKERAGE_ROLES, StructureResult, structure
 from sysmap.model import CORE_KINDS, Relationship, SystemMap
 
 # the module, not the function that sysmap.analysis exports under the same name
-structure_module = importlib.import_module("sysmap.analysis.structure")
+structure_module = importlib.import_module("sysmap.analysis._structure")
 
 # Seven stakeholders and one factor. Relationships marked (x) do not count in a
 # current map, so the working ties (directed pairs) are nine:
@@ -696,7 +696,7 @@ def test_pagerank_never_fails_on_a_map_made_of_cycles() -> None:
     import igraph
     import networkx as nx
 
-    from sysmap.analysis.structure import pagerank
+    from sysmap.analysis._structure import pagerank
 
     n = 350
     edges = [(i, (i * 7 + 1) % n) for i in range(n)]

@@ -12,12 +12,12 @@ import pytest
 import sysmap
 from helpers import EXAMPLES
 from sysmap.analysis._base import AnalysisResult
-from sysmap.analysis.voice import RETURN_KINDS, VoiceResult, return_kinds, voice, voice_kinds
+from sysmap.analysis._voice import RETURN_KINDS, VoiceResult, return_kinds, voice, voice_kinds
 from sysmap.errors import BadArgument, SysmapError
 from sysmap.model import VOICE_KINDS
 
-# the module itself (``sysmap.analysis.voice`` may name the function or the module)
-voice_module = importlib.import_module("sysmap.analysis.voice")
+# the module itself (private; ``sysmap.analysis.voice`` is the function)
+voice_module = importlib.import_module("sysmap.analysis._voice")
 
 # Five beneficiary groups, a provider, three leaders:
 #   lewg      -> board (feedback 4); board -> lewg (informs 3)           two-way with CoC board

@@ -1143,7 +1143,7 @@ def _relationship_changes(
 
 def _declared(m: SystemMap) -> dict[str, Any]:
     # The loops analysis' own check of declared loops, without its cycle search.
-    from sysmap.analysis.loops import check_declared_loops
+    from sysmap.analysis._loops import check_declared_loops
 
     names = {s.id: s.name for s in m.stakeholders}
     names.update({f.id: f.name for f in m.factors})

@@ -185,7 +185,7 @@ def _gather(
     title: str | None,
 ) -> _Inputs:
     # the analyses (numpy, igraph) load when a report is made, not when sysmap is imported
-    from sysmap.analysis.equity import equity
+    from sysmap.analysis._equity import equity
     from sysmap.analysis.suite import analyze, equity_metrics
 
     if redact:

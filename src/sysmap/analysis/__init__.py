@@ -10,37 +10,94 @@
 - :func:`equity` — any per-stakeholder figure broken down by an attribute;
 - :func:`analyze` — all of them, headline findings first.
 
-``import sysmap`` loads this package only when an analysis is first used.
+``import sysmap`` loads this package only when an analysis is first used, and the
+package loads each analysis's module (``_voice``, ``_power`` …, with numpy, scipy
+or igraph) only when one of its names is first used (PEP 562), so a command that
+needs one analysis, or only the working graph, loads no other. The modules are
+private: ``sysmap.analysis.voice`` is always the function, and the result types
+are named here (``VoiceResult``, ``PowerResult`` …).
 """
 
 from __future__ import annotations
 
-from sysmap.analysis._base import AnalysisResult, Finding
-from sysmap.analysis.equity import equity
-from sysmap.analysis.influence import influence
-from sysmap.analysis.loops import loops
-from sysmap.analysis.paths import paths
-from sysmap.analysis.perspectives import perspectives
-from sysmap.analysis.power import power
-from sysmap.analysis.structure import structure
-from sysmap.analysis.suite import ANALYSES, Analysis, analyze
-from sysmap.analysis.voice import voice
+import importlib
+from typing import TYPE_CHECKING, Any
 
-# The functions are imported here (not lazily) so that each name means the
-# function, never the module of the same name.
+if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported here
+    from sysmap.analysis._base import AnalysisResult
+    from sysmap.analysis._equity import EquityResult, default_metrics, equity
+    from sysmap.analysis._influence import QUADRANTS, InfluenceResult, influence
+    from sysmap.analysis._loops import LoopsResult, loops
+    from sysmap.analysis._paths import PathsResult, paths
+    from sysmap.analysis._perspectives import STANDARD_VIEWS, PerspectivesResult, perspectives
+    from sysmap.analysis._power import PowerResult, gini, power
+    from sysmap.analysis._structure import StructureResult, structure
+    from sysmap.analysis._voice import VoiceResult, carries_return, return_kinds, voice, voice_kinds
+    from sysmap.analysis.suite import ANALYSES, Analysis, analyze
+    from sysmap.findings import Finding
+
+#: Where each public name lives, loaded on first use.
+_WHERE: dict[str, str] = {
+    "AnalysisResult": "sysmap.analysis._base",
+    "Finding": "sysmap.findings",
+    "ANALYSES": "sysmap.analysis.suite",
+    "Analysis": "sysmap.analysis.suite",
+    "analyze": "sysmap.analysis.suite",
+    **dict.fromkeys(["equity", "EquityResult", "default_metrics"], "sysmap.analysis._equity"),
+    **dict.fromkeys(["influence", "InfluenceResult", "QUADRANTS"], "sysmap.analysis._influence"),
+    **dict.fromkeys(["loops", "LoopsResult"], "sysmap.analysis._loops"),
+    **dict.fromkeys(["paths", "PathsResult"], "sysmap.analysis._paths"),
+    **dict.fromkeys(
+        ["perspectives", "PerspectivesResult", "STANDARD_VIEWS"], "sysmap.analysis._perspectives"
+    ),
+    **dict.fromkeys(["power", "PowerResult", "gini"], "sysmap.analysis._power"),
+    **dict.fromkeys(["structure", "StructureResult"], "sysmap.analysis._structure"),
+    **dict.fromkeys(
+        ["voice", "VoiceResult", "voice_kinds", "return_kinds", "carries_return"],
+        "sysmap.analysis._voice",
+    ),
+}
 
 __all__ = [
     "ANALYSES",
     "Analysis",
     "AnalysisResult",
+    "EquityResult",
     "Finding",
+    "InfluenceResult",
+    "LoopsResult",
+    "PathsResult",
+    "PerspectivesResult",
+    "PowerResult",
+    "QUADRANTS",
+    "STANDARD_VIEWS",
+    "StructureResult",
+    "VoiceResult",
     "analyze",
+    "carries_return",
+    "default_metrics",
     "equity",
+    "gini",
     "influence",
     "loops",
     "paths",
     "perspectives",
     "power",
+    "return_kinds",
     "structure",
     "voice",
+    "voice_kinds",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sysmap.analysis' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next use finds it at once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sysmap.analysis._base import AnalysisResult, Finding
-from sysmap.analysis.equity import equity
-from sysmap.analysis.influence import influence
-from sysmap.analysis.loops import loops
-from sysmap.analysis.perspectives import perspectives
-from sysmap.analysis.power import power
-from sysmap.analysis.structure import structure
-from sysmap.analysis.voice import voice
+from sysmap.analysis._equity import equity
+from sysmap.analysis._influence import influence
+from sysmap.analysis._loops import loops
+from sysmap.analysis._perspectives import perspectives
+from sysmap.analysis._power import power
+from sysmap.analysis._structure import structure
+from sysmap.analysis._voice import voice
 from sysmap.errors import BadArgument
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean, one_of

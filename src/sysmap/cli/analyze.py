@@ -141,7 +141,7 @@ def paths_cmd(
       sysmap paths examples/homelessness-current.yaml lewg
       sysmap paths examples/homelessness-current.yaml lewg coc-board --max-length 4
     """
-    from sysmap.analysis.paths import paths
+    from sysmap.analysis._paths import paths
 
     m = load_map(map_file)
     # with redaction, FROM and TO may still be given by their own ids

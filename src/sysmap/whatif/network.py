@@ -38,8 +38,8 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from sysmap.analysis._graph import counts
-from sysmap.analysis.loops import loops
-from sysmap.analysis.voice import voice, voice_kinds
+from sysmap.analysis._loops import loops
+from sysmap.analysis._voice import voice, voice_kinds
 from sysmap.errors import BadArgument
 from sysmap.findings import Finding
 from sysmap.model import Relationship, SystemMap

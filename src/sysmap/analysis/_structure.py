@@ -2,7 +2,7 @@
 
 Everything here is about **stakeholders** and the relationships between them;
 factors are counted but belong to the key-factor model (see
-:mod:`sysmap.analysis.influence`). Which relationships count is decided by
+:func:`sysmap.analysis.influence`). Which relationships count is decided by
 :mod:`sysmap.analysis._graph`: existing and weak ones always, proposed ones in a
 redesign, broken ones never; a ``mutual`` relationship counts both ways.
 Parallel relationships between the same two stakeholders merge into one

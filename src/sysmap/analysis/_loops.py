@@ -35,9 +35,9 @@ Which relationships close a step of a declared loop: a loop through a
 beneficiary and a leader is a **voice loop**, read from its first
 beneficiary. Its steps up to the first leader after that beneficiary are
 **voice** steps and take the kinds voice travels through
-(:func:`sysmap.analysis.voice.voice_kinds`); the steps from that leader back
+(:func:`sysmap.analysis._voice.voice_kinds`); the steps from that leader back
 are **return** steps and take what carries information or a decision back
-(:func:`sysmap.analysis.voice.return_kinds`, or any relationship whose power
+(:func:`sysmap.analysis._voice.return_kinds`, or any relationship whose power
 carries decisions or information) — the same rules the voice analysis uses,
 so a voice loop holds only where the voice analysis finds a two-way loop.
 Money (``compensates``, ``funds``) or a service (``serves``) does not close a
@@ -72,7 +72,7 @@ import numpy as np
 
 from sysmap.analysis._base import Finding, findings_blocks
 from sysmap.analysis._graph import counts
-from sysmap.analysis.voice import carries_return, return_kinds, voice_kinds
+from sysmap.analysis._voice import carries_return, return_kinds, voice_kinds
 from sysmap.errors import BadArgument
 from sysmap.model import FeedbackLoop, Relationship, SystemMap
 from sysmap.render import (
