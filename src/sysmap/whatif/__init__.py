@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from sysmap.whatif.fcm import (
     RULES,
     SQUASHING,
@@ -28,13 +31,17 @@ from sysmap.whatif.fcm import (
     whatif_all,
     whatif_maps,
 )
-from sysmap.whatif.network import (
-    FragilityResult,
-    NetworkWhatIfResult,
-    WeakPoint,
-    fragile,
-    network_whatif,
-)
+
+if TYPE_CHECKING:  # the network what-if loads on first use (it needs networkx and the analyses)
+    from sysmap.whatif.network import (
+        FragilityResult,
+        NetworkWhatIfResult,
+        WeakPoint,
+        fragile,
+        network_whatif,
+    )
+
+_NETWORK = ("FragilityResult", "NetworkWhatIfResult", "WeakPoint", "fragile", "network_whatif")
 
 __all__ = [
     "FragilityResult",
@@ -57,3 +64,11 @@ __all__ = [
     "whatif_all",
     "whatif_maps",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _NETWORK:
+        raise AttributeError(f"module 'sysmap.whatif' has no attribute '{name}'")
+    value = getattr(importlib.import_module("sysmap.whatif.network"), name)
+    globals()[name] = value
+    return value
