@@ -11,7 +11,9 @@ loops; and compare a redesign with today.
 (9, 15)
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sysmap.lazy import attach
 
 #: Where each public name lives. Nothing is imported until a name is first
 #: used (PEP 562), so that ``import sysmap`` and the command line start in a
@@ -234,17 +236,4 @@ __all__ = [
     "validate_text",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sysmap' has no attribute '{name}'")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # the next use is a plain lookup
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = attach(__name__, _WHERE)

@@ -20,8 +20,9 @@ are named here (``VoiceResult``, ``PowerResult`` …).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sysmap.lazy import attach
 
 if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported here
     from sysmap.analysis._base import AnalysisResult
@@ -89,15 +90,4 @@ __all__ = [
     "voice_kinds",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sysmap.analysis' has no attribute '{name}'")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # the next use finds it at once
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = attach(__name__, _WHERE)

@@ -12,9 +12,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from sysmap.lazy import attach
 from sysmap.whatif.fcm import (
     RULES,
     SQUASHING,
@@ -65,10 +65,4 @@ __all__ = [
     "whatif_maps",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _NETWORK:
-        raise AttributeError(f"module 'sysmap.whatif' has no attribute '{name}'")
-    value = getattr(importlib.import_module("sysmap.whatif.network"), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = attach(__name__, dict.fromkeys(_NETWORK, "sysmap.whatif.network"))
