@@ -144,9 +144,8 @@ def test_write_each_passes_on_an_error_from_the_statements(engine: Any) -> None:
         list(engine.write_each([("RETURN $x AS x", {"x": {"a`b": 1}})]))
 
 
-# Lists of rows — what a push sends — are written by a faster writer
-# (pydantic-core's JSON, keys put in backticks) whenever it can say the same;
-# every value must arrive exactly as through the one-value writer above.
+# Lists of rows — what a push sends — in a list, and in a map in the list
+# (a relationship's properties), arrive unchanged too.
 
 
 def _as_rows(engine: Any, value: Any) -> list[Any]:
@@ -171,28 +170,3 @@ def test_every_value_in_a_list_of_rows_arrives_unchanged(engine: Any, value: Any
 def test_generated_rows_arrive_unchanged(engine: Any, rows: list[dict[str, Any]]) -> None:
     got = engine.write("RETURN $rows AS rows", {"rows": rows})[0]["rows"]
     assert got == rows
-
-
-def test_plain_rows_take_the_fast_writer() -> None:
-    from sysmap.neo4j.engines import _literal, _rows_literal
-
-    rows = [
-        {
-            "id": "a",
-            "name": 'say "hi",\n{"k" 1',
-            "n": 2,
-            "x": 1e-07,
-            "tags": ["p", "q"],
-            "props": {},
-        },
-        {"id": "b", "props": {"kind": "serves", "strength": 0.5}, "ok": True, "none": None},
-    ]
-    fast = _rows_literal(rows)
-    assert fast is not None and fast.startswith("[{`id`:")
-    # text holding a quote-colon, a backslash-u, or a key that is not a
-    # plain name goes the slow way
-    for odd in ('a":b', "\\u0041", "\x01"):
-        assert _rows_literal([{"id": odd}]) is None
-    assert _rows_literal([{"a b": 1}]) is None
-    assert _rows_literal([{"x": float("inf")}]) is None
-    assert _literal(rows).count("`") == fast.count("`")

@@ -37,11 +37,8 @@ import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
-
-from pydantic_core import to_json
 
 from sysmap.errors import MissingDependency
 from sysmap.neo4j.errors import (
@@ -449,61 +446,25 @@ def params_header(params: dict[str, Any] | None) -> str:
     """
     if not params:
         return ""
-    return "CYPHER " + "".join(f"{_key(k)}={_value(v)} " for k, v in params.items())
+    return "CYPHER " + "".join(f"{_key(k)}={_literal(v)} " for k, v in params.items())
 
 
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: Map keys written before, in backticks (keys are few: field names).
+_KEYS: dict[str, str] = {}
 
 
-def _value(value: Any) -> str:
-    """One parameter's literal: a list of rows through the fast path when it can."""
-    if type(value) is list and value and type(value[0]) is dict:
-        text = _rows_literal(value)
-        if text is not None:
-            return text
-    return _literal(value)
-
-
-def _rows_literal(rows: list[Any]) -> str | None:
-    """A list of rows as a Cypher literal, written by pydantic-core's JSON writer.
-
-    JSON is FalkorDB's literal syntax but for two things: map keys, which
-    Cypher writes in backticks, and escapes of the form backslash-u, which
-    FalkorDB keeps as written. The keys are plain names, so a key in quotes
-    followed by a colon is replaced wherever it stands: inside a text its
-    quotes would be escaped. The server stores what :func:`_literal` would
-    have it store (numbers may be spelled another way: ``1e-7``). None when
-    the rows hold something this cannot write so (such an escape, an unusual
-    key, a number that is not finite, a value JSON has no word for): the
-    caller then writes them the slow way.
-    """
-    if not all(type(r) is dict for r in rows):
-        return None
-    try:
-        text = to_json(rows, inf_nan_mode="constants").decode()
-    except Exception:
-        return None
-    if "\\u" in text or "Infinity" in text or "NaN" in text:
-        return None
-    keys: set[Any] = set().union(*rows)
-    nested = [k for k, v in rows[0].items() if type(v) is dict]
-    for key in nested:
-        keys.update(*(r[key] for r in rows if type(r.get(key)) is dict))
-    for key in keys:
-        if type(key) is not str or not _PLAIN_KEY.match(key):
-            return None
-        text = text.replace(f'"{key}":', f"`{key}`:")
-    # a key left over (deeper down, or only in later rows): the slow way
-    return None if '":' in text else text
-
-
-@lru_cache(maxsize=4096)
 def _key(key: str) -> str:
+    text = _KEYS.get(key)
+    if text is not None:
+        return text
     if not isinstance(key, str) or not key:
         raise ValueError(f"a map key must be text, not {key!r}")
     if "`" in key:
         raise ValueError(f"a map key holds a backtick, which FalkorDB cannot read: {key!r}")
-    return f"`{key}`"
+    text = f"`{key}`"
+    if len(_KEYS) < 4096:
+        _KEYS[key] = text
+    return text
 
 
 def _literal(value: Any) -> str:
@@ -513,7 +474,7 @@ def _literal(value: Any) -> str:
         text: str = value
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if t is dict:
-        return "{" + ",".join([_key(k) + ":" + _literal(v) for k, v in value.items()]) + "}"
+        return _map_literal(value)
     if t is int or t is float:
         return repr(value)
     if t is list or t is tuple:
@@ -534,6 +495,22 @@ def _literal(value: Any) -> str:
     if isinstance(value, list | tuple):
         return _literal(list(value))
     raise ValueError(f"FalkorDB cannot take a value of type {t.__name__}: {value!r}")
+
+
+def _map_literal(value: dict[Any, Any]) -> str:
+    # a map is what a push sends most (one a row): its text, numbers and keys
+    # are written here without a call each
+    parts = []
+    for k, v in value.items():
+        key = _KEYS.get(k) or _key(k)
+        t = type(v)
+        if t is str:
+            parts.append(key + ':"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif t is int or t is float:
+            parts.append(f"{key}:{v!r}")
+        else:
+            parts.append(f"{key}:{_literal(v)}")
+    return "{" + ",".join(parts) + "}"
 
 
 def _embedded(rest: str) -> Any:
