@@ -142,3 +142,31 @@ def test_write_each_passes_on_an_error_from_the_statements(engine: Any) -> None:
     assert engine.read("MATCH (n:U) RETURN count(n) AS n") == [{"n": 1}]
     with pytest.raises(StoreError, match="cannot take a parameter"):
         list(engine.write_each([("RETURN $x AS x", {"x": {"a`b": 1}})]))
+
+
+# Lists of rows — what a push sends — in a list, and in a map in the list
+# (a relationship's properties), arrive unchanged too.
+
+
+def _as_rows(engine: Any, value: Any) -> list[Any]:
+    rows = [{"x": value, "seq": 0}, {"x": value, "props": {"v": value, "k": "t"}, "seq": 1}]
+    got = engine.write("UNWIND $rows AS row RETURN row AS row", {"rows": rows})
+    return [r["row"] for r in got]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_every_value_in_a_list_of_rows_arrives_unchanged(engine: Any, value: Any) -> None:
+    first, second = _as_rows(engine, value)
+    assert first == {"x": value, "seq": 0}
+    assert second["props"] == {"v": value, "k": "t"}
+    if not isinstance(value, dict):
+        assert type(first["x"]) is type(value) and type(second["props"]["v"]) is type(value)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.dictionaries(_keys, _values, max_size=4), min_size=1, max_size=4))
+def test_generated_rows_arrive_unchanged(engine: Any, rows: list[dict[str, Any]]) -> None:
+    got = engine.write("RETURN $rows AS rows", {"rows": rows})[0]["rows"]
+    assert got == rows

@@ -37,7 +37,6 @@ import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
@@ -450,13 +449,22 @@ def params_header(params: dict[str, Any] | None) -> str:
     return "CYPHER " + "".join(f"{_key(k)}={_literal(v)} " for k, v in params.items())
 
 
-@lru_cache(maxsize=4096)
+#: Map keys written before, in backticks (keys are few: field names).
+_KEYS: dict[str, str] = {}
+
+
 def _key(key: str) -> str:
+    text = _KEYS.get(key)
+    if text is not None:
+        return text
     if not isinstance(key, str) or not key:
         raise ValueError(f"a map key must be text, not {key!r}")
     if "`" in key:
         raise ValueError(f"a map key holds a backtick, which FalkorDB cannot read: {key!r}")
-    return f"`{key}`"
+    text = f"`{key}`"
+    if len(_KEYS) < 4096:
+        _KEYS[key] = text
+    return text
 
 
 def _literal(value: Any) -> str:
@@ -466,7 +474,7 @@ def _literal(value: Any) -> str:
         text: str = value
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if t is dict:
-        return "{" + ",".join([_key(k) + ":" + _literal(v) for k, v in value.items()]) + "}"
+        return _map_literal(value)
     if t is int or t is float:
         return repr(value)
     if t is list or t is tuple:
@@ -487,6 +495,22 @@ def _literal(value: Any) -> str:
     if isinstance(value, list | tuple):
         return _literal(list(value))
     raise ValueError(f"FalkorDB cannot take a value of type {t.__name__}: {value!r}")
+
+
+def _map_literal(value: dict[Any, Any]) -> str:
+    # a map is what a push sends most (one a row): its text, numbers and keys
+    # are written here without a call each
+    parts = []
+    for k, v in value.items():
+        key = _KEYS.get(k) or _key(k)
+        t = type(v)
+        if t is str:
+            parts.append(key + ':"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif t is int or t is float:
+            parts.append(f"{key}:{v!r}")
+        else:
+            parts.append(f"{key}:{_literal(v)}")
+    return "{" + ",".join(parts) + "}"
 
 
 def _embedded(rest: str) -> Any:

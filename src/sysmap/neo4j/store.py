@@ -658,55 +658,92 @@ def _rounding_warnings(rows: MapRows, engine: Engine) -> tuple[str, ...]:
     JSON text, which keeps every digit.
     """
     digits = engine.float_digits
-    if digits is None:
+    if digits is None or not _any_rounded(rows, digits):
         return ()
-    found: list[str] = []
-    count = 0
-    for where, props in _property_sets(rows):
-        hits = _rounded(props, digits)
-        count += len(hits)
-        for key, v in hits[: 3 - len(found)]:
-            found.append(f"{where} {key} {v!r} → {float(f'{v:.{digits}g}')!r}")
-    if not count:
+    hits = [
+        (row, key, v)
+        for group, props_of in _property_groups(rows)
+        for row in group
+        for key, v in _rounded(props_of(row), digits)
+    ]
+    if not hits:
         return ()
-    more = f" and {count - len(found)} more" if count > len(found) else ""
+    found = [
+        f"{_where(rows, row)} {key} {v!r} → {float(f'{v:.{digits}g}')!r}"
+        for row, key, v in hits[:3]
+    ]
+    more = f" and {len(hits) - len(found)} more" if len(hits) > len(found) else ""
     return (
-        f"{engine.name} keeps {digits} significant digits, so {plural(count, 'number')} "
+        f"{engine.name} keeps {digits} significant digits, so {plural(len(hits), 'number')} "
         f"will be pulled back rounded ({'; '.join(found)}{more}) "
         f"— round them in the map file to keep pull and file equal",
     )
 
 
-def _property_sets(rows: MapRows) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every node's and relationship's properties, with where they are for a message."""
-    for elements in rows.elements.values():
-        for props in elements:
-            yield f"{props['id']}:", props
-    for rels in rows.relationships.values():
-        for r in rels:
-            yield f"{r['source']} → {r['target']}:", r["props"]
+def _any_rounded(rows: MapRows, digits: int) -> bool:
+    """Whether any number will come back rounded: one quick look at every value.
+
+    A map's numbers are mostly the same few (strengths, amounts), so each
+    distinct one is looked at once; the rows are searched only when one is.
+    """
+    values = [
+        v
+        for group, props_of in _property_groups(rows)
+        for row in group
+        for v in props_of(row).values()
+        if type(v) is float or type(v) is list
+    ]
+    numbers = {v for v in values if type(v) is float}
+    for v in values:
+        if type(v) is list:
+            numbers.update(x for x in v if type(x) is float)
+    return bool(_rounded({"": list(numbers)}, digits))
+
+
+def _property_groups(
+    rows: MapRows,
+) -> Iterator[tuple[list[dict[str, Any]], Callable[[dict[str, Any]], dict[str, Any]]]]:
+    """Every group of rows, with how to find a row's properties."""
+
+    def own(row: dict[str, Any]) -> dict[str, Any]:
+        return row
+
+    def nested(row: dict[str, Any]) -> dict[str, Any]:
+        props: dict[str, Any] = row["props"]
+        return props
+
+    yield from ((group, own) for group in rows.elements.values())
+    yield from ((group, nested) for group in rows.relationships.values())
+    yield from ((group, own) for group in rows.records.values())
+
+
+def _where(rows: MapRows, row: dict[str, Any]) -> str:
+    """Where a row is, for a message: an id, two ends, or a record's label and id."""
+    if "props" in row and "source" in row:
+        return f"{row['source']} → {row['target']}:"
     for label, records in rows.records.items():
-        for props in records:
-            yield f"{label} {props.get('id', props['seq'])}:", props
+        if any(r is row for r in records):
+            return f"{label} {row.get('id', row['seq'])}:"
+    return f"{row['id']}:"
 
 
 def _rounded(props: dict[str, Any], digits: int) -> list[tuple[str, float]]:
     """The numbers in ``props`` (plain or in a list) that ``digits`` digits cannot hold."""
+    # a repr of at most digits + 1 characters (the point among them) holds at
+    # most `digits` digits: most numbers stop at the length
+    longest = digits + 1
     hits = []
     for key, value in props.items():
         t = type(value)
         if t is float:
-            values: tuple[Any, ...] = (value,)
+            if len(repr(value)) > longest and float(f"{value:.{digits}g}") != value:
+                hits.append((key, value))
         elif t is list:
-            values = tuple(value)
-        else:
-            continue
-        for v in values:
-            # a repr of at most digits + 1 characters (the point among
-            # them) holds at most `digits` digits: most numbers stop here
-            if type(v) is float and len(repr(v)) > digits + 1:
-                if float(f"{v:.{digits}g}") != v:
-                    hits.append((key, v))
+            hits.extend(
+                (key, v)
+                for v in value
+                if type(v) is float and len(repr(v)) > longest and float(f"{v:.{digits}g}") != v
+            )
     return hits
 
 
