@@ -51,8 +51,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic_core import from_json, to_json
 
+# node labels and relationship types: the same as the Cypher script's, defined there
+from sysmap.formats.cypher import CUSTOM_KIND_TYPE, KIND_TYPES, ROLE_LABELS
 from sysmap.model import (
-    CORE_KINDS,
     Assessment,
     Factor,
     FeedbackLoop,
@@ -90,16 +91,6 @@ __all__ = [
 #: The layout of stored maps; written on every version node.
 SCHEMA_VERSION = 1
 
-#: Role -> node label (the same as the Cypher script's).
-ROLE_LABELS: dict[str, str] = {
-    "beneficiary": "Beneficiary",
-    "provider": "Provider",
-    "leader": "Leader",
-}
-#: Core kind -> relationship type.
-KIND_TYPES: dict[str, str] = {k: k.upper() for k in CORE_KINDS}
-#: The type of every custom kind; the kind itself is the ``kind`` property.
-CUSTOM_KIND_TYPE = "RELATES_TO"
 
 MAP_LABEL = "SysmapMap"
 VERSION_LABEL = "SysmapVersion"
