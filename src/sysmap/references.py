@@ -182,6 +182,9 @@ class _References:
 
     def duplicate_ids(self) -> None:
         for sections in _ID_SETS:
+            ids = [item.get("id") for section in sections for _, item in self.items(section)]
+            if set(map(type, ids)) <= {str} and len(set(ids)) == len(ids):
+                continue  # all text, all different: the usual case, checked in C
             seen: dict[str, tuple[str, int]] = {}
             for section in sections:
                 for i, item in self.items(section):
