@@ -255,11 +255,14 @@ class _References:
                 edges.add((src, dst))
                 if str(rel.get("direction", "")).lower() in ("mutual", "two-way"):
                     edges.add((dst, src))
-                if rel.get("polarity") is not None:
-                    polarity[(src, dst)] = str(rel["polarity"]).strip().lower()
-                self._relationship_sign(i, rel, src, dst)
+                pol = rel.get("polarity")
+                if pol is not None:
+                    polarity[(src, dst)] = str(pol).strip().lower()
+                if pol is not None or rel.get("weight") is not None or src in self.factors:
+                    self._relationship_sign(i, rel, src, dst)  # else it has nothing to say
             self._evidence(i, rel)
-            self._change(i, rel)
+            if "change" in rel:
+                self._change(i, rel)
         return edges, polarity
 
     def _relationship_ends(self, i: int, src: Any, dst: Any, src_key: str, dst_key: str) -> None:
