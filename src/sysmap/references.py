@@ -11,7 +11,6 @@ fields may be wrong, so that both kinds of problem are reported together.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 from sysmap.model import CORE_KINDS, ROLES
@@ -78,17 +77,18 @@ def check_references(data: dict[str, Any]) -> list[Problem]:
     return check.found
 
 
-def _items(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def _items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    """The dicts of a section with their places (a list: faster than a generator)."""
     seq = data.get(key)
-    if isinstance(seq, list):
-        for i, item in enumerate(seq):
-            if isinstance(item, dict):
-                yield i, item
+    if not isinstance(seq, list):
+        return []
+    return [(i, item) for i, item in enumerate(seq) if isinstance(item, dict)]
 
 
-def _ids(data: dict[str, Any], key: str) -> dict[str, int]:
+def _ids(items: list[tuple[int, dict[str, Any]]]) -> dict[str, int]:
+    """Each id of a section (as text) and the place it first appears."""
     out: dict[str, int] = {}
-    for i, item in _items(data, key):
+    for i, item in items:
         ident = item.get("id")
         if isinstance(ident, (str, int)) and str(ident) not in out:
             out[str(ident)] = i
@@ -113,21 +113,30 @@ class _References:
         self.data = data
         self.found: list[Problem] = []
         self.listed: dict[ProblemKind, list[Problem]] = {}
-        self.stakeholders = _ids(data, "stakeholders")
-        self.factors = set(_ids(data, "factors"))
-        self.elements = self.stakeholders | _ids(data, "factors")
-        self.kinds = set(CORE_KINDS) | set(_ids(data, "kinds"))
-        self.measure_ids = set(_ids(data, "measures"))
+        self.sections: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.stakeholders = _ids(self.items("stakeholders"))
+        self.factors = set(_ids(self.items("factors")))
+        self.elements = self.stakeholders | _ids(self.items("factors"))
+        self.kinds = set(CORE_KINDS) | set(_ids(self.items("kinds")))
+        self.measure_ids = set(_ids(self.items("measures")))
+        self.fine_kinds: set[str] = set()  # kinds as written that need no problem
         # ids by name, to catch "from: Street outreach" written for "from: outreach"
         self.names: dict[str, tuple[str, str]] = {}
         for section in ("stakeholders", "factors", "outcomes", "measures"):
-            for _, item in _items(data, section):
+            for _, item in self.items(section):
                 name, ident = item.get("name"), item.get("id")
                 if isinstance(name, str) and isinstance(ident, (str, int)):
                     key = name.strip().casefold()
                     self.names.setdefault(key, (str(ident), ITEM_NAMES[section]))
 
     # ------------------------------------------------------------ collecting
+
+    def items(self, section: str) -> list[tuple[int, dict[str, Any]]]:
+        """:func:`_items` of a top-level section, listed once."""
+        found = self.sections.get(section)
+        if found is None:
+            found = self.sections[section] = _items(self.data, section)
+        return found
 
     def add(self, problem: Problem) -> None:
         # at most MAX_PER_KIND of a kind are kept; the last one counts the rest
@@ -153,6 +162,8 @@ class _References:
         hint: str,
     ) -> None:
         """An id that names nothing in ``pool``: a name written for an id, or a typo."""
+        if ident.__class__ is str and ident in pool:
+            return  # the usual case, first
         if ident is None or not isinstance(ident, (str, int)) or str(ident) in pool:
             return
         named, noun = self.names.get(str(ident).strip().casefold(), (None, ""))
@@ -171,9 +182,12 @@ class _References:
 
     def duplicate_ids(self) -> None:
         for sections in _ID_SETS:
+            ids = [item.get("id") for section in sections for _, item in self.items(section)]
+            if set(map(type, ids)) <= {str} and len(set(ids)) == len(ids):
+                continue  # all text, all different: the usual case, checked in C
             seen: dict[str, tuple[str, int]] = {}
             for section in sections:
-                for i, item in _items(self.data, section):
+                for i, item in self.items(section):
                     ident = item.get("id")
                     if not isinstance(ident, (str, int)):
                         continue
@@ -209,7 +223,7 @@ class _References:
         experience view, say); without ids they cannot be told apart.
         """
         alike: dict[tuple[str, str, str], list[int]] = {}
-        for i, item in _items(self.data, "relationships"):
+        for i, item in self.items("relationships"):
             ends = (str(item.get("from")), str(item.get("to")), str(item.get("kind")))
             alike.setdefault(ends, []).append(i)
         rels: list[Any] = self.data.get("relationships") or []
@@ -232,27 +246,32 @@ class _References:
         """Check each relationship; the links (both ways for mutual ones) and their polarities."""
         edges: set[tuple[str, str]] = set()
         polarity: dict[tuple[str, str], str] = {}
-        for i, rel in _items(self.data, "relationships"):
-            self._relationship_ends(i, rel)
+        for i, rel in self.items("relationships"):
+            src_key, dst_key = _ends(rel)
+            src, dst = rel.get(src_key), rel.get(dst_key)
+            self._relationship_ends(i, src, dst, src_key, dst_key)
             self._relationship_kind(i, rel)
-            src, dst = (rel.get(key) for key in _ends(rel))
             if isinstance(src, str) and isinstance(dst, str):
                 edges.add((src, dst))
                 if str(rel.get("direction", "")).lower() in ("mutual", "two-way"):
                     edges.add((dst, src))
-                if rel.get("polarity") is not None:
-                    polarity[(src, dst)] = str(rel["polarity"]).strip().lower()
-                self._relationship_sign(i, rel, src, dst)
+                pol = rel.get("polarity")
+                if pol is not None:
+                    polarity[(src, dst)] = str(pol).strip().lower()
+                if pol is not None or rel.get("weight") is not None or src in self.factors:
+                    self._relationship_sign(i, rel, src, dst)  # else it has nothing to say
             self._evidence(i, rel)
-            self._change(i, rel)
+            if "change" in rel:
+                self._change(i, rel)
         return edges, polarity
 
-    def _relationship_ends(self, i: int, rel: dict[str, Any]) -> None:
-        src_key, dst_key = _ends(rel)
-        src, dst = rel.get(src_key), rel.get(dst_key)
+    def _relationship_ends(self, i: int, src: Any, dst: Any, src_key: str, dst_key: str) -> None:
+        elements = self.elements
         for end, key in ((src, src_key), (dst, dst_key)):
+            if end.__class__ is str and end in elements:
+                continue  # the usual case, without building a path
             path: list[PathPart] = ["relationships", i, key]
-            self.unknown(end, path, "stakeholder or factor", self.elements, _ELEMENT_HINT)
+            self.unknown(end, path, "stakeholder or factor", elements, _ELEMENT_HINT)
         if isinstance(src, (str, int)) and src == dst:
             self.error(
                 f"a relationship cannot go from '{shorten(src)}' to itself — point "
@@ -263,8 +282,8 @@ class _References:
 
     def _relationship_kind(self, i: int, rel: dict[str, Any]) -> None:
         kind = rel.get("kind")
-        if not isinstance(kind, str):
-            return
+        if not isinstance(kind, str) or kind in self.fine_kinds:
+            return  # this text was checked already, and was fine
         norm = kind.strip().lower().replace(" ", "_").replace("-", "_")
         if norm and norm not in self.kinds and _valid_kind_name(norm):
             guess = did_you_mean(norm, sorted(self.kinds))
@@ -274,6 +293,8 @@ class _References:
                 ["relationships", i, "kind"],
                 "unknown-kind",
             )
+        else:
+            self.fine_kinds.add(kind)
 
     def _relationship_sign(self, i: int, rel: dict[str, Any], src: str, dst: str) -> None:
         """A weight against its polarity; a causal link between factors with neither."""
@@ -302,6 +323,8 @@ class _References:
             if not isinstance(ev, dict):
                 continue
             by = ev.get("asserted_by")
+            if by.__class__ is str and (by in self.stakeholders or by in ROLES):
+                continue  # the usual case, first
             if by is None or str(by) in self.stakeholders or str(by) in ROLES:
                 continue
             guess = did_you_mean(str(by), list(self.stakeholders) + list(ROLES))
@@ -336,7 +359,7 @@ class _References:
     # ------------------------------------------------------------ feedback loops
 
     def loops(self, edges: set[tuple[str, str]], polarity: dict[tuple[str, str], str]) -> None:
-        for i, loop in _items(self.data, "loops"):
+        for i, loop in self.items("loops"):
             path = loop.get("path")
             if not isinstance(path, list) or len(path) < 2:
                 continue
@@ -402,7 +425,7 @@ class _References:
     # ------------------------------------------------------------ other sections
 
     def scenarios(self) -> None:
-        for i, scenario in _items(self.data, "scenarios"):
+        for i, scenario in self.items("scenarios"):
             hold = scenario.get("hold")
             for ident in hold if isinstance(hold, dict) else []:
                 self.unknown(
@@ -414,7 +437,7 @@ class _References:
                 )
 
     def guiding_team(self) -> None:
-        for i, role in _items(self.data, "guiding_team"):
+        for i, role in self.items("guiding_team"):
             acc = role.get("accepted_by")
             for j, ident in enumerate(acc if isinstance(acc, list) else []):
                 self.unknown(
@@ -427,15 +450,15 @@ class _References:
                 )
 
     def measures(self) -> None:
-        outcomes = set(_ids(self.data, "outcomes"))
-        for i, measure in _items(self.data, "measures"):
+        outcomes = set(_ids(self.items("outcomes")))
+        for i, measure in self.items("measures"):
             path: list[PathPart] = ["measures", i, "outcome"]
             self.unknown(measure.get("outcome"), path, "outcome", outcomes, "add it under outcomes")
 
     # ------------------------------------------------------------ assessments
 
     def assessments(self) -> None:
-        for i, assessment in _items(self.data, "assessments"):
+        for i, assessment in self.items("assessments"):
             items = self._checklist_ids(i, assessment)
             scale = assessment.get("scale", [0, 2])
             low, high = scale if isinstance(scale, list) and len(scale) == 2 else (None, None)
@@ -498,7 +521,7 @@ class _References:
     # ------------------------------------------------------------ map-level warnings
 
     def map_warnings(self) -> None:
-        people = [s for _, s in _items(self.data, "stakeholders")]
+        people = [s for _, s in self.items("stakeholders")]
         roles = Counter(str(s.get("role")) for s in people)
         for role, message, code in _MISSING_ROLES:
             if roles[role] == 0:
