@@ -114,6 +114,8 @@ def test_a_proposal_goes_through_the_queue_into_the_file_and_onto_every_map(
     item.locator("button.accept").click()
     for person in people:
         until(person.page, "window.sysmapWorkshop.labels().indexOf('Tenant union') >= 0")
+    # (as below: the facilitator's page has heard of it before "up to date" counts)
+    until(fac.page, "document.getElementById('undo-what').textContent.indexOf('Tenant') >= 0")
     until(
         fac.page,
         "document.getElementById('file-state').textContent === 'The map file is up to date.'",
@@ -137,6 +139,9 @@ def test_a_proposal_goes_through_the_queue_into_the_file_and_onto_every_map(
     ).click()
     bo.click("[data-tab=mine]")
     bo.locator("#mine-list li", has_text="accepted").wait_for()
+    # the facilitator's page has heard of the confirmation (the same message says how many
+    # changes are not yet in the file), so "up to date" below is about the file after it
+    until(fac.page, "document.getElementById('undo-what').textContent.indexOf('Confirm') >= 0")
     until(
         fac.page,
         "document.getElementById('file-state').textContent === 'The map file is up to date.'",
