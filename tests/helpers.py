@@ -119,3 +119,19 @@ relationships:
 # loops come later
 loops: []
 """
+
+
+def assert_names_readable(shown: list[dict[str, Any]], least: int, px: float) -> None:
+    """Names drawn on a canvas (as recorded from its ``fillText`` calls, with their
+    boxes in CSS pixels): at least ``least`` of them, each ``px`` high or more,
+    inside the canvas, none overlapping another."""
+    assert len(shown) >= least, [d["text"] for d in shown]
+    for d in shown:
+        assert d["px"] >= px, d
+        assert d["left"] >= 0 and d["top"] >= 0, d
+        assert d["right"] <= d["width"] and d["bottom"] <= d["height"], d
+    for i, a in enumerate(shown):
+        for b in shown[i + 1 :]:
+            overlap_x = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            assert overlap_x <= 0 or overlap_y <= 0, (a["text"], b["text"])

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import sysmap
-from helpers import ROOT, OfflinePage
+from helpers import ROOT, OfflinePage, assert_names_readable
 from sysmap.htmlmap import export_html, relationship_key
 from sysmap.model import FeedbackLoop, Relationship, Stakeholder, SystemMap
 
@@ -521,16 +521,7 @@ def check_names_readable(frame: Any, nodes: list[dict[str, Any]], least: int) ->
     drawn = frame.evaluate(DRAWN_TEXT)
     names = {n["name"] for n in nodes}
     shown = [d for d in drawn if d["text"] in names or d["text"][2:] in names]
-    assert len(shown) >= least, [d["text"] for d in shown]
-    for d in shown:
-        assert d["px"] >= 12, d
-        assert d["left"] >= 0 and d["top"] >= 0, d
-        assert d["right"] <= d["width"] and d["bottom"] <= d["height"], d
-    for i, a in enumerate(shown):
-        for b in shown[i + 1 :]:
-            overlap_x = min(a["right"], b["right"]) - max(a["left"], b["left"])
-            overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-            assert overlap_x <= 0 or overlap_y <= 0, (a["text"], b["text"])
+    assert_names_readable(shown, least, px=12)
     return [d["text"] for d in shown]
 
 

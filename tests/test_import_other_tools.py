@@ -456,6 +456,8 @@ def test_kumu_blueprint_metrics_equal_networkx() -> None:
         if c["direction"] in ("mutual", "undirected"):
             g.add_edge(label[c["to"]], label[c["from"]])
     m = import_map("kumu", CORPUS / "kumu-blueprint.json").map
+    # 4 elements; 4 connections, the mutual and the undirected one each both ways
+    assert len(m.stakeholders) == g.number_of_nodes() == 4 and g.number_of_edges() == 6
     _directed_metrics_equal(m, g, {v: v for v in g})
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from helpers import COMMENTED_MAP
+from helpers import COMMENTED_MAP, assert_names_readable
 from sysmap.validate import load_map
 from sysmap.workshop import start_workshop
 from test_html_browser import DRAWN_TEXT, INJECTIONS
@@ -226,19 +226,6 @@ def drawn_names(page: Any, getter: str) -> list[dict[str, Any]]:
     return [d for d in drawn if d["text"] in names]
 
 
-def check_readable(shown: list[dict[str, Any]], least: int, px: float) -> None:
-    assert len(shown) >= least, [d["text"] for d in shown]
-    for d in shown:
-        assert d["px"] >= px, d
-        assert d["left"] >= 0 and d["top"] >= 0, d
-        assert d["right"] <= d["width"] and d["bottom"] <= d["height"], d
-    for i, a in enumerate(shown):
-        for b in shown[i + 1 :]:
-            overlap_x = min(a["right"], b["right"]) - max(a["left"], b["left"])
-            overlap_y = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-            assert overlap_x <= 0 or overlap_y <= 0, (a["text"], b["text"])
-
-
 def test_names_on_the_projected_map_are_readable_and_never_pile_up(
     browser: Any, tmp_path: Path
 ) -> None:
@@ -251,7 +238,7 @@ def test_names_on_the_projected_map_are_readable_and_never_pile_up(
         fac.page.wait_for_selector("#queue li")
         fac.page.wait_for_timeout(2500)  # the map settles and is fitted
         shown = drawn_names(fac.page, "sysmapWorkshop.map")
-        check_readable(shown, least=10, px=12)
+        assert_names_readable(shown, least=10, px=12)
         # chosen by importance: the most powerful stakeholder is named
         data = fac.page.evaluate("sysmapWorkshop.map.data.nodes")
         names = fac.page.evaluate("sysmapWorkshop.map.names")
@@ -269,7 +256,7 @@ def test_names_on_the_projected_map_are_readable_and_never_pile_up(
         phone.page.wait_for_selector("#rel-list li button")
         phone.page.wait_for_timeout(2500)
         small = drawn_names(phone.page, "sysmapWorkshop.map()")
-        check_readable(small, least=3, px=12)
+        assert_names_readable(small, least=3, px=12)
         assert len(small) < len(data)
         fac.check()
         phone.check()
