@@ -136,3 +136,75 @@ def test_validate_assignment_guards_edits_in_python():
     with pytest.raises(ValueError):
         s.power = 9
     SystemMap(id="m", title="t", guiding_question="q")  # the smallest valid map
+
+
+def _big_map(n: int) -> dict:
+    """A map with lists longer than one validation slice."""
+    return {
+        "id": "big",
+        "title": "Big",
+        "guiding_question": "Q?",
+        "stakeholders": [
+            {"id": f"s{i}", "name": f"S {i}", "role": "provider", "power": i % 5} for i in range(n)
+        ],
+        "relationships": [
+            {
+                "from": f"s{i}",
+                "to": f"s{(i + 1) % n}",
+                "kind": "serves",
+                "evidence": [{"source": "workshop"}],
+            }
+            for i in range(n)
+        ],
+    }
+
+
+def test_a_loaded_map_shares_its_field_sets_and_an_edit_gets_its_own(tmp_path):
+    import copy
+    import json
+    import pickle
+
+    from sysmap.rules import SLICE_ITEMS
+
+    p = tmp_path / "big.json"
+    p.write_text(json.dumps(_big_map(SLICE_ITEMS + 10)), encoding="utf-8")
+    m = sysmap.load_map(p)
+    first, last = m.relationships[0], m.relationships[-1]
+    # one set for every relationship that wrote the same fields, across slices
+    assert first.model_fields_set is last.model_fields_set
+    assert first.model_fields_set == {"source", "target", "kind", "evidence"}
+    assert first.evidence[0].model_fields_set is last.evidence[0].model_fields_set
+    assert m.stakeholders[0].model_fields_set is m.stakeholders[-1].model_fields_set
+    # an assignment gives the item a set of its own; the others keep theirs
+    first.strength = 4
+    assert "strength" in first.model_fields_set
+    assert "strength" not in last.model_fields_set
+    changed = last.model_copy(update={"notes": "met twice"})
+    assert "notes" in changed.model_fields_set and "notes" not in last.model_fields_set
+    deep = copy.deepcopy(m.stakeholders[1])
+    deep.name = "Renamed"
+    assert m.stakeholders[1].name == "S 1" and "name" in deep.model_fields_set
+    back = pickle.loads(pickle.dumps(m.stakeholders[2]))
+    back.power = 1
+    assert back.model_fields_set == {"id", "name", "role", "power"}
+    # a shared set changes nothing in what is written
+    assert sysmap.load_map(p).to_data()["relationships"][-1] == {
+        "from": f"s{SLICE_ITEMS + 9}",
+        "to": "s0",
+        "kind": "serves",
+        "evidence": [{"source": "workshop"}],
+    }
+
+
+def test_validate_data_leaves_the_callers_data_alone():
+    from sysmap.rules import SLICE_ITEMS
+    from sysmap.validate import validate_data
+
+    data = _big_map(SLICE_ITEMS + 10)
+    report, model = validate_data(data)
+    assert report.ok and model is not None
+    assert all(isinstance(r, dict) for r in data["relationships"])
+    # a loader that owns the data may let go of it as it goes
+    report, again = validate_data(data, consume=True)
+    assert report.ok and again is not None
+    assert data["relationships"][0] is None and len(again.relationships) == SLICE_ITEMS + 10

@@ -136,7 +136,7 @@ def loads_map(text: str, format: MapFormat = "yaml", file: str = "<map>") -> Sys
     """
     with gc_paused():
         data = parse_text(text, format, file)
-        report, model = validate_data(data, file=file, text=text)
+        report, model = validate_data(data, file=file, text=text, consume=True)
     if model is None:
         raise MapInvalid(report.problems)
     return model
@@ -165,19 +165,21 @@ def _check_file(
                 raise
             assert exc.problem is not None
             return ValidationReport(name, [exc.problem]), None
-        return validate_data(data, file=name, text=text)
+        return validate_data(data, file=name, text=text, consume=True)
 
 
 def validate_data(
-    data: Any, file: str = "<map>", text: str | None = None
+    data: Any, file: str = "<map>", text: str | None = None, *, consume: bool = False
 ) -> tuple[ValidationReport, SystemMap | None]:
     """Validate parsed map data.
 
     Returns the report and, when there are no errors, the map.
-    ``text`` (the file's text) lets problems carry line numbers.
+    ``text`` (the file's text) lets problems carry line numbers. With
+    ``consume`` the items of long lists in ``data`` are let go of as they
+    become models (see :func:`~sysmap.rules.check_data`).
     """
     try:
-        problems, model = check_data(data)
+        problems, model = check_data(data, consume=consume)
     except ValueError:
         # Python will not turn a number of thousands of digits into text, and
         # the checks and their messages need to; find it and say so

@@ -20,7 +20,7 @@ from typing import Any
 import pydantic
 from pydantic import BaseModel
 
-from sysmap.model import SystemMap
+from sysmap.model import SystemMap, share_field_sets
 from sysmap.problems import (
     FIELD_RULE_CODES,
     ITEM_NAMES,
@@ -37,14 +37,20 @@ from sysmap.references import check_references
 __all__ = ["check_data", "SLICE_ITEMS"]
 
 
-def check_data(data: Any) -> tuple[list[Problem], SystemMap | None]:
-    """Field rules and references; the map when there are no errors."""
+def check_data(data: Any, *, consume: bool = False) -> tuple[list[Problem], SystemMap | None]:
+    """Field rules and references; the map when there are no errors.
+
+    With ``consume``, the items of long lists in ``data`` are replaced by
+    None as soon as they are models, so that the parsed data and the map are
+    never both held whole (for a caller that has no more use for ``data``).
+    """
     if not isinstance(data, dict):
         return [Problem(_not_a_map(data), code="not-a-map")], None
-    problems, model = _check_fields(data)
+    # references first: the field rules may free the parsed items as they go
+    refs = check_references(data)
+    problems, model = _check_fields(data, consume)
     # one message per field: a bad id is not also reported as unknown, but
     # "that is a name, use this id" says more than "not a valid id"
-    refs = check_references(data)
     better = {tuple(p.path) for p in refs if p.code == "name-not-id"}
     problems = [p for p in problems if tuple(p.path) not in better]
     taken = {tuple(p.path) for p in problems}
@@ -69,8 +75,11 @@ def _list_model(key: str) -> type[BaseModel] | None:
     return _model_of(field.annotation)
 
 
-def _check_fields(data: dict[str, Any]) -> tuple[list[Problem], SystemMap | None]:
-    """pydantic's field rules, long lists a slice at a time (see :data:`SLICE_ITEMS`)."""
+def _check_fields(data: dict[str, Any], consume: bool) -> tuple[list[Problem], SystemMap | None]:
+    """pydantic's field rules, long lists a slice at a time (see :data:`SLICE_ITEMS`).
+
+    The map's items share their sets of written fields (:func:`share_field_sets`).
+    """
     big = {
         key: items
         for key, items in data.items()
@@ -81,9 +90,11 @@ def _check_fields(data: dict[str, Any]) -> tuple[list[Problem], SystemMap | None
     }
     if not big:
         try:
-            return [], SystemMap.model_validate(data)
+            model = SystemMap.model_validate(data)
         except pydantic.ValidationError as exc:
             return _from_pydantic(exc, data), None
+        share_field_sets(model)
+        return [], model
     head = {key: ([] if key in big else value) for key, value in data.items()}
     problems: list[Problem] = []
     try:
@@ -91,19 +102,30 @@ def _check_fields(data: dict[str, Any]) -> tuple[list[Problem], SystemMap | None
     except pydantic.ValidationError as exc:
         problems.extend(_from_pydantic(exc, head))
     checked: dict[str, list[Any]] = {}
+    shared: dict[frozenset[str], frozenset[str]] = {}
     for key, items in big.items():
-        checked[key] = _check_slices(key, items, problems)
+        checked[key] = _check_slices(key, items, problems, shared, consume)
     if problems:
         return problems, None
     # the items are models now; pydantic takes them as they are
-    return [], SystemMap.model_validate({**data, **checked})
+    model = SystemMap.model_validate({**data, **checked})
+    share_field_sets(model, shared, skip=big)
+    return [], model
 
 
-def _check_slices(key: str, items: list[Any], problems: list[Problem]) -> list[Any]:
+def _check_slices(
+    key: str,
+    items: list[Any],
+    problems: list[Problem],
+    shared: dict[frozenset[str], frozenset[str]],
+    consume: bool,
+) -> list[Any]:
     """Validate a long list a slice at a time; problems go to ``problems``, capped early.
 
     Only the first :data:`MAX_PER_KIND` errors of each kind are put into
     words (that is the slow part); the rest are counted on the last one.
+    A slice that passes shares its field sets at once and, with ``consume``,
+    lets go of its parsed items.
     """
     model = _list_model(key)
     adapter: pydantic.TypeAdapter[list[Any]] = pydantic.TypeAdapter(list[model])  # type: ignore[valid-type]
@@ -114,10 +136,15 @@ def _check_slices(key: str, items: list[Any], problems: list[Problem]) -> list[A
     for start in range(0, len(items), SLICE_ITEMS):
         part = items[start : start + SLICE_ITEMS]
         try:
-            out.extend(adapter.validate_python(part))
-            continue
+            done = adapter.validate_python(part)
         except pydantic.ValidationError as exc:
             error = exc
+        else:
+            share_field_sets(done, shared)
+            out.extend(done)
+            if consume:
+                items[start : start + len(part)] = [None] * len(part)
+            continue
         root = {key: part}
         lean = error.errors(include_url=False, include_context=False, include_input=False)
         # an error's kind: its type and its place in the item, item indexes left out

@@ -108,6 +108,7 @@ def analyze_cmd(
         )
     finally:
         progress.close()
+    del m  # the result holds what it writes; the map's memory goes to writing it
     emit_result(result, fmt, output)
 
 
