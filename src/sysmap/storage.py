@@ -349,20 +349,39 @@ def dump_json(data: Any) -> str:
         raise TypeError(str(exc)) from None
 
 
-def write_json(path: str | os.PathLike[str], data: Any, depth: int = 2) -> None:
+def write_json(path: str | os.PathLike[str], data: Any, depth: int = 6) -> None:
     """Write data as :func:`dump_json` text to a file atomically, piece by piece.
 
-    The first ``depth`` levels of dicts are written one entry at a time, so a big
-    result (``analyze --format json`` at 50k stakeholders: 140 MB) is never held
-    as one string, nor twice (bytes, then text): the peak is its largest part.
+    The first ``depth`` levels of dicts and lists are written an entry at a
+    time (long lists :data:`JSON_CHUNK` items at a time), so a big result
+    (``analyze --format json`` at 50k stakeholders: 140 MB) is never held as
+    one string, nor twice (bytes, then text): the peak is one piece.
     """
     write_atomic(path, _json_pieces(data, 0, depth))
 
 
+#: Items of a long list written as one piece by :func:`write_json`.
+JSON_CHUNK = 1000
+
+
 def _json_pieces(value: Any, level: int, depth: int) -> Iterator[bytes]:
+    indent = b"  " * level
+    if depth > 0 and isinstance(value, list) and value:
+        yield b"[\n"
+        if len(value) > JSON_CHUNK:  # long: a chunk of items a piece
+            for start in range(0, len(value), JSON_CHUNK):
+                text = to_json(value[start : start + JSON_CHUNK], indent=2, fallback=_json_default)
+                # the items' lines as the whole list writes them: "[\n" and "\n]" off
+                yield (b",\n" if start else b"") + indent + text[2:-2].replace(b"\n", b"\n" + indent)
+        else:  # short, but its items may be large: one at a time
+            for i, item in enumerate(value):
+                yield (b",\n" if i else b"") + indent + b"  "
+                yield from _json_pieces(item, level + 1, depth - 1)
+        yield b"\n" + indent + b"]" + (b"\n" if level == 0 else b"")
+        return
     if not (isinstance(value, dict) and value and depth > 0):
         text = to_json(value, indent=2, fallback=_json_default)
-        yield text.replace(b"\n", b"\n" + b"  " * level) if level else text
+        yield text.replace(b"\n", b"\n" + indent) if level else text
         if level == 0:
             yield b"\n"
         return
@@ -372,7 +391,7 @@ def _json_pieces(value: Any, level: int, depth: int) -> Iterator[bytes]:
         yield inner + to_json({key: 0})[1:-3] + b": "  # the key as the whole dict writes it
         yield from _json_pieces(item, level + 1, depth - 1)
         yield b",\n" if i < len(value) - 1 else b"\n"
-    yield b"  " * level + b"}" + (b"\n" if level == 0 else b"")
+    yield indent + b"}" + (b"\n" if level == 0 else b"")
 
 
 # a line of indented JSON holding only a number, maybe after its key: "strength": 3.0,
