@@ -372,7 +372,9 @@ def _json_pieces(value: Any, level: int, depth: int) -> Iterator[bytes]:
             for start in range(0, len(value), JSON_CHUNK):
                 text = to_json(value[start : start + JSON_CHUNK], indent=2, fallback=_json_default)
                 # the items' lines as the whole list writes them: "[\n" and "\n]" off
-                yield (b",\n" if start else b"") + indent + text[2:-2].replace(b"\n", b"\n" + indent)
+                yield (
+                    (b",\n" if start else b"") + indent + text[2:-2].replace(b"\n", b"\n" + indent)
+                )
         else:  # short, but its items may be large: one at a time
             for i, item in enumerate(value):
                 yield (b",\n" if i else b"") + indent + b"  "
