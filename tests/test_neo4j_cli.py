@@ -59,7 +59,7 @@ def test_push_list_pull_delete(db: str, tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 0
     assert out == (
         f"Pushed small version 2025-04-30 in {where}: "
-        "9 stakeholders, 3 factors, 15 relationships, 1 loops\n"
+        "9 stakeholders, 3 factors, 15 relationships, 1 loop\n"
     )
     code, out, _ = invoke(["neo4j", "push", str(SMALL)], capsys)
     assert (code, out) == (
@@ -95,7 +95,7 @@ def test_push_list_pull_delete(db: str, tmp_path: Path, capsys: pytest.CaptureFi
     target = tmp_path / "back.yaml"
     code, _, err = invoke(["neo4j", "pull", "small", "-o", str(target)], capsys)
     assert code == 0
-    assert err == f"Wrote {target}: 9 stakeholders, 3 factors, 15 relationships, 1 loops\n"
+    assert err == f"Wrote {target}: 9 stakeholders, 3 factors, 15 relationships, 1 loop\n"
     assert load_map(target) == load_map(SMALL)
     code, _, err = invoke(["neo4j", "pull", "small", "-o", str(target)], capsys)
     # the same exit status as init and import for an output that exists (1)
@@ -299,3 +299,23 @@ def test_push_warns_on_stderr_of_numbers_the_engine_rounds(
     assert code == 0 and out.startswith("Pushed small version 2025-04-30")
     assert err.startswith("warning: FalkorDB keeps 15 significant digits, so 1 number will be ")
     assert "strength 2.3333333333333335 → 2.33333333333333" in err
+
+
+def test_list_and_push_show_control_characters_in_map_text_escaped(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    # a title from a map file (or a shared database) must not recolour or retitle
+    # the terminal of whoever lists the stored maps
+    hostile = tmp_path / "hostile.yaml"
+    text = SMALL.read_text(encoding="utf-8")
+    hostile.write_text(
+        text.replace("title: Small hand-checkable map", 'title: "Red \\e[31m map \\e]0;owned\\a"'),
+        encoding="utf-8",
+    )
+    assert load_map(hostile).title == "Red \x1b[31m map \x1b]0;owned\x07"
+    code, out, err = invoke(["neo4j", "push", str(hostile)], capsys)
+    assert code == 0 and "\x1b" not in out + err
+    code, out, err = invoke(["neo4j", "list"], capsys)
+    assert code == 0
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "Red \\u001b[31m map" in out

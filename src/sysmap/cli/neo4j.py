@@ -17,7 +17,8 @@ from typing import Any
 
 import click
 
-from sysmap.cli.options import format_option, refuse_overwrite
+from sysmap.cli.options import echo, format_option, refuse_overwrite
+from sysmap.render import plural
 
 __all__ = ["neo4j_group"]
 
@@ -129,9 +130,9 @@ def push_cmd(
     m = load_map(map_file)
     with _store(uri, user, database) as store, _progress() as progress:
         result = store.push(m, version=version, replace=replace, progress=progress)
-        click.echo(result.format_text(store.where))
+        echo(result.format_text(store.where))
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            echo(f"warning: {warning}", err=True)
 
 
 @contextmanager
@@ -192,13 +193,14 @@ def pull_cmd(
         m = store.pull(map_id, version=version)
     if output:
         save_map(m, output)
-        click.echo(
-            f"Wrote {output}: {len(m.stakeholders)} stakeholders, {len(m.factors)} factors, "
-            f"{len(m.relationships)} relationships, {len(m.loops)} loops",
+        echo(
+            f"Wrote {output}: {plural(len(m.stakeholders), 'stakeholder')}, "
+            f"{plural(len(m.factors), 'factor')}, "
+            f"{plural(len(m.relationships), 'relationship')}, {plural(len(m.loops), 'loop')}",
             err=True,
         )
     else:
-        click.echo(dumps_map(m, "yaml").rstrip("\n"))
+        echo(dumps_map(m, "yaml").rstrip("\n"))
 
 
 @neo4j_group.command("list")
@@ -223,7 +225,7 @@ def list_cmd(
         return
     if not versions:
         what = f"no map {map_id!r}" if map_id else "no maps"
-        click.echo(f"{what} in {where}", err=True)
+        echo(f"{what} in {where}", err=True)
         return
     rows = [
         (
@@ -240,7 +242,7 @@ def list_cmd(
     head = ("map", "version", "stage", "stakeholders", "relationships", "pushed (UTC)", "title")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head) - 1)]
     for r in [head, *rows]:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
+        echo("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
 
 
 @neo4j_group.command("delete")
@@ -268,4 +270,4 @@ def delete_cmd(
         click.confirm(f"Delete {what}?", abort=True, err=True)
     with _store(uri, user, database) as store:
         deleted = store.delete(map_id, version=version)
-    click.echo(f"Deleted {map_id}: version{'s' if len(deleted) != 1 else ''} {', '.join(deleted)}")
+    echo(f"Deleted {map_id}: version{'s' if len(deleted) != 1 else ''} {', '.join(deleted)}")

@@ -179,8 +179,9 @@ class PushResult:
             return f"{self.map_id} version {self.version} is already stored{at} (unchanged)"
         verb = "Replaced" if self.replaced else "Pushed"
         return (
-            f"{verb} {self.map_id} version {self.version}{at}: {self.stakeholders} stakeholders, "
-            f"{self.factors} factors, {self.relationships} relationships, {self.loops} loops"
+            f"{verb} {self.map_id} version {self.version}{at}: "
+            f"{plural(self.stakeholders, 'stakeholder')}, {plural(self.factors, 'factor')}, "
+            f"{plural(self.relationships, 'relationship')}, {plural(self.loops, 'loop')}"
         )
 
 
