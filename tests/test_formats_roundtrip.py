@@ -141,7 +141,7 @@ def test_cli_import_then_validate(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code.value.code == 0
     assert load_map(target) == load_map(EXAMPLES / "small.yaml")
     assert capsys.readouterr().err == (
-        f"Wrote {target}: 9 stakeholders, 3 factors, 15 relationships, 1 loops\n"
+        f"Wrote {target}: 9 stakeholders, 3 factors, 15 relationships, 1 loop\n"
     )
     with pytest.raises(SystemExit) as code:
         main(["import", "kumu", str(src), "-o", str(target)])

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sysmap.cli.options import echo, note, redact_option, refuse_overwrite, stage, stage_done
+from sysmap.cli.options import (
+    contents,
+    echo,
+    note,
+    redact_option,
+    refuse_overwrite,
+    stage,
+    stage_done,
+)
 from sysmap.errors import UnknownOption
 from sysmap.problems import one_of
 
@@ -196,10 +204,7 @@ def import_cmd(
     stage(f"Writing {output}")
     save_map(result.map, output)
     m = result.map
-    note(
-        f"Wrote {output}: {len(m.stakeholders)} stakeholders, {len(m.factors)} factors, "
-        f"{len(m.relationships)} relationships, {len(m.loops)} loops"
-    )
+    note(f"Wrote {output}: {contents(m)}")
 
 
 @click.command("export", cls=_FormatsCommand)

@@ -17,8 +17,7 @@ from typing import Any
 
 import click
 
-from sysmap.cli.options import echo, format_option, refuse_overwrite
-from sysmap.render import plural
+from sysmap.cli.options import contents, echo, format_option, refuse_overwrite
 
 __all__ = ["neo4j_group"]
 
@@ -193,12 +192,7 @@ def pull_cmd(
         m = store.pull(map_id, version=version)
     if output:
         save_map(m, output)
-        echo(
-            f"Wrote {output}: {plural(len(m.stakeholders), 'stakeholder')}, "
-            f"{plural(len(m.factors), 'factor')}, "
-            f"{plural(len(m.relationships), 'relationship')}, {plural(len(m.loops), 'loop')}",
-            err=True,
-        )
+        echo(f"Wrote {output}: {contents(m)}", err=True)
     else:
         echo(dumps_map(m, "yaml").rstrip("\n"))
 

@@ -149,6 +149,17 @@ def note(text: str) -> None:
         echo(text, err=True)
 
 
+def contents(m: SystemMap) -> str:
+    """What a written map holds, for "Wrote FILE: …": stakeholders, factors,
+    relationships and loops, counted."""
+    from sysmap.render import plural
+
+    return (
+        f"{plural(len(m.stakeholders), 'stakeholder')}, {plural(len(m.factors), 'factor')}, "
+        f"{plural(len(m.relationships), 'relationship')}, {plural(len(m.loops), 'loop')}"
+    )
+
+
 def say(text: str) -> None:
     """A confirmation on stdout (``Added …``); none with --quiet."""
     if not is_quiet():
