@@ -753,7 +753,7 @@ def _declare_new_kinds(
 def _validated(b: _Builder, data: dict[str, Any], format: str) -> ImportResult:
     """The validated map, its problems placed at their sheet, row and column."""
     file = b.file
-    report, model = validate_data(data, file=file)
+    report, model = validate_data(data, file=file, consume=True)  # data is ours
     if model is None:
         raise MapInvalid([_relocate(b, p) for p in report.problems])
     for p in report.problems:
