@@ -793,3 +793,51 @@ def test_by_attribute_flags_only_gaps_of_ten_points_or_more():
     assert [f.text for f in r.findings() if "g = " in f.text] == [
         "g = y: 2 of 5 beneficiary groups have a two-way loop with a leader (overall 5 of 10)"
     ]
+
+
+# Two equally short ways back from the board to the tenants: through a clerk
+# (weakest link 1) or a newsletter (weakest link 4). With the newsletter listed
+# first, the search sysmap used before this rule showed the clerk's weak path.
+TIES_BACK = """\
+id: ties
+title: Ties
+guiding_question: Which way does the answer come back?
+stakeholders:
+  - {id: tenants, name: Tenants, role: beneficiary}
+  - {id: newsletter, name: Newsletter, role: provider}
+  - {id: clerk, name: Clerk, role: provider}
+  - {id: board, name: Housing board, role: leader}
+relationships:
+  - {from: tenants, to: board, kind: feedback, strength: 3}
+  - {from: board, to: clerk, kind: informs, strength: 5}
+  - {from: clerk, to: tenants, kind: informs, strength: 1}
+  - {from: board, to: newsletter, kind: informs, strength: 4}
+  - {from: newsletter, to: tenants, kind: informs, strength: 4}
+"""
+
+
+def test_the_return_path_shown_is_the_strongest_of_the_shortest():
+    result = voice(sysmap.loads_map(TIES_BACK))
+    (b,) = result.beneficiaries
+    assert b["verdict"] == "two-way"
+    assert b["return_path"] == ["board", "newsletter", "tenants"]
+    assert b["return_weakest_link"] == {
+        "from": "board",
+        "to": "newsletter",
+        "strength": 4.0,
+        "recorded": True,
+    }
+    (path,) = result.paths or []
+    assert path["return_path"] == ["board", "newsletter", "tenants"]
+
+
+def test_a_broken_return_is_looked_for_the_way_voice_is():
+    # the newsletter's last link is broken: the return through it breaks in one place,
+    # the clerk's way (also two steps, both links working but one weak) is whole
+    text = TIES_BACK.replace(
+        "{from: newsletter, to: tenants, kind: informs, strength: 4}",
+        "{from: newsletter, to: tenants, kind: informs, strength: 4, status: broken}",
+    )
+    (b,) = voice(sysmap.loads_map(text)).beneficiaries
+    assert b["verdict"] == "two-way"
+    assert b["return_path"] == ["board", "clerk", "tenants"]

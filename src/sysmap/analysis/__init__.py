@@ -11,8 +11,8 @@
 - :func:`analyze` — all of them, headline findings first.
 
 ``import sysmap`` loads this package only when an analysis is first used, and the
-package loads each analysis's module (``_voice``, ``_power`` …, with numpy, scipy
-or igraph) only when one of its names is first used (PEP 562), so a command that
+package loads each analysis's module (``_voice``, ``_power`` …, with numpy or
+igraph) only when one of its names is first used (PEP 562), so a command that
 needs one analysis, or only the working graph, loads no other. The modules are
 private: ``sysmap.analysis.voice`` is always the function, and the result types
 are named here (``VoiceResult``, ``PowerResult`` …).

@@ -253,14 +253,15 @@ class InfluenceResult(Rendered):
         return [Heading(title), Table(headers, rows)]
 
 
-def _chains(matrix: Any, depth: int) -> np.ndarray:
-    """``(M + M² + … + M^depth)·1`` by repeated sparse products (never forming M^k)."""
-    x = np.ones(matrix.shape[0])
-    total = np.zeros(matrix.shape[0])
+def _chains(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, depth: int) -> np.ndarray:
+    """``(M + M² + … + M^depth)·1`` for the matrix ``M[src, dst] = w``, by repeated
+    products with a vector (never forming M^k)."""
+    x: np.ndarray = np.ones(n)
+    total = np.zeros(n)
     for _ in range(depth):
-        x = matrix @ x
+        x = np.bincount(src, weights=w * x[dst], minlength=n)
         total += x
-    return np.asarray(total, dtype=np.float64)
+    return total
 
 
 def _normalised(values: np.ndarray) -> np.ndarray:
@@ -321,17 +322,15 @@ def influence(
             f"relationships counted); got {depth!r}",
             argument="depth",
         )
-    import scipy.sparse as sp  # scipy loads with the first analysis that needs it
-
     resolved = m.stage == "redesign" if include_proposed is None else include_proposed
     ties = working_ties(m, resolved, stakeholders_only=False)
     n = ties.n
-    matrix = sp.csr_matrix((ties.strength, (ties.src, ties.dst)), shape=(n, n))
+    src, dst, w = ties.src, ties.dst, ties.strength
     figures = {
-        "direct_influence": np.asarray(matrix.sum(axis=1)).ravel(),
-        "direct_dependence": np.asarray(matrix.sum(axis=0)).ravel(),
-        "influence": _normalised(_chains(matrix, depth)),
-        "dependence": _normalised(_chains(matrix.T.tocsr(), depth)),
+        "direct_influence": np.bincount(src, weights=w, minlength=n),
+        "direct_dependence": np.bincount(dst, weights=w, minlength=n),
+        "influence": _normalised(_chains(n, src, dst, w, depth)),
+        "dependence": _normalised(_chains(n, dst, src, w, depth)),
     }
     return InfluenceResult(
         depth=depth,

@@ -859,16 +859,16 @@ def _simple_cycles(
     (through vertices > s) joined, at its end vertex, with a path of floor(L/2)
     edges back into s whose inner vertices differ from the first path's.
     """
-    # scipy is heavy: it loads with the first search
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import connected_components
+    import igraph  # heavy: it loads with the first search
 
     if len(src) == 0:
         if progress is not None:
             progress(0, 0)
         return [], None
-    adj = csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
-    _, label = connected_components(adj, directed=True, connection="strong")
+    # a cycle stays inside one strongly connected part: links between parts are left out
+    edges = list(zip(src.tolist(), dst.tolist(), strict=True))
+    parts = igraph.Graph(n=n, edges=edges, directed=True).connected_components(mode="strong")
+    label = np.asarray(parts.membership, dtype=np.int64)
     inside = label[src] == label[dst]
     src, dst = src[inside], dst[inside]
     fwd = _csr(n, src, dst)

@@ -35,6 +35,7 @@ import numpy as np
 
 from sysmap.analysis._base import Finding, findings_blocks, result_dict
 from sysmap.analysis._graph import working_relationships, working_ties
+from sysmap.analysis._search import hops, neighbours
 from sysmap.errors import BadArgument
 from sysmap.model import SystemMap
 from sysmap.problems import did_you_mean
@@ -225,8 +226,6 @@ class _Steps:
     """The working graph as sparse adjacency; step details only for reported paths."""
 
     def __init__(self, m: SystemMap, include_proposed: bool) -> None:
-        import scipy.sparse as sp  # heavy: loaded on first use
-
         self.m = m
         self.include_proposed = include_proposed
         ties = working_ties(m, include_proposed, stakeholders_only=False)
@@ -235,12 +234,9 @@ class _Steps:
         for i, ident in enumerate(self.ids):
             self.index.setdefault(ident, i)
         n = len(self.ids)
-        ones = np.ones(len(ties.src))
-        # rows sorted by column: neighbours come in map order
-        self.fwd = sp.csr_matrix((ones, (ties.src, ties.dst)), shape=(n, n))
-        self.back = sp.csr_matrix((ones, (ties.dst, ties.src)), shape=(n, n))
-        self.fwd.sort_indices()
-        self.back.sort_indices()
+        # each element's neighbours in increasing index: in map order
+        self.fwd = neighbours(n, ties.src, ties.dst)
+        self.back = neighbours(n, ties.dst, ties.src)
         self.names = {s.id: s.name for s in m.stakeholders}
         self.names.update({f.id: f.name for f in m.factors})
         self.kinds = ["stakeholder"] * len(m.stakeholders) + ["factor"] * len(m.factors)
@@ -249,10 +245,7 @@ class _Steps:
 
     def distances(self, start: int, forward: bool) -> np.ndarray:
         """Steps from ``start`` (forward) or to it (backward); -1 when unreachable."""
-        from scipy.sparse.csgraph import shortest_path  # heavy: loaded on first use
-
-        graph = self.fwd if forward else self.back
-        d = shortest_path(graph, method="D", unweighted=True, indices=[start])[0]
+        d = hops(self.fwd if forward else self.back, [start])
         return np.where(np.isfinite(d), d, -1).astype(np.int64)
 
     def listing(self, dist: np.ndarray) -> list[dict[str, Any]]:

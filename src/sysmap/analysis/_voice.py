@@ -77,6 +77,7 @@ import numpy as np
 
 from sysmap.analysis._base import Finding
 from sysmap.analysis._graph import counts
+from sysmap.analysis._search import Neighbours, hops, neighbours
 from sysmap.errors import BadArgument
 from sysmap.model import VOICE_KINDS, Relationship, SystemMap
 from sysmap.render import Block, Bullets, Heading, Rendered, Table, and_list, fmt_number, plural
@@ -246,12 +247,9 @@ class _Graphs:
             (v for v, nb in enumerate(self.voice_in) for _ in nb), dtype=np.int64, count=-1
         )
 
-    def csr(self, u: np.ndarray, v: np.ndarray, weights: np.ndarray | None = None) -> Any:
-        """A sparse matrix with one entry per directed (u, v) link."""
-        from scipy.sparse import csr_matrix  # scipy is heavy: loaded when used
-
-        data = np.ones(len(u)) if weights is None else weights
-        return csr_matrix((data, (u, v)), shape=(self.n, self.n))
+    def links(self, u: np.ndarray, v: np.ndarray) -> Neighbours:
+        """The directed (u, v) links, ready to search."""
+        return neighbours(self.n, u, v)
 
     def return_links(self) -> dict[tuple[int, int], _Link]:
         """Every return pair, working or not: a working link first, then the strongest."""
@@ -275,16 +273,9 @@ def _unique_pairs(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.
     return keys // max(n, 1), keys % max(n, 1)
 
 
-def _within(csr: Any, sources: Sequence[int], k: int) -> np.ndarray:
+def _within(links: Neighbours, sources: Sequence[int], k: int) -> np.ndarray:
     """Hops from the nearest of ``sources`` (inf beyond ``k``), in one search."""
-    from scipy.sparse.csgraph import dijkstra  # scipy is heavy: loaded when used
-
-    n = csr.shape[0]
-    if not len(sources) or n == 0:
-        return np.full(n, np.inf)
-    return np.asarray(
-        dijkstra(csr, directed=True, indices=list(sources), unweighted=True, limit=k, min_only=True)
-    )
+    return hops(links, list(sources), k)
 
 
 class _Search(NamedTuple):
@@ -881,14 +872,6 @@ class VoiceResult(Rendered):
 # ------------------------------------------------------------------ analysis
 
 
-def _walk_back(pred: np.ndarray, lead: int, b: int) -> list[int]:
-    """The path from ``lead`` to ``b`` along a search's predecessors."""
-    path = [b]
-    while path[-1] != lead:
-        path.append(int(pred[path[-1]]))
-    return path[::-1]
-
-
 def _groups(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The verdicts counted per group, numbers first, then text, then not recorded."""
     table: dict[str | None, dict[str, Any]] = {}
@@ -920,8 +903,8 @@ class _Run:
         self.bens = [i for i, s in enumerate(people) if s.role == "beneficiary"]
         self.leaders = [i for i, s in enumerate(people) if s.role == "leader"]
         self.detailed = len(people) <= detail_limit
-        self.voice_fwd = g.csr(g.voice_u, g.voice_v)
-        self.ret_fwd = g.csr(g.ret_u, g.ret_v)
+        self.voice_fwd = g.links(g.voice_u, g.voice_v)
+        self.ret_fwd = g.links(g.ret_u, g.ret_v)
         # each beneficiary's nearest leader: one search back from all leaders at once
         self.near = _layered(self.leaders, g.voice_in, k)
         from_bens = _within(self.voice_fwd, self.bens, k)
@@ -935,6 +918,12 @@ class _Run:
         self.return_path: dict[int, list[int]] = {}
         self.return_broken: dict[int, list[dict[str, Any]]] = {}
         self.links = g.return_links() if self.detailed else {}
+        # the return links out of each stakeholder, working and not, for the searches
+        # from each leader: shortest, then fewest not working, then strongest
+        self.ret_out: Adjacency = [{} for _ in range(g.n)]
+        self.ret_out_broken: Adjacency = [{} for _ in range(g.n)]
+        for (u, v), link in self.links.items():
+            (self.ret_out if link.working else self.ret_out_broken)[u][v] = link
 
     def _voice_link(self, u: int, v: int) -> _Link:
         return self.g.voice_in[v][u]
@@ -966,25 +955,17 @@ class _Run:
 
     def per_leader(self) -> None:
         """Voice paths to each leader and back, and each beneficiary's shortest loop."""
-        from scipy.sparse.csgraph import dijkstra  # scipy is heavy: loaded when used
-
         g, k, leaders = self.g, self.k, self.leaders
-        if leaders:
-            back_d, back_p = dijkstra(
-                self.ret_fwd, indices=leaders, unweighted=True, limit=k, return_predecessors=True
-            )
-        else:
-            back_d, back_p = np.zeros((0, g.n)), np.zeros((0, g.n), dtype=np.int64)
         self.paths = []
         best_loop: dict[int, tuple[int, int, list[int]]] = {}
-        for li, lead in enumerate(leaders):
+        for lead in leaders:
             sv = _layered([lead], g.voice_in, k)
+            back = _layered([lead], self.ret_out, k)
             self.heard_count[lead] = self.loops_count[lead] = 0
             for b in (b for b in self.bens if b in sv.dist):
                 self.heard_count[lead] += 1
                 self.reached[b].append(lead)
-                back = bool(back_d[li, b] <= k)
-                rpath = _walk_back(back_p[li], lead, b) if back else None
+                rpath = _walk(back, b)[::-1] if b in back.dist else None
                 self.paths.append(self._path(b, lead, _walk(sv, b), rpath))
                 if rpath is not None:
                     self.loops_count[lead] += 1
@@ -1011,27 +992,22 @@ class _Run:
 
     def return_breaks(self) -> None:
         """Where the return breaks, for those heard but answered by nobody."""
-        from scipy.sparse.csgraph import dijkstra  # scipy is heavy: loaded when used
-
         g, k, links = self.g, self.k, self.links
         one_way = [b for b in self.bens if self.reached[b] and b not in self.loop_with]
         if not one_way or not g.has_nonworking:
             return
-        pairs = list(links)
-        # shortest first, then fewest non-working links: each costs a little more than 1
-        delta = 1 / (k + 2)
-        cost = np.array([1.0 if links[p].working else 1.0 + delta for p in pairs])
-        arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        ext = g.csr(arr[:, 0], arr[:, 1], cost)
         needed = sorted({lead for b in one_way for lead in self.reached[b]})
-        ext_d, ext_p = dijkstra(
-            ext, indices=needed, limit=k + 1 - delta / 2, return_predecessors=True
-        )
-        row_of = {lead: i for i, lead in enumerate(needed)}
+        back = {x: _layered([x], self.ret_out, k, self.ret_out_broken) for x in needed}
         for b in one_way:
-            best, lead = min((ext_d[row_of[lead], b], lead) for lead in self.reached[b])
-            if np.isfinite(best):
-                rpath = _walk_back(ext_p[row_of[lead]], lead, b)
+            # the leader whose return is shortest, then breaks in fewest places, then first
+            found = [
+                (back[x].dist[b], -back[x].label[b][0], x)
+                for x in self.reached[b]
+                if b in back[x].dist
+            ]
+            if found:
+                lead = min(found)[2]
+                rpath = _walk(back[lead], b)[::-1]
                 self.return_broken[b] = [
                     self.broken(u, v, links[(u, v)].rel)
                     for u, v in zip(rpath, rpath[1:], strict=False)
@@ -1048,7 +1024,7 @@ class _Run:
         # only leaders some candidate reaches and that reach some candidate back can
         # close a loop; those that are many candidates' nearest leader go first
         hears = _within(self.voice_fwd, candidates, k)
-        answers = _within(g.csr(g.ret_v, g.ret_u), candidates, k)
+        answers = _within(g.links(g.ret_v, g.ret_u), candidates, k)
         priority: dict[int, int] = {}
         for b in candidates:
             lead = _walk(near, b)[-1]
