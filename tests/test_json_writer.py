@@ -41,6 +41,7 @@ def test_pieces_make_the_same_text_as_one_dump(
     value: Any, depth: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(storage, "JSON_CHUNK", 3)  # lists of four items are cut
+    monkeypatch.setattr(storage, "JSON_FEW", 2)  # lists of three, written in chunks
     out = tmp_path / "out.json"
     write_json(out, value, depth=depth)
     assert out.read_text(encoding="utf-8") == dump_json(value)

@@ -352,15 +352,17 @@ def dump_json(data: Any) -> str:
 def write_json(path: str | os.PathLike[str], data: Any, depth: int = 6) -> None:
     """Write data as :func:`dump_json` text to a file atomically, piece by piece.
 
-    The first ``depth`` levels of dicts and lists are written an entry at a
-    time (long lists :data:`JSON_CHUNK` items at a time), so a big result
+    The first ``depth`` levels of dicts and short lists are written an entry
+    at a time (longer lists :data:`JSON_CHUNK` items at a time), so a big result
     (``analyze --format json`` at 50k stakeholders: 140 MB) is never held as
     one string, nor twice (bytes, then text): the peak is one piece.
     """
     write_atomic(path, _json_pieces(data, 0, depth))
 
 
-#: Items of a long list written as one piece by :func:`write_json`.
+#: A list of at most this many items is written by :func:`write_json` an item at
+#: a time (each may be large); a longer one :data:`JSON_CHUNK` items at a time.
+JSON_FEW = 20
 JSON_CHUNK = 1000
 
 
@@ -368,17 +370,17 @@ def _json_pieces(value: Any, level: int, depth: int) -> Iterator[bytes]:
     indent = b"  " * level
     if depth > 0 and isinstance(value, list) and value:
         yield b"[\n"
-        if len(value) > JSON_CHUNK:  # long: a chunk of items a piece
+        if len(value) <= JSON_FEW:  # a few items, each maybe large: one at a time
+            for i, item in enumerate(value):
+                yield (b",\n" if i else b"") + indent + b"  "
+                yield from _json_pieces(item, level + 1, depth - 1)
+        else:  # many: a chunk of items a piece
             for start in range(0, len(value), JSON_CHUNK):
                 text = to_json(value[start : start + JSON_CHUNK], indent=2, fallback=_json_default)
                 # the items' lines as the whole list writes them: "[\n" and "\n]" off
                 yield (
                     (b",\n" if start else b"") + indent + text[2:-2].replace(b"\n", b"\n" + indent)
                 )
-        else:  # short, but its items may be large: one at a time
-            for i, item in enumerate(value):
-                yield (b",\n" if i else b"") + indent + b"  "
-                yield from _json_pieces(item, level + 1, depth - 1)
         yield b"\n" + indent + b"]" + (b"\n" if level == 0 else b"")
         return
     if not (isinstance(value, dict) and value and depth > 0):
