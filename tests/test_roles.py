@@ -346,3 +346,43 @@ def test_a_role_with_no_competencies_prints_no_empty_key():
     assert "1 responsibility names no competency." in text
     assert "Competencies:" not in text and "Competency sets" not in text
     assert "No responsibility names a competency yet." in text
+
+
+ROLE_MAP = """\
+id: team
+title: Team
+guiding_question: Who leads the work?
+stakeholders:
+  - {id: pwle, name: People with lived experience, role: beneficiary, lived_experience: true}
+  - {id: board, name: CoC board, role: leader}
+guiding_team:
+  - id: coordinator
+    name: Coordinator
+    competency_sets:
+      - {name: Care, competencies: [listening, outreach]}
+    responsibilities:
+      - {id: listen, text: Listens, competencies: {listening: practical, outreach: strategic}}
+    theory_of_execution:
+      - {text: Listen first, responsibilities: [listen]}
+    accepted_by: [pwle]
+    proficiency:
+      pwle: {listening: practical, outreach: none}
+"""
+
+
+def test_a_maps_roles_are_checked_against_the_competencies_the_team_declares():
+    assert sysmap.validate_text(ROLE_MAP).ok  # its own sets, not the archetype's six
+    bad = ROLE_MAP.replace(
+        "pwle: {listening: practical, outreach: none}",
+        "pwle: {listning: practical}\n      mayor: {outreach: none}",
+    ).replace("[listen]}", "[listen, recruit]}")
+    report = sysmap.validate_text(bad)
+    found = {(p.code, tuple(p.path)) for p in report.problems if p.severity == "error"}
+    assert found == {
+        ("unknown-competency", ("guiding_team", 0, "proficiency", "pwle", "listning")),
+        ("unknown-id", ("guiding_team", 0, "proficiency", "mayor")),
+        ("unknown-reference", ("guiding_team", 0, "theory_of_execution", 0, "responsibilities", 1)),
+    }
+    messages = "\n".join(p.message for p in report.problems)
+    assert "did you mean 'listening'?" in messages
+    assert "unknown stakeholder 'mayor'" in messages

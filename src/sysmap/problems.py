@@ -114,9 +114,15 @@ PROBLEM_CODES: Mapping[str, str] = MappingProxyType(
         "template-results": "an assessment template that holds results",
         "not-a-role": "a role archetype that is not a block of fields",
         "unknown-field": "an unknown field in a role archetype",
-        "unknown-competency": "a role archetype names a competency that is not defined",
+        "unknown-competency": (
+            "a guiding-team role (in a map or a role archetype) names a competency that is "
+            "not defined"
+        ),
         "unknown-level": "a role archetype names a competency level that is not defined",
-        "unknown-reference": "a role archetype refers to a responsibility that is not there",
+        "unknown-reference": (
+            "a guiding-team role (in a map or a role archetype) refers to a responsibility "
+            "that is not there"
+        ),
     }
 )
 #: The codes of the field rules (pydantic's names for its errors).

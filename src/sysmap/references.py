@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from sysmap.competencies import declared_in, execution_problems, unknown_competency
 from sysmap.model import CORE_KINDS, ROLES
 from sysmap.problems import (
     ITEM_NAMES,
@@ -437,7 +438,9 @@ class _References:
                 )
 
     def guiding_team(self) -> None:
-        for i, role in self.items("guiding_team"):
+        roles = self.items("guiding_team")
+        declared = declared_in(role for _, role in roles)
+        for i, role in roles:
             acc = role.get("accepted_by")
             for j, ident in enumerate(acc if isinstance(acc, list) else []):
                 self.unknown(
@@ -448,6 +451,50 @@ class _References:
                     "only stakeholders can take a guiding-team role; add them under "
                     "stakeholders or fix the id",
                 )
+            ids = self._responsibilities(i, role, declared)
+            for p in execution_problems(role, ids):
+                p.path = ["guiding_team", i, *p.path]
+                self.add(p)
+            self._proficiency(i, role, declared)
+
+    def _responsibilities(self, i: int, role: dict[str, Any], declared: list[str]) -> list[str]:
+        """Check the competencies each responsibility names; return their ids."""
+        ids: list[str] = []
+        resps = role.get("responsibilities")
+        for j, resp in enumerate(resps if isinstance(resps, list) else []):
+            if not isinstance(resp, dict):
+                continue
+            comps = resp.get("competencies")
+            for comp in comps if isinstance(comps, dict) else {}:
+                if str(comp) not in declared:
+                    where: list[PathPart] = [
+                        "guiding_team",
+                        i,
+                        "responsibilities",
+                        j,
+                        "competencies",
+                        str(comp),
+                    ]
+                    self.add(unknown_competency(str(comp), declared, where))
+            if isinstance(resp.get("id"), (str, int)):
+                ids.append(str(resp["id"]))
+        return ids
+
+    def _proficiency(self, i: int, role: dict[str, Any], declared: list[str]) -> None:
+        """Each person's own levels: a stakeholder's, in competencies the team uses."""
+        prof = role.get("proficiency")
+        for who, levels in prof.items() if isinstance(prof, dict) else []:
+            where: list[PathPart] = ["guiding_team", i, "proficiency", str(who)]
+            self.unknown(
+                who,
+                where,
+                "stakeholder",
+                self.stakeholders,
+                "proficiency is written per person who took on the role; use their stakeholder id",
+            )
+            for comp in levels if isinstance(levels, dict) else {}:
+                if str(comp) not in declared:
+                    self.add(unknown_competency(str(comp), declared, [*where, str(comp)]))
 
     def measures(self) -> None:
         outcomes = set(_ids(self.items("outcomes")))

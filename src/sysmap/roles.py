@@ -55,6 +55,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sysmap.competencies import (
+    COMPETENCIES,
+    COMPETENCY_SETS,
+    execution_problems,
+    unknown_competency,
+)
 from sysmap.errors import BadArgument, UnknownFormat
 from sysmap.escape import spreadsheet_cell
 from sysmap.model import LEVELS, OWN_LEVELS, GuidingRole, Responsibility, SystemMap
@@ -102,23 +108,6 @@ __all__ = [
 ]
 
 ROLES_JSON_VERSION = 2
-
-#: The six competencies of the coordinator archetype, id -> name, in the order of
-#: its consolidated view (each set's competencies in alphabetical order).
-COMPETENCIES: dict[str, str] = {
-    "data_analysis_and_data_for_improvement": "Data Analysis and Data for Improvement",
-    "facilitation_and_relationship_building": "Facilitation and Relationship Building",
-    "human_centered_design": "Human-Centered Design",
-    "improvement_science_foundations": "Improvement Science Foundations",
-    "project_management": "Project Management",
-    "role_specific_knowledge": "Role-Specific Knowledge",
-}
-
-#: The two competency sets the six belong to: set name -> competency ids.
-COMPETENCY_SETS: dict[str, list[str]] = {
-    "Improvement Science": list(COMPETENCIES)[:5],
-    "Technical Knowledge": ["role_specific_knowledge"],
-}
 
 #: The set of a competency no set names.
 OTHER_SET = "Other"
@@ -896,11 +885,7 @@ def _check_levels(
     comp: str, level: Any, declared: list[str], cpath: list[PathPart], out: list[Problem]
 ) -> None:
     if comp not in declared:
-        guess = did_you_mean(comp, declared)
-        hint = f"did you mean '{guess}'?" if guess else f"use {one_of(declared)}"
-        out.append(
-            Problem(f"unknown competency '{comp}' — {hint}", cpath, code="unknown-competency")
-        )
+        out.append(unknown_competency(comp, declared, cpath))
         return
     levels = level if isinstance(level, list) else [level]
     bad = [lv for lv in levels if lv not in LEVELS]
@@ -966,23 +951,7 @@ def _check_execution(data: dict[Any, Any], ids: list[str], out: list[Problem]) -
             )
         )
         return
-    for i, step in enumerate(steps):
-        refs = step.get("responsibilities", []) if isinstance(step, dict) else []
-        for j, ref in enumerate(refs if isinstance(refs, list) else []):
-            if str(ref) not in ids:
-                guess = did_you_mean(str(ref), ids)
-                hint = (
-                    f"did you mean '{guess}'?"
-                    if guess
-                    else "give the responsibility an id: and name it here"
-                )
-                out.append(
-                    Problem(
-                        f"no responsibility has the id '{ref}' — {hint}",
-                        ["theory_of_execution", i, "responsibilities", j],
-                        code="unknown-reference",
-                    )
-                )
+    out.extend(execution_problems(data, ids))
 
 
 def _check_archetype(data: Any) -> list[Problem]:
