@@ -77,10 +77,12 @@ _WHERE: dict[str, str] = {
     "export_report": "sysmap.report",
     "generate_report": "sysmap.report",
     "RoleMatrix": "sysmap.roles",
+    "RolesReport": "sysmap.roles",
     "TeamCoverage": "sysmap.roles",
     "format_roles": "sysmap.roles",
     "load_role_archetype": "sysmap.roles",
     "role_matrix": "sysmap.roles",
+    "roles_report": "sysmap.roles",
     "team_coverage": "sysmap.roles",
     "development_plan": "sysmap.roles",
     "generate_schema": "sysmap.schema",
@@ -145,11 +147,13 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported he
     from sysmap.report import export_report, generate_report
     from sysmap.roles import (
         RoleMatrix,
+        RolesReport,
         TeamCoverage,
         development_plan,
         format_roles,
         load_role_archetype,
         role_matrix,
+        roles_report,
         team_coverage,
     )
     from sysmap.schema import generate_schema, map_schema
@@ -165,6 +169,7 @@ __all__ = [
     "AssessmentReport",
     "ProcessStatus",
     "RoleMatrix",
+    "RolesReport",
     "TeamCoverage",
     "assess",
     "check_process",
@@ -174,6 +179,7 @@ __all__ = [
     "load_assessment_template",
     "load_role_archetype",
     "role_matrix",
+    "roles_report",
     "team_coverage",
     "development_plan",
     "ChangePlan",
