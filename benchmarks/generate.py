@@ -429,7 +429,10 @@ def generate_map(
                 "Call and chair the monthly guiding-team meeting",
                 {
                     "text": "Hold partners to the agreed timeline",
-                    "competencies": {"facilitation": "strategic", "negotiation": "practical"},
+                    "competencies": {
+                        "facilitation_and_relationship_building": "strategic",
+                        "project_management": "practical",
+                    },
                 },
             ],
             "accepted_by": [leaders[0]],
@@ -440,7 +443,7 @@ def generate_map(
             "responsibilities": [
                 {
                     "text": "Make sure beneficiaries' voice shapes every decision",
-                    "competencies": {"lived experience": "strategic"},
+                    "competencies": {"role_specific_knowledge": "strategic"},
                 },
                 "Recruit and pay experts by experience",
             ],

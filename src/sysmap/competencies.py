@@ -66,7 +66,11 @@ def declared_in(roles: Iterable[Any]) -> list[str]:
 def unknown_competency(comp: str, declared: list[str], path: list[PathPart]) -> Problem:
     """The problem for a competency id that is not among ``declared``."""
     guess = did_you_mean(comp, declared)
-    hint = f"did you mean '{guess}'?" if guess else f"use {one_of(declared)}"
+    hint = (
+        f"did you mean '{guess}'?"
+        if guess
+        else f"use {one_of(declared)}, or declare it in a role's competency_sets"
+    )
     return Problem(f"unknown competency '{comp}' — {hint}", path, code="unknown-competency")
 
 
