@@ -69,7 +69,7 @@ def unknown_competency(comp: str, declared: list[str], path: list[PathPart]) -> 
     hint = (
         f"did you mean '{guess}'?"
         if guess
-        else f"use {one_of(declared)}, or declare it in a role's competency_sets"
+        else f"use {one_of(declared)}, or declare it under competency_sets"
     )
     return Problem(f"unknown competency '{comp}' — {hint}", path, code="unknown-competency")
 
