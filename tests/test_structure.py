@@ -731,3 +731,17 @@ def test_sampled_betweenness_with_no_one_in_between(monkeypatch):
         r = structure(m)
         assert r.estimates["betweenness"]["method"] == "sampled"
         assert all(s["betweenness"] == 0 for s in r.stakeholders)
+
+
+@pytest.mark.parametrize(
+    "name", ["homelessness-current.yaml", "homelessness-redesign.yaml", "small.yaml"]
+)
+def test_centralities_are_the_figures_of_the_structure_rows(name):
+    # the HTML map is drawn from centralities(): they must be structure()'s own figures
+    m = sysmap.load_map(EXAMPLES / name)
+    keys = ("id", "in_degree", "out_degree", "betweenness", "closeness", "pagerank", "reach")
+    want = [{k: row[k] for k in keys} for row in structure(m).stakeholders]
+    assert sysmap.analysis.centralities(m) == want
+    assert sysmap.analysis.centralities(m, include_proposed=True) == [
+        {k: row[k] for k in keys} for row in structure(m, include_proposed=True).stakeholders
+    ]

@@ -305,7 +305,13 @@ def _analysis_parts(m: SystemMap, analysis: Any) -> dict[str, Any]:
         if name in results:
             r = results[name]
             out[name] = r.to_dict() if hasattr(r, "to_dict") else r
-    missing = [n for n in ("structure", "loops", "voice") if n not in out]
+    if "structure" not in out:
+        # only the figures the map draws: the whole structure analysis takes about
+        # four times as long on a small map (its figures by strength)
+        from sysmap.analysis import centralities
+
+        out["structure"] = {"stakeholders": centralities(m)}
+    missing = [n for n in ("loops", "voice") if n not in out]
     if missing:
         from sysmap.analysis.suite import analyze
 

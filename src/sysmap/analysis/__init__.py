@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the names, as if imported he
     from sysmap.analysis._paths import PathsResult, paths
     from sysmap.analysis._perspectives import STANDARD_VIEWS, PerspectivesResult, perspectives
     from sysmap.analysis._power import PowerResult, gini, power
-    from sysmap.analysis._structure import StructureResult, structure
+    from sysmap.analysis._structure import StructureResult, centralities, structure
     from sysmap.analysis._voice import VoiceResult, carries_return, return_kinds, voice, voice_kinds
     from sysmap.analysis.suite import ANALYSES, Analysis, analyze
     from sysmap.findings import Finding
@@ -52,7 +52,7 @@ _WHERE: dict[str, str] = {
         ["perspectives", "PerspectivesResult", "STANDARD_VIEWS"], "sysmap.analysis._perspectives"
     ),
     **dict.fromkeys(["power", "PowerResult", "gini"], "sysmap.analysis._power"),
-    **dict.fromkeys(["structure", "StructureResult"], "sysmap.analysis._structure"),
+    **dict.fromkeys(["structure", "StructureResult", "centralities"], "sysmap.analysis._structure"),
     **dict.fromkeys(
         ["voice", "VoiceResult", "voice_kinds", "return_kinds", "carries_return"],
         "sysmap.analysis._voice",
@@ -76,6 +76,7 @@ __all__ = [
     "VoiceResult",
     "analyze",
     "carries_return",
+    "centralities",
     "default_metrics",
     "equity",
     "gini",

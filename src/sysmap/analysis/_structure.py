@@ -118,6 +118,7 @@ from sysmap.render import Block, Heading, Lines, Rendered, Table, and_list, fmt_
 __all__ = [
     "StructureResult",
     "structure",
+    "centralities",
     "BROKERAGE_ROLES",
     "EXACT_WORK",
     "MIN_SAMPLES",
@@ -1224,6 +1225,39 @@ def _network_figures(
             "transitivity": _round(_transitivity(g)),
         },
     }
+
+
+#: The per-stakeholder figures :func:`centralities` gives.
+CENTRALITIES = ("in_degree", "out_degree", "betweenness", "closeness", "pagerank", "reach")
+
+
+def centralities(m: SystemMap, *, include_proposed: bool | None = None) -> list[dict[str, Any]]:
+    """Each stakeholder's degree, betweenness, closeness, PageRank and reach (in map
+    order, with its ``id``): the same figures as in :func:`structure`'s rows,
+    without the rest of the analysis (on a 1,000-stakeholder map the figures by
+    strength alone take three quarters of it). The HTML map is drawn with these.
+
+    >>> from sysmap.model import Relationship, Stakeholder, SystemMap
+    >>> m = SystemMap(id="m", title="M", guiding_question="Q?",
+    ...     stakeholders=[Stakeholder(id=x, name=x, role="provider") for x in "abc"],
+    ...     relationships=[Relationship(source="a", target="b", kind="refers"),
+    ...                    Relationship(source="b", target="c", kind="refers")])
+    >>> [(r["id"], r["betweenness"]) for r in centralities(m)]
+    [('a', 0.0), ('b', 0.5), ('c', 0.0)]
+    """
+    resolved = m.stage == "redesign" if include_proposed is None else include_proposed
+    ties = working_ties(m, resolved, stakeholders_only=True)
+    n = ties.n
+    computed = _centralities(_igraph(ties), ties)[0]
+    cols: dict[str, list[Any]] = {
+        "in_degree": np.bincount(ties.dst, minlength=n).tolist(),
+        "out_degree": np.bincount(ties.src, minlength=n).tolist(),
+        **{key: _column(computed[key]) for key in CENTRALITIES[2:]},
+    }
+    return [
+        {"id": s.id, **{key: cols[key][i] for key in CENTRALITIES}}
+        for i, s in enumerate(m.stakeholders)
+    ]
 
 
 def structure(m: SystemMap, *, include_proposed: bool | None = None) -> StructureResult:
