@@ -53,10 +53,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
-import scipy.sparse as sp
 
 from sysmap.analysis._graph import counts
 from sysmap.errors import BadArgument
@@ -64,6 +63,9 @@ from sysmap.findings import Finding
 from sysmap.model import Relationship, SystemMap
 from sysmap.problems import did_you_mean
 from sysmap.render import Block, Bullets, Heading, Lines, Note, Para, Rendered, Table
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = [
     "SQUASHING",
@@ -229,6 +231,20 @@ def key_factor_model(m: SystemMap) -> KeyFactorModel:
     BadArgument
         When the map has no factors.
     """
+    import scipy.sparse as sp  # the inference's matrix; the HTML map's panel needs none
+
+    ids, names, (rows, cols, vals), left_out = _causal_links(m)
+    n = len(ids)
+    weights = sp.csr_matrix((vals, (rows, cols)), shape=(n, n), dtype=float)
+    weights.sum_duplicates()
+    return KeyFactorModel(ids, names, weights, left_out)
+
+
+def _causal_links(
+    m: SystemMap,
+) -> tuple[list[str], list[str], tuple[list[int], list[int], list[float]], list[str]]:
+    """The factors (ids, names), each weighted causal link between two of them as
+    (from, to, weight) columns by position, and the links left out (no weight)."""
     if not m.factors:
         raise BadArgument(
             f"the map '{m.id}' has no factors — a what-if scenario needs a key-factor model "
@@ -255,10 +271,7 @@ def key_factor_model(m: SystemMap) -> KeyFactorModel:
             rows.append(pos[a])
             cols.append(pos[b])
             vals.append(w)
-    n = len(ids)
-    weights = sp.csr_matrix((vals, (rows, cols)), shape=(n, n), dtype=float)
-    weights.sum_duplicates()
-    return KeyFactorModel(ids, [f.name for f in m.factors], weights, left_out)
+    return ids, [f.name for f in m.factors], (rows, cols, vals), left_out
 
 
 def _squash(x: np.ndarray, s: Settings) -> np.ndarray:
@@ -788,13 +801,15 @@ def scenario_panel_data(m: SystemMap, settings: Settings | None = None) -> dict[
     if not m.factors:
         return None
     s = settings or Settings()
-    kfm = key_factor_model(m)
-    coo = kfm.weights.tocoo()
+    ids, names, (rows, cols, vals), _ = _causal_links(m)
+    # each link once, parallel ones summed, by position: the model's matrix entries
+    # (key_factor_model), without building the matrix
+    summed: dict[tuple[int, int], float] = {}
+    for a, b, w in zip(rows, cols, vals, strict=True):
+        summed[(a, b)] = summed.get((a, b), 0.0) + w
     return {
-        "factors": [{"id": f, "name": name} for f, name in zip(kfm.ids, kfm.names, strict=True)],
-        "links": [
-            [int(a), int(b), float(w)] for a, b, w in zip(coo.row, coo.col, coo.data, strict=True)
-        ],
+        "factors": [{"id": f, "name": name} for f, name in zip(ids, names, strict=True)],
+        "links": [[a, b, w] for (a, b), w in sorted(summed.items())],
         "settings": {**s.to_dict(), "range": list(SQUASHING[s.squashing])},
         "scenarios": [
             {"id": sc.id, "name": sc.name, "hold": dict(sc.hold), "note": sc.note}
