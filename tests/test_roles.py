@@ -371,7 +371,17 @@ guiding_team:
 
 
 def test_a_maps_roles_are_checked_against_the_competencies_the_team_declares():
-    assert sysmap.validate_text(ROLE_MAP).ok  # its own sets, not the archetype's six
+    assert sysmap.validate_text(ROLE_MAP).ok  # its own sets
+    # a role without sets may still use the archetype's six beside a role with its own
+    six = ROLE_MAP.replace(
+        "    accepted_by: [pwle]\n",
+        "    accepted_by: [pwle]\n"
+        "  - id: chair\n"
+        "    name: Chair\n"
+        "    responsibilities:\n"
+        "      - {text: Chairs, competencies: {project_management: strategic}}\n",
+    )
+    assert "chair" in six and sysmap.validate_text(six).ok
     bad = ROLE_MAP.replace(
         "pwle: {listening: practical, outreach: none}",
         "pwle: {listning: practical}\n      mayor: {outreach: none}",

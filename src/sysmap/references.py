@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sysmap.competencies import declared_in, execution_problems, unknown_competency
+from sysmap.competencies import (
+    COMPETENCIES,
+    declared_in,
+    execution_problems,
+    unknown_competency,
+)
 from sysmap.model import CORE_KINDS, ROLES
 from sysmap.problems import (
     ITEM_NAMES,
@@ -439,7 +444,8 @@ class _References:
 
     def guiding_team(self) -> None:
         roles = self.items("guiding_team")
-        declared = declared_in(role for _, role in roles)
+        # the archetype's six, and whatever the team's own competency sets add
+        declared = list(dict.fromkeys([*declared_in(role for _, role in roles), *COMPETENCIES]))
         for i, role in roles:
             acc = role.get("accepted_by")
             for j, ident in enumerate(acc if isinstance(acc, list) else []):
