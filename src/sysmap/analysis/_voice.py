@@ -69,7 +69,7 @@ Choices, so that the figures can be checked by hand:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
@@ -271,11 +271,6 @@ def _unique_pairs(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.
     """The distinct (u, v) pairs, in order."""
     keys = np.unique(u * n + v)
     return keys // max(n, 1), keys % max(n, 1)
-
-
-def _within(links: Neighbours, sources: Sequence[int], k: int) -> np.ndarray:
-    """Hops from the nearest of ``sources`` (inf beyond ``k``), in one search."""
-    return hops(links, list(sources), k)
 
 
 class _Search(NamedTuple):
@@ -904,10 +899,9 @@ class _Run:
         self.leaders = [i for i, s in enumerate(people) if s.role == "leader"]
         self.detailed = len(people) <= detail_limit
         self.voice_fwd = g.links(g.voice_u, g.voice_v)
-        self.ret_fwd = g.links(g.ret_u, g.ret_v)
         # each beneficiary's nearest leader: one search back from all leaders at once
         self.near = _layered(self.leaders, g.voice_in, k)
-        from_bens = _within(self.voice_fwd, self.bens, k)
+        from_bens = hops(self.voice_fwd, self.bens, k)
         self.heard = {i for i in self.leaders if from_bens[i] <= k}
         self.unknown_links: set[tuple[int, int]] = set()
         self.reached: dict[int, list[int]] = {b: [] for b in self.bens}
@@ -919,9 +913,10 @@ class _Run:
         self.return_broken: dict[int, list[dict[str, Any]]] = {}
         self.links = g.return_links() if self.detailed else {}
         # the return links out of each stakeholder, working and not, for the searches
-        # from each leader: shortest, then fewest not working, then strongest
-        self.ret_out: Adjacency = [{} for _ in range(g.n)]
-        self.ret_out_broken: Adjacency = [{} for _ in range(g.n)]
+        # from each leader (small maps only): shortest, then fewest not working, then
+        # strongest
+        self.ret_out: Adjacency = [{} for _ in range(g.n if self.detailed else 0)]
+        self.ret_out_broken: Adjacency = [{} for _ in range(g.n if self.detailed else 0)]
         for (u, v), link in self.links.items():
             (self.ret_out if link.working else self.ret_out_broken)[u][v] = link
 
@@ -1019,12 +1014,12 @@ class _Run:
     def at_scale(self) -> None:
         """For each beneficiary that closes a loop, one leader it closes it with."""
         g, k, near = self.g, self.k, self.near
-        back_any = _within(self.ret_fwd, self.leaders, k)
+        back_any = hops(g.links(g.ret_u, g.ret_v), self.leaders, k)
         candidates = [b for b in self.bens if b in near.dist and back_any[b] <= k]
         # only leaders some candidate reaches and that reach some candidate back can
         # close a loop; those that are many candidates' nearest leader go first
-        hears = _within(self.voice_fwd, candidates, k)
-        answers = _within(g.links(g.ret_v, g.ret_u), candidates, k)
+        hears = hops(self.voice_fwd, candidates, k)
+        answers = hops(g.links(g.ret_v, g.ret_u), candidates, k)
         priority: dict[int, int] = {}
         for b in candidates:
             lead = _walk(near, b)[-1]
