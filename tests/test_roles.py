@@ -396,3 +396,14 @@ def test_a_maps_roles_are_checked_against_the_competencies_the_team_declares():
     messages = "\n".join(p.message for p in report.problems)
     assert "did you mean 'listening'?" in messages
     assert "unknown stakeholder 'mayor'" in messages
+
+
+def test_a_step_without_text_is_named_as_a_step():
+    text = ROLE_MAP.replace(
+        "{text: Listen first, responsibilities: [listen]}", "{responsibilities: [listen]}"
+    )
+    (problem,) = [p for p in sysmap.validate_text(text).problems if p.severity == "error"]
+    assert problem.message == (
+        "this step of the theory of execution has no text — add 'text:' (what is done at "
+        "this step, e.g. Recruit the working group first)"
+    )

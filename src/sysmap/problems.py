@@ -323,6 +323,7 @@ ITEM_NAMES: dict[str, str] = {
     "evidence": "evidence entry",
     "kinds": "relationship kind",
     "responsibilities": "responsibility",
+    "theory_of_execution": "step of the theory of execution",
     "power": "relationship power",
     "change": "change",
 }

@@ -251,6 +251,8 @@ _OWNER_HINTS: dict[tuple[str | None, str], str] = {
     ("responsibilities", "text"): "what the role does, e.g. Keep two-way communication "
     "with the working group",
     ("guiding_team", "name"): "the role's name, e.g. Lived Experience Engagement Coordinator",
+    ("theory_of_execution", "text"): "what is done at this step, e.g. Recruit the working "
+    "group first",
 }
 
 
